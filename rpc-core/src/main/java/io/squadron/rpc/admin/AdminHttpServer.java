@@ -1,0 +1,88 @@
+package io.squadron.rpc.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.squadron.rpc.health.Readiness;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A small HTTP server beside the gRPC port, for Prometheus and for orchestrators' probes:
+ * {@code GET /metrics} (Prometheus text), {@code GET /healthz} (200 while the process lives) and {@code GET /readyz}
+ * (200 when every readiness check passes, else 503 naming the failing checks).
+ *
+ * <p>It is off the request path, so the JDK's server on one thread is enough.
+ */
+public final class AdminHttpServer implements AutoCloseable {
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AdminHttpServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Starts serving on {@code host:port} (port 0: any free port). */
+  public static AdminHttpServer start(String host, int port, PrometheusMeterRegistry registry, Readiness readiness)
+      throws IOException {
+    requireNonNull(registry, "registry");
+    requireNonNull(readiness, "readiness");
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+    server.createContext("/readyz", exchange -> {
+      if (readiness.isReady()) {
+        respond(exchange, 200, "text/plain", "ready\n");
+      } else {
+        respond(exchange, 503, "text/plain", "not ready: " + String.join(", ", readiness.failing()) + "\n");
+      }
+    });
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "squadron-admin-http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.start();
+    return new AdminHttpServer(server, executor);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private static void respond(HttpExchange exchange, int code, String contentType, String body) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      boolean head = "HEAD".equals(exchange.getRequestMethod());
+      exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package io.squadron.rpc.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.squadron.rpc.admin.AdminHttpServer;
+import io.squadron.rpc.errors.ErrorMapping;
+import io.squadron.rpc.errors.ExceptionMapper;
+import io.squadron.rpc.errors.ExceptionMappingInterceptor;
+import io.squadron.rpc.health.Readiness;
+import io.squadron.rpc.health.ReadinessCheck;
+import io.squadron.rpc.metrics.ServerMetricsInterceptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running service: gRPC on Netty with the Squadron chain in front of every application service, plus
+ * {@code grpc.health.v1} (driven by readiness), server reflection and the admin HTTP endpoint.
+ *
+ * <pre>{@code
+ * SquadronServer server = SquadronServer.builder(ServerSettings.from(config))
+ *     .service(new ShuffleGrpcService(shuffler))
+ *     .build()
+ *     .start();
+ * server.registerShutdownHook();   // SIGTERM: NOT_SERVING, stop accepting, finish in-flight calls
+ * server.awaitTermination();
+ * }</pre>
+ *
+ * <p>Health and reflection sit outside the chain: probes and other-language tooling reach them without an identity.
+ */
+public final class SquadronServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SquadronServer.class);
+
+  private final ServerSettings settings;
+  private final Server server;
+  private final PrometheusMeterRegistry registry;
+  private final Readiness readiness;
+  private final ScheduledExecutorService readinessThread;
+  private volatile AdminHttpServer admin;
+  private volatile boolean stopping;
+
+  private SquadronServer(ServerSettings settings, Server server, PrometheusMeterRegistry registry,
+      Readiness readiness) {
+    this.settings = settings;
+    this.server = server;
+    this.registry = registry;
+    this.readiness = readiness;
+    this.readinessThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "squadron-readiness");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A builder for a server with {@code settings}. */
+  public static Builder builder(ServerSettings settings) {
+    return new Builder(settings);
+  }
+
+  /**
+   * Binds the gRPC port and the admin endpoint and starts checking readiness.
+   *
+   * @throws UncheckedIOException when a port cannot be bound
+   */
+  public SquadronServer start() {
+    try {
+      server.start();
+      readiness.refresh();
+      readinessThread.scheduleWithFixedDelay(readiness::refresh, settings.readinessInterval().toMillis(),
+          settings.readinessInterval().toMillis(), TimeUnit.MILLISECONDS);
+      if (settings.adminEnabled()) {
+        admin = AdminHttpServer.start(settings.adminHost(), settings.adminPort(), registry, readiness);
+      }
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot bind " + settings.host() + ":" + settings.port(), e);
+    }
+    log.info("serving gRPC on {}:{}{}", settings.host(), port(),
+        admin == null ? "" : ", admin on http://" + settings.adminHost() + ":" + admin.port());
+    return this;
+  }
+
+  /** The bound gRPC port. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The bound admin HTTP port, or -1 when the admin endpoint is off. */
+  public int adminPort() {
+    AdminHttpServer a = admin;
+    return a == null ? -1 : a.port();
+  }
+
+  /** The registry holding this server's metrics (services add their own meters here). */
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Readiness as last evaluated. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Re-runs the readiness checks now (normally they run every {@code readiness-interval}). */
+  public void refreshReadiness() {
+    readiness.refresh();
+  }
+
+  /** Shuts down gracefully when the JVM receives SIGTERM (or exits). */
+  public SquadronServer registerShutdownHook() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::shutdownGracefully, "squadron-shutdown"));
+    return this;
+  }
+
+  /**
+   * Reports NOT_SERVING, waits the drain delay, stops accepting calls, lets in-flight calls finish within the grace
+   * period, then cancels what is left. Safe to call more than once.
+   */
+  public void shutdownGracefully() {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    log.info("shutting down: NOT_SERVING, draining for {}, grace period {}", settings.drainDelay(),
+        settings.gracePeriod());
+    readiness.shutDown();
+    readinessThread.shutdownNow();
+    try {
+      if (!settings.drainDelay().isZero()) {
+        Thread.sleep(settings.drainDelay().toMillis());
+      }
+      server.shutdown();
+      if (!server.awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("grace period over; cancelling the calls still running");
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      AdminHttpServer a = admin;
+      if (a != null) {
+        a.close();
+      }
+      log.info("stopped");
+    }
+  }
+
+  /** Blocks until the server has terminated. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Same as {@link #shutdownGracefully()}. */
+  @Override
+  public void close() {
+    shutdownGracefully();
+  }
+
+  /** Assembles a {@link SquadronServer}. */
+  public static final class Builder {
+    private final ServerSettings settings;
+    private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private final Map<InterceptorStage, List<ServerInterceptor>> stages = new EnumMap<>(InterceptorStage.class);
+    private final Map<String, ReadinessCheck> readinessChecks = new LinkedHashMap<>();
+    private final List<ExceptionMapper> exceptionMappers = new ArrayList<>();
+    private ServerCredentials credentials = InsecureServerCredentials.create();
+    private PrometheusMeterRegistry registry;
+
+    private Builder(ServerSettings settings) {
+      this.settings = requireNonNull(settings, "settings");
+    }
+
+    /** Adds an application service; the whole chain runs in front of it. */
+    public Builder service(BindableService service) {
+      return service(requireNonNull(service, "service").bindService());
+    }
+
+    /** Adds an application service definition; the whole chain runs in front of it. */
+    public Builder service(ServerServiceDefinition service) {
+      services.add(requireNonNull(service, "service"));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor at {@code stage}. Within a stage, interceptors run in the order added. METRICS and
+     * ERROR_MAPPING are built in and take none.
+     */
+    public Builder interceptor(InterceptorStage stage, ServerInterceptor interceptor) {
+      requireNonNull(stage, "stage");
+      requireNonNull(interceptor, "interceptor");
+      if (stage == InterceptorStage.METRICS || stage == InterceptorStage.ERROR_MAPPING) {
+        throw new IllegalArgumentException("stage: " + stage + " is built in (expected: IDENTITY, PERMISSION, "
+            + "RATE_LIMIT or APPLICATION)");
+      }
+      stages.computeIfAbsent(stage, s -> new ArrayList<>()).add(interceptor);
+      return this;
+    }
+
+    /** Adds a readiness check; the server reports NOT_SERVING while any check fails. */
+    public Builder readinessCheck(String name, ReadinessCheck check) {
+      requireNonNull(name, "name");
+      requireNonNull(check, "check");
+      if (readinessChecks.putIfAbsent(name, check) != null) {
+        throw new IllegalArgumentException("readinessCheck: " + name + " added twice");
+      }
+      return this;
+    }
+
+    /** Adds a mapper from a service's own exceptions to statuses, asked before the built-in rules. */
+    public Builder exceptionMapper(ExceptionMapper mapper) {
+      exceptionMappers.add(requireNonNull(mapper, "mapper"));
+      return this;
+    }
+
+    /** The transport security (TLS, mutual TLS); plaintext when not set. */
+    public Builder credentials(ServerCredentials credentials) {
+      this.credentials = requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Records into {@code registry} instead of a fresh one (a process hosting several servers shares one). */
+    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Builds the server; call {@link SquadronServer#start()} to bind it. */
+    public SquadronServer build() {
+      if (services.isEmpty()) {
+        throw new IllegalStateException("no service added");
+      }
+      PrometheusMeterRegistry meters = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      List<ServerInterceptor> chain = chain(meters);
+      HealthStatusManager health = new HealthStatusManager();
+      Set<String> serviceNames = new LinkedHashSet<>();
+      NettyServerBuilder netty = NettyServerBuilder
+          .forAddress(new InetSocketAddress(settings.host(), settings.port()), credentials)
+          .maxInboundMessageSize(settings.maxInboundMessageSize())
+          .addService(health.getHealthService())
+          .addService(ProtoReflectionServiceV1.newInstance())
+          .addService(legacyReflection());
+      for (ServerServiceDefinition service : services) {
+        serviceNames.add(service.getServiceDescriptor().getName());
+        netty.addService(ServerInterceptors.interceptForward(service, chain));
+      }
+      Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
+      return new SquadronServer(settings, netty.build(), meters, readiness);
+    }
+
+    // grpcurl, Postman and older tools still speak v1alpha reflection; it is deprecated, not gone.
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService legacyReflection() {
+      return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    private List<ServerInterceptor> chain(PrometheusMeterRegistry meters) {
+      List<ServerInterceptor> chain = new ArrayList<>();
+      for (InterceptorStage stage : InterceptorStage.values()) {
+        switch (stage) {
+          case METRICS -> chain.add(new ServerMetricsInterceptor(meters, settings.metrics(), System::nanoTime));
+          case ERROR_MAPPING -> chain.add(new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers)));
+          default -> chain.addAll(stages.getOrDefault(stage, List.of()));
+        }
+      }
+      return chain;
+    }
+  }
+}
