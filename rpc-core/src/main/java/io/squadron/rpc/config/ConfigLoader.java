@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Loads a service's configuration: environment overrides, then the file given on the command line, then every
- * {@code reference.conf} on the class path (each module ships its defaults there).
+ * Loads a service's configuration, highest priority first: environment overrides, the file given on the command
+ * line, the service's {@code application.conf} (its deployment defaults, which may override a library's), then every
+ * {@code reference.conf} on the class path (each module ships its own keys' defaults there).
  *
  * <p>Only {@code main} should call this; everything below {@code main} receives typed settings objects.
  */
@@ -38,6 +39,7 @@ public final class ConfigLoader {
     }
     Config merged = EnvironmentOverrides.from(environment)
         .withFallback(fromFile)
+        .withFallback(parse(() -> ConfigFactory.parseResources(loader, "application.conf"), "application.conf"))
         .withFallback(parse(() -> ConfigFactory.defaultReference(loader), "reference.conf"));
     try {
       return merged.resolve();
@@ -46,9 +48,37 @@ public final class ConfigLoader {
     }
   }
 
-  /** Loads only the class path defaults plus {@code overrides} (for tests and embedded use). */
+  /**
+   * Loads with {@code --config FILE} (or {@code --config=FILE}) from {@code args}, if present.
+   *
+   * @throws InvalidConfigException when {@code --config} has no value or the file is missing
+   */
+  public static Config fromArgs(String[] args, Map<String, String> environment) {
+    return load(configFile(args), environment);
+  }
+
+  /** Loads the class path defaults with {@code overrides} on top (for tests and embedded use). */
   public static Config withOverrides(Config overrides) {
-    return overrides.withFallback(ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader())).resolve();
+    ClassLoader loader = ConfigLoader.class.getClassLoader();
+    return overrides
+        .withFallback(ConfigFactory.parseResources(loader, "application.conf"))
+        .withFallback(ConfigFactory.defaultReference(loader))
+        .resolve();
+  }
+
+  static Optional<Path> configFile(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        if (i + 1 >= args.length) {
+          throw new InvalidConfigException("--config", "no file given (expected: --config FILE)");
+        }
+        return Optional.of(Path.of(args[i + 1]));
+      }
+      if (args[i].startsWith("--config=")) {
+        return Optional.of(Path.of(args[i].substring("--config=".length())));
+      }
+    }
+    return Optional.empty();
   }
 
   private static Config parse(java.util.function.Supplier<Config> parser, String what) {
