@@ -1,0 +1,384 @@
+package io.squadron.els;
+
+import static io.grpc.ConnectivityState.CONNECTING;
+import static io.grpc.ConnectivityState.IDLE;
+import static io.grpc.ConnectivityState.READY;
+import static io.grpc.ConnectivityState.SHUTDOWN;
+import static io.grpc.ConnectivityState.TRANSIENT_FAILURE;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.LoadBalancer;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext.ScheduledHandle;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code els} balancer. One subchannel per resolved address group, kept like round_robin does (picks only
+ * READY subchannels, asks IDLE ones to reconnect, keeps the statistics of endpoints that stay across
+ * name-resolution updates). All state changes happen in the channel's SynchronizationContext; pickers are
+ * immutable.
+ */
+final class ElsLoadBalancer extends LoadBalancer {
+
+  private static final Logger log = LoggerFactory.getLogger(ElsLoadBalancer.class);
+
+  private final Helper helper;
+  private final LongSupplier ticker;
+  private final DoubleSupplier random;
+  private final ElsMetrics metrics;
+  private final Map<EquivalentAddressGroup, Endpoint> endpoints = new LinkedHashMap<>();
+  private ElsConfig config = ElsConfig.ofDefaults();
+  private ExpectedLatencyModel model = new ExpectedLatencyModel(config);
+  private ScheduledHandle tick;
+  private long tickIntervalNanos;
+  private Status lastError = Status.UNAVAILABLE.withDescription("no endpoint connected yet");
+  private boolean shutdown;
+
+  ElsLoadBalancer(Helper helper, MeterRegistry registry, LongSupplier ticker, DoubleSupplier random) {
+    this.helper = helper;
+    this.ticker = ticker;
+    this.random = random;
+    this.metrics = new ElsMetrics(registry, helper.getAuthority(),
+        Integer.toHexString(System.identityHashCode(this)));
+  }
+
+  @Override
+  public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+    if (shutdown) {
+      return Status.OK;
+    }
+    List<EquivalentAddressGroup> groups = resolved.getAddresses();
+    if (groups.isEmpty()) {
+      Status error = Status.UNAVAILABLE.withDescription(
+          "name resolution returned no address for " + helper.getAuthority());
+      handleNameResolutionError(error);
+      return error;
+    }
+    Object parsed = resolved.getLoadBalancingPolicyConfig();
+    ElsConfig newConfig = parsed instanceof ElsConfig ? (ElsConfig) parsed : ElsConfig.ofDefaults();
+    boolean newClock = newConfig.decayTimeNanos() != config.decayTimeNanos()
+        || newConfig.breakerWindowNanos() != config.breakerWindowNanos();
+    config = newConfig;
+    model = new ExpectedLatencyModel(newConfig);
+
+    Map<EquivalentAddressGroup, EquivalentAddressGroup> wanted = new LinkedHashMap<>();
+    for (EquivalentAddressGroup g : groups) {
+      wanted.putIfAbsent(new EquivalentAddressGroup(g.getAddresses()), g);
+    }
+    for (Iterator<Map.Entry<EquivalentAddressGroup, Endpoint>> it = endpoints.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<EquivalentAddressGroup, Endpoint> e = it.next();
+      if (!wanted.containsKey(e.getKey())) {
+        it.remove();
+        e.getValue().close();
+      }
+    }
+    long now = ticker.getAsLong();
+    for (Map.Entry<EquivalentAddressGroup, EquivalentAddressGroup> w : wanted.entrySet()) {
+      Endpoint ep = endpoints.get(w.getKey());
+      if (ep == null) {
+        ep = new Endpoint(w.getKey(), w.getValue());
+        endpoints.put(w.getKey(), ep);
+        ep.start();
+      } else {
+        ep.subchannel.updateAddresses(List.of(w.getValue()));
+        if (newClock) {
+          ep.newStats();
+        }
+      }
+    }
+    scheduleTick();
+    updateBalancingState();
+    log.debug("els for {}: {} endpoints at {}", helper.getAuthority(), endpoints.size(), now);
+    return Status.OK;
+  }
+
+  @Override
+  public void handleNameResolutionError(Status error) {
+    if (shutdown) {
+      return;
+    }
+    lastError = error;
+    if (endpoints.values().stream().noneMatch(e -> e.state.getState() == READY)) {
+      helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(error)));
+    }
+  }
+
+  @Override
+  public void requestConnection() {
+    for (Endpoint ep : endpoints.values()) {
+      if (ep.state.getState() == IDLE) {
+        ep.subchannel.requestConnection();
+      }
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+    if (tick != null) {
+      tick.cancel();
+      tick = null;
+    }
+    for (Endpoint ep : endpoints.values()) {
+      ep.close();
+    }
+    endpoints.clear();
+  }
+
+  private void scheduleTick() {
+    if (tick != null && tickIntervalNanos == config.breakerIntervalNanos()) {
+      return;
+    }
+    if (tick != null) {
+      tick.cancel();
+    }
+    tickIntervalNanos = config.breakerIntervalNanos();
+    tick = helper.getSynchronizationContext().scheduleWithFixedDelay(this::tick, tickIntervalNanos,
+        tickIntervalNanos, TimeUnit.NANOSECONDS, helper.getScheduledExecutorService());
+  }
+
+  /**
+   * The periodic work, in the SynchronizationContext: returns endpoints whose ejection expired, runs the
+   * relative circuit breaker, refreshes the metrics.
+   */
+  void tick() {
+    if (shutdown) {
+      return;
+    }
+    long now = ticker.getAsLong();
+    boolean changed = false;
+    List<Endpoint> all = new ArrayList<>(endpoints.values());
+    for (Endpoint ep : all) {
+      if (ep.ejected && now - ep.ejectedUntil >= 0) {
+        ep.ejected = false;
+        ep.returnedAt = now;
+        ep.slowStartSince = now;
+        ep.stats.resetBreaker(now);
+        changed = true;
+        log.info("els {}: endpoint {} back from ejection, probing it (slow start)", helper.getAuthority(),
+            ep.name);
+      }
+    }
+    if (config.breakerEnabled()) {
+      changed |= runBreaker(now, all);
+    }
+    refreshMetrics(now, all);
+    if (changed) {
+      updateBalancingState();
+    }
+  }
+
+  private boolean runBreaker(long now, List<Endpoint> all) {
+    int n = all.size();
+    double[] ok = new double[n];
+    double[] fail = new double[n];
+    boolean[] ejected = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Endpoint ep = all.get(i);
+      EndpointStats.Snapshot s = ep.stats.snapshot();
+      double d = s.decay(now, ep.stats.breakerTauNanos());
+      ok[i] = s.breakerOk * d;
+      fail[i] = s.breakerFail * d;
+      ejected[i] = ep.ejected;
+    }
+    RelativeCircuitBreaker.Result r = RelativeCircuitBreaker.evaluate(config, ok, fail, ejected);
+    for (RelativeCircuitBreaker.Verdict v : r.eject) {
+      Endpoint ep = all.get(v.index);
+      long duration = Math.min(config.maxEjectionTimeNanos(),
+          config.baseEjectionTimeNanos() << Math.min(ep.ejections, 20));
+      if (duration <= 0) {
+        duration = config.maxEjectionTimeNanos();
+      }
+      ep.ejected = true;
+      ep.ejectedUntil = now + duration;
+      ep.ejections++;
+      ep.meters.ejected();
+      log.warn("els {}: ejecting endpoint {} for {} ms: failure rate {} vs {} for the other endpoints "
+              + "(over {} recent requests; ejection #{})", helper.getAuthority(), ep.name,
+          duration / 1_000_000, pct(v.failureRate), pct(v.referenceRate), Math.round(v.volume), ep.ejections);
+    }
+    for (RelativeCircuitBreaker.Verdict v : r.spared) {
+      log.info("els {}: endpoint {} fails {} vs {} for the others but the ejection cap ({}%) is reached",
+          helper.getAuthority(), all.get(v.index).name, pct(v.failureRate), pct(v.referenceRate),
+          config.maxEjectionPercent());
+    }
+    for (RelativeCircuitBreaker.Verdict v : r.healthy) {
+      Endpoint ep = all.get(v.index);
+      if (ep.ejections > 0 && now - ep.returnedAt >= config.maxEjectionTimeNanos()) {
+        ep.ejections = 0;
+      }
+    }
+    return !r.eject.isEmpty();
+  }
+
+  private static String pct(double rate) {
+    return String.format("%.1f%%", rate * 100);
+  }
+
+  private void refreshMetrics(long now, List<Endpoint> all) {
+    int n = all.size();
+    EndpointStats[] stats = new EndpointStats[n];
+    long[] since = new long[n];
+    for (int i = 0; i < n; i++) {
+      stats[i] = all.get(i).stats;
+      since[i] = all.get(i).slowStartSince;
+    }
+    double[] expected = new double[n];
+    double[] weights = new double[n];
+    model.compute(now, stats, since, expected, weights);
+    double candidates = 0;
+    for (int i = 0; i < n; i++) {
+      if (all.get(i).isCandidate()) {
+        candidates += weights[i];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      Endpoint ep = all.get(i);
+      ep.expectedLatency = expected[i];
+      ep.weightShare = ep.isCandidate() && candidates > 0 ? weights[i] / candidates : 0;
+      EndpointStats.Snapshot s = ep.stats.snapshot();
+      double volume = s.okCount + s.failCount;
+      ep.successRate = volume > 0 ? s.okCount / volume : Double.NaN;
+    }
+  }
+
+  private void updateBalancingState() {
+    if (shutdown) {
+      return;
+    }
+    List<ElsPicker.Entry> ready = new ArrayList<>();
+    List<ElsPicker.Entry> ejectedReady = new ArrayList<>();
+    boolean connecting = false;
+    for (Endpoint ep : endpoints.values()) {
+      ConnectivityState s = ep.state.getState();
+      if (s == READY) {
+        (ep.ejected ? ejectedReady : ready).add(
+            new ElsPicker.Entry(ep.subchannel, ep.tracer, ep.stats, ep.slowStartSince));
+      } else if (s == CONNECTING || s == IDLE) {
+        connecting = true;
+      }
+    }
+    if (!ready.isEmpty() || !ejectedReady.isEmpty()) {
+      helper.updateBalancingState(READY,
+          new ElsPicker(ready.isEmpty() ? ejectedReady : ready, model, ticker, random));
+    } else if (connecting) {
+      helper.updateBalancingState(CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
+    } else {
+      helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(lastError)));
+    }
+  }
+
+  /** Test hook: the endpoint for an address group (attributes ignored), or null. */
+  Endpoint endpoint(EquivalentAddressGroup group) {
+    return endpoints.get(new EquivalentAddressGroup(group.getAddresses()));
+  }
+
+  /** One resolved address group: its subchannel, statistics, breaker state and meters. */
+  final class Endpoint implements ElsMetrics.View {
+    final EquivalentAddressGroup key;
+    final String name;
+    final Subchannel subchannel;
+    EndpointStats stats;
+    ElsTracerFactory tracer;
+    ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(IDLE);
+    long slowStartSince = Long.MIN_VALUE;
+    boolean ejected;
+    long ejectedUntil;
+    long returnedAt = Long.MIN_VALUE / 2;
+    int ejections;
+    volatile double weightShare;
+    volatile double expectedLatency = Double.NaN;
+    volatile double successRate = Double.NaN;
+    final ElsMetrics.Handle meters;
+
+    Endpoint(EquivalentAddressGroup key, EquivalentAddressGroup group) {
+      this.key = key;
+      this.name = key.getAddresses().size() == 1 ? key.getAddresses().get(0).toString() : key.toString();
+      this.subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
+      newStats();
+      this.meters = metrics.register(name, this);
+    }
+
+    void newStats() {
+      stats = new EndpointStats(config.decayTimeNanos(), config.breakerWindowNanos());
+      tracer = new ElsTracerFactory(stats, ticker);
+    }
+
+    void start() {
+      subchannel.start(this::onState);
+      subchannel.requestConnection();
+    }
+
+    boolean isCandidate() {
+      return state.getState() == READY && !ejected;
+    }
+
+    private void onState(ConnectivityStateInfo info) {
+      if (shutdown || endpoints.get(key) != this) {
+        return;
+      }
+      ConnectivityState s = info.getState();
+      if (s == SHUTDOWN) {
+        return;
+      }
+      ConnectivityState previous = state.getState();
+      if (s == IDLE) {
+        subchannel.requestConnection();
+      }
+      if (s == TRANSIENT_FAILURE) {
+        lastError = info.getStatus();
+      }
+      if (s == READY && previous != READY) {
+        slowStartSince = ticker.getAsLong();
+      }
+      // Like round_robin: once in TRANSIENT_FAILURE, stay there until READY (no flapping via CONNECTING).
+      if (!(previous == TRANSIENT_FAILURE && (s == CONNECTING || s == IDLE))) {
+        state = info;
+      }
+      updateBalancingState();
+    }
+
+    void close() {
+      subchannel.shutdown();
+      metrics.remove(meters);
+    }
+
+    @Override
+    public double weightShare() {
+      return weightShare;
+    }
+
+    @Override
+    public double expectedLatencySeconds() {
+      return expectedLatency;
+    }
+
+    @Override
+    public double outstanding() {
+      return stats.outstanding();
+    }
+
+    @Override
+    public double successRate() {
+      return successRate;
+    }
+
+    @Override
+    public double ejected() {
+      return ejected ? 1 : 0;
+    }
+  }
+}

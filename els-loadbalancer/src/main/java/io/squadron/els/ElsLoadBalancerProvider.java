@@ -1,0 +1,85 @@
+package io.squadron.els;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.LoadBalancer;
+import io.grpc.LoadBalancerProvider;
+import io.grpc.NameResolver.ConfigOrError;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Provides the {@code els} load-balancing policy: the Expected Latency Selector with a relative circuit
+ * breaker. Registered through {@code META-INF/services}; select it with the service config
+ * {@code {"loadBalancingConfig":[{"els":{}}]}} (see {@link ElsConfig} for the keys).
+ *
+ * <p>The instance found by the service loader reports its metrics to Micrometer's global registry. An
+ * application that wants them in its own registry registers its own instance with a higher priority:
+ * {@code LoadBalancerRegistry.getDefaultRegistry().register(new ElsLoadBalancerProvider(registry, 6))}.
+ */
+public final class ElsLoadBalancerProvider extends LoadBalancerProvider {
+
+  /** The policy name used in service configs. */
+  public static final String POLICY_NAME = "els";
+  /** The priority of the instance found by the service loader. */
+  public static final int DEFAULT_PRIORITY = 5;
+
+  private final MeterRegistry registry;
+  private final int priority;
+  private final LongSupplier ticker;
+  private final DoubleSupplier random;
+
+  /** The service-loader constructor: metrics to {@link Metrics#globalRegistry}, priority 5. */
+  public ElsLoadBalancerProvider() {
+    this(Metrics.globalRegistry, DEFAULT_PRIORITY);
+  }
+
+  /**
+   * A provider whose balancers report to {@code registry}.
+   *
+   * @param priority the provider priority in the {@link io.grpc.LoadBalancerRegistry} (0..10); use more than
+   *     {@link #DEFAULT_PRIORITY} to take precedence over the service-loader instance
+   */
+  public ElsLoadBalancerProvider(MeterRegistry registry, int priority) {
+    this(registry, priority, System::nanoTime, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  ElsLoadBalancerProvider(MeterRegistry registry, int priority, LongSupplier ticker, DoubleSupplier random) {
+    this.registry = requireNonNull(registry, "registry");
+    if (priority < 0 || priority > 10) {
+      throw new IllegalArgumentException("priority: " + priority + " (expected: in [0, 10])");
+    }
+    this.priority = priority;
+    this.ticker = requireNonNull(ticker, "ticker");
+    this.random = requireNonNull(random, "random");
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return true;
+  }
+
+  @Override
+  public int getPriority() {
+    return priority;
+  }
+
+  @Override
+  public String getPolicyName() {
+    return POLICY_NAME;
+  }
+
+  @Override
+  public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
+    return new ElsLoadBalancer(helper, registry, ticker, random);
+  }
+
+  @Override
+  public ConfigOrError parseLoadBalancingPolicyConfig(Map<String, ?> rawConfig) {
+    return ElsConfig.fromJson(rawConfig);
+  }
+}

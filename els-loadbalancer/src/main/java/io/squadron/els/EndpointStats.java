@@ -1,0 +1,118 @@
+package io.squadron.els;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one client knows about one endpoint: time-decayed sums of its successes, failures and their latencies,
+ * and its outstanding requests.
+ *
+ * <p>Forward exponential decay: a sample taken at time {@code t_k} counts {@code exp(-(now - t_k)/tau)} at time
+ * {@code now}. Each sum is kept decayed to the time of its last update, so a reader decays it the rest of the
+ * way with one factor. Writers (the tracers, on transport threads) serialize on this object; readers (the
+ * picker) only read the volatile immutable {@link Snapshot}, so the pick path takes no lock.
+ */
+final class EndpointStats {
+
+  /** The decayed sums at one instant; immutable. Latencies are in seconds. */
+  static final class Snapshot {
+    static final Snapshot EMPTY = new Snapshot(Long.MIN_VALUE, 0, 0, 0, 0, 0, 0);
+
+    final long atNanos;
+    final double okCount;
+    final double okLatency;
+    final double failCount;
+    final double failLatency;
+    final double breakerOk;
+    final double breakerFail;
+
+    Snapshot(long atNanos, double okCount, double okLatency, double failCount, double failLatency,
+        double breakerOk, double breakerFail) {
+      this.atNanos = atNanos;
+      this.okCount = okCount;
+      this.okLatency = okLatency;
+      this.failCount = failCount;
+      this.failLatency = failLatency;
+      this.breakerOk = breakerOk;
+      this.breakerFail = breakerFail;
+    }
+
+    /** Decay factor of the latency sums from {@code atNanos} to {@code now}. */
+    double decay(long now, double tauNanos) {
+      if (atNanos == Long.MIN_VALUE || now <= atNanos) {
+        return 1.0;
+      }
+      return Math.exp(-(now - atNanos) / tauNanos);
+    }
+  }
+
+  private final double tauNanos;
+  private final double breakerTauNanos;
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+  EndpointStats(long tauNanos, long breakerTauNanos) {
+    this.tauNanos = tauNanos;
+    this.breakerTauNanos = breakerTauNanos;
+  }
+
+  double tauNanos() {
+    return tauNanos;
+  }
+
+  double breakerTauNanos() {
+    return breakerTauNanos;
+  }
+
+  Snapshot snapshot() {
+    return snapshot;
+  }
+
+  int outstanding() {
+    return outstanding.get();
+  }
+
+  void started() {
+    outstanding.incrementAndGet();
+  }
+
+  /** Records the end of a call that was counted by {@link #started()}. */
+  void finished(long nowNanos, long latencyNanos, Outcome outcome) {
+    outstanding.decrementAndGet();
+    if (outcome == Outcome.IGNORED) {
+      return;
+    }
+    double latency = Math.max(0, latencyNanos) / 1e9;
+    boolean ok = outcome == Outcome.SUCCESS;
+    synchronized (this) {
+      Snapshot s = snapshot;
+      long at = Math.max(nowNanos, s.atNanos);
+      double d = s.decay(at, tauNanos);
+      double db = s.decay(at, breakerTauNanos);
+      snapshot = new Snapshot(at,
+          s.okCount * d + (ok ? 1 : 0),
+          s.okLatency * d + (ok ? latency : 0),
+          s.failCount * d + (ok ? 0 : 1),
+          s.failLatency * d + (ok ? 0 : latency),
+          s.breakerOk * db + (ok ? 1 : 0),
+          s.breakerFail * db + (ok ? 0 : 1));
+    }
+  }
+
+  /** Forgets the breaker's counts (an endpoint back from ejection starts a fresh record). */
+  void resetBreaker(long nowNanos) {
+    synchronized (this) {
+      Snapshot s = snapshot;
+      long at = Math.max(nowNanos, s.atNanos);
+      double d = s.decay(at, tauNanos);
+      snapshot = new Snapshot(at, s.okCount * d, s.okLatency * d, s.failCount * d, s.failLatency * d, 0, 0);
+    }
+  }
+
+  /** How a call ended, as far as the statistics are concerned. */
+  enum Outcome {
+    SUCCESS,
+    FAILURE,
+    /** Cancelled by the caller: says nothing about the endpoint. */
+    IGNORED
+  }
+}

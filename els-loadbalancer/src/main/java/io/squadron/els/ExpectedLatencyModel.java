@@ -1,0 +1,131 @@
+package io.squadron.els;
+
+/**
+ * The ELS math: from each endpoint's decayed statistics to its expected latency and its weight.
+ *
+ * <p>For endpoint {@code i} at time {@code t}, with every sum decayed to {@code t} ({@code tau} = decay time):
+ * <pre>
+ *   prior (cluster, all endpoints): Ls* = sum okLatency / sum okCount,  Lf* = sum failLatency / sum failCount,
+ *                                   p*  = sum okCount / sum (okCount + failCount)
+ *   blended with prior weight k:    Ls  = (okLatency_i + k Ls*) / (okCount_i + k)
+ *                                   Lf  = (failLatency_i + k Lf*) / (failCount_i + k)
+ *                                   p   = (okCount_i + k p*) / (okCount_i + failCount_i + k)
+ *   parallelism (Little's law):     P   = max(1, (okLatency_i + failLatency_i) / tau)
+ *   retry elsewhere:                R   = (1 + sum q / sum P) Ls*
+ *   expected latency:               E   = (1 + q_i / P) (p Ls + (1 - p) Lf) + (1 - p) R
+ *   weight:                         w   = s_i p / E^beta
+ * </pre>
+ * {@code q_i} is the live count of outstanding requests, {@code s_i} the slow-start factor and {@code beta} the
+ * latency exponent. The first term of {@code E} is one attempt queued behind {@code q_i} requests on an endpoint
+ * that serves {@code P} at once; the second is the retry elsewhere a failure costs, itself queued like an
+ * average request of the cluster. Because the blend pulls
+ * every estimate back to the cluster prior as the endpoint's own evidence decays, an endpoint that stopped
+ * getting traffic drifts back to average and is probed again: nothing starves forever.
+ */
+final class ExpectedLatencyModel {
+
+  /** Used as the prior latency when no endpoint has any history yet (weights are relative, so any value). */
+  static final double NOMINAL_LATENCY_SECONDS = 0.001;
+  private static final double MIN_LATENCY_SECONDS = 1e-6;
+
+  private final ElsConfig config;
+
+  ExpectedLatencyModel(ElsConfig config) {
+    this.config = config;
+  }
+
+  ElsConfig config() {
+    return config;
+  }
+
+  /**
+   * Computes the expected latency (seconds) and weight of each endpoint.
+   *
+   * @param stats the endpoints' statistics
+   * @param slowStartSince when each endpoint's slow start began (nanos on the same clock as {@code now})
+   * @param expected out: expected latency per endpoint, seconds; may be null
+   * @param weights out: weight per endpoint (not normalized)
+   * @return the sum of the weights
+   */
+  double compute(long now, EndpointStats[] stats, long[] slowStartSince, double[] expected, double[] weights) {
+    int n = stats.length;
+    double tau = stats.length == 0 ? 1 : stats[0].tauNanos();
+    double sumOkC = 0;
+    double sumOkL = 0;
+    double sumFailC = 0;
+    double sumFailL = 0;
+    EndpointStats.Snapshot[] snaps = new EndpointStats.Snapshot[n];
+    double[] decay = new double[n];
+    for (int i = 0; i < n; i++) {
+      EndpointStats.Snapshot s = stats[i].snapshot();
+      double d = s.decay(now, tau);
+      snaps[i] = s;
+      decay[i] = d;
+      sumOkC += s.okCount * d;
+      sumOkL += s.okLatency * d;
+      sumFailC += s.failCount * d;
+      sumFailL += s.failLatency * d;
+    }
+    double priorLs = sumOkC > 1e-9 ? sumOkL / sumOkC
+        : (sumFailC > 1e-9 ? sumFailL / sumFailC : NOMINAL_LATENCY_SECONDS);
+    priorLs = Math.max(priorLs, MIN_LATENCY_SECONDS);
+    double priorLf = sumFailC > 1e-9 ? sumFailL / sumFailC : priorLs;
+    double priorP = sumOkC + sumFailC > 1e-9 ? sumOkC / (sumOkC + sumFailC) : 1.0;
+    double k = config.priorWeight();
+    double beta = config.latencyExponent();
+    double tauSeconds = tau / 1e9;
+    double sumQ = 0;
+    double sumP = 0;
+    int[] outstanding = new int[n];
+    double[] parallelism = new double[n];
+    for (int i = 0; i < n; i++) {
+      outstanding[i] = stats[i].outstanding();
+      parallelism[i] = Math.max(1.0, (snaps[i].okLatency + snaps[i].failLatency) * decay[i] / tauSeconds);
+      sumQ += outstanding[i];
+      sumP += parallelism[i];
+    }
+    double retry = n == 0 ? priorLs : (1 + sumQ / sumP) * priorLs;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      EndpointStats.Snapshot s = snaps[i];
+      double d = decay[i];
+      double okC = s.okCount * d;
+      double okL = s.okLatency * d;
+      double failC = s.failCount * d;
+      double failL = s.failLatency * d;
+      double ls = (okL + k * priorLs) / (okC + k);
+      double lf = (failL + k * priorLf) / (failC + k);
+      double p = (okC + k * priorP) / (okC + failC + k);
+      double e = expectedLatency(outstanding[i], parallelism[i], p, ls, lf, retry);
+      double w = slowStartFactor(now, slowStartSince[i]) * p / Math.pow(e, beta);
+      if (expected != null) {
+        expected[i] = e;
+      }
+      weights[i] = w;
+      total += w;
+    }
+    return total;
+  }
+
+  /** {@code E = (1 + q/P)(p Ls + (1-p) Lf) + (1-p) Lretry}, at least one microsecond. */
+  static double expectedLatency(int outstanding, double parallelism, double successRate, double successLatency,
+      double failureLatency, double retryLatency) {
+    double attempt = successRate * successLatency + (1 - successRate) * failureLatency;
+    double e = (1 + outstanding / parallelism) * attempt + (1 - successRate) * retryLatency;
+    return Math.max(e, MIN_LATENCY_SECONDS);
+  }
+
+  /** Linear ramp from the minimum factor to 1 over the slow-start window. */
+  double slowStartFactor(long now, long since) {
+    long window = config.slowStartWindowNanos();
+    if (window <= 0 || since == Long.MIN_VALUE) {
+      return 1.0;
+    }
+    long age = now - since;
+    if (age >= window) {
+      return 1.0;
+    }
+    double min = config.slowStartMinFactor();
+    return min + (1 - min) * Math.max(0, age) / (double) window;
+  }
+}

@@ -1,0 +1,278 @@
+package io.squadron.els;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ConnectivityState;
+import io.grpc.LoadBalancer;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** The balancer on a fake helper and a fake clock: discrete-event simulations, no sleeping. */
+class ElsLoadBalancerTest {
+
+  private static final long MS = 1_000_000L;
+  private static final long SECOND = 1_000 * MS;
+
+  @Test
+  void evenEndpoints_shareTrafficEvenly() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10))) {
+      sim.run(4000, MS);
+      for (int i = 0; i < 4; i++) {
+        assertThat(sim.share(i)).isCloseTo(0.25, Offset.offset(0.04));
+      }
+    }
+  }
+
+  @Test
+  void tenTimesSlowerEndpoint_getsClearlyLessTraffic() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(100))) {
+      sim.run(2000, MS); // warm up
+      sim.run(6000, MS);
+      assertThat(sim.share(3)).isLessThan(0.02);
+      assertThat(sim.share(0)).isGreaterThan(0.3);
+    }
+  }
+
+  @Test
+  void fastFailingEndpoint_getsLessTrafficThanHealthyOnes_evenWithoutTheBreaker() {
+    ElsConfig config = Simulation.testConfig().breakerEnabled(false).build();
+    try (Simulation sim = new Simulation(config, Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10),
+        new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+      sim.run(2000, MS);
+      sim.run(6000, MS);
+      assertThat(sim.share(3)).isLessThan(0.05);
+      assertThat(sim.share(3)).isLessThan(sim.share(0) / 5);
+    }
+  }
+
+  @Test
+  void failingEndpoint_isEjected_thenProbedAfterBackoff_andEjectedLongerNextTime() {
+    ElsConfig config = Simulation.testConfig().baseEjectionTime(Duration.ofSeconds(2)).build();
+    Simulation.Behaviour bad = new Simulation.Behaviour(10 * MS, 0.9, MS);
+    try (Simulation sim = new Simulation(config, Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), bad)) {
+      sim.run(1000, MS);
+      ElsLoadBalancer.Endpoint ep = sim.endpoint(3);
+      assertThat(ep.ejected).isTrue();
+      assertThat(ep.ejections).isEqualTo(1);
+      long firstUntil = ep.ejectedUntil;
+      // While ejected it gets no traffic at all.
+      sim.run(1000, MS);
+      assertThat(sim.share(3)).isZero();
+      // Back after the ejection time (slow start), still failing: ejected again, for twice as long.
+      sim.advanceTo(firstUntil + 300 * MS);
+      assertThat(ep.ejected).isFalse();
+      assertThat(ep.slowStartSince).isGreaterThanOrEqualTo(firstUntil);
+      sim.run(4000, MS);
+      assertThat(ep.ejections).isEqualTo(2);
+      assertThat(ep.ejected).isTrue();
+      assertThat(ep.ejectedUntil - firstUntil).isGreaterThan(4 * SECOND);
+      // Healed: once back it keeps its traffic.
+      bad.failureRate = 0;
+      sim.advanceTo(ep.ejectedUntil + 300 * MS);
+      sim.run(3000, MS); // slow start
+      sim.run(3000, MS);
+      assertThat(ep.ejected).isFalse();
+      assertThat(sim.share(3)).isCloseTo(0.25, Offset.offset(0.06));
+    }
+  }
+
+  @Test
+  void everyEndpointFailingAlike_noneIsEjected() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(),
+        new Simulation.Behaviour(10 * MS, 0.9, MS), new Simulation.Behaviour(10 * MS, 0.9, MS),
+        new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+      sim.run(5000, MS);
+      for (int i = 0; i < 3; i++) {
+        assertThat(sim.endpoint(i).ejected).isFalse();
+        assertThat(sim.endpoint(i).ejections).isZero();
+      }
+      assertThat(sim.successes).isPositive();
+    }
+  }
+
+  @Test
+  void twoEndpoints_oneFailing_isEjected() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        new Simulation.Behaviour(10 * MS, 0.5, 5 * MS))) {
+      sim.run(2000, MS);
+      assertThat(sim.endpoint(1).ejected).isTrue();
+      assertThat(sim.endpoint(0).ejected).isFalse();
+    }
+  }
+
+  @Test
+  void ejectionCap_leavesOutliersInOnceTheShareIsReached() {
+    ElsConfig config = Simulation.testConfig().maxEjectionPercent(20).build();
+    try (Simulation sim = new Simulation(config, Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10),
+        new Simulation.Behaviour(10 * MS, 0.9, MS), new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+      sim.run(3000, MS);
+      int ejected = 0;
+      for (int i = 0; i < 5; i++) {
+        ejected += sim.endpoint(i).ejected ? 1 : 0;
+      }
+      assertThat(ejected).isEqualTo(1);
+      assertThat(sim.endpoint(0).ejected || sim.endpoint(1).ejected || sim.endpoint(2).ejected).isFalse();
+    }
+  }
+
+  @Test
+  void breakerRule_isRelative() {
+    ElsConfig c = ElsConfig.ofDefaults();
+    boolean[] none = new boolean[3];
+    // 40% vs 5%: ejected. 40% vs 30%: not (not twice as bad). Too little volume: not judged.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 60}, new double[] {5, 5, 40}, none)
+        .eject).extracting(v -> v.index).containsExactly(2);
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {70, 70, 60}, new double[] {30, 30, 40}, none)
+        .eject).isEmpty();
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 1}, new double[] {5, 5, 8}, none)
+        .eject).isEmpty();
+    assertThat(RelativeCircuitBreaker.maxEjected(1, 50)).isZero();
+    assertThat(RelativeCircuitBreaker.maxEjected(2, 50)).isEqualTo(1);
+    assertThat(RelativeCircuitBreaker.maxEjected(10, 30)).isEqualTo(3);
+  }
+
+  @Test
+  void newEndpoint_isProbedGently_thenGetsItsShare() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10))) {
+      sim.run(3000, MS);
+      sim.groups.add(Simulation.group(3));
+      sim.resolve(Simulation.testConfig().build());
+      FakeHelper.FakeSubchannel added = sim.subchannel(3);
+      sim.behaviours.put(added, Simulation.Behaviour.healthy(10));
+      added.setState(ConnectivityState.READY);
+      sim.run(500, MS);
+      assertThat(sim.share(3)).isLessThan(0.12); // a fair share would be 0.25
+      sim.run(3000, MS);
+      sim.run(2000, MS);
+      assertThat(sim.share(3)).isCloseTo(0.25, Offset.offset(0.05));
+    }
+  }
+
+  @Test
+  void transientSlowdown_trafficMovesAwayAndComesBack() {
+    Simulation.Behaviour flaky = Simulation.Behaviour.healthy(10);
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), flaky)) {
+      sim.run(3000, MS);
+      flaky.latencyNanos = 100 * MS;
+      sim.run(1000, MS);
+      sim.run(2000, MS);
+      assertThat(sim.share(3)).isLessThan(0.03);
+      flaky.latencyNanos = 10 * MS;
+      sim.run(4000, MS); // it gets probed again as its old evidence decays
+      sim.run(2000, MS);
+      assertThat(sim.share(3)).isGreaterThan(0.18);
+    }
+  }
+
+  @Test
+  void picks_followTheWeightsStatistically() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().slowStartWindow(Duration.ZERO).build(),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(20), Simulation.Behaviour.healthy(40))) {
+      // Feed known statistics directly, then pick without completing anything (outstanding stays 0).
+      double[] latencies = {0.010, 0.020, 0.040};
+      for (int i = 0; i < 3; i++) {
+        EndpointStats s = sim.endpoint(i).stats;
+        for (int k = 0; k < 100; k++) {
+          s.started();
+          s.finished(sim.now, (long) (latencies[i] * 1e9), EndpointStats.Outcome.SUCCESS);
+        }
+      }
+      ElsPicker picker = (ElsPicker) sim.helper.picker;
+      double[] w = new double[3];
+      EndpointStats[] st = {sim.endpoint(0).stats, sim.endpoint(1).stats, sim.endpoint(2).stats};
+      double total = new ExpectedLatencyModel(ElsConfig.ofDefaults())
+          .compute(sim.now, st, new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE}, null, w);
+      Map<LoadBalancer.Subchannel, Integer> counts = new HashMap<>();
+      int n = 40_000;
+      for (int k = 0; k < n; k++) {
+        counts.merge(picker.subchannel(picker.choose()), 1, Integer::sum);
+      }
+      for (int i = 0; i < 3; i++) {
+        double expected = w[i] / total;
+        double observed = counts.getOrDefault(sim.subchannel(i), 0) / (double) n;
+        // 5 standard deviations of a binomial proportion.
+        assertThat(observed).isCloseTo(expected, Offset.offset(5 * Math.sqrt(expected * (1 - expected) / n)));
+      }
+      assertThat(w[0] / total).isGreaterThan(0.7); // roughly 1 : 1/4 : 1/16 with exponent 2
+    }
+  }
+
+  @Test
+  void onlyReadySubchannelsArePicked_andIdleOnesReconnect() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10))) {
+      sim.subchannel(1).setState(ConnectivityState.IDLE);
+      assertThat(sim.subchannel(1).connectionRequests).isGreaterThanOrEqualTo(2);
+      sim.run(200, MS);
+      assertThat(sim.share(1)).isZero();
+      assertThat(sim.helper.state).isEqualTo(ConnectivityState.READY);
+      sim.subchannel(0).setState(ConnectivityState.TRANSIENT_FAILURE);
+      assertThat(sim.helper.state).isEqualTo(ConnectivityState.CONNECTING);
+      sim.subchannel(1).setState(ConnectivityState.TRANSIENT_FAILURE);
+      assertThat(sim.helper.state).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+      assertThat(sim.helper.picker.pickSubchannel(null).getStatus().isOk()).isFalse();
+      sim.subchannel(0).setState(ConnectivityState.CONNECTING); // sticky TRANSIENT_FAILURE
+      assertThat(sim.helper.state).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+      sim.subchannel(0).setState(ConnectivityState.READY);
+      assertThat(sim.helper.state).isEqualTo(ConnectivityState.READY);
+    }
+  }
+
+  @Test
+  void nameResolutionUpdate_keepsStatsOfEndpointsThatStay_andShutsDownRemovedOnes() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10))) {
+      sim.run(500, MS);
+      EndpointStats kept = sim.endpoint(0).stats;
+      FakeHelper.FakeSubchannel removed = sim.subchannel(2);
+      sim.groups.remove(2);
+      sim.resolve(Simulation.testConfig().build());
+      assertThat(removed.shutdown).isTrue();
+      assertThat(sim.endpoint(0).stats).isSameAs(kept);
+      assertThat(kept.snapshot().okCount).isPositive();
+      assertThat(sim.helper.subchannels).hasSize(3); // nothing new created for endpoints that stayed
+      assertThat(sim.registry.find("els.endpoint.weight").gauges()).hasSize(2);
+    }
+  }
+
+  @Test
+  void emptyResolution_isAnError() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10))) {
+      Status[] status = new Status[1];
+      sim.helper.syncContext.execute(() -> status[0] = sim.lb.acceptResolvedAddresses(
+          LoadBalancer.ResolvedAddresses.newBuilder().setAddresses(java.util.List.of()).build()));
+      assertThat(status[0].getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void metrics_reportWeightExpectedLatencyAndEjection() {
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+      sim.run(2000, MS);
+      Gauge ejected = sim.registry.find("els.endpoint.ejected").tag("endpoint", "/10.0.0.2:443").gauge();
+      assertThat(ejected.value()).isEqualTo(1.0);
+      Gauge weight = sim.registry.find("els.endpoint.weight").tag("endpoint", "/10.0.0.1:443").gauge();
+      assertThat(weight.value()).isEqualTo(1.0);
+      Gauge expected = sim.registry.find("els.endpoint.expected.latency").tag("endpoint", "/10.0.0.1:443")
+          .gauge();
+      assertThat(expected.value()).isBetween(0.005, 0.05);
+      assertThat(sim.registry.find("els.endpoint.success.rate").tag("endpoint", "/10.0.0.1:443").gauge().value())
+          .isEqualTo(1.0);
+      assertThat(sim.registry.find("els.endpoint.ejections").tag("endpoint", "/10.0.0.2:443").counter().count())
+          .isEqualTo(1.0);
+    }
+  }
+}
