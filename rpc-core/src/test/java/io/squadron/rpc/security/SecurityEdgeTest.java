@@ -1,0 +1,341 @@
+package io.squadron.rpc.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.squadron.proto.shuffle.v1.ShuffleRequest;
+import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
+import io.squadron.rpc.client.ChannelFactory;
+import io.squadron.rpc.client.ClientsSettings;
+import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.rpc.security.certs.DevCertificateAuthority;
+import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.rpc.server.ServerSettings;
+import io.squadron.rpc.server.SquadronServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole security chain at the edge: a real {@link SquadronServer} on a loopback port with mutual TLS from
+ * certificates the dev CA generated, called through rpc-core's {@link ChannelFactory} configured by
+ * {@link ClientSecurity} (or a bare TLS channel for client apps). Rate limits run on a fake clock.
+ */
+class SecurityEdgeTest {
+  private static final String SHUFFLE = "squadron.shuffle.v1.ShuffleService";
+  private static final String APP_TOKEN = "ios-token-for-tests-only";
+
+  @TempDir
+  static Path pki;
+  @TempDir
+  static Path roguePki;
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final CallerEchoService service = new CallerEchoService();
+  private ServerSecurity security;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    DevCertificateAuthority ca = DevCerts.generate(pki, List.of("shuffle", "checkout", "billing", "search"));
+    ca.issue("checkout", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)))
+        .writeTo(pki, "expired-checkout");
+    // Another CA issuing a certificate for the same name: it must not be trusted.
+    DevCertificateAuthority.create("rogue CA").issue("checkout").writeTo(roguePki, "checkout");
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  private static Config config(String hocon) {
+    return ConfigLoader.withOverrides(ConfigFactory.parseString(hocon));
+  }
+
+  private SquadronServer server(String serviceName, String extraConfig) {
+    Config config = config("""
+        squadron.security { service-name = %s, cert-dir = "%s" }
+        squadron.permissions.policy { "%s" = [checkout, search, "app:*"] }
+        squadron.rate-limits.default { rate = 10, burst = 5 }
+        """.formatted(serviceName, pki, SHUFFLE) + extraConfig);
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    security = ServerSecurity.configure(builder, config, registry, clock::get);
+    toClose.add(security);
+    SquadronServer server = builder.build().start();
+    toClose.add(server);
+    return server;
+  }
+
+  private SquadronServer server(String extraConfig) {
+    return server("shuffle", extraConfig);
+  }
+
+  /** A stub calling {@code server} as {@code caller}, through ClientSecurity; {@code tls} overrides the files. */
+  private ShuffleServiceGrpc.ShuffleServiceBlockingStub stubAs(String caller, SquadronServer server, String tls) {
+    Config config = config("""
+        squadron.security { service-name = %s, cert-dir = "%s" %s }
+        squadron.clients.shuffle.addresses = ["127.0.0.1:%d"]
+        """.formatted(caller, pki, tls, server.port()));
+    ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)), config)
+        .build();
+    toClose.add(channels);
+    return ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle"));
+  }
+
+  private ShuffleServiceGrpc.ShuffleServiceBlockingStub stubAs(String caller, SquadronServer server) {
+    return stubAs(caller, server, "");
+  }
+
+  /** A client app: TLS checking the server is "shuffle", no client certificate. */
+  private ShuffleServiceGrpc.ShuffleServiceBlockingStub appStub(SquadronServer server) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
+        TlsChannelCredentials.newBuilder().trustManager(ServiceTrustManager.forServer(
+            ServiceTrustManager.readCertificates(pki.resolve("ca.crt")), "squadron", "shuffle")).build()).build();
+    toClose.add(channel::shutdownNow);
+    return ShuffleServiceGrpc.newBlockingStub(channel);
+  }
+
+  private static String callerSeen(ShuffleServiceGrpc.ShuffleServiceBlockingStub stub) {
+    return stub.shuffle(ShuffleRequest.getDefaultInstance()).getTracks(0).getTrackId();
+  }
+
+  private static StatusRuntimeException failure(ShuffleServiceGrpc.ShuffleServiceBlockingStub stub) {
+    try {
+      stub.shuffle(ShuffleRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("call succeeded");
+  }
+
+  private static ErrorInfo errorInfo(StatusRuntimeException e) throws Exception {
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    assertThat(status).isNotNull();
+    for (var detail : status.getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        return detail.unpack(ErrorInfo.class);
+      }
+    }
+    throw new AssertionError("no ErrorInfo in " + status);
+  }
+
+  private double denied(String caller, String reason) {
+    Counter c = registry.find(SecurityMetrics.DENIED).tags("caller", caller, "reason", reason, "method", "Shuffle")
+        .counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private double rateLimited(String caller) {
+    Counter c = registry.find(SecurityMetrics.RATE_LIMITED).tags("caller", caller, "method", "Shuffle").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void allowedService_succeeds_andHandlerSeesCallerFromCertificate() {
+    SquadronServer server = server("");
+
+    assertThat(callerSeen(stubAs("checkout", server))).isEqualTo("checkout");
+    assertThat(registry.scrape()).contains("caller=\"checkout\"");
+  }
+
+  @Test
+  void certificateFromAnotherCa_failsHandshake_neverReachesHandler() {
+    SquadronServer server = server("");
+    var stub = stubAs("checkout", server, ", cert-file = \"%s\", key-file = \"%s\"".formatted(
+        roguePki.resolve("checkout.crt"), roguePki.resolve("checkout.key")));
+
+    assertThat(failure(stub).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void expiredCertificate_failsHandshake() {
+    SquadronServer server = server("");
+    var stub = stubAs("checkout", server, ", cert-file = \"%s\", key-file = \"%s\"".formatted(
+        pki.resolve("expired-checkout.crt"), pki.resolve("expired-checkout.key")));
+
+    assertThat(failure(stub).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void clientRefusesServerCertifiedAsAnotherService() {
+    SquadronServer server = server("billing", "");   // the address "shuffle" resolves to runs as billing
+
+    StatusRuntimeException e = failure(stubAs("checkout", server));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void validCertificateOfServiceNotInPolicy_permissionDenied_namingMethodAndCaller() throws Exception {
+    SquadronServer server = server("");
+
+    StatusRuntimeException e = failure(stubAs("billing", server));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo("caller 'billing' may not call squadron.shuffle.v1.ShuffleService/Shuffle");
+    assertThat(errorInfo(e).getReason()).isEqualTo("CALLER_NOT_ALLOWED");
+    assertThat(service.handled).hasValue(0);
+    assertThat(denied("billing", "CALLER_NOT_ALLOWED")).isEqualTo(1);
+    assertThat(registry.scrape()).contains("squadron_rpc_server_denied_total{caller=\"billing\"");
+  }
+
+  @Test
+  void appToken_good_bad_missing() throws Exception {
+    SquadronServer server = server("squadron.security.apps.ios.token-sha256 = \"%s\""
+        .formatted(AppTokens.sha256Hex(APP_TOKEN)));
+    var app = appStub(server);
+
+    assertThat(callerSeen(app.withCallCredentials(ClientSecurity.appToken(APP_TOKEN)))).isEqualTo("app:ios");
+
+    StatusRuntimeException bad = failure(app.withCallCredentials(ClientSecurity.appToken("not-the-token")));
+    assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(bad.getStatus().getDescription()).doesNotContain("not-the-token");
+    assertThat(errorInfo(bad).getReason()).isEqualTo("UNAUTHENTICATED_CALLER");
+
+    StatusRuntimeException missing = failure(app);
+    assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    assertThat(service.handled).hasValue(1);
+    assertThat(denied("unknown", "UNAUTHENTICATED_CALLER")).isEqualTo(2);
+    // Services with certificates still get in on the same port.
+    assertThat(callerSeen(stubAs("checkout", server))).isEqualTo("checkout");
+  }
+
+  @Test
+  void withoutAppTokens_aConnectionWithoutCertificate_failsHandshake() throws Exception {
+    SquadronServer server = server("");
+
+    StatusRuntimeException e = failure(appStub(server).withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void defaultLimit_rejectsOverTheConfiguredRate_withRetryInfo() throws Exception {
+    SquadronServer server = server("");   // default: 10/s, burst 5
+    var checkout = stubAs("checkout", server);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(callerSeen(checkout)).isEqualTo("checkout");
+    }
+    StatusRuntimeException e = failure(checkout);
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(errorInfo(e).getReason()).isEqualTo("RATE_LIMITED");
+    RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream()
+        .filter(d -> d.is(RetryInfo.class)).findFirst().orElseThrow().unpack(RetryInfo.class);
+    assertThat(retry.getRetryDelay().getSeconds()).isZero();
+    assertThat(retry.getRetryDelay().getNanos()).isEqualTo(100_000_000);
+    assertThat(rateLimited("checkout")).isEqualTo(1);
+
+    clock.addAndGet(Duration.ofMillis(100).toNanos());   // one token refills
+    assertThat(callerSeen(checkout)).isEqualTo("checkout");
+    assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(service.handled).hasValue(6);
+    assertThat(rateLimited("checkout")).isEqualTo(2);
+    assertThat(registry.scrape()).contains("squadron_rpc_server_rate_limited_total{caller=\"checkout\"");
+  }
+
+  @Test
+  void override_liftsTheLimitForOneCallerOnly() {
+    SquadronServer server = server("""
+        squadron.rate-limits.overrides = [{ caller = checkout, method = "%s/Shuffle", rate = 100, burst = 50 }]
+        """.formatted(SHUFFLE));
+    var checkout = stubAs("checkout", server);
+    var search = stubAs("search", server);
+
+    for (int i = 0; i < 50; i++) {
+      callerSeen(checkout);
+    }
+    for (int i = 0; i < 5; i++) {
+      callerSeen(search);
+    }
+
+    assertThat(failure(search).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(rateLimited("search")).isEqualTo(1);
+    assertThat(rateLimited("checkout")).isEqualTo(1);
+  }
+
+  @Test
+  void policyFileReload_takesEffectWithoutRestart() throws Exception {
+    Path policy = Files.createTempFile(pki, "policy", ".conf");
+    Files.writeString(policy, "policy { \"%s\" = [checkout] }".formatted(SHUFFLE));
+    SquadronServer server = server("squadron.permissions.file = \"%s\"".formatted(policy));
+    var checkout = stubAs("checkout", server);
+    var billing = stubAs("billing", server);
+    assertThat(callerSeen(checkout)).isEqualTo("checkout");
+    assertThat(failure(billing).getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+
+    Files.writeString(policy, "policy { \"%s/Shuffle\" = [billing] }".formatted(SHUFFLE));
+    assertThat(security.reloadPermissions()).isTrue();   // the admin call; the watcher does the same on its own
+
+    assertThat(callerSeen(billing)).isEqualTo("billing");
+    assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(denied("checkout", "CALLER_NOT_ALLOWED")).isEqualTo(1);
+    assertThat(denied("billing", "CALLER_NOT_ALLOWED")).isEqualTo(1);
+  }
+
+  @Test
+  void invalidPolicyFile_keepsTheOldPolicy() throws Exception {
+    Path policy = Files.createTempFile(pki, "policy", ".conf");
+    Files.writeString(policy, "policy { \"%s\" = [checkout] }".formatted(SHUFFLE));
+    SquadronServer server = server("squadron.permissions.file = \"%s\"".formatted(policy));
+
+    Files.writeString(policy, "policy { \"%s\" = [\"Not A Caller\"] }".formatted(SHUFFLE));
+    assertThatThrownBy(security::reloadPermissions).hasMessageContaining("Not A Caller");
+
+    assertThat(callerSeen(stubAs("checkout", server))).isEqualTo("checkout");
+  }
+
+  @Test
+  void plaintextDevelopmentMode_takesTheCallerFromTheHeader() {
+    Config config = config("""
+        squadron.security { mode = plaintext-dev, service-name = shuffle }
+        squadron.permissions.policy { "%s" = [checkout] }
+        """.formatted(SHUFFLE));
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    toClose.add(ServerSecurity.configure(builder, config, registry, clock::get));
+    SquadronServer server = builder.build().start();
+    toClose.add(server);
+    Config client = config("""
+        squadron.security { mode = plaintext-dev, service-name = checkout }
+        squadron.clients.shuffle.addresses = ["127.0.0.1:%d"]
+        """.formatted(server.port()));
+    ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(client)), client)
+        .build();
+    toClose.add(channels);
+
+    assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle")))).isEqualTo("checkout");
+  }
+}
