@@ -10,12 +10,14 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Closes every call whose handler failed with the status {@link ErrorMapping} chooses: exceptions thrown from the
  * handler, and exceptions handed to {@code StreamObserver.onError} (which grpc-java would send as a bare UNKNOWN).
- * It also makes a second {@code close} a no-op, so a failing handler cannot trip an IllegalStateException.
+ * It also makes a second {@code close} a no-op, so a failing handler cannot trip an IllegalStateException, and closes
+ * a call whose request did not parse with the error {@link RequestValidation} found, before the handler sees it.
  */
 public final class ExceptionMappingInterceptor implements ServerInterceptor {
   private final ErrorMapping mapping;
@@ -36,8 +38,16 @@ public final class ExceptionMappingInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+      private boolean rejected;
+
       @Override
       public void onMessage(ReqT message) {
+        Optional<StatusRuntimeException> malformed = RequestValidation.rejection(message);
+        if (malformed.isPresent()) {
+          rejected = true;
+          mappingCall.fail(malformed.get());
+          return;
+        }
         try {
           super.onMessage(message);
         } catch (RuntimeException e) {
@@ -47,6 +57,9 @@ public final class ExceptionMappingInterceptor implements ServerInterceptor {
 
       @Override
       public void onHalfClose() {
+        if (rejected) {
+          return;
+        }
         try {
           super.onHalfClose();
         } catch (RuntimeException e) {

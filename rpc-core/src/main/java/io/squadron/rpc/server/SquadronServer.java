@@ -18,6 +18,7 @@ import io.squadron.rpc.admin.AdminHttpServer;
 import io.squadron.rpc.errors.ErrorMapping;
 import io.squadron.rpc.errors.ExceptionMapper;
 import io.squadron.rpc.errors.ExceptionMappingInterceptor;
+import io.squadron.rpc.errors.RequestValidation;
 import io.squadron.rpc.health.Readiness;
 import io.squadron.rpc.health.ReadinessCheck;
 import io.squadron.rpc.metrics.ServerMetricsInterceptor;
@@ -269,7 +270,7 @@ public final class SquadronServer implements AutoCloseable {
           .addService(legacyReflection());
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        netty.addService(ServerInterceptors.interceptForward(service, chain));
+        netty.addService(ServerInterceptors.interceptForward(RequestValidation.wrap(service), chain));
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
       return new SquadronServer(settings, netty.build(), meters, readiness);

@@ -1,0 +1,53 @@
+package io.squadron.deploy.cli;
+
+import io.squadron.deploy.local.RunState;
+import io.squadron.deploy.local.RunningService;
+import io.squadron.deploy.local.Workspace;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+/** {@code squadron down}: stops a platform started with {@code up --detach} (or left over by a crashed {@code up}). */
+@Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local platform.")
+final class DownCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws Exception {
+    Workspace workspace = SquadronCli.workspace();
+    Optional<RunState> state = RunState.read(workspace.stateFile());
+    if (state.isEmpty()) {
+      System.out.println("Nothing is running.");
+      return 0;
+    }
+    Optional<ProcessHandle> supervisor = ProcessHandle.of(state.get().supervisorPid()).filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().commandLine().map(c -> c.contains(SquadronCli.class.getName())).orElse(true));
+    if (supervisor.isPresent()) {
+      System.out.println("Stopping the supervisor (pid " + supervisor.get().pid() + ") and its services...");
+      supervisor.get().destroy();
+      try {
+        supervisor.get().onExit().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        supervisor.get().destroyForcibly();
+      }
+    }
+    // Whatever a crashed supervisor left behind.
+    for (RunningService s : state.get().services()) {
+      Optional<ProcessHandle> left = ProcessHandle.of(s.pid()).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().commandLine().map(c -> c.contains(s.spec().mainClass())).orElse(false));
+      if (left.isPresent()) {
+        System.out.println("Stopping " + s.spec().name() + " (pid " + s.pid() + ")");
+        left.get().destroy();
+        try {
+          left.get().onExit().get(Duration.ofSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          left.get().destroyForcibly();
+        }
+      }
+    }
+    Files.deleteIfExists(workspace.stateFile());
+    System.out.println("Stopped.");
+    return 0;
+  }
+}

@@ -1,0 +1,51 @@
+package io.squadron.deploy.cli;
+
+import io.squadron.deploy.local.Workspace;
+import io.squadron.infra.LocalInfra;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
+ * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA} and
+ * {@code SQUADRON_MEMCACHED}, runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store
+ * whose variable is already set is used as it is and not started.
+ */
+@Command(name = "test", mixinStandardHelpOptions = true,
+    description = "Start PostgreSQL, Cassandra and memcached, run 'mvn -B verify' against them, stop them.")
+final class TestCommand implements Callable<Integer> {
+  @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
+  List<String> mavenArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Workspace workspace = SquadronCli.workspace();
+    Map<String, String> env = System.getenv();
+    long t0 = System.nanoTime();
+    try (LocalInfra infra = LocalInfra.builder()
+        .postgres(!env.containsKey("SQUADRON_POSTGRES_URL"))
+        .cassandra(!env.containsKey("SQUADRON_CASSANDRA"))
+        .memcached(!env.containsKey("SQUADRON_MEMCACHED"))
+        .build()
+        .start()) {
+      System.out.printf("[squadron test] stores ready in %.1f s:%n", (System.nanoTime() - t0) / 1e9);
+      infra.environment().forEach((k, v) -> System.out.println("[squadron test]   " + k + "=" + redact(v)));
+      List<String> command = new ArrayList<>(List.of("mvn", "-B", "verify"));
+      command.addAll(mavenArgs);
+      ProcessBuilder maven = new ProcessBuilder(command).directory(workspace.home().toFile()).inheritIO();
+      maven.environment().putAll(infra.environment());
+      int exit = maven.start().waitFor();
+      System.out.printf("[squadron test] mvn exited with %d after %.1f s in all%n", exit,
+          (System.nanoTime() - t0) / 1e9);
+      return exit;
+    }
+  }
+
+  private static String redact(String value) {
+    return value.replaceAll("password=[^&]*", "password=***");
+  }
+}

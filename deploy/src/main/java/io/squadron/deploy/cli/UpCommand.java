@@ -1,0 +1,115 @@
+package io.squadron.deploy.cli;
+
+import io.squadron.deploy.local.LocalPlatform;
+import io.squadron.deploy.local.RunState;
+import io.squadron.deploy.local.Workspace;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code squadron up}: starts the platform, prints each service's address and metrics URL, makes a demo call to
+ * each, then runs until Ctrl-C. With {@code --detach} a background supervisor keeps it running until
+ * {@code squadron down}.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Start the platform on this machine, show it working, run until Ctrl-C (or --detach).")
+final class UpCommand implements Callable<Integer> {
+  @Option(names = "--detach", description = "Leave the platform running in the background; stop it with 'down'.")
+  boolean detach;
+
+  @Option(names = "--supervise", hidden = true, description = "Internal: the background supervisor of --detach.")
+  boolean supervise;
+
+  @Override
+  public Integer call() throws Exception {
+    Workspace workspace = SquadronCli.workspace();
+    Optional<RunState> existing = RunState.read(workspace.stateFile());
+    if (existing.isPresent() && ProcessHandle.of(existing.get().supervisorPid()).map(ProcessHandle::isAlive)
+        .orElse(false)) {
+      System.out.println("The platform is already running (supervisor pid " + existing.get().supervisorPid()
+          + "); './squadron status' shows it, './squadron down' stops it.");
+      return 1;
+    }
+    if (detach) {
+      return detach(workspace);
+    }
+    return runInForeground(workspace, supervise);
+  }
+
+  private static int runInForeground(Workspace workspace, boolean supervised) throws InterruptedException {
+    System.out.println("Starting the Squadron platform (each service is its own process):");
+    LocalPlatform platform = new LocalPlatform(workspace, System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Stopping the platform...");
+      platform.close();
+      stopped.countDown();
+    }, "squadron-down"));
+    try {
+      platform.start();
+    } catch (RuntimeException e) {
+      System.out.println("FAILED to start: " + e.getMessage());
+      return 1;
+    }
+    System.out.println("Demo calls:");
+    boolean ok = platform.demo();
+    System.out.println(ok ? "The platform is up." : "The platform is up, but a demo call failed (see above).");
+    if (supervised) {
+      Files.writeString(readyMarker(workspace), Long.toString(ProcessHandle.current().pid()),
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)
+          .toFile().deleteOnExit();
+    } else {
+      System.out.println("Running until Ctrl-C. Logs: " + workspace.runDir().resolve("logs"));
+    }
+    stopped.await();
+    return ok ? 0 : 1;
+  }
+
+  private static int detach(Workspace workspace) throws IOException, InterruptedException {
+    Path log = workspace.runDir().resolve("up.log");
+    Path marker = readyMarker(workspace);
+    Files.deleteIfExists(marker);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-Dsquadron.home=" + workspace.home());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(SquadronCli.class.getName());
+    command.add("up");
+    command.add("--supervise");
+    Process supervisor = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(new File("/dev/null"))
+        .start();
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (System.nanoTime() < deadline && supervisor.isAlive() && !Files.exists(marker)) {
+      Thread.sleep(200);
+    }
+    System.out.print(Files.readString(log, StandardCharsets.UTF_8));
+    if (!supervisor.isAlive() || !Files.exists(marker)) {
+      supervisor.destroy();
+      System.out.println("FAILED: the platform did not come up; log: " + log);
+      return 1;
+    }
+    System.out.println("Detached (supervisor pid " + supervisor.pid() + "). './squadron status' shows it, "
+        + "'./squadron down' stops it. Log: " + log);
+    return 0;
+  }
+
+  private static Path readyMarker(Workspace workspace) {
+    return workspace.runDir().resolve("up.ready");
+  }
+}

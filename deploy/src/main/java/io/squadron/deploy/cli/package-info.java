@@ -1,0 +1,2 @@
+/** The {@code squadron} command line: one picocli subcommand per verb. */
+package io.squadron.deploy.cli;

@@ -1,0 +1,32 @@
+package io.squadron.deploy.local;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A service process of the local platform.
+ *
+ * @param spec which service
+ * @param pid its process id
+ * @param port its gRPC port on 127.0.0.1
+ * @param adminPort its admin HTTP port on 127.0.0.1
+ */
+public record RunningService(ServiceSpec spec, long pid, int port, int adminPort) {
+  public RunningService {
+    requireNonNull(spec, "spec");
+  }
+
+  /** {@code 127.0.0.1:port}. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The Prometheus scrape URL. */
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + adminPort + "/metrics";
+  }
+
+  /** The readiness URL. */
+  public String readyUrl() {
+    return "http://127.0.0.1:" + adminPort + "/readyz";
+  }
+}

@@ -1,0 +1,112 @@
+package io.squadron.deploy.local;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a service as its own JVM from its module's build output ({@code target/classes} plus the
+ * {@code target/classpath.txt} the build writes), with a generated config file, and waits until {@code /readyz}
+ * answers 200.
+ */
+public final class ServiceLauncher {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Workspace workspace;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  public ServiceLauncher(Workspace workspace) {
+    this.workspace = requireNonNull(workspace, "workspace");
+  }
+
+  /**
+   * Starts {@code spec} with {@code extraConfig} (HOCON appended to the generated server block) and waits for it to
+   * be ready.
+   *
+   * @throws IllegalStateException when it exits or is not ready in time; the message carries its log tail
+   */
+  public RunningService start(ServiceSpec spec, String extraConfig) {
+    int port = FreePorts.next();
+    int adminPort = FreePorts.next();
+    Path config = workspace.configFile(spec.name());
+    String hocon = "squadron.server { host = \"127.0.0.1\", port = " + port + ", shutdown.grace-period = 5s }\n"
+        + "squadron.admin { host = \"127.0.0.1\", port = " + adminPort + " }\n" + extraConfig;
+    Path log = workspace.logFile(spec.name());
+    try {
+      Files.writeString(config, hocon);
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.add("-XX:+UseSerialGC");
+      command.add("-Dsquadron.service=" + spec.name());
+      command.add("-cp");
+      command.add(classpath(spec));
+      command.add(spec.mainClass());
+      command.add("--config");
+      command.add(config.toString());
+      Process process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+      RunningService running = new RunningService(spec, process.pid(), port, adminPort);
+      awaitReady(running, process, log);
+      return running;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + spec.name(), e);
+    }
+  }
+
+  private String classpath(ServiceSpec spec) throws IOException {
+    Path module = workspace.module(spec.moduleDir());
+    Path deps = module.resolve("target").resolve("classpath.txt");
+    if (!Files.isRegularFile(deps)) {
+      throw new IllegalStateException(spec.moduleDir() + " is not built (no " + deps + "); run ./squadron build");
+    }
+    return module.resolve("target").resolve("classes") + java.io.File.pathSeparator
+        + Files.readString(deps, StandardCharsets.UTF_8).trim();
+  }
+
+  private void awaitReady(RunningService service, Process process, Path log) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create(service.readyUrl())).timeout(Duration.ofSeconds(2)).build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(service.spec().name() + " exited with " + process.exitValue()
+            + " before it was ready; last lines of " + log + ":\n" + LogTail.of(log, 30));
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroy();
+        throw new IllegalStateException("interrupted while waiting for " + service.spec().name(), e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroy();
+        throw new IllegalStateException("interrupted while waiting for " + service.spec().name(), e);
+      }
+    }
+    process.destroy();
+    throw new IllegalStateException(service.spec().name() + " not ready after " + READY_TIMEOUT.toSeconds()
+        + " s; last lines of " + log + ":\n" + LogTail.of(log, 30));
+  }
+}

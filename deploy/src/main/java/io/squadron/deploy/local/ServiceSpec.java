@@ -1,0 +1,18 @@
+package io.squadron.deploy.local;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One service of the platform as the local runner needs it.
+ *
+ * @param name the service name (also its identity and config name)
+ * @param moduleDir the Maven module directory
+ * @param mainClass the class whose {@code main(String[])} starts it with {@code --config FILE}
+ */
+public record ServiceSpec(String name, String moduleDir, String mainClass) {
+  public ServiceSpec {
+    requireNonNull(name, "name");
+    requireNonNull(moduleDir, "moduleDir");
+    requireNonNull(mainClass, "mainClass");
+  }
+}
