@@ -97,7 +97,7 @@ public record ClientSettings(String name, String target, String loadBalancingPol
     if (client.has("methods")) {
       ConfigReader all = client.child("methods");
       for (String method : all.keys()) {
-        ConfigReader m = all.child("\"" + method + "\"");
+        ConfigReader m = all.childKey(method);
         methods.add(new MethodSettings(method,
             m.has("deadline") ? Optional.of(m.positiveDuration("deadline")) : Optional.empty(),
             m.has("retry") ? Optional.of(RetrySettings.from(m.child("retry"))) : Optional.empty()));

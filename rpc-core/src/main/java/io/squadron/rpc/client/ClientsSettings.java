@@ -29,7 +29,7 @@ public final class ClientsSettings {
     if (root.hasPath("squadron.clients")) {
       ConfigReader all = ConfigReader.at(root, "squadron.clients");
       for (String name : all.keys()) {
-        clients.put(name, ClientSettings.from(name, all.child("\"" + name + "\""), defaults));
+        clients.put(name, ClientSettings.from(name, all.childKey(name), defaults));
       }
     }
     return new ClientsSettings(clients, ClientSettings.defaults(defaults));

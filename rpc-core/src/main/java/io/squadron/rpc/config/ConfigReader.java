@@ -37,6 +37,14 @@ public final class ConfigReader {
     return new ConfigReader(get(() -> config.getConfig(path), key(path)), key(path));
   }
 
+  /**
+   * The namespace under the single key {@code key} (which may hold dots or slashes, like a method name), quoted in
+   * paths and messages only where HOCON needs it.
+   */
+  public ConfigReader childKey(String key) {
+    return child(com.typesafe.config.ConfigUtil.joinPath(key));
+  }
+
   /** The full key of {@code path} below this namespace, for messages. */
   public String key(String path) {
     return prefix.isEmpty() ? path : prefix + "." + path;
