@@ -1,0 +1,206 @@
+package io.squadron.infra.process;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server's private work directory, {@code <root>/<kind>-<owner pid>-<n>}, with two marker files: {@code owner}
+ * (the owning JVM's pid and start time) and {@code server.pids} (the server processes started for it, with their
+ * start times).
+ *
+ * <p>A run that dies without its shutdown hook (SIGKILL, a crash) leaves both its server processes and its
+ * directory behind. Every new directory first {@linkplain #reapStale(Path) reaps} the root: a directory whose owner
+ * is no longer alive (or whose pid now belongs to another process) has its recorded server processes killed, if they
+ * are still the same processes, and is deleted. Directories of live owners are never touched, so two runs in
+ * parallel do not collide: their directories differ by owner pid, and their ports are picked at random.
+ */
+public final class RunDir {
+    private static final Logger log = LoggerFactory.getLogger(RunDir.class);
+    private static final Pattern NAME = Pattern.compile("([a-z]+)-(\\d+)-(\\d+)");
+    private static final String OWNER = "owner";
+    private static final String SERVER_PIDS = "server.pids";
+    /** Start times read twice for the same process may differ by the clock tick; anything closer is the same. */
+    private static final long SAME_START_TOLERANCE_MS = 1_000;
+
+    /** The default root, {@code java.io.tmpdir/squadron-infra}. */
+    public static Path defaultRoot() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "squadron-infra");
+    }
+
+    private final Path dir;
+
+    private RunDir(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Reaps stale directories under {@code root}, then creates and marks a new one for a server of {@code kind}. */
+    public static RunDir create(Path root, String kind) {
+        requireNonNull(root, "root");
+        requireNonNull(kind, "kind");
+        if (!kind.matches("[a-z]+")) {
+            throw new IllegalArgumentException("kind: " + kind + " (expected: lower-case letters)");
+        }
+        try {
+            Files.createDirectories(root);
+            reapStale(root);
+            ProcessHandle self = ProcessHandle.current();
+            for (int n = 0; ; n++) {
+                Path dir = root.resolve(kind + "-" + self.pid() + "-" + n);
+                try {
+                    Files.createDirectory(dir);
+                } catch (FileAlreadyExistsException e) {
+                    continue;
+                }
+                Files.writeString(dir.resolve(OWNER), identity(self), StandardCharsets.UTF_8);
+                return new RunDir(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory under " + root, e);
+        }
+    }
+
+    /** The directory. */
+    public Path path() {
+        return dir;
+    }
+
+    /** Records the server processes to kill if this run dies without cleaning up (replaces earlier records). */
+    public void recordServerProcesses(List<ProcessHandle> processes) {
+        StringBuilder text = new StringBuilder();
+        for (ProcessHandle p : processes) {
+            text.append(identity(p)).append('\n');
+        }
+        try {
+            Files.writeString(dir.resolve(SERVER_PIDS), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(SERVER_PIDS), e);
+        }
+    }
+
+    /** Deletes the directory and everything in it; failures are logged, not thrown. */
+    public void delete() {
+        deleteTree(dir);
+    }
+
+    /**
+     * Kills the leftover servers of dead owners under {@code root} and deletes their directories.
+     *
+     * @return how many directories were reaped
+     */
+    public static int reapStale(Path root) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int reaped = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                Matcher m = NAME.matcher(dir.getFileName().toString());
+                if (!m.matches() || !Files.isDirectory(dir) || ownerAlive(dir, Long.parseLong(m.group(2)))) {
+                    continue;
+                }
+                for (ProcessHandle p : recordedProcesses(dir)) {
+                    log.warn("Killing leftover {} process {} of a dead run ({})", m.group(1), p.pid(), dir);
+                    Processes.killTree(p);
+                }
+                deleteTree(dir);
+                reaped++;
+            }
+        } catch (IOException e) {
+            log.warn("Cannot scan {} for leftovers of crashed runs", root, e);
+        }
+        return reaped;
+    }
+
+    private static boolean ownerAlive(Path dir, long pid) {
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        Optional<String> recorded = readFirstLine(dir.resolve(OWNER));
+        // No owner file yet: the directory is being created right now by that live process.
+        return recorded.isEmpty() || sameProcess(owner.get(), recorded.get());
+    }
+
+    private static List<ProcessHandle> recordedProcesses(Path dir) {
+        List<ProcessHandle> alive = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve(SERVER_PIDS), StandardCharsets.UTF_8)) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 2) {
+                    ProcessHandle.of(Long.parseLong(parts[0]))
+                            .filter(p -> p.isAlive() && sameProcess(p, line.trim()))
+                            .ifPresent(alive::add);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // The run died before its server started.
+        } catch (IOException | NumberFormatException e) {
+            log.warn("Cannot read {}", dir.resolve(SERVER_PIDS), e);
+        }
+        return alive;
+    }
+
+    private static boolean sameProcess(ProcessHandle p, String identity) {
+        String[] parts = identity.trim().split(" ");
+        if (parts.length != 2 || !parts[0].equals(Long.toString(p.pid()))) {
+            return false;
+        }
+        long recordedStart = Long.parseLong(parts[1]);
+        return p.info().startInstant()
+                .map(start -> Math.abs(start.toEpochMilli() - recordedStart) <= SAME_START_TOLERANCE_MS)
+                .orElse(false);
+    }
+
+    private static String identity(ProcessHandle p) {
+        long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return p.pid() + " " + start;
+    }
+
+    private static Optional<String> readFirstLine(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.debug("Cannot delete {}", p, e);
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Cannot delete {}", dir, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}
