@@ -1,0 +1,12 @@
+/**
+ * JUnit 5 extensions that give each test class its own PostgreSQL database, Cassandra keyspace or memcached key
+ * prefix on real servers: {@link io.squadron.testkit.PostgresExtension}, {@link io.squadron.testkit.CassandraExtension},
+ * {@link io.squadron.testkit.MemcachedExtension}.
+ *
+ * <p>Where the servers come from, once per test JVM, on first use: the {@code SQUADRON_POSTGRES_URL},
+ * {@code SQUADRON_CASSANDRA} and {@code SQUADRON_MEMCACHED} environment variables when set (nothing is started);
+ * else containers when a Docker engine is present (set {@code SQUADRON_TESTKIT_CONTAINERS=false} to turn that
+ * off); else local processes from {@code local-infra}. The {@code ownServer()} variants always start a private
+ * local server for the class, whose fault controls (stop, restart, pause) the test may use.
+ */
+package io.squadron.testkit;

@@ -1,0 +1,32 @@
+package io.squadron.testkit;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class IsolationAlphaTest extends AbstractIsolationTest {
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.perClass();
+    @RegisterExtension
+    static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
+    @RegisterExtension
+    static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
+
+    @Override
+    String marker() {
+        return "alpha";
+    }
+
+    @Override
+    PostgresExtension postgres() {
+        return PG;
+    }
+
+    @Override
+    CassandraExtension cassandra() {
+        return CASSANDRA;
+    }
+
+    @Override
+    MemcachedExtension memcached() {
+        return MEMCACHED;
+    }
+}
