@@ -56,7 +56,16 @@ public final class RateLimiter {
       bucket = byCaller.computeIfAbsent(caller,
           c -> new TokenBucket(limitFor(c, fullMethodName, serviceName), now));
     }
-    return bucket.tryAcquire(now);
+    long wait = bucket.tryAcquire(now);
+    if (wait > 0) {
+      // A thread descheduled between reading the clock and reaching the bucket holds a stale time and would look
+      // early; with a small burst window that turns into a false rejection. Rejections are rare: check again.
+      long fresh = nanoTime.getAsLong();
+      if (fresh != now) {
+        wait = bucket.tryAcquire(fresh);
+      }
+    }
+    return wait;
   }
 
   /** The limit of {@code caller} on a method: its most specific override, else the default. */

@@ -104,6 +104,19 @@ class RateLimiterTest {
   }
 
   @Test
+  void staleClockRead_isCheckedAgainstAFreshOne_beforeRejecting() {
+    long ms = 1_000_000;
+    // Clock reads in order; the last one repeats.
+    java.util.ArrayDeque<Long> reads = new java.util.ArrayDeque<>(List.of(0L, 0L, ms / 2, ms));
+    RateLimiter limiter = new RateLimiter(RateLimitSettings.of(new RateLimit(1000, 1)),
+        () -> reads.size() > 1 ? reads.poll() : reads.peek());
+
+    assertThat(limiter.tryAcquire("checkout", METHOD, SVC)).isZero();          // at 0: the only token
+    assertThat(limiter.tryAcquire("checkout", METHOD, SVC)).isZero();          // read 0.5 ms (stale), then 1 ms
+    assertThat(limiter.tryAcquire("checkout", METHOD, SVC)).isEqualTo(ms);     // at 1 ms: next token at 2 ms
+  }
+
+  @Test
   void limitValidation() {
     assertThatThrownBy(() -> new RateLimit(0, 1)).hasMessageContaining("rate: 0.0 (expected:");
     assertThatThrownBy(() -> new RateLimit(1, 0)).hasMessageContaining("burst: 0 (expected:");
