@@ -45,6 +45,23 @@ public final class TlsCredentials {
     return client(files, caCertificates(files), trustDomain, expectedService);
   }
 
+  /**
+   * Channel credentials of a client app: no client certificate (the app sends a token, see
+   * {@link ClientSecurity#appToken}), and only a server certified by the CA in {@code caFile} as
+   * {@code expectedService} is accepted.
+   */
+  public static ChannelCredentials forApp(java.nio.file.Path caFile, String trustDomain, String expectedService) {
+    requireNonNull(caFile, "caFile");
+    try {
+      return TlsChannelCredentials.newBuilder()
+          .trustManager(ServiceTrustManager.forServer(ServiceTrustManager.readCertificates(caFile), trustDomain,
+              expectedService))
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CA file " + caFile, e);
+    }
+  }
+
   static ChannelCredentials client(TlsFiles files, List<X509Certificate> ca, String trustDomain,
       String expectedService) {
     try {

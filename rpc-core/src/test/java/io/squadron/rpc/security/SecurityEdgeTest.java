@@ -10,7 +10,6 @@ import com.typesafe.config.ConfigFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.micrometer.core.instrument.Counter;
@@ -114,8 +113,7 @@ class SecurityEdgeTest {
   /** A client app: TLS checking the server is "shuffle", no client certificate. */
   private ShuffleServiceGrpc.ShuffleServiceBlockingStub appStub(SquadronServer server) throws Exception {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
-        TlsChannelCredentials.newBuilder().trustManager(ServiceTrustManager.forServer(
-            ServiceTrustManager.readCertificates(pki.resolve("ca.crt")), "squadron", "shuffle")).build()).build();
+        TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle")).build();
     toClose.add(channel::shutdownNow);
     return ShuffleServiceGrpc.newBlockingStub(channel);
   }
