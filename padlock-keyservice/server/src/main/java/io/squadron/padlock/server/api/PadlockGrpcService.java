@@ -1,0 +1,251 @@
+package io.squadron.padlock.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.squadron.padlock.server.keys.KeyItem;
+import io.squadron.padlock.server.keys.KeyOutcome;
+import io.squadron.padlock.server.keys.KeyService;
+import io.squadron.proto.common.v1.ErrorReason;
+import io.squadron.proto.padlock.v1.BlockCategoryRequest;
+import io.squadron.proto.padlock.v1.BlockCategoryResponse;
+import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
+import io.squadron.proto.padlock.v1.CreateUserKeysResponse;
+import io.squadron.proto.padlock.v1.DeleteUserKeysRequest;
+import io.squadron.proto.padlock.v1.DeleteUserKeysResponse;
+import io.squadron.proto.padlock.v1.DerivedKeyItem;
+import io.squadron.proto.padlock.v1.DerivedKeyResult;
+import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
+import io.squadron.proto.padlock.v1.GetDerivedKeysResponse;
+import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
+import io.squadron.proto.padlock.v1.RotateMasterKeyRequest;
+import io.squadron.proto.padlock.v1.RotateMasterKeyResponse;
+import io.squadron.proto.padlock.v1.UnblockCategoryRequest;
+import io.squadron.proto.padlock.v1.UnblockCategoryResponse;
+import io.squadron.rpc.errors.RpcErrors;
+import io.squadron.rpc.identity.Caller;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The gRPC handler of {@code squadron.padlock.v1.PadlockService}: validates requests, takes the calling service from
+ * rpc-core's {@link Caller} (never from the request), and maps the domain's outcomes to per-item
+ * {@code google.rpc.Status} values. Messages never carry a user id or a key.
+ */
+public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceImplBase {
+  /** ErrorInfo reason: the user never had keys. */
+  public static final String USER_KEYS_NOT_FOUND = "USER_KEYS_NOT_FOUND";
+  /** ErrorInfo reason: the user's keys were deleted (crypto-shredded). */
+  public static final String KEYS_DELETED = "KEYS_DELETED";
+  /** ErrorInfo reason: the user blocked this category. */
+  public static final String CATEGORY_BLOCKED = "CATEGORY_BLOCKED";
+
+  private static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9_-]{0,4096}");
+
+  private final KeyService keys;
+  private final PadlockSettings settings;
+  private final Map<KeyOutcome.Failure, com.google.rpc.Status> itemStatuses;
+
+  /** A handler over {@code keys}. */
+  public PadlockGrpcService(KeyService keys, PadlockSettings settings) {
+    this.keys = requireNonNull(keys, "keys");
+    this.settings = requireNonNull(settings, "settings");
+    this.itemStatuses = new EnumMap<>(KeyOutcome.Failure.class);
+    for (KeyOutcome.Failure failure : KeyOutcome.Failure.values()) {
+      itemStatuses.put(failure, itemStatus(failure));
+    }
+  }
+
+  @Override
+  public void createUserKeys(CreateUserKeysRequest request, StreamObserver<CreateUserKeysResponse> response) {
+    String userId = requireUserId("user_id", request.getUserId());
+    boolean created = keys.createUserKeys(userId);
+    response.onNext(CreateUserKeysResponse.newBuilder().setCreated(created).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getDerivedKeys(GetDerivedKeysRequest request, StreamObserver<GetDerivedKeysResponse> response) {
+    String service = callingService();
+    int count = request.getItemsCount();
+    if (count == 0) {
+      throw RpcErrors.invalidArgument("items", "must not be empty");
+    }
+    if (count > settings.maxBatchItems()) {
+      throw RpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
+          "items: " + count + " items (expected: at most " + settings.maxBatchItems() + ")");
+    }
+    List<KeyItem> valid = new ArrayList<>(count);
+    int[] validIndex = new int[count];
+    com.google.rpc.Status[] invalid = new com.google.rpc.Status[count];
+    for (int i = 0; i < count; i++) {
+      DerivedKeyItem item = request.getItems(i);
+      com.google.rpc.Status problem = itemProblem(i, item);
+      if (problem != null) {
+        invalid[i] = problem;
+        validIndex[i] = -1;
+      } else {
+        validIndex[i] = valid.size();
+        valid.add(new KeyItem(item.getUserId(), item.getCategory(), item.getKeyVersion()));
+      }
+    }
+    List<KeyOutcome> outcomes = keys.derivedKeys(service, valid);
+    GetDerivedKeysResponse.Builder out = GetDerivedKeysResponse.newBuilder();
+    for (int i = 0; i < count; i++) {
+      DerivedKeyResult.Builder result = out.addResultsBuilder();
+      if (validIndex[i] < 0) {
+        result.setStatus(invalid[i]);
+        continue;
+      }
+      KeyOutcome outcome = outcomes.get(validIndex[i]);
+      if (outcome.isOk()) {
+        result.setKey(ByteString.copyFrom(outcome.key())).setKeyVersion(outcome.version());
+      } else {
+        result.setStatus(itemStatuses.get(outcome.failure()));
+      }
+    }
+    response.onNext(out.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void deleteUserKeys(DeleteUserKeysRequest request, StreamObserver<DeleteUserKeysResponse> response) {
+    keys.deleteUserKeys(requireUserId("user_id", request.getUserId()));
+    response.onNext(DeleteUserKeysResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void blockCategory(BlockCategoryRequest request, StreamObserver<BlockCategoryResponse> response) {
+    keys.blockCategory(requireUserId("user_id", request.getUserId()), requireCategory(request.getCategory()));
+    response.onNext(BlockCategoryResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void unblockCategory(UnblockCategoryRequest request, StreamObserver<UnblockCategoryResponse> response) {
+    keys.unblockCategory(requireUserId("user_id", request.getUserId()), requireCategory(request.getCategory()));
+    response.onNext(UnblockCategoryResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void rotateMasterKey(RotateMasterKeyRequest request, StreamObserver<RotateMasterKeyResponse> response) {
+    int pageSize = request.getPageSize() == 0 ? 1000 : request.getPageSize();
+    if (pageSize < 1 || pageSize > 10_000) {
+      throw RpcErrors.invalidArgument("page_size", request.getPageSize() + " (expected: 0..10000)");
+    }
+    if (!PAGE_TOKEN.matcher(request.getPageToken()).matches()) {
+      throw RpcErrors.invalidArgument("page_token", "not a token this service returned");
+    }
+    KeyService.RotationPage page;
+    try {
+      page = keys.rotateMasterKey(request.getPageToken(), pageSize);
+    } catch (IllegalArgumentException e) {
+      throw RpcErrors.invalidArgument("page_token", "not a token this service returned");
+    }
+    response.onNext(RotateMasterKeyResponse.newBuilder().setScanned(page.scanned()).setRewrapped(page.rewrapped())
+        .setNextPageToken(page.nextPageToken()).setCurrentMasterKeyVersion(page.currentMasterVersion()).build());
+    response.onCompleted();
+  }
+
+  private static String callingService() {
+    Caller caller = Caller.current();
+    if (caller == Caller.UNKNOWN || caller.isApp()) {
+      // Keys are bound to a calling service; a call without one (or from a client app) has no keys to get.
+      throw RpcErrors.of(Status.Code.PERMISSION_DENIED, ErrorReason.CALLER_NOT_ALLOWED,
+          "GetDerivedKeys is for services identified by their certificate");
+    }
+    return caller.name();
+  }
+
+  private String requireUserId(String field, String userId) {
+    String problem = userIdProblem(userId);
+    if (problem != null) {
+      throw RpcErrors.invalidArgument(field, problem);
+    }
+    return userId;
+  }
+
+  private String requireCategory(String category) {
+    if (category.isEmpty()) {
+      throw RpcErrors.invalidArgument("category", "must not be empty");
+    }
+    if (!keys.categories().contains(category)) {
+      throw RpcErrors.invalidArgument("category", "unknown category (expected: one of "
+          + keys.categories().currentVersions().keySet() + ")");
+    }
+    return category;
+  }
+
+  private String userIdProblem(String userId) {
+    if (userId.isEmpty()) {
+      return "must not be empty";
+    }
+    if (userId.length() > settings.maxIdLength()) {
+      return "too long: " + userId.length() + " characters (expected: at most " + settings.maxIdLength() + ")";
+    }
+    return null;
+  }
+
+  private com.google.rpc.Status itemProblem(int index, DerivedKeyItem item) {
+    String problem = userIdProblem(item.getUserId());
+    String field = "items[" + index + "].user_id";
+    if (problem == null && item.getCategory().isEmpty()) {
+      problem = "must not be empty";
+      field = "items[" + index + "].category";
+    }
+    if (problem == null && item.getKeyVersion() < 0) {
+      problem = item.getKeyVersion() + " (expected: 0 for the current version, or a version >= 1)";
+      field = "items[" + index + "].key_version";
+    }
+    if (problem == null) {
+      return null;
+    }
+    return invalidField(field, problem);
+  }
+
+  private static com.google.rpc.Status invalidField(String field, String problem) {
+    return com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.INVALID_ARGUMENT.value())
+        .setMessage(field + ": " + problem)
+        .addDetails(Any.pack(errorInfo(ErrorReason.INVALID_FIELD.name())))
+        .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
+            .setField(field).setDescription(problem)).build()))
+        .build();
+  }
+
+  private com.google.rpc.Status itemStatus(KeyOutcome.Failure failure) {
+    return switch (failure) {
+      case UNKNOWN_CATEGORY -> invalidField("category", "unknown category (expected: one of "
+          + keys.categories().currentVersions().keySet() + ")");
+      case UNKNOWN_VERSION -> invalidField("key_version", "no such version of this category");
+      case USER_NOT_FOUND -> status(Status.Code.NOT_FOUND, USER_KEYS_NOT_FOUND, "the user has no keys");
+      case KEYS_DELETED -> status(Status.Code.NOT_FOUND, KEYS_DELETED,
+          "the user's keys were deleted; data encrypted under them cannot be read any more");
+      case CATEGORY_BLOCKED -> status(Status.Code.FAILED_PRECONDITION, CATEGORY_BLOCKED,
+          "the user blocked this category");
+      case STORE_UNAVAILABLE -> status(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE.name(),
+          "the key store is unavailable and the user is not cached; retry later");
+      case ROOT_UNREADABLE -> status(Status.Code.INTERNAL, ErrorReason.INTERNAL_ERROR.name(),
+          "the user's stored root cannot be read by this server");
+    };
+  }
+
+  private static com.google.rpc.Status status(Status.Code code, String reason, String message) {
+    return com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message)
+        .addDetails(Any.pack(errorInfo(reason))).build();
+  }
+
+  private static ErrorInfo errorInfo(String reason) {
+    return ErrorInfo.newBuilder().setDomain(RpcErrors.DOMAIN).setReason(reason).build();
+  }
+}

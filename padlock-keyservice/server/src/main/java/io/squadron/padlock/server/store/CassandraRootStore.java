@@ -1,0 +1,343 @@
+package io.squadron.padlock.server.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.CoordinatorException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wrapped roots in Cassandra, one row per user in {@code user_keys}:
+ *
+ * <pre>
+ * user_id text PRIMARY KEY, shredded boolean, master_version int, wrapped_root blob, blocked set&lt;text&gt;,
+ * created_at timestamp, shredded_at timestamp
+ * </pre>
+ *
+ * <p>Tombstones: a shred overwrites the row in place (empty root, {@code shredded = true}) instead of deleting it, so
+ * shredding writes no tombstone at all, and the marker row is what stops a later create (an {@code IF NOT EXISTS}
+ * lightweight transaction) from re-creating keys. Only unblocking writes one cell tombstone (a set element removal),
+ * a rare, per-user operation. Reads are at LOCAL_ONE; a row not found there, or a read the coordinator failed, is read
+ * once more at LOCAL_QUORUM (a consistency fallback for a user created a moment ago, not a retry loop). Writes that
+ * decide a user's state are lightweight transactions (LOCAL_SERIAL), so create and shred never interleave badly. The
+ * driver itself never retries ({@link NoRetryPolicy}).
+ */
+public final class CassandraRootStore implements RootStore {
+  private static final Logger log = LoggerFactory.getLogger(CassandraRootStore.class);
+  private static final String COLUMNS = "user_id, shredded, master_version, wrapped_root, blocked";
+
+  private final CqlSession session;
+  private final CassandraSettings settings;
+  private final Clock clock;
+  private final PreparedStatement select;
+  private final PreparedStatement insert;
+  private final PreparedStatement shredExisting;
+  private final PreparedStatement shredMissing;
+  private final PreparedStatement block;
+  private final PreparedStatement unblock;
+  private final PreparedStatement rewrap;
+  private final PreparedStatement scan;
+
+  private CassandraRootStore(CqlSession session, CassandraSettings settings, Clock clock) {
+    this.session = session;
+    this.settings = settings;
+    this.clock = clock;
+    String table = settings.keyspace() + ".user_keys";
+    this.select = session.prepare("SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?");
+    this.insert = session.prepare("INSERT INTO " + table
+        + " (user_id, shredded, master_version, wrapped_root, created_at) VALUES (?, false, ?, ?, ?) IF NOT EXISTS");
+    this.shredExisting = session.prepare("UPDATE " + table
+        + " SET shredded = true, master_version = 0, wrapped_root = 0x, shredded_at = ? WHERE user_id = ? IF EXISTS");
+    this.shredMissing = session.prepare("INSERT INTO " + table
+        + " (user_id, shredded, master_version, wrapped_root, shredded_at) VALUES (?, true, 0, 0x, ?) IF NOT EXISTS");
+    this.block = session.prepare("UPDATE " + table
+        + " SET blocked = blocked + ? WHERE user_id = ? IF shredded = false");
+    this.unblock = session.prepare("UPDATE " + table
+        + " SET blocked = blocked - ? WHERE user_id = ? IF shredded = false");
+    this.rewrap = session.prepare("UPDATE " + table
+        + " SET wrapped_root = ?, master_version = ? WHERE user_id = ? IF master_version = ?");
+    this.scan = session.prepare("SELECT " + COLUMNS + " FROM " + table);
+  }
+
+  /**
+   * Connects, creates the keyspace and table if missing (idempotent), and prepares the statements.
+   *
+   * @throws StoreUnavailableException when Cassandra cannot be reached
+   */
+  public static CassandraRootStore connect(CassandraSettings settings, Clock clock) {
+    requireNonNull(settings, "settings");
+    requireNonNull(clock, "clock");
+    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.requestTimeout())
+        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.LOCAL_ONE.name())
+        .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, ConsistencyLevel.LOCAL_SERIAL.name())
+        .withClass(DefaultDriverOption.RETRY_POLICY_CLASS, NoRetryPolicy.class)
+        .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, settings.connectTimeout())
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, settings.connectTimeout())
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, settings.connectTimeout())
+        // Notice a dead or paused node within about a second, and come back quickly when it returns.
+        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, Duration.ofSeconds(1))
+        .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, settings.requestTimeout())
+        .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
+        .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, settings.connectTimeout())
+        .build();
+    CqlSession session;
+    try {
+      session = CqlSession.builder()
+          .addContactPoints(settings.contactPoints())
+          .withLocalDatacenter(settings.localDatacenter())
+          .withConfigLoader(config)
+          .build();
+    } catch (DriverException e) {
+      throw new StoreUnavailableException("cassandra", "connect", e);
+    }
+    try {
+      applySchema(session, settings);
+      return new CassandraRootStore(session, settings, clock);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e instanceof DriverException ? new StoreUnavailableException("cassandra", "schema", e) : e;
+    }
+  }
+
+  /** The CQL that creates the keyspace and table; safe to run any number of times. */
+  static List<String> schema(CassandraSettings settings) {
+    return List.of(
+        "CREATE KEYSPACE IF NOT EXISTS " + settings.keyspace() + " WITH replication = " + settings.replication(),
+        "CREATE TABLE IF NOT EXISTS " + settings.keyspace() + ".user_keys ("
+            + "user_id text PRIMARY KEY, shredded boolean, master_version int, wrapped_root blob, "
+            + "blocked set<text>, created_at timestamp, shredded_at timestamp)"
+            + " WITH comment = 'Padlock: one row per user, wrapped root secrets; shreds overwrite, never delete'");
+  }
+
+  private static void applySchema(CqlSession session, CassandraSettings settings) {
+    for (String cql : schema(settings)) {
+      session.execute(SimpleStatement.newInstance(cql).setTimeout(settings.connectTimeout())
+          .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM));
+    }
+    session.checkSchemaAgreement();
+  }
+
+  @Override
+  public Optional<StoredUser> read(String userId) {
+    ReadResult result = readAll(List.of(userId)).get(userId);
+    if (result.failure().isPresent()) {
+      throw result.failure().get();
+    }
+    return result.user();
+  }
+
+  @Override
+  public Map<String, ReadResult> readAll(Collection<String> userIds) {
+    Map<String, CompletableFuture<Optional<StoredUser>>> futures = new LinkedHashMap<>();
+    for (String userId : userIds) {
+      futures.put(userId, readAsync(userId));
+    }
+    // Each read is bounded by two request timeouts (LOCAL_ONE, then LOCAL_QUORUM); this wait only guards the sum.
+    long deadline = System.nanoTime() + settings.requestTimeout().toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(100);
+    Map<String, ReadResult> results = new LinkedHashMap<>();
+    for (Map.Entry<String, CompletableFuture<Optional<StoredUser>>> e : futures.entrySet()) {
+      results.put(e.getKey(), await(e.getValue(), deadline));
+    }
+    return results;
+  }
+
+  private CompletableFuture<Optional<StoredUser>> readAsync(String userId) {
+    BoundStatement one = select.bind(userId).setConsistencyLevel(ConsistencyLevel.LOCAL_ONE);
+    return session.executeAsync(one).toCompletableFuture()
+        .thenCompose(rs -> {
+          Row row = rs.one();
+          return row != null ? CompletableFuture.completedFuture(Optional.of(toUser(row))) : readQuorum(userId);
+        })
+        .exceptionallyCompose(error -> unwrap(error) instanceof CoordinatorException
+            ? readQuorum(userId)
+            : CompletableFuture.failedFuture(unwrap(error)));
+  }
+
+  private CompletableFuture<Optional<StoredUser>> readQuorum(String userId) {
+    BoundStatement quorum = select.bind(userId).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+    return session.executeAsync(quorum).toCompletableFuture()
+        .thenApply(rs -> Optional.ofNullable(rs.one()).map(CassandraRootStore::toUser));
+  }
+
+  private static ReadResult await(CompletableFuture<Optional<StoredUser>> future, long deadlineNanos) {
+    try {
+      long wait = Math.max(0, deadlineNanos - System.nanoTime());
+      return ReadResult.of(future.get(wait, TimeUnit.NANOSECONDS));
+    } catch (ExecutionException e) {
+      return ReadResult.failed(new StoreUnavailableException("cassandra", "read", unwrap(e)));
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      return ReadResult.failed(new StoreUnavailableException("cassandra", "read", e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ReadResult.failed(new StoreUnavailableException("cassandra", "read", e));
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static StoredUser toUser(Row row) {
+    String userId = row.getString("user_id");
+    boolean shredded = !row.isNull("shredded") && row.getBoolean("shredded");
+    if (shredded) {
+      return StoredUser.shredded(userId);
+    }
+    ByteBuffer wrapped = row.getByteBuffer("wrapped_root");
+    byte[] bytes = new byte[wrapped == null ? 0 : wrapped.remaining()];
+    if (wrapped != null) {
+      wrapped.duplicate().get(bytes);
+    }
+    Set<String> blocked = row.getSet("blocked", String.class);
+    return StoredUser.active(userId, row.getInt("master_version"), bytes, blocked == null ? Set.of() : blocked);
+  }
+
+  @Override
+  public CreateResult create(String userId, int masterVersion, byte[] wrappedRoot) {
+    ResultSet rs = write("create", insert.bind(userId, masterVersion, ByteBuffer.wrap(wrappedRoot), clock.instant()));
+    if (rs.wasApplied()) {
+      return CreateResult.CREATED;
+    }
+    Row existing = rs.one();
+    boolean shredded = existing != null && !existing.isNull("shredded") && existing.getBoolean("shredded");
+    return shredded ? CreateResult.SHREDDED : CreateResult.ALREADY_EXISTS;
+  }
+
+  @Override
+  public void shred(String userId) {
+    // Overwrite an existing row, or write the marker where there was none. Both are conditional, so a create
+    // racing with this shred is either overwritten or sees the marker; the loop turns at most twice in practice.
+    for (int step = 0; step < 4; step++) {
+      if (write("shred", shredExisting.bind(clock.instant(), userId)).wasApplied()) {
+        return;
+      }
+      if (write("shred", shredMissing.bind(userId, clock.instant())).wasApplied()) {
+        return;
+      }
+    }
+    throw new StoreUnavailableException("cassandra", "shred (row kept changing)", null);
+  }
+
+  @Override
+  public UpdateResult block(String userId, String category) {
+    return update("block", block.bind(Set.of(category), userId));
+  }
+
+  @Override
+  public UpdateResult unblock(String userId, String category) {
+    return update("unblock", unblock.bind(Set.of(category), userId));
+  }
+
+  private UpdateResult update(String operation, BoundStatement statement) {
+    ResultSet rs = write(operation, statement);
+    if (rs.wasApplied()) {
+      return UpdateResult.APPLIED;
+    }
+    Row existing = rs.one();
+    if (existing == null || existing.isNull("shredded")) {
+      return UpdateResult.NOT_FOUND;
+    }
+    return UpdateResult.SHREDDED;
+  }
+
+  @Override
+  public boolean rewrap(String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot) {
+    return write("rewrap", rewrap.bind(ByteBuffer.wrap(newWrappedRoot), newMasterVersion, userId,
+        expectedMasterVersion)).wasApplied();
+  }
+
+  @Override
+  public Page scan(String pageToken, int pageSize) {
+    BoundStatement statement = scan.bind().setPageSize(pageSize)
+        .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+    if (!pageToken.isEmpty()) {
+      statement = statement.setPagingState(ByteBuffer.wrap(Base64.getUrlDecoder().decode(pageToken)));
+    }
+    AsyncResultSet rs;
+    try {
+      rs = session.executeAsync(statement).toCompletableFuture()
+          .get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new StoreUnavailableException("cassandra", "scan", unwrap(e));
+    } catch (TimeoutException e) {
+      throw new StoreUnavailableException("cassandra", "scan", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("cassandra", "scan", e);
+    }
+    List<StoredUser> users = new ArrayList<>();
+    for (Row row : rs.currentPage()) {
+      users.add(toUser(row));
+    }
+    String next = "";
+    if (rs.hasMorePages()) {
+      ByteBuffer state = rs.getExecutionInfo().getPagingState();
+      if (state != null) {
+        byte[] bytes = new byte[state.remaining()];
+        state.duplicate().get(bytes);
+        next = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      }
+    }
+    return new Page(users, next);
+  }
+
+  private ResultSet write(String operation, BoundStatement statement) {
+    try {
+      return session.execute(statement.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+          .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL));
+    } catch (DriverException e) {
+      throw new StoreUnavailableException("cassandra", operation, e);
+    }
+  }
+
+  @Override
+  public boolean isReachable() {
+    try {
+      session.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local")
+          .setTimeout(settings.requestTimeout()));
+      return true;
+    } catch (DriverException e) {
+      log.debug("cassandra readiness check failed: {}", e.getClass().getSimpleName());
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}

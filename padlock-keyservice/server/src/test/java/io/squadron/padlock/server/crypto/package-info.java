@@ -1,0 +1,2 @@
+/** Unit tests of the crypto primitives. */
+package io.squadron.padlock.server.crypto;
