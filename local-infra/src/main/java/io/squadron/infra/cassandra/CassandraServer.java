@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.squadron.infra.process.ManagedServer;
+import io.squadron.infra.process.Processes;
 import io.squadron.infra.process.Readiness;
 import io.squadron.infra.process.RunDir;
 import java.io.IOException;
@@ -59,6 +60,8 @@ public final class CassandraServer extends ManagedServer {
             "-Dio.netty.allocator.useCacheForAllThreads=true",
             "-Dio.netty.allocator.maxOrder=11");
 
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
     private final int storagePort;
     private final Path java;
     private final String classpath;
@@ -102,6 +105,12 @@ public final class CassandraServer extends ManagedServer {
         Files.writeString(dir.resolve("cassandra.yaml"), yaml(dir), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("logback.xml"), LOGBACK, StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>();
+        if (Processes.runningAsRoot() && Files.isExecutable(SETPRIV)) {
+            // As root, Cassandra mlockall()s its whole JVM (heap included): ~1 GB resident instead of ~650 MB at
+            // a 512 MiB heap, for no gain on a machine without swap. Without CAP_IPC_LOCK the call fails with a
+            // warning and the node runs on.
+            command.addAll(List.of(SETPRIV.toString(), "--bounding-set=-ipc_lock", "--"));
+        }
         command.add(java.toString());
         command.add("-Xms" + heapMb + "m");
         command.add("-Xmx" + heapMb + "m");

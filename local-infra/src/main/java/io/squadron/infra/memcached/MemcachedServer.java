@@ -76,6 +76,12 @@ public final class MemcachedServer extends ManagedServer {
     }
 
     @Override
+    protected void stopGracefully(ProcessHandle main) {
+        // memcached keeps nothing to flush, and on SIGTERM it takes up to a second to notice: kill it at once.
+        halt(main);
+    }
+
+    @Override
     protected Path logFile() {
         return workDir().resolve("memcached.log");
     }
