@@ -192,6 +192,19 @@ class SecurityEdgeTest {
   }
 
   @Test
+  void clientChecksTheServiceIdentity_notTheHostName() {
+    SquadronServer server = server("");
+    // Reached under a DNS name its certificate does not carry (as through a Kubernetes Service): still "shuffle".
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
+            TlsCredentials.client(SecuritySettings.TlsFiles.inDirectory(pki, "checkout"), "squadron", "shuffle"))
+        .overrideAuthority("shuffle.prod.svc.cluster.local:7000")
+        .build();
+    toClose.add(channel::shutdownNow);
+
+    assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channel))).isEqualTo("checkout");
+  }
+
+  @Test
   void validCertificateOfServiceNotInPolicy_permissionDenied_namingMethodAndCaller() throws Exception {
     SquadronServer server = server("");
 
