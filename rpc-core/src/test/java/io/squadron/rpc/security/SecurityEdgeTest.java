@@ -61,6 +61,8 @@ class SecurityEdgeTest {
     DevCertificateAuthority ca = DevCerts.generate(pki, List.of("shuffle", "checkout", "billing", "search"));
     ca.issue("checkout", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)))
         .writeTo(pki, "expired-checkout");
+    // The platform CA, but an identity in another trust domain: a valid chain that names no squadron service.
+    DevCertificateAuthority.load(pki, "elsewhere").issue("checkout").writeTo(pki, "foreign-checkout");
     // Another CA issuing a certificate for the same name: it must not be trusted.
     DevCertificateAuthority.create("rogue CA").issue("checkout").writeTo(roguePki, "checkout");
   }
@@ -179,6 +181,20 @@ class SecurityEdgeTest {
 
     assertThat(failure(stub).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void certificateWithoutAPlatformIdentity_unauthenticated() throws Exception {
+    SquadronServer server = server("");
+    var stub = stubAs("checkout", server, ", cert-file = \"%s\", key-file = \"%s\"".formatted(
+        pki.resolve("foreign-checkout.crt"), pki.resolve("foreign-checkout.key")));
+
+    StatusRuntimeException e = failure(stub);
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(errorInfo(e).getReason()).isEqualTo("UNAUTHENTICATED_CALLER");
+    assertThat(service.handled).hasValue(0);
+    assertThat(denied("unknown", "UNAUTHENTICATED_CALLER")).isEqualTo(1);
   }
 
   @Test
