@@ -4,7 +4,6 @@ import io.squadron.deploy.local.Workspace;
 import io.squadron.infra.LocalInfra;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,12 +23,12 @@ final class TestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Workspace workspace = SquadronCli.workspace();
-    Map<String, String> env = System.getenv();
     long t0 = System.nanoTime();
     try (LocalInfra infra = LocalInfra.builder()
-        .postgres(!env.containsKey("SQUADRON_POSTGRES_URL"))
-        .cassandra(!env.containsKey("SQUADRON_CASSANDRA"))
-        .memcached(!env.containsKey("SQUADRON_MEMCACHED"))
+        .postgres(true)
+        .cassandra(true)
+        .memcached(true)
+        .fromEnvironment(System.getenv())
         .build()
         .start()) {
       System.out.printf("[squadron test] stores ready in %.1f s:%n", (System.nanoTime() - t0) / 1e9);

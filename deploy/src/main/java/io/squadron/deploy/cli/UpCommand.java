@@ -46,7 +46,8 @@ final class UpCommand implements Callable<Integer> {
     return runInForeground(workspace, supervise);
   }
 
-  private static int runInForeground(Workspace workspace, boolean supervised) throws InterruptedException {
+  private static int runInForeground(Workspace workspace, boolean supervised)
+      throws InterruptedException, IOException {
     System.out.println("Starting the Squadron platform (each service is its own process):");
     LocalPlatform platform = new LocalPlatform(workspace, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
