@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A PostgreSQL server started by {@link PostgresLauncher}: superuser {@value #USER} with a random password, database
@@ -80,10 +81,23 @@ public final class PostgresServer extends ManagedServer {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("unix_socket_directories", workDir().toString());
         serverConfig.forEach(builder::setServerConfig);
-        embedded = builder.start();
-        String pid = Files.readAllLines(dataDir().resolve("postmaster.pid"), StandardCharsets.UTF_8).get(0).trim();
-        return ProcessHandle.of(Long.parseLong(pid))
-                .orElseThrow(() -> new IOException("postmaster " + pid + " exited right after its start"));
+        try {
+            embedded = builder.start();
+        } catch (IOException | RuntimeException e) {
+            postmaster().ifPresent(Processes::killTree); // pg_ctl may have started it before zonky gave up
+            throw e;
+        }
+        return postmaster().orElseThrow(() -> new IOException("postmaster exited right after its start"));
+    }
+
+    /** The running postmaster, from the first line of the data directory's {@code postmaster.pid}. */
+    private Optional<ProcessHandle> postmaster() {
+        try {
+            String pid = Files.readAllLines(dataDir().resolve("postmaster.pid"), StandardCharsets.UTF_8).get(0).trim();
+            return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
