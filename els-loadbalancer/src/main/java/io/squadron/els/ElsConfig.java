@@ -14,11 +14,11 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"els": {
- *   "decayTime": "1s", "latencyExponent": 2, "priorWeight": 1,
+ *   "decayTime": "2s", "latencyExponent": 2, "priorWeight": 1, "parallelismWindow": "5s",
  *   "slowStartWindow": "3s", "slowStartMinFactor": 0.1,
  *   "circuitBreaker": {
- *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "minRequestVolume": 10,
- *     "window": "5s", "interval": "0.25s", "baseEjectionTime": "5s", "maxEjectionTime": "60s",
+ *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "minRequestVolume": 5,
+ *     "window": "10s", "interval": "0.25s", "baseEjectionTime": "5s", "maxEjectionTime": "60s",
  *     "maxEjectionPercent": 50 }}}
  * }</pre>
  *
@@ -28,11 +28,13 @@ import java.util.Set;
 public final class ElsConfig {
 
   /** Time constant of the forward exponential decay of latencies and success rate (the time bias). */
-  public static final Duration DEFAULT_DECAY_TIME = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_DECAY_TIME = Duration.ofSeconds(2);
   /** Exponent of the expected latency in the weight: weight = successRate / expectedLatency^exponent. */
   public static final double DEFAULT_LATENCY_EXPONENT = 2.0;
   /** Weight, in requests, of the cluster-wide prior blended into every endpoint's estimates. */
   public static final double DEFAULT_PRIOR_WEIGHT = 1.0;
+  /** Time constant of the busy-time sum the parallelism is measured from (Little's law). */
+  public static final Duration DEFAULT_PARALLELISM_WINDOW = Duration.ofSeconds(5);
   /** How long a new endpoint, or one back from ejection or reconnection, takes to reach its full weight. */
   public static final Duration DEFAULT_SLOW_START_WINDOW = Duration.ofSeconds(3);
   /** The share of its weight an endpoint starts its slow start with. */
@@ -43,10 +45,10 @@ public final class ElsConfig {
   public static final double DEFAULT_FAILURE_RATE_MULTIPLE = 2.0;
   /** ...and at least this much (absolute) above it. */
   public static final double DEFAULT_MIN_FAILURE_RATE_DELTA = 0.1;
-  /** Decayed request volume an endpoint needs before the breaker judges it. */
-  public static final double DEFAULT_MIN_REQUEST_VOLUME = 10;
+  /** Decayed request volume an endpoint needs before the breaker judges it (the Wilson bound does the rest). */
+  public static final double DEFAULT_MIN_REQUEST_VOLUME = 5;
   /** Time constant of the decayed request counts the breaker judges by. */
-  public static final Duration DEFAULT_BREAKER_WINDOW = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_BREAKER_WINDOW = Duration.ofSeconds(10);
   /** How often the breaker evaluates the endpoints (and the metrics are refreshed). */
   public static final Duration DEFAULT_BREAKER_INTERVAL = Duration.ofMillis(250);
   /** First ejection time; each consecutive ejection doubles it. */
@@ -59,7 +61,7 @@ public final class ElsConfig {
   private static final ElsConfig DEFAULTS = builder().build();
 
   private static final Set<String> TOP_KEYS = Set.of("decayTime", "latencyExponent", "priorWeight",
-      "slowStartWindow", "slowStartMinFactor", "circuitBreaker");
+      "parallelismWindow", "slowStartWindow", "slowStartMinFactor", "circuitBreaker");
   private static final Set<String> BREAKER_KEYS = Set.of("enabled", "failureRateMultiple",
       "minFailureRateDelta", "minRequestVolume", "window", "interval", "baseEjectionTime", "maxEjectionTime",
       "maxEjectionPercent");
@@ -67,6 +69,7 @@ public final class ElsConfig {
   private final long decayTimeNanos;
   private final double latencyExponent;
   private final double priorWeight;
+  private final long parallelismWindowNanos;
   private final long slowStartWindowNanos;
   private final double slowStartMinFactor;
   private final boolean breakerEnabled;
@@ -83,6 +86,7 @@ public final class ElsConfig {
     this.decayTimeNanos = b.decayTimeNanos;
     this.latencyExponent = b.latencyExponent;
     this.priorWeight = b.priorWeight;
+    this.parallelismWindowNanos = b.parallelismWindowNanos;
     this.slowStartWindowNanos = b.slowStartWindowNanos;
     this.slowStartMinFactor = b.slowStartMinFactor;
     this.breakerEnabled = b.breakerEnabled;
@@ -131,6 +135,9 @@ public final class ElsConfig {
     }
     if (json.containsKey("priorWeight")) {
       b.priorWeight(number(json, "priorWeight"));
+    }
+    if (json.containsKey("parallelismWindow")) {
+      b.parallelismWindow(duration(json, "parallelismWindow"));
     }
     if (json.containsKey("slowStartWindow")) {
       b.slowStartWindow(duration(json, "slowStartWindow"));
@@ -238,6 +245,11 @@ public final class ElsConfig {
     return priorWeight;
   }
 
+  /** Time constant (nanoseconds) of the busy-time sum the parallelism is measured from. */
+  public long parallelismWindowNanos() {
+    return parallelismWindowNanos;
+  }
+
   /** Slow-start window in nanoseconds (0: no slow start). */
   public long slowStartWindowNanos() {
     return slowStartWindowNanos;
@@ -303,7 +315,8 @@ public final class ElsConfig {
     }
     ElsConfig c = (ElsConfig) o;
     return decayTimeNanos == c.decayTimeNanos && latencyExponent == c.latencyExponent
-        && priorWeight == c.priorWeight && slowStartWindowNanos == c.slowStartWindowNanos
+        && priorWeight == c.priorWeight && parallelismWindowNanos == c.parallelismWindowNanos
+        && slowStartWindowNanos == c.slowStartWindowNanos
         && slowStartMinFactor == c.slowStartMinFactor && breakerEnabled == c.breakerEnabled
         && failureRateMultiple == c.failureRateMultiple && minFailureRateDelta == c.minFailureRateDelta
         && minRequestVolume == c.minRequestVolume && breakerWindowNanos == c.breakerWindowNanos
@@ -313,7 +326,7 @@ public final class ElsConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(decayTimeNanos, latencyExponent, priorWeight, slowStartWindowNanos, slowStartMinFactor,
+    return Objects.hash(decayTimeNanos, latencyExponent, priorWeight, parallelismWindowNanos, slowStartWindowNanos, slowStartMinFactor,
         breakerEnabled, failureRateMultiple, minFailureRateDelta, minRequestVolume, breakerWindowNanos,
         breakerIntervalNanos, baseEjectionTimeNanos, maxEjectionTimeNanos, maxEjectionPercent);
   }
@@ -321,7 +334,8 @@ public final class ElsConfig {
   @Override
   public String toString() {
     return "ElsConfig{decayTime=" + Duration.ofNanos(decayTimeNanos) + ", latencyExponent=" + latencyExponent
-        + ", priorWeight=" + priorWeight + ", slowStartWindow=" + Duration.ofNanos(slowStartWindowNanos)
+        + ", priorWeight=" + priorWeight + ", parallelismWindow=" + Duration.ofNanos(parallelismWindowNanos)
+        + ", slowStartWindow=" + Duration.ofNanos(slowStartWindowNanos)
         + ", slowStartMinFactor=" + slowStartMinFactor + ", breakerEnabled=" + breakerEnabled
         + ", failureRateMultiple=" + failureRateMultiple + ", minFailureRateDelta=" + minFailureRateDelta
         + ", minRequestVolume=" + minRequestVolume + ", breakerWindow=" + Duration.ofNanos(breakerWindowNanos)
@@ -336,6 +350,7 @@ public final class ElsConfig {
     private long decayTimeNanos = DEFAULT_DECAY_TIME.toNanos();
     private double latencyExponent = DEFAULT_LATENCY_EXPONENT;
     private double priorWeight = DEFAULT_PRIOR_WEIGHT;
+    private long parallelismWindowNanos = DEFAULT_PARALLELISM_WINDOW.toNanos();
     private long slowStartWindowNanos = DEFAULT_SLOW_START_WINDOW.toNanos();
     private double slowStartMinFactor = DEFAULT_SLOW_START_MIN_FACTOR;
     private boolean breakerEnabled = DEFAULT_BREAKER_ENABLED;
@@ -371,6 +386,12 @@ public final class ElsConfig {
         throw new IllegalArgumentException("priorWeight: " + v + " (expected: > 0)");
       }
       priorWeight = v;
+      return this;
+    }
+
+    /** Sets the time constant of the busy-time sum the parallelism is measured from; > 0. */
+    public Builder parallelismWindow(Duration d) {
+      parallelismWindowNanos = positive("parallelismWindow", d);
       return this;
     }
 

@@ -69,7 +69,8 @@ final class ElsLoadBalancer extends LoadBalancer {
     Object parsed = resolved.getLoadBalancingPolicyConfig();
     ElsConfig newConfig = parsed instanceof ElsConfig ? (ElsConfig) parsed : ElsConfig.ofDefaults();
     boolean newClock = newConfig.decayTimeNanos() != config.decayTimeNanos()
-        || newConfig.breakerWindowNanos() != config.breakerWindowNanos();
+        || newConfig.breakerWindowNanos() != config.breakerWindowNanos()
+        || newConfig.parallelismWindowNanos() != config.parallelismWindowNanos();
     config = newConfig;
     model = new ExpectedLatencyModel(newConfig);
 
@@ -166,7 +167,7 @@ final class ElsLoadBalancer extends LoadBalancer {
         ep.ejected = false;
         ep.returnedAt = now;
         ep.slowStartSince = now;
-        ep.stats.resetBreaker(now);
+        ep.stats.restart(now);
         changed = true;
         log.info("els {}: endpoint {} back from ejection, probing it (slow start)", helper.getAuthority(),
             ep.name);
@@ -313,7 +314,8 @@ final class ElsLoadBalancer extends LoadBalancer {
     }
 
     void newStats() {
-      stats = new EndpointStats(config.decayTimeNanos(), config.breakerWindowNanos());
+      stats = new EndpointStats(config.decayTimeNanos(), config.breakerWindowNanos(),
+          config.parallelismWindowNanos(), ticker.getAsLong());
       tracer = new ElsTracerFactory(stats, ticker);
     }
 
@@ -342,7 +344,9 @@ final class ElsLoadBalancer extends LoadBalancer {
         lastError = info.getStatus();
       }
       if (s == READY && previous != READY) {
-        slowStartSince = ticker.getAsLong();
+        long now = ticker.getAsLong();
+        slowStartSince = now;
+        stats.restartBusy(now);
       }
       // Like round_robin: once in TRANSIENT_FAILURE, stay there until READY (no flapping via CONNECTING).
       if (!(previous == TRANSIENT_FAILURE && (s == CONNECTING || s == IDLE))) {

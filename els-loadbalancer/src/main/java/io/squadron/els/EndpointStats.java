@@ -15,7 +15,7 @@ final class EndpointStats {
 
   /** The decayed sums at one instant; immutable. Latencies are in seconds. */
   static final class Snapshot {
-    static final Snapshot EMPTY = new Snapshot(Long.MIN_VALUE, 0, 0, 0, 0, 0, 0);
+    static final Snapshot EMPTY = new Snapshot(Long.MIN_VALUE, 0, 0, 0, 0, 0, 0, 0);
 
     final long atNanos;
     final double okCount;
@@ -24,9 +24,11 @@ final class EndpointStats {
     final double failLatency;
     final double breakerOk;
     final double breakerFail;
+    /** Latency of all calls, decayed with the parallelism window: busy seconds (Little's law). */
+    final double busy;
 
     Snapshot(long atNanos, double okCount, double okLatency, double failCount, double failLatency,
-        double breakerOk, double breakerFail) {
+        double breakerOk, double breakerFail, double busy) {
       this.atNanos = atNanos;
       this.okCount = okCount;
       this.okLatency = okLatency;
@@ -34,6 +36,7 @@ final class EndpointStats {
       this.failLatency = failLatency;
       this.breakerOk = breakerOk;
       this.breakerFail = breakerFail;
+      this.busy = busy;
     }
 
     /** Decay factor of the latency sums from {@code atNanos} to {@code now}. */
@@ -47,12 +50,25 @@ final class EndpointStats {
 
   private final double tauNanos;
   private final double breakerTauNanos;
+  private final double parallelismTauNanos;
   private final AtomicInteger outstanding = new AtomicInteger();
   private volatile Snapshot snapshot = Snapshot.EMPTY;
+  private volatile long historySince;
 
-  EndpointStats(long tauNanos, long breakerTauNanos) {
+  EndpointStats(long tauNanos, long breakerTauNanos, long parallelismTauNanos, long nowNanos) {
     this.tauNanos = tauNanos;
     this.breakerTauNanos = breakerTauNanos;
+    this.parallelismTauNanos = parallelismTauNanos;
+    this.historySince = nowNanos;
+  }
+
+  /** When the busy-time history began (creation, or return from ejection). */
+  long historySince() {
+    return historySince;
+  }
+
+  double parallelismTauNanos() {
+    return parallelismTauNanos;
   }
 
   double tauNanos() {
@@ -88,23 +104,39 @@ final class EndpointStats {
       long at = Math.max(nowNanos, s.atNanos);
       double d = s.decay(at, tauNanos);
       double db = s.decay(at, breakerTauNanos);
+      double dp = s.decay(at, parallelismTauNanos);
       snapshot = new Snapshot(at,
           s.okCount * d + (ok ? 1 : 0),
           s.okLatency * d + (ok ? latency : 0),
           s.failCount * d + (ok ? 0 : 1),
           s.failLatency * d + (ok ? 0 : latency),
           s.breakerOk * db + (ok ? 1 : 0),
-          s.breakerFail * db + (ok ? 0 : 1));
+          s.breakerFail * db + (ok ? 0 : 1),
+          s.busy * dp + latency);
     }
   }
 
-  /** Forgets the breaker's counts (an endpoint back from ejection starts a fresh record). */
-  void resetBreaker(long nowNanos) {
+  /** Forgets the busy time (the endpoint reconnected: its concurrency history was interrupted). */
+  void restartBusy(long nowNanos) {
+    synchronized (this) {
+      Snapshot s = snapshot;
+      snapshot = new Snapshot(s.atNanos, s.okCount, s.okLatency, s.failCount, s.failLatency, s.breakerOk,
+          s.breakerFail, 0);
+      historySince = nowNanos;
+    }
+  }
+
+  /**
+   * Forgets the breaker's counts and the busy time (an endpoint back from ejection starts a fresh record);
+   * the latency and success-rate sums just keep decaying.
+   */
+  void restart(long nowNanos) {
     synchronized (this) {
       Snapshot s = snapshot;
       long at = Math.max(nowNanos, s.atNanos);
       double d = s.decay(at, tauNanos);
-      snapshot = new Snapshot(at, s.okCount * d, s.okLatency * d, s.failCount * d, s.failLatency * d, 0, 0);
+      snapshot = new Snapshot(at, s.okCount * d, s.okLatency * d, s.failCount * d, s.failLatency * d, 0, 0, 0);
+      historySince = nowNanos;
     }
   }
 

@@ -10,12 +10,15 @@ package io.squadron.els;
  *   blended with prior weight k:    Ls  = (okLatency_i + k Ls*) / (okCount_i + k)
  *                                   Lf  = (failLatency_i + k Lf*) / (failCount_i + k)
  *                                   p   = (okCount_i + k p*) / (okCount_i + failCount_i + k)
- *   parallelism (Little's law):     P   = max(1, (okLatency_i + failLatency_i) / tau)
+ *   parallelism (Little's law):     P   = max(1, busy_i / (tauP (1 - exp(-age_i / tauP))))
  *   retry elsewhere:                R   = (1 + sum q / sum P) Ls*
  *   expected latency:               E   = (1 + q_i / P) (p Ls + (1 - p) Lf) + (1 - p) R
  *   weight:                         w   = s_i p / E^beta
  * </pre>
- * {@code q_i} is the live count of outstanding requests, {@code s_i} the slow-start factor and {@code beta} the
+ * {@code busy_i} is the latency of all its calls decayed with the longer parallelism window {@code tauP}: the
+ * concurrency this client typically keeps on the endpoint, so a queue building up now ({@code q_i > P}) shows
+ * at once. {@code age_i} is how long that history is (at least {@code tau}), so a new endpoint is not judged
+ * narrow just because its window is not full yet. {@code q_i} is the live count of outstanding requests, {@code s_i} the slow-start factor and {@code beta} the
  * latency exponent. The first term of {@code E} is one attempt queued behind {@code q_i} requests on an endpoint
  * that serves {@code P} at once; the second is the retry elsewhere a failure costs, itself queued like an
  * average request of the cluster. Because the blend pulls
@@ -73,14 +76,16 @@ final class ExpectedLatencyModel {
     double priorP = sumOkC + sumFailC > 1e-9 ? sumOkC / (sumOkC + sumFailC) : 1.0;
     double k = config.priorWeight();
     double beta = config.latencyExponent();
-    double tauSeconds = tau / 1e9;
+    double tauP = stats.length == 0 ? 1 : stats[0].parallelismTauNanos();
     double sumQ = 0;
     double sumP = 0;
     int[] outstanding = new int[n];
     double[] parallelism = new double[n];
     for (int i = 0; i < n; i++) {
       outstanding[i] = stats[i].outstanding();
-      parallelism[i] = Math.max(1.0, (snaps[i].okLatency + snaps[i].failLatency) * decay[i] / tauSeconds);
+      double age = Math.max(tau, now - stats[i].historySince());
+      double window = tauP * -Math.expm1(-age / tauP) / 1e9;
+      parallelism[i] = Math.max(1.0, snaps[i].busy * snaps[i].decay(now, tauP) / window);
       sumQ += outstanding[i];
       sumP += parallelism[i];
     }

@@ -9,8 +9,10 @@ import java.util.List;
  *
  * <p>Endpoint {@code i}, not ejected, with decayed volume {@code V_i >= minRequestVolume} and failure rate
  * {@code f_i}, is an outlier when, with {@code f_ref} the failure rate of all the other non-ejected endpoints
- * taken together (which must themselves have {@code minRequestVolume}):
- * <pre>  f_i >= failureRateMultiple * f_ref  and  f_i - f_ref >= minFailureRateDelta</pre>
+ * taken together (which must themselves have {@code minRequestVolume}) and {@code lo(f_i)} the lower bound of
+ * the Wilson score interval of {@code f_i} over {@code V_i} requests at z = 2 (so a handful of requests only
+ * counts when they fail almost all):
+ * <pre>  lo(f_i) >= failureRateMultiple * f_ref  and  lo(f_i) - f_ref >= minFailureRateDelta</pre>
  * When every endpoint fails alike, {@code f_i ~ f_ref} and no one is ejected. Outliers are ejected worst first
  * while fewer than {@code max(1, floor(n * maxEjectionPercent / 100))} endpoints are ejected (with n >= 2).
  */
@@ -47,6 +49,16 @@ final class RelativeCircuitBreaker {
       this.healthy = healthy;
       this.spared = spared;
     }
+  }
+
+  private static final double Z = 2.0;
+
+  /** Lower bound of the Wilson score interval of a proportion {@code p} observed over {@code n} trials. */
+  static double wilsonLower(double p, double n) {
+    double z2 = Z * Z;
+    double centre = p + z2 / (2 * n);
+    double spread = Z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+    return Math.max(0, (centre - spread) / (1 + z2 / n));
   }
 
   /** The most endpoints that may be ejected at once out of {@code n}. */
@@ -92,7 +104,8 @@ final class RelativeCircuitBreaker {
       double f = fail[i] / volume;
       double ref = Math.max(0, totalFail - fail[i]) / otherVolume;
       Verdict v = new Verdict(i, f, ref, volume);
-      if (f >= config.failureRateMultiple() * ref && f - ref >= config.minFailureRateDelta()) {
+      double lo = wilsonLower(f, volume);
+      if (lo >= config.failureRateMultiple() * ref && lo - ref >= config.minFailureRateDelta()) {
         outliers.add(v);
       } else {
         healthy.add(v);

@@ -12,7 +12,7 @@ class ExpectedLatencyModelTest {
   private final ExpectedLatencyModel model = new ExpectedLatencyModel(ElsConfig.ofDefaults());
 
   private static EndpointStats stats(int successes, double okMs, int failures, double failMs, long at) {
-    EndpointStats s = new EndpointStats(SECOND, 5 * SECOND);
+    EndpointStats s = new EndpointStats(SECOND, 5 * SECOND, 5 * SECOND, at);
     for (int i = 0; i < Math.max(successes, failures); i++) {
       if (i < successes) {
         s.started();
@@ -85,7 +85,7 @@ class ExpectedLatencyModelTest {
   @Test
   void endpointWithoutHistory_startsAtTheClusterAverage() {
     double[] w = weights(SECOND, stats(50, 10, 0, 0, SECOND), stats(50, 10, 0, 0, SECOND),
-        new EndpointStats(SECOND, 5 * SECOND));
+        new EndpointStats(SECOND, 5 * SECOND, 5 * SECOND, SECOND));
     assertThat(w[2]).isCloseTo(w[0], org.assertj.core.data.Percentage.withPercentage(1));
   }
 
