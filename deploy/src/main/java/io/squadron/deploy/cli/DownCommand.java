@@ -1,5 +1,6 @@
 package io.squadron.deploy.cli;
 
+import io.squadron.deploy.local.Processes;
 import io.squadron.deploy.local.RunState;
 import io.squadron.deploy.local.RunningService;
 import io.squadron.deploy.local.Workspace;
@@ -21,8 +22,7 @@ final class DownCommand implements Callable<Integer> {
       System.out.println("Nothing is running.");
       return 0;
     }
-    Optional<ProcessHandle> supervisor = ProcessHandle.of(state.get().supervisorPid()).filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().commandLine().map(c -> c.contains(SquadronCli.class.getName())).orElse(true));
+    Optional<ProcessHandle> supervisor = state.get().liveSupervisor();
     if (supervisor.isPresent()) {
       System.out.println("Stopping the supervisor (pid " + supervisor.get().pid() + ") and its services...");
       supervisor.get().destroy();
@@ -34,16 +34,10 @@ final class DownCommand implements Callable<Integer> {
     }
     // Whatever a crashed supervisor left behind.
     for (RunningService s : state.get().services()) {
-      Optional<ProcessHandle> left = ProcessHandle.of(s.pid()).filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().map(c -> c.contains(s.spec().mainClass())).orElse(false));
+      Optional<ProcessHandle> left = Processes.find(s.pid(), s.startMillis());
       if (left.isPresent()) {
         System.out.println("Stopping " + s.spec().name() + " (pid " + s.pid() + ")");
-        left.get().destroy();
-        try {
-          left.get().onExit().get(Duration.ofSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-          left.get().destroyForcibly();
-        }
+        Processes.stop(left.get(), Duration.ofSeconds(15));
       }
     }
     Files.deleteIfExists(workspace.stateFile());

@@ -1,5 +1,6 @@
 package io.squadron.deploy.cli;
 
+import io.squadron.deploy.local.Processes;
 import io.squadron.deploy.local.RunState;
 import io.squadron.deploy.local.RunningService;
 import java.net.URI;
@@ -25,7 +26,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean allReady = true;
     System.out.printf("%-10s %-8s %-22s %-10s %s%n", "SERVICE", "PID", "GRPC", "READY", "METRICS");
     for (RunningService s : state.get().services()) {
-      boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
+      boolean alive = Processes.find(s.pid(), s.startMillis()).isPresent();
       String ready = "down";
       if (alive) {
         try {

@@ -34,8 +34,7 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Workspace workspace = SquadronCli.workspace();
     Optional<RunState> existing = RunState.read(workspace.stateFile());
-    if (existing.isPresent() && ProcessHandle.of(existing.get().supervisorPid()).map(ProcessHandle::isAlive)
-        .orElse(false)) {
+    if (existing.isPresent() && existing.get().liveSupervisor().isPresent()) {
       System.out.println("The platform is already running (supervisor pid " + existing.get().supervisorPid()
           + "); './squadron status' shows it, './squadron down' stops it.");
       return 1;

@@ -42,7 +42,8 @@ public final class LocalPlatform implements AutoCloseable {
       close();
       throw e;
     }
-    new RunState(ProcessHandle.current().pid(), List.copyOf(running.values())).write(workspace.stateFile());
+    new RunState(ProcessHandle.current().pid(), Processes.startMillis(ProcessHandle.current()),
+        List.copyOf(running.values())).write(workspace.stateFile());
   }
 
   /** Makes one demo call to each service; false when one failed. */
@@ -65,7 +66,7 @@ public final class LocalPlatform implements AutoCloseable {
     List<RunningService> reverse = new ArrayList<>(running.values());
     java.util.Collections.reverse(reverse);
     for (RunningService s : reverse) {
-      Processes.find(s.pid(), s.spec().mainClass()).ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
+      Processes.find(s.pid(), s.startMillis()).ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
     }
     running.clear();
     try {

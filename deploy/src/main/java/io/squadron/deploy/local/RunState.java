@@ -16,10 +16,11 @@ import java.util.Properties;
  * What a running local platform left for {@code down} and {@code status}: the supervising process and every service
  * process with its ports, in a properties file under the run directory.
  *
- * @param supervisorPid the {@code squadron up} process (it also owns the stores), or -1 when detached
+ * @param supervisorPid the {@code squadron up} process (it also owns the stores and stops everything on SIGTERM)
+ * @param supervisorStartMillis when it started (epoch ms), to tell it from a later process with the same pid
  * @param services the service processes
  */
-public record RunState(long supervisorPid, List<RunningService> services) {
+public record RunState(long supervisorPid, long supervisorStartMillis, List<RunningService> services) {
   public RunState {
     services = List.copyOf(services);
   }
@@ -28,12 +29,14 @@ public record RunState(long supervisorPid, List<RunningService> services) {
   public void write(Path file) {
     Properties p = new Properties();
     p.setProperty("supervisor.pid", Long.toString(supervisorPid));
+    p.setProperty("supervisor.start", Long.toString(supervisorStartMillis));
     List<String> names = new ArrayList<>();
     for (RunningService s : services) {
       names.add(s.spec().name());
       p.setProperty(s.spec().name() + ".pid", Long.toString(s.pid()));
       p.setProperty(s.spec().name() + ".port", Integer.toString(s.port()));
       p.setProperty(s.spec().name() + ".admin-port", Integer.toString(s.adminPort()));
+      p.setProperty(s.spec().name() + ".start", Long.toString(s.startMillis()));
       p.setProperty(s.spec().name() + ".module", s.spec().moduleDir());
       p.setProperty(s.spec().name() + ".main", s.spec().mainClass());
     }
@@ -50,6 +53,11 @@ public record RunState(long supervisorPid, List<RunningService> services) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  /** The supervisor process, if it still runs. */
+  public Optional<ProcessHandle> liveSupervisor() {
+    return Processes.find(supervisorPid, supervisorStartMillis);
   }
 
   /** The state in {@code file}, if a platform was started. */
@@ -71,9 +79,11 @@ public record RunState(long supervisorPid, List<RunningService> services) {
             new ServiceSpec(name, p.getProperty(name + ".module"), p.getProperty(name + ".main")),
             Long.parseLong(p.getProperty(name + ".pid")),
             Integer.parseInt(p.getProperty(name + ".port")),
-            Integer.parseInt(p.getProperty(name + ".admin-port"))));
+            Integer.parseInt(p.getProperty(name + ".admin-port")),
+            Long.parseLong(p.getProperty(name + ".start", "-1"))));
       }
     }
-    return Optional.of(new RunState(Long.parseLong(p.getProperty("supervisor.pid", "-1")), services));
+    return Optional.of(new RunState(Long.parseLong(p.getProperty("supervisor.pid", "-1")),
+        Long.parseLong(p.getProperty("supervisor.start", "-1")), services));
   }
 }

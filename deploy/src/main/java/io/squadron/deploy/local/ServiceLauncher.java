@@ -60,7 +60,8 @@ public final class ServiceLauncher {
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
-      RunningService running = new RunningService(spec, process.pid(), port, adminPort);
+      RunningService running = new RunningService(spec, process.pid(), port, adminPort,
+          Processes.startMillis(process.toHandle()));
       awaitReady(running, process, log);
       return running;
     } catch (IOException e) {
