@@ -233,7 +233,8 @@ public final class CassandraRootStore implements RootStore {
       return CreateResult.CREATED;
     }
     Row existing = rs.one();
-    boolean shredded = existing != null && !existing.isNull("shredded") && existing.getBoolean("shredded");
+    boolean shredded = existing != null && existing.getColumnDefinitions().contains("shredded")
+        && !existing.isNull("shredded") && existing.getBoolean("shredded");
     return shredded ? CreateResult.SHREDDED : CreateResult.ALREADY_EXISTS;
   }
 
@@ -268,7 +269,8 @@ public final class CassandraRootStore implements RootStore {
       return UpdateResult.APPLIED;
     }
     Row existing = rs.one();
-    if (existing == null || existing.isNull("shredded")) {
+    // A failed condition on a missing row returns only [applied]; on an existing row, the columns it tested.
+    if (existing == null || !existing.getColumnDefinitions().contains("shredded") || existing.isNull("shredded")) {
       return UpdateResult.NOT_FOUND;
     }
     return UpdateResult.SHREDDED;
