@@ -1,0 +1,236 @@
+package io.squadron.userdb.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.squadron.padlock.client.Field;
+import io.squadron.padlock.client.FieldCipher;
+import io.squadron.padlock.client.PadlockClient;
+import io.squadron.padlock.client.PadlockKeyException;
+import io.squadron.proto.userdb.v1.CreateUserRequest;
+import io.squadron.proto.userdb.v1.DeleteUserRequest;
+import io.squadron.proto.userdb.v1.GetUserByUsernameRequest;
+import io.squadron.proto.userdb.v1.GetUserRequest;
+import io.squadron.proto.userdb.v1.UpdateUserRequest;
+import io.squadron.proto.userdb.v1.User;
+import io.squadron.proto.userdb.v1.UserServiceGrpc;
+import io.squadron.testkit.CassandraExtension;
+import io.squadron.testkit.MemcachedExtension;
+import io.squadron.testkit.PostgresExtension;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two real userdb servers (one on PostgreSQL, one on Cassandra) on loopback ports, with the real Padlock server on
+ * its real Cassandra and memcached, called through the generated stub.
+ */
+class UserdbServiceEdgeTest {
+  @RegisterExtension
+  static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension
+  static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
+  @RegisterExtension
+  static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
+
+  private static Testbed testbed;
+  private static UserdbServer onPostgres;
+  private static UserdbServer onCassandra;
+  private static UserServiceGrpc.UserServiceBlockingStub pg;
+  private static UserServiceGrpc.UserServiceBlockingStub cs;
+
+  @BeforeAll
+  static void start() {
+    testbed = Testbed.start(PG.jdbcUrl(), CASSANDRA.endpoint().toString(), CASSANDRA.keyspace(),
+        MEMCACHED.hostAndPort());
+    onPostgres = UserdbMain.start(testbed.userdbConfig("squadron.userdb.store = postgres"));
+    onCassandra = UserdbMain.start(testbed.userdbConfig("squadron.userdb.store = cassandra"));
+    pg = testbed.stub(onPostgres.port());
+    cs = testbed.stub(onCassandra.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    onPostgres.close();
+    onCassandra.close();
+    testbed.close();
+  }
+
+  private static User create(UserServiceGrpc.UserServiceBlockingStub stub, String username, String email) {
+    return stub.createUser(CreateUserRequest.newBuilder().setUsername(username).setEmail(email).setCountry("SE")
+        .setBirthDate(com.google.type.Date.newBuilder().setYear(1990).setMonth(4).setDay(17)).build()).getUser();
+  }
+
+  @Test
+  void create_thenGetByIdAndByAnyFormOfTheName_onBothStores() {
+    for (UserServiceGrpc.UserServiceBlockingStub stub : new UserServiceGrpc.UserServiceBlockingStub[] {pg, cs}) {
+      String suffix = Integer.toHexString(stub == pg ? 0xa : 0xb);
+      User created = create(stub, "BigBird" + suffix, "bird@example.com");
+      assertThat(created.getCanonicalUsername()).isEqualTo("bigbird" + suffix);
+      assertThat(created.getUsername()).isEqualTo("BigBird" + suffix);
+      assertThat(created.getVersion()).isEqualTo(1);
+      assertThat(stub.getUser(GetUserRequest.newBuilder().setId(created.getId()).build()).getUser())
+          .isEqualTo(created);
+      for (String form : new String[] {"BIGBIRD" + suffix, "bigbird" + suffix,
+          "\uFF22\uFF49\uFF47\uFF42\uFF49\uFF52\uFF44" + suffix}) {
+        assertThat(stub.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername(form).build()).getUser())
+            .isEqualTo(created);
+      }
+    }
+  }
+
+  @Test
+  void spotifyCase_superscriptNameNeverReachesBigbird() {
+    create(pg, "bigbird", "real@example.com");
+    String superscript = "\u1D2E\u1D35\u1D33\u1D2E\u1D35\u1D3F\u1D30";
+    assertStatus(() -> pg.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername(superscript).build()),
+        Status.Code.INVALID_ARGUMENT, "DISALLOWED_CHARACTERS");
+    assertStatus(() -> create(pg, superscript, "attacker@example.com"), Status.Code.INVALID_ARGUMENT,
+        "DISALLOWED_CHARACTERS");
+  }
+
+  @Test
+  void takenAndConfusableNames_alreadyExists_withoutTheNameInTheMessage() {
+    create(pg, "paypal", "p@example.com");
+    StatusRuntimeException taken = assertStatus(() -> create(pg, "PayPal", "q@example.com"),
+        Status.Code.ALREADY_EXISTS, "USERNAME_TAKEN");
+    assertThat(taken.getStatus().getDescription()).doesNotContainIgnoringCase("paypal");
+    String cyrillic = "\u0440\u0430\u0443\u0440\u0430\u04CF"; // раураӏ
+    assertStatus(() -> create(pg, cyrillic, "r@example.com"), Status.Code.ALREADY_EXISTS, "CONFUSABLE");
+    create(cs, "paypal", "p@example.com");
+    assertStatus(() -> create(cs, cyrillic, "r@example.com"), Status.Code.ALREADY_EXISTS, "CONFUSABLE");
+    assertStatus(() -> create(cs, "PAYPAL", "r@example.com"), Status.Code.ALREADY_EXISTS, "USERNAME_TAKEN");
+  }
+
+  @Test
+  void mixedScript_invalidArgument() {
+    assertStatus(() -> create(pg, "p\u0430ypal2", "m@example.com"), Status.Code.INVALID_ARGUMENT, "MIXED_SCRIPT");
+  }
+
+  @Test
+  void badFields_invalidArgumentNamingEachField() {
+    StatusRuntimeException e = assertStatus(() -> pg.createUser(CreateUserRequest.newBuilder().setUsername("")
+        .setEmail("not-an-email").setCountry("se")
+        .setBirthDate(com.google.type.Date.newBuilder().setYear(2001).setMonth(2).setDay(30)).build()),
+        Status.Code.INVALID_ARGUMENT, "INVALID_FIELD");
+    assertThat(detail(e, BadRequest.class).getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField)
+        .containsExactly("username", "email", "country", "birth_date");
+    assertThat(e.getStatus().getDescription()).doesNotContain("not-an-email");
+    assertStatus(() -> pg.getUser(GetUserRequest.newBuilder().setId("nope").build()), Status.Code.INVALID_ARGUMENT,
+        "INVALID_FIELD");
+    assertStatus(() -> create(pg, "x".repeat(65), "a@example.com"), Status.Code.INVALID_ARGUMENT, "INVALID_FIELD");
+  }
+
+  @Test
+  void update_changesEmailAndCountry_unknownIdNotFound() {
+    User u = create(pg, "updater", "old@example.com");
+    User updated = pg.updateUser(UpdateUserRequest.newBuilder().setId(u.getId()).setEmail("new@example.com")
+        .setCountry("NO").build()).getUser();
+    assertThat(updated.getEmail()).isEqualTo("new@example.com");
+    assertThat(updated.getCountry()).isEqualTo("NO");
+    assertThat(updated.getVersion()).isEqualTo(2);
+    assertThat(pg.getUser(GetUserRequest.newBuilder().setId(u.getId()).build()).getUser()).isEqualTo(updated);
+    assertStatus(() -> pg.updateUser(UpdateUserRequest.newBuilder().setId(UUID.randomUUID().toString())
+        .setCountry("NO").build()), Status.Code.NOT_FOUND, "USER_NOT_FOUND");
+  }
+
+  @Test
+  void personalFields_unreadableInTheRawTables() throws Exception {
+    User u = create(pg, "rawcheck", "secret.person@example.com");
+    try (Connection c = PG.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT * FROM users WHERE id = ?")) {
+      s.setObject(1, UUID.fromString(u.getId()));
+      try (ResultSet r = s.executeQuery()) {
+        assertThat(r.next()).isTrue();
+        String row = rowText(r);
+        assertThat(row).doesNotContain("secret.person").doesNotContain("1990");
+      }
+    }
+    User c = create(cs, "rawcheck", "secret.person@example.com");
+    var row = CASSANDRA.session().execute("SELECT email_cipher, birth_date_cipher FROM users WHERE id = ?",
+        UUID.fromString(c.getId())).one();
+    assertThat(text(row.getByteBuffer(0))).doesNotContain("secret.person");
+    assertThat(text(row.getByteBuffer(1))).doesNotContain("1990");
+  }
+
+  @Test
+  void delete_removesTheUserAndShredsTheKeys() throws Exception {
+    User u = create(pg, "shredme", "gone@example.com");
+    byte[] cipher;
+    try (Connection c = PG.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT email_cipher FROM users WHERE id = ?")) {
+      s.setObject(1, UUID.fromString(u.getId()));
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        cipher = r.getBytes(1);
+      }
+    }
+    PadlockClient padlock = testbed.padlockClient();
+    FieldCipher fieldCipher = FieldCipher.builder(padlock, "userdb").build();
+    Field email = Field.of("users", "email", "account");
+    assertThat(fieldCipher.decryptString(email, u.getId(), cipher)).isEqualTo("gone@example.com");
+
+    assertThat(pg.deleteUser(DeleteUserRequest.newBuilder().setId(u.getId()).build()).getDeleted()).isTrue();
+    assertStatus(() -> pg.getUser(GetUserRequest.newBuilder().setId(u.getId()).build()), Status.Code.NOT_FOUND,
+        "USER_NOT_FOUND");
+    assertStatus(() -> pg.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername("shredme").build()),
+        Status.Code.NOT_FOUND, "USER_NOT_FOUND");
+    padlock.invalidateAll();
+    assertThatThrownBy(() -> fieldCipher.decryptString(email, u.getId(), cipher))
+        .isInstanceOf(PadlockKeyException.class);
+    assertThat(pg.deleteUser(DeleteUserRequest.newBuilder().setId(u.getId()).build()).getDeleted()).isFalse();
+    // The name is free again.
+    create(pg, "ShredMe", "new@example.com");
+  }
+
+  private static String rowText(ResultSet r) throws Exception {
+    StringBuilder s = new StringBuilder();
+    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+      Object v = r.getObject(i);
+      s.append(v instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(v)).append('|');
+    }
+    return s.toString();
+  }
+
+  private static String text(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return new String(out, StandardCharsets.ISO_8859_1);
+  }
+
+  private static StatusRuntimeException assertStatus(Runnable call, Status.Code code, String reason) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
+      assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo(reason);
+      return e;
+    }
+    throw new AssertionError("expected " + code + " " + reason);
+  }
+
+  private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    assertThat(status).as("google.rpc.Status in trailers").isNotNull();
+    return status.getDetailsList().stream().filter(any -> any.is(type)).findFirst().map(any -> {
+      try {
+        return any.unpack(type);
+      } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+        throw new AssertionError(ex);
+      }
+    }).orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " detail"));
+  }
+}
