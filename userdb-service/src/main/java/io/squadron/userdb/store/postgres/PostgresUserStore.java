@@ -61,6 +61,9 @@ public final class PostgresUserStore implements UserStore {
         .dataSource(dataSource)
         .locations("classpath:db/userdb")
         .table("userdb_schema_history")
+        // Other tables may share the database (the migration control record): start userdb's history at 0.
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
         .load()
         .migrate();
   }
