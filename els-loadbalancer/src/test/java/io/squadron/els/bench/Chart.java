@@ -25,16 +25,16 @@ final class Chart {
         + "p99 of successful calls (log scale) and success rate, per scenario</text>\n");
     double groupWidth = (WIDTH - LEFT - 20) / (double) scenarios.length;
     double barWidth = (groupWidth - 16) / policies.size();
-    // Panel 1: p99, log10 scale from 1 ms to 10 s.
+    // Panel 1: p99, log10 scale from 50 ms to 3 s (bars below 50 ms are empty).
     int p1Top = TOP;
-    double lo = 0;
-    double hi = 4;
-    axis(sb, p1Top, new double[] {1, 10, 100, 1000, 10000}, v -> String.format(Locale.ROOT, "%.0f ms", v),
+    double lo = Math.log10(50);
+    double hi = Math.log10(3000);
+    axis(sb, p1Top, new double[] {50, 100, 200, 500, 1000, 2000}, v -> String.format(Locale.ROOT, "%.0f ms", v),
         v -> (Math.log10(v) - lo) / (hi - lo));
     for (RunResult r : results) {
       int si = r.scenario.ordinal();
       int pi = policies.indexOf(r.policy);
-      double v = Double.isNaN(r.p99) ? 1 : Math.max(1, r.p99);
+      double v = Double.isNaN(r.p99) ? 50 : Math.max(50, r.p99);
       double frac = (Math.log10(v) - lo) / (hi - lo);
       bar(sb, si, pi, groupWidth, barWidth, p1Top, frac, String.format(Locale.ROOT, "%s %s p99 %.1f ms",
           r.scenario.label, r.policy, r.p99));

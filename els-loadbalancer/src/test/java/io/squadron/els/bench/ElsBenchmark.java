@@ -59,6 +59,7 @@ public final class ElsBenchmark {
   static final long DOWN_AT_MS = 2000;
   static final long BACK_AT_MS = 5000;
   static final long DEADLINE_MS = 2000;
+  static final double MAX_STALL_MS = 150;
 
   /** The policies, as service configs. Non-default settings of grpc-java's policies are explained in README. */
   static final Map<String, String> POLICIES = new LinkedHashMap<>();
@@ -113,7 +114,7 @@ public final class ElsBenchmark {
       if (!only.isEmpty() && !List.of(only.split(",")).contains(s.name())) {
         continue;
       }
-      for (RunResult r : runScenario(s, WARMUP_MS, MEASURE_MS)) {
+      for (RunResult r : runScenarioChecked(s)) {
         results.add(r);
         System.err.printf(Locale.ROOT, "  %-12s %-14s success %7.3f%%  p50 %6.1f  p99 %7.1f  p99.9 %7.1f ms  "
                 + "bad %5.1f%%  stall %3.0f ms  failures %s%n", s.label, r.policy, 100 * r.successRate(), r.p50,
@@ -172,15 +173,35 @@ public final class ElsBenchmark {
 
   static String table(List<RunResult> results) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| scenario | policy | success % | p50 ms | p99 ms | p99.9 ms | share to bad endpoint % "
-        + "| max stall ms |\n");
-    sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    sb.append("| scenario | policy | success % | p50 ms | p99 ms | p99.9 ms | p99 all calls ms "
+        + "| share to bad endpoint % | max stall ms |\n");
+    sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (RunResult r : results) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.1f | %.1f | %.1f | %.2f | %.0f |%n",
-          r.scenario.label, r.policy, 100 * r.successRate(), r.p50, r.p99, r.p999, 100 * r.badShare,
+      String all = Double.isInfinite(r.p99AllCalls) ? "failed >1%"
+          : String.format(Locale.ROOT, "%.1f", r.p99AllCalls);
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.1f | %.1f | %.1f | %s | %.2f | %.0f |%n",
+          r.scenario.label, r.policy, 100 * r.successRate(), r.p50, r.p99, r.p999, all, 100 * r.badShare,
           r.maxStallMs));
     }
     return sb.toString();
+  }
+
+  /**
+   * Runs a scenario; when the shared machine stalled this JVM for more than {@link #MAX_STALL_MS} during the
+   * measured window, runs it again (at most twice) and keeps the attempt with the smallest stall. All policies
+   * run together, so this treats them alike.
+   */
+  private List<RunResult> runScenarioChecked(Scenario s) throws Exception {
+    List<RunResult> best = runScenario(s, WARMUP_MS, MEASURE_MS);
+    for (int attempt = 1; attempt <= 2 && best.get(0).maxStallMs > MAX_STALL_MS; attempt++) {
+      System.err.printf(Locale.ROOT, "  (%s: the machine stalled this JVM %.0f ms; running the scenario again)%n",
+          s.label, best.get(0).maxStallMs);
+      List<RunResult> again = runScenario(s, WARMUP_MS, MEASURE_MS);
+      if (again.get(0).maxStallMs < best.get(0).maxStallMs) {
+        best = again;
+      }
+    }
+    return best;
   }
 
   /** Everything one policy needs in one scenario run. */
@@ -320,7 +341,7 @@ public final class ElsBenchmark {
       lane.failures.forEach((k, v) -> failureCounts.put(k, v.sum()));
       results.add(new RunResult(scenario, lane.policy, lane.sent.sum(), ok.length, percentile(ok, 0.50),
           percentile(ok, 0.99), percentile(ok, 0.999), total == 0 ? 0 : bad / (double) total, failureCounts,
-          stalls.maxStallMs()));
+          stalls.maxStallMs(), p99AllCalls(ok, lane.sent.sum())));
     }
     return results;
   }
@@ -385,6 +406,15 @@ public final class ElsBenchmark {
 
   private static long ms(long millis) {
     return TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /** p99 over {@code sent} calls of which {@code okSorted} succeeded, failures counting as infinitely slow. */
+  static double p99AllCalls(long[] okSorted, long sent) {
+    int idx = (int) Math.ceil(0.99 * sent) - 1;
+    if (sent == 0 || idx >= okSorted.length) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return okSorted[Math.max(0, idx)] / 1e6;
   }
 
   static double percentile(long[] sorted, double q) {

@@ -13,11 +13,13 @@ final class RunResult {
   final double p999;
   final double badShare;
   final Map<String, Long> failures;
+  /** p99 over every call sent, a failed call counting as never answered (infinite when > 1% failed). */
+  final double p99AllCalls;
   /** The longest the JVM was descheduled during the measured window (a 5 ms sleep that overslept). */
   final double maxStallMs;
 
   RunResult(Scenario scenario, String policy, long sent, long succeeded, double p50, double p99, double p999,
-      double badShare, Map<String, Long> failures, double maxStallMs) {
+      double badShare, Map<String, Long> failures, double maxStallMs, double p99AllCalls) {
     this.scenario = scenario;
     this.policy = policy;
     this.sent = sent;
@@ -28,6 +30,7 @@ final class RunResult {
     this.badShare = badShare;
     this.failures = failures;
     this.maxStallMs = maxStallMs;
+    this.p99AllCalls = p99AllCalls;
   }
 
   double successRate() {
