@@ -133,7 +133,11 @@ public final class ServerSecurity implements AutoCloseable {
     builder.interceptor(InterceptorStage.RATE_LIMIT, new RateLimitInterceptor(limiter, registry));
     log.info("rate limits per instance: default {}/s burst {} per (caller, method), {} override(s)",
         rateLimits.defaultLimit().rate(), rateLimits.defaultLimit().burst(), rateLimits.overrides().size());
-    return new ServerSecurity(security, permissions, watcher, limiter);
+    ServerSecurity configured = new ServerSecurity(security, permissions, watcher, limiter);
+    builder.closeOnShutdown(configured);
+    builder.adminAction("reload-permissions",
+        () -> configured.reloadPermissions() ? "permissions reloaded" : "permissions unchanged (or no file configured)");
+    return configured;
   }
 
   /** The settings in force. */

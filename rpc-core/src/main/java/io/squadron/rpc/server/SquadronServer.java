@@ -14,6 +14,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.squadron.rpc.admin.AdminAction;
 import io.squadron.rpc.admin.AdminHttpServer;
 import io.squadron.rpc.errors.ErrorMapping;
 import io.squadron.rpc.errors.ExceptionMapper;
@@ -61,12 +62,16 @@ public final class SquadronServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Readiness readiness;
   private final ScheduledExecutorService readinessThread;
+  private final Map<String, AdminAction> adminActions;
+  private final List<AutoCloseable> closeOnShutdown;
   private volatile AdminHttpServer admin;
   private volatile boolean stopping;
 
   private SquadronServer(ServerSettings settings, Server server, PrometheusMeterRegistry registry,
-      Readiness readiness) {
+      Readiness readiness, Map<String, AdminAction> adminActions, List<AutoCloseable> closeOnShutdown) {
     this.settings = settings;
+    this.adminActions = Map.copyOf(adminActions);
+    this.closeOnShutdown = List.copyOf(closeOnShutdown);
     this.server = server;
     this.registry = registry;
     this.readiness = readiness;
@@ -94,7 +99,8 @@ public final class SquadronServer implements AutoCloseable {
       readinessThread.scheduleWithFixedDelay(readiness::refresh, settings.readinessInterval().toMillis(),
           settings.readinessInterval().toMillis(), TimeUnit.MILLISECONDS);
       if (settings.adminEnabled()) {
-        admin = AdminHttpServer.start(settings.adminHost(), settings.adminPort(), registry, readiness);
+        admin = AdminHttpServer.start(settings.adminHost(), settings.adminPort(), registry, readiness,
+            adminActions);
       }
     } catch (IOException e) {
       close();
@@ -170,6 +176,13 @@ public final class SquadronServer implements AutoCloseable {
       if (a != null) {
         a.close();
       }
+      for (AutoCloseable resource : closeOnShutdown) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          log.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+        }
+      }
       log.info("stopped");
     }
   }
@@ -192,6 +205,8 @@ public final class SquadronServer implements AutoCloseable {
     private final Map<InterceptorStage, List<ServerInterceptor>> stages = new EnumMap<>(InterceptorStage.class);
     private final Map<String, ReadinessCheck> readinessChecks = new LinkedHashMap<>();
     private final List<ExceptionMapper> exceptionMappers = new ArrayList<>();
+    private final Map<String, AdminAction> adminActions = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeOnShutdown = new ArrayList<>();
     private ServerCredentials credentials = InsecureServerCredentials.create();
     private PrometheusMeterRegistry registry;
 
@@ -241,6 +256,25 @@ public final class SquadronServer implements AutoCloseable {
       return this;
     }
 
+    /** Adds {@code POST /admin/<name>} to the admin endpoint (e.g. {@code reload-permissions}). */
+    public Builder adminAction(String name, AdminAction action) {
+      requireNonNull(name, "name");
+      requireNonNull(action, "action");
+      if (!name.matches("[a-z0-9-]+")) {
+        throw new IllegalArgumentException("adminAction: " + name + " (expected: lower-case words joined by '-')");
+      }
+      if (adminActions.putIfAbsent(name, action) != null) {
+        throw new IllegalArgumentException("adminAction: " + name + " added twice");
+      }
+      return this;
+    }
+
+    /** Closes {@code resource} (a watcher thread, a pool) after the server has stopped. */
+    public Builder closeOnShutdown(AutoCloseable resource) {
+      closeOnShutdown.add(requireNonNull(resource, "resource"));
+      return this;
+    }
+
     /** The transport security (TLS, mutual TLS); plaintext when not set. */
     public Builder credentials(ServerCredentials credentials) {
       this.credentials = requireNonNull(credentials, "credentials");
@@ -273,7 +307,7 @@ public final class SquadronServer implements AutoCloseable {
         netty.addService(ServerInterceptors.interceptForward(RequestValidation.wrap(service), chain));
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
-      return new SquadronServer(settings, netty.build(), meters, readiness);
+      return new SquadronServer(settings, netty.build(), meters, readiness, adminActions, closeOnShutdown);
     }
 
     // grpcurl, Postman and older tools still speak v1alpha reflection; it is deprecated, not gone.

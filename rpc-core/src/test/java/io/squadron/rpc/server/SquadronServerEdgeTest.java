@@ -185,6 +185,28 @@ class SquadronServerEdgeTest {
   }
 
   @Test
+  void adminActions_runOnPostOnly() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicBoolean closed = new AtomicBoolean();
+    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+        .service(new ScriptedShuffleService("s"))
+        .adminAction("reload-things", () -> "reloaded " + runs.incrementAndGet())
+        .closeOnShutdown(() -> closed.set(true)));
+    URI uri = URI.create("http://127.0.0.1:" + server.adminPort() + "/admin/reload-things");
+
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(200);
+    assertThat(post.body()).isEqualTo("reloaded 1\n");
+    assertThat(status(server, "/admin/reload-things")).isEqualTo(405);
+    assertThat(status(server, "/admin/nope")).isEqualTo(404);
+    assertThat(runs.get()).isEqualTo(1);
+
+    server.shutdownGracefully();
+    assertThat(closed.get()).isTrue();
+  }
+
+  @Test
   void reflection_listsTheApplicationService() throws Exception {
     SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
         .service(new ScriptedShuffleService("s")));

@@ -2,7 +2,7 @@ package io.squadron.shuffle.api;
 
 import com.typesafe.config.Config;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.server.ServerSettings;
+import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
 import java.security.SecureRandom;
 
@@ -23,7 +23,7 @@ public final class ShuffleMain {
   /** Builds and starts the service from a resolved config (also used by tests and the local platform). */
   public static SquadronServer start(Config config) {
     SecureRandom seeds = new SecureRandom();
-    return SquadronServer.builder(ServerSettings.from(config))
+    return Platform.server(config, Platform.newMeterRegistry())
         .service(new ShuffleGrpcService(ShuffleSettings.from(config), seeds::nextLong))
         .build()
         .start();

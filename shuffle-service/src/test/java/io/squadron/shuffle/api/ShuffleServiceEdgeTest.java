@@ -7,7 +7,6 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -17,31 +16,47 @@ import io.squadron.proto.shuffle.v1.ShuffleResponse;
 import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
 import io.squadron.proto.shuffle.v1.Track;
 import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.rpc.platform.Platform;
+import io.squadron.rpc.security.certs.DevCerts;
 import io.squadron.rpc.server.SquadronServer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The real shuffle server on a free loopback port, called through rpc-core's client and the generated stub. */
+/**
+ * The real shuffle server on a free loopback port with mutual TLS and its real policy, called through rpc-core's
+ * client (as the checkout service) and the generated stub.
+ */
 class ShuffleServiceEdgeTest {
+  @TempDir
+  static Path certs;
+
   private static SquadronServer server;
   private static ChannelFactory channels;
   private static ShuffleServiceGrpc.ShuffleServiceBlockingStub shuffle;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
+    DevCerts.generate(certs, List.of("shuffle", "checkout", "billing"));
     server = ShuffleMain.start(ConfigLoader.withOverrides(ConfigFactory.parseMap(Map.of(
-        "squadron.shuffle.max-tracks", 1000))));
+        "squadron.shuffle.max-tracks", 1000,
+        "squadron.security.cert-dir", certs.toString()))));
+    channels = clientAs("checkout");
+    shuffle = ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle"));
+  }
+
+  private static ChannelFactory clientAs(String service) {
     Config client = ConfigLoader.withOverrides(ConfigFactory.parseMap(Map.of(
+        "squadron.security.service-name", service,
+        "squadron.security.cert-dir", certs.toString(),
         "squadron.clients.shuffle.addresses", List.of("127.0.0.1:" + server.port()))));
-    channels = ChannelFactory.builder(ClientsSettings.from(client)).build();
-    ManagedChannel channel = channels.channel("shuffle");
-    shuffle = ShuffleServiceGrpc.newBlockingStub(channel);
+    return Platform.clients(client, Platform.newMeterRegistry()).build();
   }
 
   @AfterAll
@@ -80,6 +95,28 @@ class ShuffleServiceEdgeTest {
     assertThat(unseeded.getSeed()).isNotZero();
     ShuffleResponse replayed = shuffle.shuffle(seeded.toBuilder().setSeed(unseeded.getSeed()).build());
     assertThat(replayed.getTracksList()).isEqualTo(unseeded.getTracksList());
+  }
+
+  @Test
+  void shuffle_serviceNotInThePolicy_permissionDenied() {
+    try (ChannelFactory billing = clientAs("billing")) {
+      assertThatThrownBy(() -> ShuffleServiceGrpc.newBlockingStub(billing.channel("shuffle"))
+          .shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(3, 2)).build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).contains("Shuffle").contains("billing");
+          });
+    }
+  }
+
+  @Test
+  void shuffle_callCountedInMetricsWithTheCaller() throws Exception {
+    shuffle.shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(3, 2)).build());
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + server.adminPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).containsPattern("squadron_rpc_server_duration_seconds_count\\{caller=\"checkout\","
+        + "method=\"Shuffle\",[^}]*status=\"OK\"} [1-9]");
   }
 
   @Test
