@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One simulated endpoint behind a real gRPC server on 127.0.0.1: a bounded number of requests served at once
@@ -43,6 +44,10 @@ final class BenchServer {
   private final MetricRecorder orca = MetricRecorder.newInstance();
   private final ArrayDeque<StreamObserver<byte[]>> queue = new ArrayDeque<>();
   private final AtomicLong received = new AtomicLong();
+  /** Requests received per {@link #BUCKET_NANOS} since {@link #bucketsFrom}. */
+  private final AtomicLongArray buckets = new AtomicLongArray(64);
+  private volatile long bucketsFrom = Long.MAX_VALUE;
+  static final long BUCKET_NANOS = 500_000_000L;
   private volatile boolean counting;
   private Server server;
   private int port;
@@ -120,9 +125,22 @@ final class BenchServer {
     return received.get();
   }
 
+  /** Starts counting requests per half second from {@code nanoTime}. */
+  void bucketsFrom(long nanoTime) {
+    bucketsFrom = nanoTime;
+  }
+
+  long bucket(int i) {
+    return buckets.get(i);
+  }
+
   private void handle(byte[] request, StreamObserver<byte[]> observer) {
     if (counting) {
       received.incrementAndGet();
+    }
+    long since = System.nanoTime() - bucketsFrom;
+    if (since >= 0 && since / BUCKET_NANOS < buckets.length()) {
+      buckets.incrementAndGet((int) (since / BUCKET_NANOS));
     }
     boolean fails;
     synchronized (this) {

@@ -121,7 +121,7 @@ public final class ElsBenchmark {
             r.p99, r.p999, 100 * r.badShare, r.maxStallMs, r.failures);
       }
     }
-    String table = table(results);
+    String table = table(results) + "\n" + timelines(results);
     System.out.println();
     System.out.println(table);
     Path dir = Files.isDirectory(Path.of("els-loadbalancer")) ? Path.of("els-loadbalancer", "bench")
@@ -169,6 +169,39 @@ public final class ElsBenchmark {
       }
     }
     return els >= best - 1e-12;
+  }
+
+  /** Share of traffic to the bad endpoint per second, for the scenarios that change over time. */
+  static String timelines(List<RunResult> results) {
+    StringBuilder sb = new StringBuilder();
+    for (Scenario s : List.of(Scenario.DOWN, Scenario.TRANSIENT)) {
+      sb.append(String.format(Locale.ROOT, "Share of requests to the bad endpoint (%%), per half second of the "
+          + "measured window, scenario %s (%s; change at %.1f s, back at %.1f s):%n%n", s.label, s.description,
+          DOWN_AT_MS / 1000.0, BACK_AT_MS / 1000.0));
+      boolean header = false;
+      for (RunResult r : results) {
+        if (r.scenario != s || r.policy.equals("pick_first")) {
+          continue;
+        }
+        if (!header) {
+          sb.append("| policy |");
+          for (int b = 0; b < r.shareTimeline.length; b++) {
+            sb.append(String.format(Locale.ROOT, " %.1f |", b * 0.5));
+          }
+          sb.append("\n| --- |");
+          sb.append(" ---: |".repeat(r.shareTimeline.length));
+          sb.append('\n');
+          header = true;
+        }
+        sb.append("| ").append(r.policy).append(" |");
+        for (double v : r.shareTimeline) {
+          sb.append(String.format(Locale.ROOT, " %.0f |", 100 * v));
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
   }
 
   static String table(List<RunResult> results) {
@@ -299,6 +332,7 @@ public final class ElsBenchmark {
       });
     }
 
+    lanes.forEach(l -> l.servers.forEach(s -> s.bucketsFrom(measureStart)));
     StallWatch stalls = new StallWatch(measureStart, end);
     stalls.start();
     List<Thread> threads = new ArrayList<>();
@@ -339,9 +373,19 @@ public final class ElsBenchmark {
       Arrays.sort(ok);
       Map<String, Long> failureCounts = new TreeMap<>();
       lane.failures.forEach((k, v) -> failureCounts.put(k, v.sum()));
-      results.add(new RunResult(scenario, lane.policy, lane.sent.sum(), ok.length, percentile(ok, 0.50),
+      RunResult result = new RunResult(scenario, lane.policy, lane.sent.sum(), ok.length, percentile(ok, 0.50),
           percentile(ok, 0.99), percentile(ok, 0.999), total == 0 ? 0 : bad / (double) total, failureCounts,
-          stalls.maxStallMs(), p99AllCalls(ok, lane.sent.sum())));
+          stalls.maxStallMs(), p99AllCalls(ok, lane.sent.sum()));
+      int n = (int) (measureMs * 1_000_000L / BenchServer.BUCKET_NANOS);
+      result.shareTimeline = new double[n];
+      for (int b = 0; b < n; b++) {
+        long all = 0;
+        for (BenchServer s : lane.servers) {
+          all += s.bucket(b);
+        }
+        result.shareTimeline[b] = all == 0 ? 0 : lane.servers.get(BAD).bucket(b) / (double) all;
+      }
+      results.add(result);
     }
     return results;
   }

@@ -15,6 +15,8 @@ final class RunResult {
   final Map<String, Long> failures;
   /** p99 over every call sent, a failed call counting as never answered (infinite when > 1% failed). */
   final double p99AllCalls;
+  /** Share of requests to the bad endpoint per half second of the measured window. */
+  double[] shareTimeline = new double[0];
   /** The longest the JVM was descheduled during the measured window (a 5 ms sleep that overslept). */
   final double maxStallMs;
 
