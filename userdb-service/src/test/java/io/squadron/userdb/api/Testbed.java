@@ -61,9 +61,9 @@ public final class Testbed implements AutoCloseable {
     return padlock.port();
   }
 
-  /** A userdb config on the testbed's stores and Padlock, with {@code extra} HOCON on top. */
+  /** A userdb config on the testbed's stores and Padlock, with {@code extra} HOCON on top (it wins). */
   public Config userdbConfig(String extra) {
-    return ConfigLoader.withOverrides(ConfigFactory.parseString(extra + "\n" + """
+    return ConfigLoader.withOverrides(ConfigFactory.parseString("""
         squadron.security { mode = plaintext-dev, service-name = userdb }
         squadron.admin.enabled = false
         squadron.rate-limits.default { rate = 1000000, burst = 1000000 }
@@ -74,7 +74,7 @@ public final class Testbed implements AutoCloseable {
           migration.poll-interval = 100ms
           migration.liveness = 3s
         }
-        """.formatted(padlock.port(), postgresUrl, cassandraEndpoint, keyspace)));
+        """.formatted(padlock.port(), postgresUrl, cassandraEndpoint, keyspace) + "\n" + extra));
   }
 
   /** A blocking stub calling userdb at {@code port} as service {@code checkout}. */
