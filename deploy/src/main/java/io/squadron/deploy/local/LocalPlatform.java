@@ -2,10 +2,13 @@ package io.squadron.deploy.local;
 
 import static java.util.Objects.requireNonNull;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.client.ClientSettings;
-import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.rpc.platform.Platform;
+import io.squadron.rpc.security.SpiffeId;
+import io.squadron.rpc.security.certs.DevCerts;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +30,18 @@ public final class LocalPlatform implements AutoCloseable {
     this.out = requireNonNull(out, "out");
   }
 
-  /** Starts every service; on failure stops what had started and rethrows. */
+  /** Starts every service with mutual TLS; on failure stops what had started and rethrows. */
   public void start() {
     ServiceLauncher launcher = new ServiceLauncher(workspace);
     try {
+      DevCerts.generate(workspace.certDir(), ServiceCatalog.identities());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write certificates to " + workspace.certDir(), e);
+    }
+    try {
       for (ServiceSpec spec : ServiceCatalog.all()) {
         long t0 = System.nanoTime();
-        RunningService service = launcher.start(spec, "");
+        RunningService service = launcher.start(spec, serviceConfig(spec));
         running.put(spec.name(), service);
         out.printf("  %-10s grpc %s   metrics %s   (pid %d, ready in %d ms)%n", spec.name(), service.address(),
             service.metricsUrl(), service.pid(), (System.nanoTime() - t0) / 1_000_000);
@@ -46,16 +54,37 @@ public final class LocalPlatform implements AutoCloseable {
         List.copyOf(running.values())).write(workspace.stateFile());
   }
 
-  /** Makes one demo call to each service; false when one failed. */
-  public boolean demo() {
-    ClientSettings defaults = ClientsSettings.from(ConfigLoader.withOverrides(com.typesafe.config.ConfigFactory.empty()))
-        .defaults();
-    List<ClientSettings> clients = new ArrayList<>();
-    for (RunningService s : running.values()) {
-      clients.add(ClientSettings.forAddresses(s.spec().name(), List.of(s.address()), defaults));
+  /** Mutual TLS with the local CA, and the operator identity allowed on every service (for the demo calls). */
+  private String serviceConfig(ServiceSpec spec) {
+    StringBuilder hocon = new StringBuilder()
+        .append("squadron.security { mode = mtls, cert-dir = ").append(quote(workspace.certDir().toString()))
+        .append(" }\n");
+    for (String grpcService : spec.grpcServices()) {
+      hocon.append("squadron.permissions.policy { ").append(quote(grpcService)).append(" += ")
+          .append(quote(ServiceCatalog.OPERATOR_IDENTITY)).append(" }\n");
     }
-    try (ChannelFactory channels = ChannelFactory.builder(
-        ClientsSettings.of(defaults, clients.toArray(new ClientSettings[0]))).build()) {
+    return hocon.toString();
+  }
+
+  private static String quote(String s) {
+    return com.typesafe.config.ConfigUtil.quoteString(s);
+  }
+
+  /** Makes one demo call to each service, as the operator identity over mutual TLS; false when one failed. */
+  public boolean demo() {
+    StringBuilder hocon = new StringBuilder()
+        .append("squadron.security { service-name = ").append(quote(ServiceCatalog.OPERATOR_IDENTITY))
+        .append(", cert-dir = ").append(quote(workspace.certDir().toString())).append(" }\n")
+        // The first call pays for a cold JVM and a TLS handshake; on a busy 2-core machine that can take seconds.
+        .append("squadron.client-defaults.deadline = 20s\n");
+    for (RunningService s : running.values()) {
+      hocon.append("squadron.clients.").append(s.spec().name()).append(".addresses = [")
+          .append(quote(s.address())).append("]\n");
+    }
+    Config config = ConfigLoader.withOverrides(ConfigFactory.parseString(hocon.toString()));
+    out.println("  (calls made as " + SpiffeId.of(SpiffeId.DEFAULT_TRUST_DOMAIN, ServiceCatalog.OPERATOR_IDENTITY)
+        + " over mutual TLS, certificates in " + workspace.certDir() + ")");
+    try (ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build()) {
       return new DemoCalls(channels, out).run(running);
     }
   }

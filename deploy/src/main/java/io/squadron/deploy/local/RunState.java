@@ -39,6 +39,7 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
       p.setProperty(s.spec().name() + ".start", Long.toString(s.startMillis()));
       p.setProperty(s.spec().name() + ".module", s.spec().moduleDir());
       p.setProperty(s.spec().name() + ".main", s.spec().mainClass());
+      p.setProperty(s.spec().name() + ".grpc-services", String.join(",", s.spec().grpcServices()));
     }
     p.setProperty("services", String.join(",", names));
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -76,7 +77,8 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
     if (!names.isBlank()) {
       for (String name : names.split(",")) {
         services.add(new RunningService(
-            new ServiceSpec(name, p.getProperty(name + ".module"), p.getProperty(name + ".main")),
+            new ServiceSpec(name, p.getProperty(name + ".module"), p.getProperty(name + ".main"),
+                List.of(p.getProperty(name + ".grpc-services", "").split(","))),
             Long.parseLong(p.getProperty(name + ".pid")),
             Integer.parseInt(p.getProperty(name + ".port")),
             Integer.parseInt(p.getProperty(name + ".admin-port")),

@@ -41,6 +41,11 @@ public record Workspace(Path home) {
     return ensure(runDir().resolve("config")).resolve(service + ".conf");
   }
 
+  /** The local platform CA and certificates ({@code squadron certs} writes them; kept across runs). */
+  public Path certDir() {
+    return ensure(home.resolve(".squadron").resolve("certs"));
+  }
+
   /** The state file of a running platform. */
   public Path stateFile() {
     return runDir().resolve("state.properties");

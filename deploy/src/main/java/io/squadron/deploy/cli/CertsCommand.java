@@ -1,0 +1,41 @@
+package io.squadron.deploy.cli;
+
+import io.squadron.deploy.local.ServiceCatalog;
+import io.squadron.rpc.security.SpiffeId;
+import io.squadron.rpc.security.certs.DevCerts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code squadron certs}: a platform CA and one certificate per service for local runs and tests, each carrying
+ * {@code spiffe://squadron/<service>} as its URI SAN. An existing CA in the directory is reused, so certificates made
+ * later still chain to it. Production uses any CA, with the files named in config.
+ */
+@Command(name = "certs", mixinStandardHelpOptions = true,
+    description = "Generate a local CA and a certificate per service (URI SAN spiffe://squadron/<service>).")
+final class CertsCommand implements Callable<Integer> {
+  @Option(names = "--dir", description = "Where to write them (default: .squadron/certs in the checkout).")
+  Path dir;
+
+  @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "Service names (default: every platform service "
+      + "and the operator identity " + ServiceCatalog.OPERATOR_IDENTITY + ").")
+  List<String> services = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Path target = dir != null ? dir : SquadronCli.workspace().certDir();
+    List<String> names = services.isEmpty() ? ServiceCatalog.identities() : services;
+    DevCerts.generate(target, names);
+    System.out.println("CA:  " + target.resolve(DevCerts.CA_CERT));
+    for (String name : names) {
+      System.out.printf("%-32s %s, %s%n", SpiffeId.of(SpiffeId.DEFAULT_TRUST_DOMAIN, name),
+          target.resolve(name + ".crt"), target.resolve(name + ".key"));
+    }
+    return 0;
+  }
+}
