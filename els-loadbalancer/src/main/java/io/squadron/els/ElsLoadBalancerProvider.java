@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
+import io.grpc.NameResolver;
 import io.grpc.NameResolver.ConfigOrError;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -17,14 +18,21 @@ import java.util.function.LongSupplier;
  * breaker. Registered through {@code META-INF/services}; select it with the service config
  * {@code {"loadBalancingConfig":[{"els":{}}]}} (see {@link ElsConfig} for the keys).
  *
- * <p>The instance found by the service loader reports its metrics to Micrometer's global registry. An
- * application that wants them in its own registry registers its own instance with a higher priority:
- * {@code LoadBalancerRegistry.getDefaultRegistry().register(new ElsLoadBalancerProvider(registry, 6))}.
+ * <p>Metrics go, per channel, to the registry set on the channel builder with
+ * {@code builder.setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry)}; without it, to the
+ * provider's registry (for the instance found by the service loader, Micrometer's global registry).
  */
 public final class ElsLoadBalancerProvider extends LoadBalancerProvider {
 
   /** The policy name used in service configs. */
   public static final String POLICY_NAME = "els";
+  /**
+   * Channel-builder argument naming the registry this channel's ELS metrics go to:
+   * {@code ManagedChannelBuilder.setNameResolverArg(METER_REGISTRY, registry)}.
+   */
+  public static final NameResolver.Args.Key<MeterRegistry> METER_REGISTRY =
+      NameResolver.Args.Key.create("io.squadron.els.meterRegistry");
+
   /** The priority of the instance found by the service loader. */
   public static final int DEFAULT_PRIORITY = 5;
 
@@ -75,7 +83,17 @@ public final class ElsLoadBalancerProvider extends LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
-    return new ElsLoadBalancer(helper, registry, ticker, random);
+    return new ElsLoadBalancer(helper, registryFor(helper), ticker, random);
+  }
+
+  private MeterRegistry registryFor(LoadBalancer.Helper helper) {
+    try {
+      NameResolver.Args args = helper.getNameResolverArgs();
+      MeterRegistry channelRegistry = args == null ? null : args.getArg(METER_REGISTRY);
+      return channelRegistry != null ? channelRegistry : registry;
+    } catch (UnsupportedOperationException e) {
+      return registry;
+    }
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;
 import io.grpc.EquivalentAddressGroup;
-import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.netty.NettyChannelBuilder;
@@ -27,9 +26,7 @@ class ElsEndToEndTest {
   @Test
   void serviceConfigSelectsEls_andCallsSpreadOverEveryEndpoint() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ElsLoadBalancerProvider provider = new ElsLoadBalancerProvider(registry, 6);
     StaticResolverProvider resolver = new StaticResolverProvider();
-    LoadBalancerRegistry.getDefaultRegistry().register(provider);
     NameResolverRegistry.getDefaultRegistry().register(resolver);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     List<BenchServer> servers = new ArrayList<>();
@@ -44,7 +41,9 @@ class ElsEndToEndTest {
         addresses.add(new EquivalentAddressGroup(new InetSocketAddress("127.0.0.1", s.port())));
       }
       resolver.put("e2e", addresses);
+      // The provider found by the service loader; metrics to this channel's own registry.
       channel = NettyChannelBuilder.forTarget("bench:///e2e").usePlaintext()
+          .setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry)
           .defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("els", Map.of())))).build();
       for (int i = 0; i < 300; i++) {
         ClientCalls.blockingUnaryCall(channel, BenchServer.METHOD,
@@ -63,7 +62,6 @@ class ElsEndToEndTest {
         s.stop();
       }
       timer.shutdownNow();
-      LoadBalancerRegistry.getDefaultRegistry().deregister(provider);
       NameResolverRegistry.getDefaultRegistry().deregister(resolver);
     }
   }
