@@ -288,7 +288,7 @@ public final class LocalInfra implements AutoCloseable {
             return Optional.ofNullable(environment.get(name)).map(String::trim).filter(v -> !v.isEmpty());
         }
 
-        /** Where the servers' work directories go (default {@code java.io.tmpdir/squadron-infra}). */
+        /** Where the servers' work directories go (default {@link RunDir#defaultRoot()}: /dev/shm/squadron-infra when it has room, else java.io.tmpdir/squadron-infra). */
         public Builder workRoot(Path workRoot) {
             this.workRoot = requireNonNull(workRoot, "workRoot");
             return this;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.squadron.infra.cassandra.CassandraLauncher;
 import io.squadron.infra.cassandra.CassandraServer;
+import io.squadron.infra.process.Processes;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,7 @@ class CassandraLauncherTest {
         int port = first.port();
         long pidBefore = first.pid();
         first.restart();
-        assertThat(ProcessHandle.of(pidBefore).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pidBefore).map(Processes::running).orElse(false)).isFalse();
         assertThat(first.port()).isEqualTo(port);
         try (CqlSession session = first.sessionBuilder().build()) {
             assertThat(read(session)).isEqualTo("before restart");
@@ -92,7 +93,7 @@ class CassandraLauncherTest {
         ProcessHandle process = ProcessHandle.of(second.pid()).orElseThrow();
         long peak = second.peakRssBytes();
         second.close();
-        assertThat(process.isAlive()).isFalse();
+        assertThat(Processes.running(process)).isFalse();
         assertThat(Files.exists(second.workDir())).isFalse();
         assertThat(second.peakRssBytes()).isGreaterThanOrEqualTo(peak).isPositive();
     }

@@ -46,6 +46,8 @@ class CrashCleanupTest {
     void ownerExitsWithoutClosing_shutdownHookKillsServerAndDeletesItsDirectory(@TempDir Path root) throws Exception {
         Process owner = startOwner(root, "exit");
         ProcessHandle server = serverOf(owner);
+        owner.getOutputStream().write('\n');
+        owner.getOutputStream().flush();
 
         assertThat(owner.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(owner.exitValue()).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.squadron.infra.memcached.MemcachedLauncher;
 import io.squadron.infra.memcached.MemcachedServer;
+import io.squadron.infra.process.Processes;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ class MemcachedLauncherTest {
         } finally {
             server.close();
         }
-        assertThat(process.isAlive()).isFalse();
+        assertThat(Processes.running(process)).isFalse();
         assertThat(Files.exists(server.workDir())).isFalse();
         assertThat(server.pid()).isEqualTo(-1);
     }
@@ -94,7 +95,7 @@ class MemcachedLauncherTest {
             long firstPid = server.pid();
             server.stop();
             assertThat(server.isRunning()).isFalse();
-            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(firstPid).map(Processes::running).orElse(false)).isFalse();
 
             server.restart();
             assertThat(server.port()).isEqualTo(port);

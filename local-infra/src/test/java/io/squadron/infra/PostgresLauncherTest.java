@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.squadron.infra.postgres.PostgresLauncher;
 import io.squadron.infra.postgres.PostgresServer;
+import io.squadron.infra.process.Processes;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,8 +51,8 @@ class PostgresLauncherTest {
         } finally {
             server.close();
         }
-        assertThat(postmaster.isAlive()).isFalse();
-        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(Processes.running(postmaster)).isFalse();
+        assertThat(children).noneMatch(Processes::running);
         assertThat(Files.exists(server.workDir())).isFalse();
     }
 

@@ -72,7 +72,10 @@ public final class CassandraExtension extends StoreExtension<CassandraStore> {
         return store().endpoint();
     }
 
-    /** A builder for another session (contact points and local datacenter set, no keyspace); the caller closes it. */
+    /**
+     * A builder for another session (contact points, local datacenter and generous timeouts set, no keyspace); the
+     * caller closes the session.
+     */
     public CqlSessionBuilder sessionBuilder() {
         return store().sessionBuilder();
     }

@@ -59,9 +59,13 @@ final class CassandraStore extends StoreServer {
         return endpoint;
     }
 
-    /** A session builder with the cluster's contact points and local datacenter. */
+    /**
+     * A session builder with the cluster's contact points and local datacenter, and the generous timeouts of
+     * {@link CassandraServer#localTimeouts()} (test machines are small and busy).
+     */
     CqlSessionBuilder sessionBuilder() {
-        CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(endpoint.localDatacenter());
+        CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(endpoint.localDatacenter())
+                .withConfigLoader(CassandraServer.localTimeouts().build());
         for (InetSocketAddress point : endpoint.contactPoints()) {
             builder.addContactPoint(new InetSocketAddress(point.getHostString(), point.getPort()));
         }

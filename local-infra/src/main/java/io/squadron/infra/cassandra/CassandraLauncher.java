@@ -42,7 +42,7 @@ public final class CassandraLauncher {
         return new CassandraLauncher();
     }
 
-    /** Where work directories go (default {@code java.io.tmpdir/squadron-infra}). */
+    /** Where work directories go (default {@link RunDir#defaultRoot()}: /dev/shm/squadron-infra when it has room, else java.io.tmpdir/squadron-infra). */
     public CassandraLauncher workRoot(Path workRoot) {
         this.workRoot = requireNonNull(workRoot, "workRoot");
         return this;

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import io.squadron.infra.process.ManagedServer;
 import io.squadron.infra.process.Processes;
 import io.squadron.infra.process.Readiness;
@@ -94,9 +95,23 @@ public final class CassandraServer extends ManagedServer {
                 List.of(InetSocketAddress.createUnresolved(address().getHostString(), port())), localDatacenter());
     }
 
-    /** A driver session builder with this node as contact point and its datacenter as the local one. */
+    /**
+     * A driver session builder with this node as contact point, its datacenter as the local one, and timeouts for a
+     * node that shares a small machine with builds and tests (requests 15 s instead of the driver's 2 s, schema
+     * agreement 30 s). A {@code withConfigLoader(...)} of the caller's replaces those timeouts.
+     */
     public CqlSessionBuilder sessionBuilder() {
-        return CqlSession.builder().addContactPoint(address()).withLocalDatacenter(localDatacenter());
+        return CqlSession.builder().addContactPoint(address()).withLocalDatacenter(localDatacenter())
+                .withConfigLoader(localTimeouts().build());
+    }
+
+    /** The timeouts of {@link #sessionBuilder()}, to extend with more options. */
+    public static ProgrammaticDriverConfigLoaderBuilder localTimeouts() {
+        return DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(15))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30));
     }
 
     @Override
@@ -182,9 +197,7 @@ public final class CassandraServer extends ManagedServer {
     protected void checkReady() throws Exception {
         Readiness.portOpen(address()).check();
         try (CqlSession session = sessionBuilder()
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .withConfigLoader(localTimeouts()
                         // A readiness probe needs no schema or token metadata; skipping it saves seconds.
                         .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
                         .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)

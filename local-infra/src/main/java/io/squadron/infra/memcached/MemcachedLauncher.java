@@ -37,7 +37,7 @@ public final class MemcachedLauncher {
         return new MemcachedLauncher();
     }
 
-    /** Where work directories go (default {@code java.io.tmpdir/squadron-infra}). */
+    /** Where work directories go (default {@link RunDir#defaultRoot()}: /dev/shm/squadron-infra when it has room, else java.io.tmpdir/squadron-infra). */
     public MemcachedLauncher workRoot(Path workRoot) {
         this.workRoot = requireNonNull(workRoot, "workRoot");
         return this;

@@ -41,7 +41,7 @@ public final class PostgresLauncher {
         return new PostgresLauncher();
     }
 
-    /** Where work directories go (default {@code java.io.tmpdir/squadron-infra}). */
+    /** Where work directories go (default {@link RunDir#defaultRoot()}: /dev/shm/squadron-infra when it has room, else java.io.tmpdir/squadron-infra). */
     public PostgresLauncher workRoot(Path workRoot) {
         this.workRoot = requireNonNull(workRoot, "workRoot");
         return this;

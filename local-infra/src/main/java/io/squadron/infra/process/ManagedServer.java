@@ -164,7 +164,7 @@ public abstract class ManagedServer implements LocalServer {
     @Override
     public final boolean isRunning() {
         synchronized (lock) {
-            return process != null && process.isAlive();
+            return process != null && Processes.running(process);
         }
     }
 
@@ -188,7 +188,7 @@ public abstract class ManagedServer implements LocalServer {
             return;
         }
         ProcessHandle main = process;
-        if (main.isAlive()) {
+        if (Processes.running(main)) {
             resumeLocked(); // a stopped process would not act on SIGTERM
             peakRssBytes = Math.max(peakRssBytes, Processes.peakRssBytes(main));
             long started = System.nanoTime();
@@ -241,7 +241,7 @@ public abstract class ManagedServer implements LocalServer {
     @Override
     public final long peakRssBytes() {
         synchronized (lock) {
-            return process != null && process.isAlive()
+            return process != null && Processes.running(process)
                     ? Math.max(peakRssBytes, Processes.peakRssBytes(process))
                     : peakRssBytes;
         }
@@ -260,7 +260,7 @@ public abstract class ManagedServer implements LocalServer {
             }
             closed = true;
             try {
-                if (process != null && process.isAlive()) {
+                if (process != null && Processes.running(process)) {
                     resumeLocked();
                     peakRssBytes = Math.max(peakRssBytes, Processes.peakRssBytes(process));
                     halt(process);

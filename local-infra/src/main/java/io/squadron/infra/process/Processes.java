@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /** Signals, waits and memory figures for a process and its descendants (Linux). */
 public final class Processes {
+    private static final java.io.File PROC = new java.io.File("/proc/self/stat");
+
     private Processes() {}
 
     /** The process and all its descendants, parents first. */
@@ -30,7 +33,13 @@ public final class Processes {
         try {
             Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + signal + " " + root.pid() + " did not finish");
+            }
+            // A child that exits between listing and signalling (a PostgreSQL backend) is no failure.
+            boolean onlyGoneProcesses = output.lines().allMatch(line -> line.contains("No such process"));
+            if (kill.exitValue() != 0 && (!onlyGoneProcesses || !running(root))) {
                 throw new IllegalStateException("kill -" + signal + " " + root.pid() + " failed: " + output);
             }
         } catch (IOException e) {
@@ -59,38 +68,51 @@ public final class Processes {
             killTree(root);
         }
         all.forEach(p -> {
-            if (p.isAlive()) {
+            if (running(p)) {
                 p.destroyForcibly();
             }
         });
         awaitExit(all, 5_000);
     }
 
-    /** Waits until every process has exited; returns false if some are still alive after {@code millis}. */
+    /**
+     * Waits until every process has exited; returns false if some are still alive after {@code millis}. Polls
+     * (10 ms, growing to 50 ms) rather than using {@code onExit()}, which for a process that is not our child (a
+     * daemonised postmaster) sleeps 300 ms and more between checks.
+     */
     public static boolean awaitExit(List<ProcessHandle> processes, long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (ProcessHandle p : processes) {
-            long left = deadline - System.nanoTime();
-            try {
-                if (left <= 0 || !waitFor(p, left)) {
-                    return !processes.stream().anyMatch(ProcessHandle::isAlive);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        long pause = 10;
+        while (processes.stream().anyMatch(Processes::running)) {
+            if (System.nanoTime() > deadline) {
                 return false;
             }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pause));
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            pause = Math.min(50, pause + 10);
         }
         return true;
     }
 
-    private static boolean waitFor(ProcessHandle p, long nanos) throws InterruptedException {
-        try {
-            p.onExit().get(nanos, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+    /**
+     * Whether the process runs: alive and not a zombie. A daemonised server (the postmaster) exits into a zombie
+     * until init reaps it, which {@link ProcessHandle#isAlive()} still counts as alive, for a second or more here.
+     */
+    public static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return !p.isAlive();
+        }
+        if (!PROC.exists()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2); // "pid (comm) S ...", comm may hold ')'
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // gone between the two checks
         }
     }
 

@@ -40,7 +40,7 @@ public final class Readiness {
             } catch (Exception e) {
                 last = e;
             }
-            if (!process.isAlive()) {
+            if (!Processes.running(process)) {
                 throw new InfraStartException(server + " exited while starting (last check: " + describe(last)
                         + "); log tail:\n" + logTail.get(), last);
             }

@@ -40,8 +40,25 @@ public final class RunDir {
     /** Start times read twice for the same process may differ by the clock tick; anything closer is the same. */
     private static final long SAME_START_TOLERANCE_MS = 1_000;
 
-    /** The default root, {@code java.io.tmpdir/squadron-infra}. */
+    /** Memory-backed storage, used for work directories when it has room. */
+    private static final Path SHM = Path.of("/dev/shm");
+    private static final long SHM_MIN_FREE_BYTES = 2L << 30;
+
+    /**
+     * The default root: {@code /dev/shm/squadron-infra} when /dev/shm is a writable tmpfs with at least 2 GiB free,
+     * else {@code java.io.tmpdir/squadron-infra}. On memory the servers' data costs no disk I/O: PostgreSQL's
+     * initdb takes ~1.1 s instead of 2-4 s here, deleting its ~1000 files 25 ms instead of ~900 ms, and
+     * Cassandra's flushes and commit log are as cheap. Data still survives a server restart (not a reboot).
+     */
     public static Path defaultRoot() {
+        try {
+            if (Files.isDirectory(SHM) && Files.isWritable(SHM)
+                    && Files.getFileStore(SHM).getUsableSpace() >= SHM_MIN_FREE_BYTES) {
+                return SHM.resolve("squadron-infra");
+            }
+        } catch (IOException e) {
+            // fall back to the temp directory
+        }
         return Path.of(System.getProperty("java.io.tmpdir"), "squadron-infra");
     }
 
@@ -130,7 +147,7 @@ public final class RunDir {
     }
 
     private static boolean ownerAlive(Path dir, long pid) {
-        Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(Processes::running);
         if (owner.isEmpty()) {
             return false;
         }
@@ -146,7 +163,7 @@ public final class RunDir {
                 String[] parts = line.trim().split(" ");
                 if (parts.length == 2) {
                     ProcessHandle.of(Long.parseLong(parts[0]))
-                            .filter(p -> p.isAlive() && sameProcess(p, line.trim()))
+                            .filter(p -> Processes.running(p) && sameProcess(p, line.trim()))
                             .ifPresent(alive::add);
                 }
             }
