@@ -1,5 +1,6 @@
 package io.squadron.infra.process;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import java.util.stream.Collectors;
 
 /** Signals, waits and memory figures for a process and its descendants (Linux). */
 public final class Processes {
-    private static final java.io.File PROC = new java.io.File("/proc/self/stat");
+    private static final File PROC = new File("/proc/self/stat");
 
     private Processes() {}
 

@@ -45,7 +45,7 @@ public final class Readiness {
                         + "); log tail:\n" + logTail.get(), last);
             }
             if (System.nanoTime() > deadline) {
-                throw new InfraStartException(server + " not ready after " + timeout.toSeconds() + " s (last check: "
+                throw new InfraStartException(server + " not ready after " + timeout.toMillis() / 1000.0 + " s (last check: "
                         + describe(last) + "); log tail:\n" + logTail.get(), last);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
