@@ -7,12 +7,12 @@ import io.squadron.infra.cassandra.CassandraEndpoint;
 /**
  * A Cassandra keyspace of the test class's own, on a real node, with a session bound to it.
  *
- * <pre>{@code
- * @RegisterExtension
+ * <pre>
+ * &#64;RegisterExtension
  * static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
  * ...
  * CASSANDRA.session().execute("CREATE TABLE users (id uuid PRIMARY KEY, name text)");
- * }</pre>
+ * </pre>
  *
  * <p>{@link #perClass()} shares the test JVM's node ({@code SQUADRON_CASSANDRA} if set, else one started on first
  * use, ~15 s) and creates a keyspace (replication factor 1) named after the class with a random suffix;

@@ -12,12 +12,12 @@ import net.spy.memcached.MemcachedClient;
  * A memcached key prefix of the test class's own, on a real server. memcached has no namespaces: tests keep apart
  * by writing every key through {@link #key(String)}.
  *
- * <pre>{@code
- * @RegisterExtension
+ * <pre>
+ * &#64;RegisterExtension
  * static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
  * ...
  * MEMCACHED.client().set(MEMCACHED.key("user:1"), 60, "ada");
- * }</pre>
+ * </pre>
  *
  * <p>{@link #perClass()} shares the test JVM's server ({@code SQUADRON_MEMCACHED} if set, else one started on
  * first use); {@link #ownServer()} starts a private server for fault tests ({@link #server()}).

@@ -7,17 +7,17 @@ import javax.sql.DataSource;
 /**
  * A PostgreSQL database of the test class's own, on a real server.
  *
- * <pre>{@code
+ * <pre>
  * class AccountStoreTest {
- *     @RegisterExtension
+ *     &#64;RegisterExtension
  *     static final PostgresExtension PG = PostgresExtension.perClass();
  *
- *     @Test
+ *     &#64;Test
  *     void savesAccounts() throws Exception {
  *         try (Connection c = PG.dataSource().getConnection()) { ... }
  *     }
  * }
- * }</pre>
+ * </pre>
  *
  * <p>{@link #perClass()} shares the test JVM's server ({@code SQUADRON_POSTGRES_URL} if set, else one started on
  * first use) and creates a database named after the class with a random suffix; {@link #ownServer()} starts a
