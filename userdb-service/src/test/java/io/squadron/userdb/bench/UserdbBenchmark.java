@@ -53,7 +53,18 @@ public final class UserdbBenchmark {
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run();
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private static void run() throws Exception {
+    Result result;
     String run = "bench_userdb_" + Long.toHexString(System.nanoTime() & 0xffffff);
     try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).postgres(true).cassandra(true)
         .memcached(true).build().start()) {
@@ -80,15 +91,23 @@ public final class UserdbBenchmark {
           csGets = r[2];
         }
         long switchFailures = migrate(testbed, dbUrl, run, rows);
-        System.out.printf("%-22s %10s %14s %10s %12s %8s%n", (Object[]) header);
-        for (String[] row : rows) {
-          System.out.printf("%-22s %10s %14s %10s %12s %8s%n", (Object[]) row);
-        }
-        System.out.printf(Locale.ROOT, "BENCH userdb postgres_get_qps=%.0f cassandra_get_qps=%.0f"
-            + " switch_failed_requests=%d%n", pgGets, csGets, switchFailures);
+        result = new Result(header, rows, pgGets, csGets, switchFailures);
       }
     }
-    System.exit(0);
+    print(result);
+  }
+
+  /** What the run measured. */
+  private record Result(String[] header, List<String[]> rows, double pgGets, double csGets, long switchFailures) {}
+
+  /** Prints the table, then the BENCH line last (after every store and server has stopped and logged). */
+  private static void print(Result r) {
+    System.out.printf("%-22s %10s %14s %10s %12s %8s%n", (Object[]) r.header());
+    for (String[] row : r.rows()) {
+      System.out.printf("%-22s %10s %14s %10s %12s %8s%n", (Object[]) row);
+    }
+    System.out.printf(Locale.ROOT, "BENCH userdb postgres_get_qps=%.0f cassandra_get_qps=%.0f"
+        + " switch_failed_requests=%d%n", r.pgGets(), r.csGets(), r.switchFailures());
   }
 
   private static String[] row(String name, double[] r) {
@@ -100,6 +119,8 @@ public final class UserdbBenchmark {
   /** Creates for a while, then gets for a while: {create/s, create p99, get/s, get p99, failures}. */
   private static double[] measure(UserServiceGrpc.UserServiceBlockingStub stub, String prefix) throws Exception {
     List<String> ids = new CopyOnWriteArrayList<>();
+    load(THREADS, Duration.ofSeconds(3), (t, n) -> ids.add(stub.createUser(CreateUserRequest.newBuilder() // warm-up
+        .setUsername(prefix + "w" + t + "n" + n).setEmail("w@example.com").setCountry("SE").build()).getUser().getId()));
     Stats creates = load(THREADS, MEASURE.dividedBy(2), (t, n) -> {
       ids.add(stub.createUser(CreateUserRequest.newBuilder().setUsername(prefix + t + "n" + n)
           .setEmail("b" + n + "@example.com").setCountry("SE").build()).getUser().getId());
