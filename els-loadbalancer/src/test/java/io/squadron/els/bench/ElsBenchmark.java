@@ -41,8 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * stalls hit them alike. Every scenario: 2 s warm-up, 10 s measured, fresh servers and channels, the same
  * seeds for every policy. Endpoint 3 is the one each scenario makes bad.
  *
- * <p>For a quick look at some scenarios only: {@code -Dels.bench.only=SLOW,FAIL_FAST} (the full run is what
- * the README reports).
+ * <p>Arguments: {@code --only=SLOW,FAIL_FAST} for a quick look at some scenarios (the full run is what the
+ * README reports), {@code --out=DIR} for where the table and chart go (default
+ * {@code <squadron.home>/els-loadbalancer/bench}).
  */
 public final class ElsBenchmark {
 
@@ -90,6 +91,16 @@ public final class ElsBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    for (String arg : args) {
+      if (arg.startsWith("--only=")) {
+        System.setProperty("els.bench.only", arg.substring("--only=".length()));
+      } else if (arg.startsWith("--out=")) {
+        System.setProperty("els.bench.out", arg.substring("--out=".length()));
+      } else {
+        System.err.println("usage: ElsBenchmark [--only=SLOW,FAIL_FAST,...] [--out=DIR]");
+        System.exit(2);
+      }
+    }
     ElsBenchmark bench = new ElsBenchmark();
     try {
       bench.runAll();
@@ -124,8 +135,7 @@ public final class ElsBenchmark {
     String table = table(results) + "\n" + timelines(results);
     System.out.println();
     System.out.println(table);
-    Path dir = Files.isDirectory(Path.of("els-loadbalancer")) ? Path.of("els-loadbalancer", "bench")
-        : Path.of("bench");
+    Path dir = outputDir();
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("els-bench.md"), table, StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("els-bench.svg"), Chart.svg(results, List.copyOf(POLICIES.keySet())),
@@ -135,9 +145,23 @@ public final class ElsBenchmark {
     System.out.println(benchLine(results));
   }
 
+  /** {@code --out}, else {@code <squadron.home>/els-loadbalancer/bench}, else relative to the working directory. */
+  private static Path outputDir() {
+    String out = System.getProperty("els.bench.out");
+    if (out != null) {
+      return Path.of(out);
+    }
+    String home = System.getProperty("squadron.home");
+    if (home != null) {
+      return Path.of(home, "els-loadbalancer", "bench");
+    }
+    return Files.isDirectory(Path.of("els-loadbalancer")) ? Path.of("els-loadbalancer", "bench") : Path.of("bench");
+  }
+
   static String benchLine(List<RunResult> results) {
     int p99Ok = 0;
-    for (Scenario s : Scenario.values()) {
+    List<Scenario> run = results.stream().map(r -> r.scenario).distinct().toList();
+    for (Scenario s : run) {
       double best = Double.MAX_VALUE;
       double els = Double.NaN;
       for (RunResult r : results) {
@@ -152,7 +176,7 @@ public final class ElsBenchmark {
         p99Ok++;
       }
     }
-    return "BENCH els scenarios=" + Scenario.values().length + " p99_best_or_within_5pct=" + p99Ok
+    return "BENCH els scenarios=" + run.size() + " p99_best_or_within_5pct=" + p99Ok
         + " best_success_failfast=" + bestSuccess(results, Scenario.FAIL_FAST)
         + " best_success_down=" + bestSuccess(results, Scenario.DOWN);
   }
