@@ -52,15 +52,15 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
 
   private final KeyService keys;
   private final PadlockSettings settings;
-  private final Map<KeyOutcome.Failure, com.google.rpc.Status> itemStatuses;
+  private final Map<KeyOutcome.Failure, DerivedKeyResult> itemResults;
 
   /** A handler over {@code keys}. */
   public PadlockGrpcService(KeyService keys, PadlockSettings settings) {
     this.keys = requireNonNull(keys, "keys");
     this.settings = requireNonNull(settings, "settings");
-    this.itemStatuses = new EnumMap<>(KeyOutcome.Failure.class);
+    this.itemResults = new EnumMap<>(KeyOutcome.Failure.class);
     for (KeyOutcome.Failure failure : KeyOutcome.Failure.values()) {
-      itemStatuses.put(failure, itemStatus(failure));
+      itemResults.put(failure, DerivedKeyResult.newBuilder().setStatus(itemStatus(failure)).build());
     }
   }
 
@@ -100,17 +100,12 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     List<KeyOutcome> outcomes = keys.derivedKeys(service, valid);
     GetDerivedKeysResponse.Builder out = GetDerivedKeysResponse.newBuilder();
     for (int i = 0; i < count; i++) {
-      DerivedKeyResult.Builder result = out.addResultsBuilder();
       if (validIndex[i] < 0) {
-        result.setStatus(invalid[i]);
+        out.addResults(DerivedKeyResult.newBuilder().setStatus(invalid[i]));
         continue;
       }
       KeyOutcome outcome = outcomes.get(validIndex[i]);
-      if (outcome.isOk()) {
-        result.setKey(ByteString.copyFrom(outcome.key())).setKeyVersion(outcome.version());
-      } else {
-        result.setStatus(itemStatuses.get(outcome.failure()));
-      }
+      out.addResults(outcome.isOk() ? wireForm(outcome.key()) : itemResults.get(outcome.failure()));
     }
     response.onNext(out.build());
     response.onCompleted();
@@ -155,6 +150,17 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     response.onNext(RotateMasterKeyResponse.newBuilder().setScanned(page.scanned()).setRewrapped(page.rewrapped())
         .setNextPageToken(page.nextPageToken()).setCurrentMasterKeyVersion(page.currentMasterVersion()).build());
     response.onCompleted();
+  }
+
+  /** The result message of a key, built once per cached key and reused (immutable). */
+  private static DerivedKeyResult wireForm(io.squadron.padlock.server.keys.DerivedKey key) {
+    if (key.cachedWireForm() instanceof DerivedKeyResult cached) {
+      return cached;
+    }
+    DerivedKeyResult result = DerivedKeyResult.newBuilder().setKey(ByteString.copyFrom(key.key()))
+        .setKeyVersion(key.version()).build();
+    key.cacheWireForm(result);
+    return result;
   }
 
   private static String callingService() {

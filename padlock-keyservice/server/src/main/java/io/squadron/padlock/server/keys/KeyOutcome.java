@@ -5,11 +5,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * The outcome of one {@link KeyItem}: a key, or why there is none.
  *
- * @param key the 32-byte derived key; null on failure. Shared with the cache: never modify it
- * @param version the key version derived (the current one when 0 was asked)
+ * @param key the derived key; null on failure
  * @param failure null on success
  */
-public record KeyOutcome(byte[] key, int version, Failure failure) {
+public record KeyOutcome(DerivedKey key, Failure failure) {
   /** Why an item has no key. */
   public enum Failure {
     /** The category is not configured. */
@@ -29,13 +28,13 @@ public record KeyOutcome(byte[] key, int version, Failure failure) {
   }
 
   /** A key. */
-  static KeyOutcome ok(byte[] key, int version) {
-    return new KeyOutcome(requireNonNull(key, "key"), version, null);
+  static KeyOutcome ok(DerivedKey key) {
+    return new KeyOutcome(requireNonNull(key, "key"), null);
   }
 
   /** A failure. */
   static KeyOutcome failed(Failure failure) {
-    return new KeyOutcome(null, 0, requireNonNull(failure, "failure"));
+    return new KeyOutcome(null, requireNonNull(failure, "failure"));
   }
 
   /** Whether there is a key. */

@@ -2,9 +2,6 @@ package io.squadron.padlock.server.keys;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Ticker;
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
 import io.squadron.padlock.server.crypto.KeyDerivation;
 import io.squadron.padlock.server.crypto.MasterKeyring;
 import io.squadron.padlock.server.store.RootCache;
@@ -13,6 +10,7 @@ import io.squadron.padlock.server.store.StoreUnavailableException;
 import io.squadron.padlock.server.store.StoredUser;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -48,7 +46,8 @@ public final class KeyService implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final Duration secondDeleteDelay;
   private final ScheduledExecutorService background;
-  private final Cache<String, UserState> users;
+  private final UserCache users;
+  private final DerivedSlots slots = new DerivedSlots();
 
   private KeyService(Builder b) {
     this.store = b.store;
@@ -65,18 +64,7 @@ public final class KeyService implements AutoCloseable {
     });
     executor.setRemoveOnCancelPolicy(true);
     this.background = executor;
-    LongSupplier ticks = b.nanoTime;
-    this.users = CacheBuilder.newBuilder()
-        .maximumSize(b.cacheMaxUsers)
-        .expireAfterWrite(b.cacheTtl)
-        .ticker(new Ticker() {
-          @Override
-          public long read() {
-            return ticks.getAsLong();
-          }
-        })
-        .concurrencyLevel(16)
-        .build();
+    this.users = new UserCache(b.cacheMaxUsers, b.cacheTtl.toNanos(), b.nanoTime);
   }
 
   /** A builder; store, keyring, categories and metrics are required. */
@@ -124,24 +112,27 @@ public final class KeyService implements AutoCloseable {
     int n = items.size();
     KeyOutcome[] out = new KeyOutcome[n];
     int[] versions = new int[n];
-    Map<String, UserState> states = new HashMap<>();
+    int[] slotOf = new int[n];
+    SlotMemo memo = new SlotMemo(service);
+    Map<String, UserState> states = new HashMap<>(Math.max(16, n * 2));
     Set<String> missing = new LinkedHashSet<>();
+    long now = users.now();
     for (int i = 0; i < n; i++) {
       KeyItem item = items.get(i);
-      OptionalInt current = categories.currentVersion(item.category());
-      if (current.isEmpty()) {
+      int slot = memo.slot(item.category(), item.version());
+      if (slot == SlotMemo.UNKNOWN_CATEGORY) {
         out[i] = KeyOutcome.failed(KeyOutcome.Failure.UNKNOWN_CATEGORY);
         continue;
       }
-      int version = item.version() == 0 ? current.getAsInt() : item.version();
-      if (version < 1 || version > current.getAsInt()) {
+      if (slot == SlotMemo.UNKNOWN_VERSION) {
         out[i] = KeyOutcome.failed(KeyOutcome.Failure.UNKNOWN_VERSION);
         continue;
       }
-      versions[i] = version;
+      slotOf[i] = slot;
+      versions[i] = memo.lastVersion;
       String userId = item.userId();
       if (!states.containsKey(userId) && !missing.contains(userId)) {
-        UserState state = users.getIfPresent(userId);
+        UserState state = users.get(userId, now);
         if (state != null) {
           states.put(userId, state);
         } else {
@@ -165,7 +156,7 @@ public final class KeyService implements AutoCloseable {
         } else if (state.isBlocked(item.category())) {
           out[i] = KeyOutcome.failed(KeyOutcome.Failure.CATEGORY_BLOCKED);
         } else {
-          out[i] = KeyOutcome.ok(state.derive(item.category(), service, versions[i]), versions[i]);
+          out[i] = KeyOutcome.ok(state.derive(slotOf[i], item.category(), service, versions[i]));
         }
       }
       if (out[i].isOk()) {
@@ -175,7 +166,55 @@ public final class KeyService implements AutoCloseable {
       }
     }
     metrics.batch(n, ok, failures);
-    return List.of(out);
+    return Arrays.asList(out);
+  }
+
+  /**
+   * Per batch: resolves (category, asked version) to the effective version and a derived-key slot, remembering the
+   * few distinct pairs a batch has (a linear scan over a handful beats hashing a new key object per item).
+   */
+  private final class SlotMemo {
+    static final int UNKNOWN_CATEGORY = -2;
+    static final int UNKNOWN_VERSION = -3;
+
+    private final String service;
+    private final String[] categories = new String[8];
+    private final int[] asked = new int[8];
+    private final int[] effective = new int[8];
+    private final int[] slotIds = new int[8];
+    private int size;
+    int lastVersion;
+
+    SlotMemo(String service) {
+      this.service = service;
+    }
+
+    int slot(String category, int version) {
+      for (int j = 0; j < size; j++) {
+        if (asked[j] == version && categories[j].equals(category)) {
+          lastVersion = effective[j];
+          return slotIds[j];
+        }
+      }
+      OptionalInt current = categories().currentVersion(category);
+      if (current.isEmpty()) {
+        return UNKNOWN_CATEGORY;
+      }
+      int v = version == 0 ? current.getAsInt() : version;
+      if (v < 1 || v > current.getAsInt()) {
+        return UNKNOWN_VERSION;
+      }
+      int slot = slots.slot(category, service, v);
+      if (size < categories.length) {
+        categories[size] = category;
+        asked[size] = version;
+        effective[size] = v;
+        slotIds[size] = slot;
+        size++;
+      }
+      lastVersion = v;
+      return slot;
+    }
   }
 
   /** Loads {@code missing} users from memcached, then Cassandra, into {@code states}; returns the failures. */

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class CassandraRootStore implements RootStore {
   private static final Logger log = LoggerFactory.getLogger(CassandraRootStore.class);
   private static final String COLUMNS = "user_id, shredded, master_version, wrapped_root, blocked";
+  /** Concurrent reads one readAll issues at most. */
+  static final int MAX_READS_IN_FLIGHT = 64;
 
   private final CqlSession session;
   private final CassandraSettings settings;
@@ -103,7 +105,7 @@ public final class CassandraRootStore implements RootStore {
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, settings.connectTimeout())
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, settings.connectTimeout())
         // Notice a dead or paused node within about a second, and come back quickly when it returns.
-        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, Duration.ofSeconds(1))
+        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, heartbeatInterval(settings.requestTimeout()))
         .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, settings.requestTimeout())
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
@@ -126,6 +128,12 @@ public final class CassandraRootStore implements RootStore {
       session.close();
       throw e instanceof DriverException ? new StoreUnavailableException("cassandra", "schema", e) : e;
     }
+  }
+
+  /** A heartbeat must time out before the next one is due. */
+  static Duration heartbeatInterval(Duration requestTimeout) {
+    Duration twice = requestTimeout.multipliedBy(2);
+    return twice.compareTo(Duration.ofSeconds(1)) > 0 ? twice : Duration.ofSeconds(1);
   }
 
   /** The CQL that creates the keyspace and table; safe to run any number of times. */
@@ -155,17 +163,37 @@ public final class CassandraRootStore implements RootStore {
     return result.user();
   }
 
+  /**
+   * Reads the users in waves of at most {@value #MAX_READS_IN_FLIGHT} concurrent single-partition reads (a cold
+   * batch of thousands of users must not flood the node), each wave bounded by two request timeouts.
+   */
   @Override
   public Map<String, ReadResult> readAll(Collection<String> userIds) {
-    Map<String, CompletableFuture<Optional<StoredUser>>> futures = new LinkedHashMap<>();
-    for (String userId : userIds) {
-      futures.put(userId, readAsync(userId));
-    }
-    // Each read is bounded by two request timeouts (LOCAL_ONE, then LOCAL_QUORUM); this wait only guards the sum.
-    long deadline = System.nanoTime() + settings.requestTimeout().toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(100);
+    List<String> ids = new ArrayList<>(userIds);
     Map<String, ReadResult> results = new LinkedHashMap<>();
-    for (Map.Entry<String, CompletableFuture<Optional<StoredUser>>> e : futures.entrySet()) {
-      results.put(e.getKey(), await(e.getValue(), deadline));
+    for (int from = 0; from < ids.size(); from += MAX_READS_IN_FLIGHT) {
+      List<String> wave = ids.subList(from, Math.min(ids.size(), from + MAX_READS_IN_FLIGHT));
+      Map<String, CompletableFuture<Optional<StoredUser>>> futures = new LinkedHashMap<>();
+      for (String userId : wave) {
+        futures.put(userId, readAsync(userId));
+      }
+      // Each read is bounded by two request timeouts (LOCAL_ONE, then LOCAL_QUORUM); this only guards the sum.
+      long deadline = System.nanoTime() + settings.requestTimeout().toNanos() * 2
+          + TimeUnit.MILLISECONDS.toNanos(100);
+      boolean failedWave = false;
+      for (Map.Entry<String, CompletableFuture<Optional<StoredUser>>> e : futures.entrySet()) {
+        ReadResult result = await(e.getValue(), deadline);
+        failedWave |= result.failure().isPresent();
+        results.put(e.getKey(), result);
+      }
+      if (failedWave) {
+        // The node is failing: answer the rest at once instead of waiting on it wave after wave.
+        StoreUnavailableException skipped = new StoreUnavailableException("cassandra", "read (skipped)", null);
+        for (String userId : ids.subList(Math.min(ids.size(), from + MAX_READS_IN_FLIGHT), ids.size())) {
+          results.put(userId, ReadResult.failed(skipped));
+        }
+        break;
+      }
     }
     return results;
   }

@@ -1,0 +1,2 @@
+/** Unit tests of the ciphertext format, its bindings and the client settings. */
+package io.squadron.padlock.client;

@@ -1,0 +1,44 @@
+package io.squadron.padlock.server.keys;
+
+/**
+ * A derived key as cached in memory: the key bytes, its version, and the edge's encoded form of it (built once by the
+ * gRPC layer and reused, since the same key is sent again and again).
+ */
+public final class DerivedKey {
+  private final byte[] key;
+  private final int version;
+  private volatile Object wireForm;
+
+  DerivedKey(byte[] key, int version) {
+    this.key = key;
+    this.version = version;
+  }
+
+  /** A copy of the 32 key bytes. */
+  public byte[] key() {
+    return key.clone();
+  }
+
+  /** The key version. */
+  public int version() {
+    return version;
+  }
+
+  /**
+   * The encoded form the edge cached with {@link #cacheWireForm}, or null. Safe to share: callers store immutable
+   * values only.
+   */
+  public Object cachedWireForm() {
+    return wireForm;
+  }
+
+  /** Caches an immutable encoded form of this key (for example the response message carrying it). */
+  public void cacheWireForm(Object form) {
+    this.wireForm = form;
+  }
+
+  @Override
+  public String toString() {
+    return "DerivedKey{v" + version + "}";
+  }
+}

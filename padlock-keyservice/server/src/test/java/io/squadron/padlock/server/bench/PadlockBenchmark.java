@@ -1,0 +1,373 @@
+package io.squadron.padlock.server.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.squadron.infra.LocalInfra;
+import io.squadron.padlock.server.api.PadlockMain;
+import io.squadron.padlock.server.crypto.KeyDerivation;
+import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
+import io.squadron.proto.padlock.v1.CreateUserKeysResponse;
+import io.squadron.proto.padlock.v1.DerivedKeyItem;
+import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
+import io.squadron.proto.padlock.v1.GetDerivedKeysResponse;
+import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
+import io.squadron.rpc.client.ChannelFactory;
+import io.squadron.rpc.client.ClientsSettings;
+import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.rpc.security.ClientSecurity;
+import io.squadron.rpc.security.certs.DevCerts;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Padlock server process (forked, mutual TLS, the whole rpc-core chain, real Cassandra and memcached) under a
+ * closed-loop load of batched GetDerivedKeys calls over loopback, with warm caches, for a bounded time; then, in
+ * this process, HKDF derivations per second on one thread (the ceiling of an uncached lookup).
+ *
+ * <p>Arguments (all optional): {@code --seconds 30 --batch 1000 --users 5000 --concurrency 8 --connections 2
+ * --server-jvm "-Xmx1g ..."}. The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set,
+ * else are started here. Ends with one line
+ * {@code BENCH padlock keys_per_s=... p99_ms=... batch=... hkdf_per_s_one_thread=...}.
+ */
+public final class PadlockBenchmark {
+  private static final Pattern SERVING = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
+  private static final String[] CATEGORIES = {"account", "payment", "listening"};
+
+  private PadlockBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = options(args);
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
+    int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
+    int users = Integer.parseInt(opts.getOrDefault("users", "5000"));
+    int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "8"));
+    int connections = Integer.parseInt(opts.getOrDefault("connections", "2"));
+    String serverJvm = opts.getOrDefault("server-jvm", "-Xms1g -Xmx1g");
+
+    Path work = Files.createTempDirectory("padlock-bench");
+    DevCerts.generate(work, List.of("padlock", "userdb"));
+    try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).cassandra(true).memcached(true)
+        .build().start()) {
+      Map<String, String> env = infra.environment();
+      Path conf = work.resolve("padlock.conf");
+      byte[] master = new byte[32];
+      new SecureRandom().nextBytes(master);
+      Files.writeString(conf, """
+          squadron.security { service-name = padlock, cert-dir = "%s" }
+          squadron.admin.enabled = false
+          squadron.padlock {
+            master-keys { current = 1, keys { 1 = "%s" } }
+            cassandra { endpoint = "%s", keyspace = padlock_bench }
+            memcached { addresses = "%s", key-prefix = "bench%d:" }
+            # The measured phase is warm: users loaded once stay in memory for the whole run.
+            cache.ttl = 10m
+          }
+          """.formatted(work, Base64.getEncoder().encodeToString(master), env.get(LocalInfra.CASSANDRA_ENV),
+          env.get(LocalInfra.MEMCACHED_ENV), System.nanoTime() % 100_000));
+
+      Process server = startServer(conf, serverJvm);
+      try {
+        int port = awaitPort(server);
+        List<ChannelFactory> factories = new ArrayList<>();
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+          Config client = ConfigLoader.withOverrides(ConfigFactory.parseString("""
+              squadron.security { service-name = userdb, cert-dir = "%s" }
+              squadron.clients.padlock { addresses = ["127.0.0.1:%d"], deadline = 5s, max-inbound-message-size = 64 MiB }
+              """.formatted(work, port)));
+          ChannelFactory f = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(client)), client)
+              .build();
+          factories.add(f);
+          channels.add(f.channel("padlock"));
+        }
+        try {
+          String[] ids = createUsers(channels.get(0), users);
+          warmAll(channels.get(0), ids);
+          List<GetDerivedKeysRequest> requests = requests(ids, batch, 64);
+          System.out.printf("padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s%n",
+              users, batch, concurrency, connections, seconds);
+          Result warm = load(channels, requests, concurrency, 5);
+          System.out.printf("warm-up   : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
+              warm.keysPerSecond(batch), warm.quantileMs(0.5), warm.quantileMs(0.99), warm.failedItems);
+          Result run = load(channels, requests, concurrency, seconds);
+          System.out.printf("sustained : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  calls %d  "
+              + "failed calls %d  failed items %d%n", run.keysPerSecond(batch), run.quantileMs(0.5),
+              run.quantileMs(0.99), run.quantileMs(0.999), run.calls, run.failedCalls, run.failedItems);
+          double hkdf = hkdfPerSecondOneThread(3);
+          System.out.printf("in-process: %,12.0f HKDF-SHA256 derivations/s on one thread (uncached ceiling)%n",
+              hkdf);
+          System.out.printf("BENCH padlock keys_per_s=%.0f p99_ms=%.2f batch=%d hkdf_per_s_one_thread=%.0f%n",
+              run.keysPerSecond(batch), run.quantileMs(0.99), batch, hkdf);
+        } finally {
+          factories.forEach(ChannelFactory::close);
+        }
+      } finally {
+        server.destroy();
+        if (!server.waitFor(20, TimeUnit.SECONDS)) {
+          server.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> opts = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+      }
+      opts.put(args[i].substring(2), args[i + 1]);
+    }
+    return opts;
+  }
+
+  private static Process startServer(Path conf, String jvmArgs) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : jvmArgs.trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        command.add(arg);
+      }
+    }
+    command.addAll(List.of("-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger", "-cp",
+        System.getProperty("java.class.path"), PadlockMain.class.getName(), "--config", conf.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static int awaitPort(Process server) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread pump = new Thread(() -> {
+      try {
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (!port.isDone()) {
+            System.out.println("  [server] " + line);
+            Matcher m = SERVING.matcher(line);
+            if (m.find()) {
+              port.complete(Integer.parseInt(m.group(1)));
+            }
+          } else if (line.contains("WARN") || line.contains("ERROR")) {
+            System.out.println("  [server] " + line);
+          }
+        }
+        port.completeExceptionally(new IllegalStateException("padlock server exited before serving"));
+      } catch (java.io.IOException e) {
+        port.completeExceptionally(e);
+      }
+    }, "padlock-server-output");
+    pump.setDaemon(true);
+    pump.start();
+    return port.get(90, TimeUnit.SECONDS);
+  }
+
+  private static String[] createUsers(ManagedChannel channel, int count) throws InterruptedException {
+    PadlockServiceGrpc.PadlockServiceStub stub = PadlockServiceGrpc.newStub(channel);
+    String[] ids = new String[count];
+    Semaphore window = new Semaphore(16);
+    CountDownLatch done = new CountDownLatch(count);
+    AtomicInteger failed = new AtomicInteger();
+    long start = System.nanoTime();
+    String run = Long.toHexString(System.nanoTime());
+    for (int i = 0; i < count; i++) {
+      ids[i] = "bench-" + run + "-" + i;
+      window.acquire();
+      stub.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(ids[i]).build(),
+          new StreamObserver<CreateUserKeysResponse>() {
+            @Override
+            public void onNext(CreateUserKeysResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              failed.incrementAndGet();
+              window.release();
+              done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+              window.release();
+              done.countDown();
+            }
+          });
+    }
+    done.await(5, TimeUnit.MINUTES);
+    System.out.printf("created %d users in %.1f s (%d failed)%n", count, (System.nanoTime() - start) / 1e9,
+        failed.get());
+    return ids;
+  }
+
+  /** Loads every user into the server's memory cache once, in small batches (the measured phase is warm). */
+  private static void warmAll(ManagedChannel channel, String[] ids) {
+    long start = System.nanoTime();
+    PadlockServiceGrpc.PadlockServiceBlockingStub stub = PadlockServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.MINUTES);
+    List<String> pending = new ArrayList<>(Arrays.asList(ids));
+    int passes = 0;
+    while (!pending.isEmpty() && passes++ < 5) {
+      List<String> failedUsers = new ArrayList<>();
+      for (int from = 0; from < pending.size(); from += 200) {
+        List<String> chunk = pending.subList(from, Math.min(pending.size(), from + 200));
+        GetDerivedKeysRequest.Builder b = GetDerivedKeysRequest.newBuilder();
+        for (String id : chunk) {
+          for (String category : CATEGORIES) {
+            b.addItems(DerivedKeyItem.newBuilder().setUserId(id).setCategory(category));
+          }
+        }
+        GetDerivedKeysResponse response = stub.getDerivedKeys(b.build());
+        for (int i = 0; i < response.getResultsCount(); i++) {
+          if (response.getResults(i).hasStatus() && (i % CATEGORIES.length) == 0) {
+            failedUsers.add(chunk.get(i / CATEGORIES.length));
+          }
+        }
+      }
+      pending = failedUsers;
+    }
+    System.out.printf("loaded %d users into the server cache in %.1f s (%d not loaded)%n", ids.length,
+        (System.nanoTime() - start) / 1e9, pending.size());
+  }
+
+  private static List<GetDerivedKeysRequest> requests(String[] ids, int batch, int distinct) {
+    SplittableRandom random = new SplittableRandom(42);
+    List<GetDerivedKeysRequest> out = new ArrayList<>();
+    for (int r = 0; r < distinct; r++) {
+      GetDerivedKeysRequest.Builder b = GetDerivedKeysRequest.newBuilder();
+      for (int i = 0; i < batch; i++) {
+        b.addItems(DerivedKeyItem.newBuilder().setUserId(ids[random.nextInt(ids.length)])
+            .setCategory(CATEGORIES[random.nextInt(CATEGORIES.length)]));
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
+  private static final class Result {
+    long calls;
+    long failedCalls;
+    long failedItems;
+    double seconds;
+    long[] latencies;
+
+    double keysPerSecond(int batch) {
+      return (calls * (double) batch - failedItems) / seconds;
+    }
+
+    double quantileMs(double q) {
+      if (latencies.length == 0) {
+        return Double.NaN;
+      }
+      int index = (int) Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1);
+      return latencies[Math.max(0, index)] / 1e6;
+    }
+  }
+
+  private static Result load(List<ManagedChannel> channels, List<GetDerivedKeysRequest> requests, int concurrency,
+      int seconds) throws InterruptedException {
+    long[] samples = new long[4_000_000];
+    AtomicInteger sampleCount = new AtomicInteger();
+    AtomicLong calls = new AtomicLong();
+    AtomicLong failedCalls = new AtomicLong();
+    AtomicLong failedItems = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch done = new CountDownLatch(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      PadlockServiceGrpc.PadlockServiceStub stub = PadlockServiceGrpc.newStub(channels.get(i % channels.size()));
+      new Object() {
+        int next = 0;
+
+        void call() {
+          if (System.nanoTime() >= end) {
+            done.countDown();
+            return;
+          }
+          long t0 = System.nanoTime();
+          GetDerivedKeysRequest request = requests.get(next++ % requests.size());
+          stub.getDerivedKeys(request, new StreamObserver<GetDerivedKeysResponse>() {
+            @Override
+            public void onNext(GetDerivedKeysResponse response) {
+              long failures = 0;
+              for (int i = 0; i < response.getResultsCount(); i++) {
+                if (response.getResults(i).hasStatus()) {
+                  failures++;
+                }
+              }
+              failedItems.addAndGet(failures);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              failedCalls.incrementAndGet();
+              failedItems.addAndGet(request.getItemsCount());
+              calls.incrementAndGet();
+              call();
+            }
+
+            @Override
+            public void onCompleted() {
+              int index = sampleCount.getAndIncrement();
+              if (index < samples.length) {
+                samples[index] = System.nanoTime() - t0;
+              }
+              calls.incrementAndGet();
+              call();
+            }
+          });
+        }
+      }.call();
+    }
+    done.await(seconds + 60L, TimeUnit.SECONDS);
+    Result r = new Result();
+    r.calls = calls.get();
+    r.failedCalls = failedCalls.get();
+    r.failedItems = failedItems.get();
+    r.seconds = (System.nanoTime() - start) / 1e9;
+    r.latencies = Arrays.copyOf(samples, Math.min(sampleCount.get(), samples.length));
+    Arrays.sort(r.latencies);
+    return r;
+  }
+
+  private static double hkdfPerSecondOneThread(int seconds) {
+    byte[] root = new byte[32];
+    new SecureRandom().nextBytes(root);
+    long sink = 0;
+    for (int i = 0; i < 200_000; i++) { // JIT warm-up
+      sink += KeyDerivation.derive(KeyDerivation.userPrk(root), "account", "userdb", 1)[0];
+    }
+    long count = 0;
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end) {
+      for (int i = 0; i < 1000; i++) {
+        // A full uncached lookup's crypto: extract the user's PRK from the root, expand one key.
+        sink += KeyDerivation.derive(KeyDerivation.userPrk(root), CATEGORIES[i % 3], "userdb", 1)[0];
+      }
+      count += 1000;
+    }
+    double perSecond = count / ((System.nanoTime() - start) / 1e9);
+    if (sink == 42) {
+      System.out.print("");
+    }
+    return perSecond;
+  }
+}

@@ -1,0 +1,2 @@
+/** The Padlock benchmark ({@code ./squadron bench padlock}); test sources only, never shipped. */
+package io.squadron.padlock.server.bench;

@@ -1,0 +1,2 @@
+/** Unit tests of store settings and the memcached value format. */
+package io.squadron.padlock.server.store;
