@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"els": {
- *   "decayTime": "2s", "latencyExponent": 2, "priorWeight": 1, "parallelismWindow": "5s",
+ *   "decayTime": "2s", "latencyExponent": 2, "priorWeight": 1, "parallelismWindow": "5s", "quasiRandom": true,
  *   "slowStartWindow": "3s", "slowStartMinFactor": 0.1,
  *   "circuitBreaker": {
  *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "minRequestVolume": 5,
@@ -35,6 +35,8 @@ public final class ElsConfig {
   public static final double DEFAULT_PRIOR_WEIGHT = 1.0;
   /** Time constant of the busy-time sum the parallelism is measured from (Little's law). */
   public static final Duration DEFAULT_PARALLELISM_WINDOW = Duration.ofSeconds(5);
+  /** Whether picks use a low-discrepancy sequence (true) or independent uniform random numbers (false). */
+  public static final boolean DEFAULT_QUASI_RANDOM = true;
   /** How long a new endpoint, or one back from ejection or reconnection, takes to reach its full weight. */
   public static final Duration DEFAULT_SLOW_START_WINDOW = Duration.ofSeconds(3);
   /** The share of its weight an endpoint starts its slow start with. */
@@ -61,7 +63,7 @@ public final class ElsConfig {
   private static final ElsConfig DEFAULTS = builder().build();
 
   private static final Set<String> TOP_KEYS = Set.of("decayTime", "latencyExponent", "priorWeight",
-      "parallelismWindow", "slowStartWindow", "slowStartMinFactor", "circuitBreaker");
+      "parallelismWindow", "quasiRandom", "slowStartWindow", "slowStartMinFactor", "circuitBreaker");
   private static final Set<String> BREAKER_KEYS = Set.of("enabled", "failureRateMultiple",
       "minFailureRateDelta", "minRequestVolume", "window", "interval", "baseEjectionTime", "maxEjectionTime",
       "maxEjectionPercent");
@@ -70,6 +72,7 @@ public final class ElsConfig {
   private final double latencyExponent;
   private final double priorWeight;
   private final long parallelismWindowNanos;
+  private final boolean quasiRandom;
   private final long slowStartWindowNanos;
   private final double slowStartMinFactor;
   private final boolean breakerEnabled;
@@ -87,6 +90,7 @@ public final class ElsConfig {
     this.latencyExponent = b.latencyExponent;
     this.priorWeight = b.priorWeight;
     this.parallelismWindowNanos = b.parallelismWindowNanos;
+    this.quasiRandom = b.quasiRandom;
     this.slowStartWindowNanos = b.slowStartWindowNanos;
     this.slowStartMinFactor = b.slowStartMinFactor;
     this.breakerEnabled = b.breakerEnabled;
@@ -138,6 +142,13 @@ public final class ElsConfig {
     }
     if (json.containsKey("parallelismWindow")) {
       b.parallelismWindow(duration(json, "parallelismWindow"));
+    }
+    if (json.containsKey("quasiRandom")) {
+      Object v = json.get("quasiRandom");
+      if (!(v instanceof Boolean)) {
+        throw new IllegalArgumentException("quasiRandom: " + v + " (expected: true or false)");
+      }
+      b.quasiRandom((Boolean) v);
     }
     if (json.containsKey("slowStartWindow")) {
       b.slowStartWindow(duration(json, "slowStartWindow"));
@@ -250,6 +261,11 @@ public final class ElsConfig {
     return parallelismWindowNanos;
   }
 
+  /** Whether picks use a low-discrepancy sequence rather than independent uniforms. */
+  public boolean quasiRandom() {
+    return quasiRandom;
+  }
+
   /** Slow-start window in nanoseconds (0: no slow start). */
   public long slowStartWindowNanos() {
     return slowStartWindowNanos;
@@ -316,6 +332,7 @@ public final class ElsConfig {
     ElsConfig c = (ElsConfig) o;
     return decayTimeNanos == c.decayTimeNanos && latencyExponent == c.latencyExponent
         && priorWeight == c.priorWeight && parallelismWindowNanos == c.parallelismWindowNanos
+        && quasiRandom == c.quasiRandom
         && slowStartWindowNanos == c.slowStartWindowNanos
         && slowStartMinFactor == c.slowStartMinFactor && breakerEnabled == c.breakerEnabled
         && failureRateMultiple == c.failureRateMultiple && minFailureRateDelta == c.minFailureRateDelta
@@ -326,7 +343,8 @@ public final class ElsConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(decayTimeNanos, latencyExponent, priorWeight, parallelismWindowNanos, slowStartWindowNanos, slowStartMinFactor,
+    return Objects.hash(decayTimeNanos, latencyExponent, priorWeight, parallelismWindowNanos, quasiRandom,
+        slowStartWindowNanos, slowStartMinFactor,
         breakerEnabled, failureRateMultiple, minFailureRateDelta, minRequestVolume, breakerWindowNanos,
         breakerIntervalNanos, baseEjectionTimeNanos, maxEjectionTimeNanos, maxEjectionPercent);
   }
@@ -335,7 +353,7 @@ public final class ElsConfig {
   public String toString() {
     return "ElsConfig{decayTime=" + Duration.ofNanos(decayTimeNanos) + ", latencyExponent=" + latencyExponent
         + ", priorWeight=" + priorWeight + ", parallelismWindow=" + Duration.ofNanos(parallelismWindowNanos)
-        + ", slowStartWindow=" + Duration.ofNanos(slowStartWindowNanos)
+        + ", quasiRandom=" + quasiRandom + ", slowStartWindow=" + Duration.ofNanos(slowStartWindowNanos)
         + ", slowStartMinFactor=" + slowStartMinFactor + ", breakerEnabled=" + breakerEnabled
         + ", failureRateMultiple=" + failureRateMultiple + ", minFailureRateDelta=" + minFailureRateDelta
         + ", minRequestVolume=" + minRequestVolume + ", breakerWindow=" + Duration.ofNanos(breakerWindowNanos)
@@ -351,6 +369,7 @@ public final class ElsConfig {
     private double latencyExponent = DEFAULT_LATENCY_EXPONENT;
     private double priorWeight = DEFAULT_PRIOR_WEIGHT;
     private long parallelismWindowNanos = DEFAULT_PARALLELISM_WINDOW.toNanos();
+    private boolean quasiRandom = DEFAULT_QUASI_RANDOM;
     private long slowStartWindowNanos = DEFAULT_SLOW_START_WINDOW.toNanos();
     private double slowStartMinFactor = DEFAULT_SLOW_START_MIN_FACTOR;
     private boolean breakerEnabled = DEFAULT_BREAKER_ENABLED;
@@ -392,6 +411,12 @@ public final class ElsConfig {
     /** Sets the time constant of the busy-time sum the parallelism is measured from; > 0. */
     public Builder parallelismWindow(Duration d) {
       parallelismWindowNanos = positive("parallelismWindow", d);
+      return this;
+    }
+
+    /** Chooses a low-discrepancy sequence (true) or independent uniforms (false) for the picks. */
+    public Builder quasiRandom(boolean v) {
+      quasiRandom = v;
       return this;
     }
 

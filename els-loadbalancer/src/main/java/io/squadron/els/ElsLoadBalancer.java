@@ -45,6 +45,8 @@ final class ElsLoadBalancer extends LoadBalancer {
   private long tickIntervalNanos;
   private Status lastError = Status.UNAVAILABLE.withDescription("no endpoint connected yet");
   private boolean shutdown;
+  /** Shared by this balancer's successive pickers, so the sequence continues across picker updates. */
+  private QuasiRandom quasi;
 
   ElsLoadBalancer(Helper helper, MeterRegistry registry, LongSupplier ticker, DoubleSupplier random) {
     this.helper = helper;
@@ -274,12 +276,22 @@ final class ElsLoadBalancer extends LoadBalancer {
     }
     if (!ready.isEmpty() || !ejectedReady.isEmpty()) {
       helper.updateBalancingState(READY,
-          new ElsPicker(ready.isEmpty() ? ejectedReady : ready, model, ticker, random));
+          new ElsPicker(ready.isEmpty() ? ejectedReady : ready, model, ticker, pickSource()));
     } else if (connecting) {
       helper.updateBalancingState(CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
     } else {
       helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(lastError)));
     }
+  }
+
+  private java.util.function.DoubleSupplier pickSource() {
+    if (!config.quasiRandom()) {
+      return random;
+    }
+    if (quasi == null) {
+      quasi = new QuasiRandom(random.getAsDouble());
+    }
+    return quasi;
   }
 
   /** Test hook: the endpoint for an address group (attributes ignored), or null. */

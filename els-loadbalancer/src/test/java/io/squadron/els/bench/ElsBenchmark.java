@@ -43,7 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments: {@code --only=SLOW,FAIL_FAST} for a quick look at some scenarios (the full run is what the
  * README reports), {@code --out=DIR} for where the table and chart go (default
- * {@code <squadron.home>/els-loadbalancer/bench}).
+ * {@code <squadron.home>/els-loadbalancer/bench}). For experiments, {@code -Dels.bench.extraPolicy=NAME=JSON}
+ * adds one more lane, e.g. {@code els_uniform={"els":{"quasiRandom":false}}}.
  */
 public final class ElsBenchmark {
 
@@ -117,6 +118,11 @@ public final class ElsBenchmark {
     String elsConfig = System.getProperty("els.bench.elsConfig");
     if (elsConfig != null) {
       POLICIES.put("els", "{\"loadBalancingConfig\":[{\"els\":" + elsConfig + "}]}");
+    }
+    String extra = System.getProperty("els.bench.extraPolicy");
+    if (extra != null) {
+      int eq = extra.indexOf('=');
+      POLICIES.put(extra.substring(0, eq), "{\"loadBalancingConfig\":[" + extra.substring(eq + 1) + "]}");
     }
     System.err.println("warming up the JIT (not measured)...");
     runScenario(Scenario.EVEN, WARMUP_MS, 2000);
