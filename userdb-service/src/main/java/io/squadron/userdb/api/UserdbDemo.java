@@ -22,7 +22,11 @@ public final class UserdbDemo {
   private UserdbDemo() {}
 
   public static void main(String[] args) {
-    Config config = ConfigLoader.fromArgs(args, System.getenv());
+    System.exit(run(ConfigLoader.fromArgs(args, System.getenv())) ? 0 : 1);
+  }
+
+  /** Runs the demo against the userdb named in {@code config}; true when everything matched. */
+  public static boolean run(Config config) {
     try (ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)),
         config).build()) {
       UserServiceGrpc.UserServiceBlockingStub userdb = UserServiceGrpc.newBlockingStub(channels.channel("userdb"));
@@ -35,7 +39,7 @@ public final class UserdbDemo {
       boolean ok = created.equals(byId) && created.equals(byName) && byId.getEmail().equals("demo@example.com");
       System.out.println("userdb demo: created user " + created.getId() + " (" + created.getCanonicalUsername()
           + "), read back by id and by name: " + (ok ? "ok" : "MISMATCH"));
-      System.exit(ok ? 0 : 1);
+      return ok;
     }
   }
 }

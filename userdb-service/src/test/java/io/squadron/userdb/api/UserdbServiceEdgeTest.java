@@ -196,6 +196,14 @@ class UserdbServiceEdgeTest {
     create(pg, "ShredMe", "new@example.com");
   }
 
+  @Test
+  void demo_createsAndReadsADemoUser() {
+    assertThat(UserdbDemo.run(io.squadron.rpc.config.ConfigLoader.withOverrides(
+        com.typesafe.config.ConfigFactory.parseString(
+            "squadron.security { mode = plaintext-dev, service-name = deploy }\n"
+            + "squadron.clients.userdb.addresses = [\"127.0.0.1:" + onPostgres.port() + "\"]")))).isTrue();
+  }
+
   private static String rowText(ResultSet r) throws Exception {
     StringBuilder s = new StringBuilder();
     for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
