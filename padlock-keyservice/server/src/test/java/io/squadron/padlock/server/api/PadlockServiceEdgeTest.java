@@ -373,6 +373,14 @@ class PadlockServiceEdgeTest {
   }
 
   @Test
+  void demo_runsAgainstTheServer() throws Exception {
+    Path conf = pki.resolve("demo.conf");
+    java.nio.file.Files.writeString(conf, "squadron.security { service-name = userdb, cert-dir = \"" + pki
+        + "\" }\nsquadron.clients.padlock.addresses = [\"127.0.0.1:" + padlock.port() + "\"]\n");
+    io.squadron.padlock.client.demo.PadlockDemo.main(new String[] {"--config", conf.toString()});
+  }
+
+  @Test
   void metrics_countLookupsCacheLayersAndShreds() {
     String user = newUser();
     one(userdb, user, "account");
