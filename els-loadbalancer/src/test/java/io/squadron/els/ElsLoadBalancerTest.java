@@ -216,6 +216,38 @@ class ElsLoadBalancerTest {
   }
 
   @Test
+  void quasiRandomPicks_spreadEachEndpointsPicksEvenly_uniformOnesBunch() {
+    double quasi = gapVariation(Simulation.testConfig().build());
+    double uniform = gapVariation(Simulation.testConfig().quasiRandom(false).build());
+    // Uniform draws split the stream like a Poisson process (geometric gaps, coefficient of variation ~1).
+    assertThat(uniform).isGreaterThan(0.8);
+    assertThat(quasi).isLessThan(0.5);
+  }
+
+  /** Coefficient of variation of the gaps between successive picks of endpoint 0, equal endpoints. */
+  private static double gapVariation(ElsConfig config) {
+    Simulation.Behaviour[] eight = new Simulation.Behaviour[8];
+    java.util.Arrays.fill(eight, Simulation.Behaviour.healthy(2));
+    try (Simulation sim = new Simulation(config, eight)) {
+      sim.run(4000, MS); // past slow start
+      sim.run(16_000, MS);
+      java.util.List<Integer> gaps = new java.util.ArrayList<>();
+      int last = -1;
+      for (int k = 0; k < sim.sequence.size(); k++) {
+        if (sim.sequence.get(k) == sim.subchannel(0)) {
+          if (last >= 0) {
+            gaps.add(k - last);
+          }
+          last = k;
+        }
+      }
+      double mean = gaps.stream().mapToInt(Integer::intValue).average().orElseThrow();
+      double var = gaps.stream().mapToDouble(g -> (g - mean) * (g - mean)).sum() / gaps.size();
+      return Math.sqrt(var) / mean;
+    }
+  }
+
+  @Test
   void onlyReadySubchannelsArePicked_andIdleOnesReconnect() {
     try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
         Simulation.Behaviour.healthy(10))) {

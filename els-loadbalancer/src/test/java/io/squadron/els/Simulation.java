@@ -63,6 +63,8 @@ final class Simulation implements AutoCloseable {
   final List<EquivalentAddressGroup> groups = new ArrayList<>();
   final Map<LoadBalancer.Subchannel, Behaviour> behaviours = new HashMap<>();
   final Map<LoadBalancer.Subchannel, Integer> picks = new HashMap<>();
+  /** Every pick in order, since the last {@link #run}. */
+  final List<LoadBalancer.Subchannel> sequence = new ArrayList<>();
   private final PriorityQueue<Completion> pending = new PriorityQueue<>();
   private long nextTick;
   int failures;
@@ -103,6 +105,7 @@ final class Simulation implements AutoCloseable {
   /** Runs {@code requests} arrivals, one every {@code intervalNanos}, with a breaker tick every 250 ms. */
   void run(int requests, long intervalNanos) {
     picks.clear();
+    sequence.clear();
     for (int r = 0; r < requests; r++) {
       advanceTo(now + intervalNanos);
       send();
@@ -133,6 +136,7 @@ final class Simulation implements AutoCloseable {
     LoadBalancer.PickResult result = helper.picker.pickSubchannel(null);
     LoadBalancer.Subchannel sc = result.getSubchannel();
     picks.merge(sc, 1, Integer::sum);
+    sequence.add(sc);
     ClientStreamTracer tracer = result.getStreamTracerFactory()
         .newClientStreamTracer(ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
     Behaviour b = behaviours.get(sc);
