@@ -53,8 +53,9 @@ public final class MigratingUserStore implements UserStore {
 
   @Override
   public Optional<StoredUser> getByCanonicalUsername(String canonical) {
-    // Logged by the id found (never the name); "-" when the primary has none.
-    return router.read("by-name", side -> on(side).getByCanonicalUsername(canonical), Optional::equals);
+    // Mismatches are logged under a fixed label: the name is personal data and must not reach the log.
+    return router.read("(by canonical username)", side -> on(side).getByCanonicalUsername(canonical),
+        Optional::equals);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.squadron.userdb.username;
 
 import com.ibm.icu.text.SpoofChecker;
+import java.util.function.UnaryOperator;
 import rocks.xmpp.precis.InvalidDirectionalityException;
 import rocks.xmpp.precis.PrecisProfile;
 import rocks.xmpp.precis.PrecisProfiles;
@@ -27,12 +28,12 @@ public final class UsernameCanonicalizer {
   /** Longest input considered at all, in UTF-16 units (longer input is rejected before any work). */
   public static final int MAX_INPUT_CHARS = 1024;
 
-  private final PrecisProfile profile;
+  private final UnaryOperator<String> profile;
   private final SpoofChecker restrictions;
   private final SpoofChecker skeletons;
 
-  private UsernameCanonicalizer() {
-    this.profile = PrecisProfiles.USERNAME_CASE_MAPPED;
+  private UsernameCanonicalizer(UnaryOperator<String> profile) {
+    this.profile = profile;
     this.restrictions = new SpoofChecker.Builder()
         .setChecks(SpoofChecker.RESTRICTION_LEVEL | SpoofChecker.INVISIBLE | SpoofChecker.MIXED_NUMBERS)
         .setRestrictionLevel(SpoofChecker.RestrictionLevel.HIGHLY_RESTRICTIVE)
@@ -42,7 +43,16 @@ public final class UsernameCanonicalizer {
 
   /** The canonicalizer. */
   public static UsernameCanonicalizer create() {
-    return new UsernameCanonicalizer();
+    PrecisProfile usernameCaseMapped = PrecisProfiles.USERNAME_CASE_MAPPED;
+    return new UsernameCanonicalizer(usernameCaseMapped::enforce);
+  }
+
+  /**
+   * A canonicalizer over another mapping (tests: a mapping that, like XMPP nodeprep in Spotify's incident, is not
+   * idempotent, to show the guard catches it). The mapping throws {@link IllegalArgumentException} to refuse.
+   */
+  static UsernameCanonicalizer withMapping(UnaryOperator<String> mapping) {
+    return new UsernameCanonicalizer(mapping);
   }
 
   /** Canonicalizes {@code typed}, for registration: every check applies. */
@@ -83,7 +93,7 @@ public final class UsernameCanonicalizer {
 
   private String enforce(String name) throws UsernameRejectedException {
     try {
-      return profile.enforce(name);
+      return profile.apply(name);
     } catch (InvalidDirectionalityException e) {
       throw new UsernameRejectedException(UsernameRejectedException.Reason.DISALLOWED_CHARACTERS,
           "mixes left-to-right and right-to-left text");

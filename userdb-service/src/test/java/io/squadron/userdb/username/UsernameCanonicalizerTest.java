@@ -52,6 +52,23 @@ class UsernameCanonicalizerTest {
   }
 
   @Test
+  void twiceAndCompareGuard_rejectsANonIdempotentMapping() throws Exception {
+    // Spotify's incident: nodeprep mapped ᴮᴵᴳᴮᴵᴿᴰ to BIGBIRD on one pass and to bigbird on the next.
+    UsernameCanonicalizer nodeprepLike = UsernameCanonicalizer.withMapping(s -> {
+      StringBuilder out = new StringBuilder();
+      s.codePoints().forEach(c -> out.append(c >= 0x1D2C && c <= 0x1D42
+          ? Character.toString("AABBDEEGHIJKLMNNOOPRTUW".charAt(c - 0x1D2C)) : Character.toString(c).toLowerCase()));
+      return out.toString();
+    });
+    assertThat(nodeprepLike.canonicalForm("BigBird")).isEqualTo("bigbird");
+    // One pass alone would be the hijack: the superscript name becomes BIGBIRD, which the next pass folds to bigbird.
+    assertThat(new StringBuilder().appendCodePoint(0x1D2E).toString()).isEqualTo("\u1D2E");
+    assertThatThrownBy(() -> nodeprepLike.canonicalForm("\u1D2E\u1D35\u1D33\u1D2E\u1D35\u1D3F\u1D30"))
+        .isInstanceOfSatisfying(UsernameRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.NOT_STABLE));
+  }
+
+  @Test
   void caseVariants_sameCanonicalForm() throws Exception {
     assertThat(canonical("BigBird")).isEqualTo("bigbird");
     assertThat(canonical("BIGBIRD")).isEqualTo("bigbird");
