@@ -203,20 +203,21 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
   }
 
   private com.google.rpc.Status itemProblem(int index, DerivedKeyItem item) {
-    String problem = userIdProblem(item.getUserId());
-    String field = "items[" + index + "].user_id";
-    if (problem == null && item.getCategory().isEmpty()) {
-      problem = "must not be empty";
-      field = "items[" + index + "].category";
-    }
-    if (problem == null && item.getKeyVersion() < 0) {
-      problem = item.getKeyVersion() + " (expected: 0 for the current version, or a version >= 1)";
-      field = "items[" + index + "].key_version";
-    }
-    if (problem == null) {
+    // The hot path: no allocation unless the item is bad (field names are built only for the error).
+    String userId = item.getUserId();
+    if (!userId.isEmpty() && userId.length() <= settings.maxIdLength() && !item.getCategory().isEmpty()
+        && item.getKeyVersion() >= 0) {
       return null;
     }
-    return invalidField(field, problem);
+    String problem = userIdProblem(userId);
+    if (problem != null) {
+      return invalidField("items[" + index + "].user_id", problem);
+    }
+    if (item.getCategory().isEmpty()) {
+      return invalidField("items[" + index + "].category", "must not be empty");
+    }
+    return invalidField("items[" + index + "].key_version",
+        item.getKeyVersion() + " (expected: 0 for the current version, or a version >= 1)");
   }
 
   private static com.google.rpc.Status invalidField(String field, String problem) {

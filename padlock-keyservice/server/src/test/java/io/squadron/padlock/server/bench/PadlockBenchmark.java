@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * this process, HKDF derivations per second on one thread (the ceiling of an uncached lookup).
  *
  * <p>Arguments (all optional): {@code --seconds 30 --batch 1000 --users 5000 --concurrency 8 --connections 2
- * --server-jvm "-Xmx1g ..."}. The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set,
+ * --server-jvm "-Xmx1g ..." --jfr FILE} ({@code --jfr} records a JFR profile of the server during the sustained
+ * phase only). The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set,
  * else are started here. Ends with one line
  * {@code BENCH padlock keys_per_s=... p99_ms=... batch=... hkdf_per_s_one_thread=...}.
  */
@@ -109,7 +110,15 @@ public final class PadlockBenchmark {
           Result warm = load(channels, requests, concurrency, 5);
           System.out.printf("warm-up   : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
               warm.keysPerSecond(batch), warm.quantileMs(0.5), warm.quantileMs(0.99), warm.failedItems);
+          String jfr = opts.get("jfr");
+          if (jfr != null) {
+            jcmd(server, "JFR.start", "name=padlock-bench", "settings=profile", "filename=" + jfr);
+          }
           Result run = load(channels, requests, concurrency, seconds);
+          if (jfr != null) {
+            jcmd(server, "JFR.stop", "name=padlock-bench");
+            System.out.println("server profile of the sustained phase: " + jfr);
+          }
           System.out.printf("sustained : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  calls %d  "
               + "failed calls %d  failed items %d%n", run.keysPerSecond(batch), run.quantileMs(0.5),
               run.quantileMs(0.99), run.quantileMs(0.999), run.calls, run.failedCalls, run.failedItems);
@@ -128,6 +137,17 @@ public final class PadlockBenchmark {
         }
       }
     }
+  }
+
+  /** Runs {@code jcmd <server pid> ...} (profiling the sustained phase only, with {@code --jfr FILE}). */
+  private static void jcmd(Process server, String... command) throws Exception {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    line.add(Long.toString(server.pid()));
+    line.addAll(List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    p.waitFor(30, TimeUnit.SECONDS);
   }
 
   private static Map<String, String> options(String[] args) {
