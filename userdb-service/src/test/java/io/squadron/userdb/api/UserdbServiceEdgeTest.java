@@ -63,9 +63,15 @@ class UserdbServiceEdgeTest {
 
   @AfterAll
   static void stop() {
-    onPostgres.close();
-    onCassandra.close();
-    testbed.close();
+    for (AutoCloseable c : new AutoCloseable[] {onPostgres, onCassandra, testbed}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 
   private static User create(UserServiceGrpc.UserServiceBlockingStub stub, String username, String email) {

@@ -79,8 +79,12 @@ class LiveMigrationTest {
       postgres.close();
       cassandra.close();
     }
-    controlPool.close();
-    testbed.close();
+    if (controlPool != null) {
+      controlPool.close();
+    }
+    if (testbed != null) {
+      testbed.close();
+    }
   }
 
   private static UserdbServer instance(String migration, String id) {
