@@ -48,7 +48,7 @@ final class UpCommand implements Callable<Integer> {
   private static int runInForeground(Workspace workspace, boolean supervised)
       throws InterruptedException, IOException {
     System.out.println("Starting the Squadron platform (each service is its own process):");
-    LocalPlatform platform = new LocalPlatform(workspace, System.out);
+    LocalPlatform platform = new LocalPlatform(workspace, System.out, System.getenv());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping the platform...");

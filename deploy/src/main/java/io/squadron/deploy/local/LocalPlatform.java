@@ -4,48 +4,60 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.squadron.infra.LocalInfra;
+import io.squadron.infra.LocalServer;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.security.SpiffeId;
 import io.squadron.rpc.security.certs.DevCerts;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The whole platform on this machine: starts every service of the {@link ServiceCatalog} as its own process, records
- * them in the {@link RunState}, makes the demo calls, and stops everything in reverse order.
+ * The whole platform on this machine: starts the real stores (PostgreSQL, Cassandra, memcached, unless
+ * {@code SQUADRON_*} name running ones), then every service of the {@link ServiceCatalog} as its own process with
+ * mutual TLS, records them in the {@link RunState}, makes the demo calls, and stops everything in reverse order.
  */
 public final class LocalPlatform implements AutoCloseable {
   private final Workspace workspace;
   private final PrintStream out;
+  private final Map<String, String> environment;
   private final Map<String, RunningService> running = new LinkedHashMap<>();
+  private LocalInfra infra;
 
-  public LocalPlatform(Workspace workspace, PrintStream out) {
+  /** A platform taking external stores from {@code environment} ({@code SQUADRON_*}), if set. */
+  public LocalPlatform(Workspace workspace, PrintStream out, Map<String, String> environment) {
     this.workspace = requireNonNull(workspace, "workspace");
     this.out = requireNonNull(out, "out");
+    this.environment = Map.copyOf(requireNonNull(environment, "environment"));
   }
 
-  /** Starts every service with mutual TLS; on failure stops what had started and rethrows. */
+  /** Starts the stores and every service; on failure stops what had started and rethrows. */
   public void start() {
-    ServiceLauncher launcher = new ServiceLauncher(workspace);
     try {
       DevCerts.generate(workspace.certDir(), ServiceCatalog.identities());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write certificates to " + workspace.certDir(), e);
-    }
-    try {
+      startStores();
+      ServiceLauncher launcher = new ServiceLauncher(workspace);
+      ServiceConfigs configs = new ServiceConfigs(workspace, infra.environment(), running);
       for (ServiceSpec spec : ServiceCatalog.all()) {
         long t0 = System.nanoTime();
-        RunningService service = launcher.start(spec, serviceConfig(spec));
+        RunningService service = launcher.start(spec, configs.forService(spec));
         running.put(spec.name(), service);
-        out.printf("  %-10s grpc %s   metrics %s   (pid %d, ready in %d ms)%n", spec.name(), service.address(),
-            service.metricsUrl(), service.pid(), (System.nanoTime() - t0) / 1_000_000);
+        out.printf("  %-8s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n", spec.name(), service.address(),
+            service.metricsUrl(), service.pid(), (System.nanoTime() - t0) / 1e9);
       }
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -54,53 +66,46 @@ public final class LocalPlatform implements AutoCloseable {
         List.copyOf(running.values())).write(workspace.stateFile());
   }
 
-  /** Mutual TLS with the local CA, and the operator identity allowed on every service (for the demo calls). */
-  private String serviceConfig(ServiceSpec spec) {
-    StringBuilder hocon = new StringBuilder()
-        .append("squadron.security { mode = mtls, cert-dir = ").append(quote(workspace.certDir().toString()))
-        .append(" }\n");
-    for (String grpcService : spec.grpcServices()) {
-      hocon.append("squadron.permissions.policy { ").append(quote(grpcService)).append(" += ")
-          .append(quote(ServiceCatalog.OPERATOR_IDENTITY)).append(" }\n");
+  private void startStores() {
+    long t0 = System.nanoTime();
+    out.println("  stores: starting PostgreSQL, Cassandra and memcached (Cassandra takes ~15 s)...");
+    infra = LocalInfra.builder().postgres(true).cassandra(true).memcached(true).fromEnvironment(environment)
+        .build().start();
+    for (LocalServer server : infra.servers()) {
+      out.printf("  %-8s %s%n", server.kind(), server.address());
     }
-    return hocon.toString();
+    out.printf("  stores ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
-  private static String quote(String s) {
-    return com.typesafe.config.ConfigUtil.quoteString(s);
-  }
-
-  /** Makes one demo call to each service, as the operator identity over mutual TLS; false when one failed. */
+  /** Makes the demo calls, as the operator identity over mutual TLS; false when one failed. */
   public boolean demo() {
-    StringBuilder hocon = new StringBuilder()
-        .append("squadron.security { service-name = ").append(quote(ServiceCatalog.OPERATOR_IDENTITY))
-        .append(", cert-dir = ").append(quote(workspace.certDir().toString())).append(" }\n")
-        // The first call pays for a cold JVM and a TLS handshake; on a busy 2-core machine that can take seconds.
-        .append("squadron.client-defaults.deadline = 20s\n");
-    for (RunningService s : running.values()) {
-      hocon.append("squadron.clients.").append(s.spec().name()).append(".addresses = [")
-          .append(quote(s.address())).append("]\n");
-    }
-    Config config = ConfigLoader.withOverrides(ConfigFactory.parseString(hocon.toString()));
     out.println("  (calls made as " + SpiffeId.of(SpiffeId.DEFAULT_TRUST_DOMAIN, ServiceCatalog.OPERATOR_IDENTITY)
         + " over mutual TLS, certificates in " + workspace.certDir() + ")");
+    ServiceConfigs configs = new ServiceConfigs(workspace, infra.environment(), running);
+    StringBuilder clients = new StringBuilder();
+    running.keySet().forEach(name -> clients.append(configs.forDemo(name)));
+    Config config = ConfigLoader.withOverrides(ConfigFactory.parseString(clients.toString()));
     try (ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build()) {
-      return new DemoCalls(channels, out).run(running);
+      return new DemoCalls(workspace, channels, configs, out).run(running);
     }
   }
 
-  /** Stops every service, last started first, and removes the state file. */
+  /** Stops every service, last started first, then the stores, and removes the state file. */
   @Override
   public void close() {
     List<RunningService> reverse = new ArrayList<>(running.values());
-    java.util.Collections.reverse(reverse);
+    Collections.reverse(reverse);
     for (RunningService s : reverse) {
       Processes.find(s.pid(), s.startMillis()).ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
     }
     running.clear();
+    if (infra != null) {
+      infra.close();
+      infra = null;
+    }
     try {
-      java.nio.file.Files.deleteIfExists(workspace.stateFile());
-    } catch (java.io.IOException e) {
+      Files.deleteIfExists(workspace.stateFile());
+    } catch (IOException e) {
       out.println("could not remove " + workspace.stateFile() + ": " + e.getMessage());
     }
   }

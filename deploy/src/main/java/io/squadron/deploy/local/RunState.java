@@ -78,7 +78,7 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
       for (String name : names.split(",")) {
         services.add(new RunningService(
             new ServiceSpec(name, p.getProperty(name + ".module"), p.getProperty(name + ".main"),
-                List.of(p.getProperty(name + ".grpc-services", "").split(","))),
+                List.of(p.getProperty(name + ".grpc-services", "").split(",")), java.util.Optional.empty()),
             Long.parseLong(p.getProperty(name + ".pid")),
             Integer.parseInt(p.getProperty(name + ".port")),
             Integer.parseInt(p.getProperty(name + ".admin-port")),

@@ -8,12 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Starts a service as its own JVM from its module's build output ({@code target/classes} plus the
@@ -44,18 +40,9 @@ public final class ServiceLauncher {
         + "squadron.admin { host = \"127.0.0.1\", port = " + adminPort + " }\n" + extraConfig;
     Path log = workspace.logFile(spec.name());
     try {
-      Files.writeString(config, hocon);
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx256m");
-      command.add("-XX:+UseSerialGC");
-      command.add("-Dsquadron.service=" + spec.name());
-      command.add("-cp");
-      command.add(classpath(spec));
-      command.add(spec.mainClass());
-      command.add("--config");
-      command.add(config.toString());
-      Process process = new ProcessBuilder(command)
+      ModuleClasspath.writeConfig(config, hocon);
+      Process process = new ProcessBuilder(
+          ModuleClasspath.javaCommand(workspace, spec.moduleDir(), spec.mainClass(), config, "256m"))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -67,16 +54,6 @@ public final class ServiceLauncher {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + spec.name(), e);
     }
-  }
-
-  private String classpath(ServiceSpec spec) throws IOException {
-    Path module = workspace.module(spec.moduleDir());
-    Path deps = module.resolve("target").resolve("classpath.txt");
-    if (!Files.isRegularFile(deps)) {
-      throw new IllegalStateException(spec.moduleDir() + " is not built (no " + deps + "); run ./squadron build");
-    }
-    return module.resolve("target").resolve("classes") + java.io.File.pathSeparator
-        + Files.readString(deps, StandardCharsets.UTF_8).trim();
   }
 
   private void awaitReady(RunningService service, Process process, Path log) {
