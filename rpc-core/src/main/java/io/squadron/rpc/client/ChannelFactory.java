@@ -8,6 +8,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.squadron.els.ElsLoadBalancerProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.squadron.rpc.metrics.ClientMetricsInterceptor;
 import java.util.ArrayList;
@@ -58,7 +59,9 @@ public final class ChannelFactory implements AutoCloseable {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(client.target(), credentials.apply(client))
         .defaultServiceConfig(ServiceConfigs.of(client))
         .disableServiceConfigLookUp()
-        .maxInboundMessageSize(client.maxInboundMessageSize());
+        .maxInboundMessageSize(client.maxInboundMessageSize())
+        // The els policy's per-endpoint weights and breaker state go where this factory's metrics go.
+        .setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry);
     if (ServiceConfigs.anyRetry(client)) {
       builder.enableRetry();
     } else {

@@ -132,6 +132,23 @@ class ChannelFactoryEdgeTest {
   }
 
   @Test
+  void elsIsTheDefault_andItsEndpointGaugesGoToTheFactorysRegistry() {
+    SquadronServer a = server(new ScriptedShuffleService("a"));
+    SquadronServer b = server(new ScriptedShuffleService("b"));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ChannelFactory factory = factory("squadron.clients.shuffle.addresses = [\"127.0.0.1:" + a.port()
+        + "\", \"127.0.0.1:" + b.port() + "\"]", registry);
+    assertThat(ClientsSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty())).defaults()
+        .loadBalancingPolicy()).isEqualTo("els");
+    var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
+    for (int i = 0; i < 20; i++) {
+      stub.shuffle(script("ok"));
+    }
+
+    assertThat(registry.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("els.endpoint"));
+  }
+
+  @Test
   void close_shutsDownEveryChannelItCreated() {
     SquadronServer server = server(new ScriptedShuffleService("s"));
     ChannelFactory factory = ChannelFactory.builder(ClientsSettings.from(ConfigLoader.withOverrides(
