@@ -49,7 +49,8 @@ public final class Testbed implements AutoCloseable {
         squadron.rate-limits.default { rate = 1000000, burst = 1000000 }
         squadron.padlock {
           master-keys { current = 1, keys { 1 = "%s" } }
-          cassandra { endpoint = "%s", keyspace = %s_padlock, request-timeout = 2s }
+          # Generous: lightweight transactions on a busy 2-core CI machine can take over a second.
+          cassandra { endpoint = "%s", keyspace = %s_padlock, request-timeout = 5s }
           memcached { addresses = "%s", key-prefix = "%s:" }
         }
         """.formatted(MASTER_KEY, cassandraEndpoint, keyspace, memcached, keyspace)));
@@ -68,9 +69,11 @@ public final class Testbed implements AutoCloseable {
         squadron.admin.enabled = false
         squadron.rate-limits.default { rate = 1000000, burst = 1000000 }
         squadron.clients.padlock.addresses = ["127.0.0.1:%d"]
+        # The tests count failed requests: a busy CI machine must not turn slowness into failures.
+        squadron.padlock-client.deadline = 5s
         squadron.userdb {
           postgres.url = "%s"
-          cassandra { endpoint = "%s", keyspace = %s }
+          cassandra { endpoint = "%s", keyspace = %s, request-timeout = 5s }
           migration.poll-interval = 100ms
           migration.liveness = 3s
         }

@@ -33,7 +33,8 @@ final class PadlockTestConfig {
         %s
         squadron.padlock {
           master-keys { current = 1, keys { 1 = "%s" } }
-          cassandra { endpoint = "%s", keyspace = %s, request-timeout = 500ms }
+          # Generous: a lightweight transaction on a busy 2-core CI machine can take over a second.
+          cassandra { endpoint = "%s", keyspace = %s, request-timeout = 5s }
           memcached { addresses = "%s", key-prefix = "%s" }
         }
         %s
