@@ -52,8 +52,8 @@ public final class RpcBenchmark {
       load.run(plainChannel, Duration.ofSeconds(Math.max(3, seconds / 2)));
       load.run(squadronChannel, Duration.ofSeconds(Math.max(3, seconds / 2)));
 
-      Totals plain = new Totals();
-      Totals squadron = new Totals();
+      SideTotals plain = new SideTotals();
+      SideTotals squadron = new SideTotals();
       System.out.printf("%-8s %-10s %12s %10s %10s %10s%n", "round", "side", "qps", "p50_us", "p99_us", "failed");
       for (int round = 1; round <= 2; round++) {
         // Alternate which side goes first so a trend on the machine does not favour one.
@@ -76,29 +76,6 @@ public final class RpcBenchmark {
       factory.close();
       plainServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       squadronServer.shutdownGracefully();
-    }
-  }
-
-  /** Sums rounds of one side; p99 is the mean of the rounds' p99s. */
-  private static final class Totals {
-    private long calls;
-    private double seconds;
-    private double p99Sum;
-    private int rounds;
-
-    void add(ClosedLoopLoad.Result r) {
-      calls += r.calls();
-      seconds += r.seconds();
-      p99Sum += r.quantileMicros(0.99);
-      rounds++;
-    }
-
-    double qps() {
-      return calls / seconds;
-    }
-
-    double p99() {
-      return p99Sum / rounds;
     }
   }
 }

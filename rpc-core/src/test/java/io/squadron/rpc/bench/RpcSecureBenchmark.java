@@ -95,8 +95,8 @@ public final class RpcSecureBenchmark {
       load.run(plainChannel, Duration.ofSeconds(warmup));
       load.run(squadronChannel, Duration.ofSeconds(warmup));
 
-      Side plain = new Side();
-      Side squadron = new Side();
+      SideTotals plain = new SideTotals();
+      SideTotals squadron = new SideTotals();
       System.out.printf("%-8s %-10s %12s %10s %10s %10s%n", "round", "side", "qps", "p50_us", "p99_us", "failed");
       for (int round = 1; round <= 2; round++) {
         boolean plainFirst = round % 2 == 1;
@@ -112,7 +112,7 @@ public final class RpcSecureBenchmark {
       double limited = registry.find(SecurityMetrics.RATE_LIMITED).counters().stream()
           .mapToDouble(c -> c.count()).sum();
       System.out.printf("failures: plain_tls=%d squadron=%d; squadron denials=%.0f rate-limited=%.0f%n",
-          plain.failures, squadron.failures, denied, limited);
+          plain.failures(), squadron.failures(), denied, limited);
       System.out.printf("BENCH rpc-secure plain_tls_qps=%.0f squadron_qps=%.0f ratio=%.3f plain_tls_p99_us=%.0f"
           + " squadron_p99_us=%.0f concurrency=%d%n", plain.qps(), squadron.qps(), squadron.qps() / plain.qps(),
           plain.p99(), squadron.p99(), concurrency);
@@ -131,31 +131,6 @@ public final class RpcSecureBenchmark {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    }
-  }
-
-  /** Sums the rounds of one side; p99 is the mean of the rounds' p99s. */
-  private static final class Side {
-    private long calls;
-    private long failures;
-    private double seconds;
-    private double p99Sum;
-    private int rounds;
-
-    void add(ClosedLoopLoad.Result r) {
-      calls += r.calls();
-      failures += r.failures();
-      seconds += r.seconds();
-      p99Sum += r.quantileMicros(0.99);
-      rounds++;
-    }
-
-    double qps() {
-      return calls / seconds;
-    }
-
-    double p99() {
-      return p99Sum / rounds;
     }
   }
 }

@@ -1,0 +1,30 @@
+package io.squadron.rpc.bench;
+
+/** Sums the rounds of one side of a comparison; p99 is the mean of the rounds' p99s. */
+final class SideTotals {
+  private long calls;
+  private long failures;
+  private double seconds;
+  private double p99Sum;
+  private int rounds;
+
+  void add(ClosedLoopLoad.Result r) {
+    calls += r.calls();
+    failures += r.failures();
+    seconds += r.seconds();
+    p99Sum += r.quantileMicros(0.99);
+    rounds++;
+  }
+
+  double qps() {
+    return calls / seconds;
+  }
+
+  double p99() {
+    return p99Sum / rounds;
+  }
+
+  long failures() {
+    return failures;
+  }
+}
