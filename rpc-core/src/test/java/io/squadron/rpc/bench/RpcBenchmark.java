@@ -33,8 +33,9 @@ public final class RpcBenchmark {
 
     Server plainServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new EchoShuffleService()).build().start();
+    // Retries off on both sides: rpc-core's channels fail fast, and grpc-java's retry buffering costs throughput.
     ManagedChannel plainChannel = NettyChannelBuilder.forAddress("127.0.0.1", plainServer.getPort())
-        .usePlaintext().build();
+        .usePlaintext().disableRetry().build();
 
     SquadronServer squadronServer = SquadronServer.builder(ServerSettings.loopback())
         .service(new EchoShuffleService()).build().start();
@@ -49,8 +50,8 @@ public final class RpcBenchmark {
       System.out.printf("rpc benchmark: %d calls outstanding, %d tracks per call, %d s per round%n",
           concurrency, tracks, seconds);
       System.out.println("warming up both sides...");
-      load.run(plainChannel, Duration.ofSeconds(Math.max(3, seconds / 2)));
-      load.run(squadronChannel, Duration.ofSeconds(Math.max(3, seconds / 2)));
+      load.run(plainChannel, Duration.ofSeconds(Math.max(5, seconds)));
+      load.run(squadronChannel, Duration.ofSeconds(Math.max(5, seconds)));
 
       SideTotals plain = new SideTotals();
       SideTotals squadron = new SideTotals();
