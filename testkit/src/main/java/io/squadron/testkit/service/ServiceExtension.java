@@ -22,10 +22,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Starts a service for a test class and stops it afterwards:
  *
  * <pre>{@code
- * @RegisterExtension
+ * &#64;RegisterExtension
  * static final ServiceExtension SHUFFLE = ServiceExtension.of(() -> ShuffleMain.start(config));
  *
- * @Test void shuffles() {
+ * &#64;Test void shuffles() {
  *   var stub = SHUFFLE.stub(ShuffleServiceGrpc::newBlockingStub);
  * }
  * }</pre>
