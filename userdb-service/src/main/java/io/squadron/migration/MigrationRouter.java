@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,9 @@ public final class MigrationRouter {
   private final Counter darkMismatches;
   private final Counter darkErrors;
   private final Counter secondaryFailures;
+  // Before the backfill every old row misses on the target: one log line per second, the counter has the rest.
+  private final AtomicLong lastMismatchLogNanos = new AtomicLong(System.nanoTime() - 1_000_000_000L);
+  private final AtomicLong unloggedMismatches = new AtomicLong();
 
   /** A router over {@code watcher}'s phase, counting into {@code registry}. */
   public MigrationRouter(PhaseWatcher watcher, MeterRegistry registry) {
@@ -51,6 +55,17 @@ public final class MigrationRouter {
         .register(r);
     darkErrors = Counter.builder("migration_dark_reads_total").tag("migration", m).tag("result", "error").register(r);
     secondaryFailures = Counter.builder("migration_secondary_write_failures_total").tag("migration", m).register(r);
+  }
+
+  private void logMismatch(Side side, String id) {
+    long now = System.nanoTime();
+    long last = lastMismatchLogNanos.get();
+    if (now - last >= 1_000_000_000L && lastMismatchLogNanos.compareAndSet(last, now)) {
+      log.info("migration {}: dark read mismatch on {} for id {} ({} more since the last line)",
+          watcher.migration(), side, id, unloggedMismatches.getAndSet(0));
+    } else {
+      unloggedMismatches.incrementAndGet();
+    }
   }
 
   /** The phase new calls run under. */
@@ -74,7 +89,7 @@ public final class MigrationRouter {
             darkMatches.increment();
           } else {
             darkMismatches.increment();
-            log.info("migration {}: dark read mismatch on {} for id {}", watcher.migration(), secondary.get(), id);
+            logMismatch(secondary.get(), id);
           }
         } catch (Exception e) {
           darkErrors.increment();
