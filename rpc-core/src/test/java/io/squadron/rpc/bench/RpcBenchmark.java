@@ -49,24 +49,10 @@ public final class RpcBenchmark {
     try {
       System.out.printf("rpc benchmark: %d calls outstanding, %d tracks per call, %d s per round%n",
           concurrency, tracks, seconds);
-      System.out.println("warming up both sides...");
-      load.run(plainChannel, Duration.ofSeconds(Math.max(5, seconds)));
-      load.run(squadronChannel, Duration.ofSeconds(Math.max(5, seconds)));
-
-      SideTotals plain = new SideTotals();
-      SideTotals squadron = new SideTotals();
-      System.out.printf("%-8s %-10s %12s %10s %10s %10s%n", "round", "side", "qps", "p50_us", "p99_us", "failed");
-      for (int round = 1; round <= 2; round++) {
-        // Alternate which side goes first so a trend on the machine does not favour one.
-        boolean plainFirst = round % 2 == 1;
-        for (int i = 0; i < 2; i++) {
-          boolean isPlain = plainFirst == (i == 0);
-          ClosedLoopLoad.Result r = load.run(isPlain ? plainChannel : squadronChannel, Duration.ofSeconds(seconds));
-          (isPlain ? plain : squadron).add(r);
-          System.out.printf("%-8d %-10s %12.0f %10.0f %10.0f %10d%n", round, isPlain ? "plain" : "squadron",
-              r.qps(), r.quantileMicros(0.5), r.quantileMicros(0.99), r.failures());
-        }
-      }
+      SideBySide.Totals totals = new SideBySide(load, "plain").run(plainChannel, squadronChannel,
+          Duration.ofSeconds(Math.max(5, seconds)), Duration.ofSeconds(seconds));
+      SideTotals plain = totals.plain();
+      SideTotals squadron = totals.squadron();
       double ratio = squadron.qps() / plain.qps();
       System.out.printf("%-8s %-10s %12.0f %10s %10.0f%n", "total", "plain", plain.qps(), "", plain.p99());
       System.out.printf("%-8s %-10s %12.0f %10s %10.0f%n", "total", "squadron", squadron.qps(), "", squadron.p99());

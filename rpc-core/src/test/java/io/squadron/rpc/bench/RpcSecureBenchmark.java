@@ -91,23 +91,10 @@ public final class RpcSecureBenchmark {
     try {
       System.out.printf("rpc-secure benchmark: mTLS both sides, %d calls outstanding, %d tracks per call, "
           + "%d s warm-up per side, %d s per round%n", concurrency, tracks, warmup, seconds);
-      System.out.println("warming up both sides...");
-      load.run(plainChannel, Duration.ofSeconds(warmup));
-      load.run(squadronChannel, Duration.ofSeconds(warmup));
-
-      SideTotals plain = new SideTotals();
-      SideTotals squadron = new SideTotals();
-      System.out.printf("%-8s %-10s %12s %10s %10s %10s%n", "round", "side", "qps", "p50_us", "p99_us", "failed");
-      for (int round = 1; round <= 2; round++) {
-        boolean plainFirst = round % 2 == 1;
-        for (int i = 0; i < 2; i++) {
-          boolean isPlain = plainFirst == (i == 0);
-          ClosedLoopLoad.Result r = load.run(isPlain ? plainChannel : squadronChannel, Duration.ofSeconds(seconds));
-          (isPlain ? plain : squadron).add(r);
-          System.out.printf("%-8d %-10s %12.0f %10.0f %10.0f %10d%n", round, isPlain ? "plain_tls" : "squadron",
-              r.qps(), r.quantileMicros(0.5), r.quantileMicros(0.99), r.failures());
-        }
-      }
+      SideBySide.Totals totals = new SideBySide(load, "plain_tls").run(plainChannel, squadronChannel,
+          Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
+      SideTotals plain = totals.plain();
+      SideTotals squadron = totals.squadron();
       double denied = registry.find(SecurityMetrics.DENIED).counters().stream().mapToDouble(c -> c.count()).sum();
       double limited = registry.find(SecurityMetrics.RATE_LIMITED).counters().stream()
           .mapToDouble(c -> c.count()).sum();
