@@ -3,69 +3,42 @@ package io.squadron.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.squadron.migration.jdbc.JdbcControlStore;
-import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.PostgresExtension;
-import io.squadron.userdb.migrate.UserRowCopier;
-import io.squadron.userdb.store.StoredUser;
-import io.squadron.userdb.store.cassandra.CassandraSettings;
-import io.squadron.userdb.store.cassandra.CassandraUserStore;
-import io.squadron.userdb.store.postgres.PostgresSettings;
-import io.squadron.userdb.store.postgres.PostgresUserStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The migration mechanism on its real control store (PostgreSQL), and the backfill between the real userdb stores:
- * resume after a kill, pacing, controller refusals, and phase reports that wait for in-flight calls.
+ * The migration mechanism on its real control store (PostgreSQL), with a backfill between two real tables that know
+ * nothing of any service: resume after a kill, pacing, controller refusals, and phase reports that wait for in-flight
+ * calls.
  */
 class MigrationMechanismTest {
   @RegisterExtension
   static final PostgresExtension PG = PostgresExtension.perClass();
-  @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
 
-  private static PostgresUserStore source;
-  private static CassandraUserStore target;
   private static JdbcControlStore control;
 
   @BeforeAll
   static void start() {
-    source = PostgresUserStore.start(new PostgresSettings(PG.jdbcUrl(), 4, Duration.ofSeconds(5)));
-    target = CassandraUserStore.start(new CassandraSettings(CASSANDRA.endpoint().contactPoints(),
-        CASSANDRA.endpoint().localDatacenter(), CASSANDRA.keyspace(), false, 1, Duration.ofSeconds(10)),
-        () -> System.currentTimeMillis() * 1000);
-    control = JdbcControlStore.create(source.dataSource());
-  }
-
-  @AfterAll
-  static void stop() {
-    source.close();
-    target.close();
-  }
-
-  private static StoredUser row(int i) {
-    UUID id = UUID.randomUUID();
-    return new StoredUser(id, "Bf" + i + id, "bf" + i + id, "sk" + i + id,
-        ("cipher" + i).getBytes(StandardCharsets.UTF_8), "SE", Optional.empty(), 1, 1_000 + i);
+    control = JdbcControlStore.create(PG.dataSource());
   }
 
   /** A copier that counts the rows it copies. */
   private static final class Counting implements Backfill.RowCopier {
-    final UserRowCopier copier = new UserRowCopier(source, target);
+    final VersionedRows.Copier copier;
     final AtomicInteger copies = new AtomicInteger();
+
+    Counting(VersionedRows source, VersionedRows target) {
+      copier = new VersionedRows.Copier(source, target);
+    }
 
     @Override
     public void copy(String key) {
@@ -81,14 +54,13 @@ class MigrationMechanismTest {
 
   @Test
   void backfill_killedHalfWay_resumesAfterTheCheckpoint_andCopiesEveryRow() throws Exception {
-    List<StoredUser> rows = new ArrayList<>();
+    VersionedRows source = VersionedRows.create(PG.dataSource(), "resume_source");
+    VersionedRows target = VersionedRows.create(PG.dataSource(), "resume_target");
     for (int i = 0; i < 120; i++) {
-      StoredUser u = row(i);
-      source.create(u);
-      rows.add(u);
+      source.put(String.format("resume-%03d", i), "value-" + i, 1);
     }
     String migration = "resume";
-    Counting first = new Counting();
+    Counting first = new Counting(source, target);
     Backfill killed = Backfill.builder(control, migration, first.copier, first).pageSize(20).rowsPerSecond(100_000)
         .build();
     killed.runPage();
@@ -99,35 +71,39 @@ class MigrationMechanismTest {
     assertThat(halfway.done()).isFalse();
     assertThat(first.copies.get()).isEqualTo(60);
 
-    // A row updated in both stores after the copy keeps its newer version (dual writes run during the backfill).
-    StoredUser changed = rows.get(0).withChanges("newer".getBytes(StandardCharsets.UTF_8), "NO", 2, 9_999);
-    source.update(changed);
+    // A row written to both stores after its copy keeps its newer version (dual writes run during the backfill).
+    source.put("resume-000", "newer", 2);
+    target.put("resume-000", "newer", 2);
+    // A row deleted from the source after the checkpoint, before the backfill reaches it, is never copied.
+    source.delete("resume-100");
 
-    Counting second = new Counting();
+    Counting second = new Counting(source, target);
     BackfillCheckpoint done = Backfill.builder(control, migration, second.copier, second).pageSize(20)
         .rowsPerSecond(100_000).build().run(() -> true);
     assertThat(done.done()).isTrue();
-    int inSource = source.scan(Optional.empty(), 10_000).size(); // other tests of this class add rows too
-    assertThat(done.copied()).isEqualTo(inSource);
+    assertThat(done.copied()).isEqualTo(source.count()).isEqualTo(119);
     assertThat(done.mismatches()).isZero();
-    assertThat(second.copies.get()).isEqualTo(inSource - 60); // nothing before the checkpoint copied again
-    for (StoredUser u : rows) {
-      StoredUser expected = u.id().equals(changed.id()) ? changed : u;
-      if (!u.id().equals(changed.id()) || target.get(u.id()).orElseThrow().version() == 2) {
-        assertThat(target.get(u.id())).contains(expected);
+    assertThat(second.copies.get()).isEqualTo(59); // nothing before the checkpoint copied again
+    assertThat(target.get("resume-000")).contains(new VersionedRows.Row("newer", 2));
+    assertThat(target.get("resume-100")).isEmpty();
+    for (int i = 1; i < 120; i++) {
+      String key = String.format("resume-%03d", i);
+      if (i != 100) {
+        assertThat(target.get(key)).isEqualTo(source.get(key)).isPresent();
       }
-      assertThat(target.getByCanonicalUsername(u.canonicalUsername()).map(StoredUser::id)).contains(u.id());
     }
   }
 
   @Test
   void backfill_isPacedToTheConfiguredRate() throws Exception {
+    VersionedRows source = VersionedRows.create(PG.dataSource(), "paced_source");
+    VersionedRows target = VersionedRows.create(PG.dataSource(), "paced_target");
     for (int i = 0; i < 30; i++) {
-      source.create(row(1000 + i));
+      source.put(String.format("paced-%03d", i), "v", 1);
     }
     AtomicLong now = new AtomicLong();
-    Backfill paced = Backfill.builder(control, "paced", new UserRowCopier(source, target),
-        new UserRowCopier(source, target))
+    VersionedRows.Copier copier = new VersionedRows.Copier(source, target);
+    Backfill paced = Backfill.builder(control, "paced", copier, copier)
         .pageSize(10)
         .rowsPerSecond(100)
         .clock(now::get, nanos -> now.addAndGet(nanos))
