@@ -2,7 +2,7 @@ package io.squadron.deploy.cli;
 
 import io.squadron.deploy.local.ServiceCatalog;
 import io.squadron.rpc.security.SpiffeId;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.security.SpiffeId;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -16,7 +16,7 @@ import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.security.ClientSecurity;
 import io.squadron.rpc.security.SecurityMetrics;
 import io.squadron.rpc.security.ServerSecurity;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import java.io.IOException;

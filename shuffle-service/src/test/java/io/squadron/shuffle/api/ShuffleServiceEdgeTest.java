@@ -18,7 +18,7 @@ import io.squadron.proto.shuffle.v1.Track;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.platform.Platform;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.rpc.server.SquadronServer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -26,7 +26,7 @@ import io.squadron.proto.padlock.v1.RotateMasterKeyRequest;
 import io.squadron.proto.padlock.v1.RotateMasterKeyResponse;
 import io.squadron.proto.padlock.v1.UnblockCategoryRequest;
 import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.MemcachedExtension;
 import java.nio.file.Path;

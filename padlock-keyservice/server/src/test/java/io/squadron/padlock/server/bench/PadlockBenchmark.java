@@ -17,7 +17,7 @@ import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.security.ClientSecurity;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,7 @@
-package io.squadron.rpc.security.certs;
+package io.squadron.infra.certs;
 
 import static java.util.Objects.requireNonNull;
 
-import io.squadron.rpc.security.SpiffeId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +33,11 @@ public final class DevCerts {
   public static DevCertificateAuthority generate(Path dir, Collection<String> services) throws IOException {
     requireNonNull(dir, "dir");
     requireNonNull(services, "services");
-    services.forEach(SpiffeId::requireValidServiceName);
+    services.forEach(SpiffeUri::requireValidServiceName);
     Files.createDirectories(dir);
     DevCertificateAuthority ca;
     if (Files.exists(dir.resolve(CA_CERT)) && Files.exists(dir.resolve(CA_KEY))) {
-      ca = DevCertificateAuthority.load(dir, SpiffeId.DEFAULT_TRUST_DOMAIN);
+      ca = DevCertificateAuthority.load(dir, SpiffeUri.DEFAULT_TRUST_DOMAIN);
     } else {
       ca = DevCertificateAuthority.create("squadron dev CA");
       ca.writeTo(dir);
@@ -60,7 +59,7 @@ public final class DevCerts {
     generate(dir, services);
     System.out.println("CA: " + dir.resolve(CA_CERT));
     for (String service : services) {
-      System.out.println(SpiffeId.of(SpiffeId.DEFAULT_TRUST_DOMAIN, service) + ": " + dir.resolve(service + ".crt")
+      System.out.println(SpiffeUri.of(SpiffeUri.DEFAULT_TRUST_DOMAIN, service) + ": " + dir.resolve(service + ".crt")
           + ", " + dir.resolve(service + ".key"));
     }
   }

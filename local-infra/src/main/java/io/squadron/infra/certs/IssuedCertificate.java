@@ -1,4 +1,4 @@
-package io.squadron.rpc.security.certs;
+package io.squadron.infra.certs;
 
 import static java.util.Objects.requireNonNull;
 

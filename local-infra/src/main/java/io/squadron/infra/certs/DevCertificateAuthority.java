@@ -1,8 +1,7 @@
-package io.squadron.rpc.security.certs;
+package io.squadron.infra.certs;
 
 import static java.util.Objects.requireNonNull;
 
-import io.squadron.rpc.security.SpiffeId;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -62,14 +61,14 @@ public final class DevCertificateAuthority {
 
   /** A new CA in the default trust domain, valid for ten years from now. */
   public static DevCertificateAuthority create(String commonName) {
-    return create(commonName, SpiffeId.DEFAULT_TRUST_DOMAIN);
+    return create(commonName, SpiffeUri.DEFAULT_TRUST_DOMAIN);
   }
 
   /** A new CA issuing identities in {@code trustDomain}, valid for ten years from now. */
   public static DevCertificateAuthority create(String commonName, String trustDomain) {
     requireNonNull(commonName, "commonName");
     requireNonNull(trustDomain, "trustDomain");
-    SpiffeId.of(trustDomain, "ca"); // validates the trust domain
+    SpiffeUri.of(trustDomain, "ca"); // validates the trust domain
     try {
       KeyPair keys = newKeyPair();
       X500Name name = new X500Name("CN=" + commonName);
@@ -109,7 +108,7 @@ public final class DevCertificateAuthority {
 
   /** A certificate for {@code service} valid between the given instants (tests issue expired ones this way). */
   public IssuedCertificate issue(String service, Instant notBefore, Instant notAfter) {
-    String spiffeId = SpiffeId.of(trustDomain, service);
+    String spiffeId = SpiffeUri.of(trustDomain, service);
     requireNonNull(notBefore, "notBefore");
     requireNonNull(notAfter, "notAfter");
     if (!notAfter.isAfter(notBefore)) {
