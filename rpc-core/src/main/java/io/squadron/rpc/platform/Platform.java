@@ -7,8 +7,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
-import io.squadron.rpc.security.ClientSecurity;
-import io.squadron.rpc.security.ServerSecurity;
+import io.squadron.rpc.platform.ClientSecurity;
+import io.squadron.rpc.platform.ServerSecurity;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 

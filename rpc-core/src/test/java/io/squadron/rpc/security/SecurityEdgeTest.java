@@ -1,5 +1,11 @@
 package io.squadron.rpc.security;
 
+import io.squadron.rpc.internal.metrics.SecurityMetrics;
+import io.squadron.rpc.internal.security.AppTokens;
+import io.squadron.rpc.internal.security.SecuritySettings;
+import io.squadron.rpc.internal.security.TlsCredentials;
+import io.squadron.rpc.platform.ClientSecurity;
+import io.squadron.rpc.platform.ServerSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

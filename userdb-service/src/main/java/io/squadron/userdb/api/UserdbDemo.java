@@ -9,7 +9,7 @@ import io.squadron.proto.userdb.v1.UserServiceGrpc;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ClientSecurity;
+import io.squadron.rpc.platform.ClientSecurity;
 import java.util.UUID;
 
 /**

@@ -11,7 +11,7 @@ import io.squadron.padlock.server.store.MemcachedRootCache;
 import io.squadron.padlock.server.store.RootCache;
 import io.squadron.padlock.server.store.RootStore;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ServerSecurity;
+import io.squadron.rpc.platform.ServerSecurity;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package io.squadron.padlock.server.api;
 import io.squadron.padlock.server.keys.KeyService;
 import io.squadron.padlock.server.store.RootCache;
 import io.squadron.padlock.server.store.RootStore;
-import io.squadron.rpc.security.ServerSecurity;
+import io.squadron.rpc.platform.ServerSecurity;
 import io.squadron.rpc.server.SquadronServer;
 
 /**

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ClientSecurity;
+import io.squadron.rpc.platform.ClientSecurity;
 import java.nio.file.Path;
 import java.util.Base64;
 

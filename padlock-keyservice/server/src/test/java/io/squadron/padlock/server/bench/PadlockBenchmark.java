@@ -16,7 +16,7 @@ import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ClientSecurity;
+import io.squadron.rpc.platform.ClientSecurity;
 import io.squadron.infra.certs.DevCerts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
