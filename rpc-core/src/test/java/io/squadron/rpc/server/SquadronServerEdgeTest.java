@@ -250,7 +250,7 @@ class SquadronServerEdgeTest {
     });
     stopper.start();
     // Shutdown has begun: readiness is off for good, but the in-flight call is still running.
-    while (server.readiness().isReady()) {
+    while (server.isReady()) {
       Thread.onSpinWait();
     }
     assertThat(stopped.getCount()).isEqualTo(1);

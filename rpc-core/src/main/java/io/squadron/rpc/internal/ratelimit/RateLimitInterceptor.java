@@ -47,7 +47,7 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     }
     registry.counter(SecurityMetrics.RATE_LIMITED, "service", String.valueOf(method.getServiceName()),
         "method", String.valueOf(method.getBareMethodName()), "caller", caller.name()).increment();
-    StatusRuntimeException error = RpcErrors.resourceExhausted(ErrorReason.RATE_LIMITED.name(),
+    StatusRuntimeException error = RpcErrors.resourceExhausted(ErrorReason.RATE_LIMITED,
         "caller '" + caller.name() + "' is over its rate limit for " + method.getFullMethodName()
             + " on this instance", Duration.ofNanos(waitNanos));
     call.close(error.getStatus(), error.getTrailers());

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.identity.Caller;
+import io.squadron.rpc.internal.metrics.CallerSlot;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -85,6 +86,7 @@ public final class IdentityInterceptor implements ServerInterceptor {
     if (caller == null) {
       return reject(call);
     }
+    CallerSlot.record(caller);
     Context context = Context.current().withValue(Caller.contextKey(), caller);
     return Contexts.interceptCall(context, call, headers, next);
   }
