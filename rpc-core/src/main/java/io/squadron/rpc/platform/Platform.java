@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.client.ChannelFactory;
@@ -13,8 +14,11 @@ import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.descriptor.DescriptorSource;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.descriptor.ServiceDescriptors;
+import io.squadron.rpc.internal.security.TlsCredentials;
+import io.squadron.rpc.security.SpiffeId;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -152,6 +156,15 @@ public final class Platform {
    */
   public static CallCredentials appToken(String token) {
     return ClientSecurity.appToken(token);
+  }
+
+  /**
+   * Transport credentials of a client app calling {@code service}: TLS without a client certificate (an app
+   * authenticates with {@link #appToken}), accepting only a server certified by the CA in {@code caFile} as
+   * {@code service}.
+   */
+  public static ChannelCredentials appTls(Path caFile, String service) {
+    return TlsCredentials.forApp(caFile, SpiffeId.DEFAULT_TRUST_DOMAIN, service);
   }
 
   /**
