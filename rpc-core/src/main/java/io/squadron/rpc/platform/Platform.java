@@ -14,6 +14,7 @@ import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.descriptor.DescriptorSource;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.descriptor.ServiceDescriptors;
+import io.squadron.rpc.internal.logging.DeframeFailureFilter;
 import io.squadron.rpc.internal.security.TlsCredentials;
 import io.squadron.rpc.security.SpiffeId;
 import io.squadron.rpc.server.ServerSettings;
@@ -53,6 +54,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class Platform {
   private static final Logger log = LoggerFactory.getLogger(Platform.class);
+  private static java.util.logging.Logger refusedMessages;
 
   /** The exit status of a service that cannot start because of its configuration (sysexits' EX_CONFIG). */
   public static final int EXIT_CONFIG = 78;
@@ -176,6 +178,11 @@ public final class Platform {
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
+    }
+    if (refusedMessages == null) {
+      // JUL holds loggers weakly: keep this one, or its filter goes with it.
+      refusedMessages = java.util.logging.Logger.getLogger(DeframeFailureFilter.GRPC_LOGGER);
+      refusedMessages.setFilter(new DeframeFailureFilter(System::nanoTime, 1_000_000_000L));
     }
   }
 
