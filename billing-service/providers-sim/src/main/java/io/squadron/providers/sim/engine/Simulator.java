@@ -91,7 +91,7 @@ public final class Simulator implements Engine, AutoCloseable {
   private final Credentials credentials;
   private final Map<String, Provider> providers = new LinkedHashMap<>();
   private final Map<String, ProviderState> states = new HashMap<>();
-  private final Map<String, ProviderStats> stats = new HashMap<>();
+  private final Map<String, ProviderStats> stats = new LinkedHashMap<>();
   private final Map<String, ProviderSettings> controls = new ConcurrentHashMap<>();
   private final Map<String, List<Integer>> secretGenerations = new ConcurrentHashMap<>();
   private final Journal journal;
