@@ -37,7 +37,7 @@ public final class Pix extends Provider {
   public void routes(Routes r) {
     r.put("/v2/cob/{txid}", this::create)
         .get("/v2/cob/{txid}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("txid"), "cob"))))
-        .put("/v2/pix/{e2eid}/devolucao/{id}", this::refund);
+        .put("/v2/pix/{endToEndId}/devolucao/{id}", this::refund);
   }
 
   private ApiResponse create(Ctx ctx, ApiRequest req) {
@@ -91,9 +91,9 @@ public final class Pix extends Provider {
   }
 
   private ApiResponse refund(Ctx ctx, ApiRequest req) {
-    Record e2e = ctx.state().record("e2e", req.param("e2eid"));
+    Record e2e = ctx.state().record("e2e", req.param("endToEndId"));
     if (e2e == null) {
-      throw ApiError.notFound("pix", req.param("e2eid"));
+      throw ApiError.notFound("pix", req.param("endToEndId"));
     }
     Payment p = ctx.state().payment(e2e.get("txid"));
     String id = req.param("id");

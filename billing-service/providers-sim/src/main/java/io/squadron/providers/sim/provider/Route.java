@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * handler.
  */
 public final class Route {
-  private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z_]+)}");
+  private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z_][a-zA-Z0-9_]*)}");
 
   private final String method;
   private final String template;
@@ -67,7 +67,9 @@ public final class Route {
     }
     Map<String, String> params = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      params.put(names.get(i), java.net.URLDecoder.decode(m.group(i + 1), java.nio.charset.StandardCharsets.UTF_8));
+      // Percent-decoding of a path segment: '+' stays '+' (URLDecoder alone is for form bodies).
+      String raw = m.group(i + 1).replace("+", "%2B");
+      params.put(names.get(i), java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
     }
     return params;
   }
