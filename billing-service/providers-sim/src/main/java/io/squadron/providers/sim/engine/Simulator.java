@@ -102,6 +102,8 @@ public final class Simulator implements Engine, AutoCloseable {
   private final ConcurrentLinkedQueue<String> finishedEvents = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService background;
   private volatile String publicUrl = "http://127.0.0.1";
+  /** The endpoint set through the control API (it outlives restarts and wins over the configured one), or null. */
+  private volatile String controlledWebhookUrl;
 
   /**
    * An engine; call {@link #restore()} before serving.
@@ -141,6 +143,7 @@ public final class Simulator implements Engine, AutoCloseable {
     String[] webhookUrl = {null};
     long lines = journal.replay(entry -> apply(entry, pendingEvents, webhookUrl));
     if (webhookUrl[0] != null) {
+      controlledWebhookUrl = webhookUrl[0];
       webhooks.endpoint(webhookUrl[0]);
     }
     journal.rewrite(snapshot(pendingEvents.values()));
@@ -224,7 +227,7 @@ public final class Simulator implements Engine, AutoCloseable {
     controls.forEach((name, s) -> settings.put(name, s.toJson()));
     global.settings = settings;
     global.secretGenerations = new LinkedHashMap<>(secretGenerations);
-    global.webhookUrl = webhooks.endpoint() == null ? "" : webhooks.endpoint();
+    global.webhookUrl = controlledWebhookUrl;
     out.add(global);
     long keepAfter = clock.nowMs() - idempotencyTtl.toMillis();
     for (ProviderState state : states.values()) {
@@ -714,6 +717,7 @@ public final class Simulator implements Engine, AutoCloseable {
 
   /** Sets the webhook endpoint template (journaled). */
   public void webhookEndpoint(String template) {
+    controlledWebhookUrl = template == null ? "" : template;
     webhooks.endpoint(template);
     JournalEntry e = new JournalEntry();
     e.webhookUrl = template == null ? "" : template;
