@@ -96,7 +96,12 @@ public final class HttpFront implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     try {
       route(exchange);
-    } catch (RuntimeException | IOException e) {
+    } catch (IOException e) {
+      // the client went away (closed its connection, gave up waiting): nothing to answer
+      log.debug("Cannot answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+          e.toString());
+      exchange.close();
+    } catch (RuntimeException e) {
       log.error("Unexpected failure on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
       exchange.close();
     }
@@ -212,7 +217,10 @@ public final class HttpFront implements AutoCloseable {
         return;
       }
       send(exchange, reply);
-    } catch (RuntimeException | IOException e) {
+    } catch (IOException e) {
+      log.debug("Cannot answer {} {}: {}", request.method(), request.path(), e.toString());
+      exchange.close();
+    } catch (RuntimeException e) {
       log.error("Unexpected failure on {} {}", request.method(), request.path(), e);
       exchange.close();
     }

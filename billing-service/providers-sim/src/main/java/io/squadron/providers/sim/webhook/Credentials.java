@@ -13,6 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Credentials {
   private final byte[] secretSeed;
+  // Derived once: the API key is checked on every request and the secrets sign every webhook.
+  private final java.util.Map<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Credentials derived from {@code secretSeed}. */
   public Credentials(String secretSeed) {
@@ -21,12 +23,14 @@ public final class Credentials {
 
   /** The API key of {@code provider}. */
   public String apiKey(String provider) {
-    return "sk_sim_" + provider + "_" + derive("api-key/" + provider).substring(0, 32);
+    return cache.computeIfAbsent("api-key/" + provider,
+        label -> "sk_sim_" + provider + "_" + derive(label).substring(0, 32));
   }
 
   /** The webhook secret of {@code provider}, generation {@code generation} (0 first; rotation adds one). */
   public String webhookSecret(String provider, int generation) {
-    return "whsec_" + derive("webhook/" + provider + "/" + generation).substring(0, 40);
+    return cache.computeIfAbsent("webhook/" + provider + "/" + generation,
+        label -> "whsec_" + derive(label).substring(0, 40));
   }
 
   private String derive(String label) {
