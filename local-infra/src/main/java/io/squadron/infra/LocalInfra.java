@@ -10,6 +10,8 @@ import io.squadron.infra.memcached.MemcachedServer;
 import io.squadron.infra.postgres.PostgresLauncher;
 import io.squadron.infra.postgres.PostgresServer;
 import io.squadron.infra.process.RunDir;
+import io.squadron.infra.providers.ProvidersSimLauncher;
+import io.squadron.infra.providers.ProvidersSimServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       {@code jdbc:postgresql://127.0.0.1:PORT/postgres?user=postgres&password=SECRET};
  *   <li>{@value #CASSANDRA_ENV}: {@code host:port[,host:port...]/datacenter}, e.g.
  *       {@code 127.0.0.1:PORT/datacenter1} (see {@link CassandraEndpoint});
- *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT}.
+ *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT};
+ *   <li>{@value #PROVIDERS_SIM_ENV}: the payment provider simulator's base URL, {@code http://127.0.0.1:PORT}
+ *       (providers under {@code /<name>}, API keys and webhook secrets from {@code GET /_control/credentials}).
  * </ul>
  *
  * <p>{@link #close()} stops every server this instance started; the JVM's shutdown hook does too if it is never
@@ -55,6 +59,8 @@ public final class LocalInfra implements AutoCloseable {
     public static final String CASSANDRA_ENV = "SQUADRON_CASSANDRA";
     /** The memcached address variable. */
     public static final String MEMCACHED_ENV = "SQUADRON_MEMCACHED";
+    /** The payment provider simulator's base URL variable. */
+    public static final String PROVIDERS_SIM_ENV = "SQUADRON_PROVIDERS_SIM";
 
     private static final Logger log = LoggerFactory.getLogger(LocalInfra.class);
 
@@ -64,6 +70,7 @@ public final class LocalInfra implements AutoCloseable {
     private PostgresServer postgres;
     private CassandraServer cassandra;
     private MemcachedServer memcached;
+    private ProvidersSimServer providersSim;
 
     private LocalInfra(Builder config) {
         this.config = config;
@@ -102,10 +109,14 @@ public final class LocalInfra implements AutoCloseable {
                     });
             CompletableFuture<MemcachedServer> mc = launch(config.memcached && config.memcachedAddress == null,
                     () -> MemcachedLauncher.builder().workRoot(config.workRoot).start());
+            CompletableFuture<ProvidersSimServer> ps = launch(config.providersSim && config.providersSimUrl == null,
+                    () -> ProvidersSimLauncher.builder().workRoot(config.workRoot).seed(config.providersSimSeed)
+                            .start());
             List<Throwable> failures = new ArrayList<>();
             postgres = join(pg, failures);
             cassandra = join(cs, failures);
             memcached = join(mc, failures);
+            providersSim = join(ps, failures);
             if (!failures.isEmpty()) {
                 close();
                 RuntimeException first = failures.get(0) instanceof RuntimeException
@@ -158,6 +169,13 @@ public final class LocalInfra implements AutoCloseable {
         }
     }
 
+    /** The payment provider simulator this instance started (empty if not wanted or external). */
+    public Optional<ProvidersSimServer> providersSim() {
+        synchronized (lock) {
+            return Optional.ofNullable(providersSim);
+        }
+    }
+
     /** Every server this instance started. */
     public List<LocalServer> servers() {
         synchronized (lock) {
@@ -165,13 +183,14 @@ public final class LocalInfra implements AutoCloseable {
             Optional.ofNullable(postgres).ifPresent(all::add);
             Optional.ofNullable(cassandra).ifPresent(all::add);
             Optional.ofNullable(memcached).ifPresent(all::add);
+            Optional.ofNullable(providersSim).ifPresent(all::add);
             return all;
         }
     }
 
     /**
      * The {@code SQUADRON_*} variables of the wanted stores, started or external (see the class comment for the
-     * formats), in the order PostgreSQL, Cassandra, memcached.
+     * formats), in the order PostgreSQL, Cassandra, memcached, provider simulator.
      *
      * @throws IllegalStateException before {@link #start()}
      */
@@ -191,6 +210,10 @@ public final class LocalInfra implements AutoCloseable {
             if (config.memcached) {
                 env.put(MEMCACHED_ENV, config.memcachedAddress != null
                         ? config.memcachedAddress : memcached.hostAndPort());
+            }
+            if (config.providersSim) {
+                env.put(PROVIDERS_SIM_ENV, config.providersSimUrl != null
+                        ? config.providersSimUrl : providersSim.baseUrl());
             }
             return java.util.Collections.unmodifiableMap(env);
         }
@@ -218,6 +241,9 @@ public final class LocalInfra implements AutoCloseable {
         private String postgresUrl;
         private CassandraEndpoint cassandraEndpoint;
         private String memcachedAddress;
+        private boolean providersSim;
+        private String providersSimUrl;
+        private long providersSimSeed = 1;
         private Path workRoot = RunDir.defaultRoot();
         private int cassandraHeapMb = CassandraLauncher.DEFAULT_HEAP_MB;
         private Path javaHome;
@@ -239,6 +265,29 @@ public final class LocalInfra implements AutoCloseable {
         /** Whether memcached is wanted (default false). */
         public Builder memcached(boolean wanted) {
             this.memcached = wanted;
+            return this;
+        }
+
+        /** Whether the payment provider simulator is wanted (default false). */
+        public Builder providersSim(boolean wanted) {
+            this.providersSim = wanted;
+            return this;
+        }
+
+        /** Uses the payment provider simulator at this base URL ({@code http://host:port}) instead of starting one. */
+        public Builder providersSimUrl(String baseUrl) {
+            requireNonNull(baseUrl, "baseUrl");
+            if (!baseUrl.matches("https?://[^\\s/]+(:\\d{1,5})?/?")) {
+                throw new IllegalArgumentException("providersSimUrl: " + baseUrl + " (expected: http://host:port)");
+            }
+            this.providersSimUrl = baseUrl.replaceAll("/$", "");
+            this.providersSim = true;
+            return this;
+        }
+
+        /** The seed of a started simulator (default 1). */
+        public Builder providersSimSeed(long seed) {
+            this.providersSimSeed = seed;
             return this;
         }
 
@@ -281,6 +330,7 @@ public final class LocalInfra implements AutoCloseable {
             present(environment, POSTGRES_URL_ENV).ifPresent(this::postgresUrl);
             present(environment, CASSANDRA_ENV).ifPresent(this::cassandraEndpoint);
             present(environment, MEMCACHED_ENV).ifPresent(this::memcachedAddress);
+            present(environment, PROVIDERS_SIM_ENV).ifPresent(this::providersSimUrl);
             return this;
         }
 
@@ -318,6 +368,9 @@ public final class LocalInfra implements AutoCloseable {
             copy.postgresUrl = postgresUrl;
             copy.cassandraEndpoint = cassandraEndpoint;
             copy.memcachedAddress = memcachedAddress;
+            copy.providersSim = providersSim;
+            copy.providersSimUrl = providersSimUrl;
+            copy.providersSimSeed = providersSimSeed;
             copy.workRoot = workRoot;
             copy.cassandraHeapMb = cassandraHeapMb;
             copy.javaHome = javaHome;

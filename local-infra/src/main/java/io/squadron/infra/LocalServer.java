@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real server process started on this machine by a launcher of this module (PostgreSQL, Cassandra or memcached),
+ * A real server process started on this machine by a launcher of this module (PostgreSQL, Cassandra, memcached or
+ * the payment provider simulator),
  * bound to 127.0.0.1 on a free port, with its data in a private work directory.
  *
  * <p>Besides reporting where it listens, a handle offers the fault controls reliability tests need: {@link #stop()}
@@ -18,7 +19,7 @@ import java.time.Duration;
  */
 public interface LocalServer extends AutoCloseable {
 
-    /** The kind of server: {@code "postgres"}, {@code "cassandra"} or {@code "memcached"}. */
+    /** The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"} or {@code "providers-sim"}. */
     String kind();
 
     /** The loopback address clients connect to ({@code 127.0.0.1} and {@link #port()}). */
