@@ -15,10 +15,8 @@ import java.util.Map;
  * local stores, fresh secrets, and where the services it calls are.
  */
 final class ServiceConfigs {
-  /** The identity of the operator's tools ({@code up}'s demo calls, {@code squadron call}). */
-  static final String OPERATOR_IDENTITY = "squadron-cli";
-  /** The client app {@code up} configures on every service, so an app's path can be tried. */
-  static final String DEMO_APP = "demo";
+  static final String OPERATOR_IDENTITY = LocalPlatform.OPERATOR_IDENTITY;
+  static final String DEMO_APP = LocalPlatform.DEMO_APP;
 
   private final Workspace workspace;
   private final LocalStores stores;

@@ -15,6 +15,7 @@ import io.squadron.rpc.descriptor.DescriptorSource;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.descriptor.ServiceDescriptors;
 import io.squadron.rpc.internal.logging.DeframeFailureFilter;
+import io.squadron.rpc.internal.security.AppTokens;
 import io.squadron.rpc.internal.security.TlsCredentials;
 import io.squadron.rpc.security.SpiffeId;
 import io.squadron.rpc.server.ServerSettings;
@@ -158,6 +159,16 @@ public final class Platform {
    */
   public static CallCredentials appToken(String token) {
     return ClientSecurity.appToken(token);
+  }
+
+  /** A fresh random app token (give it to the app; configure only its {@link #appTokenSha256}). */
+  public static String newAppToken() {
+    return AppTokens.generate();
+  }
+
+  /** What {@code squadron.security.apps.<name>.token-sha256} holds for {@code token}. */
+  public static String appTokenSha256(String token) {
+    return AppTokens.sha256Hex(token);
   }
 
   /**

@@ -21,15 +21,11 @@ import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +134,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
 
   /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
   public ServiceExtension appToken(String appName) {
-    byte[] token = new byte[24];
-    random.nextBytes(token);
-    appTokens.put(requireNonNull(appName, "appName"), Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+    appTokens.put(requireNonNull(appName, "appName"), Platform.newAppToken());
     return this;
   }
 
@@ -217,7 +211,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
           .append('\n');
     }
     appTokens.forEach((app, token) -> hocon.append("squadron.security.apps.").append(quote(app))
-        .append(".token-sha256 = ").append(quote(sha256Hex(token))).append('\n'));
+        .append(".token-sha256 = ").append(quote(Platform.appTokenSha256(token))).append('\n'));
     extraConfig.forEach(extra -> hocon.append(extra).append('\n'));
     return hocon.toString();
   }
@@ -390,14 +384,5 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
 
   private static String quote(String value) {
     return ConfigUtil.quoteString(value);
-  }
-
-  private static String sha256Hex(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
