@@ -3,19 +3,22 @@ package io.squadron.padlock.server.api;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.squadron.padlock.server.keys.KeyServiceException;
-import io.squadron.padlock.server.store.StoreUnavailableException;
 import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.rpc.errors.ExceptionMapper;
 import io.squadron.rpc.errors.RpcErrors;
+import io.squadron.store.StoreErrors;
 import java.util.Optional;
 
-/** Maps Padlock's domain and store exceptions to statuses (registered with the server's error mapping). */
+/**
+ * Maps Padlock's domain exceptions, and store failures (store-support's mapping: UNAVAILABLE with RetryInfo), to
+ * statuses (registered with the server's error mapping).
+ */
 final class PadlockErrors implements ExceptionMapper {
   @Override
   public Optional<StatusRuntimeException> map(Throwable error) {
-    if (error instanceof StoreUnavailableException) {
-      return Optional.of(RpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE,
-          "a key store is unavailable; nothing was retried, the call may be repeated"));
+    Optional<StatusRuntimeException> store = StoreErrors.exceptionMapper().map(error);
+    if (store.isPresent()) {
+      return store;
     }
     if (error instanceof KeyServiceException e) {
       return Optional.of(switch (e.failure()) {

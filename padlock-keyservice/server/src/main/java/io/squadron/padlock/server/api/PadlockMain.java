@@ -45,8 +45,8 @@ public final class PadlockMain {
     MasterKeyring keyring = MasterKeyring.of(settings.masterKeys(), settings.currentMasterVersion(),
         new SecureRandom());
     RootStore store = CassandraRootStore.connect(settings.cassandra(), Clock.systemUTC());
-    RootCache cache = settings.memcached().enabled()
-        ? MemcachedRootCache.connect(settings.memcached()) : RootCache.none();
+    RootCache cache = settings.memcachedEnabled()
+        ? MemcachedRootCache.connect(settings.memcached(), settings.memcachedTtl()) : RootCache.none();
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       KeyService keys = KeyService.builder()

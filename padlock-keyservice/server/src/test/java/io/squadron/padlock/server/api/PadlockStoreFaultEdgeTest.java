@@ -40,9 +40,9 @@ class PadlockStoreFaultEdgeTest {
   static void start() {
     padlock = PadlockMain.start(PadlockTestConfig.server(CASSANDRA.endpoint().toString(), CASSANDRA.keyspace(),
         MEMCACHED.hostAndPort(), MEMCACHED.prefix(), null,
-        "squadron.padlock.cache.max-users = 0\nsquadron.padlock.memcached.op-timeout = 200ms\n"
+        "squadron.padlock.cache.max-users = 0\nsquadron.stores.memcached.op-timeout = 200ms\n"
             // Short on purpose: this class shows a paused Cassandra failing fast.
-            + "squadron.padlock.cassandra.request-timeout = 500ms"));
+            + "squadron.stores.cassandra.request-timeout = 500ms"));
     channels = PadlockTestConfig.channelsAs("userdb", padlock.port(), null);
     userdb = PadlockServiceGrpc.newBlockingStub(channels.channel("padlock"));
   }

@@ -31,8 +31,8 @@ final class PadlockTestConfig {
         : "squadron.security { service-name = padlock, cert-dir = \"" + pki + "\" }";
     return ConfigLoader.withOverrides(ConfigFactory.parseString("""
         %s
-        squadron.padlock {
-          master-keys { current = 1, keys { 1 = "%s" } }
+        squadron.padlock.master-keys { current = 1, keys { 1 = "%s" } }
+        squadron.stores {
           # Generous: a lightweight transaction on a busy 2-core CI machine can take over a second.
           cassandra { endpoint = "%s", keyspace = %s, request-timeout = 5s }
           memcached { addresses = "%s", key-prefix = "%s" }

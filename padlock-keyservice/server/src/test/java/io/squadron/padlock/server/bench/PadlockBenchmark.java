@@ -78,10 +78,12 @@ public final class PadlockBenchmark {
           squadron.admin.enabled = false
           squadron.padlock {
             master-keys { current = 1, keys { 1 = "%s" } }
-            cassandra { endpoint = "%s", keyspace = padlock_bench }
-            memcached { addresses = "%s", key-prefix = "bench%d:" }
             # The measured phase is warm: users loaded once stay in memory for the whole run.
             cache.ttl = 10m
+          }
+          squadron.stores {
+            cassandra { endpoint = "%s", keyspace = padlock_bench }
+            memcached { addresses = "%s", key-prefix = "bench%d:" }
           }
           """.formatted(work, Base64.getEncoder().encodeToString(master), env.get(LocalInfra.CASSANDRA_ENV),
           env.get(LocalInfra.MEMCACHED_ENV), System.nanoTime() % 100_000));
