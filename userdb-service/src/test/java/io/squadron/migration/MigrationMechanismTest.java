@@ -3,13 +3,13 @@ package io.squadron.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.squadron.migration.jdbc.JdbcControlStore;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.PostgresExtension;
 import io.squadron.userdb.migrate.UserRowCopier;
 import io.squadron.userdb.store.StoredUser;
-import io.squadron.userdb.store.cassandra.CassandraSettings;
 import io.squadron.userdb.store.cassandra.CassandraUserStore;
-import io.squadron.userdb.store.postgres.PostgresSettings;
 import io.squadron.userdb.store.postgres.PostgresUserStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,8 +44,8 @@ class MigrationMechanismTest {
   @BeforeAll
   static void start() {
     source = PostgresUserStore.start(new PostgresSettings(PG.jdbcUrl(), 4, Duration.ofSeconds(5)));
-    target = CassandraUserStore.start(new CassandraSettings(CASSANDRA.endpoint().contactPoints(),
-        CASSANDRA.endpoint().localDatacenter(), CASSANDRA.keyspace(), false, 1, Duration.ofSeconds(10)),
+    target = CassandraUserStore.start(CassandraSettings.of(CASSANDRA.endpoint(), CASSANDRA.keyspace())
+        .withRequestTimeout(Duration.ofSeconds(10)),
         () -> System.currentTimeMillis() * 1000);
     control = JdbcControlStore.create(source.dataSource());
   }

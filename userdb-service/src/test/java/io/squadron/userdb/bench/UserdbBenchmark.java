@@ -172,7 +172,7 @@ public final class UserdbBenchmark {
   private static long migrate(Testbed testbed, String dbUrl, String run, List<String[]> rows) throws Exception {
     String extra = """
         squadron.userdb.store = migrating
-        squadron.userdb.cassandra.keyspace = %s_switch
+        squadron.stores.cassandra.keyspace = %s_switch
         squadron.userdb.migration { name = bench, instance-id = %s }
         squadron.userdb.migration.backfill.rows-per-second = 5000
         """;
