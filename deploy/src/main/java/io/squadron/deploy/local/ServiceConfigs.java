@@ -2,13 +2,17 @@ package io.squadron.deploy.local;
 
 import com.typesafe.config.ConfigUtil;
 import io.squadron.infra.LocalInfra;
+import io.squadron.store.postgres.PostgresDatabases;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Map;
 
 /**
  * The deployment config {@code up} writes for each service on this machine: mutual TLS with the local CA, the
- * operator identity added to its policy (for the demo calls), and where its stores and the services it calls are.
+ * operator identity added to its policy (for the demo calls), where the services it calls are, and its stores in
+ * store-support's standard keys ({@code squadron.stores.*}): a PostgreSQL database and a Cassandra keyspace of its own
+ * (named after it), and a memcached key prefix of its own.
  */
 final class ServiceConfigs {
   private final Workspace workspace;
@@ -36,17 +40,48 @@ final class ServiceConfigs {
     }
     switch (spec.name()) {
       case "padlock" -> hocon
-          .append("squadron.padlock.cassandra.endpoint = ").append(store(LocalInfra.CASSANDRA_ENV)).append('\n')
-          .append("squadron.padlock.memcached.addresses = ").append(store(LocalInfra.MEMCACHED_ENV)).append('\n')
+          .append(cassandra(spec.name()))
+          .append(memcached(spec.name()))
           // A fresh master key per local run: the local Cassandra is fresh too. Never a real key.
           .append("squadron.padlock.master-keys { current = 1, keys { 1 = ").append(quote(newKey())).append(" } }\n");
       case "userdb" -> hocon
-          .append("squadron.userdb.postgres.url = ").append(store(LocalInfra.POSTGRES_URL_ENV)).append('\n')
-          .append("squadron.userdb.cassandra.endpoint = ").append(store(LocalInfra.CASSANDRA_ENV)).append('\n')
+          .append(postgres(spec.name()))
+          .append(cassandra(spec.name()))
           .append(client("padlock"));
       default -> { }
     }
     return hocon.toString();
+  }
+
+  /** store-support's standard PostgreSQL keys: a database of the service's own, created on the local server. */
+  private String postgres(String service) {
+    String admin = stores.get(LocalInfra.POSTGRES_URL_ENV);
+    if (admin == null) {
+      throw new IllegalStateException("no " + LocalInfra.POSTGRES_URL_ENV + " from the local stores");
+    }
+    try {
+      return "squadron.stores.postgres.url = " + quote(PostgresDatabases.ensure(admin, storeName(service))) + "\n";
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the database of " + service + " (SQLState " + e.getSQLState()
+          + ")", e);
+    }
+  }
+
+  /** store-support's standard Cassandra keys: the local cluster, a keyspace of the service's own (made at start). */
+  private String cassandra(String service) {
+    return "squadron.stores.cassandra { endpoint = " + store(LocalInfra.CASSANDRA_ENV) + ", keyspace = "
+        + storeName(service) + " }\n";
+  }
+
+  /** store-support's standard memcached keys: the local server, keys prefixed with the service's name. */
+  private String memcached(String service) {
+    return "squadron.stores.memcached { addresses = " + store(LocalInfra.MEMCACHED_ENV) + ", key-prefix = "
+        + quote(service + ":") + " }\n";
+  }
+
+  /** A database or keyspace name for {@code service}: lower case, {@code -} as {@code _}. */
+  static String storeName(String service) {
+    return service.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
   /** The config of a demo program calling {@code service} as the operator identity. */

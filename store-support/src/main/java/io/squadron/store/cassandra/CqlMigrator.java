@@ -22,16 +22,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies versioned CQL files to a keyspace, once each, in order, recording each in {@code schema_history}.
  *
- * <p>Instances that start at once: the one that wins a lightweight transaction on a row of
- * {@code schema_history_lock} (a lease with a TTL, renewed after each statement) applies the pending versions; the
- * others wait for the lock, then find nothing pending. A holder that dies mid-way loses the lock when the lease runs
- * out, and the next start applies the unfinished version again from its first statement: write each statement so
- * that running it twice does no harm ({@code IF NOT EXISTS}, {@code IF EXISTS}).
+ * <p>Instances that start at once: the one that wins a lightweight transaction on the schema's lock row (version 0
+ * of its name in {@code schema_history}, a lease with a TTL, renewed after each statement) applies the pending
+ * versions; the others wait for the lock, then find nothing pending. A holder that dies mid-way loses the lock when
+ * the lease runs out, and the next start applies the unfinished version again from its first statement: write each
+ * statement so that running it twice does no harm ({@code IF NOT EXISTS}, {@code IF EXISTS}).
  */
 final class CqlMigrator {
   private static final Logger log = LoggerFactory.getLogger(CqlMigrator.class);
   static final String HISTORY = "schema_history";
-  static final String LOCK = "schema_history_lock";
+  /** The version of a schema's lock row (files start at 1). */
+  static final int LOCK_VERSION = 0;
   private static final Duration POLL = Duration.ofMillis(250);
   private static final Duration MAX_LOCK_WAIT = Duration.ofMinutes(10);
 
@@ -80,11 +81,8 @@ final class CqlMigrator {
     if (metadata.isEmpty() || metadata.get().getTable(HISTORY).isEmpty()) {
       schema("CREATE TABLE IF NOT EXISTS " + table(HISTORY) + " (name text, version int, description text,"
           + " checksum text, applied_at timestamp, applied_by text, PRIMARY KEY (name, version))"
-          + " WITH comment = 'Versions of this keyspace''s schemas applied by io.squadron.store.cassandra'");
-    }
-    if (metadata.isEmpty() || metadata.get().getTable(LOCK).isEmpty()) {
-      schema("CREATE TABLE IF NOT EXISTS " + table(LOCK) + " (name text PRIMARY KEY, owner text, acquired_at timestamp)"
-          + " WITH comment = 'One row while an instance applies a schema: a lease with a TTL'");
+          + " WITH comment = 'Versions of this keyspace''s schemas applied by io.squadron.store.cassandra;"
+          + " version 0 is a schema''s lock while an instance applies it'");
     }
   }
 
@@ -92,7 +90,8 @@ final class CqlMigrator {
   private List<CqlScript> pending(String name, String location, List<CqlScript> scripts) {
     TreeMap<Integer, Row> applied = new TreeMap<>();
     for (Row row : session.execute(SimpleStatement.newInstance("SELECT version, checksum FROM " + table(HISTORY)
-        + " WHERE name = ?", name).setConsistencyLevel(ConsistencyLevel.QUORUM).setTimeout(schemaTimeout))) {
+        + " WHERE name = ? AND version > ?", name, LOCK_VERSION)
+        .setConsistencyLevel(ConsistencyLevel.QUORUM).setTimeout(schemaTimeout))) {
       applied.put(row.getInt("version"), row);
     }
     int newestLocal = scripts.get(scripts.size() - 1).version();
@@ -151,15 +150,15 @@ final class CqlMigrator {
     long start = System.nanoTime();
     long nextLog = start + Duration.ofSeconds(10).toNanos();
     while (true) {
-      Row row = session.execute(SimpleStatement.newInstance("INSERT INTO " + table(LOCK) + " (name, owner, acquired_at)"
-          + " VALUES (?, ?, ?) IF NOT EXISTS USING TTL " + lease.toSeconds(), name, owner, Instant.now())
-          .setSerialConsistencyLevel(ConsistencyLevel.SERIAL).setConsistencyLevel(ConsistencyLevel.QUORUM)
-          .setTimeout(schemaTimeout)).one();
+      Row row = lwt("INSERT INTO " + table(HISTORY) + " (name, version, description, applied_by, applied_at)"
+          + " VALUES (?, ?, 'lock', ?, ?) IF NOT EXISTS USING TTL " + lease.toSeconds(), name, LOCK_VERSION, owner,
+          Instant.now());
       if (row != null && row.getBoolean("[applied]")) {
         return;
       }
       long now = System.nanoTime();
-      String holder = row != null && row.getColumnDefinitions().contains("owner") ? row.getString("owner") : "?";
+      String holder = row != null && row.getColumnDefinitions().contains("applied_by")
+          ? row.getString("applied_by") : "?";
       if (now - start > MAX_LOCK_WAIT.toNanos()) {
         throw new IllegalStateException("cassandra schema '" + name + "' in keyspace " + keyspace + ": " + holder
             + " has held the schema lock for over " + MAX_LOCK_WAIT.toMinutes() + " minutes");
@@ -178,10 +177,9 @@ final class CqlMigrator {
   }
 
   private void renewLock(String name) {
-    Row row = session.execute(SimpleStatement.newInstance("UPDATE " + table(LOCK) + " USING TTL " + lease.toSeconds()
-        + " SET owner = ?, acquired_at = ? WHERE name = ? IF owner = ?", owner, Instant.now(), name, owner)
-        .setSerialConsistencyLevel(ConsistencyLevel.SERIAL).setConsistencyLevel(ConsistencyLevel.QUORUM)
-        .setTimeout(schemaTimeout)).one();
+    Row row = lwt("UPDATE " + table(HISTORY) + " USING TTL " + lease.toSeconds() + " SET applied_by = ?,"
+        + " applied_at = ? WHERE name = ? AND version = ? IF applied_by = ?", owner, Instant.now(), name, LOCK_VERSION,
+        owner);
     if (row == null || !row.getBoolean("[applied]")) {
       throw new IllegalStateException("cassandra schema '" + name + "' in keyspace " + keyspace + ": lost the schema"
           + " lock (a statement took longer than the " + lease.toSeconds() + " s lease)");
@@ -190,15 +188,20 @@ final class CqlMigrator {
 
   private void releaseLock(String name) {
     try {
-      session.execute(SimpleStatement.newInstance("DELETE FROM " + table(LOCK) + " WHERE name = ? IF owner = ?",
-          name, owner)
-          .setSerialConsistencyLevel(ConsistencyLevel.SERIAL).setConsistencyLevel(ConsistencyLevel.QUORUM)
-          .setTimeout(schemaTimeout));
+      lwt("DELETE FROM " + table(HISTORY) + " WHERE name = ? AND version = ? IF applied_by = ?", name, LOCK_VERSION,
+          owner);
     } catch (DriverException e) {
       // The lease runs out by itself.
       log.warn("cassandra schema {}: cannot release the schema lock ({}); it expires within {} s", name,
           e.getClass().getSimpleName(), lease.toSeconds());
     }
+  }
+
+  /** A lightweight transaction, serialized across data centers: schema changes are cluster-wide. */
+  private Row lwt(String cql, Object... values) {
+    return session.execute(SimpleStatement.newInstance(cql, values)
+        .setSerialConsistencyLevel(ConsistencyLevel.SERIAL).setConsistencyLevel(ConsistencyLevel.QUORUM)
+        .setTimeout(schemaTimeout)).one();
   }
 
   private String table(String table) {

@@ -93,6 +93,15 @@ public final class PostgresStore implements AutoCloseable {
    * @throws StoreUnavailableException when the database cannot be reached
    */
   public int migrate(String name, String location) {
+    return migrate(dataSource, name, location);
+  }
+
+  /**
+   * As {@link #migrate(String, String)} on any data source: for a library that is handed the service's pool and
+   * keeps its own tables there (an outbox, a control table) under its own schema name.
+   */
+  public static int migrate(DataSource dataSource, String name, String location) {
+    requireNonNull(dataSource, "dataSource");
     requireNonNull(name, "name");
     requireNonNull(location, "location");
     if (!NAME.matcher(name).matches()) {
