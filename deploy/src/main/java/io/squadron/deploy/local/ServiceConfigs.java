@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigUtil;
 import io.squadron.deploy.catalog.ServiceModule;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Map;
 

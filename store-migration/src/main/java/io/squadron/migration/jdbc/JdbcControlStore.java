@@ -7,11 +7,11 @@ import io.squadron.migration.ControlRecord;
 import io.squadron.migration.ControlStore;
 import io.squadron.migration.InstanceReport;
 import io.squadron.migration.Phase;
+import io.squadron.store.postgres.PostgresStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,33 +21,29 @@ import javax.sql.DataSource;
 
 /**
  * The control record, reports, checkpoint and lease in PostgreSQL tables {@code migration_control},
- * {@code migration_instances} and {@code migration_backfill}, created if missing. Changes of the phase are a
- * compare-and-set on the epoch.
+ * {@code migration_instances} and {@code migration_backfill} (versioned SQL applied by store-support's
+ * {@link PostgresStore#migrate(DataSource, String, String)}). Changes of the phase are a compare-and-set on the epoch.
  */
 public final class JdbcControlStore implements ControlStore {
+  /** The name of the control tables' schema in the database. */
+  public static final String SCHEMA_NAME = "migration_control";
+  /** Where the control tables' versioned SQL is on the class path. */
+  public static final String SCHEMA_LOCATION = "db/migration_control";
+
   private final DataSource dataSource;
 
   private JdbcControlStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  /** A store over {@code dataSource}, creating its tables if missing. */
+  /**
+   * A store over {@code dataSource}, applying its schema first ({@value #SCHEMA_LOCATION}, history in
+   * {@code flyway_history_}{@value #SCHEMA_NAME}: it shares the service's database without touching the service's own
+   * schema).
+   */
   public static JdbcControlStore create(DataSource dataSource) {
-    JdbcControlStore store = new JdbcControlStore(requireNonNull(dataSource, "dataSource"));
-    store.run(c -> {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS migration_control (migration text PRIMARY KEY, phase text NOT NULL,"
-            + " epoch bigint NOT NULL, changed_at timestamptz NOT NULL)");
-        s.execute("CREATE TABLE IF NOT EXISTS migration_instances (migration text NOT NULL, instance_id text NOT NULL,"
-            + " phase text NOT NULL, epoch bigint NOT NULL, reported_at timestamptz NOT NULL,"
-            + " PRIMARY KEY (migration, instance_id))");
-        s.execute("CREATE TABLE IF NOT EXISTS migration_backfill (migration text PRIMARY KEY, cursor_key text,"
-            + " copied bigint NOT NULL DEFAULT 0, mismatches bigint NOT NULL DEFAULT 0,"
-            + " done boolean NOT NULL DEFAULT false, lease_owner text, lease_until timestamptz)");
-      }
-      return null;
-    });
-    return store;
+    PostgresStore.migrate(requireNonNull(dataSource, "dataSource"), SCHEMA_NAME, SCHEMA_LOCATION);
+    return new JdbcControlStore(dataSource);
   }
 
   @Override

@@ -242,7 +242,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (server == null) {
       Config instance = lastPort == 0 ? config()
           : ConfigFactory.parseString("squadron.server.port = " + lastPort).withFallback(config());
-      server = startInstance(instance);
+      server = startReady(instance);
       lastPort = server.port();
     }
   }
@@ -252,12 +252,20 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
    * several instances; it is stopped after the class.
    */
   public synchronized SquadronServer startInstance(String hocon) {
-    SquadronServer another = startInstance(ConfigFactory.parseString(hocon).withFallback(config()));
+    return startInstance(ConfigFactory.parseString(hocon).withFallback(config()));
+  }
+
+  /**
+   * Starts one more instance with a config of the test's own making (e.g. {@code config().withoutPath(...)} to drop
+   * a key); it is stopped after the class unless the test closes it first.
+   */
+  public synchronized SquadronServer startInstance(Config instanceConfig) {
+    SquadronServer another = startReady(instanceConfig);
     extraInstances.add(another);
     return another;
   }
 
-  private SquadronServer startInstance(Config instanceConfig) {
+  private SquadronServer startReady(Config instanceConfig) {
     SquadronServer started = invokeStart(instanceConfig.resolve());
     try {
       started.refreshReadiness();
@@ -321,12 +329,19 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
    * through rpc-core's client (ELS, deadlines, client metrics). The same channel is reused across a restart.
    */
   public synchronized Channel channel(String caller) {
-    return channelsByCaller.computeIfAbsent(caller, this::channelsAs).channel(name());
+    return channelsByCaller.computeIfAbsent(caller, c -> channelsAs(c, port())).channel(name());
   }
 
   /** A stub as {@code caller}, e.g. {@code stub("checkout", UserServiceGrpc::newBlockingStub)}. */
   public <S> S stub(String caller, Function<Channel, S> newStub) {
     return newStub.apply(channel(caller));
+  }
+
+  /** A stub as {@code caller} to another instance ({@link #startInstance}); its channel closes after the class. */
+  public synchronized <S> S stub(String caller, SquadronServer instance, Function<Channel, S> newStub) {
+    String key = caller + "@" + instance.port();
+    return newStub.apply(channelsByCaller.computeIfAbsent(key, k -> channelsAs(caller, instance.port()))
+        .channel(name()));
   }
 
   /**
@@ -351,11 +366,11 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return requireNonNull(appTokens.get(appName), "no app " + appName);
   }
 
-  private ChannelFactory channelsAs(String caller) {
+  private ChannelFactory channelsAs(String caller, int port) {
     Path certs = TestCertificates.shared().dirFor(caller, name());
     Config client = ConfigLoader.withOverrides(ConfigFactory.parseString(
         "squadron.security { service-name = " + quote(caller) + ", cert-dir = " + quote(certs.toString()) + " }\n"
-            + "squadron.clients." + name() + " { addresses = [" + quote("127.0.0.1:" + port()) + "], deadline = "
+            + "squadron.clients." + name() + " { addresses = [" + quote("127.0.0.1:" + port) + "], deadline = "
             + clientDeadline.toMillis() + "ms }\n"));
     return Platform.clients(client, Platform.newMeterRegistry()).build();
   }

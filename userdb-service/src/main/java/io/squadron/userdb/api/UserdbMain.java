@@ -23,19 +23,18 @@ import io.squadron.rpc.platform.ClientSecurity;
 import io.squadron.rpc.platform.ServerSecurity;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.store.StoreErrors;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.userdb.account.AccountCrypto;
 import io.squadron.userdb.account.Accounts;
 import io.squadron.userdb.migrate.MigratingUserStore;
 import io.squadron.userdb.migrate.UserRowCopier;
-import io.squadron.userdb.store.StoreUnavailableException;
 import io.squadron.userdb.store.UserStore;
-import io.squadron.userdb.store.cassandra.CassandraSettings;
 import io.squadron.userdb.store.cassandra.CassandraUserStore;
-import io.squadron.userdb.store.postgres.PostgresSettings;
 import io.squadron.userdb.store.postgres.PostgresUserStore;
 import io.squadron.userdb.username.UsernameCanonicalizer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -139,9 +138,9 @@ public final class UserdbMain {
   }
 
   private static Optional<io.grpc.StatusRuntimeException> mapException(Throwable error) {
-    if (error instanceof StoreUnavailableException e) {
-      return Optional.of(RpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE, e.getMessage(),
-          RpcErrors.retryInfo(Duration.ofSeconds(1))));
+    Optional<io.grpc.StatusRuntimeException> store = StoreErrors.exceptionMapper().map(error);
+    if (store.isPresent()) {
+      return store;
     }
     if (error instanceof PadlockKeyException e) {
       return Optional.of(RpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE,

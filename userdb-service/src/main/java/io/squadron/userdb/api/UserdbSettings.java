@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * userdb's own settings ({@code squadron.userdb}); the stores' are in
- * {@link io.squadron.userdb.store.postgres.PostgresSettings} and
- * {@link io.squadron.userdb.store.cassandra.CassandraSettings}.
+ * store-support's {@link io.squadron.store.postgres.PostgresSettings} ({@code squadron.stores.postgres}) and
+ * {@link io.squadron.store.cassandra.CassandraSettings} ({@code squadron.stores.cassandra}).
  *
  * @param store which store serves: {@code postgres}, {@code cassandra}, or {@code migrating} (both, routed by the
  *     migration's phase)

@@ -1,15 +1,14 @@
 package io.squadron.userdb.migrate;
 
 import com.typesafe.config.Config;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.squadron.migration.InstanceReport;
 import io.squadron.migration.MigrationController;
 import io.squadron.migration.Phase;
 import io.squadron.migration.jdbc.JdbcControlStore;
 import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.store.postgres.PostgresSettings;
+import io.squadron.store.postgres.PostgresStore;
 import io.squadron.userdb.api.UserdbSettings;
-import io.squadron.userdb.store.postgres.PostgresSettings;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
@@ -38,13 +37,9 @@ public final class MigrateCommand {
   /** Runs {@code command} against the migration configured in {@code config}; returns the exit status. */
   public static int run(String command, Config config, PrintStream out) {
     UserdbSettings.Migration m = UserdbSettings.from(config).migration();
-    PostgresSettings pg = PostgresSettings.from(config);
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(pg.url());
-    hikari.setMaximumPoolSize(1);
-    hikari.setPoolName("userdb-migrate");
-    try (HikariDataSource dataSource = new HikariDataSource(hikari)) {
-      MigrationController controller = new MigrationController(JdbcControlStore.create(dataSource), m.name(),
+    PostgresSettings pg = PostgresSettings.from(config).withPoolSize(1);
+    try (PostgresStore postgres = PostgresStore.open(pg, "userdb-migrate", null)) {
+      MigrationController controller = new MigrationController(JdbcControlStore.create(postgres.dataSource()), m.name(),
           m.liveness(), Clock.systemUTC());
       return run(command, controller, out);
     }

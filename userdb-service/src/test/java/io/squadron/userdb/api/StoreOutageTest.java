@@ -32,7 +32,7 @@ class StoreOutageTest {
         MEMCACHED.hostAndPort());
         UserdbServer userdb = UserdbMain.start(testbed.userdbConfig("""
             squadron.userdb.store = postgres
-            squadron.userdb.postgres.connection-timeout = 500ms
+            squadron.stores.postgres.connection-timeout = 500ms
             """))) {
       UserServiceGrpc.UserServiceBlockingStub stub = testbed.stub(userdb.port());
       User u = stub.createUser(CreateUserRequest.newBuilder().setUsername("survivor").setEmail("s@example.com")

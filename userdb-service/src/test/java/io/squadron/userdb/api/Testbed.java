@@ -47,8 +47,8 @@ public final class Testbed implements AutoCloseable {
         squadron.security { mode = plaintext-dev, service-name = padlock }
         squadron.admin.enabled = false
         squadron.rate-limits.default { rate = 1000000, burst = 1000000 }
-        squadron.padlock {
-          master-keys { current = 1, keys { 1 = "%s" } }
+        squadron.padlock.master-keys { current = 1, keys { 1 = "%s" } }
+        squadron.stores {
           # Generous: lightweight transactions on a busy 2-core CI machine can take over a second.
           cassandra { endpoint = "%s", keyspace = %s_padlock, request-timeout = 5s }
           memcached { addresses = "%s", key-prefix = "%s:" }
@@ -71,9 +71,11 @@ public final class Testbed implements AutoCloseable {
         squadron.clients.padlock.addresses = ["127.0.0.1:%d"]
         # The tests count failed requests: a busy CI machine must not turn slowness into failures.
         squadron.padlock-client.deadline = 5s
-        squadron.userdb {
+        squadron.stores {
           postgres.url = "%s"
           cassandra { endpoint = "%s", keyspace = %s, request-timeout = 5s }
+        }
+        squadron.userdb {
           migration.poll-interval = 100ms
           migration.liveness = 3s
         }

@@ -8,14 +8,12 @@ import io.squadron.migration.jdbc.JdbcControlStore;
 import io.squadron.proto.userdb.v1.CreateUserRequest;
 import io.squadron.proto.userdb.v1.GetUserRequest;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
+import io.squadron.store.postgres.PostgresDatabases;
 import io.squadron.userdb.api.Testbed;
 import io.squadron.userdb.api.UserdbMain;
 import io.squadron.userdb.api.UserdbServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,11 +67,7 @@ public final class UserdbBenchmark {
     try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).postgres(true).cassandra(true)
         .memcached(true).build().start()) {
       var env = infra.environment();
-      String adminUrl = env.get(LocalInfra.POSTGRES_URL_ENV);
-      try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE " + run);
-      }
-      String dbUrl = adminUrl.replaceFirst("/postgres\\?", "/" + run + "?");
+      String dbUrl = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run);
       try (Testbed testbed = Testbed.start(dbUrl, env.get(LocalInfra.CASSANDRA_ENV), run,
           env.get(LocalInfra.MEMCACHED_ENV))) {
         String[] header = {"store", "create/s", "create p99 ms", "get/s", "get p99 ms", "failed"};
@@ -172,7 +166,7 @@ public final class UserdbBenchmark {
   private static long migrate(Testbed testbed, String dbUrl, String run, List<String[]> rows) throws Exception {
     String extra = """
         squadron.userdb.store = migrating
-        squadron.userdb.cassandra.keyspace = %s_switch
+        squadron.stores.cassandra.keyspace = %s_switch
         squadron.userdb.migration { name = bench, instance-id = %s }
         squadron.userdb.migration.backfill.rows-per-second = 5000
         """;

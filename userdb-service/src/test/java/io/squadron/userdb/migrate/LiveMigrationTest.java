@@ -13,6 +13,8 @@ import io.squadron.proto.userdb.v1.GetUserRequest;
 import io.squadron.proto.userdb.v1.UpdateUserRequest;
 import io.squadron.proto.userdb.v1.User;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
@@ -21,9 +23,7 @@ import io.squadron.userdb.api.UserdbMain;
 import io.squadron.userdb.api.UserdbServer;
 import io.squadron.userdb.store.StoredUser;
 import io.squadron.userdb.store.UserStore;
-import io.squadron.userdb.store.cassandra.CassandraSettings;
 import io.squadron.userdb.store.cassandra.CassandraUserStore;
-import io.squadron.userdb.store.postgres.PostgresSettings;
 import io.squadron.userdb.store.postgres.PostgresUserStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -95,8 +95,8 @@ class LiveMigrationTest {
         """.formatted(migration, id)));
     if (postgres == null) {
       postgres = PostgresUserStore.start(new PostgresSettings(PG.jdbcUrl(), 2, Duration.ofSeconds(5)));
-      cassandra = CassandraUserStore.start(new CassandraSettings(CASSANDRA.endpoint().contactPoints(),
-          CASSANDRA.endpoint().localDatacenter(), CASSANDRA.keyspace(), false, 1, Duration.ofSeconds(5)),
+      cassandra = CassandraUserStore.start(CassandraSettings.of(CASSANDRA.endpoint(), CASSANDRA.keyspace())
+          .withRequestTimeout(Duration.ofSeconds(5)),
           () -> System.currentTimeMillis() * 1000);
     }
     return server;
