@@ -5,12 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.infra.LocalInfra;
 import io.squadron.infra.LocalServer;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.squadron.store.postgres.PostgresDatabases;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,25 +72,12 @@ final class LocalStores implements AutoCloseable {
     return value;
   }
 
-  /** The JDBC URL of {@code database} on the server of {@code adminUrl}, created if missing. */
   private static String ensureDatabase(String adminUrl, String database) {
-    try (Connection c = DriverManager.getConnection(adminUrl)) {
-      try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-        exists.setString(1, database);
-        try (ResultSet r = exists.executeQuery()) {
-          if (!r.next()) {
-            try (Statement create = c.createStatement()) {
-              create.execute("CREATE DATABASE " + database);
-            }
-          }
-        }
-      }
+    try {
+      return PostgresDatabases.ensure(adminUrl, database);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + database + ": " + e.getMessage(), e);
     }
-    int query = adminUrl.indexOf('?');
-    String base = query < 0 ? adminUrl : adminUrl.substring(0, query);
-    return base.substring(0, base.lastIndexOf('/') + 1) + database + (query < 0 ? "" : adminUrl.substring(query));
   }
 
   @Override

@@ -3,41 +3,26 @@ package io.squadron.testkit.service;
 import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigUtil;
 import io.grpc.Channel;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.descriptor.DescriptorSource;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.platform.Platform;
-import io.squadron.rpc.platform.ServiceConfig;
 import io.squadron.rpc.server.SquadronServer;
-import io.squadron.testkit.Await;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts a service for a test class exactly as it runs in production: from its descriptor and its main class's
- * {@code start(Config)}, on a free loopback port, with mutual TLS, its real permission policy and real stores (a
- * database, keyspace or key prefix of its own, created for the class), and stops it after the class.
+ * Starts a service for a test class exactly as it runs in production ({@link ServiceHarness}: its descriptor, its
+ * main class's {@code start(Config)}, mutual TLS, its real policy) on real stores of its own: a database, keyspace or
+ * key prefix created for the class on the test JVM's shared servers, for each store its descriptor needs. Stops it
+ * after the class.
  *
  * <pre>{@code
  * &#64;RegisterExtension
@@ -53,35 +38,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>Stores come from testkit's store extensions on the test JVM's shared servers; a fault test passes its own
- * ({@code PostgresExtension.ownServer()}, declared before this extension) with {@link #postgres(PostgresExtension)}
- * and friends. Secrets the descriptor lists are generated fresh. The service sees the caller identities the test
- * uses ({@link #stub(String, Function)}) through certificates of the test JVM's CA ({@link TestCertificates}).
+ * <p>A fault test passes its own store ({@code PostgresExtension.ownServer()}, declared before this extension) with
+ * {@link #postgres(PostgresExtension)} and friends, and stops or pauses it through that extension.
  */
 public final class ServiceExtension implements BeforeAllCallback, AfterAllCallback {
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration DEFAULT_CLIENT_DEADLINE = Duration.ofSeconds(20);
-
-  private final DescriptorSource source;
+  private final ServiceHarness harness;
   private final List<ServiceExtension> callees = new ArrayList<>();
-  private final List<String> extraConfig = new ArrayList<>();
-  private final Map<String, String> appTokens = new LinkedHashMap<>();
-  private final SecureRandom random = new SecureRandom();
+  private final List<AfterAllCallback> ownStores = new ArrayList<>();
   private PostgresExtension postgres;
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
-  private final List<Object> ownStores = new ArrayList<>();
-  private Duration clientDeadline = DEFAULT_CLIENT_DEADLINE;
+  private boolean setUp;
 
-  private Config config;
-  private SquadronServer server;
-  private int lastPort;
-  private final List<SquadronServer> extraInstances = new ArrayList<>();
-  private final Map<String, ChannelFactory> channelsByCaller = new LinkedHashMap<>();
-  private final Map<String, ManagedChannel> appChannels = new LinkedHashMap<>();
-
-  private ServiceExtension(DescriptorSource source) {
-    this.source = source;
+  private ServiceExtension(ServiceHarness harness) {
+    this.harness = harness;
   }
 
   /**
@@ -90,14 +60,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
    * @throws IllegalArgumentException when no descriptor names it
    */
   public static ServiceExtension forService(String name) {
-    requireNonNull(name, "name");
-    DescriptorSource found = Platform.descriptorsOnClassPath().get(name);
-    if (found == null) {
-      throw new IllegalArgumentException("no squadron-service.conf on the test class path names '" + name
-          + "' (found: " + Platform.descriptorsOnClassPath().keySet() + "); add the service module as a test "
-          + "dependency");
-    }
-    return new ServiceExtension(found);
+    return new ServiceExtension(ServiceHarness.forService(name));
   }
 
   /** The services this one calls, started by their own extensions (registered before this one). */
@@ -110,7 +73,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
 
   /** HOCON over the generated config (later calls win); e.g. {@code "squadron.userdb.store = cassandra"}. */
   public ServiceExtension config(String hocon) {
-    extraConfig.add(requireNonNull(hocon, "hocon"));
+    harness.config(hocon);
     return this;
   }
 
@@ -134,20 +97,33 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
 
   /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
   public ServiceExtension appToken(String appName) {
-    appTokens.put(requireNonNull(appName, "appName"), Platform.newAppToken());
+    harness.appToken(appName);
     return this;
   }
 
   /** The deadline of the test's calls (default 20 s: a busy 2-core CI machine must not turn slowness into failures). */
   public ServiceExtension clientDeadline(Duration deadline) {
-    this.clientDeadline = requireNonNull(deadline, "deadline");
+    harness.clientDeadline(deadline);
     return this;
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
+  public synchronized void beforeAll(ExtensionContext context) throws Exception {
+    if (setUp) {
+      return; // started early by a caller's extension (JUnit orders @RegisterExtension fields unpredictably)
+    }
     Platform.routeJavaLoggingToSlf4j();
-    ServiceDescriptor d = source.descriptor();
+    // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
+    // set up here is not set up again when JUnit gets to it.
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached}) {
+      if (given != null) {
+        given.beforeAll(context);
+      }
+    }
+    for (ServiceExtension callee : callees) {
+      callee.beforeAll(context);
+    }
+    ServiceDescriptor d = harness.descriptor();
     if (d.needs(ServiceDescriptor.Stores.POSTGRES) && postgres == null) {
       postgres = own(PostgresExtension.perClass(), context);
     }
@@ -157,8 +133,20 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (d.needs(ServiceDescriptor.Stores.MEMCACHED) && memcached == null) {
       memcached = own(MemcachedExtension.perClass(), context);
     }
-    config = ServiceConfig.withOverrides(source, ConfigFactory.parseString(generatedConfig()));
-    start();
+    if (postgres != null) {
+      harness.postgres(postgres.jdbcUrl());
+    }
+    if (cassandra != null) {
+      harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
+    }
+    if (memcached != null) {
+      harness.memcached(memcached.hostAndPort(), memcached.prefix());
+    }
+    for (ServiceExtension callee : callees) {
+      harness.calls(callee.name(), callee.port());
+    }
+    harness.start();
+    setUp = true;
   }
 
   private <E extends BeforeAllCallback & AfterAllCallback> E own(E store, ExtensionContext context) throws Exception {
@@ -168,211 +156,86 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws Exception {
+  public synchronized void afterAll(ExtensionContext context) throws Exception {
+    setUp = false;
     try {
-      closeChannels();
-      stop();
-      extraInstances.forEach(SquadronServer::shutdownGracefully);
-      extraInstances.clear();
+      harness.close();
     } finally {
       for (int i = ownStores.size() - 1; i >= 0; i--) {
-        ((AfterAllCallback) ownStores.get(i)).afterAll(context);
+        ownStores.get(i).afterAll(context);
       }
       ownStores.clear();
     }
   }
 
-  private String generatedConfig() {
-    ServiceDescriptor d = source.descriptor();
-    Path certs = TestCertificates.shared().dirFor(d.name());
-    StringBuilder hocon = new StringBuilder()
-        .append("squadron.security { mode = mtls, cert-dir = ").append(quote(certs.toString())).append(" }\n")
-        .append("squadron.server { host = \"127.0.0.1\", port = 0, shutdown.grace-period = 2s }\n")
-        .append("squadron.admin { host = \"127.0.0.1\", port = 0 }\n");
-    if (postgres != null) {
-      hocon.append("squadron.stores.postgres.url = ").append(quote(postgres.jdbcUrl())).append('\n');
-    }
-    if (cassandra != null) {
-      hocon.append("squadron.stores.cassandra { endpoint = ").append(quote(cassandra.endpoint().toString()))
-          .append(", keyspace = ").append(quote(cassandra.keyspace())).append(" }\n");
-    }
-    if (memcached != null) {
-      hocon.append("squadron.stores.memcached { addresses = ").append(quote(memcached.hostAndPort()))
-          .append(", key-prefix = ").append(quote(memcached.prefix())).append(" }\n");
-    }
-    for (ServiceExtension callee : callees) {
-      hocon.append("squadron.clients.").append(callee.name()).append(".addresses = [")
-          .append(quote("127.0.0.1:" + callee.port())).append("]\n");
-    }
-    for (ServiceDescriptor.Secret secret : d.secrets()) {
-      byte[] value = new byte[secret.randomBytes()];
-      random.nextBytes(value);
-      hocon.append(secret.configKey()).append(" = ").append(quote(Base64.getEncoder().encodeToString(value)))
-          .append('\n');
-    }
-    appTokens.forEach((app, token) -> hocon.append("squadron.security.apps.").append(quote(app))
-        .append(".token-sha256 = ").append(quote(Platform.appTokenSha256(token))).append('\n'));
-    extraConfig.forEach(extra -> hocon.append(extra).append('\n'));
-    return hocon.toString();
-  }
-
   /** The service's name. */
   public String name() {
-    return source.descriptor().name();
+    return harness.name();
   }
 
   /** The service's descriptor. */
   public ServiceDescriptor descriptor() {
-    return source.descriptor();
+    return harness.descriptor();
   }
 
   /** The config the service was started with (stores, certificates, the test's own keys). */
-  public synchronized Config config() {
-    if (config == null) {
-      throw new IllegalStateException(name() + " is not set up yet");
-    }
-    return config;
+  public Config config() {
+    return harness.config();
   }
 
-  /**
-   * Starts the service (again, after {@link #stop()}) on the same stores and, after a stop, the same port, so
-   * channels opened before reconnect to it; waits until it reports ready.
-   */
-  public synchronized void start() {
-    if (server == null) {
-      Config instance = lastPort == 0 ? config()
-          : ConfigFactory.parseString("squadron.server.port = " + lastPort).withFallback(config());
-      server = startReady(instance);
-      lastPort = server.port();
-    }
+  /** Starts the service again after {@link #stop()}, on the same stores and port; waits until it is ready. */
+  public void start() {
+    harness.start();
   }
 
-  /**
-   * Starts one more instance of the service with {@code hocon} over the class's config (same stores), for tests of
-   * several instances; it is stopped after the class.
-   */
-  public synchronized SquadronServer startInstance(String hocon) {
-    return startInstance(ConfigFactory.parseString(hocon).withFallback(config()));
+  /** Stops the service gracefully (to test its callers); channels stay and reconnect after {@link #start()}. */
+  public void stop() {
+    harness.stop();
   }
 
-  /**
-   * Starts one more instance with a config of the test's own making (e.g. {@code config().withoutPath(...)} to drop
-   * a key); it is stopped after the class unless the test closes it first.
-   */
-  public synchronized SquadronServer startInstance(Config instanceConfig) {
-    SquadronServer another = startReady(instanceConfig);
-    extraInstances.add(another);
-    return another;
+  /** Starts one more instance with {@code hocon} over the class's config (same stores); stopped after the class. */
+  public SquadronServer startInstance(String hocon) {
+    return harness.startInstance(hocon);
   }
 
-  private SquadronServer startReady(Config instanceConfig) {
-    SquadronServer started = invokeStart(instanceConfig.resolve());
-    try {
-      started.refreshReadiness();
-      Await.until(READY_TIMEOUT, name() + " ready (failing checks: " + started.failingChecks() + ")", () -> {
-        started.refreshReadiness();
-        return started.isReady();
-      });
-    } catch (AssertionError e) {
-      started.shutdownGracefully();
-      throw e;
-    }
-    return started;
-  }
-
-  private SquadronServer invokeStart(Config instanceConfig) {
-    try {
-      Class<?> main = Class.forName(source.descriptor().mainClass());
-      Method start = main.getMethod("start", Config.class);
-      return (SquadronServer) requireNonNull(start.invoke(null, instanceConfig), "start returned null");
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(name() + " failed to start", e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(source.descriptor().mainClass() + " has no public static start(Config)", e);
-    }
-  }
-
-  /** Stops the service gracefully (to test its callers); its channels stay and reconnect after {@link #start()}. */
-  public synchronized void stop() {
-    if (server != null) {
-      server.shutdownGracefully();
-      server = null;
-    }
-  }
-
-  /** Closes every channel the test opened. Called after the class. */
-  private synchronized void closeChannels() {
-    channelsByCaller.values().forEach(ChannelFactory::close);
-    channelsByCaller.clear();
-    appChannels.values().forEach(ManagedChannel::shutdownNow);
-    appChannels.clear();
+  /** Starts one more instance with a config of the test's own making; stopped after the class. */
+  public SquadronServer startInstance(Config instanceConfig) {
+    return harness.startInstance(instanceConfig);
   }
 
   /** The running server (its port, metrics registry, readiness). */
-  public synchronized SquadronServer server() {
-    if (server == null) {
-      throw new IllegalStateException(name() + " is not running");
-    }
-    return server;
+  public SquadronServer server() {
+    return harness.server();
   }
 
   /** The bound gRPC port. */
   public int port() {
-    return server().port();
+    return harness.port();
   }
 
-  /**
-   * A channel to the service as {@code caller} (a service name), over mutual TLS with a certificate of the test CA,
-   * through rpc-core's client (ELS, deadlines, client metrics). The same channel is reused across a restart.
-   */
-  public synchronized Channel channel(String caller) {
-    return channelsByCaller.computeIfAbsent(caller, c -> channelsAs(c, port())).channel(name());
+  /** A channel to the service as {@code caller} over mutual TLS, through rpc-core's client. */
+  public Channel channel(String caller) {
+    return harness.channel(caller);
   }
 
   /** A stub as {@code caller}, e.g. {@code stub("checkout", UserServiceGrpc::newBlockingStub)}. */
   public <S> S stub(String caller, Function<Channel, S> newStub) {
-    return newStub.apply(channel(caller));
+    return harness.stub(caller, newStub);
   }
 
-  /** A stub as {@code caller} to another instance ({@link #startInstance}); its channel closes after the class. */
-  public synchronized <S> S stub(String caller, SquadronServer instance, Function<Channel, S> newStub) {
-    String key = caller + "@" + instance.port();
-    return newStub.apply(channelsByCaller.computeIfAbsent(key, k -> channelsAs(caller, instance.port()))
-        .channel(name()));
+  /** A stub as {@code caller} to another instance ({@link #startInstance}). */
+  public <S> S stub(String caller, SquadronServer instance, Function<Channel, S> newStub) {
+    return harness.stub(caller, instance, newStub);
   }
 
-  /**
-   * A stub as the client app {@code app:<appName>} (configured with {@link #appToken}): TLS without a client
-   * certificate and {@code authorization: Bearer <token>}, as an app would call.
-   */
-  public synchronized <S extends io.grpc.stub.AbstractStub<S>> S appStub(String appName, Function<Channel, S> newStub) {
-    String token = appTokens.get(appName);
-    if (token == null) {
-      throw new IllegalStateException("no app '" + appName + "': configure it with appToken(\"" + appName + "\")");
-    }
-    ManagedChannel channel = appChannels.computeIfAbsent(appName, a -> NettyChannelBuilder
-        .forAddress("127.0.0.1", port(), Platform.appTls(TestCertificates.shared().dirFor(name())
-            .resolve("ca.crt"), name()))
-        .build());
-    return newStub.apply(channel).withCallCredentials(Platform.appToken(token))
-        .withDeadlineAfter(clientDeadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  /** A stub as the client app {@code app:<appName>}: TLS without a client certificate, and its bearer token. */
+  public <S extends io.grpc.stub.AbstractStub<S>> S appStub(String appName, Function<Channel, S> newStub) {
+    return harness.appStub(appName, newStub);
   }
 
   /** The token of {@code app:<appName>} (to test a wrong or missing one next to it). */
   public String appTokenOf(String appName) {
-    return requireNonNull(appTokens.get(appName), "no app " + appName);
-  }
-
-  private ChannelFactory channelsAs(String caller, int port) {
-    Path certs = TestCertificates.shared().dirFor(caller, name());
-    Config client = ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.security { service-name = " + quote(caller) + ", cert-dir = " + quote(certs.toString()) + " }\n"
-            + "squadron.clients." + name() + " { addresses = [" + quote("127.0.0.1:" + port) + "], deadline = "
-            + clientDeadline.toMillis() + "ms }\n"));
-    return Platform.clients(client, Platform.newMeterRegistry()).build();
+    return harness.appTokenOf(appName);
   }
 
   /** The service's PostgreSQL database (to assert on what was stored). */
@@ -395,9 +258,5 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
       throw new IllegalStateException(name() + " has no " + kind + " store (its descriptor does not list one)");
     }
     return store;
-  }
-
-  private static String quote(String value) {
-    return ConfigUtil.quoteString(value);
   }
 }
