@@ -88,6 +88,23 @@ public final class ServiceCall implements AutoCloseable {
     return call.call(channel, request, deadline);
   }
 
+  /**
+   * The methods of the service's gRPC services as the running server describes them: one line per method with its
+   * request fields, e.g. {@code squadron.shuffle.v1.ShuffleService/Shuffle {tracks, mode, seed}}.
+   */
+  public List<String> describe() {
+    ReflectionResolver reflection = new ReflectionResolver(channel, deadline);
+    List<String> lines = new java.util.ArrayList<>();
+    for (String grpcService : grpcServices) {
+      for (MethodDescriptor m : reflection.service(grpcService).getMethods()) {
+        lines.add(grpcService + "/" + m.getName() + " {" + String.join(", ", m.getInputType().getFields().stream()
+            .map(com.google.protobuf.Descriptors.FieldDescriptor::getJsonName).toList()) + "}"
+            + (m.isClientStreaming() || m.isServerStreaming() ? " (streaming: not callable here)" : ""));
+      }
+    }
+    return lines;
+  }
+
   /** A failed call's {@code google.rpc.Status} as JSON, details included. */
   public static String errorJson(io.grpc.StatusRuntimeException error) {
     return DynamicCall.errorJson(error);

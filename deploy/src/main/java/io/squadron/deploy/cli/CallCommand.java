@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code squadron call SERVICE METHOD 'JSON' [--as IDENTITY | --app-token TOKEN]}: one call to a service of the
+ * {@code squadron call SERVICE [METHOD 'JSON'] [--as IDENTITY | --app-token TOKEN]}: one call to a service of the
  * running local platform, JSON in and out, errors printed as their {@code google.rpc.Status} with details. By default
  * it calls as the operator identity over mutual TLS; {@code --app-token} calls as a client app does.
  *
@@ -30,7 +30,8 @@ final class CallCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name, e.g. as in './squadron status'.")
   String service;
 
-  @Parameters(index = "1", paramLabel = "METHOD", description = "Method, Service/Method or package.Service/Method.")
+  @Parameters(index = "1", paramLabel = "METHOD", arity = "0..1",
+      description = "Method, Service/Method or package.Service/Method; without it, lists the service's methods.")
   String method;
 
   @Parameters(index = "2", paramLabel = "JSON", defaultValue = "{}", description = "The request in protobuf JSON.")
@@ -78,6 +79,10 @@ final class CallCommand implements Callable<Integer> {
         ? ServiceCall.asApp(service, grpcServices, target, workspace.certDir().resolve(DevCerts.CA_CERT), appToken,
             deadline)
         : ServiceCall.asIdentity(service, grpcServices, target, workspace.certDir(), identity, deadline)) {
+      if (method == null) {
+        call.describe().forEach(System.out::println);
+        return 0;
+      }
       System.out.println(call.call(method, json));
       return 0;
     } catch (StatusRuntimeException e) {

@@ -96,10 +96,10 @@ public final class LocalPlatform implements AutoCloseable {
   public void printHowToCall() {
     out.println("Call it yourself (JSON in and out, errors with their google.rpc details):");
     ServiceModule first = catalog.services().get(catalog.services().size() - 1);
-    String method = first.descriptor().grpcServices().get(0) + "/<Method>";
-    out.println("  ./squadron call " + first.name() + " " + method + " '{...}'            # as "
+    out.println("  ./squadron call " + first.name() + "                        # lists its methods and their fields");
+    out.println("  ./squadron call " + first.name() + " METHOD '{...}'         # as "
         + ServiceConfigs.OPERATOR_IDENTITY + " (mutual TLS)");
-    out.println("  ./squadron call " + first.name() + " " + method + " '{...}' --app-token " + demoAppToken
+    out.println("  ./squadron call " + first.name() + " METHOD '{...}' --app-token " + demoAppToken
         + "   # as app:" + ServiceConfigs.DEMO_APP + " (TLS + bearer token, no client certificate)");
     out.println("  grpcurl -cacert " + workspace.certDir().resolve(DevCerts.CA_CERT) + " -cert "
         + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".crt") + " -key "

@@ -55,7 +55,7 @@ public final class MigrationCli {
   /** Runs {@code action} against the migration configured in {@code config}; returns the exit status. */
   public static int run(String action, Config config, PrintStream out) {
     MigrationSettings settings = MigrationSettings.from(config);
-    PostgresSettings pg = PostgresSettings.from(config).withPoolSize(1);
+    PostgresSettings pg = PostgresSettings.from(config).withPoolSize(2); // Flyway holds one connection for its lock and uses another
     try (PostgresStore store = PostgresStore.open(pg, "store-migration-cli", null)) {
       MigrationController controller = new MigrationController(JdbcControlStore.create(store.dataSource()),
           settings.name(), settings.liveness(), Clock.systemUTC());
