@@ -370,7 +370,8 @@ public final class ElsBenchmark {
       for (int c = 0; c < CLIENTS; c++) {
         ManagedChannel ch = lane.channels.get(c);
         Random arrivals = new Random(7919L * (c + 1));
-        Thread t = new Thread(() -> drive(ch, arrivals, t0, measureStart, end, lane.latencies, lane.sent,
+        String policyName = lane.policy;
+        Thread t = new Thread(() -> drive(policyName, ch, arrivals, t0, measureStart, end, lane.latencies, lane.sent,
             lane.failures, lane.inFlight), "load-" + lane.policy + "-" + c);
         t.start();
         threads.add(t);
@@ -420,7 +421,7 @@ public final class ElsBenchmark {
     return results;
   }
 
-  private static void drive(ManagedChannel channel, Random arrivals, long t0, long measureStart, long end,
+  private static void drive(String policyName, ManagedChannel channel, Random arrivals, long t0, long measureStart, long end,
       ConcurrentLinkedQueue<Long> latencies, LongAdder sent, Map<String, LongAdder> failures,
       AtomicInteger inFlight) {
     byte[] request = new byte[16];
@@ -453,6 +454,8 @@ public final class ElsBenchmark {
               if (measured) {
                 failures.computeIfAbsent(Status.fromThrowable(t).getCode().name(), k -> new LongAdder())
                     .increment();
+                System.err.printf(Locale.ROOT, "    FAIL %s at %.3f s (sent %.3f): %s%n", policyName,
+                    (System.nanoTime() - measureStart) / 1e9, (intended - measureStart) / 1e9, Status.fromThrowable(t));
               }
               inFlight.decrementAndGet();
             }
