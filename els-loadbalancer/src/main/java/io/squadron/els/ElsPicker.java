@@ -16,11 +16,13 @@ import java.util.function.LongSupplier;
  * <p>With a local region, the endpoints form two tiers, local and remote, after Envoy's priority levels. A pick
  * goes to the local tier with probability {@code h = min(1, overprovisioningFactor * inService / all)} of the
  * local endpoints (Envoy's spillover when local endpoints are ejected or gone), and there to an endpoint
- * {@code i} by the weights. If {@code i}'s expected latency exceeds that of the remote tier (the weight-averaged
- * expected latency of the remote endpoints, measured with the round trip to them), the request overflows to a
- * remote endpoint instead: the local region is overloaded for this request. That is the threshold policy for a
- * fast and a slow server (use the slow one only when the fast one's queue makes it slower), with expected
- * latencies as the measure.
+ * {@code i} by the weights. If {@code i}'s effective latency (expected latency with failures priced in, the
+ * measure the weights rank by) exceeds that of the remote tier (weight-averaged over the remote endpoints,
+ * measured with the round trip to them) by more than a typical local request ({@code Ls*} of the local region),
+ * the request overflows to a remote endpoint instead: the local region is overloaded or failing for this
+ * request. That is the threshold policy for a fast and a slow server (use the slow one only when the fast one's
+ * queue makes it slower), with a margin of one request so that regions equally near do not trade requests on
+ * noise.
  */
 final class ElsPicker extends SubchannelPicker {
 
@@ -30,6 +32,8 @@ final class ElsPicker extends SubchannelPicker {
   private final long[] slowStartSince;
   private final int[] region;
   private final int regions;
+  /** Index of the local region (0 when untiered). */
+  private final int localRegion;
   private final boolean[] local;
   /** Whether there are both local and remote endpoints (else every endpoint is one tier). */
   private final boolean tiered;
@@ -87,6 +91,7 @@ final class ElsPicker extends SubchannelPicker {
     this.region = new int[n];
     this.local = new boolean[n];
     int locals = 0;
+    int localIndex = 0;
     for (int i = 0; i < n; i++) {
       Entry e = entries.get(i);
       subchannels[i] = e.subchannel;
@@ -95,8 +100,12 @@ final class ElsPicker extends SubchannelPicker {
       slowStartSince[i] = e.slowStartSince;
       region[i] = e.region;
       local[i] = e.local;
-      locals += e.local ? 1 : 0;
+      if (e.local) {
+        locals++;
+        localIndex = e.region;
+      }
     }
+    this.localRegion = localIndex;
     this.regions = Math.max(1, regions);
     this.tiered = locals > 0 && locals < n;
     this.localShare = locals == 0 ? 0 : Math.max(0, Math.min(1, localShare));
@@ -115,8 +124,10 @@ final class ElsPicker extends SubchannelPicker {
   int choose() {
     int n = subchannels.length;
     double[] weights = new double[n];
-    double[] expected = tiered ? new double[n] : null;
-    double total = model.compute(ticker.getAsLong(), stats, slowStartSince, region, regions, expected, weights);
+    double[] effective = tiered ? new double[n] : null;
+    double[] regionLatency = tiered ? new double[regions] : null;
+    double total = model.compute(ticker.getAsLong(), stats, slowStartSince, region, regions, null, effective,
+        regionLatency, weights);
     double r = random.getAsDouble();
     if (!(total > 0) || Double.isInfinite(total)) {
       return Math.min(n - 1, (int) (r * n));
@@ -126,13 +137,13 @@ final class ElsPicker extends SubchannelPicker {
     }
     double localTotal = 0;
     double remoteTotal = 0;
-    double remoteExpected = 0;
+    double remoteEffective = 0;
     for (int i = 0; i < n; i++) {
       if (local[i]) {
         localTotal += weights[i];
       } else {
         remoteTotal += weights[i];
-        remoteExpected += weights[i] * expected[i];
+        remoteEffective += weights[i] * effective[i];
       }
     }
     if (!(remoteTotal > 0)) {
@@ -141,7 +152,7 @@ final class ElsPicker extends SubchannelPicker {
     if (r < localShare && localTotal > 0) {
       double u = r / localShare;
       int i = pick(weights, localTotal, u, local, true);
-      if (expected[i] > remoteExpected / remoteTotal) {
+      if (effective[i] > remoteEffective / remoteTotal + regionLatency[localRegion]) {
         return pick(weights, remoteTotal, u, local, false);
       }
       return i;

@@ -1,5 +1,7 @@
 package io.squadron.els;
 
+import java.util.Arrays;
+
 /**
  * The ELS math: from each endpoint's decayed statistics to its expected latency and its weight.
  *
@@ -65,6 +67,19 @@ final class ExpectedLatencyModel {
    */
   double compute(long now, EndpointStats[] stats, long[] slowStartSince, int[] region, int regions,
       double[] expected, double[] weights) {
+    return compute(now, stats, slowStartSince, region, regions, expected, null, null, weights);
+  }
+
+  /**
+   * Computes the expected latency, effective latency and weight of each endpoint, and each region's prior
+   * success latency.
+   *
+   * @param effective out, may be null: {@code E / p^(1/beta)}, the latency that alone would give the weight
+   *     (without slow start): the measure to compare endpoints by, failures included
+   * @param regionLatency out, may be null: {@code Ls*_r} per region, seconds
+   */
+  double compute(long now, EndpointStats[] stats, long[] slowStartSince, int[] region, int regions,
+      double[] expected, double[] effective, double[] regionLatency, double[] weights) {
     int n = stats.length;
     double tau = stats.length == 0 ? 1 : stats[0].tauNanos();
     double sumOkC = 0;
@@ -93,9 +108,9 @@ final class ExpectedLatencyModel {
     double[] regionLf = new double[regions];
     double[] regionP = new double[regions];
     if (region == null || regions == 1) {
-      regionLs[0] = priorLs;
-      regionLf[0] = priorLf;
-      regionP[0] = priorP;
+      Arrays.fill(regionLs, priorLs);
+      Arrays.fill(regionLf, priorLf);
+      Arrays.fill(regionP, priorP);
     } else {
       double[] rOkC = new double[regions];
       double[] rOkL = new double[regions];
@@ -116,6 +131,9 @@ final class ExpectedLatencyModel {
     }
     double beta = config.latencyExponent();
     double tauP = stats.length == 0 ? 1 : stats[0].parallelismTauNanos();
+    if (regionLatency != null) {
+      System.arraycopy(regionLs, 0, regionLatency, 0, regions);
+    }
     double sumQ = 0;
     double sumP = 0;
     int[] outstanding = new int[n];
@@ -145,6 +163,9 @@ final class ExpectedLatencyModel {
       double w = slowStartFactor(now, slowStartSince[i]) * p / Math.pow(e, beta);
       if (expected != null) {
         expected[i] = e;
+      }
+      if (effective != null) {
+        effective[i] = e / Math.pow(p, 1 / beta);
       }
       weights[i] = w;
       total += w;
