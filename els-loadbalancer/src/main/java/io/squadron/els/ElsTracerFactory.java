@@ -31,8 +31,9 @@ final class ElsTracerFactory extends ClientStreamTracer.Factory {
 
   @Override
   public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-    stats.started();
-    return new Tracer(ticker.getAsLong());
+    long now = ticker.getAsLong();
+    stats.started(now);
+    return new Tracer(now);
   }
 
   private final class Tracer extends ClientStreamTracer {

@@ -1,6 +1,7 @@
 package io.squadron.els;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one client knows about one endpoint: time-decayed sums of its successes, failures and their latencies,
@@ -58,6 +59,8 @@ final class EndpointStats {
   private final double breakerTauNanos;
   private final double parallelismTauNanos;
   private final AtomicInteger outstanding = new AtomicInteger();
+  /** Sum of the start times of the outstanding calls: their mean age is a lower bound of their latency. */
+  private final AtomicLong outstandingStartSum = new AtomicLong();
   private volatile Snapshot snapshot = Snapshot.EMPTY;
   private volatile long historySince;
 
@@ -93,13 +96,28 @@ final class EndpointStats {
     return outstanding.get();
   }
 
-  void started() {
+  /** Counts a call started at {@code startNanos} as outstanding. */
+  void started(long startNanos) {
+    outstandingStartSum.addAndGet(startNanos);
     outstanding.incrementAndGet();
   }
 
-  /** Records the end of a call that was counted by {@link #started()}. */
+  /**
+   * The mean time the outstanding calls have waited so far, seconds (0 without any): none of them has a latency
+   * below its age, so a stalled endpoint shows at once, before any answer arrives.
+   */
+  double outstandingAge(long nowNanos) {
+    int q = outstanding.get();
+    if (q <= 0) {
+      return 0;
+    }
+    return Math.max(0, (nowNanos - outstandingStartSum.get() / (double) q) / 1e9);
+  }
+
+  /** Records the end of a call that was counted by {@link #started(long)} {@code latencyNanos} ago. */
   void finished(long nowNanos, long latencyNanos, Outcome outcome) {
     outstanding.decrementAndGet();
+    outstandingStartSum.addAndGet(-(nowNanos - latencyNanos));
     if (outcome == Outcome.IGNORED) {
       return;
     }

@@ -15,14 +15,16 @@ import java.util.Arrays;
  *                                   p   = (okCount_i + k p*_r) / (okCount_i + failCount_i + k)
  *   parallelism (Little's law):     P   = max(1, busy_i / (tauP (1 - exp(-age_i / tauP))))
  *   retry elsewhere:                R   = (1 + sum q / sum P) Ls*
- *   expected latency:               E   = (1 + q_i / P) (p Ls + (1 - p) Lf) + (1 - p) R
+ *   expected latency:               E   = max((1 + q_i / P) (p Ls + (1 - p) Lf) + (1 - p) R,  a_i)
  *   weight:                         w   = s_i p / E^beta
  * </pre>
  * {@code busy_i} is the latency of all its calls decayed with the longer parallelism window {@code tauP}: the
  * concurrency this client typically keeps on the endpoint, so a queue building up now ({@code q_i > P}) shows
  * at once. {@code age_i} is how long that history is (at least {@code tau}), so a new endpoint is not judged
  * narrow just because its window is not full yet. {@code q_i} is the live count of outstanding requests, {@code s_i} the slow-start factor and {@code beta} the
- * latency exponent. The first term of {@code E} is one attempt queued behind {@code q_i} requests on an endpoint
+ * latency exponent, {@code a_i} the mean age of the requests outstanding there (none of them has a latency below its
+ * age, so an endpoint that stalls, or a cold one whose first answers are slow, is seen before any answer comes
+ * back). The first term of {@code E} is one attempt queued behind {@code q_i} requests on an endpoint
  * that serves {@code P} at once; the second is the retry elsewhere a failure costs, itself queued like an
  * average request of the cluster. Because the blend pulls
  * every estimate back to its region's prior, and the region's back to the cluster's, as the evidence decays, an
@@ -159,7 +161,8 @@ final class ExpectedLatencyModel {
       double ls = (okL + k * regionLs[r]) / (okC + k);
       double lf = (failL + k * regionLf[r]) / (failC + k);
       double p = (okC + k * regionP[r]) / (okC + failC + k);
-      double e = expectedLatency(outstanding[i], parallelism[i], p, ls, lf, retry);
+      double e = Math.max(expectedLatency(outstanding[i], parallelism[i], p, ls, lf, retry),
+          stats[i].outstandingAge(now));
       double w = slowStartFactor(now, slowStartSince[i]) * p / Math.pow(e, beta);
       if (expected != null) {
         expected[i] = e;

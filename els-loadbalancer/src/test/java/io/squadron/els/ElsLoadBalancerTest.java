@@ -296,6 +296,21 @@ class ElsLoadBalancerTest {
   }
 
   @Test
+  void endpointThatStopsAnswering_losesItsTraffic_beforeAnyAnswerComesBack() {
+    Simulation.Behaviour stalled = Simulation.Behaviour.healthy(10);
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), stalled)) {
+      // A light client (20 requests/s, about 5/s to each endpoint, rarely two at once on one): the outstanding
+      // count alone barely moves, the age of the one request waiting there does.
+      sim.run(200, 50 * MS);
+      stalled.latencyNanos = 10 * SECOND; // a stop-the-world pause: nothing comes back for 10 s
+      int before = sim.picks.getOrDefault(sim.subchannel(3), 0);
+      sim.run(60, 50 * MS); // 3 s into the stall, no answer from it yet
+      assertThat(sim.picks.getOrDefault(sim.subchannel(3), 0)).isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void picks_followTheWeightsStatistically() {
     try (Simulation sim = new Simulation(Simulation.testConfig().slowStartWindow(Duration.ZERO).build(),
         Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(20), Simulation.Behaviour.healthy(40))) {
@@ -304,7 +319,7 @@ class ElsLoadBalancerTest {
       for (int i = 0; i < 3; i++) {
         EndpointStats s = sim.endpoint(i).stats;
         for (int k = 0; k < 100; k++) {
-          s.started();
+          s.started(sim.now - (long) (latencies[i] * 1e9));
           s.finished(sim.now, (long) (latencies[i] * 1e9), EndpointStats.Outcome.SUCCESS);
         }
       }

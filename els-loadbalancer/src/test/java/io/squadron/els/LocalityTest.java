@@ -149,7 +149,7 @@ class LocalityTest {
   private static EndpointStats stats(long now, int successes, double latencySeconds) {
     EndpointStats s = new EndpointStats(1_000_000_000L, 10_000_000_000L, 5_000_000_000L, now);
     for (int i = 0; i < successes; i++) {
-      s.started();
+      s.started(now - (long) (latencySeconds * 1e9));
       s.finished(now, (long) (latencySeconds * 1e9), EndpointStats.Outcome.SUCCESS);
     }
     return s;
