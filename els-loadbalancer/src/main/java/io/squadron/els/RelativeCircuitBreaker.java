@@ -180,13 +180,16 @@ final class RelativeCircuitBreaker {
       }
       double volume = r.ok + r.fail;
       double otherVolume = totalOk + totalFail - volume;
-      if (volume < config.minRequestVolume() || otherVolume <= 0) {
+      if (otherVolume <= 0 || (volume < config.minRequestVolume() && r.recentCount == 0)) {
         continue;
       }
       double ref = Math.max(0, totalFail - r.fail) / otherVolume;
       double refUpper = wilsonUpper(ref, otherVolume);
-      double f = r.fail / volume;
-      double evidence = markedlyWorse(config, f, ref) ? evidence(f, volume, refUpper) : 0;
+      double f = volume > 0 ? r.fail / volume : 0;
+      // The decayed record needs minRequestVolume; the last outcomes are whole calls and need none (a single
+      // failure decays below 1 before it is judged).
+      double evidence = volume >= config.minRequestVolume() && markedlyWorse(config, f, ref)
+          ? evidence(f, volume, refUpper) : 0;
       double worstRate = f;
       for (int m = 1; m <= r.recentCount; m++) {
         long mask = m == 64 ? -1L : (1L << m) - 1;

@@ -163,6 +163,20 @@ class ElsLoadBalancerTest {
   }
 
   @Test
+  void probation_aSingleFailedProbeEjectsAgain_evenWhenItsDecayedVolumeIsBelowOne() {
+    ElsConfig c = ElsConfig.ofDefaults();
+    RelativeCircuitBreaker.Record ok = new RelativeCircuitBreaker.Record(200, 0, 0, 64, false, true, false);
+    // One failure, decayed to 0.98 of a request by the time it is judged.
+    RelativeCircuitBreaker.Record probe = new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, true);
+    assertThat(RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, probe}).eject)
+        .extracting(v -> v.index).containsExactly(2);
+    // Not on probation, one failure proves nothing.
+    RelativeCircuitBreaker.Record fresh = new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, false);
+    assertThat(RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, fresh}).eject)
+        .isEmpty();
+  }
+
+  @Test
   void breaker_judgesOnlyConnectedEndpoints_andTheirFailuresAreNoReference() {
     ElsConfig c = ElsConfig.ofDefaults();
     boolean[] none = new boolean[3];
