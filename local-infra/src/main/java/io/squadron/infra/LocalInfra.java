@@ -2,7 +2,6 @@ package io.squadron.infra;
 
 import static java.util.Objects.requireNonNull;
 
-import io.squadron.infra.cassandra.CassandraEndpoint;
 import io.squadron.infra.cassandra.CassandraLauncher;
 import io.squadron.infra.cassandra.CassandraServer;
 import io.squadron.infra.memcached.MemcachedLauncher;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #POSTGRES_URL_ENV}: a JDBC URL with user and password parameters,
  *       {@code jdbc:postgresql://127.0.0.1:PORT/postgres?user=postgres&password=SECRET};
  *   <li>{@value #CASSANDRA_ENV}: {@code host:port[,host:port...]/datacenter}, e.g.
- *       {@code 127.0.0.1:PORT/datacenter1} (see {@link CassandraEndpoint});
+ *       {@code 127.0.0.1:PORT/datacenter1} (services parse it with store-support's {@code CassandraEndpoint});
  *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT};
  *   <li>{@value #PROVIDERS_SIM_ENV}: the payment provider simulator's base URL, {@code http://127.0.0.1:PORT}
  *       (providers under {@code /<name>}, API keys and webhook secrets from {@code GET /_control/credentials}).
@@ -205,7 +204,7 @@ public final class LocalInfra implements AutoCloseable {
             }
             if (config.cassandra) {
                 env.put(CASSANDRA_ENV, config.cassandraEndpoint != null
-                        ? config.cassandraEndpoint.toString() : cassandra.endpoint().toString());
+                        ? config.cassandraEndpoint : cassandra.endpoint());
             }
             if (config.memcached) {
                 env.put(MEMCACHED_ENV, config.memcachedAddress != null
@@ -239,7 +238,7 @@ public final class LocalInfra implements AutoCloseable {
         private boolean cassandra;
         private boolean memcached;
         private String postgresUrl;
-        private CassandraEndpoint cassandraEndpoint;
+        private String cassandraEndpoint;
         private String memcachedAddress;
         private boolean providersSim;
         private String providersSimUrl;
@@ -303,9 +302,17 @@ public final class LocalInfra implements AutoCloseable {
             return this;
         }
 
-        /** Uses the Cassandra cluster at {@code host:port[,...]/datacenter} instead of starting one. */
+        /**
+         * Uses the Cassandra cluster at {@code host:port[,...]/datacenter} instead of starting one. The value is
+         * handed to the services as it is; they parse (and validate) it.
+         */
         public Builder cassandraEndpoint(String endpoint) {
-            this.cassandraEndpoint = CassandraEndpoint.parse(endpoint);
+            requireNonNull(endpoint, "endpoint");
+            if (endpoint.isBlank()) {
+                throw new IllegalArgumentException(
+                        "cassandraEndpoint: '' (expected: host:port[,host:port...]/datacenter)");
+            }
+            this.cassandraEndpoint = endpoint.trim();
             this.cassandra = true;
             return this;
         }

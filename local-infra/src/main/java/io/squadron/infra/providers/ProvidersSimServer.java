@@ -72,7 +72,8 @@ public final class ProvidersSimServer extends ManagedServer {
                 "}",
                 ""), StandardCharsets.UTF_8);
         List<String> command = List.of(java.toString(), "-Xms64m", "-Xmx" + heapMb + "m", "-XX:+UseSerialGC",
-                "-Xss512k", "-cp", classpath,
+                // Its logging config has its own name: a jar on other class paths must not ship a logback.xml.
+                "-Xss512k", "-Dlogback.configurationFile=providers-sim-logback.xml", "-cp", classpath,
                 "io.squadron.providers.sim.ProvidersSimMain", "--config", config.toString());
         return new ProcessBuilder(command)
                 .directory(dir.toFile())
