@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.infra.cassandra.CassandraEndpoint;
 import io.squadron.infra.cassandra.CassandraLauncher;
 import io.squadron.infra.cassandra.CassandraServer;
+import io.squadron.infra.kafka.KafkaLauncher;
+import io.squadron.infra.kafka.KafkaServer;
 import io.squadron.infra.memcached.MemcachedLauncher;
 import io.squadron.infra.memcached.MemcachedServer;
 import io.squadron.infra.postgres.PostgresLauncher;
@@ -23,13 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores of the local platform: real PostgreSQL, Cassandra and memcached servers started on this machine (in
- * parallel), or external ones named by address, and the environment that tells services where they are.
+ * The stores of the local platform: real PostgreSQL, Cassandra, memcached and Kafka servers started on this machine
+ * (in parallel), or external ones named by address, and the environment that tells services where they are.
  *
  * <pre>{@code
  * try (LocalInfra infra = LocalInfra.builder()
  *         .fromEnvironment(System.getenv())   // SQUADRON_* already set: use those, start nothing for them
- *         .postgres(true).cassandra(true).memcached(true)
+ *         .postgres(true).cassandra(true).memcached(true).kafka(true)
  *         .build()
  *         .start()) {
  *     Map<String, String> env = infra.environment(); // hand to every service process
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       {@code jdbc:postgresql://127.0.0.1:PORT/postgres?user=postgres&password=SECRET};
  *   <li>{@value #CASSANDRA_ENV}: {@code host:port[,host:port...]/datacenter}, e.g.
  *       {@code 127.0.0.1:PORT/datacenter1} (see {@link CassandraEndpoint});
- *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT}.
+ *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT};
+ *   <li>{@value #KAFKA_ENV}: Kafka's {@code bootstrap.servers}, {@code host:port[,host:port...]}, e.g.
+ *       {@code 127.0.0.1:PORT}.
  * </ul>
  *
  * <p>{@link #close()} stops every server this instance started; the JVM's shutdown hook does too if it is never
@@ -55,6 +59,8 @@ public final class LocalInfra implements AutoCloseable {
     public static final String CASSANDRA_ENV = "SQUADRON_CASSANDRA";
     /** The memcached address variable. */
     public static final String MEMCACHED_ENV = "SQUADRON_MEMCACHED";
+    /** The Kafka bootstrap servers variable. */
+    public static final String KAFKA_ENV = "SQUADRON_KAFKA";
 
     private static final Logger log = LoggerFactory.getLogger(LocalInfra.class);
 
@@ -64,6 +70,7 @@ public final class LocalInfra implements AutoCloseable {
     private PostgresServer postgres;
     private CassandraServer cassandra;
     private MemcachedServer memcached;
+    private KafkaServer kafka;
 
     private LocalInfra(Builder config) {
         this.config = config;
@@ -102,10 +109,13 @@ public final class LocalInfra implements AutoCloseable {
                     });
             CompletableFuture<MemcachedServer> mc = launch(config.memcached && config.memcachedAddress == null,
                     () -> MemcachedLauncher.builder().workRoot(config.workRoot).start());
+            CompletableFuture<KafkaServer> kf = launch(config.kafka && config.kafkaBootstrap == null,
+                    () -> KafkaLauncher.builder().workRoot(config.workRoot).start());
             List<Throwable> failures = new ArrayList<>();
             postgres = join(pg, failures);
             cassandra = join(cs, failures);
             memcached = join(mc, failures);
+            kafka = join(kf, failures);
             if (!failures.isEmpty()) {
                 close();
                 RuntimeException first = failures.get(0) instanceof RuntimeException
@@ -158,6 +168,13 @@ public final class LocalInfra implements AutoCloseable {
         }
     }
 
+    /** The Kafka broker this instance started (empty if not wanted or external). */
+    public Optional<KafkaServer> kafka() {
+        synchronized (lock) {
+            return Optional.ofNullable(kafka);
+        }
+    }
+
     /** Every server this instance started. */
     public List<LocalServer> servers() {
         synchronized (lock) {
@@ -165,13 +182,14 @@ public final class LocalInfra implements AutoCloseable {
             Optional.ofNullable(postgres).ifPresent(all::add);
             Optional.ofNullable(cassandra).ifPresent(all::add);
             Optional.ofNullable(memcached).ifPresent(all::add);
+            Optional.ofNullable(kafka).ifPresent(all::add);
             return all;
         }
     }
 
     /**
      * The {@code SQUADRON_*} variables of the wanted stores, started or external (see the class comment for the
-     * formats), in the order PostgreSQL, Cassandra, memcached.
+     * formats), in the order PostgreSQL, Cassandra, memcached, Kafka.
      *
      * @throws IllegalStateException before {@link #start()}
      */
@@ -191,6 +209,9 @@ public final class LocalInfra implements AutoCloseable {
             if (config.memcached) {
                 env.put(MEMCACHED_ENV, config.memcachedAddress != null
                         ? config.memcachedAddress : memcached.hostAndPort());
+            }
+            if (config.kafka) {
+                env.put(KAFKA_ENV, config.kafkaBootstrap != null ? config.kafkaBootstrap : kafka.bootstrapServers());
             }
             return java.util.Collections.unmodifiableMap(env);
         }
@@ -215,9 +236,11 @@ public final class LocalInfra implements AutoCloseable {
         private boolean postgres;
         private boolean cassandra;
         private boolean memcached;
+        private boolean kafka;
         private String postgresUrl;
         private CassandraEndpoint cassandraEndpoint;
         private String memcachedAddress;
+        private String kafkaBootstrap;
         private Path workRoot = RunDir.defaultRoot();
         private int cassandraHeapMb = CassandraLauncher.DEFAULT_HEAP_MB;
         private Path javaHome;
@@ -239,6 +262,12 @@ public final class LocalInfra implements AutoCloseable {
         /** Whether memcached is wanted (default false). */
         public Builder memcached(boolean wanted) {
             this.memcached = wanted;
+            return this;
+        }
+
+        /** Whether Kafka is wanted (default false). */
+        public Builder kafka(boolean wanted) {
+            this.kafka = wanted;
             return this;
         }
 
@@ -272,6 +301,18 @@ public final class LocalInfra implements AutoCloseable {
             return this;
         }
 
+        /** Uses the Kafka cluster at {@code host:port[,host:port...]} (bootstrap servers) instead of starting one. */
+        public Builder kafkaBootstrap(String bootstrapServers) {
+            requireNonNull(bootstrapServers, "bootstrapServers");
+            if (!bootstrapServers.matches("[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*")) {
+                throw new IllegalArgumentException("kafkaBootstrap: " + bootstrapServers
+                        + " (expected: host:port[,host:port...])");
+            }
+            this.kafkaBootstrap = bootstrapServers;
+            this.kafka = true;
+            return this;
+        }
+
         /**
          * Takes every {@code SQUADRON_*} variable present in {@code environment} as an external store: the CLI
          * passes {@code System.getenv()}. Blank values are ignored.
@@ -281,6 +322,7 @@ public final class LocalInfra implements AutoCloseable {
             present(environment, POSTGRES_URL_ENV).ifPresent(this::postgresUrl);
             present(environment, CASSANDRA_ENV).ifPresent(this::cassandraEndpoint);
             present(environment, MEMCACHED_ENV).ifPresent(this::memcachedAddress);
+            present(environment, KAFKA_ENV).ifPresent(this::kafkaBootstrap);
             return this;
         }
 
@@ -315,6 +357,8 @@ public final class LocalInfra implements AutoCloseable {
             copy.postgres = postgres;
             copy.cassandra = cassandra;
             copy.memcached = memcached;
+            copy.kafka = kafka;
+            copy.kafkaBootstrap = kafkaBootstrap;
             copy.postgresUrl = postgresUrl;
             copy.cassandraEndpoint = cassandraEndpoint;
             copy.memcachedAddress = memcachedAddress;
