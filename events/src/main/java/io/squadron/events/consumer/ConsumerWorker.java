@@ -60,9 +60,20 @@ final class ConsumerWorker implements Runnable {
     }
   }
 
-  /** A record that has a handler, with its parsed envelope and payload. */
+  /**
+   * A record to act on: an event with a handler, its envelope and payload; or a malformed record ({@code malformed}
+   * says what is wrong), to dead-letter in its place in the partition's order.
+   */
   private record Item(ConsumerRecord<byte[], byte[]> record, EventEnvelope envelope, UUID eventId,
-      TypedHandler<?> handler, Message payload) {
+      TypedHandler<?> handler, Message payload, String malformed) {
+    static Item malformed(ConsumerRecord<byte[], byte[]> record, String what) {
+      return new Item(record, null, null, null, null, what);
+    }
+
+    boolean isEvent() {
+      return malformed == null;
+    }
+
     TopicPartition partition() {
       return new TopicPartition(record.topic(), record.partition());
     }
@@ -147,7 +158,7 @@ final class ConsumerWorker implements Runnable {
       try {
         envelope = Envelopes.parse(record.value());
       } catch (MalformedEventException e) {
-        deadLetter(record, Reason.MALFORMED, e.getMessage(), 0, null);
+        items.add(Item.malformed(record, e.getMessage()));
         continue;
       }
       TypedHandler<?> handler = settings.handlers().get(envelope.getType());
@@ -159,13 +170,21 @@ final class ConsumerWorker implements Runnable {
       try {
         payload = handler.unpack(envelope);
       } catch (InvalidProtocolBufferException e) {
-        deadLetter(record, Reason.MALFORMED, "payload does not parse as " + envelope.getType(), 0, null);
+        items.add(Item.malformed(record, "payload does not parse as " + envelope.getType()));
         continue;
       }
-      items.add(new Item(record, envelope, UUID.fromString(envelope.getEventId()), handler, payload));
+      items.add(new Item(record, envelope, UUID.fromString(envelope.getEventId()), handler, payload, null));
     }
-    if (!items.isEmpty() && !applyBatch(items)) {
-      applyOneByOne(items, stopAt);
+    if (!items.isEmpty()) {
+      if (applyBatch(items)) {
+        for (Item item : items) {
+          if (!item.isEvent()) {
+            deadLetter(item.record(), Reason.MALFORMED, item.malformed(), 0, null);
+          }
+        }
+      } else {
+        applyOneByOne(items, stopAt);
+      }
     }
     metrics.handled(Duration.ofNanos(System.nanoTime() - started));
     commit(records, stopAt);
@@ -178,10 +197,11 @@ final class ConsumerWorker implements Runnable {
       tx.setAutoCommit(false);
       try {
         List<ProcessedEvents.Entry> entries = new ArrayList<>(items.size());
-        items.forEach(item -> entries.add(item.entry()));
-        Set<UUID> fresh = ProcessedEvents.record(tx, settings.group(), ProcessedEvents.APPLIED, entries);
+        items.stream().filter(Item::isEvent).forEach(item -> entries.add(item.entry()));
+        Set<UUID> fresh = entries.isEmpty() ? Set.of()
+            : ProcessedEvents.record(tx, settings.group(), ProcessedEvents.APPLIED, entries);
         for (int i = 0; i < items.size(); i++) {
-          if (fresh.remove(items.get(i).eventId())) { // a second copy in the same batch is a duplicate
+          if (items.get(i).isEvent() && fresh.remove(items.get(i).eventId())) { // a second copy in the same batch is a duplicate
             handle(items.get(i), tx);
             applied[i] = true;
           }
@@ -202,7 +222,7 @@ final class ConsumerWorker implements Runnable {
       if (applied[i]) {
         metrics.count(item.record().topic(), Outcome.APPLIED, 1);
         metrics.endToEnd(item.record().topic(), Duration.between(Envelopes.occurredAt(item.envelope()), now));
-      } else {
+      } else if (item.isEvent()) {
         metrics.count(item.record().topic(), Outcome.DUPLICATE, 1);
       }
     }
@@ -213,6 +233,10 @@ final class ConsumerWorker implements Runnable {
     for (Item item : items) {
       if (stopAt.containsKey(item.partition())) {
         continue; // the partition went to another consumer: it resumes from the first record not done
+      }
+      if (!item.isEvent()) {
+        deadLetter(item.record(), Reason.MALFORMED, item.malformed(), 0, null);
+        continue;
       }
       int attempts = 0;
       int environmental = 0;
@@ -386,9 +410,12 @@ final class ConsumerWorker implements Runnable {
       return;
     }
     try {
-      consumer.commitSync(offsets, Duration.ofSeconds(30));
-    } catch (WakeupException e) {
-      throw e;
+      try {
+        consumer.commitSync(offsets, Duration.ofSeconds(30));
+      } catch (WakeupException e) {
+        // close() woke the consumer: finish this commit (a wake-up fires once), then the loop ends.
+        consumer.commitSync(offsets, Duration.ofSeconds(30));
+      }
     } catch (KafkaException e) {
       // Applied and recorded already: a later commit covers these offsets, or after a rebalance or restart the
       // records come again and are skipped as duplicates.
