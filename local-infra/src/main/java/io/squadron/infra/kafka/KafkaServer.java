@@ -1,6 +1,7 @@
 package io.squadron.infra.kafka;
 
 import io.squadron.infra.process.ManagedServer;
+import io.squadron.infra.process.Processes;
 import io.squadron.infra.process.Readiness;
 import io.squadron.infra.process.RunDir;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -53,9 +55,14 @@ public final class KafkaServer extends ManagedServer {
     private final List<String> extraJvmOptions;
     private final Map<String, String> brokerProperties;
     private final String clusterId;
+    /** The shared class-data archive of this Java and classpath, or null when class-data sharing is off. */
+    private final Path cdsArchive;
+    /** Whether the running broker writes the archive when it exits (none existed at launch). */
+    private boolean dumpingArchive;
 
     KafkaServer(RunDir runDir, int clientPort, int controllerPort, Path java, String classpath, int heapMb,
-            List<String> extraJvmOptions, Map<String, String> brokerProperties, Duration startTimeout) {
+            List<String> extraJvmOptions, Map<String, String> brokerProperties, Duration startTimeout,
+            Path cdsArchive) {
         super("kafka", runDir, clientPort, startTimeout);
         this.controllerPort = controllerPort;
         this.java = java;
@@ -64,6 +71,7 @@ public final class KafkaServer extends ManagedServer {
         this.extraJvmOptions = extraJvmOptions;
         this.brokerProperties = brokerProperties;
         this.clusterId = newClusterId();
+        this.cdsArchive = cdsArchive;
     }
 
     private static Map<String, String> defaults() {
@@ -137,6 +145,17 @@ public final class KafkaServer extends ManagedServer {
                 "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15",
                 "-Djava.awt.headless=true", "-XX:+PerfDisableSharedMem"));
         command.addAll(logOptions(dir));
+        dumpingArchive = false;
+        if (cdsArchive != null) {
+            // Application class-data sharing halves the broker's start-up CPU (~9 s -> ~5 s here): the first broker
+            // of a Java and classpath writes the archive when it stops cleanly, later ones map it.
+            if (Files.isRegularFile(cdsArchive)) {
+                command.add("-XX:SharedArchiveFile=" + cdsArchive);
+            } else {
+                command.add("-XX:ArchiveClassesAtExit=" + dir.resolve(CDS_DUMP));
+                dumpingArchive = true;
+            }
+        }
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-cp", classpath, "kafka.Kafka", dir.resolve("server.properties").toString()));
         return new ProcessBuilder(command)
@@ -226,6 +245,40 @@ public final class KafkaServer extends ManagedServer {
             }
         } finally {
             admin.close(Duration.ofMillis(500));
+        }
+    }
+
+    private static final String CDS_DUMP = "kafka-cds.jsa";
+
+    @Override
+    protected void halt(ProcessHandle main) {
+        if (dumpingArchive) {
+            // A SIGKILL would lose the archive this broker writes at exit: let it stop (a few seconds, once).
+            Processes.terminateTree(main, 15_000);
+        } else {
+            Processes.killTree(main);
+        }
+    }
+
+    @Override
+    protected void afterStop() {
+        Path dump = workDir().resolve(CDS_DUMP);
+        if (cdsArchive == null || !Files.isRegularFile(dump)) {
+            return;
+        }
+        try {
+            Files.createDirectories(cdsArchive.getParent());
+            if (!Files.exists(cdsArchive)) {
+                Files.move(dump, cdsArchive, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            // another broker published its archive first, or the root is read-only: start without sharing
+        } finally {
+            try {
+                Files.deleteIfExists(dump);
+            } catch (IOException e) {
+                // deleted with the work directory
+            }
         }
     }
 
