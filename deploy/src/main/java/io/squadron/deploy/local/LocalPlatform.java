@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole platform on this machine: starts the real stores (PostgreSQL, Cassandra, memcached, unless
+ * The whole platform on this machine: starts the real stores (PostgreSQL, Cassandra, memcached, Kafka, unless
  * {@code SQUADRON_*} name running ones), then every service of the {@link ServiceCatalog} as its own process with
  * mutual TLS, records them in the {@link RunState}, makes the demo calls, and stops everything in reverse order.
  */
@@ -68,9 +68,9 @@ public final class LocalPlatform implements AutoCloseable {
 
   private void startStores() {
     long t0 = System.nanoTime();
-    out.println("  stores: starting PostgreSQL, Cassandra and memcached (Cassandra takes ~15 s)...");
-    infra = LocalInfra.builder().postgres(true).cassandra(true).memcached(true).fromEnvironment(environment)
-        .build().start();
+    out.println("  stores: starting PostgreSQL, Cassandra, memcached and Kafka (Cassandra takes ~15 s)...");
+    infra = LocalInfra.builder().postgres(true).cassandra(true).memcached(true).kafka(true)
+        .fromEnvironment(environment).build().start();
     for (LocalServer server : infra.servers()) {
       out.printf("  %-8s %s%n", server.kind(), server.address());
     }
