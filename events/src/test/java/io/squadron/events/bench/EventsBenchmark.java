@@ -47,7 +47,7 @@ import org.apache.kafka.clients.admin.Admin;
  * duplicates_applied = applied rows beyond the first per event; order = per account, sequence numbers applied in
  * increasing order; end-to-end latency = applied_at (consumer's insert) - occurred_at (the writer's append).
  *
- * <p>Options: {@code --seconds=60 --rate=6000 --writers=4 --accounts=1000 --partitions=8 --consumers=3
+ * <p>Options: {@code --seconds=60 --warmup=45 --rate=6000 --writers=4 --accounts=1000 --partitions=8 --consumers=3
  * --restart=stop|kill|none}. PostgreSQL and Kafka are started here (the benchmark restarts the broker).
  */
 public final class EventsBenchmark {
@@ -55,10 +55,11 @@ public final class EventsBenchmark {
 
   private EventsBenchmark() {}
 
-  record Options(int seconds, int rate, int writers, int accounts, int partitions, int consumers, boolean kill,
-      boolean restart) {
+  record Options(int seconds, int warmup, int rate, int writers, int accounts, int partitions, int consumers,
+      boolean kill, boolean restart) {
     static Options parse(String[] args) {
       int seconds = 60;
+      int warmup = 45;
       int rate = 6_000;
       int writers = 4;
       int accounts = 1_000;
@@ -73,6 +74,7 @@ public final class EventsBenchmark {
         }
         switch (kv[0]) {
           case "seconds" -> seconds = positive(kv);
+          case "warmup" -> warmup = Integer.parseInt(kv[1]);
           case "rate" -> rate = positive(kv);
           case "writers" -> writers = positive(kv);
           case "accounts" -> accounts = positive(kv);
@@ -91,7 +93,10 @@ public final class EventsBenchmark {
       if (seconds < 10) {
         throw new IllegalArgumentException("--seconds: " + seconds + " (expected: >= 10)");
       }
-      return new Options(seconds, rate, writers, accounts, partitions, consumers, kill, restart);
+      if (warmup < 0) {
+        throw new IllegalArgumentException("--warmup: " + warmup + " (expected: >= 0)");
+      }
+      return new Options(seconds, warmup, rate, writers, accounts, partitions, consumers, kill, restart);
     }
 
     private static int positive(String[] kv) {
@@ -218,7 +223,12 @@ public final class EventsBenchmark {
              .on(PaymentSucceeded.class, apply).concurrency(o.consumers()).meterRegistry(registry).build()
              .start()) {
       startNanos = System.nanoTime();
-      long endNanos = startNanos + TimeUnit.SECONDS.toNanos(o.seconds());
+      long measureNanos = startNanos + TimeUnit.SECONDS.toNanos(o.warmup());
+      long endNanos = measureNanos + TimeUnit.SECONDS.toNanos(o.seconds());
+      CompletableFuture<java.time.Instant> measureStart = CompletableFuture.supplyAsync(() -> {
+        LockSupport.parkNanos(measureNanos - System.nanoTime());
+        return java.time.Instant.now();
+      });
       List<Future<?>> running = new ArrayList<>();
       for (int w = 0; w < o.writers(); w++) {
         running.add(writers.submit(writer(o, w, pool, written, writing, startNanos)));
@@ -228,7 +238,7 @@ public final class EventsBenchmark {
         if (!o.restart()) {
           return 0.0;
         }
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(o.seconds() / 2));
+        LockSupport.parkNanos(measureNanos + TimeUnit.SECONDS.toNanos(o.seconds() / 2) - System.nanoTime());
         long t0 = System.nanoTime();
         if (o.kill()) {
           kafka.kill();
@@ -246,7 +256,7 @@ public final class EventsBenchmark {
         second += 5;
         long w = written.get();
         long a = consumer.stats().applied();
-        slices.add(new Slice(second, w - lastWritten, a - lastApplied, backlog(pool)));
+        slices.add(new Slice(second - o.warmup(), w - lastWritten, a - lastApplied, backlog(pool)));
         lastWritten = w;
         lastApplied = a;
       }
@@ -265,8 +275,8 @@ public final class EventsBenchmark {
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // let a late duplicate arrive before counting
       EventConsumer.Stats stats = consumer.stats();
       long relayFailures = (long) registry.get("squadron.events.relay.failures").counter().count();
-      return verify(pool, o, produced, startNanos, writesEnded, drained, restartSeconds, stats, relayFailures,
-          slices, (writesEnded - startNanos) / 1e9);
+      return verify(pool, o, measureStart.get(), produced, writesEnded, drained, restartSeconds, stats,
+          relayFailures, slices);
     } finally {
       writers.shutdownNow();
     }
@@ -325,9 +335,9 @@ public final class EventsBenchmark {
     }
   }
 
-  private static Result verify(HikariDataSource pool, Options o, long produced, long startNanos, long writesEnded,
-      long drained, double restartSeconds, EventConsumer.Stats stats, long relayFailures, List<Slice> slices,
-      double writeSeconds) throws SQLException {
+  private static Result verify(HikariDataSource pool, Options o, java.time.Instant measureStart, long produced,
+      long writesEnded, long drained, double restartSeconds, EventConsumer.Stats stats, long relayFailures,
+      List<Slice> slices) throws SQLException {
     long outboxRows = queryLong(pool, "SELECT count(*) FROM squadron_outbox");
     if (outboxRows != produced) {
       throw new IllegalStateException("outbox has " + outboxRows + " rows, writers committed " + produced);
@@ -337,17 +347,28 @@ public final class EventsBenchmark {
     long duplicates = queryLong(pool, "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) n FROM bench_applied"
         + " GROUP BY event_id) x");
     long distinct = queryLong(pool, "SELECT count(DISTINCT event_id) FROM bench_applied");
+    // Throughput and latency over the measured window: events that occurred after the warm-up.
+    String window = " WHERE occurred_at >= " + toTimestamp(measureStart);
+    long measured = queryLong(pool, "SELECT count(DISTINCT event_id) FROM bench_applied" + window);
     long outOfOrder = queryLong(pool, "SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY account"
         + " ORDER BY applied_order) AS prev FROM bench_applied) x WHERE prev IS NOT NULL AND seq <= prev");
-    double span = queryDouble(pool, "SELECT extract(epoch FROM max(applied_at) - min(occurred_at)) FROM bench_applied");
-    double[] all = latencies(pool, "");
-    // Outside the restart: events that occurred before it began or after the backlog it caused was gone.
-    double[] steady = latencies(pool, " WHERE occurred_at < (SELECT min(occurred_at) FROM bench_applied)"
-        + " + make_interval(secs => " + (o.seconds() / 2 - 1) + ") OR occurred_at > (SELECT min(occurred_at) FROM"
-        + " bench_applied) + make_interval(secs => " + (o.seconds() / 2 + restartSeconds + 10) + ")");
-    return new Result(produced, distinct, lost, duplicates, outOfOrder, span, distinct / span, produced / writeSeconds,
+    double span = queryDouble(pool, "SELECT extract(epoch FROM max(applied_at) - min(occurred_at)) FROM bench_applied"
+        + window);
+    double[] all = latencies(pool, window);
+    // Outside the restart: events that occurred before it began, or 10 s after the broker was back.
+    String restartFrom = toTimestamp(measureStart.plusSeconds(o.seconds() / 2 - 1));
+    String restartTo = toTimestamp(measureStart.plusMillis((long) ((o.seconds() / 2 + restartSeconds + 10) * 1000)));
+    double[] steady = latencies(pool, window + " AND (occurred_at < " + restartFrom + " OR occurred_at > "
+        + restartTo + ")");
+    return new Result(produced, distinct, lost, duplicates, outOfOrder, span, measured / span,
+        measured / (double) o.seconds(),
         all[0], all[1], steady[0], steady[1], all[2], restartSeconds, stats.duplicates(), relayFailures, slices,
         (drained - writesEnded) / 1e9);
+  }
+
+  /** An SQL timestamptz literal for {@code instant}. */
+  private static String toTimestamp(java.time.Instant instant) {
+    return String.format(Locale.ROOT, "to_timestamp(%d.%06d)", instant.getEpochSecond(), instant.getNano() / 1000);
   }
 
   /** p50, p99 and max of applied_at - occurred_at in ms, over the first application of each event. */
