@@ -48,7 +48,9 @@ import org.apache.kafka.clients.admin.Admin;
  * increasing order; end-to-end latency = applied_at (consumer's insert) - occurred_at (the writer's append).
  *
  * <p>Options: {@code --seconds=60 --warmup=45 --rate=6000 --writers=4 --accounts=1000 --partitions=8 --consumers=3
- * --restart=stop|kill|none}. PostgreSQL and Kafka are started here (the benchmark restarts the broker).
+ * --restart=stop|kill|none --group-protocol=consumer|classic
+ * --changes-per-tx=1}: more than one change per transaction models a service that applies a batch (each change
+ * still has its own event).. PostgreSQL and Kafka are started here (the benchmark restarts the broker).
  */
 public final class EventsBenchmark {
   private static final String TOPIC = "bench.payments";
@@ -56,7 +58,7 @@ public final class EventsBenchmark {
   private EventsBenchmark() {}
 
   record Options(int seconds, int warmup, int rate, int writers, int accounts, int partitions, int consumers,
-      boolean kill, boolean restart) {
+      boolean kill, boolean restart, String groupProtocol, int changesPerTx) {
     static Options parse(String[] args) {
       int seconds = 60;
       int warmup = 45;
@@ -67,6 +69,8 @@ public final class EventsBenchmark {
       int consumers = 3;
       boolean kill = false;
       boolean restart = true;
+      String groupProtocol = "consumer";
+      int changesPerTx = 1;
       for (String arg : args) {
         String[] kv = arg.replaceFirst("^--", "").split("=", 2);
         if (kv.length != 2) {
@@ -75,6 +79,8 @@ public final class EventsBenchmark {
         switch (kv[0]) {
           case "seconds" -> seconds = positive(kv);
           case "warmup" -> warmup = Integer.parseInt(kv[1]);
+          case "group-protocol" -> groupProtocol = kv[1];
+          case "changes-per-tx" -> changesPerTx = positive(kv);
           case "rate" -> rate = positive(kv);
           case "writers" -> writers = positive(kv);
           case "accounts" -> accounts = positive(kv);
@@ -96,7 +102,8 @@ public final class EventsBenchmark {
       if (warmup < 0) {
         throw new IllegalArgumentException("--warmup: " + warmup + " (expected: >= 0)");
       }
-      return new Options(seconds, warmup, rate, writers, accounts, partitions, consumers, kill, restart);
+      return new Options(seconds, warmup, rate, writers, accounts, partitions, consumers, kill, restart,
+          groupProtocol, changesPerTx);
     }
 
     private static int positive(String[] kv) {
@@ -130,8 +137,9 @@ public final class EventsBenchmark {
     void print(Options o) {
       System.out.println();
       System.out.printf(Locale.ROOT, "events benchmark: %d s of writes at %d changes/s target, %d writers, %d accounts,"
-          + " %d partitions, 1 relay, %d consumer threads, broker %s once at %d s%n", o.seconds(), o.rate(),
-          o.writers(), o.accounts(), o.partitions(), o.consumers(), o.kill() ? "killed (SIGKILL) and restarted"
+          + " %d change(s) per transaction, %d partitions, 1 relay, %d consumer threads (group protocol %s), broker %s"
+          + " at %d s%n", o.seconds(), o.rate(), o.writers(), o.accounts(), o.changesPerTx(), o.partitions(),
+          o.consumers(), o.groupProtocol(), !o.restart() ? "not restarted" : o.kill() ? "killed (SIGKILL) and restarted"
               : "stopped and restarted", o.seconds() / 2);
       System.out.println();
       System.out.printf("%8s %14s %14s %14s%n", "second", "written/s", "applied/s", "outbox backlog");
@@ -220,7 +228,8 @@ public final class EventsBenchmark {
     try (OutboxRelay relay = OutboxRelay.builder(pool, kafka.bootstrapServers()).name("bench").meterRegistry(registry)
              .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build().start();
          EventConsumer consumer = EventConsumer.builder("bench", pool, kafka.bootstrapServers()).topic(TOPIC)
-             .on(PaymentSucceeded.class, apply).concurrency(o.consumers()).meterRegistry(registry).build()
+             .on(PaymentSucceeded.class, apply).concurrency(o.consumers()).meterRegistry(registry)
+             .kafkaProperty("group.protocol", o.groupProtocol()).build()
              .start()) {
       startNanos = System.nanoTime();
       long measureNanos = startNanos + TimeUnit.SECONDS.toNanos(o.warmup());
@@ -299,25 +308,27 @@ public final class EventsBenchmark {
           if (wait > 0) {
             LockSupport.parkNanos(wait);
           }
-          next += interval;
-          String key = "acct-" + account;
-          account += o.writers();
-          if (account >= o.accounts()) {
-            account = index;
+          next += interval * o.changesPerTx();
+          for (int change = 0; change < o.changesPerTx(); change++) {
+            String key = "acct-" + account;
+            account += o.writers();
+            if (account >= o.accounts()) {
+              account = index;
+            }
+            bump.setString(1, key);
+            long seq;
+            try (ResultSet rs = bump.executeQuery()) {
+              rs.next();
+              seq = rs.getLong(1);
+            }
+            outbox.append(tx, EventMessage.of(TOPIC, key, PaymentSucceeded.newBuilder()
+                .setPaymentId(key + "/" + seq)
+                .setUserId(key)
+                .setAmount(Amount.newBuilder().setMinorUnits(seq).setCurrencyCode("EUR"))
+                .build()));
           }
-          bump.setString(1, key);
-          long seq;
-          try (ResultSet rs = bump.executeQuery()) {
-            rs.next();
-            seq = rs.getLong(1);
-          }
-          outbox.append(tx, EventMessage.of(TOPIC, key, PaymentSucceeded.newBuilder()
-              .setPaymentId(key + "/" + seq)
-              .setUserId(key)
-              .setAmount(Amount.newBuilder().setMinorUnits(seq).setCurrencyCode("EUR"))
-              .build()));
           tx.commit();
-          written.incrementAndGet();
+          written.addAndGet(o.changesPerTx());
         }
       }
       return null;
