@@ -101,4 +101,24 @@ class PostgresLauncherTest {
             }
         }
     }
+
+    @Test
+    void kill_thenRestart_recoversEveryCommittedRow_onTheSamePort() throws Exception {
+        try (PostgresServer server = PostgresLauncher.builder().start()) {
+            try (Connection c = DriverManager.getConnection(server.jdbcUrl()); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE crashed (v int)");
+                s.execute("INSERT INTO crashed SELECT generate_series(1, 1000)");
+            }
+            int port = server.port();
+            long pid = server.pid();
+            server.kill();
+            assertThat(server.isRunning()).isFalse();
+            assertThat(ProcessHandle.of(pid).map(Processes::running).orElse(false)).isFalse();
+            server.restart(); // crash recovery replays the WAL
+            assertThat(server.port()).isEqualTo(port);
+            try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+                assertThat(queryOne(c, "SELECT count(*) FROM crashed")).isEqualTo("1000");
+            }
+        }
+    }
 }

@@ -15,8 +15,6 @@ public final class Envelopes {
   public static final int SCHEMA_VERSION = 1;
   /** Kafka's rule for topic names. */
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-  /** The prefix of {@link Any} type URLs. */
-  private static final String TYPE_URL_PREFIX = "type.googleapis.com/";
 
   private Envelopes() {}
 
@@ -79,7 +77,8 @@ public final class Envelopes {
     if (envelope.getType().isEmpty()) {
       throw new MalformedEventException("envelope type is empty");
     }
-    if (!envelope.getPayload().getTypeUrl().equals(TYPE_URL_PREFIX + envelope.getType())) {
+    // Any's rule: the type is the part after the last '/', whatever the prefix (other languages may use their own).
+    if (!envelope.getPayload().getTypeUrl().endsWith("/" + envelope.getType())) {
       throw new MalformedEventException("envelope payload type URL " + envelope.getPayload().getTypeUrl()
           + " does not match type " + envelope.getType());
     }

@@ -195,7 +195,11 @@ public final class OutboxRelay implements AutoCloseable {
         try {
           int published = relayOnce();
           failures = 0;
-          housekeeping();
+          try {
+            housekeeping();
+          } catch (SQLException e) {
+            log.warn("Outbox relay {}: housekeeping failed, retried in {}: {}", name, housekeepingInterval, e.toString());
+          }
           if (published == 0) {
             Backoff.sleep(idlePoll, () -> running);
           }

@@ -48,6 +48,15 @@ class EnvelopesTest {
   }
 
   @Test
+  void parse_acceptsAnotherTypeUrlPrefix_asAnyDoes() throws Exception {
+    EventEnvelope envelope = valid();
+    EventEnvelope otherPrefix = envelope.toBuilder().setPayload(envelope.getPayload().toBuilder()
+        .setTypeUrl("type.squadron.example/squadron.userdb.events.v1.UserDeleted")).build();
+    assertThat(Envelopes.parse(otherPrefix.toByteArray()).getPayload().unpack(UserDeleted.class).getUserId())
+        .isEqualTo("user-1");
+  }
+
+  @Test
   void legalTopic_followsKafkasRule() {
     assertThat(Envelopes.legalTopic("billing.payments")).isTrue();
     assertThat(Envelopes.legalTopic("a_b-C.9")).isTrue();
