@@ -52,7 +52,9 @@ public interface LocalServer extends AutoCloseable {
     /**
      * Kills the server at once (SIGKILL to its process tree), as a crash would: nothing is flushed or shut down
      * cleanly, but the data directory and port are kept for {@link #restart()}, which then runs the server's own
-     * crash recovery. Does nothing if it is already stopped.
+     * crash recovery. What survives is what a crash of the server's processes (not of the machine) keeps: for
+     * PostgreSQL, run with {@code synchronous_commit=off}, the commits its WAL writer had flushed (all but the last
+     * ~0.6 s); for Kafka and Cassandra, what they had written to their files. Does nothing if it is already stopped.
      */
     void kill();
 
