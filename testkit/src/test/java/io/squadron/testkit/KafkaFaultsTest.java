@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,9 +69,14 @@ class KafkaFaultsTest {
         KAFKA.createTopic("pings", 1);
         KAFKA.server().pause();
         try {
-            assertThatThrownBy(() -> KAFKA.admin().listTopics(
-                    new org.apache.kafka.clients.admin.ListTopicsOptions().timeoutMs(1_000)).names().get(5, TimeUnit.SECONDS))
-                    .isInstanceOf(Exception.class);
+            assertThat(Files.readString(Path.of("/proc/" + KAFKA.server().pid() + "/stat")).split(" ")[2])
+                    .as("process state").isEqualTo("T");
+            // A client made now: nothing it could answer from a cache, it has to ask the frozen broker.
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
+                    "default.api.timeout.ms", 1_000, "request.timeout.ms", 1_000))) {
+                assertThatThrownBy(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS))
+                        .isInstanceOf(Exception.class);
+            }
         } finally {
             KAFKA.server().resume();
         }
