@@ -15,9 +15,10 @@ import java.util.Set;
  * <pre>{@code
  * {"els": {
  *   "decayTime": "2s", "latencyExponent": 2, "priorWeight": 1, "parallelismWindow": "5s", "quasiRandom": true,
- *   "slowStartWindow": "3s", "slowStartMinFactor": 0.1,
+ *   "slowStartWindow": "3s", "slowStartMinFactor": 0.1, "localRegion": "eu", "overprovisioningFactor": 1.4,
  *   "circuitBreaker": {
- *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "minRequestVolume": 5,
+ *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "significance": 1e-5,
+ *     "minRequestVolume": 1,
  *     "window": "10s", "interval": "0.25s", "baseEjectionTime": "5s", "maxEjectionTime": "60s",
  *     "maxEjectionPercent": 50 }}}
  * }</pre>
@@ -41,14 +42,24 @@ public final class ElsConfig {
   public static final Duration DEFAULT_SLOW_START_WINDOW = Duration.ofSeconds(3);
   /** The share of its weight an endpoint starts its slow start with. */
   public static final double DEFAULT_SLOW_START_MIN_FACTOR = 0.1;
+  /**
+   * Envoy's overprovisioning factor: the local region keeps all the traffic while at least
+   * {@code 1 / factor} of its endpoints are in service, and spills the rest over to other regions below that.
+   */
+  public static final double DEFAULT_OVERPROVISIONING_FACTOR = 1.4;
   /** Whether the relative circuit breaker ejects endpoints. */
   public static final boolean DEFAULT_BREAKER_ENABLED = true;
   /** An endpoint is ejected when its failure rate is at least this multiple of the others' rate... */
   public static final double DEFAULT_FAILURE_RATE_MULTIPLE = 2.0;
   /** ...and at least this much (absolute) above it. */
   public static final double DEFAULT_MIN_FAILURE_RATE_DELTA = 0.1;
-  /** Decayed request volume an endpoint needs before the breaker judges it (the Wilson bound does the rest). */
-  public static final double DEFAULT_MIN_REQUEST_VOLUME = 5;
+  /**
+   * The breaker ejects only when the chance that an endpoint failing like the others shows such a record is
+   * below this (the bound {@code exp(-V KL(f || f_ref))}); see the README.
+   */
+  public static final double DEFAULT_SIGNIFICANCE = 1e-5;
+  /** Decayed request volume an endpoint needs before the breaker judges it (the significance does the rest). */
+  public static final double DEFAULT_MIN_REQUEST_VOLUME = 1;
   /** Time constant of the decayed request counts the breaker judges by. */
   public static final Duration DEFAULT_BREAKER_WINDOW = Duration.ofSeconds(10);
   /** How often the breaker evaluates the endpoints (and the metrics are refreshed). */
@@ -63,9 +74,10 @@ public final class ElsConfig {
   private static final ElsConfig DEFAULTS = builder().build();
 
   private static final Set<String> TOP_KEYS = Set.of("decayTime", "latencyExponent", "priorWeight",
-      "parallelismWindow", "quasiRandom", "slowStartWindow", "slowStartMinFactor", "circuitBreaker");
+      "parallelismWindow", "quasiRandom", "slowStartWindow", "slowStartMinFactor", "localRegion",
+      "overprovisioningFactor", "circuitBreaker");
   private static final Set<String> BREAKER_KEYS = Set.of("enabled", "failureRateMultiple",
-      "minFailureRateDelta", "minRequestVolume", "window", "interval", "baseEjectionTime", "maxEjectionTime",
+      "minFailureRateDelta", "significance", "minRequestVolume", "window", "interval", "baseEjectionTime", "maxEjectionTime",
       "maxEjectionPercent");
 
   private final long decayTimeNanos;
@@ -75,9 +87,12 @@ public final class ElsConfig {
   private final boolean quasiRandom;
   private final long slowStartWindowNanos;
   private final double slowStartMinFactor;
+  private final String localRegion;
+  private final double overprovisioningFactor;
   private final boolean breakerEnabled;
   private final double failureRateMultiple;
   private final double minFailureRateDelta;
+  private final double significance;
   private final double minRequestVolume;
   private final long breakerWindowNanos;
   private final long breakerIntervalNanos;
@@ -93,9 +108,12 @@ public final class ElsConfig {
     this.quasiRandom = b.quasiRandom;
     this.slowStartWindowNanos = b.slowStartWindowNanos;
     this.slowStartMinFactor = b.slowStartMinFactor;
+    this.localRegion = b.localRegion;
+    this.overprovisioningFactor = b.overprovisioningFactor;
     this.breakerEnabled = b.breakerEnabled;
     this.failureRateMultiple = b.failureRateMultiple;
     this.minFailureRateDelta = b.minFailureRateDelta;
+    this.significance = b.significance;
     this.minRequestVolume = b.minRequestVolume;
     this.breakerWindowNanos = b.breakerWindowNanos;
     this.breakerIntervalNanos = b.breakerIntervalNanos;
@@ -156,6 +174,16 @@ public final class ElsConfig {
     if (json.containsKey("slowStartMinFactor")) {
       b.slowStartMinFactor(number(json, "slowStartMinFactor"));
     }
+    if (json.containsKey("localRegion")) {
+      Object v = json.get("localRegion");
+      if (!(v instanceof String)) {
+        throw new IllegalArgumentException("localRegion: " + v + " (expected: a region name such as \"eu\")");
+      }
+      b.localRegion((String) v);
+    }
+    if (json.containsKey("overprovisioningFactor")) {
+      b.overprovisioningFactor(number(json, "overprovisioningFactor"));
+    }
     Object cb = json.get("circuitBreaker");
     if (cb != null) {
       if (!(cb instanceof Map)) {
@@ -176,6 +204,9 @@ public final class ElsConfig {
       }
       if (m.containsKey("minFailureRateDelta")) {
         b.minFailureRateDelta(number(m, "minFailureRateDelta"));
+      }
+      if (m.containsKey("significance")) {
+        b.significance(number(m, "significance"));
       }
       if (m.containsKey("minRequestVolume")) {
         b.minRequestVolume(number(m, "minRequestVolume"));
@@ -276,6 +307,19 @@ public final class ElsConfig {
     return slowStartMinFactor;
   }
 
+  /**
+   * The region this client runs in, or null: endpoints whose {@link ElsLoadBalancerProvider#REGION} is this
+   * region are preferred, the others get what the local region cannot serve (see the README).
+   */
+  public String localRegion() {
+    return localRegion;
+  }
+
+  /** Envoy's overprovisioning factor for spilling over to other regions when local endpoints are out. */
+  public double overprovisioningFactor() {
+    return overprovisioningFactor;
+  }
+
   /** Whether the relative circuit breaker is on. */
   public boolean breakerEnabled() {
     return breakerEnabled;
@@ -289,6 +333,11 @@ public final class ElsConfig {
   /** Minimum absolute excess of failure rate over the others' that marks an endpoint as an outlier. */
   public double minFailureRateDelta() {
     return minFailureRateDelta;
+  }
+
+  /** The largest chance of a false ejection the breaker accepts per judgement (see the README). */
+  public double significance() {
+    return significance;
   }
 
   /** Decayed request volume an endpoint needs before it can be ejected. */
@@ -334,8 +383,10 @@ public final class ElsConfig {
         && priorWeight == c.priorWeight && parallelismWindowNanos == c.parallelismWindowNanos
         && quasiRandom == c.quasiRandom
         && slowStartWindowNanos == c.slowStartWindowNanos
-        && slowStartMinFactor == c.slowStartMinFactor && breakerEnabled == c.breakerEnabled
+        && slowStartMinFactor == c.slowStartMinFactor && Objects.equals(localRegion, c.localRegion)
+        && overprovisioningFactor == c.overprovisioningFactor && breakerEnabled == c.breakerEnabled
         && failureRateMultiple == c.failureRateMultiple && minFailureRateDelta == c.minFailureRateDelta
+        && significance == c.significance
         && minRequestVolume == c.minRequestVolume && breakerWindowNanos == c.breakerWindowNanos
         && breakerIntervalNanos == c.breakerIntervalNanos && baseEjectionTimeNanos == c.baseEjectionTimeNanos
         && maxEjectionTimeNanos == c.maxEjectionTimeNanos && maxEjectionPercent == c.maxEjectionPercent;
@@ -344,8 +395,8 @@ public final class ElsConfig {
   @Override
   public int hashCode() {
     return Objects.hash(decayTimeNanos, latencyExponent, priorWeight, parallelismWindowNanos, quasiRandom,
-        slowStartWindowNanos, slowStartMinFactor,
-        breakerEnabled, failureRateMultiple, minFailureRateDelta, minRequestVolume, breakerWindowNanos,
+        slowStartWindowNanos, slowStartMinFactor, localRegion, overprovisioningFactor,
+        breakerEnabled, failureRateMultiple, minFailureRateDelta, significance, minRequestVolume, breakerWindowNanos,
         breakerIntervalNanos, baseEjectionTimeNanos, maxEjectionTimeNanos, maxEjectionPercent);
   }
 
@@ -354,8 +405,10 @@ public final class ElsConfig {
     return "ElsConfig{decayTime=" + Duration.ofNanos(decayTimeNanos) + ", latencyExponent=" + latencyExponent
         + ", priorWeight=" + priorWeight + ", parallelismWindow=" + Duration.ofNanos(parallelismWindowNanos)
         + ", quasiRandom=" + quasiRandom + ", slowStartWindow=" + Duration.ofNanos(slowStartWindowNanos)
-        + ", slowStartMinFactor=" + slowStartMinFactor + ", breakerEnabled=" + breakerEnabled
+        + ", slowStartMinFactor=" + slowStartMinFactor + ", localRegion=" + localRegion
+        + ", overprovisioningFactor=" + overprovisioningFactor + ", breakerEnabled=" + breakerEnabled
         + ", failureRateMultiple=" + failureRateMultiple + ", minFailureRateDelta=" + minFailureRateDelta
+        + ", significance=" + significance
         + ", minRequestVolume=" + minRequestVolume + ", breakerWindow=" + Duration.ofNanos(breakerWindowNanos)
         + ", breakerInterval=" + Duration.ofNanos(breakerIntervalNanos)
         + ", baseEjectionTime=" + Duration.ofNanos(baseEjectionTimeNanos)
@@ -372,9 +425,12 @@ public final class ElsConfig {
     private boolean quasiRandom = DEFAULT_QUASI_RANDOM;
     private long slowStartWindowNanos = DEFAULT_SLOW_START_WINDOW.toNanos();
     private double slowStartMinFactor = DEFAULT_SLOW_START_MIN_FACTOR;
+    private String localRegion;
+    private double overprovisioningFactor = DEFAULT_OVERPROVISIONING_FACTOR;
     private boolean breakerEnabled = DEFAULT_BREAKER_ENABLED;
     private double failureRateMultiple = DEFAULT_FAILURE_RATE_MULTIPLE;
     private double minFailureRateDelta = DEFAULT_MIN_FAILURE_RATE_DELTA;
+    private double significance = DEFAULT_SIGNIFICANCE;
     private double minRequestVolume = DEFAULT_MIN_REQUEST_VOLUME;
     private long breakerWindowNanos = DEFAULT_BREAKER_WINDOW.toNanos();
     private long breakerIntervalNanos = DEFAULT_BREAKER_INTERVAL.toNanos();
@@ -439,6 +495,24 @@ public final class ElsConfig {
       return this;
     }
 
+    /** Sets the region this client runs in; null for none (region-blind); not empty. */
+    public Builder localRegion(String region) {
+      if (region != null && region.isBlank()) {
+        throw new IllegalArgumentException("localRegion: \"" + region + "\" (expected: a region name or none)");
+      }
+      localRegion = region;
+      return this;
+    }
+
+    /** Sets Envoy's overprovisioning factor for spilling over to other regions; in [1, 100]. */
+    public Builder overprovisioningFactor(double v) {
+      if (!(v >= 1 && v <= 100)) {
+        throw new IllegalArgumentException("overprovisioningFactor: " + v + " (expected: in [1, 100])");
+      }
+      overprovisioningFactor = v;
+      return this;
+    }
+
     /** Turns the relative circuit breaker on or off. */
     public Builder breakerEnabled(boolean v) {
       breakerEnabled = v;
@@ -460,6 +534,15 @@ public final class ElsConfig {
         throw new IllegalArgumentException("minFailureRateDelta: " + v + " (expected: in [0, 1))");
       }
       minFailureRateDelta = v;
+      return this;
+    }
+
+    /** Sets the largest accepted chance of a false ejection per judgement; in (0, 0.5). */
+    public Builder significance(double v) {
+      if (!(v > 0 && v < 0.5)) {
+        throw new IllegalArgumentException("significance: " + v + " (expected: in (0, 0.5))");
+      }
+      significance = v;
       return this;
     }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ final class ElsLoadBalancer extends LoadBalancer {
   private long tickIntervalNanos;
   private Status lastError = Status.UNAVAILABLE.withDescription("no endpoint connected yet");
   private boolean shutdown;
+  private final AtomicBoolean breakerPending = new AtomicBoolean();
   /** Shared by this balancer's successive pickers, so the sequence continues across picker updates. */
   private QuasiRandom quasi;
 
@@ -97,6 +99,7 @@ final class ElsLoadBalancer extends LoadBalancer {
         ep.start();
       } else {
         ep.subchannel.updateAddresses(List.of(w.getValue()));
+        ep.region = regionOf(w.getValue());
         if (newClock) {
           ep.newStats();
         }
@@ -106,6 +109,11 @@ final class ElsLoadBalancer extends LoadBalancer {
     updateBalancingState();
     log.debug("els for {}: {} endpoints at {}", helper.getAuthority(), endpoints.size(), now);
     return Status.OK;
+  }
+
+  private static String regionOf(EquivalentAddressGroup group) {
+    String region = group.getAttributes().get(ElsLoadBalancerProvider.REGION);
+    return region == null ? "" : region;
   }
 
   @Override
@@ -168,6 +176,7 @@ final class ElsLoadBalancer extends LoadBalancer {
       if (ep.ejected && now - ep.ejectedUntil >= 0) {
         ep.ejected = false;
         ep.returnedAt = now;
+        ep.probation = true;
         ep.slowStartSince = now;
         ep.stats.restart(now);
         changed = true;
@@ -186,18 +195,18 @@ final class ElsLoadBalancer extends LoadBalancer {
 
   private boolean runBreaker(long now, List<Endpoint> all) {
     int n = all.size();
-    double[] ok = new double[n];
-    double[] fail = new double[n];
-    boolean[] ejected = new boolean[n];
+    RelativeCircuitBreaker.Record[] records = new RelativeCircuitBreaker.Record[n];
     for (int i = 0; i < n; i++) {
       Endpoint ep = all.get(i);
       EndpointStats.Snapshot s = ep.stats.snapshot();
       double d = s.decay(now, ep.stats.breakerTauNanos());
-      ok[i] = s.breakerOk * d;
-      fail[i] = s.breakerFail * d;
-      ejected[i] = ep.ejected;
+      if (ep.probation && s.recentCount > 0 && (~s.recentFailures & lowBits(s.recentCount)) != 0) {
+        ep.probation = false; // a probe succeeded: out of the half-open state
+      }
+      records[i] = new RelativeCircuitBreaker.Record(s.breakerOk * d, s.breakerFail * d, s.recentFailures,
+          s.recentCount, ep.ejected, ep.state.getState() == READY, ep.probation);
     }
-    RelativeCircuitBreaker.Result r = RelativeCircuitBreaker.evaluate(config, ok, fail, ejected);
+    RelativeCircuitBreaker.Result r = RelativeCircuitBreaker.evaluate(config, records);
     for (RelativeCircuitBreaker.Verdict v : r.eject) {
       Endpoint ep = all.get(v.index);
       long duration = Math.min(config.maxEjectionTimeNanos(),
@@ -207,11 +216,13 @@ final class ElsLoadBalancer extends LoadBalancer {
       }
       ep.ejected = true;
       ep.ejectedUntil = now + duration;
+      ep.probation = false;
       ep.ejections++;
       ep.meters.ejected();
       log.warn("els {}: ejecting endpoint {} for {} ms: failure rate {} vs {} for the other endpoints "
-              + "(over {} recent requests; ejection #{})", helper.getAuthority(), ep.name,
-          duration / 1_000_000, pct(v.failureRate), pct(v.referenceRate), Math.round(v.volume), ep.ejections);
+              + "(over {} recent requests, evidence {}; ejection #{})", helper.getAuthority(), ep.name,
+          duration / 1_000_000, pct(v.failureRate), pct(v.referenceRate), String.format("%.1f", v.volume),
+          String.format("%.1f", v.evidence), ep.ejections);
     }
     for (RelativeCircuitBreaker.Verdict v : r.spared) {
       log.info("els {}: endpoint {} fails {} vs {} for the others but the ejection cap ({}%) is reached",
@@ -225,6 +236,28 @@ final class ElsLoadBalancer extends LoadBalancer {
       }
     }
     return !r.eject.isEmpty();
+  }
+
+  private static long lowBits(int count) {
+    return count >= 64 ? -1L : (1L << count) - 1;
+  }
+
+  /**
+   * Called by the tracers after a failure, on a transport thread: the breaker judges at once rather than at the
+   * next tick, so a failing endpoint gets no more requests than the evidence needs. Coalesced.
+   */
+  private void failureSeen() {
+    if (breakerPending.compareAndSet(false, true)) {
+      helper.getSynchronizationContext().execute(() -> {
+        breakerPending.set(false);
+        if (shutdown || !config.breakerEnabled()) {
+          return;
+        }
+        if (runBreaker(ticker.getAsLong(), new ArrayList<>(endpoints.values()))) {
+          updateBalancingState();
+        }
+      });
+    }
   }
 
   private static String pct(double rate) {
@@ -241,7 +274,12 @@ final class ElsLoadBalancer extends LoadBalancer {
     }
     double[] expected = new double[n];
     double[] weights = new double[n];
-    model.compute(now, stats, since, expected, weights);
+    Regions regions = regions();
+    int[] region = new int[n];
+    for (int i = 0; i < n; i++) {
+      region[i] = regions.index(all.get(i).region);
+    }
+    model.compute(now, stats, since, region, regions.count(), expected, weights);
     double candidates = 0;
     for (int i = 0; i < n; i++) {
       if (all.get(i).isCandidate()) {
@@ -265,18 +303,28 @@ final class ElsLoadBalancer extends LoadBalancer {
     List<ElsPicker.Entry> ready = new ArrayList<>();
     List<ElsPicker.Entry> ejectedReady = new ArrayList<>();
     boolean connecting = false;
+    Regions regions = regions();
+    String localRegion = config.localRegion();
+    int localEndpoints = 0;
     for (Endpoint ep : endpoints.values()) {
+      boolean local = localRegion != null && localRegion.equals(ep.region);
+      localEndpoints += local ? 1 : 0;
       ConnectivityState s = ep.state.getState();
       if (s == READY) {
-        (ep.ejected ? ejectedReady : ready).add(
-            new ElsPicker.Entry(ep.subchannel, ep.tracer, ep.stats, ep.slowStartSince));
+        (ep.ejected ? ejectedReady : ready).add(new ElsPicker.Entry(ep.subchannel, ep.tracer, ep.stats,
+            ep.slowStartSince, regions.index(ep.region), local));
       } else if (s == CONNECTING || s == IDLE) {
         connecting = true;
       }
     }
     if (!ready.isEmpty() || !ejectedReady.isEmpty()) {
-      helper.updateBalancingState(READY,
-          new ElsPicker(ready.isEmpty() ? ejectedReady : ready, model, ticker, pickSource()));
+      List<ElsPicker.Entry> entries = ready.isEmpty() ? ejectedReady : ready;
+      long localInService = entries.stream().filter(e -> e.local).count();
+      // Envoy's priority spillover: the local tier keeps everything while overprovisioning * inService >= all.
+      double localShare = localEndpoints == 0 ? 0
+          : Math.min(1, config.overprovisioningFactor() * localInService / localEndpoints);
+      helper.updateBalancingState(READY, new ElsPicker(entries, regions.count(), localShare, model, ticker,
+          pickSource()));
     } else if (connecting) {
       helper.updateBalancingState(CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
     } else {
@@ -284,7 +332,7 @@ final class ElsLoadBalancer extends LoadBalancer {
     }
   }
 
-  private java.util.function.DoubleSupplier pickSource() {
+  private DoubleSupplier pickSource() {
     if (!config.quasiRandom()) {
       return random;
     }
@@ -292,6 +340,33 @@ final class ElsLoadBalancer extends LoadBalancer {
       quasi = new QuasiRandom(random.getAsDouble());
     }
     return quasi;
+  }
+
+  /** The distinct regions of the current endpoints, indexed in order of first appearance. */
+  private Regions regions() {
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (Endpoint ep : endpoints.values()) {
+      index.putIfAbsent(ep.region, index.size());
+    }
+    return new Regions(index);
+  }
+
+  /** Region names to dense indexes. */
+  private static final class Regions {
+    private final Map<String, Integer> index;
+
+    Regions(Map<String, Integer> index) {
+      this.index = index;
+    }
+
+    int index(String region) {
+      Integer i = index.get(region);
+      return i == null ? 0 : i;
+    }
+
+    int count() {
+      return Math.max(1, index.size());
+    }
   }
 
   /** Test hook: the endpoint for an address group (attributes ignored), or null. */
@@ -304,6 +379,8 @@ final class ElsLoadBalancer extends LoadBalancer {
     final EquivalentAddressGroup key;
     final String name;
     final Subchannel subchannel;
+    /** The region from the resolver ({@link ElsLoadBalancerProvider#REGION}), "" when unknown. */
+    String region;
     EndpointStats stats;
     ElsTracerFactory tracer;
     ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(IDLE);
@@ -311,6 +388,8 @@ final class ElsLoadBalancer extends LoadBalancer {
     boolean ejected;
     long ejectedUntil;
     long returnedAt = Long.MIN_VALUE / 2;
+    /** Back from ejection with no success since: a failed probe ejects it again (half-open). */
+    boolean probation;
     int ejections;
     volatile double weightShare;
     volatile double expectedLatency = Double.NaN;
@@ -321,6 +400,7 @@ final class ElsLoadBalancer extends LoadBalancer {
       this.key = key;
       this.name = key.getAddresses().size() == 1 ? key.getAddresses().get(0).toString() : key.toString();
       this.subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
+      this.region = regionOf(group);
       newStats();
       this.meters = metrics.register(name, this);
     }
@@ -328,7 +408,7 @@ final class ElsLoadBalancer extends LoadBalancer {
     void newStats() {
       stats = new EndpointStats(config.decayTimeNanos(), config.breakerWindowNanos(),
           config.parallelismWindowNanos(), ticker.getAsLong());
-      tracer = new ElsTracerFactory(stats, ticker);
+      tracer = new ElsTracerFactory(stats, ticker, ElsLoadBalancer.this::failureSeen);
     }
 
     void start() {
@@ -359,6 +439,7 @@ final class ElsLoadBalancer extends LoadBalancer {
         long now = ticker.getAsLong();
         slowStartSince = now;
         stats.restartBusy(now);
+        stats.forgetRecent();
       }
       // Like round_robin: once in TRANSIENT_FAILURE, stay there until READY (no flapping via CONNECTING).
       if (!(previous == TRANSIENT_FAILURE && (s == CONNECTING || s == IDLE))) {

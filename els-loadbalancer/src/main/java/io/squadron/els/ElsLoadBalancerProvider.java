@@ -2,6 +2,8 @@ package io.squadron.els;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.Attributes;
+import io.grpc.EquivalentAddressGroup;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.NameResolver;
@@ -32,6 +34,17 @@ public final class ElsLoadBalancerProvider extends LoadBalancerProvider {
    */
   public static final NameResolver.Args.Key<MeterRegistry> METER_REGISTRY =
       NameResolver.Args.Key.create("io.squadron.els.meterRegistry");
+
+  /**
+   * Resolver attribute of an {@link EquivalentAddressGroup}: the region the endpoint runs in (e.g.
+   * {@code "eu"}). A name resolver that knows it sets it on each address group:
+   * {@code new EquivalentAddressGroup(address, Attributes.newBuilder().set(REGION, "eu").build())}. A client
+   * whose config names its own {@code localRegion} prefers the endpoints of that region and spills over to the
+   * others when the local ones are ejected, gone or slower than a remote call (see the README). Endpoints
+   * without it are in no region; without a {@code localRegion} the attribute only groups estimates.
+   */
+  @EquivalentAddressGroup.Attr
+  public static final Attributes.Key<String> REGION = Attributes.Key.create("io.squadron.els.region");
 
   /** The priority of the instance found by the service loader. */
   public static final int DEFAULT_PRIORITY = 5;

@@ -29,18 +29,23 @@ class ElsConfigTest {
     assertThat(d.latencyExponent()).isEqualTo(2.0);
     assertThat(d.maxEjectionPercent()).isEqualTo(50);
     assertThat(d.breakerEnabled()).isTrue();
+    assertThat(d.localRegion()).isNull();
+    assertThat(d.overprovisioningFactor()).isEqualTo(1.4);
+    assertThat(d.significance()).isEqualTo(1e-5);
   }
 
   @Test
   void everyKey_isParsed() throws Exception {
     ConfigOrError c = parse("{\"decayTime\":\"0.5s\",\"latencyExponent\":3,\"priorWeight\":2,"
-        + "\"slowStartWindow\":\"10s\",\"slowStartMinFactor\":0.2,\"circuitBreaker\":{\"enabled\":false,"
+        + "\"slowStartWindow\":\"10s\",\"slowStartMinFactor\":0.2,\"localRegion\":\"eu\","
+        + "\"overprovisioningFactor\":2,\"circuitBreaker\":{\"enabled\":false,\"significance\":0.001,"
         + "\"failureRateMultiple\":3,\"minFailureRateDelta\":0.2,\"minRequestVolume\":20,\"window\":\"7s\","
         + "\"interval\":\"100ms\",\"baseEjectionTime\":\"1s\",\"maxEjectionTime\":\"8s\","
         + "\"maxEjectionPercent\":25}}");
     assertThat(c.getError()).isNull();
     ElsConfig expected = ElsConfig.builder().decayTime(Duration.ofMillis(500)).latencyExponent(3)
-        .priorWeight(2).slowStartWindow(Duration.ofSeconds(10)).slowStartMinFactor(0.2).breakerEnabled(false)
+        .priorWeight(2).slowStartWindow(Duration.ofSeconds(10)).slowStartMinFactor(0.2).localRegion("eu")
+        .overprovisioningFactor(2).significance(0.001).breakerEnabled(false)
         .failureRateMultiple(3).minFailureRateDelta(0.2).minRequestVolume(20).breakerWindow(Duration.ofSeconds(7))
         .breakerInterval(Duration.ofMillis(100)).baseEjectionTime(Duration.ofSeconds(1))
         .maxEjectionTime(Duration.ofSeconds(8)).maxEjectionPercent(25).build();
@@ -67,6 +72,12 @@ class ElsConfigTest {
     assertThat(parse("{\"circuitBreaker\":{\"maxEjectionPercent\":10.5}}").getError()).isNotNull();
     assertThat(parse("{\"circuitBreaker\":{\"enabled\":\"yes\"}}").getError()).isNotNull();
     assertThat(parse("{\"circuitBreaker\":[]}").getError()).isNotNull();
+    assertThat(parse("{\"localRegion\":5}").getError().getDescription()).contains("localRegion");
+    assertThat(parse("{\"localRegion\":\" \"}").getError().getDescription()).contains("localRegion");
+    assertThat(parse("{\"overprovisioningFactor\":0.5}").getError().getDescription())
+        .contains("overprovisioningFactor");
+    assertThat(parse("{\"circuitBreaker\":{\"significance\":0.7}}").getError().getDescription())
+        .contains("significance");
   }
 
   @Test

@@ -126,25 +126,152 @@ class ElsLoadBalancerTest {
   }
 
   @Test
-  void breakerRule_isRelative() {
+  void breakerRule_isRelative_andWeighsTheEvidence() {
     ElsConfig c = ElsConfig.ofDefaults();
     boolean[] none = new boolean[3];
-    // 40% vs 5%: ejected. 40% vs 30%: not (not twice as bad). Too little volume: not judged. 2 of 6 failing
-    // while the others fail 1%: 33%, but too few requests to be sure (Wilson lower bound 10%).
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 60}, new double[] {5, 5, 40}, none)
+    boolean[] all = {true, true, true};
+    // 40% vs 5%: ejected. 40% vs 30%: not (not twice as bad). 3 of 4 failing while the others fail 5%: too
+    // few requests to be sure. 2 of 6 while the others fail 1%: not sure either; 5 of 6: sure.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 60}, new double[] {5, 5, 40}, none, all)
         .eject).extracting(v -> v.index).containsExactly(2);
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {70, 70, 60}, new double[] {30, 30, 40}, none)
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {70, 70, 60}, new double[] {30, 30, 40}, none, all)
         .eject).isEmpty();
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 1}, new double[] {5, 5, 3}, none)
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 1}, new double[] {5, 5, 3}, none, all)
         .eject).isEmpty();
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {99, 99, 4}, new double[] {1, 1, 2}, none)
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {99, 99, 4}, new double[] {1, 1, 2}, none, all)
         .eject).isEmpty();
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {99, 99, 1}, new double[] {1, 1, 5}, none)
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {99, 99, 1}, new double[] {1, 1, 5}, none, all)
         .eject).extracting(v -> v.index).containsExactly(2);
+    // The others never fail over 400 requests: 3 failures in a row are enough, 2 are not.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {200, 200, 0}, new double[] {0, 0, 3}, none, all)
+        .eject).extracting(v -> v.index).containsExactly(2);
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {200, 200, 0}, new double[] {0, 0, 2}, none, all)
+        .eject).isEmpty();
+    // The others fail 20% of 400: 3 in a row prove nothing.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {160, 160, 0}, new double[] {40, 40, 3}, none, all)
+        .eject).isEmpty();
+    // All fail alike: none.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {50, 50, 50}, new double[] {50, 50, 50}, none, all)
+        .eject).isEmpty();
     assertThat(RelativeCircuitBreaker.wilsonLower(1.0, 5)).isCloseTo(0.556, Offset.offset(0.001));
+    assertThat(RelativeCircuitBreaker.wilsonUpper(0.0, 396)).isCloseTo(0.01, Offset.offset(0.0002));
+    assertThat(RelativeCircuitBreaker.bernoulliKl(1.0, 0.01)).isCloseTo(Math.log(100), Offset.offset(1e-12));
+    assertThat(RelativeCircuitBreaker.bernoulliKl(0.3, 0.3)).isZero();
     assertThat(RelativeCircuitBreaker.maxEjected(1, 50)).isZero();
     assertThat(RelativeCircuitBreaker.maxEjected(2, 50)).isEqualTo(1);
     assertThat(RelativeCircuitBreaker.maxEjected(10, 30)).isEqualTo(3);
+  }
+
+  @Test
+  void probation_aSingleFailedProbeEjectsAgain_evenWhenItsDecayedVolumeIsBelowOne() {
+    ElsConfig c = ElsConfig.ofDefaults();
+    RelativeCircuitBreaker.Record ok = new RelativeCircuitBreaker.Record(200, 0, 0, 64, false, true, false);
+    // One failure, decayed to 0.98 of a request by the time it is judged.
+    RelativeCircuitBreaker.Record probe = new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, true);
+    assertThat(RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, probe}).eject)
+        .extracting(v -> v.index).containsExactly(2);
+    // Not on probation, one failure proves nothing.
+    RelativeCircuitBreaker.Record fresh = new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, false);
+    assertThat(RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, fresh}).eject)
+        .isEmpty();
+  }
+
+  @Test
+  void breaker_judgesOnlyConnectedEndpoints_andTheirFailuresAreNoReference() {
+    ElsConfig c = ElsConfig.ofDefaults();
+    boolean[] none = new boolean[3];
+    // Endpoint 2 lost its connection (its last calls failed): not judged while it is not READY.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 0}, new double[] {0, 0, 9}, none,
+        new boolean[] {true, true, false}).eject).isEmpty();
+    // Endpoint 0 fails 30%, and endpoint 2 (disconnected) failed everything: 0 is judged against 1 alone.
+    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {70, 100, 0}, new double[] {30, 0, 50}, none,
+        new boolean[] {true, true, false}).eject).extracting(v -> v.index).containsExactly(0);
+  }
+
+  @Test
+  void fastFailingEndpoint_atFiveRequestsASecond_isEjectedWithinASecond_afterAFewFailures() {
+    // 8 endpoints, 40 requests/s: the failing endpoint's fair share is 5 requests/s. The others' record is the
+    // reference: 3 s of it (at the start of the benchmark's measurement) or 10 s (steady state). 25 seeds each.
+    for (int history : new int[] {3, 10}) {
+      long[] times = new long[25];
+      long[] failures = new long[25];
+      for (int seed = 0; seed < 25; seed++) {
+        long[] r = ejectAfterOnset(history, seed);
+        times[seed] = r[0];
+        failures[seed] = r[1];
+      }
+      java.util.Arrays.sort(times);
+      java.util.Arrays.sort(failures);
+      // With 3 s of reference the others' rate is less certain (Wilson upper bound 4%), so one more failure.
+      assertThat(times[12]).as("median time to ejection, %s s of history", history)
+          .isLessThan(history == 3 ? SECOND : 700 * MS);
+      assertThat(failures[12]).as("median failures before ejection").isLessThanOrEqualTo(history == 3 ? 4 : 3);
+      assertThat(failures[24]).as("most failures before ejection").isLessThanOrEqualTo(6);
+    }
+  }
+
+  /** Time from the onset of 90% fast failures to the ejection, and the failures meanwhile. */
+  private static long[] ejectAfterOnset(int healthySeconds, long seed) {
+    Simulation.Behaviour[] eps = new Simulation.Behaviour[8];
+    for (int i = 0; i < 8; i++) {
+      eps[i] = Simulation.Behaviour.healthy(50);
+    }
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), eps)) {
+      sim.random.setSeed(seed);
+      sim.run(40 * healthySeconds, 25 * MS);
+      eps[3].failureRate = 0.9;
+      eps[3].failureLatencyNanos = MS;
+      int failuresBefore = sim.failures;
+      long start = sim.now;
+      while (!sim.endpoint(3).ejected && sim.now - start < 5 * SECOND) {
+        sim.run(1, 25 * MS);
+      }
+      assertThat(sim.endpoint(3).ejected).isTrue();
+      return new long[] {sim.now - start, sim.failures - failuresBefore};
+    }
+  }
+
+  @Test
+  void endpointBackFromEjection_stillFailing_isEjectedAgainAfterAFailureOrTwo() {
+    Simulation.Behaviour[] eps = new Simulation.Behaviour[8];
+    for (int i = 0; i < 8; i++) {
+      eps[i] = Simulation.Behaviour.healthy(50);
+    }
+    eps[3] = new Simulation.Behaviour(50 * MS, 0.9, MS);
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), eps)) {
+      ElsLoadBalancer.Endpoint ep = sim.endpoint(3);
+      while (!ep.ejected) {
+        sim.run(1, 25 * MS);
+      }
+      sim.advanceTo(ep.ejectedUntil + 300 * MS);
+      assertThat(ep.ejected).isFalse();
+      int failuresBefore = sim.failures;
+      while (!ep.ejected) {
+        sim.run(1, 25 * MS);
+      }
+      assertThat(ep.ejections).isEqualTo(2);
+      assertThat(sim.failures - failuresBefore).isEqualTo(1); // half-open: one failed probe
+    }
+  }
+
+  @Test
+  void everyEndpointFailingAlike_atAnyRate_noneIsEjected_overTenMinutes() {
+    // Few requests per endpoint (5/s, where a short run of failures looks most like an outlier) and many.
+    for (long interval : new long[] {25 * MS, MS}) {
+      for (double rate : new double[] {0.02, 0.1, 0.2, 0.5, 0.9}) {
+        Simulation.Behaviour[] eps = new Simulation.Behaviour[8];
+        for (int i = 0; i < 8; i++) {
+          eps[i] = new Simulation.Behaviour(50 * MS, rate, MS);
+        }
+        try (Simulation sim = new Simulation(Simulation.testConfig().build(), eps)) {
+          sim.run((int) (600 * SECOND / interval), interval);
+          for (int i = 0; i < 8; i++) {
+            assertThat(sim.endpoint(i).ejections).as("rate %s, interval %s ms, endpoint %s", rate,
+                interval / MS, i).isZero();
+          }
+        }
+      }
+    }
   }
 
   @Test
@@ -183,6 +310,21 @@ class ElsLoadBalancerTest {
   }
 
   @Test
+  void endpointThatStopsAnswering_losesItsTraffic_beforeAnyAnswerComesBack() {
+    Simulation.Behaviour stalled = Simulation.Behaviour.healthy(10);
+    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
+        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), stalled)) {
+      // A light client (20 requests/s, about 5/s to each endpoint, rarely two at once on one): the outstanding
+      // count alone barely moves, the age of the one request waiting there does.
+      sim.run(200, 50 * MS);
+      stalled.latencyNanos = 10 * SECOND; // a stop-the-world pause: nothing comes back for 10 s
+      int before = sim.picks.getOrDefault(sim.subchannel(3), 0);
+      sim.run(60, 50 * MS); // 3 s into the stall, no answer from it yet
+      assertThat(sim.picks.getOrDefault(sim.subchannel(3), 0)).isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void picks_followTheWeightsStatistically() {
     try (Simulation sim = new Simulation(Simulation.testConfig().slowStartWindow(Duration.ZERO).build(),
         Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(20), Simulation.Behaviour.healthy(40))) {
@@ -191,7 +333,7 @@ class ElsLoadBalancerTest {
       for (int i = 0; i < 3; i++) {
         EndpointStats s = sim.endpoint(i).stats;
         for (int k = 0; k < 100; k++) {
-          s.started();
+          s.started(sim.now - (long) (latencies[i] * 1e9));
           s.finished(sim.now, (long) (latencies[i] * 1e9), EndpointStats.Outcome.SUCCESS);
         }
       }

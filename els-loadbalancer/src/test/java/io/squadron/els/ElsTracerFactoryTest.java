@@ -43,4 +43,32 @@ class ElsTracerFactoryTest {
     assertThat(stats.outstanding()).isZero();
     assertThat(stats.snapshot().failCount + stats.snapshot().okCount).isZero();
   }
+
+  @Test
+  void verdictsOnTheRequest_countAsAnswers_serverSideTroubleAsFailures() {
+    for (Status.Code code : new Status.Code[] {Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND,
+        Status.Code.ALREADY_EXISTS, Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED,
+        Status.Code.FAILED_PRECONDITION, Status.Code.ABORTED, Status.Code.OUT_OF_RANGE}) {
+      assertThat(ElsTracerFactory.outcome(code.toStatus())).as("%s", code).isEqualTo(EndpointStats.Outcome.SUCCESS);
+    }
+    for (Status.Code code : new Status.Code[] {Status.Code.UNKNOWN, Status.Code.DEADLINE_EXCEEDED,
+        Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNIMPLEMENTED, Status.Code.INTERNAL, Status.Code.UNAVAILABLE,
+        Status.Code.DATA_LOSS}) {
+      assertThat(ElsTracerFactory.outcome(code.toStatus())).as("%s", code).isEqualTo(EndpointStats.Outcome.FAILURE);
+    }
+    assertThat(ElsTracerFactory.outcome(Status.CANCELLED)).isEqualTo(EndpointStats.Outcome.IGNORED);
+  }
+
+  @Test
+  void aFailure_callsTheBreakerHook_aSuccessDoesNot() {
+    int[] calls = new int[1];
+    ElsTracerFactory f = new ElsTracerFactory(stats, () -> now, () -> calls[0]++);
+    f.newClientStreamTracer(ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata())
+        .streamClosed(Status.OK);
+    f.newClientStreamTracer(ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata())
+        .streamClosed(Status.UNAVAILABLE);
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(stats.snapshot().recentCount).isEqualTo(2);
+    assertThat(stats.snapshot().recentFailures).isEqualTo(1L); // newest (the failure) in bit 0
+  }
 }

@@ -15,11 +15,11 @@ class ExpectedLatencyModelTest {
     EndpointStats s = new EndpointStats(SECOND, 5 * SECOND, 5 * SECOND, at);
     for (int i = 0; i < Math.max(successes, failures); i++) {
       if (i < successes) {
-        s.started();
+        s.started(at - (long) (okMs * 1e6));
         s.finished(at, (long) (okMs * 1e6), EndpointStats.Outcome.SUCCESS);
       }
       if (i < failures) {
-        s.started();
+        s.started(at - (long) (failMs * 1e6));
         s.finished(at, (long) (failMs * 1e6), EndpointStats.Outcome.FAILURE);
       }
     }
@@ -60,8 +60,8 @@ class ExpectedLatencyModelTest {
   @Test
   void outstandingRequests_lowerTheWeight() {
     EndpointStats busy = stats(50, 10, 0, 0, SECOND);
-    busy.started();
-    busy.started();
+    busy.started(SECOND);
+    busy.started(SECOND);
     double[] w = weights(SECOND, stats(50, 10, 0, 0, SECOND), busy);
     assertThat(w[1]).isLessThan(w[0] / 4);
   }
@@ -71,10 +71,10 @@ class ExpectedLatencyModelTest {
     // 400 requests of 10 ms within the decay time: about 4 in flight on average, so 2 outstanding cost little.
     EndpointStats wide = stats(400, 10, 0, 0, SECOND);
     EndpointStats narrow = stats(50, 10, 0, 0, SECOND);
-    wide.started();
-    wide.started();
-    narrow.started();
-    narrow.started();
+    wide.started(SECOND);
+    wide.started(SECOND);
+    narrow.started(SECOND);
+    narrow.started(SECOND);
     double[] e = new double[2];
     double[] w = new double[2];
     model.compute(SECOND, new EndpointStats[] {wide, narrow}, new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, e, w);
@@ -97,7 +97,7 @@ class ExpectedLatencyModelTest {
     // The fast endpoint keeps getting traffic; the slow one gets none for 10 decay times.
     for (int t = 1; t <= 10; t++) {
       for (int i = 0; i < 50; i++) {
-        fast.started();
+        fast.started(SECOND + t * SECOND - 10_000_000);
         fast.finished(SECOND + t * SECOND, 10_000_000, EndpointStats.Outcome.SUCCESS);
       }
     }
@@ -125,5 +125,24 @@ class ExpectedLatencyModelTest {
     // p = 0.5: half the attempts fail in 2 ms and then cost a 10 ms retry elsewhere.
     double e = ExpectedLatencyModel.expectedLatency(0, 1, 0.5, 0.010, 0.002, 0.010);
     assertThat(e).isCloseTo(0.5 * 0.010 + 0.5 * 0.002 + 0.5 * 0.010, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
+  void requestsOutstandingLongerThanExpected_raiseTheExpectedLatency_beforeAnyAnswer() {
+    EndpointStats stalled = stats(50, 10, 0, 0, SECOND);
+    stalled.started(SECOND);
+    double[] e = new double[2];
+    double[] w = new double[2];
+    long[] since = {Long.MIN_VALUE, Long.MIN_VALUE};
+    // 5 ms after the start the outstanding request says nothing yet: (1 + 1/1) * 10 ms.
+    model.compute(SECOND + 5_000_000, new EndpointStats[] {stats(50, 10, 0, 0, SECOND), stalled}, since, e, w);
+    assertThat(e[1]).isCloseTo(0.020, org.assertj.core.data.Offset.offset(0.001));
+    // 300 ms later it has waited 300 ms: nothing sent there now is expected faster.
+    model.compute(SECOND + 300_000_000, new EndpointStats[] {stats(50, 10, 0, 0, SECOND), stalled}, since, e, w);
+    assertThat(e[1]).isCloseTo(0.300, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(w[1]).isLessThan(w[0] / 100);
+    assertThat(stalled.outstandingAge(SECOND + 300_000_000)).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
+    stalled.finished(SECOND + 300_000_000, 300_000_000, EndpointStats.Outcome.SUCCESS);
+    assertThat(stalled.outstandingAge(SECOND + 400_000_000)).isZero();
   }
 }

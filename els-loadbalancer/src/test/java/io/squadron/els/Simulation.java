@@ -17,7 +17,9 @@ import java.util.Random;
 
 /**
  * A discrete-event simulation of one client: arrivals at a fixed interval, each endpoint answering after its
- * own latency (optionally failing), all on a fake clock. No threads, no sleeping.
+ * own latency (optionally failing), all on a fake clock. No threads, no sleeping. An endpoint may have a
+ * limited number of slots (a FIFO queue in front, so queueing is real) and a network delay that adds to the
+ * latency without taking a slot (a far region).
  */
 final class Simulation implements AutoCloseable {
 
@@ -26,6 +28,12 @@ final class Simulation implements AutoCloseable {
     volatile long latencyNanos;
     volatile double failureRate;
     volatile long failureLatencyNanos;
+    /** Requests served at once; 0 for unlimited (no queueing). */
+    volatile int slots;
+    /** Round trip of the network to the endpoint: adds to every latency, takes no slot. */
+    volatile long networkNanos;
+    /** When each slot is free again (FIFO multi-server queue). */
+    long[] slotFreeAt = new long[0];
 
     Behaviour(long latencyNanos, double failureRate, long failureLatencyNanos) {
       this.latencyNanos = latencyNanos;
@@ -35,6 +43,34 @@ final class Simulation implements AutoCloseable {
 
     static Behaviour healthy(double latencyMs) {
       return new Behaviour((long) (latencyMs * 1e6), 0, 0);
+    }
+
+    /** An endpoint serving {@code slots} requests at once, each taking {@code serviceMs}, {@code rttMs} away. */
+    static Behaviour queued(double serviceMs, int slots, double rttMs) {
+      Behaviour b = healthy(serviceMs);
+      b.slots = slots;
+      b.networkNanos = (long) (rttMs * 1e6);
+      return b;
+    }
+
+    /** When a request arriving at {@code now} is answered (at the client). */
+    long answerAt(long now, long serviceNanos) {
+      if (slots <= 0) {
+        return now + networkNanos + serviceNanos;
+      }
+      if (slotFreeAt.length != slots) {
+        slotFreeAt = new long[slots];
+      }
+      int first = 0;
+      for (int i = 1; i < slots; i++) {
+        if (slotFreeAt[i] < slotFreeAt[first]) {
+          first = i;
+        }
+      }
+      long arrive = now + networkNanos / 2;
+      long start = Math.max(arrive, slotFreeAt[first]);
+      slotFreeAt[first] = start + serviceNanos;
+      return start + serviceNanos + networkNanos / 2;
     }
   }
 
@@ -69,11 +105,17 @@ final class Simulation implements AutoCloseable {
   private long nextTick;
   int failures;
   int successes;
+  /** Sum of the latencies of the requests sent since the last {@link #run}, seconds. */
+  double latencySum;
 
   Simulation(ElsConfig config, Behaviour... endpoints) {
+    this(config, null, endpoints);
+  }
+
+  private Simulation(ElsConfig config, String[] regions, Behaviour... endpoints) {
     lb = new ElsLoadBalancer(helper, registry, () -> now, random::nextDouble);
     for (int i = 0; i < endpoints.length; i++) {
-      groups.add(group(i));
+      groups.add(regions == null ? group(i) : group(i, regions[i]));
     }
     resolve(config);
     for (int i = 0; i < endpoints.length; i++) {
@@ -92,6 +134,17 @@ final class Simulation implements AutoCloseable {
     return new EquivalentAddressGroup(new InetSocketAddress("10.0.0." + (i + 1), 443));
   }
 
+  /** Endpoint {@code i} in {@code region} (the resolver attribute). */
+  static EquivalentAddressGroup group(int i, String region) {
+    return new EquivalentAddressGroup(new InetSocketAddress("10.0.0." + (i + 1), 443),
+        io.grpc.Attributes.newBuilder().set(ElsLoadBalancerProvider.REGION, region).build());
+  }
+
+  /** A simulation whose endpoint {@code i} is in {@code regions[i]}. */
+  static Simulation withRegions(ElsConfig config, String[] regions, Behaviour... endpoints) {
+    return new Simulation(config, regions, endpoints);
+  }
+
   void resolve(ElsConfig config) {
     helper.syncContext.execute(() -> lb.acceptResolvedAddresses(
         LoadBalancer.ResolvedAddresses.newBuilder().setAddresses(new ArrayList<>(groups))
@@ -106,6 +159,7 @@ final class Simulation implements AutoCloseable {
   void run(int requests, long intervalNanos) {
     picks.clear();
     sequence.clear();
+    latencySum = 0;
     for (int r = 0; r < requests; r++) {
       advanceTo(now + intervalNanos);
       send();
@@ -140,19 +194,39 @@ final class Simulation implements AutoCloseable {
     ClientStreamTracer tracer = result.getStreamTracerFactory()
         .newClientStreamTracer(ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
     Behaviour b = behaviours.get(sc);
+    long at;
+    Status status;
     if (random.nextDouble() < b.failureRate) {
       failures++;
-      pending.add(new Completion(now + b.failureLatencyNanos, tracer, Status.UNAVAILABLE));
+      at = now + b.networkNanos + b.failureLatencyNanos;
+      status = Status.UNAVAILABLE;
     } else {
       successes++;
-      pending.add(new Completion(now + b.latencyNanos, tracer, Status.OK));
+      at = b.answerAt(now, b.latencyNanos);
+      status = Status.OK;
     }
+    latencySum += (at - now) / 1e9;
+    pending.add(new Completion(at, tracer, status));
     return sc;
   }
 
   double share(int endpoint) {
     int total = picks.values().stream().mapToInt(Integer::intValue).sum();
     return picks.getOrDefault(subchannel(endpoint), 0) / (double) total;
+  }
+
+  /** Share of the picks since the last {@link #run} that went to endpoints {@code from..to-1}. */
+  double share(int from, int to) {
+    double s = 0;
+    for (int i = from; i < to; i++) {
+      s += share(i);
+    }
+    return s;
+  }
+
+  /** Mean latency of the requests sent since the last {@link #run}, seconds. */
+  double meanLatency() {
+    return latencySum / sequence.size();
   }
 
   ElsLoadBalancer.Endpoint endpoint(int i) {

@@ -2,7 +2,6 @@ package io.squadron.infra;
 
 import static java.util.Objects.requireNonNull;
 
-import io.squadron.infra.cassandra.CassandraEndpoint;
 import io.squadron.infra.cassandra.CassandraLauncher;
 import io.squadron.infra.cassandra.CassandraServer;
 import io.squadron.infra.kafka.KafkaLauncher;
@@ -12,6 +11,8 @@ import io.squadron.infra.memcached.MemcachedServer;
 import io.squadron.infra.postgres.PostgresLauncher;
 import io.squadron.infra.postgres.PostgresServer;
 import io.squadron.infra.process.RunDir;
+import io.squadron.infra.providers.ProvidersSimLauncher;
+import io.squadron.infra.providers.ProvidersSimServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,10 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #POSTGRES_URL_ENV}: a JDBC URL with user and password parameters,
  *       {@code jdbc:postgresql://127.0.0.1:PORT/postgres?user=postgres&password=SECRET};
  *   <li>{@value #CASSANDRA_ENV}: {@code host:port[,host:port...]/datacenter}, e.g.
- *       {@code 127.0.0.1:PORT/datacenter1} (see {@link CassandraEndpoint});
+ *       {@code 127.0.0.1:PORT/datacenter1} (services parse it with store-support's {@code CassandraEndpoint});
  *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT};
  *   <li>{@value #KAFKA_ENV}: Kafka's {@code bootstrap.servers}, {@code host:port[,host:port...]}, e.g.
- *       {@code 127.0.0.1:PORT}.
+ *       {@code 127.0.0.1:PORT};
+ *   <li>{@value #PROVIDERS_SIM_ENV}: the payment provider simulator's base URL, {@code http://127.0.0.1:PORT}
+ *       (providers under {@code /<name>}, API keys and webhook secrets from {@code GET /_control/credentials}).
  * </ul>
  *
  * <p>{@link #close()} stops every server this instance started; the JVM's shutdown hook does too if it is never
@@ -61,6 +64,8 @@ public final class LocalInfra implements AutoCloseable {
     public static final String MEMCACHED_ENV = "SQUADRON_MEMCACHED";
     /** The Kafka bootstrap servers variable. */
     public static final String KAFKA_ENV = "SQUADRON_KAFKA";
+    /** The payment provider simulator's base URL variable. */
+    public static final String PROVIDERS_SIM_ENV = "SQUADRON_PROVIDERS_SIM";
 
     private static final Logger log = LoggerFactory.getLogger(LocalInfra.class);
 
@@ -71,6 +76,7 @@ public final class LocalInfra implements AutoCloseable {
     private CassandraServer cassandra;
     private MemcachedServer memcached;
     private KafkaServer kafka;
+    private ProvidersSimServer providersSim;
 
     private LocalInfra(Builder config) {
         this.config = config;
@@ -111,11 +117,15 @@ public final class LocalInfra implements AutoCloseable {
                     () -> MemcachedLauncher.builder().workRoot(config.workRoot).start());
             CompletableFuture<KafkaServer> kf = launch(config.kafka && config.kafkaBootstrap == null,
                     () -> KafkaLauncher.builder().workRoot(config.workRoot).start());
+            CompletableFuture<ProvidersSimServer> ps = launch(config.providersSim && config.providersSimUrl == null,
+                    () -> ProvidersSimLauncher.builder().workRoot(config.workRoot).seed(config.providersSimSeed)
+                            .start());
             List<Throwable> failures = new ArrayList<>();
             postgres = join(pg, failures);
             cassandra = join(cs, failures);
             memcached = join(mc, failures);
             kafka = join(kf, failures);
+            providersSim = join(ps, failures);
             if (!failures.isEmpty()) {
                 close();
                 RuntimeException first = failures.get(0) instanceof RuntimeException
@@ -175,6 +185,13 @@ public final class LocalInfra implements AutoCloseable {
         }
     }
 
+    /** The payment provider simulator this instance started (empty if not wanted or external). */
+    public Optional<ProvidersSimServer> providersSim() {
+        synchronized (lock) {
+            return Optional.ofNullable(providersSim);
+        }
+    }
+
     /** Every server this instance started. */
     public List<LocalServer> servers() {
         synchronized (lock) {
@@ -183,13 +200,14 @@ public final class LocalInfra implements AutoCloseable {
             Optional.ofNullable(cassandra).ifPresent(all::add);
             Optional.ofNullable(memcached).ifPresent(all::add);
             Optional.ofNullable(kafka).ifPresent(all::add);
+            Optional.ofNullable(providersSim).ifPresent(all::add);
             return all;
         }
     }
 
     /**
      * The {@code SQUADRON_*} variables of the wanted stores, started or external (see the class comment for the
-     * formats), in the order PostgreSQL, Cassandra, memcached, Kafka.
+     * formats), in the order PostgreSQL, Cassandra, memcached, Kafka, provider simulator.
      *
      * @throws IllegalStateException before {@link #start()}
      */
@@ -204,7 +222,7 @@ public final class LocalInfra implements AutoCloseable {
             }
             if (config.cassandra) {
                 env.put(CASSANDRA_ENV, config.cassandraEndpoint != null
-                        ? config.cassandraEndpoint.toString() : cassandra.endpoint().toString());
+                        ? config.cassandraEndpoint : cassandra.endpoint());
             }
             if (config.memcached) {
                 env.put(MEMCACHED_ENV, config.memcachedAddress != null
@@ -212,6 +230,10 @@ public final class LocalInfra implements AutoCloseable {
             }
             if (config.kafka) {
                 env.put(KAFKA_ENV, config.kafkaBootstrap != null ? config.kafkaBootstrap : kafka.bootstrapServers());
+            }
+            if (config.providersSim) {
+                env.put(PROVIDERS_SIM_ENV, config.providersSimUrl != null
+                        ? config.providersSimUrl : providersSim.baseUrl());
             }
             return java.util.Collections.unmodifiableMap(env);
         }
@@ -238,9 +260,12 @@ public final class LocalInfra implements AutoCloseable {
         private boolean memcached;
         private boolean kafka;
         private String postgresUrl;
-        private CassandraEndpoint cassandraEndpoint;
+        private String cassandraEndpoint;
         private String memcachedAddress;
         private String kafkaBootstrap;
+        private boolean providersSim;
+        private String providersSimUrl;
+        private long providersSimSeed = 1;
         private Path workRoot = RunDir.defaultRoot();
         private int cassandraHeapMb = CassandraLauncher.DEFAULT_HEAP_MB;
         private Path javaHome;
@@ -271,6 +296,29 @@ public final class LocalInfra implements AutoCloseable {
             return this;
         }
 
+        /** Whether the payment provider simulator is wanted (default false). */
+        public Builder providersSim(boolean wanted) {
+            this.providersSim = wanted;
+            return this;
+        }
+
+        /** Uses the payment provider simulator at this base URL ({@code http://host:port}) instead of starting one. */
+        public Builder providersSimUrl(String baseUrl) {
+            requireNonNull(baseUrl, "baseUrl");
+            if (!baseUrl.matches("https?://[^\\s/]+(:\\d{1,5})?/?")) {
+                throw new IllegalArgumentException("providersSimUrl: " + baseUrl + " (expected: http://host:port)");
+            }
+            this.providersSimUrl = baseUrl.replaceAll("/$", "");
+            this.providersSim = true;
+            return this;
+        }
+
+        /** The seed of a started simulator (default 1). */
+        public Builder providersSimSeed(long seed) {
+            this.providersSimSeed = seed;
+            return this;
+        }
+
         /** Uses the PostgreSQL server at this JDBC URL instead of starting one (and wants PostgreSQL). */
         public Builder postgresUrl(String jdbcUrl) {
             requireNonNull(jdbcUrl, "jdbcUrl");
@@ -283,9 +331,17 @@ public final class LocalInfra implements AutoCloseable {
             return this;
         }
 
-        /** Uses the Cassandra cluster at {@code host:port[,...]/datacenter} instead of starting one. */
+        /**
+         * Uses the Cassandra cluster at {@code host:port[,...]/datacenter} instead of starting one. The value is
+         * handed to the services as it is; they parse (and validate) it.
+         */
         public Builder cassandraEndpoint(String endpoint) {
-            this.cassandraEndpoint = CassandraEndpoint.parse(endpoint);
+            requireNonNull(endpoint, "endpoint");
+            if (endpoint.isBlank()) {
+                throw new IllegalArgumentException(
+                        "cassandraEndpoint: '' (expected: host:port[,host:port...]/datacenter)");
+            }
+            this.cassandraEndpoint = endpoint.trim();
             this.cassandra = true;
             return this;
         }
@@ -323,6 +379,7 @@ public final class LocalInfra implements AutoCloseable {
             present(environment, CASSANDRA_ENV).ifPresent(this::cassandraEndpoint);
             present(environment, MEMCACHED_ENV).ifPresent(this::memcachedAddress);
             present(environment, KAFKA_ENV).ifPresent(this::kafkaBootstrap);
+            present(environment, PROVIDERS_SIM_ENV).ifPresent(this::providersSimUrl);
             return this;
         }
 
@@ -362,6 +419,9 @@ public final class LocalInfra implements AutoCloseable {
             copy.postgresUrl = postgresUrl;
             copy.cassandraEndpoint = cassandraEndpoint;
             copy.memcachedAddress = memcachedAddress;
+            copy.providersSim = providersSim;
+            copy.providersSimUrl = providersSimUrl;
+            copy.providersSimSeed = providersSimSeed;
             copy.workRoot = workRoot;
             copy.cassandraHeapMb = cassandraHeapMb;
             copy.javaHome = javaHome;

@@ -5,21 +5,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real server process started on this machine by a launcher of this module (PostgreSQL, Cassandra, memcached or
- * Kafka),
- * bound to 127.0.0.1 on a free port, with its data in a private work directory.
+ * A real server process started on this machine by a launcher of this module (PostgreSQL, Cassandra, memcached,
+ * Kafka or the payment provider simulator), bound to 127.0.0.1 on a free port, with its data in a private work
+ * directory.
  *
  * <p>Besides reporting where it listens, a handle offers the fault controls reliability tests need: {@link #stop()},
- * {@link #kill()} and {@link #restart()} (same port, same data), {@link #pause()} and {@link #resume()} (SIGSTOP / SIGCONT of the
- * whole process tree). {@link #close()} stops the server for good and deletes its work directory; servers still
- * open when the JVM exits are killed by a shutdown hook, and a run that died without one is cleaned up by the next
- * run (see {@link io.squadron.infra.process.RunDir}).
+ * {@link #kill()} and {@link #restart()} (same port, same data), {@link #pause()} and {@link #resume()} (SIGSTOP /
+ * SIGCONT of the whole process tree). {@link #close()} stops the server for good and deletes its work directory;
+ * servers still open when the JVM exits are killed by a shutdown hook, and a run that died without one is cleaned up
+ * by the next run (see {@link io.squadron.infra.process.RunDir}).
  *
  * <p>Handles are thread-safe.
  */
 public interface LocalServer extends AutoCloseable {
 
-    /** The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"} or {@code "kafka"}. */
+    /**
+     * The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "kafka"} or
+     * {@code "providers-sim"}.
+     */
     String kind();
 
     /** The loopback address clients connect to ({@code 127.0.0.1} and {@link #port()}). */

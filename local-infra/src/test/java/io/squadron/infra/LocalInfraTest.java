@@ -3,8 +3,6 @@ package io.squadron.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.squadron.infra.cassandra.CassandraEndpoint;
-import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
@@ -52,22 +50,11 @@ class LocalInfraTest {
                 .hasMessageContaining("postgresUrl");
         assertThatThrownBy(() -> LocalInfra.builder().memcachedAddress("localhost"))
                 .hasMessageContaining("memcachedAddress");
-        assertThatThrownBy(() -> LocalInfra.builder().cassandraEndpoint("127.0.0.1/dc1"))
+        assertThatThrownBy(() -> LocalInfra.builder().cassandraEndpoint(" "))
                 .hasMessageContaining("host:port");
         assertThatThrownBy(() -> LocalInfra.builder().kafkaBootstrap("127.0.0.1"))
                 .hasMessageContaining("kafkaBootstrap");
         assertThatThrownBy(() -> LocalInfra.builder().kafkaBootstrap("127.0.0.1:9092, 127.0.0.2:9092"))
                 .hasMessageContaining("kafkaBootstrap");
-    }
-
-    @Test
-    void cassandraEndpoint_parsesAndFormats() {
-        CassandraEndpoint endpoint = CassandraEndpoint.parse("10.0.0.1:9042,10.0.0.2:9043/eu-west");
-        assertThat(endpoint.contactPoints()).containsExactly(
-                InetSocketAddress.createUnresolved("10.0.0.1", 9042), InetSocketAddress.createUnresolved("10.0.0.2", 9043));
-        assertThat(endpoint.localDatacenter()).isEqualTo("eu-west");
-        assertThat(endpoint).hasToString("10.0.0.1:9042,10.0.0.2:9043/eu-west");
-        assertThat(CassandraEndpoint.parse("127.0.0.1:9042").localDatacenter()).isEqualTo("datacenter1");
-        assertThatThrownBy(() -> CassandraEndpoint.parse("127.0.0.1:x/dc")).hasMessageContaining("bad port");
     }
 }

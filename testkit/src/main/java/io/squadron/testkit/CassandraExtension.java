@@ -2,7 +2,7 @@ package io.squadron.testkit;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
-import io.squadron.infra.cassandra.CassandraEndpoint;
+import io.squadron.store.cassandra.CassandraEndpoint;
 
 /**
  * A Cassandra keyspace of the test class's own, on a real node, with a session bound to it.

@@ -3,9 +3,9 @@ package io.squadron.testkit;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import io.squadron.infra.LocalInfra;
-import io.squadron.infra.cassandra.CassandraEndpoint;
 import io.squadron.infra.cassandra.CassandraLauncher;
 import io.squadron.infra.cassandra.CassandraServer;
+import io.squadron.store.cassandra.CassandraEndpoint;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ final class CassandraStore extends StoreServer {
     static CassandraStore localProcess() {
         CassandraServer server = CassandraLauncher.builder().start();
         try {
-            return new CassandraStore(Source.LOCAL_PROCESS, server.endpoint(), server, server);
+            return new CassandraStore(Source.LOCAL_PROCESS, CassandraEndpoint.parse(server.endpoint()), server, server);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -51,7 +51,7 @@ final class CassandraStore extends StoreServer {
         container.start();
         CassandraEndpoint endpoint = new CassandraEndpoint(List.of(InetSocketAddress.createUnresolved(
                 container.getHost(), container.getMappedPort(Containers.CASSANDRA_PORT))),
-                CassandraEndpoint.DEFAULT_DATACENTER);
+                CassandraServer.DATACENTER);
         return new CassandraStore(Source.CONTAINER, endpoint, null, container);
     }
 

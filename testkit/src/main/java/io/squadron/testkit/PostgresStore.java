@@ -3,6 +3,7 @@ package io.squadron.testkit;
 import io.squadron.infra.LocalInfra;
 import io.squadron.infra.postgres.PostgresLauncher;
 import io.squadron.infra.postgres.PostgresServer;
+import io.squadron.store.postgres.PostgresDatabases;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -53,9 +54,9 @@ final class PostgresStore extends StoreServer {
 
     /** Creates {@code database} and returns its JDBC URL (same host, user and password as the admin URL). */
     String createDatabase(String database) throws SQLException {
-        execute("CREATE DATABASE " + database);
+        String url = PostgresDatabases.ensure(adminUrl, database);
         created(database);
-        return withDatabase(adminUrl, database);
+        return url;
     }
 
     @Override
@@ -67,19 +68,5 @@ final class PostgresStore extends StoreServer {
         try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    /** {@code jdbc:postgresql://hosts[/db][?params]} with its database replaced by {@code database}. */
-    static String withDatabase(String url, String database) {
-        String prefix = "jdbc:postgresql://";
-        if (!url.startsWith(prefix)) {
-            throw new IllegalArgumentException(LocalInfra.POSTGRES_URL_ENV + ": not a jdbc:postgresql:// URL");
-        }
-        int query = url.indexOf('?');
-        String params = query < 0 ? "" : url.substring(query);
-        String hostsAndDb = url.substring(prefix.length(), query < 0 ? url.length() : query);
-        int slash = hostsAndDb.indexOf('/');
-        String hosts = slash < 0 ? hostsAndDb : hostsAndDb.substring(0, slash);
-        return prefix + hosts + "/" + database + params;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.squadron.infra.LocalInfra;
+import io.squadron.store.postgres.PostgresDatabases;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,7 +33,7 @@ class ExtensionSourcesTest {
     @Test
     void externalPostgres_fromEnvironment_startsNothing_dropsItsDatabasesWhenClosed() throws Exception {
         // The shared server of this JVM stands in for an external one named by SQUADRON_POSTGRES_URL.
-        String external = PostgresStore.withDatabase(PG.jdbcUrl(), "postgres");
+        String external = PostgresDatabases.ensure(PG.jdbcUrl(), "postgres");
         PostgresStore store = PostgresStore.shared(Map.of(LocalInfra.POSTGRES_URL_ENV, external));
         assertThat(store.source()).isEqualTo(Source.ENVIRONMENT);
         assertThat(store.local()).isEmpty();
@@ -56,14 +57,6 @@ class ExtensionSourcesTest {
         try (Connection c = DriverManager.getConnection(url)) {
             return c.isValid(5);
         }
-    }
-
-    @Test
-    void withDatabase_replacesOnlyTheDatabase() {
-        assertThat(PostgresStore.withDatabase("jdbc:postgresql://h:5432/postgres?user=u&password=p", "t_x"))
-                .isEqualTo("jdbc:postgresql://h:5432/t_x?user=u&password=p");
-        assertThat(PostgresStore.withDatabase("jdbc:postgresql://h1:1,h2:2?user=u", "t_x"))
-                .isEqualTo("jdbc:postgresql://h1:1,h2:2/t_x?user=u");
     }
 
     @Test

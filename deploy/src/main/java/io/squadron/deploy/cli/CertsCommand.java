@@ -1,8 +1,9 @@
 package io.squadron.deploy.cli;
 
-import io.squadron.deploy.local.ServiceCatalog;
+import io.squadron.deploy.catalog.ServiceCatalog;
+import io.squadron.deploy.local.LocalPlatform;
 import io.squadron.rpc.security.SpiffeId;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCerts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +23,18 @@ final class CertsCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "Where to write them (default: .squadron/certs in the checkout).")
   Path dir;
 
-  @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "Service names (default: every platform service "
-      + "and the operator identity " + ServiceCatalog.OPERATOR_IDENTITY + ").")
+  @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "Service names (default: every service with a "
+      + "descriptor, and the operator identity squadron-cli).")
   List<String> services = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     Path target = dir != null ? dir : SquadronCli.workspace().certDir();
-    List<String> names = services.isEmpty() ? ServiceCatalog.identities() : services;
+    List<String> names = services;
+    if (names.isEmpty()) {
+      names = new ArrayList<>(ServiceCatalog.discover(SquadronCli.workspace().home()).names());
+      names.add(LocalPlatform.OPERATOR_IDENTITY);
+    }
     DevCerts.generate(target, names);
     System.out.println("CA:  " + target.resolve(DevCerts.CA_CERT));
     for (String name : names) {

@@ -36,7 +36,7 @@ final class DownCommand implements Callable<Integer> {
     for (RunningService s : state.get().services()) {
       Optional<ProcessHandle> left = Processes.find(s.pid(), s.startMillis());
       if (left.isPresent()) {
-        System.out.println("Stopping " + s.spec().name() + " (pid " + s.pid() + ")");
+        System.out.println("Stopping " + s.name() + " (pid " + s.pid() + ")");
         Processes.stop(left.get(), Duration.ofSeconds(15));
       }
     }

@@ -38,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
         }
       }
       allReady &= ready.equals("yes");
-      System.out.printf("%-10s %-8d %-22s %-10s %s%n", s.spec().name(), s.pid(), s.address(), ready, s.metricsUrl());
+      System.out.printf("%-10s %-8d %-22s %-10s %s%n", s.name(), s.pid(), s.address(), ready, s.metricsUrl());
     }
     return allReady ? 0 : 1;
   }

@@ -64,6 +64,7 @@ final class UpCommand implements Callable<Integer> {
     System.out.println("Demo calls:");
     boolean ok = platform.demo();
     System.out.println(ok ? "The platform is up." : "The platform is up, but a demo call failed (see above).");
+    platform.printHowToCall();
     if (supervised) {
       Files.writeString(readyMarker(workspace), Long.toString(ProcessHandle.current().pid()),
           StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,

@@ -2,15 +2,11 @@ package io.squadron.deploy.local;
 
 import static java.util.Objects.requireNonNull;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.squadron.infra.LocalInfra;
+import io.squadron.deploy.catalog.ServiceCatalog;
+import io.squadron.deploy.catalog.ServiceModule;
 import io.squadron.infra.LocalServer;
-import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.rpc.platform.Platform;
-import io.squadron.rpc.security.SpiffeId;
-import io.squadron.rpc.security.certs.DevCerts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -23,37 +19,49 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole platform on this machine: starts the real stores (PostgreSQL, Cassandra, memcached, Kafka, unless
- * {@code SQUADRON_*} name running ones), then every service of the {@link ServiceCatalog} as its own process with
- * mutual TLS, records them in the {@link RunState}, makes the demo calls, and stops everything in reverse order.
+ * The whole platform on this machine: every service the checkout's descriptors declare, each as its own process with
+ * mutual TLS, after the stores they need (real PostgreSQL, Cassandra, memcached, unless {@code SQUADRON_*} name
+ * running ones). Records them in the {@link RunState}, runs each service's demo, and stops everything in reverse.
  */
 public final class LocalPlatform implements AutoCloseable {
+  /** The identity of the operator's tools ({@code up}'s demo calls, {@code squadron call}). */
+  public static final String OPERATOR_IDENTITY = "squadron-cli";
+  /** The client app {@code up} configures on every service, so an app's path can be tried. */
+  public static final String DEMO_APP = "demo";
+
   private final Workspace workspace;
   private final PrintStream out;
   private final Map<String, String> environment;
+  private final ServiceCatalog catalog;
   private final Map<String, RunningService> running = new LinkedHashMap<>();
-  private LocalInfra infra;
+  private final String demoAppToken;
+  private LocalStores stores;
+  private ServiceConfigs configs;
 
-  /** A platform taking external stores from {@code environment} ({@code SQUADRON_*}), if set. */
+  /** A platform of the services in {@code workspace}, taking external stores from {@code environment}. */
   public LocalPlatform(Workspace workspace, PrintStream out, Map<String, String> environment) {
     this.workspace = requireNonNull(workspace, "workspace");
     this.out = requireNonNull(out, "out");
     this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+    this.catalog = ServiceCatalog.discover(workspace.home());
+    this.demoAppToken = Platform.newAppToken();
   }
 
-  /** Starts the stores and every service; on failure stops what had started and rethrows. */
+  /** Starts the stores and every service in call order; on failure stops what had started and rethrows. */
   public void start() {
     try {
-      DevCerts.generate(workspace.certDir(), ServiceCatalog.identities());
+      List<String> identities = new ArrayList<>(catalog.names());
+      identities.add(ServiceConfigs.OPERATOR_IDENTITY);
+      DevCerts.generate(workspace.certDir(), identities);
       startStores();
+      configs = new ServiceConfigs(workspace, stores, running, Platform.appTokenSha256(demoAppToken));
       ServiceLauncher launcher = new ServiceLauncher(workspace);
-      ServiceConfigs configs = new ServiceConfigs(workspace, infra.environment(), running);
-      for (ServiceSpec spec : ServiceCatalog.all()) {
+      for (ServiceModule service : catalog.services()) {
         long t0 = System.nanoTime();
-        RunningService service = launcher.start(spec, configs.forService(spec));
-        running.put(spec.name(), service);
-        out.printf("  %-8s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n", spec.name(), service.address(),
-            service.metricsUrl(), service.pid(), (System.nanoTime() - t0) / 1e9);
+        RunningService started = launcher.start(service, configs.forService(service));
+        running.put(service.name(), started);
+        out.printf("  %-10s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n", service.name(), started.address(),
+            started.metricsUrl(), started.pid(), (System.nanoTime() - t0) / 1e9);
       }
     } catch (IOException e) {
       close();
@@ -68,26 +76,35 @@ public final class LocalPlatform implements AutoCloseable {
 
   private void startStores() {
     long t0 = System.nanoTime();
-    out.println("  stores: starting PostgreSQL, Cassandra, memcached and Kafka (Cassandra takes ~15 s)...");
-    infra = LocalInfra.builder().postgres(true).cassandra(true).memcached(true).kafka(true)
-        .fromEnvironment(environment).build().start();
-    for (LocalServer server : infra.servers()) {
-      out.printf("  %-8s %s%n", server.kind(), server.address());
+    out.println("  stores: starting " + String.join(", ", catalog.storeKinds())
+        + (catalog.storeKinds().contains("cassandra") ? " (Cassandra takes ~15 s)" : "") + "...");
+    stores = LocalStores.start(catalog.storeKinds(), environment);
+    for (LocalServer server : stores.servers()) {
+      out.printf("  %-10s %s%n", server.kind(), server.address());
     }
     out.printf("  stores ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Makes the demo calls, as the operator identity over mutual TLS; false when one failed. */
+  /** Runs each service's demo as the operator identity over mutual TLS; false when one failed. */
   public boolean demo() {
-    out.println("  (calls made as " + SpiffeId.of(SpiffeId.DEFAULT_TRUST_DOMAIN, ServiceCatalog.OPERATOR_IDENTITY)
+    out.println("  (demos call as spiffe://squadron/" + ServiceConfigs.OPERATOR_IDENTITY
         + " over mutual TLS, certificates in " + workspace.certDir() + ")");
-    ServiceConfigs configs = new ServiceConfigs(workspace, infra.environment(), running);
-    StringBuilder clients = new StringBuilder();
-    running.keySet().forEach(name -> clients.append(configs.forDemo(name)));
-    Config config = ConfigLoader.withOverrides(ConfigFactory.parseString(clients.toString()));
-    try (ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build()) {
-      return new DemoCalls(workspace, channels, configs, out).run(running);
-    }
+    return new DemoCalls(workspace, configs, out).run(catalog.services(), running);
+  }
+
+  /** How to call the platform from outside: the demo app's token and an example. */
+  public void printHowToCall() {
+    out.println("Call it yourself (JSON in and out, errors with their google.rpc details):");
+    ServiceModule first = catalog.services().get(catalog.services().size() - 1);
+    out.println("  ./squadron call " + first.name() + "                        # lists its methods and their fields");
+    out.println("  ./squadron call " + first.name() + " METHOD '{...}'         # as "
+        + ServiceConfigs.OPERATOR_IDENTITY + " (mutual TLS)");
+    out.println("  ./squadron call " + first.name() + " METHOD '{...}' --app-token " + demoAppToken
+        + "   # as app:" + ServiceConfigs.DEMO_APP + " (TLS + bearer token, no client certificate)");
+    out.println("  grpcurl -cacert " + workspace.certDir().resolve(DevCerts.CA_CERT) + " -cert "
+        + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".crt") + " -key "
+        + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".key") + " -servername " + first.name()
+        + " " + running.get(first.name()).address() + " list");
   }
 
   /** Stops every service, last started first, then the stores, and removes the state file. */
@@ -99,9 +116,9 @@ public final class LocalPlatform implements AutoCloseable {
       Processes.find(s.pid(), s.startMillis()).ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
     }
     running.clear();
-    if (infra != null) {
-      infra.close();
-      infra = null;
+    if (stores != null) {
+      stores.close();
+      stores = null;
     }
     try {
       Files.deleteIfExists(workspace.stateFile());

@@ -32,14 +32,12 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
     p.setProperty("supervisor.start", Long.toString(supervisorStartMillis));
     List<String> names = new ArrayList<>();
     for (RunningService s : services) {
-      names.add(s.spec().name());
-      p.setProperty(s.spec().name() + ".pid", Long.toString(s.pid()));
-      p.setProperty(s.spec().name() + ".port", Integer.toString(s.port()));
-      p.setProperty(s.spec().name() + ".admin-port", Integer.toString(s.adminPort()));
-      p.setProperty(s.spec().name() + ".start", Long.toString(s.startMillis()));
-      p.setProperty(s.spec().name() + ".module", s.spec().moduleDir());
-      p.setProperty(s.spec().name() + ".main", s.spec().mainClass());
-      p.setProperty(s.spec().name() + ".grpc-services", String.join(",", s.spec().grpcServices()));
+      names.add(s.name());
+      p.setProperty(s.name() + ".pid", Long.toString(s.pid()));
+      p.setProperty(s.name() + ".port", Integer.toString(s.port()));
+      p.setProperty(s.name() + ".admin-port", Integer.toString(s.adminPort()));
+      p.setProperty(s.name() + ".start", Long.toString(s.startMillis()));
+      p.setProperty(s.name() + ".module", s.moduleDir());
     }
     p.setProperty("services", String.join(",", names));
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -54,6 +52,11 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  /** The running service named {@code name}. */
+  public Optional<RunningService> service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   /** The supervisor process, if it still runs. */
@@ -76,9 +79,7 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
     String names = p.getProperty("services", "");
     if (!names.isBlank()) {
       for (String name : names.split(",")) {
-        services.add(new RunningService(
-            new ServiceSpec(name, p.getProperty(name + ".module"), p.getProperty(name + ".main"),
-                List.of(p.getProperty(name + ".grpc-services", "").split(",")), java.util.Optional.empty()),
+        services.add(new RunningService(name, p.getProperty(name + ".module"),
             Long.parseLong(p.getProperty(name + ".pid")),
             Integer.parseInt(p.getProperty(name + ".port")),
             Integer.parseInt(p.getProperty(name + ".admin-port")),

@@ -1,65 +1,77 @@
 package io.squadron.deploy.local;
 
+import static java.util.Objects.requireNonNull;
+
 import com.typesafe.config.ConfigUtil;
-import io.squadron.infra.LocalInfra;
+import io.squadron.deploy.catalog.ServiceModule;
+import io.squadron.rpc.descriptor.ServiceDescriptor;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Map;
 
 /**
- * The deployment config {@code up} writes for each service on this machine: mutual TLS with the local CA, the
- * operator identity added to its policy (for the demo calls), and where its stores and the services it calls are.
+ * The deployment config {@code up} writes for each service, from its descriptor only: mutual TLS with the local
+ * CA, the operator identity and the demo app added to its policy, its own database, keyspace and key prefix on the
+ * local stores, fresh secrets, and where the services it calls are.
  */
 final class ServiceConfigs {
+  static final String OPERATOR_IDENTITY = LocalPlatform.OPERATOR_IDENTITY;
+  static final String DEMO_APP = LocalPlatform.DEMO_APP;
+
   private final Workspace workspace;
-  private final Map<String, String> stores;
+  private final LocalStores stores;
   private final Map<String, RunningService> running;
+  private final String demoAppTokenSha256;
   private final SecureRandom random = new SecureRandom();
 
   /**
-   * @param stores the {@code SQUADRON_*} addresses of the local stores ({@link LocalInfra#environment()})
+   * @param stores the local stores, which create each service's database, keyspace and prefix
    * @param running the services started so far, by name
+   * @param demoAppTokenSha256 the hex SHA-256 of the demo app's token
    */
-  ServiceConfigs(Workspace workspace, Map<String, String> stores, Map<String, RunningService> running) {
-    this.workspace = workspace;
-    this.stores = stores;
-    this.running = running;
+  ServiceConfigs(Workspace workspace, LocalStores stores, Map<String, RunningService> running,
+      String demoAppTokenSha256) {
+    this.workspace = requireNonNull(workspace, "workspace");
+    this.stores = requireNonNull(stores, "stores");
+    this.running = requireNonNull(running, "running");
+    this.demoAppTokenSha256 = requireNonNull(demoAppTokenSha256, "demoAppTokenSha256");
   }
 
-  String forService(ServiceSpec spec) {
+  String forService(ServiceModule service) {
+    ServiceDescriptor d = service.descriptor();
     StringBuilder hocon = new StringBuilder()
         .append("squadron.security { mode = mtls, cert-dir = ").append(quote(workspace.certDir().toString()))
+        .append(", apps.").append(DEMO_APP).append(".token-sha256 = ").append(quote(demoAppTokenSha256))
         .append(" }\n");
-    for (String grpcService : spec.grpcServices()) {
+    for (String grpcService : d.grpcServices()) {
       hocon.append("squadron.permissions.policy { ").append(quote(grpcService)).append(" += ")
-          .append(quote(ServiceCatalog.OPERATOR_IDENTITY)).append(" }\n");
+          .append(quote(OPERATOR_IDENTITY)).append(" }\n");
     }
-    switch (spec.name()) {
-      case "padlock" -> hocon
-          .append("squadron.padlock.cassandra.endpoint = ").append(store(LocalInfra.CASSANDRA_ENV)).append('\n')
-          .append("squadron.padlock.memcached.addresses = ").append(store(LocalInfra.MEMCACHED_ENV)).append('\n')
-          // A fresh master key per local run: the local Cassandra is fresh too. Never a real key.
-          .append("squadron.padlock.master-keys { current = 1, keys { 1 = ").append(quote(newKey())).append(" } }\n");
-      case "userdb" -> hocon
-          .append("squadron.userdb.postgres.url = ").append(store(LocalInfra.POSTGRES_URL_ENV)).append('\n')
-          .append("squadron.userdb.cassandra.endpoint = ").append(store(LocalInfra.CASSANDRA_ENV)).append('\n')
-          .append(client("padlock"));
-      default -> { }
+    hocon.append(stores.configFor(d));
+    for (String callee : d.calls()) {
+      hocon.append(clientOf(callee));
+    }
+    for (ServiceDescriptor.Secret secret : d.secrets()) {
+      // A fresh secret per local run: the local stores are fresh too. Never a real one.
+      byte[] value = new byte[secret.randomBytes()];
+      random.nextBytes(value);
+      hocon.append(secret.configKey()).append(" = ").append(quote(Base64.getEncoder().encodeToString(value)))
+          .append('\n');
     }
     return hocon.toString();
   }
 
-  /** The config of a demo program calling {@code service} as the operator identity. */
-  String forDemo(String service) {
-    return "squadron.security { service-name = " + quote(ServiceCatalog.OPERATOR_IDENTITY) + ", cert-dir = "
+  /** The config of a tool or demo program calling {@code service} as the operator identity. */
+  String forOperator(String service) {
+    return "squadron.security { service-name = " + quote(OPERATOR_IDENTITY) + ", cert-dir = "
         + quote(workspace.certDir().toString()) + " }\n"
         // The first call pays for a cold JVM and a TLS handshake; on a busy 2-core machine that takes seconds.
         + "squadron.client-defaults.deadline = 20s\n"
-        + "squadron.padlock-client.deadline = 20s\n"
-        + client(service);
+        + clientOf(service);
   }
 
-  private String client(String service) {
+  private String clientOf(String service) {
     RunningService target = running.get(service);
     if (target == null) {
       throw new IllegalStateException(service + " must start before the services that call it");
@@ -67,21 +79,7 @@ final class ServiceConfigs {
     return "squadron.clients." + service + ".addresses = [" + quote(target.address()) + "]\n";
   }
 
-  private String store(String variable) {
-    String value = stores.get(variable);
-    if (value == null) {
-      throw new IllegalStateException("no " + variable + " from the local stores");
-    }
-    return quote(value);
-  }
-
-  private String newKey() {
-    byte[] key = new byte[32];
-    random.nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
-  }
-
-  private static String quote(String s) {
+  static String quote(String s) {
     return ConfigUtil.quoteString(s);
   }
 }

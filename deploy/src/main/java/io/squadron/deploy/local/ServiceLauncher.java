@@ -2,6 +2,7 @@ package io.squadron.deploy.local;
 
 import static java.util.Objects.requireNonNull;
 
+import io.squadron.deploy.catalog.ServiceModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,32 +28,33 @@ public final class ServiceLauncher {
   }
 
   /**
-   * Starts {@code spec} with {@code extraConfig} (HOCON appended to the generated server block) and waits for it to
-   * be ready.
+   * Starts {@code service} with {@code extraConfig} (HOCON appended to the generated server block) and waits for it
+   * to be ready; its heap is the one its descriptor asks for.
    *
    * @throws IllegalStateException when it exits or is not ready in time; the message carries its log tail
    */
-  public RunningService start(ServiceSpec spec, String extraConfig) {
+  public RunningService start(ServiceModule service, String extraConfig) {
     int port = FreePorts.next();
     int adminPort = FreePorts.next();
-    Path config = workspace.configFile(spec.name());
+    Path config = workspace.configFile(service.name());
     String hocon = "squadron.server { host = \"127.0.0.1\", port = " + port + ", shutdown.grace-period = 5s }\n"
         + "squadron.admin { host = \"127.0.0.1\", port = " + adminPort + " }\n" + extraConfig;
-    Path log = workspace.logFile(spec.name());
+    Path log = workspace.logFile(service.name());
     try {
       ModuleClasspath.writeConfig(config, hocon);
       Process process = new ProcessBuilder(
-          ModuleClasspath.javaCommand(workspace, spec.moduleDir(), spec.mainClass(), config, "256m"))
+          ModuleClasspath.javaCommand(workspace, service.moduleDir(), service.descriptor().mainClass(), config,
+              service.descriptor().resources().heap()))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
-      RunningService running = new RunningService(spec, process.pid(), port, adminPort,
-          Processes.startMillis(process.toHandle()));
+      RunningService running = new RunningService(service.name(), service.moduleDir(), process.pid(), port,
+          adminPort, Processes.startMillis(process.toHandle()));
       awaitReady(running, process, log);
       return running;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + spec.name(), e);
+      throw new UncheckedIOException("cannot start " + service.name(), e);
     }
   }
 
@@ -61,7 +63,7 @@ public final class ServiceLauncher {
     HttpRequest ready = HttpRequest.newBuilder(URI.create(service.readyUrl())).timeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(service.spec().name() + " exited with " + process.exitValue()
+        throw new IllegalStateException(service.name() + " exited with " + process.exitValue()
             + " before it was ready; last lines of " + log + ":\n" + LogTail.of(log, 30));
       }
       try {
@@ -73,18 +75,18 @@ public final class ServiceLauncher {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         process.destroy();
-        throw new IllegalStateException("interrupted while waiting for " + service.spec().name(), e);
+        throw new IllegalStateException("interrupted while waiting for " + service.name(), e);
       }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         process.destroy();
-        throw new IllegalStateException("interrupted while waiting for " + service.spec().name(), e);
+        throw new IllegalStateException("interrupted while waiting for " + service.name(), e);
       }
     }
     process.destroy();
-    throw new IllegalStateException(service.spec().name() + " not ready after " + READY_TIMEOUT.toSeconds()
+    throw new IllegalStateException(service.name() + " not ready after " + READY_TIMEOUT.toSeconds()
         + " s; last lines of " + log + ":\n" + LogTail.of(log, 30));
   }
 }

@@ -11,18 +11,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Resolves {@code bench:///NAME} to a fixed list of addresses registered under NAME; no service config. */
+/**
+ * Resolves {@code bench:///NAME} to the list of addresses registered under NAME (with their attributes); no
+ * service config. {@link #update} pushes a new list to every channel resolving NAME, as DNS would when a new
+ * instance starts.
+ */
 final class StaticResolverProvider extends NameResolverProvider {
 
   static final String SCHEME = "bench";
   private final Map<String, List<EquivalentAddressGroup>> targets = new ConcurrentHashMap<>();
+  private final Map<String, List<NameResolver.Listener2>> listeners = new ConcurrentHashMap<>();
 
   void put(String name, List<EquivalentAddressGroup> addresses) {
     targets.put(name, addresses);
   }
 
+  /** Replaces NAME's addresses and tells every channel resolving it. */
+  void update(String name, List<EquivalentAddressGroup> addresses) {
+    targets.put(name, addresses);
+    for (NameResolver.Listener2 l : listeners.getOrDefault(name, List.of())) {
+      l.onResult(NameResolver.ResolutionResult.newBuilder().setAddresses(addresses).build());
+    }
+  }
+
   void remove(String name) {
     targets.remove(name);
+    listeners.remove(name);
   }
 
   @Override
@@ -43,7 +57,9 @@ final class StaticResolverProvider extends NameResolverProvider {
 
       @Override
       public void start(Listener2 listener) {
-        listener.onResult(ResolutionResult.newBuilder().setAddresses(addresses).build());
+        listeners.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+        listener.onResult(ResolutionResult.newBuilder().setAddresses(targets.getOrDefault(name, addresses))
+            .build());
       }
 
       @Override

@@ -10,7 +10,6 @@ import io.squadron.infra.process.Processes;
 import io.squadron.infra.process.Readiness;
 import io.squadron.infra.process.RunDir;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,9 @@ import java.util.List;
  * {@link #close()} kills the JVM at once, its data being deleted anyway.
  */
 public final class CassandraServer extends ManagedServer {
+    /** The datacenter of a single node with Cassandra's SimpleSnitch. */
+    public static final String DATACENTER = "datacenter1";
+
     /** The JVM flags of Cassandra 5.0's {@code conf/jvm17-server.options}. */
     static final List<String> JVM17_SERVER_OPTIONS = List.of(
             "-XX:+UseG1GC",
@@ -86,13 +88,12 @@ public final class CassandraServer extends ManagedServer {
 
     /** The datacenter the node is in. */
     public String localDatacenter() {
-        return CassandraEndpoint.DEFAULT_DATACENTER;
+        return DATACENTER;
     }
 
-    /** This node as an endpoint; its {@code toString()} is the {@code SQUADRON_CASSANDRA} value. */
-    public CassandraEndpoint endpoint() {
-        return new CassandraEndpoint(
-                List.of(InetSocketAddress.createUnresolved(address().getHostString(), port())), localDatacenter());
+    /** This node as {@code 127.0.0.1:PORT/datacenter1}, the {@code SQUADRON_CASSANDRA} value. */
+    public String endpoint() {
+        return address().getHostString() + ":" + port() + "/" + localDatacenter();
     }
 
     /**

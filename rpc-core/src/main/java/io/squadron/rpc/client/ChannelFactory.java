@@ -10,7 +10,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.squadron.els.ElsLoadBalancerProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.squadron.rpc.metrics.ClientMetricsInterceptor;
+import io.squadron.rpc.internal.metrics.ClientMetricsInterceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,5 +1,6 @@
 package io.squadron.rpc.client;
 
+import io.squadron.rpc.internal.client.StaticNameResolverProvider;
 import static java.util.Objects.requireNonNull;
 
 import io.squadron.rpc.config.ConfigReader;

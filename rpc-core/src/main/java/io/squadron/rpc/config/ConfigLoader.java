@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Loads a service's configuration, highest priority first: environment overrides, the file given on the command
- * line, the service's {@code application.conf} (its deployment defaults, which may override a library's), then every
+ * Loads a configuration, highest priority first: environment overrides, the file given on the command line, the
+ * service's own defaults (its descriptor and {@code application.conf}, read from its own module by
+ * {@code ServiceConfig}, never from the whole class path, so two services in one test JVM do not mix), then every
  * {@code reference.conf} on the class path (each module ships its own keys' defaults there).
  *
  * <p>Only {@code main} should call this; everything below {@code main} receives typed settings objects.
@@ -27,6 +28,15 @@ public final class ConfigLoader {
    * @throws InvalidConfigException when the file is missing or does not parse
    */
   public static Config load(Optional<Path> file, Map<String, String> environment) {
+    return load(file, environment, ConfigFactory.empty());
+  }
+
+  /**
+   * Loads and resolves the configuration with {@code serviceDefaults} between the file and the libraries' defaults.
+   *
+   * @throws InvalidConfigException when the file is missing or does not parse, or a substitution fails
+   */
+  public static Config load(Optional<Path> file, Map<String, String> environment, Config serviceDefaults) {
     ClassLoader loader = ConfigLoader.class.getClassLoader();
     Config fromFile = ConfigFactory.empty();
     if (file.isPresent()) {
@@ -39,7 +49,7 @@ public final class ConfigLoader {
     }
     Config merged = EnvironmentOverrides.from(environment)
         .withFallback(fromFile)
-        .withFallback(parse(() -> ConfigFactory.parseResources(loader, "application.conf"), "application.conf"))
+        .withFallback(serviceDefaults)
         .withFallback(parse(() -> ConfigFactory.defaultReference(loader), "reference.conf"));
     try {
       return merged.resolve();
@@ -57,16 +67,30 @@ public final class ConfigLoader {
     return load(configFile(args), environment);
   }
 
-  /** Loads the class path defaults with {@code overrides} on top (for tests and embedded use). */
+  /** The libraries' defaults with {@code overrides} on top (tools, tests, embedded use). */
   public static Config withOverrides(Config overrides) {
-    ClassLoader loader = ConfigLoader.class.getClassLoader();
-    return overrides
-        .withFallback(ConfigFactory.parseResources(loader, "application.conf"))
-        .withFallback(ConfigFactory.defaultReference(loader))
-        .resolve();
+    return withOverrides(overrides, ConfigFactory.empty());
   }
 
-  static Optional<Path> configFile(String[] args) {
+  /** As {@link #withOverrides(Config)} with {@code serviceDefaults} between the overrides and the libraries'. */
+  public static Config withOverrides(Config overrides, Config serviceDefaults) {
+    ClassLoader loader = ConfigLoader.class.getClassLoader();
+    try {
+      return overrides
+          .withFallback(serviceDefaults)
+          .withFallback(ConfigFactory.defaultReference(loader))
+          .resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("config", e.getMessage());
+    }
+  }
+
+  /**
+   * The file named by {@code --config FILE} (or {@code --config=FILE}) in {@code args}, if any.
+   *
+   * @throws InvalidConfigException when {@code --config} has no value
+   */
+  public static Optional<Path> configFile(String[] args) {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config")) {
         if (i + 1 >= args.length) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import com.google.protobuf.ProtocolMessageEnum;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
@@ -37,7 +38,8 @@ public final class RpcErrors {
   }
 
   /** RESOURCE_EXHAUSTED telling the caller when a retry may succeed. */
-  public static StatusRuntimeException resourceExhausted(String reason, String message, Duration retryAfter) {
+  public static StatusRuntimeException resourceExhausted(ProtocolMessageEnum reason, String message,
+      Duration retryAfter) {
     return of(Status.Code.RESOURCE_EXHAUSTED, reason, message, retryInfo(retryAfter));
   }
 
@@ -51,26 +53,46 @@ public final class RpcErrors {
         .build();
   }
 
-  /** An error with a shared reason. */
-  public static StatusRuntimeException of(Status.Code code, ErrorReason reason, String message, Message... details) {
-    return of(code, reason.name(), message, details);
+  /**
+   * An error with a reason from a proto enum: {@link ErrorReason} for the platform's shared reasons, or a service's
+   * own enum (e.g. {@code UserdbErrorReason}); clients match reasons by the enum, never by a hand-written string.
+   */
+  public static StatusRuntimeException of(Status.Code code, ProtocolMessageEnum reason, String message,
+      Message... details) {
+    return StatusProto.toStatusRuntimeException(status(code, reason, message, details));
   }
 
   /**
-   * An error with a service-specific reason (UPPER_SNAKE_CASE, e.g. {@code NOT_STABLE}) and optional extra details.
+   * The {@code google.rpc.Status} of an error, for one item of a batch response whose items succeed or fail on their
+   * own: the same code, message and details a call failing that way would carry.
    */
-  public static StatusRuntimeException of(Status.Code code, String reason, String message, Message... details) {
+  public static com.google.rpc.Status status(Status.Code code, ProtocolMessageEnum reason, String message,
+      Message... details) {
     requireNonNull(code, "code");
     requireNonNull(reason, "reason");
     requireNonNull(message, "message");
+    if (code == Status.Code.OK) {
+      throw new IllegalArgumentException("code: OK (expected: an error code)");
+    }
     com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
         .setCode(code.value())
         .setMessage(message)
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).build()));
+        .addDetails(Any.pack(errorInfo(reason)));
     for (Message detail : details) {
       status.addDetails(Any.pack(detail));
     }
-    return StatusProto.toStatusRuntimeException(status.build());
+    return status.build();
+  }
+
+  /** The {@code google.rpc.Status} of one bad field, for one item of a batch response. */
+  public static com.google.rpc.Status invalidFieldStatus(String field, String problem) {
+    return invalidArguments().field(field, problem).status();
+  }
+
+  /** The {@code ErrorInfo} of {@code reason}: domain {@value #DOMAIN}, the enum value's name. */
+  public static ErrorInfo errorInfo(ProtocolMessageEnum reason) {
+    requireNonNull(reason, "reason");
+    return ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason.getValueDescriptor().getName()).build();
   }
 
   /** Collects field violations for one INVALID_ARGUMENT. */
@@ -95,6 +117,11 @@ public final class RpcErrors {
 
     /** The error; its message lists every violation as {@code field: problem}. */
     public StatusRuntimeException build() {
+      return StatusProto.toStatusRuntimeException(status());
+    }
+
+    /** The error as a {@code google.rpc.Status} (for one item of a batch response). */
+    public com.google.rpc.Status status() {
       if (violations.isEmpty()) {
         throw new IllegalStateException("no field violation added");
       }
@@ -105,7 +132,7 @@ public final class RpcErrors {
         }
         message.append(v.getField()).append(": ").append(v.getDescription());
       }
-      return of(Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_FIELD, message.toString(),
+      return RpcErrors.status(Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_FIELD, message.toString(),
           BadRequest.newBuilder().addAllFieldViolations(violations).build());
     }
   }

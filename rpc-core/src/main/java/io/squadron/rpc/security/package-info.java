@@ -1,8 +1,6 @@
 /**
- * Who may talk to a service: mutual TLS between services (identity = the {@code spiffe://squadron/<service>} URI SAN of
- * the verified peer certificate), app tokens for client apps (identity {@code app:<name>}), and a plaintext mode for
- * local development only. {@link io.squadron.rpc.security.ServerSecurity#configure} and
- * {@link io.squadron.rpc.security.ClientSecurity#configure} wire all of it, plus permissions and rate limits, from
- * config; services write none of it.
+ * Service identities: {@link io.squadron.rpc.security.SpiffeId} says what a service or caller name is and reads the
+ * {@code spiffe://<trust-domain>/<service>} URI SAN of a certificate. Transport security, app tokens, permissions
+ * and rate limits are wired by {@code Platform} from config; services write none of it.
  */
 package io.squadron.rpc.security;

@@ -15,14 +15,14 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.admin.AdminAction;
-import io.squadron.rpc.admin.AdminHttpServer;
-import io.squadron.rpc.errors.ErrorMapping;
+import io.squadron.rpc.internal.admin.AdminHttpServer;
+import io.squadron.rpc.internal.errors.ErrorMapping;
 import io.squadron.rpc.errors.ExceptionMapper;
-import io.squadron.rpc.errors.ExceptionMappingInterceptor;
-import io.squadron.rpc.errors.RequestValidation;
-import io.squadron.rpc.health.Readiness;
+import io.squadron.rpc.internal.errors.ExceptionMappingInterceptor;
+import io.squadron.rpc.internal.errors.RequestValidation;
+import io.squadron.rpc.internal.health.Readiness;
 import io.squadron.rpc.health.ReadinessCheck;
-import io.squadron.rpc.metrics.ServerMetricsInterceptor;
+import io.squadron.rpc.internal.metrics.ServerMetricsInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -127,9 +127,14 @@ public final class SquadronServer implements AutoCloseable {
     return registry;
   }
 
-  /** Readiness as last evaluated. */
-  public Readiness readiness() {
-    return readiness;
+  /** Whether every readiness check passed when last evaluated (and the server is not shutting down). */
+  public boolean isReady() {
+    return readiness.isReady();
+  }
+
+  /** The names of the readiness checks that failed when last evaluated. */
+  public List<String> failingChecks() {
+    return readiness.failing();
   }
 
   /** Re-runs the readiness checks now (normally they run every {@code readiness-interval}). */
@@ -176,7 +181,9 @@ public final class SquadronServer implements AutoCloseable {
       if (a != null) {
         a.close();
       }
-      for (AutoCloseable resource : closeOnShutdown) {
+      // Newest first: a resource may use the ones opened before it (a client over a channel over a pool).
+      for (int i = closeOnShutdown.size() - 1; i >= 0; i--) {
+        AutoCloseable resource = closeOnShutdown.get(i);
         try {
           resource.close();
         } catch (Exception e) {
@@ -269,7 +276,10 @@ public final class SquadronServer implements AutoCloseable {
       return this;
     }
 
-    /** Closes {@code resource} (a watcher thread, a pool) after the server has stopped. */
+    /**
+     * Closes {@code resource} (a watcher thread, a pool) after the server has stopped and its grace period is over;
+     * resources close newest first.
+     */
     public Builder closeOnShutdown(AutoCloseable resource) {
       closeOnShutdown.add(requireNonNull(resource, "resource"));
       return this;

@@ -12,7 +12,7 @@ import io.squadron.proto.shuffle.v1.ShuffleRequest;
 import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
 import io.squadron.proto.shuffle.v1.Track;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.metrics.ClientMetricsInterceptor;
+import io.squadron.rpc.internal.metrics.ClientMetricsInterceptor;
 import io.squadron.rpc.server.ScriptedShuffleService;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;

@@ -1,5 +1,11 @@
 package io.squadron.rpc.security;
 
+import io.squadron.rpc.internal.metrics.SecurityMetrics;
+import io.squadron.rpc.internal.security.AppTokens;
+import io.squadron.rpc.internal.security.SecuritySettings;
+import io.squadron.rpc.internal.security.TlsCredentials;
+import io.squadron.rpc.platform.ClientSecurity;
+import io.squadron.rpc.platform.ServerSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,8 +26,8 @@ import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.certs.DevCertificateAuthority;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.infra.certs.DevCertificateAuthority;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import java.nio.file.Files;

@@ -144,6 +144,36 @@ class SquadronServerEdgeTest {
   }
 
   @Test
+  void oversizeRequests_loggedAsOneLineWithoutAStackTrace_atMostOncePerSecond() {
+    io.squadron.rpc.platform.Platform.routeJavaLoggingToSlf4j();
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    root.addAppender(appender);
+    try {
+      SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048))
+          .service(new ScriptedShuffleService("s")));
+      var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
+      for (int i = 0; i < 5; i++) {
+        assertThatThrownBy(() -> stub.shuffle(script("x".repeat(4096)))).isInstanceOf(StatusRuntimeException.class);
+      }
+      var refused = appender.list.stream().filter(e -> e.getFormattedMessage().contains("refused a request message"))
+          .toList();
+      assertThat(refused).hasSizeBetween(1, 2); // five refusals within a second: one line (two if a second ticked)
+      assertThat(refused).allSatisfy(e -> {
+        assertThat(e.getThrowableProxy()).isNull();
+        assertThat(e.getFormattedMessage()).contains("RESOURCE_EXHAUSTED").doesNotContain("\n");
+      });
+      assertThat(appender.list).noneSatisfy(e -> assertThat(e.getThrowableProxy()).isNotNull()
+          .satisfies(t -> assertThat(t.getMessage()).contains("exceeds maximum size")));
+    } finally {
+      root.detachAppender(appender);
+    }
+  }
+
+  @Test
   void metrics_countCallsPerMethodAndStatus() throws Exception {
     SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
         .service(new ScriptedShuffleService("s")));
@@ -250,7 +280,7 @@ class SquadronServerEdgeTest {
     });
     stopper.start();
     // Shutdown has begun: readiness is off for good, but the in-flight call is still running.
-    while (server.readiness().isReady()) {
+    while (server.isReady()) {
       Thread.onSpinWait();
     }
     assertThat(stopped.getCount()).isEqualTo(1);

@@ -2,150 +2,261 @@ package io.squadron.testkit.service;
 
 import static java.util.Objects.requireNonNull;
 
+import com.typesafe.config.Config;
 import io.grpc.Channel;
-import io.grpc.ManagedChannel;
-import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.client.ClientSettings;
-import io.squadron.rpc.client.ClientsSettings;
-import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.rpc.descriptor.ServiceDescriptor;
+import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.testkit.CassandraExtension;
+import io.squadron.testkit.MemcachedExtension;
+import io.squadron.testkit.PostgresExtension;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.IntFunction;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts a service for a test class and stops it afterwards:
+ * Starts a service for a test class exactly as it runs in production ({@link ServiceHarness}: its descriptor, its
+ * main class's {@code start(Config)}, mutual TLS, its real policy) on real stores of its own: a database, keyspace or
+ * key prefix created for the class on the test JVM's shared servers, for each store its descriptor needs. Stops it
+ * after the class.
  *
  * <pre>{@code
  * &#64;RegisterExtension
- * static final ServiceExtension SHUFFLE = ServiceExtension.of(() -> ShuffleMain.start(config));
+ * static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
+ * &#64;RegisterExtension
+ * static final ServiceExtension USERDB = ServiceExtension.forService("userdb").calls(PADLOCK)
+ *     .config("squadron.userdb.store = cassandra");
  *
- * &#64;Test void shuffles() {
- *   var stub = SHUFFLE.stub(ShuffleServiceGrpc::newBlockingStub);
+ * &#64;Test void createsUsers() {
+ *   var users = USERDB.stub("checkout", UserServiceGrpc::newBlockingStub);   // called as checkout, over mTLS
+ *   ...
+ *   try (Connection c = USERDB.postgres().dataSource().getConnection()) { ... }  // what was stored
  * }
  * }</pre>
  *
- * <p>The server must bind port 0 (any free port). The default channel goes through rpc-core's client
- * ({@link ChannelFactory}, plaintext); a service running mutual TLS passes its own channel maker with
- * {@link #withChannel}. {@link #stop()} stops the service mid-test (to test a caller's reaction); it is stopped after
- * all tests in any case.
+ * <p>A fault test passes its own store ({@code PostgresExtension.ownServer()}, declared before this extension) with
+ * {@link #postgres(PostgresExtension)} and friends, and stops or pauses it through that extension.
  */
 public final class ServiceExtension implements BeforeAllCallback, AfterAllCallback {
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private final ServiceHarness harness;
+  private final List<ServiceExtension> callees = new ArrayList<>();
+  private final List<AfterAllCallback> ownStores = new ArrayList<>();
+  private PostgresExtension postgres;
+  private CassandraExtension cassandra;
+  private MemcachedExtension memcached;
+  private boolean setUp;
 
-  private final Supplier<SquadronServer> starter;
-  private final IntFunction<ManagedChannel> channelMaker;
-  private SquadronServer server;
-  private ManagedChannel channel;
-  private ChannelFactory defaultChannels;
-
-  private ServiceExtension(Supplier<SquadronServer> starter, IntFunction<ManagedChannel> channelMaker) {
-    this.starter = starter;
-    this.channelMaker = channelMaker;
+  private ServiceExtension(ServiceHarness harness) {
+    this.harness = harness;
   }
 
-  /** A service started by {@code starter} (which returns a started server), called over plaintext. */
-  public static ServiceExtension of(Supplier<SquadronServer> starter) {
-    return new ServiceExtension(requireNonNull(starter, "starter"), null);
+  /**
+   * The service whose descriptor on the test class path names it {@code name}.
+   *
+   * @throws IllegalArgumentException when no descriptor names it
+   */
+  public static ServiceExtension forService(String name) {
+    return new ServiceExtension(ServiceHarness.forService(name));
   }
 
-  /** A copy that makes its channel with {@code channelMaker}, given the bound port (e.g. for mutual TLS). */
-  public ServiceExtension withChannel(IntFunction<ManagedChannel> channelMaker) {
-    return new ServiceExtension(starter, requireNonNull(channelMaker, "channelMaker"));
+  /** The services this one calls, started by their own extensions (registered before this one). */
+  public ServiceExtension calls(ServiceExtension... services) {
+    for (ServiceExtension s : services) {
+      callees.add(requireNonNull(s, "service"));
+    }
+    return this;
+  }
+
+  /** HOCON over the generated config (later calls win); e.g. {@code "squadron.userdb.store = cassandra"}. */
+  public ServiceExtension config(String hocon) {
+    harness.config(hocon);
+    return this;
+  }
+
+  /** The service's PostgreSQL database is {@code pg}'s (a fault test's private server), not one of its own. */
+  public ServiceExtension postgres(PostgresExtension pg) {
+    this.postgres = requireNonNull(pg, "pg");
+    return this;
+  }
+
+  /** The service's keyspace is {@code cs}'s, not one of its own. */
+  public ServiceExtension cassandra(CassandraExtension cs) {
+    this.cassandra = requireNonNull(cs, "cs");
+    return this;
+  }
+
+  /** The service's memcached prefix is {@code mc}'s, not one of its own. */
+  public ServiceExtension memcached(MemcachedExtension mc) {
+    this.memcached = requireNonNull(mc, "mc");
+    return this;
+  }
+
+  /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
+  public ServiceExtension appToken(String appName) {
+    harness.appToken(appName);
+    return this;
+  }
+
+  /** The deadline of the test's calls (default 20 s: a busy 2-core CI machine must not turn slowness into failures). */
+  public ServiceExtension clientDeadline(Duration deadline) {
+    harness.clientDeadline(deadline);
+    return this;
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    start();
+  public synchronized void beforeAll(ExtensionContext context) throws Exception {
+    if (setUp) {
+      return; // started early by a caller's extension (JUnit orders @RegisterExtension fields unpredictably)
+    }
+    Platform.routeJavaLoggingToSlf4j();
+    // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
+    // set up here is not set up again when JUnit gets to it.
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached}) {
+      if (given != null) {
+        given.beforeAll(context);
+      }
+    }
+    for (ServiceExtension callee : callees) {
+      callee.beforeAll(context);
+    }
+    ServiceDescriptor d = harness.descriptor();
+    if (d.needs(ServiceDescriptor.Stores.POSTGRES) && postgres == null) {
+      postgres = own(PostgresExtension.perClass(), context);
+    }
+    if (d.needs(ServiceDescriptor.Stores.CASSANDRA) && cassandra == null) {
+      cassandra = own(CassandraExtension.perClass(), context);
+    }
+    if (d.needs(ServiceDescriptor.Stores.MEMCACHED) && memcached == null) {
+      memcached = own(MemcachedExtension.perClass(), context);
+    }
+    if (postgres != null) {
+      harness.postgres(postgres.jdbcUrl());
+    }
+    if (cassandra != null) {
+      harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
+    }
+    if (memcached != null) {
+      harness.memcached(memcached.hostAndPort(), memcached.prefix());
+    }
+    for (ServiceExtension callee : callees) {
+      harness.calls(callee.name(), callee.port());
+    }
+    harness.start();
+    setUp = true;
+  }
+
+  private <E extends BeforeAllCallback & AfterAllCallback> E own(E store, ExtensionContext context) throws Exception {
+    store.beforeAll(context);
+    ownStores.add(store);
+    return store;
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
-  }
-
-  /** Starts the service (again, after {@link #stop()}) and waits until it reports ready. */
-  public synchronized void start() {
-    if (server != null) {
-      return;
-    }
-    server = requireNonNull(starter.get(), "starter returned null");
-    awaitReady(server);
-    if (channelMaker != null) {
-      channel = channelMaker.apply(server.port());
-    } else {
-      ClientSettings defaults = ClientsSettings.from(ConfigLoader.withOverrides(
-          com.typesafe.config.ConfigFactory.empty())).defaults();
-      defaultChannels = ChannelFactory.builder(ClientsSettings.of(defaults)).build();
-      channel = defaultChannels.channel(
-          ClientSettings.forAddresses("service-under-test", List.of("127.0.0.1:" + server.port()), defaults));
+  public synchronized void afterAll(ExtensionContext context) throws Exception {
+    setUp = false;
+    try {
+      harness.close();
+    } finally {
+      for (int i = ownStores.size() - 1; i >= 0; i--) {
+        ownStores.get(i).afterAll(context);
+      }
+      ownStores.clear();
     }
   }
 
-  /** Stops the service gracefully and closes the channel. */
-  public synchronized void stop() {
-    if (channel != null) {
-      channel.shutdownNow();
-      channel = null;
-    }
-    if (defaultChannels != null) {
-      defaultChannels.close();
-      defaultChannels = null;
-    }
-    if (server != null) {
-      server.shutdownGracefully();
-      server = null;
-    }
+  /** The service's name. */
+  public String name() {
+    return harness.name();
+  }
+
+  /** The service's descriptor. */
+  public ServiceDescriptor descriptor() {
+    return harness.descriptor();
+  }
+
+  /** The config the service was started with (stores, certificates, the test's own keys). */
+  public Config config() {
+    return harness.config();
+  }
+
+  /** Starts the service again after {@link #stop()}, on the same stores and port; waits until it is ready. */
+  public void start() {
+    harness.start();
+  }
+
+  /** Stops the service gracefully (to test its callers); channels stay and reconnect after {@link #start()}. */
+  public void stop() {
+    harness.stop();
+  }
+
+  /** Starts one more instance with {@code hocon} over the class's config (same stores); stopped after the class. */
+  public SquadronServer startInstance(String hocon) {
+    return harness.startInstance(hocon);
+  }
+
+  /** Starts one more instance with a config of the test's own making; stopped after the class. */
+  public SquadronServer startInstance(Config instanceConfig) {
+    return harness.startInstance(instanceConfig);
   }
 
   /** The running server (its port, metrics registry, readiness). */
-  public synchronized SquadronServer server() {
-    if (server == null) {
-      throw new IllegalStateException("the service is not running");
-    }
-    return server;
+  public SquadronServer server() {
+    return harness.server();
   }
 
   /** The bound gRPC port. */
   public int port() {
-    return server().port();
+    return harness.port();
   }
 
-  /** The channel to the service. */
-  public synchronized Channel channel() {
-    if (channel == null) {
-      throw new IllegalStateException("the service is not running");
+  /** A channel to the service as {@code caller} over mutual TLS, through rpc-core's client. */
+  public Channel channel(String caller) {
+    return harness.channel(caller);
+  }
+
+  /** A stub as {@code caller}, e.g. {@code stub("checkout", UserServiceGrpc::newBlockingStub)}. */
+  public <S> S stub(String caller, Function<Channel, S> newStub) {
+    return harness.stub(caller, newStub);
+  }
+
+  /** A stub as {@code caller} to another instance ({@link #startInstance}). */
+  public <S> S stub(String caller, SquadronServer instance, Function<Channel, S> newStub) {
+    return harness.stub(caller, instance, newStub);
+  }
+
+  /** A stub as the client app {@code app:<appName>}: TLS without a client certificate, and its bearer token. */
+  public <S extends io.grpc.stub.AbstractStub<S>> S appStub(String appName, Function<Channel, S> newStub) {
+    return harness.appStub(appName, newStub);
+  }
+
+  /** The token of {@code app:<appName>} (to test a wrong or missing one next to it). */
+  public String appTokenOf(String appName) {
+    return harness.appTokenOf(appName);
+  }
+
+  /** The service's PostgreSQL database (to assert on what was stored). */
+  public PostgresExtension postgres() {
+    return requireStore(postgres, "postgres");
+  }
+
+  /** The service's Cassandra keyspace. */
+  public CassandraExtension cassandra() {
+    return requireStore(cassandra, "cassandra");
+  }
+
+  /** The service's memcached prefix. */
+  public MemcachedExtension memcached() {
+    return requireStore(memcached, "memcached");
+  }
+
+  private <T> T requireStore(T store, String kind) {
+    if (store == null) {
+      throw new IllegalStateException(name() + " has no " + kind + " store (its descriptor does not list one)");
     }
-    return channel;
-  }
-
-  /** A stub over the channel, e.g. {@code stub(ShuffleServiceGrpc::newBlockingStub)}. */
-  public <S> S stub(Function<Channel, S> newStub) {
-    return newStub.apply(channel());
-  }
-
-  private static void awaitReady(SquadronServer server) {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    server.refreshReadiness();
-    while (!server.readiness().isReady()) {
-      if (System.nanoTime() > deadline) {
-        List<String> failing = server.readiness().failing();
-        server.shutdownGracefully();
-        throw new IllegalStateException("service not ready after " + READY_TIMEOUT.toSeconds()
-            + " s; failing checks: " + failing);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the service", e);
-      }
-      server.refreshReadiness();
-    }
+    return store;
   }
 }

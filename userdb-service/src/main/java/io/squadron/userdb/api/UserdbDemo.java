@@ -7,9 +7,8 @@ import io.squadron.proto.userdb.v1.GetUserRequest;
 import io.squadron.proto.userdb.v1.User;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
 import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ClientSecurity;
+import io.squadron.rpc.platform.Platform;
 import java.util.UUID;
 
 /**
@@ -27,8 +26,7 @@ public final class UserdbDemo {
 
   /** Runs the demo against the userdb named in {@code config}; true when everything matched. */
   public static boolean run(Config config) {
-    try (ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)),
-        config).build()) {
+    try (ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build()) {
       UserServiceGrpc.UserServiceBlockingStub userdb = UserServiceGrpc.newBlockingStub(channels.channel("userdb"));
       String name = "Demo" + UUID.randomUUID().toString().substring(0, 8);
       User created = userdb.createUser(CreateUserRequest.newBuilder().setUsername(name)

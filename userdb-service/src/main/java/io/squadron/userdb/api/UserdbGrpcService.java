@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.proto.userdb.v1.CreateUserRequest;
 import io.squadron.proto.userdb.v1.CreateUserResponse;
 import io.squadron.proto.userdb.v1.DeleteUserRequest;
@@ -79,7 +80,7 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
     } catch (UsernameConflictException e) {
       UserdbErrorReason reason = e.kind() == UsernameConflictException.Kind.TAKEN
           ? UserdbErrorReason.USERNAME_TAKEN : UserdbErrorReason.CONFUSABLE;
-      throw RpcErrors.of(Status.Code.ALREADY_EXISTS, reason.name(), "username: " + e.getMessage());
+      throw RpcErrors.of(Status.Code.ALREADY_EXISTS, reason, "username: " + e.getMessage());
     }
   }
 
@@ -171,11 +172,11 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
   }
 
   private static RuntimeException rejected(UsernameRejectedException e) {
-    String reason = switch (e.reason()) {
-      case NOT_STABLE -> UserdbErrorReason.NOT_STABLE.name();
-      case MIXED_SCRIPT -> UserdbErrorReason.MIXED_SCRIPT.name();
-      case DISALLOWED_CHARACTERS -> UserdbErrorReason.DISALLOWED_CHARACTERS.name();
-      case LENGTH -> "INVALID_FIELD";
+    com.google.protobuf.ProtocolMessageEnum reason = switch (e.reason()) {
+      case NOT_STABLE -> UserdbErrorReason.NOT_STABLE;
+      case MIXED_SCRIPT -> UserdbErrorReason.MIXED_SCRIPT;
+      case DISALLOWED_CHARACTERS -> UserdbErrorReason.DISALLOWED_CHARACTERS;
+      case LENGTH -> ErrorReason.INVALID_FIELD;
     };
     return RpcErrors.of(Status.Code.INVALID_ARGUMENT, reason, "username: " + e.getMessage(),
         com.google.rpc.BadRequest.newBuilder().addFieldViolations(com.google.rpc.BadRequest.FieldViolation
@@ -183,7 +184,7 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
   }
 
   private static RuntimeException notFound() {
-    return RpcErrors.of(Status.Code.NOT_FOUND, UserdbErrorReason.USER_NOT_FOUND.name(), "no such user");
+    return RpcErrors.of(Status.Code.NOT_FOUND, UserdbErrorReason.USER_NOT_FOUND, "no such user");
   }
 
   static User toProto(Account a) {

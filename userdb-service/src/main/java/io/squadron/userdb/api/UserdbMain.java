@@ -1,147 +1,93 @@
 package io.squadron.userdb.api;
 
 import com.typesafe.config.Config;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.squadron.migration.Backfill;
-import io.squadron.migration.BackfillWorker;
-import io.squadron.migration.MigrationRouter;
-import io.squadron.migration.PhaseWatcher;
+import io.grpc.StatusRuntimeException;
+import io.squadron.migration.MigrationAgent;
+import io.squadron.migration.MigrationSettings;
 import io.squadron.migration.jdbc.JdbcControlStore;
 import io.squadron.padlock.client.PadlockClient;
 import io.squadron.padlock.client.PadlockClientSettings;
 import io.squadron.padlock.client.PadlockKeyException;
 import io.squadron.proto.common.v1.ErrorReason;
-import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.client.ClientsSettings;
-import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.errors.RpcErrors;
-import io.squadron.rpc.security.ClientSecurity;
-import io.squadron.rpc.security.ServerSecurity;
-import io.squadron.rpc.server.ServerSettings;
+import io.squadron.rpc.platform.Platform;
+import io.squadron.rpc.platform.ServiceContext;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.store.StoreErrors;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.userdb.account.AccountCrypto;
 import io.squadron.userdb.account.Accounts;
 import io.squadron.userdb.migrate.MigratingUserStore;
 import io.squadron.userdb.migrate.UserRowCopier;
-import io.squadron.userdb.store.StoreUnavailableException;
 import io.squadron.userdb.store.UserStore;
-import io.squadron.userdb.store.cassandra.CassandraSettings;
 import io.squadron.userdb.store.cassandra.CassandraUserStore;
-import io.squadron.userdb.store.postgres.PostgresSettings;
 import io.squadron.userdb.store.postgres.PostgresUserStore;
 import io.squadron.userdb.username.UsernameCanonicalizer;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
- * Starts userdb: {@code java ... UserdbMain [--config FILE]}. Configuration: {@code squadron.userdb} (store mode,
- * stores, migration), {@code squadron.clients.padlock} (where Padlock is), and rpc-core's keys.
+ * Starts userdb: {@code java ... UserdbMain [--config FILE]}. Configuration: {@code squadron.userdb.store} (which
+ * store serves), store-support's {@code squadron.stores.postgres} and {@code squadron.stores.cassandra}, the live
+ * migration's {@code squadron.store-migration}, and where Padlock is ({@code squadron.clients.padlock}).
  */
 public final class UserdbMain {
   private UserdbMain() {}
 
-  public static void main(String[] args) throws Exception {
-    Config config = ConfigLoader.fromArgs(args, System.getenv());
-    UserdbServer server = start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "userdb-shutdown"));
-    server.awaitTermination();
+  public static void main(String[] args) {
+    Platform.run(UserdbMain.class, args, UserdbMain::start);
   }
 
   /** Builds and starts the service from a resolved config (also used by tests, benchmarks and the local platform). */
-  public static UserdbServer start(Config config) {
-    return start(config, Clock.systemUTC());
-  }
-
-  /** As {@link #start(Config)} with the clock of changes, reports and leases. */
-  public static UserdbServer start(Config config, Clock clock) {
-    UserdbSettings settings = UserdbSettings.from(config);
-    String serviceName = ConfigReader.at(config, "squadron.security").nonEmptyString("service-name");
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    List<AutoCloseable> resources = new ArrayList<>();
-    try {
-      ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)), config)
-          .meterRegistry(registry)
-          .build();
-      resources.add(channels);
-      ManagedChannel padlockChannel = channels.channel("padlock");
-      PadlockClient padlock = PadlockClient.builder(padlockChannel)
+  public static SquadronServer start(Config config) {
+    Clock clock = Clock.systemUTC();
+    return Platform.start(config, service -> {
+      UserdbSettings settings = UserdbSettings.from(config);
+      PadlockClient padlock = PadlockClient.builder(service.channel("padlock"))
           .settings(PadlockClientSettings.from(config))
           .build();
-
-      UserStore store;
-      Optional<PhaseWatcher> watcher = Optional.empty();
-      switch (settings.store()) {
-        case POSTGRES -> {
-          PostgresUserStore pg = PostgresUserStore.start(PostgresSettings.from(config));
-          resources.add(pg);
-          store = pg;
-        }
-        case CASSANDRA -> {
-          CassandraUserStore cs = CassandraUserStore.start(CassandraSettings.from(config), micros(clock));
-          resources.add(cs);
-          store = cs;
-        }
-        default -> {
-          PostgresUserStore pg = PostgresUserStore.start(PostgresSettings.from(config));
-          resources.add(pg);
-          CassandraUserStore cs = CassandraUserStore.start(CassandraSettings.from(config), micros(clock));
-          resources.add(cs);
-          UserdbSettings.Migration m = settings.migration();
-          JdbcControlStore control = JdbcControlStore.create(pg.dataSource());
-          String instanceId = m.instanceId().isBlank() ? serviceName + "-" + UUID.randomUUID() : m.instanceId();
-          PhaseWatcher w = PhaseWatcher.builder(control, m.name())
-              .instanceId(instanceId)
-              .pollInterval(m.pollInterval())
-              .clock(clock)
-              .meterRegistry(registry)
-              .start();
-          resources.add(w);
-          watcher = Optional.of(w);
-          UserRowCopier copier = new UserRowCopier(pg, cs);
-          Backfill backfill = Backfill.builder(control, m.name(), copier, copier)
-              .pageSize(m.backfillPageSize())
-              .rowsPerSecond(m.backfillRowsPerSecond())
-              .meterRegistry(registry)
-              .build();
-          resources.add(new BackfillWorker(w, control, backfill, m.pollInterval(), m.backfillLeaseTtl(), clock));
-          store = new MigratingUserStore(pg, cs, new MigrationRouter(w, registry));
-        }
-      }
-      UserStore stores = store;
-      Accounts accounts = new Accounts(stores, UsernameCanonicalizer.create(), new AccountCrypto(padlock, serviceName),
-          clock, UUID::randomUUID);
-      SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.from(config))
+      UserStore store = switch (settings.store()) {
+        case POSTGRES -> postgres(service);
+        case CASSANDRA -> cassandra(service, clock);
+        case MIGRATING -> migrating(service, clock);
+      };
+      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(),
+          new AccountCrypto(padlock, service.name()), clock, UUID::randomUUID);
+      return service.server()
           .service(new UserdbGrpcService(accounts, clock))
-          .readinessCheck("stores", stores::isReachable)
+          .readinessCheck("stores", store::isReachable)
           .exceptionMapper(UserdbMain::mapException);
-      ServerSecurity security = ServerSecurity.configure(builder, config, registry);
-      resources.add(security);
-      SquadronServer server = builder.build().start();
-      return new UserdbServer(server, watcher, resources);
-    } catch (RuntimeException e) {
-      for (int i = resources.size() - 1; i >= 0; i--) {
-        try {
-          resources.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
+    });
   }
 
-  private static Optional<io.grpc.StatusRuntimeException> mapException(Throwable error) {
-    if (error instanceof StoreUnavailableException e) {
-      return Optional.of(RpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE, e.getMessage(),
-          RpcErrors.retryInfo(Duration.ofSeconds(1))));
+  private static PostgresUserStore postgres(ServiceContext service) {
+    return service.register(PostgresUserStore.start(PostgresSettings.from(service.config()),
+        service.meterRegistry()));
+  }
+
+  private static CassandraUserStore cassandra(ServiceContext service, Clock clock) {
+    return service.register(CassandraUserStore.start(CassandraSettings.from(service.config()), micros(clock)));
+  }
+
+  /** Both stores, routed by the live migration's phase; the control record is in the PostgreSQL database. */
+  private static UserStore migrating(ServiceContext service, Clock clock) {
+    PostgresUserStore pg = postgres(service);
+    CassandraUserStore cs = cassandra(service, clock);
+    UserRowCopier copier = new UserRowCopier(pg, cs);
+    MigrationAgent agent = service.register(MigrationAgent.start(MigrationSettings.from(service.config()),
+        service.name(), JdbcControlStore.create(pg.dataSource()), copier, copier, clock, service.meterRegistry()));
+    return new MigratingUserStore(pg, cs, agent.router());
+  }
+
+  private static Optional<StatusRuntimeException> mapException(Throwable error) {
+    Optional<StatusRuntimeException> store = StoreErrors.exceptionMapper().map(error);
+    if (store.isPresent()) {
+      return store;
     }
     if (error instanceof PadlockKeyException e) {
       return Optional.of(RpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE,
@@ -150,9 +96,9 @@ public final class UserdbMain {
     return Optional.empty();
   }
 
-  private static java.util.function.LongSupplier micros(Clock clock) {
+  private static LongSupplier micros(Clock clock) {
     return () -> {
-      java.time.Instant now = clock.instant();
+      Instant now = clock.instant();
       return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     };
   }

@@ -5,19 +5,16 @@ import static java.util.Objects.requireNonNull;
 import com.typesafe.config.Config;
 import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
-import java.time.Duration;
 import java.util.Locale;
 
 /**
- * userdb's own settings ({@code squadron.userdb}); the stores' are in
- * {@link io.squadron.userdb.store.postgres.PostgresSettings} and
- * {@link io.squadron.userdb.store.cassandra.CassandraSettings}.
+ * userdb's own settings ({@code squadron.userdb}); the stores' are store-support's ({@code squadron.stores.postgres},
+ * {@code squadron.stores.cassandra}) and the live migration's are store-migration's ({@code squadron.store-migration}).
  *
  * @param store which store serves: {@code postgres}, {@code cassandra}, or {@code migrating} (both, routed by the
  *     migration's phase)
- * @param migration the migration's settings (used with {@code migrating})
  */
-public record UserdbSettings(StoreMode store, Migration migration) {
+public record UserdbSettings(StoreMode store) {
   /** Which store serves. */
   public enum StoreMode {
     /** PostgreSQL only, no migration. */
@@ -28,46 +25,17 @@ public record UserdbSettings(StoreMode store, Migration migration) {
     MIGRATING
   }
 
-  /**
-   * The live migration ({@code squadron.userdb.migration}).
-   *
-   * @param name the control record's name
-   * @param instanceId this instance's id in reports; blank: random
-   * @param pollInterval how often the control record is read
-   * @param liveness instances silent for longer count as gone
-   * @param backfillRowsPerSecond the backfill's pace
-   * @param backfillPageSize rows per backfill page and checkpoint
-   * @param backfillLeaseTtl how long a backfill owner may be silent before another takes over
-   */
-  public record Migration(String name, String instanceId, Duration pollInterval, Duration liveness,
-      int backfillRowsPerSecond, int backfillPageSize, Duration backfillLeaseTtl) {
-    public Migration {
-      requireNonNull(name, "name");
-      requireNonNull(instanceId, "instanceId");
-      requireNonNull(pollInterval, "pollInterval");
-      requireNonNull(liveness, "liveness");
-      requireNonNull(backfillLeaseTtl, "backfillLeaseTtl");
-    }
-  }
-
   public UserdbSettings {
     requireNonNull(store, "store");
-    requireNonNull(migration, "migration");
   }
 
   /** Reads {@code squadron.userdb}. */
   public static UserdbSettings from(Config root) {
     ConfigReader u = ConfigReader.at(root, "squadron.userdb");
-    StoreMode mode;
     try {
-      mode = StoreMode.valueOf(u.nonEmptyString("store").toUpperCase(Locale.ROOT));
+      return new UserdbSettings(StoreMode.valueOf(u.nonEmptyString("store").toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(u.key("store"), "expected postgres, cassandra or migrating");
     }
-    ConfigReader m = u.child("migration");
-    return new UserdbSettings(mode, new Migration(m.nonEmptyString("name"), m.string("instance-id"),
-        m.positiveDuration("poll-interval"), m.positiveDuration("liveness"),
-        m.intInRange("backfill.rows-per-second", 1, 1_000_000), m.intInRange("backfill.page-size", 1, 10_000),
-        m.positiveDuration("backfill.lease-ttl")));
   }
 }

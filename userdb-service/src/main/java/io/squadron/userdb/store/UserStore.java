@@ -1,5 +1,6 @@
 package io.squadron.userdb.store;
 
+import io.squadron.store.StoreUnavailableException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,77 +1,60 @@
 package io.squadron.userdb.api;
 
+import static io.squadron.testkit.grpc.RpcErrorAssert.assertThatCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.rpc.BadRequest;
-import com.google.rpc.ErrorInfo;
+import com.google.protobuf.ProtocolMessageEnum;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.squadron.padlock.client.Field;
 import io.squadron.padlock.client.FieldCipher;
 import io.squadron.padlock.client.PadlockClient;
 import io.squadron.padlock.client.PadlockKeyException;
+import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.proto.userdb.v1.CreateUserRequest;
 import io.squadron.proto.userdb.v1.DeleteUserRequest;
 import io.squadron.proto.userdb.v1.GetUserByUsernameRequest;
 import io.squadron.proto.userdb.v1.GetUserRequest;
 import io.squadron.proto.userdb.v1.UpdateUserRequest;
 import io.squadron.proto.userdb.v1.User;
+import io.squadron.proto.userdb.v1.UserdbErrorReason;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
-import io.squadron.testkit.CassandraExtension;
-import io.squadron.testkit.MemcachedExtension;
-import io.squadron.testkit.PostgresExtension;
+import io.squadron.testkit.grpc.RpcErrorAssert;
+import io.squadron.testkit.service.ServiceExtension;
+import io.squadron.testkit.service.TestCertificates;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two real userdb servers (one on PostgreSQL, one on Cassandra) on loopback ports, with the real Padlock server on
- * its real Cassandra and memcached, called through the generated stub.
+ * Two real userdb servers (one on PostgreSQL, one on Cassandra), each started from its descriptor with a store of its
+ * own, with the real Padlock server on its real Cassandra and memcached, all over mutual TLS, called through the
+ * generated stub as the checkout service.
  */
 class UserdbServiceEdgeTest {
   @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
+  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
   @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
+  static final ServiceExtension ON_POSTGRES = ServiceExtension.forService("userdb").calls(PADLOCK)
+      .config("squadron.userdb.store = postgres\nsquadron.padlock-client.deadline = 5s");
   @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
+  static final ServiceExtension ON_CASSANDRA = ServiceExtension.forService("userdb").calls(PADLOCK)
+      .config("squadron.userdb.store = cassandra\nsquadron.padlock-client.deadline = 5s");
 
-  private static Testbed testbed;
-  private static UserdbServer onPostgres;
-  private static UserdbServer onCassandra;
   private static UserServiceGrpc.UserServiceBlockingStub pg;
   private static UserServiceGrpc.UserServiceBlockingStub cs;
 
   @BeforeAll
-  static void start() {
-    testbed = Testbed.start(PG.jdbcUrl(), CASSANDRA.endpoint().toString(), CASSANDRA.keyspace(),
-        MEMCACHED.hostAndPort());
-    onPostgres = UserdbMain.start(testbed.userdbConfig("squadron.userdb.store = postgres"));
-    onCassandra = UserdbMain.start(testbed.userdbConfig("squadron.userdb.store = cassandra"));
-    pg = testbed.stub(onPostgres.port());
-    cs = testbed.stub(onCassandra.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {onPostgres, onCassandra, testbed}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
+  static void stubs() {
+    pg = ON_POSTGRES.stub("checkout", UserServiceGrpc::newBlockingStub);
+    cs = ON_CASSANDRA.stub("checkout", UserServiceGrpc::newBlockingStub);
   }
 
   private static User create(UserServiceGrpc.UserServiceBlockingStub stub, String username, String email) {
@@ -102,27 +85,27 @@ class UserdbServiceEdgeTest {
     create(pg, "bigbird", "real@example.com");
     String superscript = "\u1D2E\u1D35\u1D33\u1D2E\u1D35\u1D3F\u1D30";
     assertStatus(() -> pg.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername(superscript).build()),
-        Status.Code.INVALID_ARGUMENT, "DISALLOWED_CHARACTERS");
+        Status.Code.INVALID_ARGUMENT, UserdbErrorReason.DISALLOWED_CHARACTERS);
     assertStatus(() -> create(pg, superscript, "attacker@example.com"), Status.Code.INVALID_ARGUMENT,
-        "DISALLOWED_CHARACTERS");
+        UserdbErrorReason.DISALLOWED_CHARACTERS);
   }
 
   @Test
   void takenAndConfusableNames_alreadyExists_withoutTheNameInTheMessage() {
     create(pg, "paypal", "p@example.com");
     StatusRuntimeException taken = assertStatus(() -> create(pg, "PayPal", "q@example.com"),
-        Status.Code.ALREADY_EXISTS, "USERNAME_TAKEN");
+        Status.Code.ALREADY_EXISTS, UserdbErrorReason.USERNAME_TAKEN);
     assertThat(taken.getStatus().getDescription()).doesNotContainIgnoringCase("paypal");
     String cyrillic = "\u0440\u0430\u0443\u0440\u0430\u04CF"; // раураӏ
-    assertStatus(() -> create(pg, cyrillic, "r@example.com"), Status.Code.ALREADY_EXISTS, "CONFUSABLE");
+    assertStatus(() -> create(pg, cyrillic, "r@example.com"), Status.Code.ALREADY_EXISTS, UserdbErrorReason.CONFUSABLE);
     create(cs, "paypal", "p@example.com");
-    assertStatus(() -> create(cs, cyrillic, "r@example.com"), Status.Code.ALREADY_EXISTS, "CONFUSABLE");
-    assertStatus(() -> create(cs, "PAYPAL", "r@example.com"), Status.Code.ALREADY_EXISTS, "USERNAME_TAKEN");
+    assertStatus(() -> create(cs, cyrillic, "r@example.com"), Status.Code.ALREADY_EXISTS, UserdbErrorReason.CONFUSABLE);
+    assertStatus(() -> create(cs, "PAYPAL", "r@example.com"), Status.Code.ALREADY_EXISTS, UserdbErrorReason.USERNAME_TAKEN);
   }
 
   @Test
   void mixedScript_invalidArgument() {
-    assertStatus(() -> create(pg, "p\u0430ypal2", "m@example.com"), Status.Code.INVALID_ARGUMENT, "MIXED_SCRIPT");
+    assertStatus(() -> create(pg, "p\u0430ypal2", "m@example.com"), Status.Code.INVALID_ARGUMENT, UserdbErrorReason.MIXED_SCRIPT);
   }
 
   @Test
@@ -130,14 +113,13 @@ class UserdbServiceEdgeTest {
     StatusRuntimeException e = assertStatus(() -> pg.createUser(CreateUserRequest.newBuilder().setUsername("")
         .setEmail("not-an-email").setCountry("se")
         .setBirthDate(com.google.type.Date.newBuilder().setYear(2001).setMonth(2).setDay(30)).build()),
-        Status.Code.INVALID_ARGUMENT, "INVALID_FIELD");
-    assertThat(detail(e, BadRequest.class).getFieldViolationsList())
-        .extracting(BadRequest.FieldViolation::getField)
+        Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_FIELD);
+    assertThat(RpcErrorAssert.badFields(io.grpc.protobuf.StatusProto.fromThrowable(e)))
         .containsExactly("username", "email", "country", "birth_date");
     assertThat(e.getStatus().getDescription()).doesNotContain("not-an-email");
     assertStatus(() -> pg.getUser(GetUserRequest.newBuilder().setId("nope").build()), Status.Code.INVALID_ARGUMENT,
-        "INVALID_FIELD");
-    assertStatus(() -> create(pg, "x".repeat(65), "a@example.com"), Status.Code.INVALID_ARGUMENT, "INVALID_FIELD");
+        ErrorReason.INVALID_FIELD);
+    assertStatus(() -> create(pg, "x".repeat(65), "a@example.com"), Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_FIELD);
   }
 
   @Test
@@ -150,13 +132,13 @@ class UserdbServiceEdgeTest {
     assertThat(updated.getVersion()).isEqualTo(2);
     assertThat(pg.getUser(GetUserRequest.newBuilder().setId(u.getId()).build()).getUser()).isEqualTo(updated);
     assertStatus(() -> pg.updateUser(UpdateUserRequest.newBuilder().setId(UUID.randomUUID().toString())
-        .setCountry("NO").build()), Status.Code.NOT_FOUND, "USER_NOT_FOUND");
+        .setCountry("NO").build()), Status.Code.NOT_FOUND, UserdbErrorReason.USER_NOT_FOUND);
   }
 
   @Test
   void personalFields_unreadableInTheRawTables() throws Exception {
     User u = create(pg, "rawcheck", "secret.person@example.com");
-    try (Connection c = PG.dataSource().getConnection();
+    try (Connection c = ON_POSTGRES.postgres().dataSource().getConnection();
         PreparedStatement s = c.prepareStatement("SELECT * FROM users WHERE id = ?")) {
       s.setObject(1, UUID.fromString(u.getId()));
       try (ResultSet r = s.executeQuery()) {
@@ -166,7 +148,7 @@ class UserdbServiceEdgeTest {
       }
     }
     User c = create(cs, "rawcheck", "secret.person@example.com");
-    var row = CASSANDRA.session().execute("SELECT email_cipher, birth_date_cipher FROM users WHERE id = ?",
+    var row = ON_CASSANDRA.cassandra().session().execute("SELECT email_cipher, birth_date_cipher FROM users WHERE id = ?",
         UUID.fromString(c.getId())).one();
     assertThat(text(row.getByteBuffer(0))).doesNotContain("secret.person");
     assertThat(text(row.getByteBuffer(1))).doesNotContain("1990");
@@ -176,7 +158,7 @@ class UserdbServiceEdgeTest {
   void delete_removesTheUserAndShredsTheKeys() throws Exception {
     User u = create(pg, "shredme", "gone@example.com");
     byte[] cipher;
-    try (Connection c = PG.dataSource().getConnection();
+    try (Connection c = ON_POSTGRES.postgres().dataSource().getConnection();
         PreparedStatement s = c.prepareStatement("SELECT email_cipher FROM users WHERE id = ?")) {
       s.setObject(1, UUID.fromString(u.getId()));
       try (ResultSet r = s.executeQuery()) {
@@ -184,16 +166,16 @@ class UserdbServiceEdgeTest {
         cipher = r.getBytes(1);
       }
     }
-    PadlockClient padlock = testbed.padlockClient();
+    PadlockClient padlock = PadlockClient.builder(PADLOCK.channel("userdb")).build();
     FieldCipher fieldCipher = FieldCipher.builder(padlock, "userdb").build();
     Field email = Field.of("users", "email", "account");
     assertThat(fieldCipher.decryptString(email, u.getId(), cipher)).isEqualTo("gone@example.com");
 
     assertThat(pg.deleteUser(DeleteUserRequest.newBuilder().setId(u.getId()).build()).getDeleted()).isTrue();
     assertStatus(() -> pg.getUser(GetUserRequest.newBuilder().setId(u.getId()).build()), Status.Code.NOT_FOUND,
-        "USER_NOT_FOUND");
+        UserdbErrorReason.USER_NOT_FOUND);
     assertStatus(() -> pg.getUserByUsername(GetUserByUsernameRequest.newBuilder().setUsername("shredme").build()),
-        Status.Code.NOT_FOUND, "USER_NOT_FOUND");
+        Status.Code.NOT_FOUND, UserdbErrorReason.USER_NOT_FOUND);
     padlock.invalidateAll();
     assertThatThrownBy(() -> fieldCipher.decryptString(email, u.getId(), cipher))
         .isInstanceOf(PadlockKeyException.class);
@@ -206,8 +188,9 @@ class UserdbServiceEdgeTest {
   void demo_createsAndReadsADemoUser() {
     assertThat(UserdbDemo.run(io.squadron.rpc.config.ConfigLoader.withOverrides(
         com.typesafe.config.ConfigFactory.parseString(
-            "squadron.security { mode = plaintext-dev, service-name = deploy }\n"
-            + "squadron.clients.userdb.addresses = [\"127.0.0.1:" + onPostgres.port() + "\"]")))).isTrue();
+            "squadron.security { service-name = deploy, cert-dir = \""
+            + TestCertificates.shared().dirFor("deploy") + "\" }\n"
+            + "squadron.clients.userdb.addresses = [\"127.0.0.1:" + ON_POSTGRES.port() + "\"]")))).isTrue();
   }
 
   private static String rowText(ResultSet r) throws Exception {
@@ -225,26 +208,7 @@ class UserdbServiceEdgeTest {
     return new String(out, StandardCharsets.ISO_8859_1);
   }
 
-  private static StatusRuntimeException assertStatus(Runnable call, Status.Code code, String reason) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-      assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo(reason);
-      return e;
-    }
-    throw new AssertionError("expected " + code + " " + reason);
-  }
-
-  private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
-    com.google.rpc.Status status = StatusProto.fromThrowable(e);
-    assertThat(status).as("google.rpc.Status in trailers").isNotNull();
-    return status.getDetailsList().stream().filter(any -> any.is(type)).findFirst().map(any -> {
-      try {
-        return any.unpack(type);
-      } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-        throw new AssertionError(ex);
-      }
-    }).orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " detail"));
+  private static StatusRuntimeException assertStatus(Runnable call, Status.Code code, ProtocolMessageEnum reason) {
+    return assertThatCall(call).hasCode(code).hasReason(reason).error();
   }
 }

@@ -8,14 +8,10 @@ import io.squadron.migration.jdbc.JdbcControlStore;
 import io.squadron.proto.userdb.v1.CreateUserRequest;
 import io.squadron.proto.userdb.v1.GetUserRequest;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
-import io.squadron.userdb.api.Testbed;
-import io.squadron.userdb.api.UserdbMain;
-import io.squadron.userdb.api.UserdbServer;
+import io.squadron.store.postgres.PostgresDatabases;
+import io.squadron.testkit.service.ServiceHarness;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,28 +65,27 @@ public final class UserdbBenchmark {
     try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).postgres(true).cassandra(true)
         .memcached(true).build().start()) {
       var env = infra.environment();
-      String adminUrl = env.get(LocalInfra.POSTGRES_URL_ENV);
-      try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE " + run);
-      }
-      String dbUrl = adminUrl.replaceFirst("/postgres\\?", "/" + run + "?");
-      try (Testbed testbed = Testbed.start(dbUrl, env.get(LocalInfra.CASSANDRA_ENV), run,
-          env.get(LocalInfra.MEMCACHED_ENV))) {
+      String dbUrl = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run);
+      try (ServiceHarness padlock = ServiceHarness.forService("padlock")
+          .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
+          .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":")
+          .start()) {
+        Bench bench = new Bench(padlock.port(), dbUrl, env.get(LocalInfra.CASSANDRA_ENV), run);
         String[] header = {"store", "create/s", "create p99 ms", "get/s", "get p99 ms", "failed"};
         List<String[]> rows = new ArrayList<>();
         double pgGets;
         double csGets;
-        try (UserdbServer pg = UserdbMain.start(testbed.userdbConfig("squadron.userdb.store = postgres"))) {
-          double[] r = measure(testbed.stub(pg.port()), "pg");
+        try (ServiceHarness pg = bench.userdb("squadron.userdb.store = postgres")) {
+          double[] r = measure(pg.stub("checkout", UserServiceGrpc::newBlockingStub), "pg");
           rows.add(row("postgres", r));
           pgGets = r[2];
         }
-        try (UserdbServer cs = UserdbMain.start(testbed.userdbConfig("squadron.userdb.store = cassandra"))) {
-          double[] r = measure(testbed.stub(cs.port()), "cs");
+        try (ServiceHarness cs = bench.userdb("squadron.userdb.store = cassandra")) {
+          double[] r = measure(cs.stub("checkout", UserServiceGrpc::newBlockingStub), "cs");
           rows.add(row("cassandra", r));
           csGets = r[2];
         }
-        long switchFailures = migrate(testbed, dbUrl, run, rows);
+        long switchFailures = migrate(bench, dbUrl, rows);
         result = new Result(header, rows, pgGets, csGets, switchFailures);
       }
     }
@@ -169,22 +164,23 @@ public final class UserdbBenchmark {
   }
 
   /** Two migrating instances under creates and gets while the phase goes all the way; returns failed requests. */
-  private static long migrate(Testbed testbed, String dbUrl, String run, List<String[]> rows) throws Exception {
+  private static long migrate(Bench bench, String dbUrl, List<String[]> rows) throws Exception {
     String extra = """
         squadron.userdb.store = migrating
-        squadron.userdb.cassandra.keyspace = %s_switch
-        squadron.userdb.migration { name = bench, instance-id = %s }
-        squadron.userdb.migration.backfill.rows-per-second = 5000
+        squadron.stores.cassandra.keyspace = %s_switch
+        squadron.service.store-migration.name = bench
+        squadron.store-migration { instance-id = %s, backfill.rows-per-second = 5000 }
         """;
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(dbUrl);
     hikari.setMaximumPoolSize(1);
     try (HikariDataSource controlPool = new HikariDataSource(hikari);
-        UserdbServer a = UserdbMain.start(testbed.userdbConfig(extra.formatted(run, "a")));
-        UserdbServer b = UserdbMain.start(testbed.userdbConfig(extra.formatted(run, "b")))) {
+        ServiceHarness a = bench.userdb(extra.formatted(bench.run(), "a"));
+        ServiceHarness b = bench.userdb(extra.formatted(bench.run(), "b"))) {
       MigrationController controller = new MigrationController(JdbcControlStore.create(controlPool), "bench",
           Duration.ofSeconds(3), Clock.systemUTC());
-      List<UserServiceGrpc.UserServiceBlockingStub> stubs = List.of(testbed.stub(a.port()), testbed.stub(b.port()));
+      List<UserServiceGrpc.UserServiceBlockingStub> stubs = List.of(
+          a.stub("checkout", UserServiceGrpc::newBlockingStub), b.stub("checkout", UserServiceGrpc::newBlockingStub));
       List<String> ids = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 200; i++) {
         ids.add(stubs.get(0).createUser(CreateUserRequest.newBuilder().setUsername("sw" + i)
@@ -254,6 +250,19 @@ public final class UserdbBenchmark {
           stats.calls.get() / seconds), String.format(Locale.ROOT, "%.1f", stats.p99Millis()),
           String.valueOf(stats.failures.get())});
       return stats.failures.get();
+    }
+  }
+
+  /** Where the benchmark's userdb instances run: the shared Padlock and the run's own database and keyspace. */
+  private record Bench(int padlockPort, String dbUrl, String cassandra, String run) {
+    ServiceHarness userdb(String hocon) {
+      return ServiceHarness.forService("userdb")
+          .calls("padlock", padlockPort)
+          .postgres(dbUrl)
+          .cassandra(cassandra, run)
+          .config("squadron.padlock-client.deadline = 5s\n"
+              + "squadron.rate-limits.default { rate = 1000000, burst = 1000000 }\n" + hocon)
+          .start();
     }
   }
 }

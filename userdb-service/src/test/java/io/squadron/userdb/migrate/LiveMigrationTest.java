@@ -2,10 +2,10 @@ package io.squadron.userdb.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.squadron.migration.MigrationController;
+import io.squadron.migration.MigrationSettings;
 import io.squadron.migration.Phase;
+import io.squadron.migration.cli.MigrationCli;
 import io.squadron.migration.jdbc.JdbcControlStore;
 import io.squadron.proto.userdb.v1.CreateUserRequest;
 import io.squadron.proto.userdb.v1.GetUserByUsernameRequest;
@@ -13,17 +13,13 @@ import io.squadron.proto.userdb.v1.GetUserRequest;
 import io.squadron.proto.userdb.v1.UpdateUserRequest;
 import io.squadron.proto.userdb.v1.User;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
-import io.squadron.testkit.CassandraExtension;
-import io.squadron.testkit.MemcachedExtension;
-import io.squadron.testkit.PostgresExtension;
-import io.squadron.userdb.api.Testbed;
-import io.squadron.userdb.api.UserdbMain;
-import io.squadron.userdb.api.UserdbServer;
+import io.squadron.rpc.server.SquadronServer;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.postgres.PostgresSettings;
+import io.squadron.testkit.service.ServiceExtension;
 import io.squadron.userdb.store.StoredUser;
 import io.squadron.userdb.store.UserStore;
-import io.squadron.userdb.store.cassandra.CassandraSettings;
 import io.squadron.userdb.store.cassandra.CassandraUserStore;
-import io.squadron.userdb.store.postgres.PostgresSettings;
 import io.squadron.userdb.store.postgres.PostgresUserStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,63 +44,54 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two real userdb instances on real PostgreSQL and Cassandra (and the real Padlock) under steady create, read and
- * update load, while the phase is moved by the same controller {@code squadron userdb-migrate} uses.
+ * update load, while the phase is moved by the same controller and command {@code squadron migrate} uses.
  */
 class LiveMigrationTest {
   @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
+  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
   @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
+  static final ServiceExtension USERDB = ServiceExtension.forService("userdb").calls(PADLOCK).config("""
+      squadron.userdb.store = migrating
+      # The tests count failed requests: a busy CI machine must not turn slowness into failures.
+      squadron.padlock-client.deadline = 5s
+      squadron.store-migration { poll-interval = 100ms, liveness = 3s }
+      """);
 
-  private static Testbed testbed;
-  private static HikariDataSource controlPool;
   private static PostgresUserStore postgres;
   private static CassandraUserStore cassandra;
 
   @BeforeAll
   static void start() {
-    testbed = Testbed.start(PG.jdbcUrl(), CASSANDRA.endpoint().toString(), CASSANDRA.keyspace(),
-        MEMCACHED.hostAndPort());
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(PG.jdbcUrl());
-    hikari.setMaximumPoolSize(2);
-    controlPool = new HikariDataSource(hikari);
+    postgres = PostgresUserStore.start(PostgresSettings.of(USERDB.postgres().jdbcUrl()).withPoolSize(2));
+    cassandra = CassandraUserStore.start(CassandraSettings.of(USERDB.cassandra().endpoint(),
+        USERDB.cassandra().keyspace()).withRequestTimeout(Duration.ofSeconds(5)),
+        () -> System.currentTimeMillis() * 1000);
   }
 
   @AfterAll
   static void stop() {
     if (postgres != null) {
       postgres.close();
+    }
+    if (cassandra != null) {
       cassandra.close();
-    }
-    if (controlPool != null) {
-      controlPool.close();
-    }
-    if (testbed != null) {
-      testbed.close();
     }
   }
 
-  private static UserdbServer instance(String migration, String id) {
-    UserdbServer server = UserdbMain.start(testbed.userdbConfig("""
-        squadron.userdb.store = migrating
-        squadron.userdb.migration { name = %s, instance-id = %s }
-        squadron.userdb.migration.backfill { rows-per-second = 3000, page-size = 50, lease-ttl = 2s }
-        """.formatted(migration, id)));
-    if (postgres == null) {
-      postgres = PostgresUserStore.start(new PostgresSettings(PG.jdbcUrl(), 2, Duration.ofSeconds(5)));
-      cassandra = CassandraUserStore.start(new CassandraSettings(CASSANDRA.endpoint().contactPoints(),
-          CASSANDRA.endpoint().localDatacenter(), CASSANDRA.keyspace(), false, 1, Duration.ofSeconds(5)),
-          () -> System.currentTimeMillis() * 1000);
-    }
-    return server;
+  private static SquadronServer instance(String migration, String id) {
+    return USERDB.startInstance("""
+        squadron.service.store-migration.name = %s
+        squadron.store-migration { instance-id = %s, backfill { rows-per-second = 3000, page-size = 50, lease-ttl = 2s } }
+        """.formatted(migration, id));
+  }
+
+  private static UserServiceGrpc.UserServiceBlockingStub stub(SquadronServer instance) {
+    return USERDB.stub("checkout", instance, UserServiceGrpc::newBlockingStub);
   }
 
   private static MigrationController controller(String migration) {
-    return new MigrationController(JdbcControlStore.create(controlPool), migration, Duration.ofSeconds(3),
-        Clock.systemUTC());
+    return new MigrationController(JdbcControlStore.create(USERDB.postgres().dataSource()), migration,
+        Duration.ofSeconds(3), Clock.systemUTC());
   }
 
   /** Steady load over two instances; remembers what each user should hold. */
@@ -177,8 +164,8 @@ class LiveMigrationTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       ByteArrayOutputStream text = new ByteArrayOutputStream();
-      int exit = MigrateCommand.run(forward ? "advance" : "rollback", controller,
-          new PrintStream(text, true, StandardCharsets.UTF_8));
+      int exit = MigrationCli.run(forward ? "advance" : "rollback", controller,
+          MigrationSettings.from(USERDB.config()), new PrintStream(text, true, StandardCharsets.UTF_8));
       if (exit == 0) {
         assertThat(controller.status().record().phase()).isEqualTo(expected);
         return;
@@ -189,8 +176,8 @@ class LiveMigrationTest {
     }
   }
 
-  private static void assertAllIn(UserStore store, Map<String, User> expected, UserdbServer reader) {
-    UserServiceGrpc.UserServiceBlockingStub stub = testbed.stub(reader.port());
+  private static void assertAllIn(UserStore store, Map<String, User> expected, SquadronServer reader) {
+    UserServiceGrpc.UserServiceBlockingStub stub = stub(reader);
     for (User u : expected.values()) {
       Optional<StoredUser> row = store.get(UUID.fromString(u.getId()));
       assertThat(row).as("row of " + u.getId() + " in " + store.name()).isPresent();
@@ -204,8 +191,8 @@ class LiveMigrationTest {
   void fullMigration_postgresOnlyToCassandraOnly_underLoad_zeroFailures() throws Exception {
     String migration = "full_run";
     MigrationController controller = controller(migration);
-    try (UserdbServer a = instance(migration, "a"); UserdbServer b = instance(migration, "b")) {
-      List<UserServiceGrpc.UserServiceBlockingStub> stubs = List.of(testbed.stub(a.port()), testbed.stub(b.port()));
+    try (SquadronServer a = instance(migration, "a"); SquadronServer b = instance(migration, "b")) {
+      List<UserServiceGrpc.UserServiceBlockingStub> stubs = List.of(stub(a), stub(b));
       Map<String, User> before = new ConcurrentHashMap<>();
       for (int i = 0; i < 60; i++) {
         User u = stubs.get(0).createUser(CreateUserRequest.newBuilder().setUsername("old" + i)
@@ -222,15 +209,15 @@ class LiveMigrationTest {
         String old = before.keySet().iterator().next();
         assertThat(stubs.get(0).getUser(GetUserRequest.newBuilder().setId(old).build()).getUser())
             .isEqualTo(before.get(old));
-        assertThat(a.server().meterRegistry().get("migration_dark_reads_total").tag("result", "mismatch").counter()
+        assertThat(a.meterRegistry().get("migration_dark_reads_total").tag("result", "mismatch").counter()
             .count()).isPositive();
         step(controller, true, Phase.BACKFILL);
         step(controller, true, Phase.DUAL_WRITE_TARGET_PRIMARY); // waits for the backfill to finish
         Thread.sleep(500);
         step(controller, true, Phase.TARGET_ONLY);
         Thread.sleep(500);
-        assertThat(MigrateCommand.run("rollback", controller, new PrintStream(new ByteArrayOutputStream())))
-            .isEqualTo(2);
+        assertThat(MigrationCli.run("rollback", controller, MigrationSettings.from(USERDB.config()),
+            new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
       } finally {
         load.close();
       }
@@ -243,7 +230,7 @@ class LiveMigrationTest {
       assertThat(controller.status().backfill().mismatches()).isZero();
       before.putAll(load.expected);
       assertAllIn(cassandra, before, a);
-      assertThat(a.server().meterRegistry().scrape()).contains("migration_phase").contains("migration_dark_reads_total")
+      assertThat(a.meterRegistry().scrape()).contains("migration_phase").contains("migration_dark_reads_total")
           .contains("migration_backfill_rows_total");
     }
   }
@@ -252,8 +239,8 @@ class LiveMigrationTest {
   void rollbackFromDualWriteCassandraPrimary_losesNothing() throws Exception {
     String migration = "rollback_run";
     MigrationController controller = controller(migration);
-    try (UserdbServer a = instance(migration, "ra"); UserdbServer b = instance(migration, "rb")) {
-      List<UserServiceGrpc.UserServiceBlockingStub> stubs = List.of(testbed.stub(a.port()), testbed.stub(b.port()));
+    try (SquadronServer a = instance(migration, "ra"); SquadronServer b = instance(migration, "rb")) {
+      List<UserServiceGrpc.UserServiceBlockingStub> stubs = List.of(stub(a), stub(b));
       step(controller, true, Phase.DUAL_WRITE_SOURCE_PRIMARY);
       step(controller, true, Phase.BACKFILL);
       step(controller, true, Phase.DUAL_WRITE_TARGET_PRIMARY);

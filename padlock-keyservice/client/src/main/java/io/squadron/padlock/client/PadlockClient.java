@@ -10,6 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Channel;
 import io.grpc.Status;
+import io.squadron.proto.padlock.v1.PadlockErrorReason;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.squadron.proto.padlock.v1.BlockCategoryRequest;
@@ -256,13 +257,23 @@ public final class PadlockClient implements KeySource {
     return new PadlockKeyException(reasonOf(code, reason), code, status.getMessage());
   }
 
+  /** The Padlock reason named by an ErrorInfo reason, or UNRECOGNIZED (a platform reason, or a newer server's). */
+  private static PadlockErrorReason padlockReason(String reason) {
+    for (PadlockErrorReason r : PadlockErrorReason.values()) {
+      if (r != PadlockErrorReason.UNRECOGNIZED && r.name().equals(reason)) {
+        return r;
+      }
+    }
+    return PadlockErrorReason.UNRECOGNIZED;
+  }
+
   private static PadlockKeyException.Reason reasonOf(Status.Code code, String reason) {
-    switch (reason) {
-      case "KEYS_DELETED":
+    switch (padlockReason(reason)) {
+      case KEYS_DELETED:
         return PadlockKeyException.Reason.KEYS_DELETED;
-      case "USER_KEYS_NOT_FOUND":
+      case USER_KEYS_NOT_FOUND:
         return PadlockKeyException.Reason.USER_KEYS_NOT_FOUND;
-      case "CATEGORY_BLOCKED":
+      case CATEGORY_BLOCKED:
         return PadlockKeyException.Reason.CATEGORY_BLOCKED;
       default:
         break;

@@ -3,16 +3,14 @@ package io.squadron.userdb.store.cassandra;
 import static java.util.Objects.requireNonNull;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.DriverException;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.squadron.userdb.store.StoreUnavailableException;
+import io.squadron.store.StoreUnavailableException;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.cassandra.CassandraStore;
 import io.squadron.userdb.store.StoredUser;
 import io.squadron.userdb.store.UserStore;
 import io.squadron.userdb.store.UsernameConflictException;
@@ -27,12 +25,20 @@ import java.util.function.LongSupplier;
  * Accounts in Cassandra, in three tables: {@code users} by id (plain writes, with the row's change time as the write
  * timestamp, so a late copy never wins over a newer change), and the claim tables {@code usernames} (canonical name
  * to id) and {@code username_skeletons} (skeleton to id), written only by lightweight transactions, which make the
- * names unique. A create claims the skeleton, then the name, then writes the row.
+ * names unique. A create claims the skeleton, then the name, then writes the row. The session is store-support's
+ * {@link CassandraStore} (fail fast: LOCAL_QUORUM, LOCAL_SERIAL, no driver retries); the schema is
+ * {@code cql/userdb/V*.cql}, applied at start.
  */
 public final class CassandraUserStore implements UserStore {
   private static final String COLUMNS = "id, username, canonical_username, username_skeleton, email_cipher, country,"
       + " birth_date_cipher, version, updated_at_micros";
 
+  /** The schema's name in the keyspace's {@code schema_history}. */
+  static final String SCHEMA_NAME = "userdb";
+  /** Where the schema's versioned CQL is on the class path. */
+  static final String SCHEMA_LOCATION = "cql/userdb";
+
+  private final CassandraStore store;
   private final CqlSession session;
   private final LongSupplier clockMicros;
   private final PreparedStatement insertRow;
@@ -46,8 +52,10 @@ public final class CassandraUserStore implements UserStore {
   private final PreparedStatement scanFirst;
   private final PreparedStatement scanAfter;
 
-  private CassandraUserStore(CqlSession session, String ks, LongSupplier clockMicros) {
-    this.session = session;
+  private CassandraUserStore(CassandraStore store, LongSupplier clockMicros) {
+    this.store = store;
+    this.session = store.session();
+    String ks = store.keyspace();
     this.clockMicros = clockMicros;
     insertRow = session.prepare("INSERT INTO " + ks + ".users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " USING TIMESTAMP ?");
@@ -64,53 +72,26 @@ public final class CassandraUserStore implements UserStore {
     scanAfter = session.prepare("SELECT " + COLUMNS + " FROM " + ks + ".users WHERE token(id) > token(?) LIMIT ?");
   }
 
-  /** Connects, applies the schema (idempotent) and returns the store; {@code clockMicros} times deletions. */
+  /**
+   * Connects, creates the keyspace if missing, applies the schema and returns the store; {@code clockMicros} times
+   * deletions. The store owns the session: {@link #close()} closes it.
+   *
+   * @throws StoreUnavailableException when Cassandra cannot be reached
+   */
   public static CassandraUserStore start(CassandraSettings settings, LongSupplier clockMicros) {
     requireNonNull(settings, "settings");
     requireNonNull(clockMicros, "clockMicros");
-    CqlSessionBuilder builder = CqlSession.builder()
-        .addContactPoints(settings.contactPoints())
-        .withLocalDatacenter(settings.localDatacenter())
-        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.requestTimeout())
-            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, settings.requestTimeout())
-            .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
-            .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
-            .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, false)
-            .build());
-    CqlSession session;
+    CassandraStore store = CassandraStore.open(settings, "userdb");
     try {
-      session = builder.build();
+      store.migrate(SCHEMA_NAME, SCHEMA_LOCATION);
+      return new CassandraUserStore(store, clockMicros);
     } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", e);
-    }
-    try {
-      applySchema(session, settings);
-      return new CassandraUserStore(session, settings.keyspace(), clockMicros);
+      store.close();
+      throw new StoreUnavailableException("cassandra", "prepare", e);
     } catch (RuntimeException e) {
-      session.close();
+      store.close();
       throw e;
     }
-  }
-
-  /** The schema: every statement is {@code IF NOT EXISTS}, so running it again changes nothing. */
-  static void applySchema(CqlSession session, CassandraSettings settings) {
-    String ks = settings.keyspace();
-    if (settings.createKeyspace()) {
-      session.execute("CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class': 'SimpleStrategy',"
-          + " 'replication_factor': " + settings.replicationFactor() + "}");
-    }
-    schema(session, "CREATE TABLE IF NOT EXISTS " + ks + ".users (id uuid PRIMARY KEY, username text,"
-        + " canonical_username text, username_skeleton text, email_cipher blob, country text,"
-        + " birth_date_cipher blob, version bigint, updated_at_micros bigint)");
-    schema(session, "CREATE TABLE IF NOT EXISTS " + ks + ".usernames (canonical_username text PRIMARY KEY,"
-        + " user_id uuid)");
-    schema(session, "CREATE TABLE IF NOT EXISTS " + ks + ".username_skeletons (skeleton text PRIMARY KEY,"
-        + " user_id uuid, canonical_username text)");
-  }
-
-  private static void schema(CqlSession session, String cql) {
-    session.execute(SimpleStatement.newInstance(cql).setTimeout(java.time.Duration.ofSeconds(30)));
   }
 
   @Override
@@ -133,7 +114,7 @@ public final class CassandraUserStore implements UserStore {
       }
       write(user);
     } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", e);
+      throw new StoreUnavailableException("cassandra", "create user", e);
     }
   }
 
@@ -143,7 +124,7 @@ public final class CassandraUserStore implements UserStore {
       Row row = execute(selectRow.bind(id)).one();
       return row == null ? Optional.empty() : Optional.of(user(row));
     } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", e);
+      throw new StoreUnavailableException("cassandra", "read user", e);
     }
   }
 
@@ -157,7 +138,7 @@ public final class CassandraUserStore implements UserStore {
       // A claim without a row (a create that died half way) or a row with another name matches nothing.
       return get(claim.getUuid("user_id")).filter(u -> u.canonicalUsername().equals(canonical));
     } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", e);
+      throw new StoreUnavailableException("cassandra", "read username", e);
     }
   }
 
@@ -171,7 +152,7 @@ public final class CassandraUserStore implements UserStore {
       try {
         write(user);
       } catch (DriverException e) {
-        throw new StoreUnavailableException("cassandra", e);
+        throw new StoreUnavailableException("cassandra", "update user", e);
       }
     }
     return true;
@@ -191,7 +172,7 @@ public final class CassandraUserStore implements UserStore {
       execute(releaseSkeleton.bind(user.usernameSkeleton(), id));
       return true;
     } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", e);
+      throw new StoreUnavailableException("cassandra", "delete user", e);
     }
   }
 
@@ -205,23 +186,18 @@ public final class CassandraUserStore implements UserStore {
       }
       return users;
     } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", e);
+      throw new StoreUnavailableException("cassandra", "scan users", e);
     }
   }
 
   @Override
   public boolean isReachable() {
-    try {
-      session.execute("SELECT release_version FROM system.local");
-      return true;
-    } catch (DriverException e) {
-      return false;
-    }
+    return store.isReachable();
   }
 
   @Override
   public void close() {
-    session.close();
+    store.close();
   }
 
   private void write(StoredUser u) {

@@ -2,9 +2,10 @@ package io.squadron.userdb.store.postgres;
 
 import static java.util.Objects.requireNonNull;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.squadron.userdb.store.StoreUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.squadron.store.StoreUnavailableException;
+import io.squadron.store.postgres.PostgresSettings;
+import io.squadron.store.postgres.PostgresStore;
 import io.squadron.userdb.store.StoredUser;
 import io.squadron.userdb.store.UserStore;
 import io.squadron.userdb.store.UsernameConflictException;
@@ -17,55 +18,57 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * Accounts in PostgreSQL: one {@code users} table with unique constraints on the canonical name and the skeleton.
- * The schema is applied at start by Flyway from {@code db/userdb/V*__*.sql} (versioned, checksummed, recorded in
- * {@code flyway_schema_history}).
+ * The schema is applied at start by store-support's {@link PostgresStore#migrate} from {@code db/userdb/V*__*.sql}
+ * (Flyway: versioned, checksummed, recorded in {@code flyway_history_userdb}).
  */
 public final class PostgresUserStore implements UserStore {
   private static final String COLUMNS = "id, username, canonical_username, username_skeleton, email_cipher, country,"
       + " birth_date_cipher, version, updated_at_micros";
   private static final String UNIQUE_VIOLATION = "23505";
 
-  private final HikariDataSource dataSource;
+  /** The schema's name in the database (its history table is {@code flyway_history_userdb}). */
+  static final String SCHEMA_NAME = "userdb";
+  /** Where the schema's versioned SQL is on the class path. */
+  static final String SCHEMA_LOCATION = "db/userdb";
 
-  private PostgresUserStore(HikariDataSource dataSource) {
-    this.dataSource = dataSource;
+  private final PostgresStore postgres;
+  private final DataSource dataSource;
+
+  private PostgresUserStore(PostgresStore postgres) {
+    this.postgres = postgres;
+    this.dataSource = postgres.dataSource();
   }
 
-  /** Connects, migrates the schema to the newest version, and returns the store. */
+  /** Connects, migrates the schema to the newest version, and returns the store (no pool metrics). */
   public static PostgresUserStore start(PostgresSettings settings) {
+    return start(settings, null);
+  }
+
+  /**
+   * Connects, migrates the schema to the newest version, and returns the store.
+   *
+   * @param registry where the pool's metrics go; null for none
+   * @throws StoreUnavailableException when PostgreSQL cannot be reached
+   */
+  public static PostgresUserStore start(PostgresSettings settings, MeterRegistry registry) {
     requireNonNull(settings, "settings");
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(settings.url());
-    config.setMaximumPoolSize(settings.poolSize());
-    config.setMinimumIdle(Math.min(2, settings.poolSize()));
-    config.setConnectionTimeout(settings.connectionTimeout().toMillis());
-    config.setPoolName("userdb-postgres");
-    config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
-    HikariDataSource dataSource = new HikariDataSource(config);
+    PostgresStore postgres = PostgresStore.open(settings, "userdb-postgres", registry);
     try {
-      migrate(dataSource);
+      PostgresUserStore store = new PostgresUserStore(postgres);
+      store.migrate();
+      return store;
     } catch (RuntimeException e) {
-      dataSource.close();
+      postgres.close();
       throw e;
     }
-    return new PostgresUserStore(dataSource);
   }
 
-  /** Applies the pending versioned migrations to {@code dataSource}. */
-  static void migrate(DataSource dataSource) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/userdb")
-        .table("userdb_schema_history")
-        // Other tables may share the database (the migration control record): start userdb's history at 0.
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load()
-        .migrate();
+  /** Applies the pending versioned migrations; returns how many ran. */
+  int migrate() {
+    return postgres.migrate(SCHEMA_NAME, SCHEMA_LOCATION);
   }
 
   /** The pool, for components that keep their own tables in the same database (the migration control record). */
@@ -92,7 +95,7 @@ public final class PostgresUserStore implements UserStore {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw conflict(user);
       }
-      throw unavailable(e);
+      throw PostgresStore.unavailable("create user", e);
     }
   }
 
@@ -128,7 +131,7 @@ public final class PostgresUserStore implements UserStore {
         return true;
       }
     } catch (SQLException e) {
-      throw unavailable(e);
+      throw PostgresStore.unavailable("update user", e);
     }
     return get(user.id()).isPresent();
   }
@@ -140,7 +143,7 @@ public final class PostgresUserStore implements UserStore {
       s.setObject(1, id);
       return s.executeUpdate() == 1;
     } catch (SQLException e) {
-      throw unavailable(e);
+      throw PostgresStore.unavailable("delete user", e);
     }
   }
 
@@ -163,24 +166,18 @@ public final class PostgresUserStore implements UserStore {
       }
       return users;
     } catch (SQLException e) {
-      throw unavailable(e);
+      throw PostgresStore.unavailable("scan users", e);
     }
   }
 
   @Override
   public boolean isReachable() {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1")) {
-      s.setQueryTimeout(2);
-      s.executeQuery().close();
-      return true;
-    } catch (SQLException e) {
-      return false;
-    }
+    return postgres.isReachable();
   }
 
   @Override
   public void close() {
-    dataSource.close();
+    postgres.close();
   }
 
   private interface Binder {
@@ -194,7 +191,7 @@ public final class PostgresUserStore implements UserStore {
         return r.next() ? Optional.of(row(r)) : Optional.empty();
       }
     } catch (SQLException e) {
-      throw unavailable(e);
+      throw PostgresStore.unavailable("read user", e);
     }
   }
 
@@ -213,9 +210,5 @@ public final class PostgresUserStore implements UserStore {
   private static StoredUser row(ResultSet r) throws SQLException {
     return new StoredUser(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4), r.getBytes(5),
         r.getString(6), Optional.ofNullable(r.getBytes(7)), r.getLong(8), r.getLong(9));
-  }
-
-  private static StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("postgres", e);
   }
 }

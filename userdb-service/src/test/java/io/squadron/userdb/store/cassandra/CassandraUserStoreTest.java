@@ -1,5 +1,6 @@
 package io.squadron.userdb.store.cassandra;
 
+import io.squadron.store.cassandra.CassandraSettings;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.userdb.store.UserStore;
 import io.squadron.userdb.store.UserStoreContract;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The contract on a real Cassandra keyspace of this class's own, schema applied (twice) at start. */
+/** The contract on a real Cassandra keyspace of this class's own; a second start finds the schema applied. */
 class CassandraUserStoreTest extends UserStoreContract {
   @RegisterExtension
   static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
@@ -23,8 +24,7 @@ class CassandraUserStoreTest extends UserStoreContract {
   }
 
   static CassandraSettings settings(CassandraExtension cassandra) {
-    return new CassandraSettings(cassandra.endpoint().contactPoints(), cassandra.endpoint().localDatacenter(),
-        cassandra.keyspace(), true, 1, Duration.ofSeconds(10));
+    return CassandraSettings.of(cassandra.endpoint(), cassandra.keyspace()).withRequestTimeout(Duration.ofSeconds(10));
   }
 
   static long micros() {

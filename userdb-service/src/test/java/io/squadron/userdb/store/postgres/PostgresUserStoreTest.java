@@ -1,5 +1,8 @@
 package io.squadron.userdb.store.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.testkit.PostgresExtension;
 import io.squadron.userdb.store.UserStore;
 import io.squadron.userdb.store.UserStoreContract;
@@ -18,7 +21,7 @@ class PostgresUserStoreTest extends UserStoreContract {
   @BeforeAll
   static void start() {
     store = PostgresUserStore.start(new PostgresSettings(PG.jdbcUrl(), 4, Duration.ofSeconds(5)));
-    PostgresUserStore.migrate(store.dataSource()); // a second run finds nothing to do
+    assertThat(store.migrate()).as("a second run finds nothing to do").isZero();
   }
 
   @AfterAll

@@ -2,10 +2,7 @@ package io.squadron.padlock.server.api;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import com.google.rpc.BadRequest;
-import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.squadron.padlock.server.keys.KeyItem;
@@ -41,26 +38,19 @@ import java.util.regex.Pattern;
  * {@code google.rpc.Status} values. Messages never carry a user id or a key.
  */
 public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceImplBase {
-  /** ErrorInfo reason: the user never had keys. */
-  public static final String USER_KEYS_NOT_FOUND = "USER_KEYS_NOT_FOUND";
-  /** ErrorInfo reason: the user's keys were deleted (crypto-shredded). */
-  public static final String KEYS_DELETED = "KEYS_DELETED";
-  /** ErrorInfo reason: the user blocked this category. */
-  public static final String CATEGORY_BLOCKED = "CATEGORY_BLOCKED";
-
   private static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9_-]{0,4096}");
 
   private final KeyService keys;
   private final PadlockSettings settings;
   private final Map<KeyOutcome.Failure, DerivedKeyResult> itemResults;
 
-  /** A handler over {@code keys}. */
-  public PadlockGrpcService(KeyService keys, PadlockSettings settings) {
+  /** A handler over {@code keys}, mapping failures with {@code errors}. */
+  PadlockGrpcService(KeyService keys, PadlockSettings settings, PadlockErrors errors) {
     this.keys = requireNonNull(keys, "keys");
     this.settings = requireNonNull(settings, "settings");
     this.itemResults = new EnumMap<>(KeyOutcome.Failure.class);
     for (KeyOutcome.Failure failure : KeyOutcome.Failure.values()) {
-      itemResults.put(failure, DerivedKeyResult.newBuilder().setStatus(itemStatus(failure)).build());
+      itemResults.put(failure, DerivedKeyResult.newBuilder().setStatus(errors.status(failure)).build());
     }
   }
 
@@ -211,48 +201,12 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     }
     String problem = userIdProblem(userId);
     if (problem != null) {
-      return invalidField("items[" + index + "].user_id", problem);
+      return RpcErrors.invalidFieldStatus("items[" + index + "].user_id", problem);
     }
     if (item.getCategory().isEmpty()) {
-      return invalidField("items[" + index + "].category", "must not be empty");
+      return RpcErrors.invalidFieldStatus("items[" + index + "].category", "must not be empty");
     }
-    return invalidField("items[" + index + "].key_version",
+    return RpcErrors.invalidFieldStatus("items[" + index + "].key_version",
         item.getKeyVersion() + " (expected: 0 for the current version, or a version >= 1)");
-  }
-
-  private static com.google.rpc.Status invalidField(String field, String problem) {
-    return com.google.rpc.Status.newBuilder()
-        .setCode(Status.Code.INVALID_ARGUMENT.value())
-        .setMessage(field + ": " + problem)
-        .addDetails(Any.pack(errorInfo(ErrorReason.INVALID_FIELD.name())))
-        .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
-            .setField(field).setDescription(problem)).build()))
-        .build();
-  }
-
-  private com.google.rpc.Status itemStatus(KeyOutcome.Failure failure) {
-    return switch (failure) {
-      case UNKNOWN_CATEGORY -> invalidField("category", "unknown category (expected: one of "
-          + keys.categories().currentVersions().keySet() + ")");
-      case UNKNOWN_VERSION -> invalidField("key_version", "no such version of this category");
-      case USER_NOT_FOUND -> status(Status.Code.NOT_FOUND, USER_KEYS_NOT_FOUND, "the user has no keys");
-      case KEYS_DELETED -> status(Status.Code.NOT_FOUND, KEYS_DELETED,
-          "the user's keys were deleted; data encrypted under them cannot be read any more");
-      case CATEGORY_BLOCKED -> status(Status.Code.FAILED_PRECONDITION, CATEGORY_BLOCKED,
-          "the user blocked this category");
-      case STORE_UNAVAILABLE -> status(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE.name(),
-          "the key store is unavailable and the user is not cached; retry later");
-      case ROOT_UNREADABLE -> status(Status.Code.INTERNAL, ErrorReason.INTERNAL_ERROR.name(),
-          "the user's stored root cannot be read by this server");
-    };
-  }
-
-  private static com.google.rpc.Status status(Status.Code code, String reason, String message) {
-    return com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message)
-        .addDetails(Any.pack(errorInfo(reason))).build();
-  }
-
-  private static ErrorInfo errorInfo(String reason) {
-    return ErrorInfo.newBuilder().setDomain(RpcErrors.DOMAIN).setReason(reason).build();
   }
 }

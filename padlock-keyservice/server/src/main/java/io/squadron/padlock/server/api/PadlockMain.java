@@ -1,8 +1,6 @@
 package io.squadron.padlock.server.api;
 
 import com.typesafe.config.Config;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.padlock.server.crypto.MasterKeyring;
 import io.squadron.padlock.server.keys.KeyService;
 import io.squadron.padlock.server.keys.PadlockMetrics;
@@ -10,9 +8,7 @@ import io.squadron.padlock.server.store.CassandraRootStore;
 import io.squadron.padlock.server.store.MemcachedRootCache;
 import io.squadron.padlock.server.store.RootCache;
 import io.squadron.padlock.server.store.RootStore;
-import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ServerSecurity;
-import io.squadron.rpc.server.ServerSettings;
+import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,56 +17,45 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts Padlock: {@code java ... PadlockMain [--config FILE]}. Configuration comes from the file, from
- * {@code CONFIG_FORCE_*} environment variables, and from the defaults in {@code application.conf} and
- * {@code reference.conf}; the master keys must be given (see {@code squadron.padlock.master-keys}).
+ * {@code CONFIG_FORCE_*} environment variables, from its descriptor and {@code application.conf}, and from the
+ * defaults in {@code reference.conf}; the master keys must be given (see {@code squadron.padlock.master-keys}).
  */
 public final class PadlockMain {
   private static final Logger log = LoggerFactory.getLogger(PadlockMain.class);
 
   private PadlockMain() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     // spymemcached logs through its own facade unless told to use SLF4J (a JVM-wide switch, so only main sets it).
     System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
-    Config config = ConfigLoader.fromArgs(args, System.getenv());
-    PadlockServer padlock = start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(padlock::close, "padlock-shutdown"));
-    padlock.awaitTermination();
+    Platform.run(PadlockMain.class, args, PadlockMain::start);
   }
 
   /** Connects the stores (applying the schema), and builds and starts the server from a resolved config. */
-  public static PadlockServer start(Config config) {
-    PadlockSettings settings = PadlockSettings.from(config);
-    ServerSettings serverSettings = ServerSettings.from(config);
-    MasterKeyring keyring = MasterKeyring.of(settings.masterKeys(), settings.currentMasterVersion(),
-        new SecureRandom());
-    RootStore store = CassandraRootStore.connect(settings.cassandra(), Clock.systemUTC());
-    RootCache cache = settings.memcached().enabled()
-        ? MemcachedRootCache.connect(settings.memcached()) : RootCache.none();
-    try {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      KeyService keys = KeyService.builder()
+  public static SquadronServer start(Config config) {
+    return Platform.start(config, service -> {
+      PadlockSettings settings = PadlockSettings.from(config);
+      MasterKeyring keyring = MasterKeyring.of(settings.masterKeys(), settings.currentMasterVersion(),
+          new SecureRandom());
+      RootStore store = service.register(CassandraRootStore.connect(settings.cassandra(), Clock.systemUTC()));
+      RootCache cache = service.register(settings.memcachedEnabled()
+          ? MemcachedRootCache.connect(settings.memcached(), settings.memcachedTtl()) : RootCache.none());
+      KeyService keys = service.register(KeyService.builder()
           .store(store)
           .rootCache(cache)
           .keyring(keyring)
           .categories(settings.categories())
-          .metrics(new PadlockMetrics(registry))
+          .metrics(new PadlockMetrics(service.meterRegistry()))
           .cacheMaxUsers(settings.cacheMaxUsers())
           .cacheTtl(settings.cacheTtl())
           .secondDeleteDelay(settings.secondDeleteDelay())
-          .build();
-      SquadronServer.Builder builder = SquadronServer.builder(serverSettings)
-          .service(new PadlockGrpcService(keys, settings))
-          .exceptionMapper(new PadlockErrors())
+          .build());
+      PadlockErrors errors = new PadlockErrors(settings.categories());
+      log.info("padlock: {}, {}", settings, keyring);
+      return service.server()
+          .service(new PadlockGrpcService(keys, settings, errors))
+          .exceptionMapper(errors)
           .readinessCheck("cassandra", keys::storeReachable);
-      ServerSecurity security = ServerSecurity.configure(builder, config, registry);
-      SquadronServer server = builder.build().start();
-      log.info("padlock ready: {}, {}", settings, keyring);
-      return new PadlockServer(server, security, keys, store, cache);
-    } catch (RuntimeException e) {
-      cache.close();
-      store.close();
-      throw e;
-    }
+    });
   }
 }

@@ -4,18 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import io.squadron.padlock.server.keys.Categories;
-import io.squadron.padlock.server.store.CassandraSettings;
-import io.squadron.padlock.server.store.MemcachedSettings;
 import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.memcached.MemcachedSettings;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Padlock's own settings ({@code squadron.padlock}; defaults and documentation in {@code reference.conf}). Master
- * keys are validated here and never appear in messages: a bad one is named by its version only.
+ * Padlock's own settings ({@code squadron.padlock}; defaults and documentation in {@code reference.conf}), and its
+ * stores' standard ones ({@code squadron.stores.cassandra}, {@code squadron.stores.memcached}, read by store-support).
+ * Master keys are validated here and never appear in messages: a bad one is named by its version only.
  *
  * @param categories the categories and their current key versions
  * @param masterKeys master key bytes by version
@@ -26,21 +27,24 @@ import java.util.Map;
  * @param cacheTtl how long a user stays in memory (the cross-instance bound on serving a shredded user)
  * @param secondDeleteDelay when the second memcached delete after a shred runs
  * @param cassandra how to reach Cassandra
- * @param memcached how to use memcached
+ * @param memcachedEnabled whether there is a memcached tier at all
+ * @param memcachedTtl how long a wrapped root stays in memcached
+ * @param memcached where memcached is and Padlock's key prefix there
  */
 public record PadlockSettings(Categories categories, Map<Integer, byte[]> masterKeys, int currentMasterVersion,
     int maxBatchItems, int maxIdLength, long cacheMaxUsers, Duration cacheTtl, Duration secondDeleteDelay,
-    CassandraSettings cassandra, MemcachedSettings memcached) {
+    CassandraSettings cassandra, boolean memcachedEnabled, Duration memcachedTtl, MemcachedSettings memcached) {
   public PadlockSettings {
     requireNonNull(categories, "categories");
     masterKeys = Map.copyOf(requireNonNull(masterKeys, "masterKeys"));
     requireNonNull(cacheTtl, "cacheTtl");
     requireNonNull(secondDeleteDelay, "secondDeleteDelay");
     requireNonNull(cassandra, "cassandra");
+    requireNonNull(memcachedTtl, "memcachedTtl");
     requireNonNull(memcached, "memcached");
   }
 
-  /** Reads {@code squadron.padlock}. */
+  /** Reads {@code squadron.padlock} and the standard {@code squadron.stores} keys of Cassandra and memcached. */
   public static PadlockSettings from(Config root) {
     ConfigReader p = ConfigReader.at(root, "squadron.padlock");
 
@@ -89,36 +93,28 @@ public record PadlockSettings(Categories categories, Map<Integer, byte[]> master
     }
 
     ConfigReader cache = p.child("cache");
-    ConfigReader cs = p.child("cassandra");
-    CassandraSettings cassandra;
-    try {
-      CassandraSettings.EndpointParts endpoint = CassandraSettings.parseEndpoint(cs.nonEmptyString("endpoint"));
-      cassandra = new CassandraSettings(endpoint.contactPoints(), endpoint.datacenter(), cs.nonEmptyString("keyspace"),
-          cs.nonEmptyString("replication"), cs.positiveDuration("request-timeout"),
-          cs.positiveDuration("connect-timeout"));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(cs.key("endpoint"), e.getMessage());
-    }
+    CassandraSettings cassandra = CassandraSettings.from(root);
+    MemcachedSettings memcached = MemcachedSettings.from(root);
     ConfigReader mc = p.child("memcached");
-    MemcachedSettings memcached;
-    try {
-      boolean enabled = mc.bool("enabled");
-      String addresses = mc.string("addresses").trim();
-      memcached = new MemcachedSettings(enabled,
-          addresses.isEmpty() ? java.util.List.of() : java.util.List.of(addresses.split("[,\\s]+")),
-          mc.string("key-prefix"), mc.positiveDuration("ttl"), mc.positiveDuration("op-timeout"));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(mc.key("addresses"), e.getMessage());
+    boolean memcachedEnabled = mc.bool("enabled");
+    if (memcachedEnabled && memcached.addresses().isEmpty()) {
+      throw new InvalidConfigException(MemcachedSettings.PATH + ".addresses", "empty (expected: at least one host:port"
+          + " while " + mc.key("enabled") + " is true)");
+    }
+    Duration memcachedTtl = mc.positiveDuration("ttl");
+    if (memcachedTtl.getSeconds() < 1 || memcachedTtl.getSeconds() > 30L * 24 * 3600) {
+      throw new InvalidConfigException(mc.key("ttl"), memcachedTtl + " (expected: 1s..30d)");
     }
     return new PadlockSettings(categories, masterKeys, current, p.intInRange("max-batch-items", 1, 100_000),
         p.intInRange("max-id-length", 1, 4096), cache.intInRange("max-users", 0, 100_000_000),
-        cache.positiveDuration("ttl"), cache.duration("second-delete-delay"), cassandra, memcached);
+        cache.positiveDuration("ttl"), cache.duration("second-delete-delay"), cassandra, memcachedEnabled, memcachedTtl,
+        memcached);
   }
 
   @Override
   public String toString() {
     return "PadlockSettings{categories=" + categories + ", masterKeyVersions=" + masterKeys.keySet()
         + ", currentMasterVersion=" + currentMasterVersion + ", cassandra=" + cassandra + ", memcached="
-        + memcached + "}";
+        + (memcachedEnabled ? memcached : "off") + "}";
   }
 }

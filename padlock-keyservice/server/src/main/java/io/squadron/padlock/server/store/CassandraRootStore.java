@@ -5,18 +5,17 @@ import static java.util.Objects.requireNonNull;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.CoordinatorException;
+import io.squadron.store.StoreUnavailableException;
+import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.cassandra.CassandraStore;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -30,8 +29,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Wrapped roots in Cassandra, one row per user in {@code user_keys}:
@@ -47,14 +44,15 @@ import org.slf4j.LoggerFactory;
  * a rare, per-user operation. Reads are at LOCAL_ONE; a row not found there, or a read the coordinator failed, is read
  * once more at LOCAL_QUORUM (a consistency fallback for a user created a moment ago, not a retry loop). Writes that
  * decide a user's state are lightweight transactions (LOCAL_SERIAL), so create and shred never interleave badly. The
- * driver itself never retries ({@link NoRetryPolicy}).
+ * driver itself never retries (store-support's {@link CassandraStore} session). The schema is
+ * {@code cql/padlock/V*.cql}, applied at connect by {@link CassandraStore#migrate}.
  */
 public final class CassandraRootStore implements RootStore {
-  private static final Logger log = LoggerFactory.getLogger(CassandraRootStore.class);
   private static final String COLUMNS = "user_id, shredded, master_version, wrapped_root, blocked";
   /** Concurrent reads one readAll issues at most. */
   static final int MAX_READS_IN_FLIGHT = 64;
 
+  private final CassandraStore store;
   private final CqlSession session;
   private final CassandraSettings settings;
   private final Clock clock;
@@ -67,9 +65,10 @@ public final class CassandraRootStore implements RootStore {
   private final PreparedStatement rewrap;
   private final PreparedStatement scan;
 
-  private CassandraRootStore(CqlSession session, CassandraSettings settings, Clock clock) {
-    this.session = session;
-    this.settings = settings;
+  private CassandraRootStore(CassandraStore store, Clock clock) {
+    this.store = store;
+    this.session = store.session();
+    this.settings = store.settings();
     this.clock = clock;
     String table = settings.keyspace() + ".user_keys";
     this.select = session.prepare("SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?");
@@ -89,69 +88,22 @@ public final class CassandraRootStore implements RootStore {
   }
 
   /**
-   * Connects, creates the keyspace and table if missing (idempotent), and prepares the statements.
+   * Connects, creates the keyspace if missing, applies the schema ({@code cql/padlock}) and prepares the statements.
+   * The store owns the session: {@link #close()} closes it.
    *
    * @throws StoreUnavailableException when Cassandra cannot be reached
    */
   public static CassandraRootStore connect(CassandraSettings settings, Clock clock) {
     requireNonNull(settings, "settings");
     requireNonNull(clock, "clock");
-    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.requestTimeout())
-        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.LOCAL_ONE.name())
-        .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, ConsistencyLevel.LOCAL_SERIAL.name())
-        .withClass(DefaultDriverOption.RETRY_POLICY_CLASS, NoRetryPolicy.class)
-        .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, settings.connectTimeout())
-        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, settings.connectTimeout())
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, settings.connectTimeout())
-        // Notice a dead or paused node within about a second, and come back quickly when it returns.
-        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, heartbeatInterval(settings.requestTimeout()))
-        .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, settings.requestTimeout())
-        .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
-        .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, settings.connectTimeout())
-        .build();
-    CqlSession session;
+    CassandraStore store = CassandraStore.open(settings, "padlock");
     try {
-      session = CqlSession.builder()
-          .addContactPoints(settings.contactPoints())
-          .withLocalDatacenter(settings.localDatacenter())
-          .withConfigLoader(config)
-          .build();
-    } catch (DriverException e) {
-      throw new StoreUnavailableException("cassandra", "connect", e);
-    }
-    try {
-      applySchema(session, settings);
-      return new CassandraRootStore(session, settings, clock);
+      store.migrate("padlock", "cql/padlock");
+      return new CassandraRootStore(store, clock);
     } catch (RuntimeException e) {
-      session.close();
-      throw e instanceof DriverException ? new StoreUnavailableException("cassandra", "schema", e) : e;
+      store.close();
+      throw e instanceof DriverException ? new StoreUnavailableException("cassandra", "prepare", e) : e;
     }
-  }
-
-  /** A heartbeat must time out before the next one is due. */
-  static Duration heartbeatInterval(Duration requestTimeout) {
-    Duration twice = requestTimeout.multipliedBy(2);
-    return twice.compareTo(Duration.ofSeconds(1)) > 0 ? twice : Duration.ofSeconds(1);
-  }
-
-  /** The CQL that creates the keyspace and table; safe to run any number of times. */
-  static List<String> schema(CassandraSettings settings) {
-    return List.of(
-        "CREATE KEYSPACE IF NOT EXISTS " + settings.keyspace() + " WITH replication = " + settings.replication(),
-        "CREATE TABLE IF NOT EXISTS " + settings.keyspace() + ".user_keys ("
-            + "user_id text PRIMARY KEY, shredded boolean, master_version int, wrapped_root blob, "
-            + "blocked set<text>, created_at timestamp, shredded_at timestamp)"
-            + " WITH comment = 'Padlock: one row per user, wrapped root secrets; shreds overwrite, never delete'");
-  }
-
-  private static void applySchema(CqlSession session, CassandraSettings settings) {
-    for (String cql : schema(settings)) {
-      session.execute(SimpleStatement.newInstance(cql).setTimeout(settings.connectTimeout())
-          .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM));
-    }
-    session.checkSchemaAgreement();
   }
 
   @Override
@@ -356,18 +308,11 @@ public final class CassandraRootStore implements RootStore {
 
   @Override
   public boolean isReachable() {
-    try {
-      session.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local")
-          .setTimeout(settings.requestTimeout()));
-      return true;
-    } catch (DriverException e) {
-      log.debug("cassandra readiness check failed: {}", e.getClass().getSimpleName());
-      return false;
-    }
+    return store.isReachable();
   }
 
   @Override
   public void close() {
-    session.close();
+    store.close();
   }
 }

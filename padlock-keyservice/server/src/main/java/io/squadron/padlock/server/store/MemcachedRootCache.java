@@ -2,11 +2,14 @@ package io.squadron.padlock.server.store;
 
 import static java.util.Objects.requireNonNull;
 
+import io.squadron.store.StoreUnavailableException;
+import io.squadron.store.memcached.MemcachedSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -33,15 +36,25 @@ public final class MemcachedRootCache implements RootCache {
   private final MemcachedSettings settings;
   private final int ttlSeconds;
 
-  private MemcachedRootCache(MemcachedClient client, MemcachedSettings settings) {
+  private MemcachedRootCache(MemcachedClient client, MemcachedSettings settings, Duration ttl) {
     this.client = client;
     this.settings = settings;
-    this.ttlSeconds = (int) settings.ttl().getSeconds();
+    this.ttlSeconds = (int) ttl.getSeconds();
   }
 
-  /** A client for {@code settings} (connects in the background; a server that is down is not an error here). */
-  public static MemcachedRootCache connect(MemcachedSettings settings) {
+  /**
+   * A client for {@code settings} whose entries live {@code ttl} (connects in the background; a server that is down
+   * is not an error here).
+   */
+  public static MemcachedRootCache connect(MemcachedSettings settings, Duration ttl) {
     requireNonNull(settings, "settings");
+    requireNonNull(ttl, "ttl");
+    if (settings.addresses().isEmpty()) {
+      throw new IllegalArgumentException("memcached addresses: empty (expected: at least one host:port)");
+    }
+    if (ttl.getSeconds() < 1 || ttl.getSeconds() > 30L * 24 * 3600) {
+      throw new IllegalArgumentException("ttl: " + ttl + " (expected: 1s..30d)");
+    }
     ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder()
         .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
         .setOpTimeout(Math.max(1, settings.opTimeout().toMillis()))
@@ -51,7 +64,7 @@ public final class MemcachedRootCache implements RootCache {
     try {
       MemcachedClient client = new MemcachedClient(factory.build(),
           AddrUtil.getAddresses(String.join(" ", settings.addresses())));
-      return new MemcachedRootCache(client, settings);
+      return new MemcachedRootCache(client, settings, ttl);
     } catch (IOException e) {
       throw new UncheckedIOException("memcached client for " + settings.addresses(), e);
     }

@@ -1,5 +1,6 @@
 package io.squadron.padlock.server.store;
 
+import io.squadron.store.StoreUnavailableException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -9,22 +9,21 @@ import io.squadron.proto.padlock.v1.DerivedKeyItem;
 import io.squadron.proto.padlock.v1.DerivedKeyResult;
 import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
 import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
-import io.squadron.rpc.client.ChannelFactory;
+import io.squadron.testkit.Await;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.MemcachedExtension;
+import io.squadron.testkit.service.ServiceExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Store faults on private servers: memcached killed mid-run (Cassandra still serves), Cassandra paused (users cached
  * in memcached are served, the others fail fast with UNAVAILABLE per item), and recovery without a restart. The
- * server's memory cache is off here, so every lookup really goes to memcached and Cassandra.
+ * server's memory cache is off here, so every lookup really goes to memcached and Cassandra. Padlock runs on the
+ * private servers through ServiceExtension, as in production (mutual TLS, its real policy).
  */
 class PadlockStoreFaultEdgeTest {
   @RegisterExtension
@@ -32,35 +31,22 @@ class PadlockStoreFaultEdgeTest {
   @RegisterExtension
   static final MemcachedExtension MEMCACHED = MemcachedExtension.ownServer();
 
-  private static PadlockServer padlock;
-  private static ChannelFactory channels;
-  private static PadlockServiceGrpc.PadlockServiceBlockingStub userdb;
-
-  @BeforeAll
-  static void start() {
-    padlock = PadlockMain.start(PadlockTestConfig.server(CASSANDRA.endpoint().toString(), CASSANDRA.keyspace(),
-        MEMCACHED.hostAndPort(), MEMCACHED.prefix(), null,
-        "squadron.padlock.cache.max-users = 0\nsquadron.padlock.memcached.op-timeout = 200ms\n"
-            // Short on purpose: this class shows a paused Cassandra failing fast.
-            + "squadron.padlock.cassandra.request-timeout = 500ms"));
-    channels = PadlockTestConfig.channelsAs("userdb", padlock.port(), null);
-    userdb = PadlockServiceGrpc.newBlockingStub(channels.channel("padlock"));
-  }
-
-  @AfterAll
-  static void stop() {
-    channels.close();
-    padlock.close();
-  }
+  @RegisterExtension
+  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock")
+      .cassandra(CASSANDRA)
+      .memcached(MEMCACHED)
+      .config("squadron.padlock.cache.max-users = 0\nsquadron.stores.memcached.op-timeout = 200ms\n"
+          // Short on purpose: this class shows a paused Cassandra failing fast.
+          + "squadron.stores.cassandra.request-timeout = 500ms");
 
   private static String newUser() {
     String user = "user-" + UUID.randomUUID();
-    userdb.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
+    PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub).createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
     return user;
   }
 
   private static DerivedKeyResult derive(String user) {
-    return userdb.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+    return PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
         .getDerivedKeys(GetDerivedKeysRequest.newBuilder()
             .addItems(DerivedKeyItem.newBuilder().setUserId(user).setCategory("account")).build()).getResults(0);
   }
@@ -70,24 +56,13 @@ class PadlockStoreFaultEdgeTest {
     for (String user : users) {
       request.addItems(DerivedKeyItem.newBuilder().setUserId(user).setCategory("account"));
     }
-    return userdb.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).getDerivedKeys(request.build())
+    return PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).getDerivedKeys(request.build())
         .getResultsList();
   }
 
   private static double counter(String name, String... tags) {
-    var search = padlock.server().meterRegistry().find(name).tags(tags);
+    var search = PADLOCK.server().meterRegistry().find(name).tags(tags);
     return search.counter() == null ? 0 : search.counter().count();
-  }
-
-  /** Polls a condition that depends on a real server reconnecting (no fake clock can stand in for that). */
-  private static void eventually(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within " + timeout);
-      }
-      Thread.sleep(100);
-    }
   }
 
   @Test
@@ -109,9 +84,8 @@ class PadlockStoreFaultEdgeTest {
 
     MEMCACHED.server().restart();
     double memcachedHits = counter("padlock.cache.requests", "layer", "memcached", "result", "hit");
-    eventually(() -> derive(user).getKey().equals(key)
-        && counter("padlock.cache.requests", "layer", "memcached", "result", "hit") > memcachedHits,
-        Duration.ofSeconds(20));
+    Await.until(Duration.ofSeconds(20), "memcached serving again", () -> derive(user).getKey().equals(key)
+        && counter("padlock.cache.requests", "layer", "memcached", "result", "hit") > memcachedHits);
   }
 
   @Test
@@ -119,10 +93,10 @@ class PadlockStoreFaultEdgeTest {
     String warm = newUser();
     ByteString warmKey = derive(warm).getKey(); // read from Cassandra, now in memcached
     double memcachedHits = counter("padlock.cache.requests", "layer", "memcached", "result", "hit");
-    eventually(() -> {
+    Await.until(Duration.ofSeconds(10), "a memcached hit", () -> {
       derive(warm);
       return counter("padlock.cache.requests", "layer", "memcached", "result", "hit") > memcachedHits;
-    }, Duration.ofSeconds(10));
+    });
     String cold = newUser(); // created, never read: in no cache
 
     CASSANDRA.server().pause();
@@ -142,6 +116,6 @@ class PadlockStoreFaultEdgeTest {
     } finally {
       CASSANDRA.server().resume();
     }
-    eventually(() -> !derive(cold).hasStatus(), Duration.ofSeconds(30));
+    Await.until(Duration.ofSeconds(30), "Cassandra serving again", () -> !derive(cold).hasStatus());
   }
 }

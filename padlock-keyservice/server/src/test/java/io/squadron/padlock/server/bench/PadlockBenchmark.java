@@ -16,8 +16,8 @@ import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.security.ClientSecurity;
-import io.squadron.rpc.security.certs.DevCerts;
+import io.squadron.rpc.platform.Platform;
+import io.squadron.infra.certs.DevCerts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -78,10 +78,12 @@ public final class PadlockBenchmark {
           squadron.admin.enabled = false
           squadron.padlock {
             master-keys { current = 1, keys { 1 = "%s" } }
-            cassandra { endpoint = "%s", keyspace = padlock_bench }
-            memcached { addresses = "%s", key-prefix = "bench%d:" }
             # The measured phase is warm: users loaded once stay in memory for the whole run.
             cache.ttl = 10m
+          }
+          squadron.stores {
+            cassandra { endpoint = "%s", keyspace = padlock_bench }
+            memcached { addresses = "%s", key-prefix = "bench%d:" }
           }
           """.formatted(work, Base64.getEncoder().encodeToString(master), env.get(LocalInfra.CASSANDRA_ENV),
           env.get(LocalInfra.MEMCACHED_ENV), System.nanoTime() % 100_000));
@@ -96,7 +98,7 @@ public final class PadlockBenchmark {
               squadron.security { service-name = userdb, cert-dir = "%s" }
               squadron.clients.padlock { addresses = ["127.0.0.1:%d"], deadline = 5s, max-inbound-message-size = 64 MiB }
               """.formatted(work, port)));
-          ChannelFactory f = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(client)), client)
+          ChannelFactory f = Platform.clients(client, Platform.newMeterRegistry())
               .build();
           factories.add(f);
           channels.add(f.channel("padlock"));

@@ -1,0 +1,4 @@
+/**
+ * Client plumbing behind {@code ChannelFactory}: the {@code static:///} name resolver.
+ */
+package io.squadron.rpc.internal.client;

@@ -1,0 +1,184 @@
+package io.squadron.rpc.internal.errors;
+
+import io.squadron.rpc.errors.RpcErrors;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Makes a request that does not parse an INVALID_ARGUMENT naming the field, instead of grpc-java's UNKNOWN
+ * "Application error processing RPC": above all, a proto3 {@code string} field holding invalid UTF-8, which a caller
+ * in another language can easily send. Only the failure path does extra work: valid requests parse as before.
+ *
+ * <p>grpc-java turns any exception thrown while parsing into UNKNOWN, so the marshaller does not throw: it hands on an
+ * empty request carrying the error in an unknown field ({@link #MARKER_FIELD}), and the error-mapping stage closes
+ * the call with that error before the handler sees the message ({@link #rejection}).
+ */
+public final class RequestValidation {
+  /** The highest field number protobuf allows; no Squadron message declares it. */
+  static final int MARKER_FIELD = 536_870_911;
+
+  private RequestValidation() {}
+
+  /** The error to close the call with when {@code request} is the stand-in for one that did not parse. */
+  public static Optional<StatusRuntimeException> rejection(Object request) {
+    if (!(request instanceof Message message) || !message.getUnknownFields().hasField(MARKER_FIELD)) {
+      return Optional.empty();
+    }
+    try {
+      com.google.rpc.Status status = com.google.rpc.Status.parseFrom(
+          message.getUnknownFields().getField(MARKER_FIELD).getLengthDelimitedList().get(0));
+      return Optional.of(io.grpc.protobuf.StatusProto.toStatusRuntimeException(status));
+    } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
+      return Optional.of(RpcErrors.invalidArgument("request", "not a valid protobuf message"));
+    }
+  }
+
+  /** The same service with every protobuf request marshaller wrapped. */
+  public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+    ServiceDescriptor original = service.getServiceDescriptor();
+    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
+        .setSchemaDescriptor(original.getSchemaDescriptor());
+    java.util.List<ServerMethodDefinition<?, ?>> methods = new java.util.ArrayList<>();
+    for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+      methods.add(wrapMethod(method));
+    }
+    for (ServerMethodDefinition<?, ?> method : methods) {
+      descriptor.addMethod(method.getMethodDescriptor());
+    }
+    ServerServiceDefinition.Builder wrapped = ServerServiceDefinition.builder(descriptor.build());
+    for (ServerMethodDefinition<?, ?> method : methods) {
+      wrapped.addMethod(method);
+    }
+    return wrapped.build();
+  }
+
+  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> wrapMethod(ServerMethodDefinition<ReqT, RespT> m) {
+    MethodDescriptor<ReqT, RespT> method = m.getMethodDescriptor();
+    if (!(method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<ReqT> marshaller)
+        || !(marshaller.getMessagePrototype() instanceof Message prototype)) {
+      return m;
+    }
+    MethodDescriptor<ReqT, RespT> wrapped = method.toBuilder()
+        .setRequestMarshaller(new ExplainingMarshaller<>(marshaller, prototype))
+        .build();
+    return ServerMethodDefinition.create(wrapped, m.getServerCallHandler());
+  }
+
+  /** Delegates; on a parse failure, finds the field at fault and says so. */
+  private static final class ExplainingMarshaller<T> implements MethodDescriptor.PrototypeMarshaller<T> {
+    private final MethodDescriptor.PrototypeMarshaller<T> delegate;
+    private final Message prototype;
+    private final Descriptor type;
+
+    ExplainingMarshaller(MethodDescriptor.PrototypeMarshaller<T> delegate, Message prototype) {
+      this.delegate = delegate;
+      this.prototype = prototype;
+      this.type = prototype.getDescriptorForType();
+    }
+
+    @Override
+    public InputStream stream(T value) {
+      return delegate.stream(value);
+    }
+
+    @Override
+    public T parse(InputStream stream) {
+      if (!stream.markSupported()) {
+        stream = new ByteArrayInputStream(readAll(stream));
+      }
+      // Mark, so that only a request that fails to parse is read a second time.
+      stream.mark(Integer.MAX_VALUE);
+      try {
+        return delegate.parse(stream);
+      } catch (StatusRuntimeException e) {
+        StatusRuntimeException error;
+        try {
+          stream.reset();
+          error = explain(ByteString.copyFrom(readAll(stream)));
+        } catch (IOException resetFailed) {
+          error = RpcErrors.invalidArgument("request", "not a valid " + type.getFullName() + " protobuf message");
+        }
+        return standIn(error);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T standIn(StatusRuntimeException error) {
+      com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(error);
+      UnknownFieldSet marker = UnknownFieldSet.newBuilder()
+          .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(status.toByteString()).build())
+          .build();
+      return (T) prototype.newBuilderForType().setUnknownFields(marker).build();
+    }
+
+    private static byte[] readAll(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("cannot read the request").withCause(e).asRuntimeException();
+      }
+    }
+
+    private StatusRuntimeException explain(ByteString bytes) {
+      Optional<String> field = invalidUtf8Field(type, bytes, "");
+      if (field.isPresent()) {
+        return RpcErrors.invalidArgument(field.get(), "not valid UTF-8 (strings must be UTF-8 encoded Unicode)");
+      }
+      return RpcErrors.invalidArgument("request", "not a valid " + type.getFullName() + " protobuf message");
+    }
+
+    @Override
+    public Class<T> getMessageClass() {
+      return delegate.getMessageClass();
+    }
+
+    @Override
+    public T getMessagePrototype() {
+      return delegate.getMessagePrototype();
+    }
+  }
+
+  /** The path of the first string field (at any depth) whose bytes are not UTF-8. */
+  static Optional<String> invalidUtf8Field(Descriptor type, ByteString bytes, String prefix) {
+    UnknownFieldSet fields;
+    try {
+      fields = UnknownFieldSet.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+    for (var entry : fields.asMap().entrySet()) {
+      FieldDescriptor field = type.findFieldByNumber(entry.getKey());
+      if (field == null) {
+        continue;
+      }
+      var values = entry.getValue().getLengthDelimitedList();
+      for (int i = 0; i < values.size(); i++) {
+        String path = prefix + field.getName() + (field.isRepeated() ? "[" + i + "]" : "");
+        if (field.getType() == FieldDescriptor.Type.STRING && !values.get(i).isValidUtf8()) {
+          return Optional.of(path);
+        }
+        if (field.getType() == FieldDescriptor.Type.MESSAGE) {
+          Optional<String> inner = invalidUtf8Field(field.getMessageType(), values.get(i), path + ".");
+          if (inner.isPresent()) {
+            return inner;
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,151 @@
+package io.squadron.rpc.internal.permissions;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.grpc.MethodDescriptor;
+import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.identity.Caller;
+import io.squadron.rpc.security.SpiffeId;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+
+/**
+ * Who may call what; immutable. Entries are keyed by a service ({@code squadron.shuffle.v1.ShuffleService}: all its
+ * methods) or a method ({@code squadron.shuffle.v1.ShuffleService/Shuffle}) and list the callers allowed: service
+ * names, {@code app:<name>}, or {@code app:*} for every client app with a valid token. Entries add up: a caller listed
+ * for the service or for the method may call the method. A method no entry covers denies everyone.
+ *
+ * <pre>
+ * policy {
+ *   "squadron.shuffle.v1.ShuffleService" = [checkout, "app:*"]
+ *   "squadron.shuffle.v1.ShuffleService/Shuffle" = [billing]
+ * }
+ * </pre>
+ */
+public final class PermissionPolicy {
+  /** The caller pattern admitting every client app. */
+  public static final String ANY_APP = "app:*";
+
+  private static final PermissionPolicy DENY_ALL = new PermissionPolicy(Map.of());
+  private static final Pattern SERVICE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+
+  private final Map<String, Set<String>> entries;
+  private final ConcurrentMap<String, Rule> rules = new ConcurrentHashMap<>();
+
+  private PermissionPolicy(Map<String, Set<String>> entries) {
+    this.entries = entries;
+  }
+
+  /** Nobody may call anything. */
+  public static PermissionPolicy denyAll() {
+    return DENY_ALL;
+  }
+
+  /** A policy of {@code entries}: service or method name to the callers allowed. */
+  public static PermissionPolicy of(Map<String, ? extends Collection<String>> entries) {
+    requireNonNull(entries, "entries");
+    Map<String, Set<String>> copy = new LinkedHashMap<>();
+    entries.forEach((target, callers) -> {
+      validateTarget(target);
+      requireNonNull(callers, "callers of " + target);
+      for (String caller : callers) {
+        validateCaller(target, caller);
+      }
+      copy.put(target, Set.copyOf(callers));
+    });
+    return new PermissionPolicy(Map.copyOf(copy));
+  }
+
+  /**
+   * Reads a policy object ({@code squadron.permissions.policy}); {@code key} is its full path, for error messages.
+   *
+   * @throws InvalidConfigException naming the bad entry
+   */
+  public static PermissionPolicy fromConfig(ConfigObject policy, String key) {
+    requireNonNull(policy, "policy");
+    Map<String, List<String>> entries = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> entry : policy.entrySet()) {
+      String entryKey = key + ".\"" + entry.getKey() + "\"";
+      ConfigValue value = entry.getValue();
+      if (value.valueType() != ConfigValueType.LIST) {
+        throw new InvalidConfigException(entryKey, "wrong type " + value.valueType()
+            + " (expected: a list of callers: service names, \"app:<name>\" or \"app:*\")");
+      }
+      List<String> callers = new java.util.ArrayList<>();
+      for (Object caller : (List<?>) value.unwrapped()) {
+        callers.add(String.valueOf(caller));
+      }
+      entries.put(entry.getKey(), callers);
+    }
+    try {
+      return of(entries);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(key, e.getMessage());
+    }
+  }
+
+  /** Whether {@code caller} may call {@code method}. */
+  public boolean allows(MethodDescriptor<?, ?> method, Caller caller) {
+    String fullName = method.getFullMethodName();
+    Rule rule = rules.get(fullName);
+    if (rule == null) {
+      rule = rules.computeIfAbsent(fullName, n -> compile(n, method.getServiceName()));
+    }
+    return rule.allows(caller.name());
+  }
+
+  /** The entries, for an admin view: target to callers. */
+  public Map<String, Set<String>> entries() {
+    return entries;
+  }
+
+  private Rule compile(String fullMethodName, String serviceName) {
+    Set<String> callers = new HashSet<>();
+    callers.addAll(entries.getOrDefault(fullMethodName, Set.of()));
+    if (serviceName != null) {
+      callers.addAll(entries.getOrDefault(serviceName, Set.of()));
+    }
+    boolean anyApp = callers.remove(ANY_APP);
+    return new Rule(Set.copyOf(callers), anyApp);
+  }
+
+  private static void validateTarget(String target) {
+    requireNonNull(target, "target");
+    int slash = target.indexOf('/');
+    String service = slash < 0 ? target : target.substring(0, slash);
+    boolean ok = SERVICE.matcher(service).matches()
+        && (slash < 0 || (slash < target.length() - 1 && target.indexOf('/', slash + 1) < 0));
+    if (!ok) {
+      throw new IllegalArgumentException("'" + target
+          + "' (expected: package.Service or package.Service/Method)");
+    }
+  }
+
+  private static void validateCaller(String target, String caller) {
+    if (!(ANY_APP.equals(caller) || SpiffeId.isValidCaller(caller))) {
+      throw new IllegalArgumentException("'" + target + "' lists caller '" + caller
+          + "' (expected: a service name, \"app:<name>\" or \"app:*\")");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PermissionPolicy" + entries;
+  }
+
+  private record Rule(Set<String> callers, boolean anyApp) {
+    boolean allows(String caller) {
+      return callers.contains(caller) || (anyApp && caller.startsWith("app:"));
+    }
+  }
+}

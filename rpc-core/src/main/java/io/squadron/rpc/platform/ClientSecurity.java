@@ -1,0 +1,82 @@
+package io.squadron.rpc.platform;
+
+import io.squadron.rpc.internal.security.IdentityInterceptor;
+import io.squadron.rpc.internal.security.SecurityMode;
+import io.squadron.rpc.internal.security.SecuritySettings;
+import io.squadron.rpc.internal.security.TlsCredentials;
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.Config;
+import io.grpc.CallCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.squadron.rpc.client.ChannelFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The client half, from {@code squadron.security}: every channel of a {@link ChannelFactory} presents this service's
+ * certificate and accepts only a server whose certificate names the service it meant to call (the client's name in
+ * {@code squadron.clients}, or {@code squadron.security.server-identities.<client>}). In plaintext-dev mode, channels
+ * are plaintext and send this service's name in the caller header instead.
+ *
+ * <pre>{@code
+ * ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)), config)
+ *     .meterRegistry(registry)
+ *     .build();
+ * }</pre>
+ */
+public final class ClientSecurity {
+  private ClientSecurity() {}
+
+  /** Configures {@code builder} from {@code root}; returns it for chaining. */
+  public static ChannelFactory.Builder configure(ChannelFactory.Builder builder, Config root) {
+    requireNonNull(root, "root");
+    return configure(builder, SecuritySettings.from(root));
+  }
+
+  /** Configures {@code builder} from typed settings; returns it for chaining. */
+  public static ChannelFactory.Builder configure(ChannelFactory.Builder builder, SecuritySettings settings) {
+    requireNonNull(builder, "builder");
+    requireNonNull(settings, "settings");
+    if (settings.mode() == SecurityMode.MTLS) {
+      SecuritySettings.TlsFiles files = settings.tls().orElseThrow();
+      List<X509Certificate> ca = TlsCredentials.caCertificates(files);
+      builder.credentials(client -> TlsCredentials.client(files, ca, settings.trustDomain(),
+          settings.serverIdentity(client.name())));
+    } else {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of(settings.callerHeader(), Metadata.ASCII_STRING_MARSHALLER), settings.serviceName());
+      builder.credentials(client -> InsecureChannelCredentials.create());
+      builder.interceptor(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    return builder;
+  }
+
+  /**
+   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call. Use over TLS; the
+   * server maps the token to {@code app:<name>}.
+   */
+  public static CallCredentials appToken(String token) {
+    requireNonNull(token, "token");
+    if (token.isBlank()) {
+      throw new IllegalArgumentException("token: empty (expected: the app's token)");
+    }
+    String value = "Bearer " + token;
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(IdentityInterceptor.AUTHORIZATION, value);
+        applier.apply(headers);
+      }
+
+      @Override
+      public String toString() {
+        return "app token (hidden)";
+      }
+    };
+  }
+}
