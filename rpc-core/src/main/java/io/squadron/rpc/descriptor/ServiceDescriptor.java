@@ -227,8 +227,13 @@ public record ServiceDescriptor(
     /** memcached: a key prefix of the service's own; fills {@code squadron.stores.memcached.addresses} and
      * {@code .key-prefix}. */
     public static final String MEMCACHED = "memcached";
+    /**
+     * Kafka, for the events library (outbox relay, consumers): fills {@code squadron.stores.kafka.bootstrap-servers};
+     * the service creates its topics ({@code EventTopics.ensure}).
+     */
+    public static final String KAFKA = "kafka";
     /** Every kind. */
-    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED);
+    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA);
 
     private Stores() {}
   }
