@@ -67,7 +67,7 @@ public final class Accounts {
       // Before any key exists: whatever this create leaves behind from here on is on the store's pending list.
       store.reserve(new PendingCreate(id, name.canonical(), name.skeleton(), micros()));
     } catch (UsernameConflictException e) {
-      store.forget(id);
+      forgetQuietly(id); // no key was made for it
       throw e;
     } catch (CreateAbandonedException e) {
       throw new RequestIdReusedException();
@@ -76,7 +76,7 @@ public final class Accounts {
       crypto.createKeys(id);
     } catch (PadlockKeyException e) {
       if (e.reason() == PadlockKeyException.Reason.KEYS_DELETED) {
-        store.forget(id); // an earlier create of this id ended in a shred: it is never created again
+        forgetQuietly(id); // an earlier create of this id ended in a shred: it is never created again
         throw new RequestIdReusedException();
       }
       throw e; // the reservation stays: a retry finishes the create, or the sweeper gives it up
@@ -104,6 +104,16 @@ public final class Accounts {
       return account.get();
     }
     throw new RequestIdReusedException();
+  }
+
+  /** Drops the record of a refused create; a failure leaves it to the orphan sweeper, the refusal still stands. */
+  private void forgetQuietly(UUID id) {
+    try {
+      store.forget(id);
+    } catch (RuntimeException e) {
+      log.warn("create of {} refused; its record is left to the orphan sweeper: {}", id,
+          e.getClass().getSimpleName());
+    }
   }
 
   /** Shreds the keys of a refused create and forgets it; a failure leaves it to the orphan sweeper. */
