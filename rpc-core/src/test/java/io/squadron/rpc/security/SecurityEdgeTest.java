@@ -87,7 +87,7 @@ class SecurityEdgeTest {
   private SquadronServer server(String serviceName, String extraConfig) {
     Config config = config("""
         squadron.security { service-name = %s, cert-dir = "%s" }
-        squadron.permissions.policy { "%s" = [checkout, search, "app:*"] }
+        squadron.permissions.policy { "%s/Shuffle" = [checkout, search, "app:*"] }
         squadron.rate-limits.default { rate = 10, burst = 5 }
         """.formatted(serviceName, pki, SHUFFLE) + extraConfig);
     SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
