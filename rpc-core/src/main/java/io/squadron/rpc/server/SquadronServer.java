@@ -303,7 +303,8 @@ public final class SquadronServer implements AutoCloseable {
         throw new IllegalStateException("no service added");
       }
       PrometheusMeterRegistry meters = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      List<ServerInterceptor> chain = chain(meters);
+      RequestValidation validation = new RequestValidation();
+      List<ServerInterceptor> chain = chain(meters, validation);
       HealthStatusManager health = new HealthStatusManager();
       Set<String> serviceNames = new LinkedHashSet<>();
       NettyServerBuilder netty = NettyServerBuilder
@@ -314,7 +315,7 @@ public final class SquadronServer implements AutoCloseable {
           .addService(legacyReflection());
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        netty.addService(ServerInterceptors.interceptForward(RequestValidation.wrap(service), chain));
+        netty.addService(ServerInterceptors.interceptForward(validation.wrap(service), chain));
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
       return new SquadronServer(settings, netty.build(), meters, readiness, adminActions, closeOnShutdown);
@@ -326,12 +327,13 @@ public final class SquadronServer implements AutoCloseable {
       return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
-    private List<ServerInterceptor> chain(PrometheusMeterRegistry meters) {
+    private List<ServerInterceptor> chain(PrometheusMeterRegistry meters, RequestValidation validation) {
       List<ServerInterceptor> chain = new ArrayList<>();
       for (InterceptorStage stage : InterceptorStage.values()) {
         switch (stage) {
           case METRICS -> chain.add(new ServerMetricsInterceptor(meters, settings.metrics(), System::nanoTime));
-          case ERROR_MAPPING -> chain.add(new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers)));
+          case ERROR_MAPPING -> chain.add(new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers),
+              validation));
           default -> chain.addAll(stages.getOrDefault(stage, List.of()));
         }
       }
