@@ -10,6 +10,8 @@ import com.typesafe.config.Config;
 import io.grpc.CallCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Metadata;
+import io.grpc.SecurityLevel;
+import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.squadron.rpc.client.ChannelFactory;
 import java.security.cert.X509Certificate;
@@ -56,8 +58,9 @@ public final class ClientSecurity {
   }
 
   /**
-   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call. Use over TLS; the
-   * server maps the token to {@code app:<name>}.
+   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call; the server maps the
+   * token to {@code app:<name>}. The token is sent only on a channel with privacy and integrity (TLS): on any other,
+   * the call fails with UNAUTHENTICATED before anything is sent, so a misconfigured channel never leaks it.
    */
   public static CallCredentials appToken(String token) {
     requireNonNull(token, "token");
@@ -68,6 +71,11 @@ public final class ClientSecurity {
     return new CallCredentials() {
       @Override
       public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        if (requestInfo.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
+          applier.fail(Status.UNAUTHENTICATED.withDescription("app token not sent: the channel to "
+              + requestInfo.getAuthority() + " is not secure (expected: TLS, e.g. Platform.appTls)"));
+          return;
+        }
         Metadata headers = new Metadata();
         headers.put(IdentityInterceptor.AUTHORIZATION, value);
         applier.apply(headers);

@@ -17,6 +17,9 @@ import io.squadron.rpc.internal.permissions.PolicyFileWatcher;
 import io.squadron.rpc.internal.ratelimit.RateLimitInterceptor;
 import io.squadron.rpc.internal.ratelimit.RateLimitSettings;
 import io.squadron.rpc.internal.ratelimit.RateLimiter;
+import io.squadron.rpc.config.ConfigReader;
+import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.server.AdminSettings;
 import io.squadron.rpc.server.InterceptorStage;
 import io.squadron.rpc.server.SquadronServer;
 import java.io.IOException;
@@ -68,8 +71,17 @@ public final class ServerSecurity implements AutoCloseable {
   public static ServerSecurity configure(SquadronServer.Builder builder, Config root, MeterRegistry registry,
       LongSupplier nanoTime) {
     requireNonNull(root, "root");
-    return configure(builder, SecuritySettings.from(root), PermissionSettings.from(root),
-        RateLimitSettings.from(root), registry, nanoTime);
+    SecuritySettings security = SecuritySettings.from(root);
+    if (security.mode() == SecurityMode.PLAINTEXT_DEV) {
+      String host = ConfigReader.at(root, "squadron.server").nonEmptyString("host");
+      if (!AdminSettings.isLoopback(host)) {
+        throw new InvalidConfigException("squadron.security.mode", "plaintext-dev with squadron.server.host = '"
+            + host + "' (expected: a loopback host such as 127.0.0.1: without TLS anyone can claim any identity, so "
+            + "plaintext-dev never listens beyond this machine)");
+      }
+    }
+    return configure(builder, security, PermissionSettings.from(root), RateLimitSettings.from(root), registry,
+        nanoTime);
   }
 
   /** Configures {@code builder} from typed settings (tests, benchmarks). */

@@ -8,6 +8,7 @@ import io.squadron.rpc.platform.ClientSecurity;
 import io.squadron.rpc.platform.ServerSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
@@ -16,18 +17,27 @@ import com.typesafe.config.ConfigFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
 import io.grpc.protobuf.StatusProto;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.proto.shuffle.v1.ShuffleRequest;
 import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
+import io.squadron.proto.shuffle.v1.Track;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.infra.certs.DevCertificateAuthority;
 import io.squadron.infra.certs.DevCerts;
+import io.squadron.rpc.server.ServerLimits;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import java.nio.file.Files;
@@ -36,6 +46,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,12 +97,16 @@ class SecurityEdgeTest {
   }
 
   private SquadronServer server(String serviceName, String extraConfig) {
+    return server(serviceName, extraConfig, ServerSettings.loopback());
+  }
+
+  private SquadronServer server(String serviceName, String extraConfig, ServerSettings settings) {
     Config config = config("""
         squadron.security { service-name = %s, cert-dir = "%s" }
         squadron.permissions.policy { "%s/Shuffle" = [checkout, search, "app:*"] }
         squadron.rate-limits.default { rate = 10, burst = 5 }
         """.formatted(serviceName, pki, SHUFFLE) + extraConfig);
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    SquadronServer.Builder builder = SquadronServer.builder(settings).service(service);
     security = ServerSecurity.configure(builder, config, registry, clock::get);
     toClose.add(security);
     SquadronServer server = builder.build().start();
@@ -370,5 +386,110 @@ class SecurityEdgeTest {
     toClose.add(channels);
 
     assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle")))).isEqualTo("checkout");
+  }
+
+  @Test
+  void withAppTokens_healthAndReflectionWithoutAnIdentity_unauthenticated() throws Exception {
+    SquadronServer server = server("squadron.security.apps.ios.token-sha256 = \"%s\""
+        .formatted(AppTokens.sha256Hex(APP_TOKEN)));
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
+        TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle")).build();
+    toClose.add(channel::shutdownNow);
+    var anonymousHealth = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> anonymousHealth.check(HealthCheckRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThatThrownBy(() -> anonymousHealth.watch(HealthCheckRequest.getDefaultInstance()).hasNext())
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    CompletableFuture<Status> reflection = new CompletableFuture<>();
+    ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+      @Override
+      public void onNext(ServerReflectionResponse value) {
+        reflection.complete(Status.OK);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        reflection.complete(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {}
+    }).onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    assertThat(reflection.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    // An identified app, and a service, still get both.
+    assertThat(anonymousHealth.withCallCredentials(ClientSecurity.appToken(APP_TOKEN))
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void appRequestOverTheAppLimit_resourceExhaustedBeforeTheHandler_aServiceMaySendIt() throws Exception {
+    ServerSettings settings = ServerSettings.loopback()
+        .withLimits(ServerLimits.DEFAULT.withAppMaxInboundMessageSize(64 * 1024));
+    SquadronServer server = server("shuffle", "squadron.security.apps.ios.token-sha256 = \"%s\""
+        .formatted(AppTokens.sha256Hex(APP_TOKEN)), settings);
+    ShuffleRequest.Builder big = ShuffleRequest.newBuilder();
+    for (int i = 0; i < 2000; i++) {
+      big.addTracks(Track.newBuilder().setTrackId("track-%040d".formatted(i)).setArtistId("artist-" + i));
+    }
+    ShuffleRequest request = big.build();
+    assertThat(request.getSerializedSize()).isGreaterThan(64 * 1024);
+    var app = appStub(server).withCallCredentials(ClientSecurity.appToken(APP_TOKEN));
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> app.shuffle(request));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(errorInfo(e).getReason()).isEqualTo("REQUEST_TOO_LARGE");
+    assertThat(e.getStatus().getDescription()).contains("client app");
+    assertThat(service.handled).hasValue(0);
+    assertThat(stubAs("checkout", server).shuffle(request).getTracks(0).getTrackId()).isEqualTo("checkout");
+    assertThat(service.handled).hasValue(1);
+  }
+
+  @Test
+  void appToken_neverSentOverAnInsecureChannel() {
+    Config config = config("""
+        squadron.security { mode = plaintext-dev, service-name = shuffle, apps.ios.token-sha256 = "%s" }
+        squadron.permissions.policy { "%s/Shuffle" = ["app:*"] }
+        """.formatted(AppTokens.sha256Hex(APP_TOKEN), SHUFFLE));
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    toClose.add(ServerSecurity.configure(builder, config, registry, clock::get));
+    SquadronServer server = builder.build().start();
+    toClose.add(server);
+    ManagedChannel plaintext = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    toClose.add(plaintext::shutdownNow);
+
+    StatusRuntimeException e = failure(ShuffleServiceGrpc.newBlockingStub(plaintext)
+        .withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(e.getStatus().getDescription()).contains("not secure").doesNotContain(APP_TOKEN);
+    assertThat(service.handled).hasValue(0);
+    assertThat(denied("unknown", "UNAUTHENTICATED_CALLER")).isZero(); // nothing reached the server
+  }
+
+  @Test
+  void plaintextDevelopmentMode_onANonLoopbackHost_isRefused() {
+    Config config = config("""
+        squadron.security { mode = plaintext-dev, service-name = shuffle }
+        squadron.server.host = "0.0.0.0"
+        """);
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+
+    assertThatThrownBy(() -> ServerSecurity.configure(builder, config, registry, clock::get))
+        .isInstanceOf(io.squadron.rpc.config.InvalidConfigException.class)
+        .hasMessageStartingWith("squadron.security.mode:")
+        .hasMessageContaining("loopback");
+    // The builder refuses a plaintext listener beyond loopback whoever configured it.
+    SquadronServer.Builder anywhere = io.squadron.rpc.server.TestServers.anyCaller(SquadronServer.builder(
+        new ServerSettings("0.0.0.0", 0, 4 << 20, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1),
+            ServerLimits.DEFAULT, io.squadron.rpc.server.AdminSettings.LOOPBACK,
+            io.squadron.rpc.metrics.MetricsSettings.DEFAULT))).service(service);
+    assertThatThrownBy(anywhere::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("plaintext gRPC on 0.0.0.0");
   }
 }

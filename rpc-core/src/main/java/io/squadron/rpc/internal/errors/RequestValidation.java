@@ -13,6 +13,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.squadron.proto.common.v1.ErrorReason;
+import io.squadron.rpc.identity.Caller;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,10 +33,34 @@ import java.util.Optional;
  */
 public final class RequestValidation {
   private final StandIns standIns = new StandIns();
+  private final int appMaxRequestBytes;
 
-  /** The error to close the call with when {@code request} is a stand-in this instance made for a bad request. */
+  /** Validates requests; a client app's request may be at most {@code appMaxRequestBytes} long. */
+  public RequestValidation(int appMaxRequestBytes) {
+    if (appMaxRequestBytes < 1) {
+      throw new IllegalArgumentException("appMaxRequestBytes: " + appMaxRequestBytes + " (expected: >= 1)");
+    }
+    this.appMaxRequestBytes = appMaxRequestBytes;
+  }
+
+  /**
+   * The error to close the call with before the handler sees {@code request}: the error a stand-in this instance
+   * made for a bad request stands for, or RESOURCE_EXHAUSTED when a client app ({@link Caller#current()}) sent more
+   * than its limit (the transport's limit, higher, is for services).
+   */
   public Optional<StatusRuntimeException> rejection(Object request) {
-    return standIns.take(request);
+    Optional<StatusRuntimeException> standIn = standIns.take(request);
+    if (standIn.isPresent()) {
+      return standIn;
+    }
+    if (request instanceof Message message && Caller.current().isApp()) {
+      int size = message.getSerializedSize();
+      if (size > appMaxRequestBytes) {
+        return Optional.of(RpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
+            "request: " + size + " bytes (expected: at most " + appMaxRequestBytes + " bytes from a client app)"));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The same service with every protobuf request marshaller wrapped. */
