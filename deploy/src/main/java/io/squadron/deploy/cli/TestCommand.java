@@ -6,19 +6,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
  * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA} and
  * {@code SQUADRON_MEMCACHED}, runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store
- * whose variable is already set is used as it is and not started.
+ * whose variable is already set is used as it is and not started. Every {@code @FuzzTest} replays its kept inputs
+ * as a regression test, and is then fuzzed briefly ({@code --fuzz-seconds}, a JVM per fuzz test class; 0 skips
+ * fuzzing); {@code squadron fuzz} fuzzes at length.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
     description = "Start PostgreSQL, Cassandra and memcached, run 'mvn -B verify' against them, stop them.")
 final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
   List<String> mavenArgs = new ArrayList<>();
+
+  @Option(names = "--fuzz-seconds", defaultValue = "10",
+      description = "Seconds each @FuzzTest is fuzzed after the tests pass; 0: regression inputs only "
+          + "(default: ${DEFAULT-VALUE}).")
+  int fuzzSeconds;
 
   @Override
   public Integer call() throws Exception {
@@ -34,14 +42,22 @@ final class TestCommand implements Callable<Integer> {
       System.out.printf("[squadron test] stores ready in %.1f s:%n", (System.nanoTime() - t0) / 1e9);
       infra.environment().forEach((k, v) -> System.out.println("[squadron test]   " + k + "=" + redact(v)));
       List<String> command = new ArrayList<>(List.of("mvn", "-B", "verify"));
+      if (fuzzSeconds > 0) {
+        command.add("-Dfuzz.seconds=" + fuzzSeconds);
+      }
       command.addAll(mavenArgs);
-      ProcessBuilder maven = new ProcessBuilder(command).directory(workspace.home().toFile()).inheritIO();
-      maven.environment().putAll(infra.environment());
-      int exit = maven.start().waitFor();
+      int exit = maven(workspace, command, infra);
       System.out.printf("[squadron test] mvn exited with %d after %.1f s in all%n", exit,
           (System.nanoTime() - t0) / 1e9);
       return exit;
     }
+  }
+
+  /** Runs {@code command} in the checkout with the stores' environment; its exit status. */
+  static int maven(Workspace workspace, List<String> command, LocalInfra infra) throws Exception {
+    ProcessBuilder maven = new ProcessBuilder(command).directory(workspace.home().toFile()).inheritIO();
+    maven.environment().putAll(infra.environment());
+    return maven.start().waitFor();
   }
 
   private static String redact(String value) {
