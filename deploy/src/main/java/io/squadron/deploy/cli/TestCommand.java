@@ -13,9 +13,10 @@ import picocli.CommandLine.Parameters;
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
  * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA} and
  * {@code SQUADRON_MEMCACHED}, runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store
- * whose variable is already set is used as it is and not started. Every {@code @FuzzTest} replays its kept inputs
- * as a regression test, and is then fuzzed briefly ({@code --fuzz-seconds}, a JVM per fuzz test class; 0 skips
- * fuzzing); {@code squadron fuzz} fuzzes at length.
+ * whose variable is already set is used as it is and not started. Every fuzz test ({@code *FuzzTest}, one
+ * {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under {@code src/test/resources}) in the test phase,
+ * which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each for N seconds (a JVM per fuzz test class);
+ * {@code squadron fuzz} fuzzes at length.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
     description = "Start PostgreSQL, Cassandra and memcached, run 'mvn -B verify' against them, stop them.")
@@ -23,9 +24,9 @@ final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
   List<String> mavenArgs = new ArrayList<>();
 
-  @Option(names = "--fuzz-seconds", defaultValue = "10",
-      description = "Seconds each @FuzzTest is fuzzed after the tests pass; 0: regression inputs only "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fuzz-seconds", defaultValue = "0",
+      description = "Also fuzz each fuzz test class for this many seconds (coverage-guided, a JVM each); "
+          + "0: replay their kept inputs only (default: ${DEFAULT-VALUE}).")
   int fuzzSeconds;
 
   @Override
