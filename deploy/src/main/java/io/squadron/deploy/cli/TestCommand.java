@@ -11,15 +11,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
- * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA} and
- * {@code SQUADRON_MEMCACHED}, runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store
- * whose variable is already set is used as it is and not started. Every fuzz test ({@code *FuzzTest}, one
- * {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under {@code src/test/resources}) in the test phase,
- * which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each for N seconds (a JVM per fuzz test class);
- * {@code squadron fuzz} fuzzes at length.
+ * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA},
+ * {@code SQUADRON_MEMCACHED} and {@code SQUADRON_KAFKA}, runs {@code mvn -B verify}, and stops the stores whatever
+ * the build's outcome. A store whose variable is already set is used as it is and not started. Every fuzz test
+ * ({@code *FuzzTest}, one {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under
+ * {@code src/test/resources}) in the test phase, which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each
+ * for N seconds (a JVM per fuzz test class); {@code squadron fuzz} fuzzes at length.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-    description = "Start PostgreSQL, Cassandra and memcached, run 'mvn -B verify' against them, stop them.")
+    description = "Start PostgreSQL, Cassandra, memcached and Kafka, run 'mvn -B verify' against them, stop them.")
 final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
   List<String> mavenArgs = new ArrayList<>();
@@ -37,6 +37,7 @@ final class TestCommand implements Callable<Integer> {
         .postgres(true)
         .cassandra(true)
         .memcached(true)
+        .kafka(true)
         .fromEnvironment(System.getenv())
         .build()
         .start()) {

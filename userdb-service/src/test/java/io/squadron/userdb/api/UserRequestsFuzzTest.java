@@ -56,6 +56,9 @@ class UserRequestsFuzzTest {
               .setEmail(data.consumeString(80))
               .setCountry(data.consumeBoolean() ? data.pickValue(COUNTRIES) : data.consumeString(4));
           if (data.consumeBoolean()) {
+            create.setRequestId(id(data));
+          }
+          if (data.consumeBoolean()) {
             create.setBirthDate(com.google.type.Date.newBuilder().setYear(data.consumeInt(-1, 10_000))
                 .setMonth(data.consumeInt(-1, 13)).setDay(data.consumeInt(-1, 32)));
           }
@@ -71,6 +74,9 @@ class UserRequestsFuzzTest {
           }
           if (data.consumeBoolean()) {
             update.setCountry(data.pickValue(COUNTRIES));
+          }
+          if (data.consumeBoolean()) {
+            update.setExpectedVersion(data.consumeLong());
           }
           users.updateUser(update.build());
         }
