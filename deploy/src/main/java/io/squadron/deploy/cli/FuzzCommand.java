@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code squadron fuzz [--minutes N]}: starts the stores the edge fuzz tests need, then fuzzes every {@code @FuzzTest}
@@ -22,8 +22,8 @@ final class FuzzCommand implements Callable<Integer> {
   @Option(names = "--minutes", defaultValue = "5", description = "Minutes per fuzz test (default: ${DEFAULT-VALUE}).")
   int minutes;
 
-  @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG",
-      description = "Extra Maven arguments, e.g. -pl rpc-core or -Dtest=ConfigReadersFuzzTest.")
+  // Unmatched rather than positional: Maven's own options (-pl rpc-core, -Dtest=ConfigReadersFuzzTest) pass through.
+  @Unmatched
   List<String> mavenArgs = new ArrayList<>();
 
   @Override

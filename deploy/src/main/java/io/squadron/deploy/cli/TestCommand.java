@@ -7,21 +7,24 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
  * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA},
- * {@code SQUADRON_MEMCACHED} and {@code SQUADRON_KAFKA}, runs {@code mvn -B verify}, and stops the stores whatever
- * the build's outcome. A store whose variable is already set is used as it is and not started. Every fuzz test
- * ({@code *FuzzTest}, one {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under
+ * {@code SQUADRON_MEMCACHED} and {@code SQUADRON_KAFKA}, runs {@code mvn -B install} (each module installed once its
+ * tests pass, so a nested build, like the new-service test's, resolves the platform under test), and stops the
+ * stores whatever the build's outcome. A store whose variable is already set is used as it is and not started. Every
+ * fuzz test ({@code *FuzzTest}, one {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under
  * {@code src/test/resources}) in the test phase, which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each
  * for N seconds (a JVM per fuzz test class); {@code squadron fuzz} fuzzes at length.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-    description = "Start PostgreSQL, Cassandra, memcached and Kafka, run 'mvn -B verify' against them, stop them.")
+    description = "Start PostgreSQL, Cassandra, memcached and Kafka, run 'mvn -B install' against them, stop them. "
+        + "Other arguments go to Maven, e.g. -pl rpc-core -Dtest=SomeTest.")
 final class TestCommand implements Callable<Integer> {
-  @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
+  // Unmatched rather than positional: Maven's own options (-pl, -Dtest=...) pass through as they are.
+  @Unmatched
   List<String> mavenArgs = new ArrayList<>();
 
   @Option(names = "--fuzz-seconds", defaultValue = "0",
@@ -43,7 +46,7 @@ final class TestCommand implements Callable<Integer> {
         .start()) {
       System.out.printf("[squadron test] stores ready in %.1f s:%n", (System.nanoTime() - t0) / 1e9);
       infra.environment().forEach((k, v) -> System.out.println("[squadron test]   " + k + "=" + redact(v)));
-      List<String> command = new ArrayList<>(List.of("mvn", "-B", "verify"));
+      List<String> command = new ArrayList<>(List.of("mvn", "-B", "install"));
       if (fuzzSeconds > 0) {
         command.add("-Dfuzz.seconds=" + fuzzSeconds);
       }
