@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,13 +46,18 @@ import java.util.function.LongSupplier;
  * {@value Builder#DEFAULT_CACHE_TTL_SECONDS} s), at most {@link Builder#cacheMaxEntries} entries. That TTL is the
  * documented bound on how long after a user's keys are deleted <i>elsewhere</i> this process may still open that user's
  * data (plus Padlock's own server cache TTL when the shred went through another Padlock instance). Failures are never
- * cached. {@link #deleteUserKeys} through this client forgets the user here at once.
+ * cached. {@link #deleteUserKeys} through this client forgets the user here at once, and a fetch of that user in
+ * flight at the time caches nothing (it may still return its keys to its own caller: it raced the shred).
  */
 public final class PadlockClient implements KeySource {
   private final PadlockServiceGrpc.PadlockServiceBlockingStub stub;
   private final Duration deadline;
   private final int maxBatch;
   private final Cache<KeyRef, DerivedKey> cache;
+  // One counter per stripe of users, bumped by every change made through this client (delete, block, unblock): a
+  // fetch that was in flight during a change must not leave what it fetched in the cache.
+  private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
+  private static final int STRIPES = 256;
 
   private PadlockClient(Builder b) {
     this.stub = PadlockServiceGrpc.newBlockingStub(b.channel);
@@ -122,7 +128,11 @@ public final class PadlockClient implements KeySource {
   }
 
   private void fetch(List<KeyRef> batch, Map<KeyRef, KeyResult> results) {
+    long[] generationsBefore = new long[batch.size()];
     GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder();
+    for (int i = 0; i < batch.size(); i++) {
+      generationsBefore[i] = generations.get(stripe(batch.get(i).userId()));
+    }
     for (KeyRef ref : batch) {
       request.addItems(DerivedKeyItem.newBuilder().setUserId(ref.userId()).setCategory(ref.category())
           .setKeyVersion(ref.version()));
@@ -158,12 +168,37 @@ public final class PadlockClient implements KeySource {
             Status.Code.INTERNAL, "padlock answered a malformed key: " + e.getMessage())));
         continue;
       }
-      cache.put(ref, key);
-      if (ref.version() == 0) {
-        cache.put(new KeyRef(ref.userId(), ref.category(), key.version()), key);
-      }
       results.put(ref, KeyResult.ok(key));
+      cacheUnlessChanged(ref, key, generationsBefore[i]);
     }
+  }
+
+  /**
+   * Caches a fetched key unless its user changed through this client since the fetch began. Put first, then check:
+   * a change bumps the generation before it invalidates, so either the invalidation removes this entry or the check
+   * sees the bump and removes it here.
+   */
+  private void cacheUnlessChanged(KeyRef ref, DerivedKey key, long generationBefore) {
+    int stripe = stripe(ref.userId());
+    if (generations.get(stripe) != generationBefore) {
+      return;
+    }
+    KeyRef versioned = ref.version() == 0 ? new KeyRef(ref.userId(), ref.category(), key.version()) : null;
+    cache.put(ref, key);
+    if (versioned != null) {
+      cache.put(versioned, key);
+    }
+    if (generations.get(stripe) != generationBefore) {
+      cache.asMap().remove(ref, key);
+      if (versioned != null) {
+        cache.asMap().remove(versioned, key);
+      }
+    }
+  }
+
+  private static int stripe(String userId) {
+    int h = userId.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 
   /**
@@ -222,8 +257,12 @@ public final class PadlockClient implements KeySource {
     }
   }
 
-  /** Forgets every cached key of {@code userId} (O(cache size); for rare events such as a shred). */
+  /**
+   * Forgets every cached key of {@code userId}, including keys of fetches in flight now (O(cache size); for rare
+   * events such as a shred).
+   */
   public void invalidate(String userId) {
+    generations.incrementAndGet(stripe(userId));
     cache.asMap().keySet().removeIf(ref -> ref.userId().equals(userId));
   }
 

@@ -87,7 +87,9 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
         valid.add(new KeyItem(item.getUserId(), item.getCategory(), item.getKeyVersion()));
       }
     }
-    List<KeyOutcome> outcomes = keys.derivedKeys(service, valid);
+    // A call whose deadline passed (or that was cancelled) is closed already: stop reading stores for it.
+    io.grpc.Context context = io.grpc.Context.current();
+    List<KeyOutcome> outcomes = keys.derivedKeys(service, valid, context::isCancelled);
     GetDerivedKeysResponse.Builder out = GetDerivedKeysResponse.newBuilder();
     for (int i = 0; i < count; i++) {
       if (validIndex[i] < 0) {
