@@ -2,8 +2,10 @@ package io.squadron.infra.cassandra;
 
 import static java.util.Objects.requireNonNull;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.squadron.infra.InfraStartException;
@@ -84,43 +86,61 @@ public final class CassandraCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until a session sees every node of the cluster up (after a start, or a node's restart: a node that
-     * answers its own clients may not yet be gossiped as up to the others).
+     * Waits until every node of the cluster is up, as clients and as the other nodes see it (after a start, or a
+     * node's restart: a node that answers its own clients may not yet be gossiped as up to the others). Per
+     * datacenter: a session local to it sees its nodes up (a driver never connects to another datacenter's nodes, so
+     * it cannot tell), and a read of a table replicated to every node (system_distributed, when the cluster has at most
+     * three nodes) at a consistency of every node succeeds, which needs the coordinator to see each replica up.
      *
      * @throws InfraStartException when some node is not seen up within {@code timeout}
      */
     public void awaitAllUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no session";
-        while (true) {
-            try (CqlSession session = sessionBuilder().build()) {
-                while (true) {
-                    List<String> notUp = new ArrayList<>();
-                    for (Node node : session.getMetadata().getNodes().values()) {
-                        if (node.getState() != NodeState.UP) {
-                            notUp.add(node.getEndPoint() + " " + node.getState());
-                        }
-                    }
-                    int peers = session.execute("SELECT peer FROM system.peers_v2").all().size();
-                    if (notUp.isEmpty() && session.getMetadata().getNodes().size() == nodes.size()
-                            && peers == nodes.size() - 1) {
-                        return;
-                    }
-                    last = "seen " + session.getMetadata().getNodes().size() + " nodes, " + peers
-                            + " peers of the first, not up: " + notUp;
-                    if (System.nanoTime() > deadline) {
-                        break;
-                    }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        for (String dc : datacenters()) {
+            String last = "no session";
+            while (!upIn(dc)) {
+                last = lastProblem;
+                if (System.nanoTime() > deadline) {
+                    throw new InfraStartException("cassandra cluster " + endpoint() + ": not every node up after "
+                            + timeout.toMillis() / 1000.0 + " s (" + last + ")");
                 }
-            } catch (RuntimeException e) {
-                last = e.toString();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
             }
-            if (System.nanoTime() > deadline) {
-                throw new InfraStartException("cassandra cluster " + endpoint() + ": not every node up after "
-                        + timeout.toMillis() / 1000.0 + " s (" + last + ")");
+        }
+    }
+
+    private volatile String lastProblem = "";
+
+    private boolean upIn(String dc) {
+        CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(dc)
+                .withConfigLoader(CassandraServer.localTimeouts().build());
+        nodes.stream().filter(n -> n.localDatacenter().equals(dc)).forEach(n -> builder.addContactPoint(n.address()));
+        try (CqlSession session = builder.build()) {
+            List<String> notUp = new ArrayList<>();
+            for (Node node : session.getMetadata().getNodes().values()) {
+                if (dc.equals(node.getDatacenter()) && node.getState() != NodeState.UP) {
+                    notUp.add(node.getEndPoint() + " " + node.getState());
+                }
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            int peers = session.execute("SELECT peer FROM system.peers_v2").all().size();
+            if (!notUp.isEmpty() || session.getMetadata().getNodes().size() != nodes.size()
+                    || peers != nodes.size() - 1) {
+                lastProblem = dc + ": seen " + session.getMetadata().getNodes().size() + " nodes, " + peers
+                        + " peers, not up: " + notUp;
+                return false;
+            }
+            if (nodes.size() <= 3) {
+                // system_distributed has three replicas (SimpleStrategy), that is every node of a cluster this small;
+                // ALL would wait for three even with two nodes, so ask for as many as there are nodes.
+                ConsistencyLevel every = nodes.size() == 1 ? ConsistencyLevel.ONE
+                        : nodes.size() == 2 ? ConsistencyLevel.TWO : ConsistencyLevel.THREE;
+                session.execute(SimpleStatement.newInstance("SELECT * FROM system_distributed.repair_history LIMIT 1")
+                        .setConsistencyLevel(every));
+            }
+            return true;
+        } catch (RuntimeException e) {
+            lastProblem = dc + ": " + e;
+            return false;
         }
     }
 

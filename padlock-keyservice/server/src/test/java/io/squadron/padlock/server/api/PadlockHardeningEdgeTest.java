@@ -43,6 +43,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,6 +58,19 @@ class PadlockHardeningEdgeTest {
   static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock")
       // The machine is small and shared: these tests are about what is cached, not about how fast.
       .config("squadron.stores { cassandra.request-timeout = 5s, memcached.op-timeout = 1s }");
+
+  /** A second instance that keeps nothing in memory (every lookup reads memcached, then Cassandra) and no absences. */
+  private static SquadronServer noMemory;
+
+  @BeforeAll
+  static void startNoMemoryInstance() {
+    noMemory = PADLOCK.startInstance("squadron.padlock.cache { max-users = 0, absent-ttl = 0s }");
+  }
+
+  @AfterAll
+  static void stopNoMemoryInstance() {
+    noMemory.close();
+  }
 
   private static PadlockServiceGrpc.PadlockServiceBlockingStub userdb() {
     return PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub);
@@ -89,37 +104,35 @@ class PadlockHardeningEdgeTest {
 
   @Test
   void shredRacesLookup_lookupsRacingAShred_nothingServesTheKeysOnceItReturned() throws Exception {
-    // Bounded: 25 users, each looked up by three threads while it is shredded; the threads stop after the shred.
-    try (SquadronServer noMemory = PADLOCK.startInstance("squadron.padlock.cache.max-users = 0")) {
-      List<String> leaks = new ArrayList<>();
-      for (int round = 0; round < 25; round++) {
-        String user = newUser(); // in no cache yet: the racing lookups read Cassandra
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch started = new CountDownLatch(3);
-        List<CompletableFuture<Void>> lookups = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-          lookups.add(CompletableFuture.runAsync(() -> {
-            started.countDown();
-            while (!stop.get()) {
-              derive(userdb(), user, "account");
-            }
-          }));
+    // Bounded: 10 users, each looked up by three threads while it is shredded; the threads stop after the shred.
+    List<String> leaks = new ArrayList<>();
+    for (int round = 0; round < 10; round++) {
+      String user = newUser(); // in no cache yet: the racing lookups read Cassandra
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch started = new CountDownLatch(3);
+      List<CompletableFuture<Void>> lookups = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        lookups.add(CompletableFuture.runAsync(() -> {
+          started.countDown();
+          while (!stop.get()) {
+            derive(userdb(), user, "account");
+          }
+        }));
+      }
+      started.await(10, TimeUnit.SECONDS);
+      userdb().deleteUserKeys(DeleteUserKeysRequest.newBuilder().setUserId(user).build());
+      stop.set(true);
+      CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      for (int i = 0; i < 3; i++) {
+        if (!derive(userdb(), user, "account").getKey().isEmpty()) {
+          leaks.add("round " + round + ": the shredding instance's memory");
         }
-        started.await(10, TimeUnit.SECONDS);
-        userdb().deleteUserKeys(DeleteUserKeysRequest.newBuilder().setUserId(user).build());
-        stop.set(true);
-        CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        for (int i = 0; i < 3; i++) {
-          if (!derive(userdb(), user, "account").getKey().isEmpty()) {
-            leaks.add("round " + round + ": the shredding instance's memory");
-          }
-          if (!derive(userdbAt(noMemory), user, "account").getKey().isEmpty()) {
-            leaks.add("round " + round + ": memcached");
-          }
+        if (!derive(userdbAt(noMemory), user, "account").getKey().isEmpty()) {
+          leaks.add("round " + round + ": memcached");
         }
       }
-      assertThat(leaks).as("keys served after DeleteUserKeys returned").isEmpty();
     }
+    assertThat(leaks).as("keys served after DeleteUserKeys returned").isEmpty();
   }
 
   @Test
@@ -136,23 +149,23 @@ class PadlockHardeningEdgeTest {
         .put(wrapped.duplicate()).put((byte) 0);
     PADLOCK.memcached().client().set(memcachedKey(user), 3600, forged.array()).get(5, TimeUnit.SECONDS);
 
-    try (SquadronServer noMemory = PADLOCK.startInstance("squadron.padlock.cache.max-users = 0")) {
-      for (int i = 0; i < 3; i++) {
-        DerivedKeyResult result = derive(userdbAt(noMemory), user, "listening");
-        assertThat(result.getKey().isEmpty()).as("a key of the blocked category").isTrue();
-        assertThat(result.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
-      }
-      assertThat(counter(noMemory, "padlock.memcached.rejected", "reason", "format")
-          + counter(noMemory, "padlock.memcached.rejected", "reason", "forged")).isPositive();
-      // Refetched: the entry is the store's again (a memcached hit that is blocked, no more rejections).
-      double rejected = counter(noMemory, "padlock.memcached.rejected", "reason", "format");
-      double hits = counter(noMemory, "padlock.cache.requests", "layer", "memcached", "result", "hit");
-      assertThat(derive(userdbAt(noMemory), user, "listening").getStatus().getCode())
-          .isEqualTo(Status.Code.FAILED_PRECONDITION.value());
-      assertThat(counter(noMemory, "padlock.memcached.rejected", "reason", "format")).isEqualTo(rejected);
-      assertThat(counter(noMemory, "padlock.cache.requests", "layer", "memcached", "result", "hit"))
-          .isGreaterThan(hits);
+    double rejectedBefore = counter(noMemory, "padlock.memcached.rejected", "reason", "format")
+        + counter(noMemory, "padlock.memcached.rejected", "reason", "forged");
+    for (int i = 0; i < 3; i++) {
+      DerivedKeyResult result = derive(userdbAt(noMemory), user, "listening");
+      assertThat(result.getKey().isEmpty()).as("a key of the blocked category").isTrue();
+      assertThat(result.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
     }
+    assertThat(counter(noMemory, "padlock.memcached.rejected", "reason", "format")
+        + counter(noMemory, "padlock.memcached.rejected", "reason", "forged")).isGreaterThan(rejectedBefore);
+    // Refetched: the entry is the store's again (a memcached hit that is blocked, no more rejections).
+    double rejected = counter(noMemory, "padlock.memcached.rejected", "reason", "format");
+    double hits = counter(noMemory, "padlock.cache.requests", "layer", "memcached", "result", "hit");
+    assertThat(derive(userdbAt(noMemory), user, "listening").getStatus().getCode())
+        .isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+    assertThat(counter(noMemory, "padlock.memcached.rejected", "reason", "format")).isEqualTo(rejected);
+    assertThat(counter(noMemory, "padlock.cache.requests", "layer", "memcached", "result", "hit"))
+        .isGreaterThan(hits);
   }
 
   @Test
@@ -162,15 +175,17 @@ class PadlockHardeningEdgeTest {
     String key = memcachedKey(user);
     Object captured = Await.value(Duration.ofSeconds(10), "the user's memcached entry",
         () -> java.util.Optional.ofNullable(PADLOCK.memcached().client().get(key)));
+    double applied = counter(noMemory, "padlock.changes.applied");
     userdb().deleteUserKeys(DeleteUserKeysRequest.newBuilder().setUserId(user).build());
     PADLOCK.memcached().client().set(key, 3600, captured).get(5, TimeUnit.SECONDS); // the replay
+    // The other instance learns of the shred from the change log (about every second; the documented bound).
+    Await.until(Duration.ofSeconds(30), "the other instance read the shred from the change log",
+        () -> counter(noMemory, "padlock.changes.applied") > applied);
 
-    try (SquadronServer noMemory = PADLOCK.startInstance("squadron.padlock.cache.max-users = 0")) {
-      for (int i = 0; i < 3; i++) {
-        DerivedKeyResult result = derive(userdbAt(noMemory), user, "account");
-        assertThat(result.getKey().isEmpty()).as("a key of a shredded user").isTrue();
-        assertThat(result.getStatus().getMessage()).contains("deleted");
-      }
+    for (int i = 0; i < 3; i++) {
+      DerivedKeyResult result = derive(userdbAt(noMemory), user, "account");
+      assertThat(result.getKey().isEmpty()).as("a key of a shredded user").isTrue();
+      assertThat(result.getStatus().getMessage()).contains("deleted");
     }
     assertThat(derive(userdb(), user, "account").getKey().isEmpty()).isTrue();
   }
@@ -220,43 +235,42 @@ class PadlockHardeningEdgeTest {
   void limits_batchOfUnknownUsersWhoseCallIsGone_stopsReadingTheStore() throws Exception {
     // A call that passed its deadline and one its caller cancelled are the same to the server (its context is
     // cancelled); cancelling once the server is seen reading makes the test independent of the machine's speed.
-    try (SquadronServer instance = PADLOCK.startInstance("squadron.padlock.cache.absent-ttl = 0s")) {
-      GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder();
-      for (int i = 0; i < 10_000; i++) {
-        request.addItems(DerivedKeyItem.newBuilder().setUserId("gone-" + UUID.randomUUID()).setCategory("account"));
-      }
-      double misses = counter(instance, "padlock.cache.requests", "layer", "cassandra", "result", "miss");
-      double memcachedMisses = counter(instance, "padlock.cache.requests", "layer", "memcached", "result", "miss");
-      CompletableFuture<Status> outcome = new CompletableFuture<>();
-      Context.CancellableContext call = Context.current().withCancellation();
-      call.run(() -> PADLOCK.stub("userdb", instance, PadlockServiceGrpc::newStub).getDerivedKeys(request.build(),
-          new StreamObserver<GetDerivedKeysResponse>() {
-            @Override
-            public void onNext(GetDerivedKeysResponse value) {}
-
-            @Override
-            public void onError(Throwable t) {
-              outcome.complete(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-              outcome.complete(Status.OK);
-            }
-          }));
-      // memcached misses are counted before Cassandra is read: the server is reading now.
-      Await.until(Duration.ofSeconds(60), "the server reading the store for the call",
-          () -> counter(instance, "padlock.cache.requests", "layer", "memcached", "result", "miss")
-              >= memcachedMisses + 10_000);
-      call.cancel(null);
-      assertThat(outcome.get(30, TimeUnit.SECONDS).getCode()).isIn(Status.Code.CANCELLED,
-          Status.Code.DEADLINE_EXCEEDED);
-      Await.until(Duration.ofSeconds(60), "the server gave up on the abandoned call",
-          () -> counter(instance, "padlock.lookups.abandoned") > 0);
-      double read = counter(instance, "padlock.cache.requests", "layer", "cassandra", "result", "miss") - misses;
-      assertThat(read).isLessThan(10_000);
-      assertThat(read + counter(instance, "padlock.lookups.abandoned")).isEqualTo(10_000);
+    SquadronServer instance = noMemory;
+    GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      request.addItems(DerivedKeyItem.newBuilder().setUserId("gone-" + UUID.randomUUID()).setCategory("account"));
     }
+    double misses = counter(instance, "padlock.cache.requests", "layer", "cassandra", "result", "miss");
+    double memcachedMisses = counter(instance, "padlock.cache.requests", "layer", "memcached", "result", "miss");
+    CompletableFuture<Status> outcome = new CompletableFuture<>();
+    Context.CancellableContext call = Context.current().withCancellation();
+    call.run(() -> PADLOCK.stub("userdb", instance, PadlockServiceGrpc::newStub).getDerivedKeys(request.build(),
+        new StreamObserver<GetDerivedKeysResponse>() {
+          @Override
+          public void onNext(GetDerivedKeysResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            outcome.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            outcome.complete(Status.OK);
+          }
+        }));
+    // memcached misses are counted before Cassandra is read: the server is reading now.
+    Await.until(Duration.ofSeconds(60), "the server reading the store for the call",
+        () -> counter(instance, "padlock.cache.requests", "layer", "memcached", "result", "miss")
+            >= memcachedMisses + 10_000);
+    call.cancel(null);
+    assertThat(outcome.get(30, TimeUnit.SECONDS).getCode()).isIn(Status.Code.CANCELLED,
+        Status.Code.DEADLINE_EXCEEDED);
+    Await.until(Duration.ofSeconds(60), "the server gave up on the abandoned call",
+        () -> counter(instance, "padlock.lookups.abandoned") > 0);
+    double read = counter(instance, "padlock.cache.requests", "layer", "cassandra", "result", "miss") - misses;
+    assertThat(read).isLessThan(10_000);
+    assertThat(read + counter(instance, "padlock.lookups.abandoned")).isEqualTo(10_000);
   }
 
   /** Holds every GetDerivedKeys response until {@code release} opens. */
