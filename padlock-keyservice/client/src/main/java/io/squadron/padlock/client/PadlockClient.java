@@ -14,6 +14,7 @@ import io.squadron.proto.padlock.v1.PadlockErrorReason;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.squadron.proto.padlock.v1.BlockCategoryRequest;
+import io.squadron.proto.padlock.v1.CompactDerivedKeys;
 import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
 import io.squadron.proto.padlock.v1.DeleteUserKeysRequest;
 import io.squadron.proto.padlock.v1.DerivedKeyItem;
@@ -25,6 +26,7 @@ import io.squadron.proto.padlock.v1.UnblockCategoryRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,6 +60,7 @@ public final class PadlockClient implements KeySource {
   // fetch that was in flight during a change must not leave what it fetched in the cache.
   private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
   private static final int STRIPES = 256;
+  private static final int KEY_LENGTH = 32;
 
   private PadlockClient(Builder b) {
     this.stub = PadlockServiceGrpc.newBlockingStub(b.channel);
@@ -129,7 +132,9 @@ public final class PadlockClient implements KeySource {
 
   private void fetch(List<KeyRef> batch, Map<KeyRef, KeyResult> results) {
     long[] generationsBefore = new long[batch.size()];
-    GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder();
+    // Compact answers cost the server (and this client) a tenth of the encoding; a server that predates them ignores
+    // the flag and answers per item, which is read as well.
+    GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder().setCompactResponse(true);
     for (int i = 0; i < batch.size(); i++) {
       generationsBefore[i] = generations.get(stripe(batch.get(i).userId()));
     }
@@ -147,15 +152,22 @@ public final class PadlockClient implements KeySource {
       }
       return;
     }
-    if (response.getResultsCount() != batch.size()) {
+    int answered = response.hasCompact() ? response.getCompact().getKeyVersionsCount() : response.getResultsCount();
+    if (answered != batch.size() || (response.hasCompact()
+        && response.getCompact().getKeys().size() != batch.size() * KEY_LENGTH)) {
       PadlockKeyException failure = new PadlockKeyException(PadlockKeyException.Reason.OTHER, Status.Code.INTERNAL,
-          "padlock answered " + response.getResultsCount() + " results for " + batch.size() + " items");
+          "padlock answered " + answered + " results for " + batch.size() + " items");
       batch.forEach(ref -> results.put(ref, KeyResult.failed(failure)));
       return;
     }
+    Map<Integer, com.google.rpc.Status> compactFailures = new HashMap<>();
+    if (response.hasCompact()) {
+      response.getCompact().getFailuresList().forEach(f -> compactFailures.put(f.getIndex(), f.getStatus()));
+    }
     for (int i = 0; i < batch.size(); i++) {
       KeyRef ref = batch.get(i);
-      DerivedKeyResult result = response.getResults(i);
+      DerivedKeyResult result = response.hasCompact() ? compactResult(response.getCompact(), compactFailures, i)
+          : response.getResults(i);
       if (result.hasStatus() && result.getStatus().getCode() != Status.Code.OK.value()) {
         results.put(ref, KeyResult.failed(toException(result.getStatus())));
         continue;
@@ -171,6 +183,17 @@ public final class PadlockClient implements KeySource {
       results.put(ref, KeyResult.ok(key));
       cacheUnlessChanged(ref, key, generationsBefore[i]);
     }
+  }
+
+  /** Item {@code i} of a compact answer in the per-item form. */
+  private static DerivedKeyResult compactResult(CompactDerivedKeys compact, Map<Integer, com.google.rpc.Status> failures,
+      int i) {
+    com.google.rpc.Status failure = failures.get(i);
+    if (failure != null) {
+      return DerivedKeyResult.newBuilder().setStatus(failure).build();
+    }
+    return DerivedKeyResult.newBuilder().setKeyVersion(compact.getKeyVersions(i))
+        .setKey(compact.getKeys().substring(i * KEY_LENGTH, (i + 1) * KEY_LENGTH)).build();
   }
 
   /**
