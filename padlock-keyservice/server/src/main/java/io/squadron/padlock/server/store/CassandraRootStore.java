@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.connection.HeartbeatException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -16,6 +18,7 @@ import io.squadron.store.cassandra.CassandraSettings;
 import io.squadron.store.cassandra.CassandraStore;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -77,6 +80,8 @@ public final class CassandraRootStore implements RootStore {
   private final PreparedStatement changes;
   private final ConsistencyLevel everywhere;
 
+  private static final Duration PREPARE_PATIENCE = Duration.ofSeconds(30);
+
   private CassandraRootStore(CassandraStore store, Clock clock) {
     this.store = store;
     this.session = store.session();
@@ -87,24 +92,41 @@ public final class CassandraRootStore implements RootStore {
         .filter(c -> c.endsWith("NetworkTopologyStrategy")).isPresent()
         ? ConsistencyLevel.EACH_QUORUM : ConsistencyLevel.QUORUM;
     String table = settings.keyspace() + ".user_keys";
-    this.select = session.prepare("SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?");
-    this.insert = session.prepare("INSERT INTO " + table
+    this.select = prepare("SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?");
+    this.insert = prepare("INSERT INTO " + table
         + " (user_id, shredded, master_version, wrapped_root, created_at) VALUES (?, false, ?, ?, ?) IF NOT EXISTS");
-    this.shredExisting = session.prepare("UPDATE " + table
+    this.shredExisting = prepare("UPDATE " + table
         + " SET shredded = true, master_version = 0, wrapped_root = 0x, shredded_at = ? WHERE user_id = ? IF EXISTS");
-    this.shredMissing = session.prepare("INSERT INTO " + table
+    this.shredMissing = prepare("INSERT INTO " + table
         + " (user_id, shredded, master_version, wrapped_root, shredded_at) VALUES (?, true, 0, 0x, ?) IF NOT EXISTS");
-    this.block = session.prepare("UPDATE " + table
+    this.block = prepare("UPDATE " + table
         + " SET blocked = blocked + ? WHERE user_id = ? IF shredded = false");
-    this.unblock = session.prepare("UPDATE " + table
+    this.unblock = prepare("UPDATE " + table
         + " SET blocked = blocked - ? WHERE user_id = ? IF shredded = false");
-    this.rewrap = session.prepare("UPDATE " + table
+    this.rewrap = prepare("UPDATE " + table
         + " SET wrapped_root = ?, master_version = ? WHERE user_id = ? IF master_version = ?");
-    this.scan = session.prepare("SELECT " + COLUMNS + " FROM " + table);
+    this.scan = prepare("SELECT " + COLUMNS + " FROM " + table);
     String log = settings.keyspace() + ".user_changes";
-    this.logChange = session.prepare("INSERT INTO " + log + " (minute, changed_at, user_id) VALUES (?, ?, ?)");
-    this.changes = session.prepare("SELECT changed_at, user_id FROM " + log
+    this.logChange = prepare("INSERT INTO " + log + " (minute, changed_at, user_id) VALUES (?, ?, ?)");
+    this.changes = prepare("SELECT changed_at, user_id FROM " + log
         + " WHERE minute = ? AND changed_at >= minTimeuuid(?)");
+  }
+
+  /**
+   * Prepares {@code cql}, again while the driver times out for up to {@link #PREPARE_PATIENCE}: a start on a busy
+   * machine should not fail for one slow answer when requests are given a short timeout to fail fast.
+   */
+  private PreparedStatement prepare(String cql) {
+    long deadline = System.nanoTime() + PREPARE_PATIENCE.toNanos();
+    while (true) {
+      try {
+        return session.prepare(cql);
+      } catch (DriverTimeoutException | HeartbeatException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
