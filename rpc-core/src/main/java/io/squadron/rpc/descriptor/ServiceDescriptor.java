@@ -226,8 +226,15 @@ public record ServiceDescriptor(
     /** memcached: a key prefix of the service's own; fills {@code squadron.stores.memcached.addresses} and
      * {@code .key-prefix}. */
     public static final String MEMCACHED = "memcached";
+    /**
+     * The payment provider simulator (an external system the service talks to, not a store of its own; local runs and
+     * tests only): fills {@code squadron.providers.base-url} (provider {@code p} at {@code base-url/p}),
+     * {@code squadron.providers.control-url} (the simulator's control API) and, from the simulator's merchant
+     * dashboard, {@code squadron.providers.credentials.<provider>.api-key} and {@code .webhook-secrets}.
+     */
+    public static final String PROVIDERS_SIM = "providers-sim";
     /** Every kind. */
-    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED);
+    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, PROVIDERS_SIM);
 
     private Stores() {}
   }
