@@ -195,10 +195,11 @@ public final class PaymentTransitions {
     };
   }
 
+  /** The reason of an end the provider gave none for; null for a plain cancellation (not a failure). */
   private static FailureReason defaultReason(ProviderPhase phase) {
     return switch (phase) {
       case EXPIRED -> FailureReason.EXPIRED;
-      case CANCELED -> FailureReason.PAYER_CANCELED;
+      case CANCELED -> null;
       default -> FailureReason.GENERIC_DECLINE;
     };
   }
