@@ -13,8 +13,8 @@ import java.util.List;
  * How billing reaches one provider: base URL, API key, webhook secrets (newest first; several during a rotation),
  * request timeout. Read from {@code squadron.billing.providers.<name>}; what is not set there comes from the
  * {@code providers-sim} store kind's keys ({@code squadron.providers.base-url}/{@code <name>} and
- * {@code squadron.providers.credentials.<name>}), which {@code squadron up} and the tests fill from the simulator's
- * merchant dashboard. {@link #toString()} never shows the key or secrets.
+ * {@code squadron.providers.credentials.<name>.api_key} and {@code .webhook_secrets}: the simulator's merchant
+ * dashboard as it answers), which {@code squadron up} and the tests fill. {@link #toString()} never shows the key or secrets.
  *
  * @param name the provider
  * @param baseUrl the API's base, without a trailing slash
@@ -66,13 +66,13 @@ public record ProviderSettings(String name, String baseUrl, String apiKey, List<
       throw new InvalidConfigException(own.key("base-url"), "not an http(s) URL");
     }
     String apiKey = own.has("api-key") ? own.nonEmptyString("api-key")
-        : credentials != null && credentials.has("api-key") ? credentials.nonEmptyString("api-key") : null;
+        : credentials != null && credentials.has("api_key") ? credentials.nonEmptyString("api_key") : null;
     if (apiKey == null) {
       throw new InvalidConfigException(own.key("api-key"), "missing (expected: the provider's API key, or "
-          + credentialsPath + ".api-key from the providers-sim store)");
+          + credentialsPath + ".api_key from the providers-sim store)");
     }
     List<String> secrets = own.has("webhook-secrets") ? own.strings("webhook-secrets")
-        : credentials != null && credentials.has("webhook-secrets") ? credentials.strings("webhook-secrets")
+        : credentials != null && credentials.has("webhook_secrets") ? credentials.strings("webhook_secrets")
         : List.of();
     if (secrets.isEmpty() || secrets.stream().anyMatch(String::isEmpty)) {
       throw new InvalidConfigException(own.key("webhook-secrets"), "missing or empty (expected: the provider's "

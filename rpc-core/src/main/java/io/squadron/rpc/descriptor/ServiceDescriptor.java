@@ -229,8 +229,8 @@ public record ServiceDescriptor(
     /**
      * The payment provider simulator (an external system the service talks to, not a store of its own; local runs and
      * tests only): fills {@code squadron.providers.base-url} (provider {@code p} at {@code base-url/p}),
-     * {@code squadron.providers.control-url} (the simulator's control API) and, from the simulator's merchant
-     * dashboard, {@code squadron.providers.credentials.<provider>.api-key} and {@code .webhook-secrets}.
+     * {@code squadron.providers.control-url} (the simulator's control API) and {@code squadron.providers.credentials}
+     * (its merchant dashboard as it answers: per provider {@code base_url}, {@code api_key}, {@code webhook_secrets}).
      */
     public static final String PROVIDERS_SIM = "providers-sim";
     /** Every kind. */

@@ -10,6 +10,7 @@ import io.squadron.rpc.server.SquadronServer;
 import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
+import io.squadron.testkit.ProvidersSimExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   private PostgresExtension postgres;
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
+  private ProvidersSimExtension providersSim;
   private boolean setUp;
 
   private ServiceExtension(ServiceHarness harness) {
@@ -95,6 +97,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
+  /** The service's payment provider simulator is {@code sim}'s (a test that drives or faults it), not one of its own. */
+  public ServiceExtension providersSim(ProvidersSimExtension sim) {
+    this.providersSim = requireNonNull(sim, "sim");
+    return this;
+  }
+
   /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
   public ServiceExtension appToken(String appName) {
     harness.appToken(appName);
@@ -115,7 +123,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     Platform.routeJavaLoggingToSlf4j();
     // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached}) {
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, providersSim}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -133,8 +141,14 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (d.needs(ServiceDescriptor.Stores.MEMCACHED) && memcached == null) {
       memcached = own(MemcachedExtension.perClass(), context);
     }
+    if (d.needs(ServiceDescriptor.Stores.PROVIDERS_SIM) && providersSim == null) {
+      providersSim = own(ProvidersSimExtension.perClass(), context);
+    }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());
+    }
+    if (providersSim != null) {
+      harness.providersSim(providersSim.baseUrl());
     }
     if (cassandra != null) {
       harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
@@ -246,6 +260,11 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   /** The service's Cassandra keyspace. */
   public CassandraExtension cassandra() {
     return requireStore(cassandra, "cassandra");
+  }
+
+  /** The service's payment provider simulator. */
+  public ProvidersSimExtension providersSim() {
+    return requireStore(providersSim, "providers-sim");
   }
 
   /** The service's memcached prefix. */
