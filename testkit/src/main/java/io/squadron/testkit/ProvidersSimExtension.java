@@ -4,11 +4,6 @@ import io.squadron.infra.LocalInfra;
 import io.squadron.infra.providers.ProvidersSimLauncher;
 import io.squadron.infra.providers.ProvidersSimServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -133,36 +128,33 @@ public final class ProvidersSimExtension implements BeforeAllCallback, AfterAllC
         return http(method, baseUrl() + "/" + provider + path, apiKey, body);
     }
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
     private static String http(String method, String url, String apiKey, String body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-        c.setConnectTimeout(5_000);
-        c.setReadTimeout(30_000);
-        c.setRequestMethod(method.equals("PATCH") ? "POST" : method);
-        if (method.equals("PATCH")) {
-            c.setRequestProperty("X-HTTP-Method-Override", "PATCH");
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(java.time.Duration.ofSeconds(30))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
         }
         if (apiKey != null) {
-            c.setRequestProperty("Authorization", "Bearer " + apiKey);
-            c.setRequestProperty("Idempotency-Key", java.util.UUID.randomUUID().toString());
+            request.header("Authorization", "Bearer " + apiKey)
+                    .header("Idempotency-Key", java.util.UUID.randomUUID().toString());
         }
+        java.net.http.HttpResponse<String> answer;
         try {
-            if (body != null) {
-                c.setDoOutput(true);
-                c.setRequestProperty("Content-Type", "application/json");
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(body.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            int status = c.getResponseCode();
-            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-                String answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (status / 100 != 2) {
-                    throw new IllegalStateException(method + " " + url + " answered " + status + ": " + answer);
-                }
-                return answer;
-            }
-        } finally {
-            c.disconnect();
+            answer = HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
+        if (answer.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + url + " answered " + answer.statusCode() + ": "
+                    + answer.body());
+        }
+        return answer.body();
     }
 }
