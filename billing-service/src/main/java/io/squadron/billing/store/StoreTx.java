@@ -153,7 +153,8 @@ public final class StoreTx {
   }
 
   /**
-   * Commits a change of a payment locked by {@link #lockPayment}: its row, a history line when its state moved, and
+   * Commits a change of a payment locked by {@link #lockPayment}: its row, a history line when its state moved (or it
+   * failed over to another provider), and
    * when the reconciler looks at it next ({@code null}: never again).
    *
    * @param cause what changed it, for the history (an API call, a callback, the reconciler)
@@ -175,7 +176,7 @@ public final class StoreTx {
         throw new SQLException("payment " + after.id() + " vanished", "XX000");
       }
     }
-    if (before.state() != after.state()) {
+    if (before.state() != after.state() || before.attempt() != after.attempt()) {
       history(after.id(), before.state().name(), after.state().name(), cause);
     }
   }

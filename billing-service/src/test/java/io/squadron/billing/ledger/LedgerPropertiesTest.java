@@ -67,11 +67,13 @@ class LedgerPropertiesTest {
       PaymentRecord before = p;
       PaymentTransitions.Applied a;
       try {
-        a = switch (op) {
-          case Observe o -> PaymentTransitions.observe(p, observation(o), fees, T0);
-          case Refund r -> PaymentTransitions.refund(p, r.amount(), "r", T0);
-          case End e -> PaymentTransitions.end(p, e.state(), FailureReason.GENERIC_DECLINE, null, T0);
-        };
+        if (op instanceof Observe o) {
+          a = PaymentTransitions.observe(p, observation(o), fees, T0);
+        } else if (op instanceof Refund r) {
+          a = PaymentTransitions.refund(p, r.amount(), "r", T0);
+        } else {
+          a = PaymentTransitions.end(p, ((End) op).state(), FailureReason.GENERIC_DECLINE, null, T0);
+        }
       } catch (IllegalTransitionException refused) {
         continue; // an illegal operation changes nothing
       }
