@@ -352,9 +352,10 @@ public final class PaymentEngine {
   }
 
   private static Applied unknown(PaymentRecord before, Instant now) {
-    PaymentRecord after = before.toBuilder().outcomeUnknown(true).updatedAt(now).version(before.version() + 1)
-        .build();
-    return new Applied(after, List.of(), !before.outcomeUnknown(), false, FollowUp.NONE);
+    PaymentRecord after = before.toBuilder().outcomeUnknown(true)
+        .nextAction(before.state() == PaymentState.PENDING ? PaymentTransitions.poll() : before.nextAction()
+            .orElse(null)).updatedAt(now).version(before.version() + 1).build();
+    return new Applied(after, List.of(), !after.equals(before), false, FollowUp.NONE);
   }
 
   // ------------------------------------------------------------------------------------------------------------------

@@ -204,12 +204,16 @@ public final class PaymentTransitions {
     };
   }
 
+  /** The next action of a payment that waits for its provider: poll. */
+  public static NextAction poll() {
+    return NextAction.newBuilder().setPoll(Poll.newBuilder().setAfterSeconds(POLL_SECONDS)).build();
+  }
+
   /** The next action shown for {@code state}: the provider's while the payer must act, polling while waiting. */
   static NextAction nextAction(PaymentState state, NextAction providers) {
     return switch (state) {
       case REQUIRES_ACTION -> providers;
-      case PENDING, PROCESSING -> NextAction.newBuilder().setPoll(Poll.newBuilder().setAfterSeconds(POLL_SECONDS))
-          .build();
+      case PENDING, PROCESSING -> poll();
       default -> null;
     };
   }

@@ -36,7 +36,7 @@ public final class SuccessWindow {
   /** Records one attempt and whether it succeeded. */
   public void record(boolean success) {
     long epoch = Math.floorDiv(nanoTime.getAsLong(), bucketNanos);
-    int i = (int) Math.floorMod(epoch, BUCKETS) * 3;
+    int i = Math.floorMod(epoch, BUCKETS) * 3;
     long seen = cells.get(i);
     if (seen != epoch && cells.compareAndSet(i, seen, epoch)) {
       cells.set(i + 1, 0);

@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +89,6 @@ class KilledInstanceTest {
           return false;
         }
       });
-      f.control("PUT", "/providers/cardpay/faults", "{\"latency_ms\": {\"min\": 3000, \"max\": 5000}}");
-      f.control("PUT", "/providers/sepadebit/faults", "{\"latency_ms\": {\"min\": 3000, \"max\": 5000}}");
       for (int i = 0; i < 12; i++) {
         PaymentMethod method = i % 3 == 2
             ? PaymentMethod.newBuilder().setType(PaymentMethodType.SEPA_DEBIT).setSepaDebit(SepaDebitDetails
@@ -96,6 +96,10 @@ class KilledInstanceTest {
             : f.card("4242424242424242", "cardpay");
         requests.add(f.request(customer, 1000 + i, "EUR", i % 3 == 2 ? "DE" : "SE", method).build());
       }
+      // Slow providers keep every start in flight when the process dies.
+      f.control("PUT", "/providers/cardpay/faults", "{\"latency_ms\": {\"min\": 4000, \"max\": 6000}}");
+      f.control("PUT", "/providers/sepadebit/faults", "{\"latency_ms\": {\"min\": 4000, \"max\": 6000}}");
+      ExecutorService callers = Executors.newFixedThreadPool(requests.size());
       List<CompletableFuture<Object>> inFlight = new ArrayList<>();
       for (CreatePaymentRequest r : requests) {
         inFlight.add(CompletableFuture.supplyAsync(() -> {
@@ -104,7 +108,7 @@ class KilledInstanceTest {
           } catch (StatusRuntimeException e) {
             return e;
           }
-        }));
+        }, callers));
       }
       Await.until(Duration.ofSeconds(30), "every payment recorded and in flight at its provider", () ->
           f.queryLong("SELECT count(*) FROM payments WHERE customer_id = '" + customer + "' AND state = 'PENDING'")
@@ -114,6 +118,7 @@ class KilledInstanceTest {
       for (CompletableFuture<Object> call : inFlight) {
         assertThat(call.get(30, TimeUnit.SECONDS)).isInstanceOf(StatusRuntimeException.class);
       }
+      callers.shutdown();
     }
     f.control("POST", "/reset", "{\"faults\": true}");
 
