@@ -206,7 +206,7 @@ public final class PaymentEngine {
             PaymentRecord p = store.find(t.paymentId().get()).orElseThrow(() -> new IllegalStateException(
                 "idempotency key names payment " + t.paymentId().get() + ", which does not exist"));
             return done.finish(p.state() == PaymentState.PENDING
-                ? start(p, List.of(p.provider()), request.getPaymentMethod(), done) : p);
+                ? start(p, List.of(p.provider()), request.getPaymentMethod(), done, true) : p);
           }
           return done.finish(start(fresh, order, request.getPaymentMethod(), done));
         });
@@ -304,6 +304,16 @@ public final class PaymentEngine {
    */
   private PaymentRecord start(PaymentRecord initial, List<String> candidates, PaymentMethod instrument,
       Completion done) {
+    return start(initial, candidates, instrument, done, false);
+  }
+
+  /**
+   * @param resend whether the start may have been sent before (a takeover, the reconciler): then an unavailable
+   *     provider proves nothing about the first request (a 503 now says nothing about then), so the payment stays
+   *     PENDING instead of failing
+   */
+  private PaymentRecord start(PaymentRecord initial, List<String> candidates, PaymentMethod instrument,
+      Completion done, boolean resend) {
     PaymentRecord current = initial;
     for (int i = 0; ; i++) {
       PaymentProvider provider = providers.require(current.provider());
@@ -315,6 +325,11 @@ public final class PaymentEngine {
         metrics.attempt(provider.name(), method, "unavailable");
         router.record(provider.name(), current.method(), false);
         log.warn("payment {} attempt {}: {}", current.id(), current.attempt(), e.getMessage());
+        if (resend) {
+          Instant now = clock.instant();
+          return commit(current.id(), "repeated start: " + provider.name() + " unavailable", false, null, true,
+              before -> unknown(before, now), done).payment();
+        }
         boolean more = i + 1 < candidates.size();
         String next = more ? candidates.get(i + 1) : null;
         Instant now = clock.instant();
@@ -573,8 +588,21 @@ public final class PaymentEngine {
       sync(p, "reconciler", null, false);
     } catch (ProviderUnavailableException | OutcomeUnknownException | BillingException.ProviderNoAnswer e) {
       log.info("reconciling payment {}: {}", id, e.getMessage());
+      reschedule(p);
     } catch (ProviderRejectedException | OperationNotSupportedException e) {
       log.warn("reconciling payment {}: {}", id, e.getMessage());
+      reschedule(p);
+    }
+  }
+
+  /** After a look that learned nothing: the next one on the method's schedule, not after the claim's lease. */
+  private void reschedule(PaymentRecord p) {
+    Instant next = schedule.next(p, clock.instant());
+    if (next != null) {
+      store.transaction("reschedule check", tx -> {
+        tx.scheduleCheck(p.id(), next);
+        return null;
+      });
     }
   }
 
@@ -584,7 +612,7 @@ public final class PaymentEngine {
     }
     if (p.state() == PaymentState.PENDING) {
       // No answer to the start yet: repeat it (same attempt, same provider keys; never another provider).
-      return start(p, List.of(p.provider()), decrypt(p), done);
+      return start(p, List.of(p.provider()), decrypt(p), done, true);
     }
     PaymentProvider provider = providers.require(p.provider());
     Observation o = fromApi ? call(provider.name(), () -> provider.fetch(p), "fetch") : provider.fetch(p);

@@ -226,6 +226,28 @@ class CallbacksAndReconciliationTest {
   }
 
   @Test
+  void unavailableWhenRepeatingAnUnknownStart_provesNothing_thePaymentStaysPendingUntilAnswered() {
+    PaymentMethod card = f.card("4242424242424242", "cardpay", "acquirex");
+    f.control("PUT", "/providers/cardpay/faults", "{\"timeout\": {\"rate\": 1.0, \"mode\": \"drop\", "
+        + "\"commit_rate\": 1.0}, \"apply_to\": \"mutating\"}");
+    Payment pending = f.stub().createPayment(f.request(customer, 3500, "EUR", "SE", card).build()).getPayment();
+    f.control("PUT", "/providers/cardpay/faults", "{\"error\": {\"rate\": 1.0, \"status\": 503}}");
+    Await.until(Duration.ofSeconds(20), "the reconciler repeating the start into a 503", () -> f.queryLong(
+        "SELECT count(*) FROM payment_history WHERE payment_id = '" + pending.getId() + "'") >= 1
+        && f.get(pending.getId()).getStatus() == PaymentStatus.PENDING
+        && BILLING.server().meterRegistry().find("billing_provider_request").tags("provider", "cardpay",
+            "operation", "create", "outcome", "unavailable").timers().stream().mapToLong(t -> t.count()).sum() > 0);
+    assertThat(f.get(pending.getId()).getStatus()).as("a 503 on a repeat proves nothing: still pending")
+        .isEqualTo(PaymentStatus.PENDING);
+    assertThat(f.get(pending.getId()).getProvider()).isEqualTo("cardpay");
+    f.control("POST", "/reset", "{\"faults\": true}");
+    Payment settled = f.await(pending.getId(), PaymentStatus.SUCCEEDED);
+    assertThat(BillingFixture.json(f.control("GET", "/providers/cardpay/payments?reference=" + pending.getId()
+        + "-1", null))).hasSize(1);
+    f.assertMatchesProvider(settled);
+  }
+
+  @Test
   void timeoutBeforeTheProviderActed_isRepeatedWithTheSameKey_andChargesOnce() {
     PaymentMethod card = f.card("4242424242424242", "cardpay");
     f.control("PUT", "/providers/cardpay/faults", "{\"timeout\": {\"rate\": 1.0, \"mode\": \"drop\", "
