@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *     service and fill the standard {@code squadron.stores.<kind>} keys
  * @param calls the services it calls (its clients; start order and network policy follow from them)
  * @param permissions who may call what: a service ({@code package.Service}) or a method
- *     ({@code package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code app:*})
+ *     ({@code package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code app:*},
+ *     {@code service:*})
  * @param padlockCategories the Padlock key categories it encrypts personal data with
  * @param demo a class with {@code main(String[])} that calls the running service and exits 0 when it behaved
  * @param resources heap and container resources of one instance
@@ -181,9 +182,9 @@ public record ServiceDescriptor(
       }
       List<String> callers = p.strings(com.typesafe.config.ConfigUtil.joinPath(target));
       for (String caller : callers) {
-        if (!caller.equals("app:*") && !SpiffeId.isValidCaller(caller)) {
+        if (!caller.equals("app:*") && !caller.equals("service:*") && !SpiffeId.isValidCaller(caller)) {
           throw new InvalidConfigException(p.key(target), "caller '" + caller
-              + "' (expected: a service name, app:<name> or app:*)");
+              + "' (expected: a service name, app:<name>, app:* or service:*)");
         }
       }
       permissions.put(target, callers);
@@ -227,6 +228,11 @@ public record ServiceDescriptor(
      * {@code .key-prefix}. */
     public static final String MEMCACHED = "memcached";
     /**
+     * Kafka, for the events library (outbox relay, consumers): fills {@code squadron.stores.kafka.bootstrap-servers};
+     * the service creates its topics ({@code EventTopics.ensure}).
+     */
+    public static final String KAFKA = "kafka";
+    /**
      * The payment provider simulator (an external system the service talks to, not a store of its own; local runs and
      * tests only): fills {@code squadron.providers.base-url} (provider {@code p} at {@code base-url/p}),
      * {@code squadron.providers.control-url} (the simulator's control API) and {@code squadron.providers.credentials}
@@ -234,7 +240,7 @@ public record ServiceDescriptor(
      */
     public static final String PROVIDERS_SIM = "providers-sim";
     /** Every kind. */
-    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, PROVIDERS_SIM);
+    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA, PROVIDERS_SIM);
 
     private Stores() {}
   }
