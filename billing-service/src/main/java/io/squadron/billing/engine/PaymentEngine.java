@@ -185,20 +185,9 @@ public final class PaymentEngine {
     CaptureMethod capture = request.getCaptureMethod() == CaptureMethod.MANUAL ? CaptureMethod.MANUAL
         : CaptureMethod.AUTOMATIC;
     List<String> order = route(request, capture);
-    byte[] instrument = encrypt(request.getCustomerId(), request.getPaymentMethod());
-    Instant now = clock.instant();
-    PaymentRecord fresh = new PaymentRecord.Builder().id(ids.get()).caller(caller).reference(request.getReference())
-        .customerId(request.getCustomerId()).amount(request.getAmount()).currency(request.getCurrency())
-        .country(request.getCountry()).method(method).captureMethod(capture).provider(order.get(0)).attempt(1)
-        .instrumentSummary(InstrumentCrypto.summary(request.getPaymentMethod())).returnUrl(request.getReturnUrl())
-        .description(request.getDescription()).createdAt(now).updatedAt(now).version(1).build();
     ReplyFn reply = (p, refunds) -> createReply(p);
     return idempotent(caller, request.getIdempotencyKey(), "CreatePayment",
         request.toBuilder().clearIdempotencyKey().build(), CreatePaymentResponse.parser(),
-        (tx, key) -> {
-          tx.insertPayment(fresh, instrument, now.plus(settings.lease()));
-          tx.linkKey(caller, key, fresh.id());
-        },
         (key, claim) -> {
           Completion done = new Completion(key, reply);
           if (claim instanceof IdempotencyClaim.TakeOver t && t.paymentId().isPresent()) {
@@ -208,6 +197,23 @@ public final class PaymentEngine {
             return done.finish(p.state() == PaymentState.PENDING
                 ? start(p, List.of(p.provider()), request.getPaymentMethod(), done, true) : p);
           }
+          // Only the request holding the key gets here: the instrument is encrypted (Padlock may be asked for the
+          // customer's key) after the claim, so concurrent duplicates answer from the key alone, and outside the
+          // claim's transaction, so no connection waits on Padlock. The payment row and the key's link are written
+          // together: a request that dies before leaves a key without a payment, which a retry takes over to here.
+          byte[] instrument = encrypt(request.getCustomerId(), request.getPaymentMethod());
+          Instant now = clock.instant();
+          PaymentRecord fresh = new PaymentRecord.Builder().id(ids.get()).caller(caller)
+              .reference(request.getReference()).customerId(request.getCustomerId()).amount(request.getAmount())
+              .currency(request.getCurrency()).country(request.getCountry()).method(method).captureMethod(capture)
+              .provider(order.get(0)).attempt(1).instrumentSummary(InstrumentCrypto.summary(request.getPaymentMethod()))
+              .returnUrl(request.getReturnUrl()).description(request.getDescription()).createdAt(now).updatedAt(now)
+              .version(1).build();
+          store.transaction("insert payment", tx -> {
+            tx.insertPayment(fresh, instrument, now.plus(settings.lease()));
+            tx.linkKey(key.caller(), key.key(), fresh.id());
+            return null;
+          });
           return done.finish(start(fresh, order, request.getPaymentMethod(), done));
         });
   }
@@ -379,7 +385,7 @@ public final class PaymentEngine {
   /** Asks the provider about the payment now (the payer came back) and continues it. */
   public ConfirmPaymentResponse confirm(String caller, ConfirmPaymentRequest request) {
     return idempotent(caller, request.getIdempotencyKey(), "ConfirmPayment",
-        request.toBuilder().clearIdempotencyKey().build(), ConfirmPaymentResponse.parser(), null, (key, claim) -> {
+        request.toBuilder().clearIdempotencyKey().build(), ConfirmPaymentResponse.parser(), (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
           if (p.state() == PaymentState.FAILED || p.state() == PaymentState.CANCELED) {
             throw new IllegalTransitionException(p.id(), p.state(), "confirm");
@@ -393,7 +399,7 @@ public final class PaymentEngine {
   /** Captures {@code amount} (0: everything capturable) of an authorized payment. */
   public CapturePaymentResponse capture(String caller, CapturePaymentRequest request) {
     return idempotent(caller, request.getIdempotencyKey(), "CapturePayment",
-        request.toBuilder().clearIdempotencyKey().build(), CapturePaymentResponse.parser(), null, (key, claim) -> {
+        request.toBuilder().clearIdempotencyKey().build(), CapturePaymentResponse.parser(), (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
           Completion done = new Completion(key, (after, refunds) -> Reply.ok(CapturePaymentResponse.newBuilder()
               .setPayment(PaymentViews.payment(after, refunds)).build()));
@@ -432,7 +438,7 @@ public final class PaymentEngine {
   /** Cancels a payment that took no money. */
   public CancelPaymentResponse cancel(String caller, CancelPaymentRequest request) {
     return idempotent(caller, request.getIdempotencyKey(), "CancelPayment",
-        request.toBuilder().clearIdempotencyKey().build(), CancelPaymentResponse.parser(), null, (key, claim) -> {
+        request.toBuilder().clearIdempotencyKey().build(), CancelPaymentResponse.parser(), (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
           Completion done = new Completion(key, (after, refunds) -> Reply.ok(CancelPaymentResponse.newBuilder()
               .setPayment(PaymentViews.payment(after, refunds)).build()));
@@ -460,7 +466,7 @@ public final class PaymentEngine {
   public RefundPaymentResponse refund(String caller, RefundPaymentRequest request) {
     String refundId = "rf" + PaymentIds.digest(caller + "\n" + request.getIdempotencyKey());
     return idempotent(caller, request.getIdempotencyKey(), "RefundPayment",
-        request.toBuilder().clearIdempotencyKey().build(), RefundPaymentResponse.parser(), null, (key, claim) -> {
+        request.toBuilder().clearIdempotencyKey().build(), RefundPaymentResponse.parser(), (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
           PaymentProvider provider = providers.require(p.provider());
           ProviderCapabilities.Refunds refunds = provider.capabilities().refunds();
@@ -778,25 +784,15 @@ public final class PaymentEngine {
   }
 
   @FunctionalInterface
-  private interface OnExecute {
-    void run(StoreTx tx, String key) throws SQLException;
-  }
-
-  @FunctionalInterface
   private interface Work {
     Reply run(Key key, IdempotencyClaim claim);
   }
 
   private <R extends Message> R idempotent(String caller, String key, String operation, Message fingerprint,
-      Parser<R> parser, OnExecute onExecute, Work work) {
+      Parser<R> parser, Work work) {
     byte[] hash = hash(operation, fingerprint);
-    IdempotencyClaim claim = store.transaction("claim idempotency key", tx -> {
-      IdempotencyClaim c = tx.claimKey(caller, key, operation, hash, settings.lease(), settings.ttl());
-      if (c instanceof IdempotencyClaim.Execute && onExecute != null) {
-        onExecute.run(tx, key);
-      }
-      return c;
-    });
+    IdempotencyClaim claim = store.transaction("claim idempotency key",
+        tx -> tx.claimKey(caller, key, operation, hash, settings.lease(), settings.ttl()));
     if (claim instanceof IdempotencyClaim.Replay r) {
       return reply(new Reply(r.response(), r.error()), parser);
     }

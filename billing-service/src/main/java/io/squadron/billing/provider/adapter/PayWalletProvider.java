@@ -130,7 +130,8 @@ public final class PayWalletProvider extends AbstractProvider {
         case "COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED" -> Observation.of(ProviderPhase.SUCCEEDED)
             .providerRef(order).captured(Json.minorUnits(text(object, "amount/value"),
                 exponent(text(object, "amount/currency_code")))).data("capture", text(object, "id")).build();
-        default -> failed(ProviderPhase.FAILED, "INSTRUMENT_DECLINED", order);
+        default -> failed(ProviderPhase.FAILED, Optional.ofNullable(text(object, "status_details/reason"))
+            .orElse("INSTRUMENT_DECLINED"), order);
       };
       return Optional.of(new EventInfo(Optional.ofNullable(order), Optional.ofNullable(text(object, "custom_id")),
           Optional.of(o)));
