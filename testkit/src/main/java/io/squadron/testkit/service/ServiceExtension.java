@@ -8,6 +8,7 @@ import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
 import io.squadron.testkit.CassandraExtension;
+import io.squadron.testkit.KafkaExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
 import io.squadron.testkit.ProvidersSimExtension;
@@ -50,6 +51,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
   private ProvidersSimExtension providersSim;
+  private KafkaExtension kafka;
   private boolean setUp;
 
   private ServiceExtension(ServiceHarness harness) {
@@ -103,6 +105,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
+  /** The service's Kafka is {@code k}'s (a test that reads its topics or faults the broker), not a prefix of its own. */
+  public ServiceExtension kafka(KafkaExtension k) {
+    this.kafka = requireNonNull(k, "k");
+    return this;
+  }
+
   /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
   public ServiceExtension appToken(String appName) {
     harness.appToken(appName);
@@ -123,7 +131,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     Platform.routeJavaLoggingToSlf4j();
     // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, providersSim}) {
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, providersSim, kafka}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -144,11 +152,17 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (d.needs(ServiceDescriptor.Stores.PROVIDERS_SIM) && providersSim == null) {
       providersSim = own(ProvidersSimExtension.perClass(), context);
     }
+    if (d.needs(ServiceDescriptor.Stores.KAFKA) && kafka == null) {
+      kafka = own(KafkaExtension.perClass(), context);
+    }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());
     }
     if (providersSim != null) {
       harness.providersSim(providersSim.baseUrl());
+    }
+    if (kafka != null) {
+      harness.kafka(kafka.bootstrapServers());
     }
     if (cassandra != null) {
       harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
@@ -265,6 +279,11 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   /** The service's payment provider simulator. */
   public ProvidersSimExtension providersSim() {
     return requireStore(providersSim, "providers-sim");
+  }
+
+  /** The service's Kafka (its topics are the service's own names, not under the class's prefix). */
+  public KafkaExtension kafka() {
+    return requireStore(kafka, "kafka");
   }
 
   /** The service's memcached prefix. */

@@ -119,6 +119,12 @@ public final class ServiceHarness implements AutoCloseable {
     return this;
   }
 
+  /** The Kafka brokers the service publishes to ({@code squadron.stores.kafka.bootstrap-servers}). */
+  public ServiceHarness kafka(String bootstrapServers) {
+    storeConfig.put("squadron.stores.kafka.bootstrap-servers", requireNonNull(bootstrapServers, "bootstrapServers"));
+    return this;
+  }
+
   /**
    * The payment provider simulator at {@code baseUrl} (the descriptor store kind {@code providers-sim}): the standard
    * {@code squadron.providers} keys, with the credentials its control API shows.
