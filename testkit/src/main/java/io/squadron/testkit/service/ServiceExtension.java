@@ -105,9 +105,9 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
-  /** The service's Kafka is {@code k}'s (a test that reads its topics or faults the broker), not a prefix of its own. */
-  public ServiceExtension kafka(KafkaExtension k) {
-    this.kafka = requireNonNull(k, "k");
+  /** The service's Kafka is {@code kafka}'s (with its topic prefix), not a broker of its own. */
+  public ServiceExtension kafka(KafkaExtension kafka) {
+    this.kafka = requireNonNull(kafka, "kafka");
     return this;
   }
 
@@ -155,14 +155,14 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (d.needs(ServiceDescriptor.Stores.KAFKA) && kafka == null) {
       kafka = own(KafkaExtension.perClass(), context);
     }
+    if (kafka != null) {
+      harness.kafka(kafka.bootstrapServers(), kafka.prefix());
+    }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());
     }
     if (providersSim != null) {
       harness.providersSim(providersSim.baseUrl());
-    }
-    if (kafka != null) {
-      harness.kafka(kafka.bootstrapServers());
     }
     if (cassandra != null) {
       harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
@@ -281,7 +281,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return requireStore(providersSim, "providers-sim");
   }
 
-  /** The service's Kafka (its topics are the service's own names, not under the class's prefix). */
+  /** The service's Kafka: the class's topic prefix, which the service puts before its topic names. */
   public KafkaExtension kafka() {
     return requireStore(kafka, "kafka");
   }

@@ -119,9 +119,13 @@ public final class ServiceHarness implements AutoCloseable {
     return this;
   }
 
-  /** The Kafka brokers the service publishes to ({@code squadron.stores.kafka.bootstrap-servers}). */
-  public ServiceHarness kafka(String bootstrapServers) {
+  /**
+   * The service's Kafka cluster ({@code squadron.stores.kafka}); {@code topicPrefix} keeps the topics of one test class
+   * apart from another's on a shared broker.
+   */
+  public ServiceHarness kafka(String bootstrapServers, String topicPrefix) {
     storeConfig.put("squadron.stores.kafka.bootstrap-servers", requireNonNull(bootstrapServers, "bootstrapServers"));
+    storeConfig.put("squadron.stores.kafka.topic-prefix", requireNonNull(topicPrefix, "topicPrefix"));
     return this;
   }
 
