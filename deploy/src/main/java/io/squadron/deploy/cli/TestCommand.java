@@ -10,18 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
- * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA},
- * {@code SQUADRON_MEMCACHED} and {@code SQUADRON_KAFKA}, runs {@code mvn -B install} (each module installed once its
- * tests pass, so a nested build, like the new-service test's, resolves the platform under test), and stops the
- * stores whatever the build's outcome. A store whose variable is already set is used as it is and not started. Every
- * fuzz test ({@code *FuzzTest}, one {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under
- * {@code src/test/resources}) in the test phase, which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each
- * for N seconds (a JVM per fuzz test class); {@code squadron fuzz} fuzzes at length.
+ * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one) and the payment
+ * provider simulator, hands their addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL},
+ * {@code SQUADRON_CASSANDRA}, {@code SQUADRON_MEMCACHED}, {@code SQUADRON_KAFKA} and {@code SQUADRON_PROVIDERS_SIM},
+ * runs {@code mvn -B install} (each module installed once its tests pass, so a nested build, like the new-service
+ * test's, resolves the platform under test), and stops the stores whatever the build's outcome. A store whose
+ * variable is already set is used as it is and not started. Every fuzz test ({@code *FuzzTest}, one
+ * {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under {@code src/test/resources}) in the test
+ * phase, which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each for N seconds (a JVM per fuzz test
+ * class); {@code squadron fuzz} fuzzes at length.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-    description = "Start PostgreSQL, Cassandra, memcached and Kafka, run 'mvn -B install' against them, stop them. "
-        + "Other arguments go to Maven, e.g. -pl rpc-core -Dtest=SomeTest.")
+    description = "Start PostgreSQL, Cassandra, memcached, Kafka and the provider simulator, run 'mvn -B install' "
+        + "against them, stop them. Other arguments go to Maven, e.g. -pl rpc-core -Dtest=SomeTest.")
 final class TestCommand implements Callable<Integer> {
   // Unmatched rather than positional: Maven's own options (-pl, -Dtest=...) pass through as they are.
   @Unmatched
@@ -41,6 +42,8 @@ final class TestCommand implements Callable<Integer> {
         .cassandra(true)
         .memcached(true)
         .kafka(true)
+        // One payment provider simulator for every module's tests (classes that fault or restart it start their own).
+        .providersSim(true)
         .fromEnvironment(System.getenv())
         .build()
         .start()) {

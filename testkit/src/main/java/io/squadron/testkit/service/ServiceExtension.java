@@ -11,6 +11,7 @@ import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.KafkaExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
+import io.squadron.testkit.ProvidersSimExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   private PostgresExtension postgres;
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
+  private ProvidersSimExtension providersSim;
   private KafkaExtension kafka;
   private boolean setUp;
 
@@ -97,6 +99,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
+  /** The service's payment provider simulator is {@code sim}'s (a test that drives or faults it), not one of its own. */
+  public ServiceExtension providersSim(ProvidersSimExtension sim) {
+    this.providersSim = requireNonNull(sim, "sim");
+    return this;
+  }
+
   /** The service's Kafka is {@code kafka}'s (with its topic prefix), not a broker of its own. */
   public ServiceExtension kafka(KafkaExtension kafka) {
     this.kafka = requireNonNull(kafka, "kafka");
@@ -123,7 +131,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     Platform.routeJavaLoggingToSlf4j();
     // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, kafka}) {
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, providersSim, kafka}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -141,6 +149,9 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (d.needs(ServiceDescriptor.Stores.MEMCACHED) && memcached == null) {
       memcached = own(MemcachedExtension.perClass(), context);
     }
+    if (d.needs(ServiceDescriptor.Stores.PROVIDERS_SIM) && providersSim == null) {
+      providersSim = own(ProvidersSimExtension.perClass(), context);
+    }
     if (d.needs(ServiceDescriptor.Stores.KAFKA) && kafka == null) {
       kafka = own(KafkaExtension.perClass(), context);
     }
@@ -149,6 +160,9 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());
+    }
+    if (providersSim != null) {
+      harness.providersSim(providersSim.baseUrl());
     }
     if (cassandra != null) {
       harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
@@ -260,6 +274,16 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   /** The service's Cassandra keyspace. */
   public CassandraExtension cassandra() {
     return requireStore(cassandra, "cassandra");
+  }
+
+  /** The service's payment provider simulator. */
+  public ProvidersSimExtension providersSim() {
+    return requireStore(providersSim, "providers-sim");
+  }
+
+  /** The service's Kafka: the class's topic prefix, which the service puts before its topic names. */
+  public KafkaExtension kafka() {
+    return requireStore(kafka, "kafka");
   }
 
   /** The service's memcached prefix. */
