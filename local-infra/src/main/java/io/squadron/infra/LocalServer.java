@@ -19,7 +19,7 @@ import java.time.Duration;
  */
 public interface LocalServer extends AutoCloseable {
 
-    /** The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"} or {@code "providers-sim"}. */
+    /** The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "providers-sim"}, {@code "prometheus"}. */
     String kind();
 
     /** The loopback address clients connect to ({@code 127.0.0.1} and {@link #port()}). */
