@@ -22,7 +22,8 @@ final class MonitoringCommand implements Callable<Integer> {
   public Integer call() {
     Workspace workspace = SquadronCli.workspace();
     Path deployDir = out != null ? out.toAbsolutePath() : workspace.home().resolve("deploy");
-    for (String file : MonitoringFiles.write(ServiceCatalog.discover(workspace.home()), deployDir)) {
+    for (String file : MonitoringFiles.write(ServiceCatalog.discover(workspace.home()), workspace.home(),
+        deployDir)) {
       System.out.println("wrote " + deployDir.resolve(file));
     }
     return 0;

@@ -40,7 +40,7 @@ public final class MonitoringFiles {
   private MonitoringFiles() {}
 
   /** Every generated file's text, by path relative to {@code deploy/}, in a stable order. */
-  public static Map<String, String> generate(ServiceCatalog catalog) {
+  public static Map<String, String> generate(ServiceCatalog catalog, Path home) {
     requireNonNull(catalog, "catalog");
     Map<String, String> files = new LinkedHashMap<>();
     files.put(SLO_RULES, Documents.yaml(HEADER + "\nPer service: error and slow-call ratios over 5m..3d, and the SRE "
@@ -48,6 +48,8 @@ public final class MonitoringFiles {
         + "a ticket) on availability and latency.", SloRules.rules(catalog)));
     files.put(SLO_TESTS, Documents.yaml(HEADER + "\nRun: promtool test rules deploy/prometheus/tests/*.yml",
         SloRuleTests.tests(catalog)));
+    Dashboards.generate(catalog, home).forEach((name, dashboard) -> files.put(DASHBOARDS_DIR + "/" + name,
+        Documents.json(dashboard)));
     return files;
   }
 
@@ -56,8 +58,8 @@ public final class MonitoringFiles {
    *
    * @return the paths written, relative to {@code deployDir}
    */
-  public static List<String> write(ServiceCatalog catalog, Path deployDir) {
-    Map<String, String> files = generate(catalog);
+  public static List<String> write(ServiceCatalog catalog, Path home, Path deployDir) {
+    Map<String, String> files = generate(catalog, home);
     try {
       Path dashboards = deployDir.resolve(DASHBOARDS_DIR);
       if (Files.isDirectory(dashboards)) {

@@ -15,7 +15,8 @@ class GeneratedMonitoringFilesTest {
 
   @Test
   void committedFiles_matchTheGenerator_runSquadronMonitoringWhenThisFails() throws Exception {
-    Map<String, String> generated = MonitoringFiles.generate(ServiceCatalog.discover(DEPLOY.getParent()));
+    Map<String, String> generated = MonitoringFiles.generate(ServiceCatalog.discover(DEPLOY.getParent()),
+        DEPLOY.getParent());
 
     assertThat(generated).containsKeys(MonitoringFiles.SLO_RULES, MonitoringFiles.SLO_TESTS);
     for (Map.Entry<String, String> file : generated.entrySet()) {
