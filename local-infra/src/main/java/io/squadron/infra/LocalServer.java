@@ -19,7 +19,10 @@ import java.time.Duration;
  */
 public interface LocalServer extends AutoCloseable {
 
-    /** The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "providers-sim"}, {@code "prometheus"}. */
+    /**
+     * The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "providers-sim"} or
+     * {@code "prometheus"}.
+     */
     String kind();
 
     /** The loopback address clients connect to ({@code 127.0.0.1} and {@link #port()}). */

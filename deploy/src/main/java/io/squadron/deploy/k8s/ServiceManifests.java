@@ -40,6 +40,7 @@ final class ServiceManifests {
         K8sNames.metadata(d.name(), topology, labels), "automountServiceAccountToken", false));
     docs.add(certificate(d, region, labels));
     docs.add(networkPolicy(d, labels));
+    docs.add(podMonitor(d, labels));
     for (String group : d.deploymentGroups()) {
       Map<String, Object> groupLabels = K8sNames.groupLabels(topology, d.name(), region, group);
       String workload = K8sNames.groupWorkload(d.name(), group);
@@ -113,6 +114,29 @@ final class ServiceManifests {
         "metadata", K8sNames.metadata(d.name(), topology, labels),
         "spec", map("podSelector", map("matchLabels", map(NAME, d.name())),
             "policyTypes", List.of("Ingress", "Egress"), "ingress", ingress, "egress", egress));
+  }
+
+  /**
+   * Scraping by the Prometheus Operator with the labels the shipped rules and dashboards use, as {@code squadron up}
+   * sets them: {@code service}, {@code region}, {@code group}, {@code version}, {@code job="squadron"}, and
+   * rpc-core's gRPC service tag as {@code grpc_service}.
+   */
+  private Map<String, Object> podMonitor(ServiceDescriptor d, Map<String, Object> labels) {
+    List<Object> relabelings = new ArrayList<>();
+    for (String[] label : new String[][] {{K8sNames.NAME, "service"}, {K8sNames.REGION, "region"},
+        {K8sNames.GROUP, "group"}, {K8sNames.VERSION, "version"}}) {
+      relabelings.add(map("sourceLabels", List.of("__meta_kubernetes_pod_label_"
+          + label[0].replaceAll("[^a-zA-Z0-9]", "_")), "targetLabel", label[1]));
+    }
+    relabelings.add(map("targetLabel", "job", "replacement", "squadron"));
+    return map("apiVersion", "monitoring.coreos.com/v1", "kind", "PodMonitor",
+        "metadata", K8sNames.metadata(d.name(), topology, labels),
+        "spec", map("selector", map("matchLabels", map(NAME, d.name())),
+            "podMetricsEndpoints", List.of(map("port", "admin", "path", "/metrics", "interval", "15s",
+                "relabelings", relabelings,
+                "metricRelabelings", List.of(
+                    map("sourceLabels", List.of("exported_service"), "regex", "(.+)", "targetLabel", "grpc_service"),
+                    map("regex", "exported_service", "action", "labeldrop"))))));
   }
 
   /** The services (not apps) the descriptor's permissions allow to call any of its methods. */

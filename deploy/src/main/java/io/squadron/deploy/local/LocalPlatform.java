@@ -130,7 +130,7 @@ public final class LocalPlatform implements AutoCloseable {
         + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".key") + " -servername " + first.name()
         + " " + running.get(first.name()).address() + " list");
     prometheusUrl().ifPresent(url -> {
-      out.println("Metrics and alerts (Prometheus; dashboards in deploy/dashboards, rules in deploy/prometheus/rules):");
+      out.println("Metrics and alerts (Prometheus; dashboards: deploy/dashboards, rules: deploy/prometheus/rules):");
       out.println("  " + url + "/graph    " + url + "/alerts    " + url + "/targets");
     });
   }

@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * PrometheusClient prometheus = new PrometheusClient(URI.create("http://127.0.0.1:24100"));
- * for (PrometheusClient.Sample s : prometheus.query("sum by (service) (rate(squadron_rpc_server_duration_seconds_count[1m]))")) {
+ * String promql = "sum by (service) (rate(squadron_rpc_server_duration_seconds_count[1m]))";
+ * for (PrometheusClient.Sample s : prometheus.query(promql)) {
  *   System.out.println(s.labels().get("service") + " " + s.value());
  * }
  * }</pre>

@@ -46,7 +46,7 @@ class ManifestsTest {
   private static final Set<String> CUSTOM_KINDS = Set.of("cert-manager.io/v1 Certificate",
       "cert-manager.io/v1 ClusterIssuer", "postgresql.cnpg.io/v1 Cluster", "postgresql.cnpg.io/v1 Database",
       "kafka.strimzi.io/v1beta2 Kafka", "kafka.strimzi.io/v1beta2 KafkaNodePool",
-      "k8ssandra.io/v1alpha1 K8ssandraCluster");
+      "k8ssandra.io/v1alpha1 K8ssandraCluster", "monitoring.coreos.com/v1 PodMonitor");
 
   private static ServiceCatalog catalog;
   private static PlatformTopology topology;
@@ -165,6 +165,9 @@ class ManifestsTest {
         Map<String, Object> spec = (Map<String, Object>) certificate.getAdditionalProperties().get("spec");
         assertThat(spec).containsEntry("secretName", d.name() + "-tls")
             .containsEntry("uris", List.of("spiffe://squadron/" + d.name()));
+        // Scraped with the labels the rules and dashboards select on.
+        assertThat(custom(file, "PodMonitor", d.name()).getAdditionalProperties().get("spec").toString())
+            .contains("targetLabel=service", "targetLabel=region", "targetLabel=group", "targetLabel=grpc_service");
       }
     }
   }
