@@ -25,6 +25,9 @@ import java.util.TreeSet;
  * so a bad release or a failing memcached in one group stays in that group.
  */
 final class ServiceManifests {
+  /** The caller that grants every named service (rpc-core's permission policy). */
+  private static final String ANY_SERVICE = "service:*";
+
   private final PlatformTopology topology;
   private final ServiceCatalog catalog;
 
@@ -93,6 +96,11 @@ final class ServiceManifests {
       ingress.add(map("from", List.of(map("podSelector", map("matchLabels", map(NAME, caller)))),
           "ports", List.of(port(GRPC_PORT))));
     }
+    if (allowsAnyService(d)) {
+      // service:* grants every named service: every service pod of the platform, never its stores or the edge.
+      ingress.add(map("from", List.of(map("podSelector", map("matchLabels", anyServicePod()))),
+          "ports", List.of(port(GRPC_PORT))));
+    }
     if (hasAppCallers(d)) {
       ingress.add(map("from", List.of(map("namespaceSelector", map("matchLabels",
           map("kubernetes.io/metadata.name", topology.edgeGatewayNamespace())))), "ports", List.of(port(GRPC_PORT))));
@@ -139,11 +147,22 @@ final class ServiceManifests {
                     map("regex", "exported_service", "action", "labeldrop"))))));
   }
 
-  /** The services (not apps) the descriptor's permissions allow to call any of its methods. */
+  /** The services (not apps, not {@code service:*}) the descriptor's permissions name for any of its methods. */
   static TreeSet<String> serviceCallers(ServiceDescriptor d) {
     TreeSet<String> callers = new TreeSet<>();
-    d.permissions().values().forEach(list -> list.stream().filter(c -> !c.startsWith("app:")).forEach(callers::add));
+    d.permissions().values().forEach(list -> list.stream()
+        .filter(c -> !c.startsWith("app:") && !c.equals(ANY_SERVICE)).forEach(callers::add));
     return callers;
+  }
+
+  /** Whether some method grants {@code service:*} (every named service). */
+  static boolean allowsAnyService(ServiceDescriptor d) {
+    return d.permissions().values().stream().anyMatch(list -> list.contains(ANY_SERVICE));
+  }
+
+  /** The labels every service pod of the platform carries (and no store's or gateway's pod). */
+  static Map<String, Object> anyServicePod() {
+    return map(K8sNames.PART_OF, "squadron", K8sNames.COMPONENT, "service");
   }
 
   static boolean hasAppCallers(ServiceDescriptor d) {

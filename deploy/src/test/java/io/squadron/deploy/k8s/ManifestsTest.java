@@ -203,12 +203,20 @@ class ManifestsTest {
         assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry(K8sNames.NAME, d.name());
         Set<String> admitted = new TreeSet<>();
         boolean fromEdge = false;
+        boolean fromAnyService = false;
         for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
           boolean grpc = rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == K8sNames.GRPC_PORT);
           for (NetworkPolicyPeer peer : rule.getFrom()) {
             if (peer.getPodSelector() != null) {
               assertThat(grpc).isTrue();
-              admitted.add(peer.getPodSelector().getMatchLabels().get(K8sNames.NAME));
+              Map<String, String> selector = peer.getPodSelector().getMatchLabels();
+              if (selector.containsKey(K8sNames.NAME)) {
+                admitted.add(selector.get(K8sNames.NAME));
+              } else {
+                assertThat(selector).as("%s: a pod selector names a service or is every service's", file)
+                    .isEqualTo(ServiceManifests.anyServicePod());
+                fromAnyService = true;
+              }
             } else if (grpc) {
               assertThat(peer.getNamespaceSelector().getMatchLabels())
                   .containsEntry("kubernetes.io/metadata.name", topology.edgeGatewayNamespace());
@@ -224,6 +232,8 @@ class ManifestsTest {
             assertThat(admitted).as("%s: %s is not allowed, so it has no ingress", file, other).doesNotContain(other);
           }
         }
+        assertThat(fromAnyService).as("%s: every service's pods only when service:* is granted", file)
+            .isEqualTo(ServiceManifests.allowsAnyService(d));
         assertThat(fromEdge).as("%s: the edge gateway only when apps may call", file)
             .isEqualTo(ServiceManifests.hasAppCallers(d));
         Set<String> egressTo = new TreeSet<>();
