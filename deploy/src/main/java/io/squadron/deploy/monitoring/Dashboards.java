@@ -164,13 +164,18 @@ final class Dashboards {
               "{{method}} {{status}}"),
           Panel.graph("p99 duration of calls to " + callee, "Client side, network included.", "s",
               "histogram_quantile(0.99, sum by (method, le) (rate(" + CLIENT_BUCKETS + "{" + sel + "}[1m])))",
-              "{{method}}"),
-          Panel.graph("ELS weight per endpoint of " + callee, "Share of picks ELS sends to each endpoint, "
-              + "averaged over this service's instances.", "percentunit",
-              "avg by (endpoint) (els_endpoint_weight{" + sel + "})", "{{endpoint}}"),
-          Panel.graph("ELS ejections of " + callee, "Endpoints cut off by the relative circuit breaker, per 5 "
-              + "minutes.", "short", "sum by (endpoint) (increase(els_endpoint_ejections_total{" + sel + "}[5m]))",
-              "{{endpoint}}"))));
+              "{{method}}"))));
+    }
+    if (!d.calls().isEmpty()) {
+      // ELS tags its meters with the channel's authority (an address list locally, the callee's headless Service
+      // name in Kubernetes), not the callee's name: one row over every channel of the service, by target.
+      rows.add(new Panel.Row("Load balancing (ELS) of its clients", List.of(
+          Panel.graph("ELS weight per endpoint", "Share of picks ELS sends to each endpoint, averaged over this "
+              + "service's instances.", "percentunit", "avg by (target, endpoint) (els_endpoint_weight{" + own + "})",
+              "{{target}} {{endpoint}}"),
+          Panel.graph("ELS ejections", "Endpoints cut off by the relative circuit breaker, per 5 minutes.", "short",
+              "sum by (target, endpoint) (increase(els_endpoint_ejections_total{" + own + "}[5m]))",
+              "{{target}} {{endpoint}}"))));
     }
     d.storeMigration().ifPresent(m -> rows.add(new Panel.Row("Store migration " + m.name() + " (" + m.source()
         + " -> " + m.target() + ")", List.of(
