@@ -35,6 +35,7 @@ final class StoreManifests {
       case ServiceDescriptor.Stores.POSTGRES -> egress(map("cnpg.io/cluster", K8sNames.POSTGRES_CLUSTER),
           POSTGRES_PORT);
       case ServiceDescriptor.Stores.MEMCACHED -> egress(map(NAME, K8sNames.MEMCACHED), MEMCACHED_PORT);
+      case ServiceDescriptor.Stores.KAFKA -> egress(map("strimzi.io/cluster", K8sNames.KAFKA_CLUSTER), KAFKA_PORT);
       default -> throw new IllegalArgumentException("store kind '" + kind + "' has no Kubernetes manifests");
     };
   }
@@ -66,6 +67,12 @@ final class StoreManifests {
       }
       hocon.append("squadron.stores.memcached { addresses = ").append(q(String.join(" ", addresses)))
           .append(", key-prefix = ").append(q(d.name() + ":")).append(" }\n");
+    }
+    if (d.needs(ServiceDescriptor.Stores.KAFKA)) {
+      // Strimzi's bootstrap Service; the listener is TLS with client certificates (the service's own).
+      hocon.append("squadron.stores.kafka { bootstrap-servers = ")
+          .append(q(K8sNames.fqdn(t, K8sNames.KAFKA_CLUSTER + "-kafka-bootstrap") + ":" + KAFKA_PORT))
+          .append(", topic-prefix = \"\" }\n");
     }
     return hocon.toString();
   }

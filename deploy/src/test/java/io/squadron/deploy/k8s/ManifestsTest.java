@@ -275,4 +275,13 @@ class ManifestsTest {
       }
     }
   }
+
+  @Test
+  void everyStoreKind_aDescriptorCanName_hasAnEgressRule() {
+    for (String kind : ServiceDescriptor.Stores.KINDS) {
+      assertThat(StoreManifests.egressTo(kind).toString()).as(kind).contains("port=");
+    }
+    assertThat(StoreManifests.egressTo(ServiceDescriptor.Stores.KAFKA).toString())
+        .contains("strimzi.io/cluster=" + K8sNames.KAFKA_CLUSTER, "port=" + StoreManifests.KAFKA_PORT);
+  }
 }
