@@ -13,6 +13,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.squadron.proto.common.v1.ErrorReason;
+import io.squadron.rpc.identity.Caller;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,32 +25,46 @@ import java.util.Optional;
  * "Application error processing RPC": above all, a proto3 {@code string} field holding invalid UTF-8, which a caller
  * in another language can easily send. Only the failure path does extra work: valid requests parse as before.
  *
- * <p>grpc-java turns any exception thrown while parsing into UNKNOWN, so the marshaller does not throw: it hands on an
- * empty request carrying the error in an unknown field ({@link #MARKER_FIELD}), and the error-mapping stage closes
- * the call with that error before the handler sees the message ({@link #rejection}).
+ * <p>grpc-java turns any exception thrown while parsing into UNKNOWN, so the marshaller does not throw: it hands on a
+ * fresh empty request (a stand-in) and remembers, by the stand-in's identity, the error it stands for; the
+ * error-mapping stage closes the call with that error before the handler sees the message ({@link #rejection}).
+ * The stand-in is recognised by identity only, never by its content: a caller can send any field, and must never
+ * choose the status its own call fails with. One instance serves one server.
  */
 public final class RequestValidation {
-  /** The highest field number protobuf allows; no Squadron message declares it. */
-  static final int MARKER_FIELD = 536_870_911;
+  private final StandIns standIns = new StandIns();
+  private final int appMaxRequestBytes;
 
-  private RequestValidation() {}
+  /** Validates requests; a client app's request may be at most {@code appMaxRequestBytes} long. */
+  public RequestValidation(int appMaxRequestBytes) {
+    if (appMaxRequestBytes < 1) {
+      throw new IllegalArgumentException("appMaxRequestBytes: " + appMaxRequestBytes + " (expected: >= 1)");
+    }
+    this.appMaxRequestBytes = appMaxRequestBytes;
+  }
 
-  /** The error to close the call with when {@code request} is the stand-in for one that did not parse. */
-  public static Optional<StatusRuntimeException> rejection(Object request) {
-    if (!(request instanceof Message message) || !message.getUnknownFields().hasField(MARKER_FIELD)) {
-      return Optional.empty();
+  /**
+   * The error to close the call with before the handler sees {@code request}: the error a stand-in this instance
+   * made for a bad request stands for, or RESOURCE_EXHAUSTED when a client app ({@link Caller#current()}) sent more
+   * than its limit (the transport's limit, higher, is for services).
+   */
+  public Optional<StatusRuntimeException> rejection(Object request) {
+    Optional<StatusRuntimeException> standIn = standIns.take(request);
+    if (standIn.isPresent()) {
+      return standIn;
     }
-    try {
-      com.google.rpc.Status status = com.google.rpc.Status.parseFrom(
-          message.getUnknownFields().getField(MARKER_FIELD).getLengthDelimitedList().get(0));
-      return Optional.of(io.grpc.protobuf.StatusProto.toStatusRuntimeException(status));
-    } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
-      return Optional.of(RpcErrors.invalidArgument("request", "not a valid protobuf message"));
+    if (request instanceof Message message && Caller.current().isApp()) {
+      int size = message.getSerializedSize();
+      if (size > appMaxRequestBytes) {
+        return Optional.of(RpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
+            "request: " + size + " bytes (expected: at most " + appMaxRequestBytes + " bytes from a client app)"));
+      }
     }
+    return Optional.empty();
   }
 
   /** The same service with every protobuf request marshaller wrapped. */
-  public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+  public ServerServiceDefinition wrap(ServerServiceDefinition service) {
     ServiceDescriptor original = service.getServiceDescriptor();
     ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
         .setSchemaDescriptor(original.getSchemaDescriptor());
@@ -66,14 +82,14 @@ public final class RequestValidation {
     return wrapped.build();
   }
 
-  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> wrapMethod(ServerMethodDefinition<ReqT, RespT> m) {
+  private <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> wrapMethod(ServerMethodDefinition<ReqT, RespT> m) {
     MethodDescriptor<ReqT, RespT> method = m.getMethodDescriptor();
     if (!(method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<ReqT> marshaller)
         || !(marshaller.getMessagePrototype() instanceof Message prototype)) {
       return m;
     }
     MethodDescriptor<ReqT, RespT> wrapped = method.toBuilder()
-        .setRequestMarshaller(new ExplainingMarshaller<>(marshaller, prototype))
+        .setRequestMarshaller(new ExplainingMarshaller<>(marshaller, prototype, standIns))
         .build();
     return ServerMethodDefinition.create(wrapped, m.getServerCallHandler());
   }
@@ -83,11 +99,13 @@ public final class RequestValidation {
     private final MethodDescriptor.PrototypeMarshaller<T> delegate;
     private final Message prototype;
     private final Descriptor type;
+    private final StandIns standIns;
 
-    ExplainingMarshaller(MethodDescriptor.PrototypeMarshaller<T> delegate, Message prototype) {
+    ExplainingMarshaller(MethodDescriptor.PrototypeMarshaller<T> delegate, Message prototype, StandIns standIns) {
       this.delegate = delegate;
       this.prototype = prototype;
       this.type = prototype.getDescriptorForType();
+      this.standIns = standIns;
     }
 
     @Override
@@ -118,11 +136,10 @@ public final class RequestValidation {
 
     @SuppressWarnings("unchecked")
     private T standIn(StatusRuntimeException error) {
-      com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(error);
-      UnknownFieldSet marker = UnknownFieldSet.newBuilder()
-          .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(status.toByteString()).build())
-          .build();
-      return (T) prototype.newBuilderForType().setUnknownFields(marker).build();
+      // A new object every time (never the shared default instance), so its identity is its own.
+      T standIn = (T) prototype.newBuilderForType().buildPartial();
+      standIns.put(standIn, error);
+      return standIn;
     }
 
     private static byte[] readAll(InputStream stream) {
