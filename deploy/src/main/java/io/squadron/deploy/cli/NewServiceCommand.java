@@ -1,5 +1,6 @@
 package io.squadron.deploy.cli;
 
+import io.squadron.deploy.scaffold.ModuleFormatter;
 import io.squadron.deploy.scaffold.ServiceGenerator;
 import io.squadron.deploy.scaffold.ServiceParams;
 import io.squadron.deploy.scaffold.ServiceTemplate;
@@ -51,6 +52,13 @@ final class NewServiceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("new-service: " + e.getMessage() + " (nothing was written)");
       return 64;
+    }
+    try {
+      new ModuleFormatter(home).format(name + "-service");
+    } catch (IllegalStateException e) {
+      // The module is there and correct; only its layout is not the project's yet.
+      System.err.println("new-service: generated, but formatting failed; run 'mvn spotless:apply -pl " + name
+          + "-service': " + e.getMessage());
     }
     System.out.println("Generated " + name + "-service from template v" + ServiceTemplate.CURRENT_VERSION + " ("
         + written.size() + " files), and added it to the parent pom:");

@@ -25,6 +25,8 @@ class NewServiceEndToEndTest {
           ServiceTemplate.version(ServiceTemplate.CURRENT_VERSION));
       assertThat(written).contains(Path.of("notebook-service/src/main/resources/squadron-service.conf"));
 
+      new ModuleFormatter(scratch.root()).format("notebook-service"); // as new-service does
+
       ScratchCheckout.Result build = scratch.maven(Duration.ofMinutes(8), "-pl", "proto,notebook-service", "verify");
 
       assertThat(build.timedOut()).as("the build ran past 8 minutes").isFalse();
