@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.infra.InfraStartException;
 import io.squadron.infra.process.Ports;
 import io.squadron.infra.process.RunDir;
+import io.squadron.infra.process.RuntimeClasspath;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -30,6 +31,9 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  */
 public final class CassandraLauncher {
+    /** Written by the cassandra-runtime module at build time. */
+    private static final String CASSANDRA_CLASSPATH = "io/squadron/infra/cassandra/cassandra-server.classpath";
+
     /** How long a start may take by default. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
     /** Default heap (-Xms and -Xmx) in MiB. */
@@ -111,7 +115,7 @@ public final class CassandraLauncher {
      */
     public CassandraServer start() {
         Path java = Java17.locate(javaHome);
-        String classpath = CassandraClasspath.load();
+        String classpath = RuntimeClasspath.load(CASSANDRA_CLASSPATH, "Cassandra", "local-infra/cassandra-runtime");
         Ports ports = Ports.random();
         int nativePort = ports.next();
         int storagePort = ports.next();
@@ -162,7 +166,7 @@ public final class CassandraLauncher {
             }
         }
         Path java = Java17.locate(javaHome);
-        String classpath = CassandraClasspath.load();
+        String classpath = RuntimeClasspath.load(CASSANDRA_CLASSPATH, "Cassandra", "local-infra/cassandra-runtime");
         List<InetAddress> hosts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             hosts.add(loopback(i + 1));

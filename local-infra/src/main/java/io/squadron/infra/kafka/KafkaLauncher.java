@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.infra.InfraStartException;
 import io.squadron.infra.process.Ports;
 import io.squadron.infra.process.RunDir;
+import io.squadron.infra.process.RuntimeClasspath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +153,8 @@ public final class KafkaLauncher {
             throw new InfraStartException("Kafka 4 needs Java 17 or newer: this JVM is Java "
                     + Runtime.version().feature() + "; name a Java 17 with javaHome(...)");
         }
-        String classpath = KafkaClasspath.load();
+        String classpath = RuntimeClasspath.load("io/squadron/infra/kafka/kafka-server.classpath", "Kafka",
+            "local-infra/kafka-runtime");
         Ports ports = Ports.random();
         int clientPort = ports.next();
         int controllerPort = ports.next();
