@@ -24,6 +24,9 @@ final class StoreManifests {
   static final int POSTGRES_PORT = 5432;
   static final int MEMCACHED_PORT = 11211;
   static final int KAFKA_PORT = 9093;
+  static final int HTTPS_PORT = 443;
+  /** RFC 1918: never reached through an external system's egress rule. */
+  static final List<String> PRIVATE_RANGES = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
 
   private StoreManifests() {}
 
@@ -36,6 +39,10 @@ final class StoreManifests {
           POSTGRES_PORT);
       case ServiceDescriptor.Stores.MEMCACHED -> egress(map(NAME, K8sNames.MEMCACHED), MEMCACHED_PORT);
       case ServiceDescriptor.Stores.KAFKA -> egress(map("strimzi.io/cluster", K8sNames.KAFKA_CLUSTER), KAFKA_PORT);
+      // Locally a simulator; in a cluster the real payment providers: HTTPS to addresses outside the cluster's
+      // private ranges only (their base URLs and secrets are the service's own config, not a store's keys).
+      case ServiceDescriptor.Stores.PROVIDERS_SIM -> map("to", List.of(map("ipBlock", map("cidr", "0.0.0.0/0",
+          "except", PRIVATE_RANGES))), "ports", List.of(map("port", HTTPS_PORT, "protocol", "TCP")));
       default -> throw new IllegalArgumentException("store kind '" + kind + "' has no Kubernetes manifests");
     };
   }

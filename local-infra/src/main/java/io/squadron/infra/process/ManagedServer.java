@@ -250,6 +250,7 @@ public abstract class ManagedServer implements LocalServer {
             }
             if (!paused) {
                 Processes.signalTree(process, "STOP");
+                Processes.awaitStopped(process, Duration.ofSeconds(5));
                 paused = true;
             }
         }

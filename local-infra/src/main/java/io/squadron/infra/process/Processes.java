@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,36 @@ public final class Processes {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while signalling " + root.pid(), e);
         }
+    }
+
+    /**
+     * Waits until the kernel shows {@code p} stopped (state {@code T} in {@code /proc/<pid>/stat}): SIGSTOP is
+     * delivered asynchronously, so a caller that pauses a server and at once expects silence must wait for it.
+     * Returns early where /proc is missing (not Linux).
+     */
+    public static void awaitStopped(ProcessHandle p, Duration timeout) {
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text;
+            try {
+                text = Files.readString(stat, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return; // gone, or no procfs
+            }
+            // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+            String afterComm = text.substring(text.lastIndexOf(')') + 1).trim();
+            if (afterComm.startsWith("T") || afterComm.startsWith("t")) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("process " + p.pid() + " not stopped " + timeout + " after SIGSTOP");
     }
 
     /** SIGKILLs the whole tree (a stopped process dies too) and waits briefly for it to be gone. */
