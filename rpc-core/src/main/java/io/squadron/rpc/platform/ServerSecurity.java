@@ -91,6 +91,8 @@ public final class ServerSecurity implements AutoCloseable {
       SecuritySettings.TlsFiles files = security.tls().orElseThrow();
       boolean requireCertificate = security.appTokens().isEmpty();
       builder.credentials(TlsCredentials.server(files, requireCertificate));
+      // The HTTP/JSON listener, when the service has one, proves the same identity and trusts the same CA.
+      builder.httpTls(files.certFile(), files.keyFile(), files.caFile());
       identity = IdentityInterceptor.forTls(security.trustDomain(), security.appTokens(), registry);
       log.info("mutual TLS as {} (CA {}); client certificate {}; {}", SpiffeId.of(security.trustDomain(),
           security.serviceName()), files.caFile(), requireCertificate ? "required" : "optional (app tokens)",

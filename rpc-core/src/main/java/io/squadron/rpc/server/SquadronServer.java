@@ -15,23 +15,29 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.admin.AdminAction;
+import io.squadron.rpc.http.HttpSettings;
+import io.squadron.rpc.http.StaticFiles;
 import io.squadron.rpc.internal.admin.AdminHttpServer;
 import io.squadron.rpc.internal.errors.ErrorMapping;
 import io.squadron.rpc.errors.ExceptionMapper;
 import io.squadron.rpc.internal.errors.ExceptionMappingInterceptor;
 import io.squadron.rpc.internal.errors.RequestValidation;
 import io.squadron.rpc.internal.health.Readiness;
+import io.squadron.rpc.internal.http.HttpJsonServer;
 import io.squadron.rpc.health.ReadinessCheck;
 import io.squadron.rpc.internal.metrics.ServerMetricsInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Health and reflection sit outside the chain: probes and other-language tooling reach them without an identity.
+ *
+ * <p>With {@link Builder#http}, the server also listens for HTTP/JSON on a port of its own: the
+ * {@code google.api.http} bindings of its methods (see {@code google/api/http.proto}), called through the same chain
+ * as gRPC calls, and optionally {@link Builder#staticFiles static files} such as a web client.
  */
 public final class SquadronServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SquadronServer.class);
@@ -64,12 +74,17 @@ public final class SquadronServer implements AutoCloseable {
   private final ScheduledExecutorService readinessThread;
   private final Map<String, AdminAction> adminActions;
   private final List<AutoCloseable> closeOnShutdown;
+  private final HttpJsonServer http;
+  private final Optional<HttpJsonServer.Tls> httpTls;
   private volatile AdminHttpServer admin;
   private volatile boolean stopping;
 
   private SquadronServer(ServerSettings settings, Server server, PrometheusMeterRegistry registry,
-      Readiness readiness, Map<String, AdminAction> adminActions, List<AutoCloseable> closeOnShutdown) {
+      Readiness readiness, Map<String, AdminAction> adminActions, List<AutoCloseable> closeOnShutdown,
+      HttpJsonServer http, Optional<HttpJsonServer.Tls> httpTls) {
     this.settings = settings;
+    this.http = http;
+    this.httpTls = httpTls;
     this.adminActions = Map.copyOf(adminActions);
     this.closeOnShutdown = List.copyOf(closeOnShutdown);
     this.server = server;
@@ -95,6 +110,14 @@ public final class SquadronServer implements AutoCloseable {
   public SquadronServer start() {
     try {
       server.start();
+      if (http != null) {
+        try {
+          http.start(httpTls);
+        } catch (RuntimeException e) {
+          close();
+          throw e;
+        }
+      }
       readiness.refresh();
       readinessThread.scheduleWithFixedDelay(readiness::refresh, settings.readinessInterval().toMillis(),
           settings.readinessInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -106,7 +129,8 @@ public final class SquadronServer implements AutoCloseable {
       close();
       throw new UncheckedIOException("cannot bind " + settings.host() + ":" + settings.port(), e);
     }
-    log.info("serving gRPC on {}:{}{}", settings.host(), port(),
+    log.info("serving gRPC on {}:{}{}{}", settings.host(), port(),
+        http == null ? "" : ", HTTP/JSON on " + http.port(),
         admin == null ? "" : ", admin on http://" + settings.adminHost() + ":" + admin.port());
     return this;
   }
@@ -114,6 +138,11 @@ public final class SquadronServer implements AutoCloseable {
   /** The bound gRPC port. */
   public int port() {
     return server.getPort();
+  }
+
+  /** The bound HTTP/JSON port, or -1 when the server serves no HTTP/JSON. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   /** The bound admin HTTP port, or -1 when the admin endpoint is off. */
@@ -167,16 +196,26 @@ public final class SquadronServer implements AutoCloseable {
       if (!settings.drainDelay().isZero()) {
         Thread.sleep(settings.drainDelay().toMillis());
       }
+      long graceEnds = System.nanoTime() + settings.gracePeriod().toNanos();
       server.shutdown();
+      if (http != null) {
+        http.stopAccepting();
+      }
       if (!server.awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("grace period over; cancelling the calls still running");
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
       }
+      if (http != null && !http.awaitIdle(Duration.ofNanos(Math.max(0, graceEnds - System.nanoTime())))) {
+        log.warn("grace period over; closing the HTTP/JSON connections still busy");
+      }
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      if (http != null) {
+        http.close();
+      }
       AdminHttpServer a = admin;
       if (a != null) {
         a.close();
@@ -216,6 +255,9 @@ public final class SquadronServer implements AutoCloseable {
     private final List<AutoCloseable> closeOnShutdown = new ArrayList<>();
     private ServerCredentials credentials = InsecureServerCredentials.create();
     private PrometheusMeterRegistry registry;
+    private HttpSettings http;
+    private StaticFiles staticFiles;
+    private HttpJsonServer.Tls httpTls;
 
     private Builder(ServerSettings settings) {
       this.settings = requireNonNull(settings, "settings");
@@ -291,6 +333,30 @@ public final class SquadronServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the {@code google.api.http} bindings of the services' unary methods as HTTP/JSON on a listener of its
+     * own, through the same chain as gRPC calls. Bindings are read and checked when the server is built.
+     */
+    public Builder http(HttpSettings settings) {
+      this.http = requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Serves {@code files} under {@code /} of the HTTP/JSON listener (GET and HEAD no binding takes). */
+    public Builder staticFiles(StaticFiles files) {
+      this.staticFiles = requireNonNull(files, "files");
+      return this;
+    }
+
+    /**
+     * The HTTP/JSON listener serves TLS with this certificate and key and accepts client certificates that chain to
+     * {@code caFile} (a caller's identity, as on the gRPC port). Required when the gRPC port has TLS.
+     */
+    public Builder httpTls(Path certFile, Path keyFile, Path caFile) {
+      this.httpTls = new HttpJsonServer.Tls(certFile, keyFile, caFile);
+      return this;
+    }
+
     /** Records into {@code registry} instead of a fresh one (a process hosting several servers shares one). */
     public Builder meterRegistry(PrometheusMeterRegistry registry) {
       this.registry = requireNonNull(registry, "registry");
@@ -306,6 +372,7 @@ public final class SquadronServer implements AutoCloseable {
       List<ServerInterceptor> chain = chain(meters);
       HealthStatusManager health = new HealthStatusManager();
       Set<String> serviceNames = new LinkedHashSet<>();
+      List<ServerServiceDefinition> intercepted = new ArrayList<>();
       NettyServerBuilder netty = NettyServerBuilder
           .forAddress(new InetSocketAddress(settings.host(), settings.port()), credentials)
           .maxInboundMessageSize(settings.maxInboundMessageSize())
@@ -314,10 +381,22 @@ public final class SquadronServer implements AutoCloseable {
           .addService(legacyReflection());
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        netty.addService(ServerInterceptors.interceptForward(RequestValidation.wrap(service), chain));
+        ServerServiceDefinition withChain = ServerInterceptors.interceptForward(RequestValidation.wrap(service), chain);
+        intercepted.add(withChain);
+        netty.addService(withChain);
+      }
+      HttpJsonServer httpServer = null;
+      if (http != null) {
+        if (httpTls == null && !(credentials instanceof InsecureServerCredentials)) {
+          throw new IllegalStateException("http: the gRPC port has TLS, so HTTP/JSON must too (set httpTls)");
+        }
+        httpServer = HttpJsonServer.create(http, intercepted, Optional.ofNullable(staticFiles), meters);
+      } else if (staticFiles != null) {
+        throw new IllegalStateException("staticFiles: served on the HTTP/JSON listener (set http too)");
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
-      return new SquadronServer(settings, netty.build(), meters, readiness, adminActions, closeOnShutdown);
+      return new SquadronServer(settings, netty.build(), meters, readiness, adminActions, closeOnShutdown,
+          httpServer, Optional.ofNullable(httpServer == null ? null : httpTls));
     }
 
     // grpcurl, Postman and older tools still speak v1alpha reflection; it is deprecated, not gone.

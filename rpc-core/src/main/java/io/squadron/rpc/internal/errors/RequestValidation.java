@@ -47,6 +47,19 @@ public final class RequestValidation {
     }
   }
 
+  /**
+   * An empty request of {@code prototype}'s type standing for one that could not be decoded (here or by the HTTP/JSON
+   * transcoder): handed to the chain like a request, it makes the error-mapping stage close the call with
+   * {@code error} before the handler runs, after identity, permission and rate limit, and counted by metrics.
+   */
+  public static Message standIn(Message prototype, StatusRuntimeException error) {
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(error);
+    UnknownFieldSet marker = UnknownFieldSet.newBuilder()
+        .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(status.toByteString()).build())
+        .build();
+    return prototype.newBuilderForType().setUnknownFields(marker).build();
+  }
+
   /** The same service with every protobuf request marshaller wrapped. */
   public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
     ServiceDescriptor original = service.getServiceDescriptor();
@@ -118,11 +131,7 @@ public final class RequestValidation {
 
     @SuppressWarnings("unchecked")
     private T standIn(StatusRuntimeException error) {
-      com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(error);
-      UnknownFieldSet marker = UnknownFieldSet.newBuilder()
-          .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(status.toByteString()).build())
-          .build();
-      return (T) prototype.newBuilderForType().setUnknownFields(marker).build();
+      return (T) RequestValidation.standIn(prototype, error);
     }
 
     private static byte[] readAll(InputStream stream) {
