@@ -213,6 +213,26 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return harness.port();
   }
 
+  /** The bound HTTP/JSON port ({@code http-json} in the descriptor). */
+  public int httpPort() {
+    return harness.httpPort();
+  }
+
+  /** {@code https://127.0.0.1:<http port><pathAndQuery>}. */
+  public java.net.URI httpUri(String pathAndQuery) {
+    return harness.httpUri(pathAndQuery);
+  }
+
+  /** An HTTP client trusting the test CA, presenting the certificate of {@code caller} (a service name). */
+  public java.net.http.HttpClient httpClient(String caller) {
+    return harness.httpClient(java.util.Optional.of(caller));
+  }
+
+  /** An HTTP client trusting the test CA without a client certificate (a browser; send the app token yourself). */
+  public java.net.http.HttpClient httpClient() {
+    return harness.httpClient(java.util.Optional.empty());
+  }
+
   /** A channel to the service as {@code caller} over mutual TLS, through rpc-core's client. */
   public Channel channel(String caller) {
     return harness.channel(caller);
