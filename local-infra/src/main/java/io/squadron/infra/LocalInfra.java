@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.squadron.infra.cassandra.CassandraLauncher;
 import io.squadron.infra.cassandra.CassandraServer;
+import io.squadron.infra.kafka.KafkaLauncher;
+import io.squadron.infra.kafka.KafkaServer;
 import io.squadron.infra.memcached.MemcachedLauncher;
 import io.squadron.infra.memcached.MemcachedServer;
 import io.squadron.infra.postgres.PostgresLauncher;
@@ -24,13 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores of the local platform: real PostgreSQL, Cassandra and memcached servers started on this machine (in
- * parallel), or external ones named by address, and the environment that tells services where they are.
+ * The stores of the local platform: real PostgreSQL, Cassandra, memcached and Kafka servers started on this machine
+ * (in parallel), or external ones named by address, and the environment that tells services where they are.
  *
  * <pre>{@code
  * try (LocalInfra infra = LocalInfra.builder()
  *         .fromEnvironment(System.getenv())   // SQUADRON_* already set: use those, start nothing for them
- *         .postgres(true).cassandra(true).memcached(true)
+ *         .postgres(true).cassandra(true).memcached(true).kafka(true)
  *         .build()
  *         .start()) {
  *     Map<String, String> env = infra.environment(); // hand to every service process
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #CASSANDRA_ENV}: {@code host:port[,host:port...]/datacenter}, e.g.
  *       {@code 127.0.0.1:PORT/datacenter1} (services parse it with store-support's {@code CassandraEndpoint});
  *   <li>{@value #MEMCACHED_ENV}: {@code host:port}, e.g. {@code 127.0.0.1:PORT};
+ *   <li>{@value #KAFKA_ENV}: Kafka's {@code bootstrap.servers}, {@code host:port[,host:port...]}, e.g.
+ *       {@code 127.0.0.1:PORT};
  *   <li>{@value #PROVIDERS_SIM_ENV}: the payment provider simulator's base URL, {@code http://127.0.0.1:PORT}
  *       (providers under {@code /<name>}, API keys and webhook secrets from {@code GET /_control/credentials}).
  * </ul>
@@ -58,6 +62,8 @@ public final class LocalInfra implements AutoCloseable {
     public static final String CASSANDRA_ENV = "SQUADRON_CASSANDRA";
     /** The memcached address variable. */
     public static final String MEMCACHED_ENV = "SQUADRON_MEMCACHED";
+    /** The Kafka bootstrap servers variable. */
+    public static final String KAFKA_ENV = "SQUADRON_KAFKA";
     /** The payment provider simulator's base URL variable. */
     public static final String PROVIDERS_SIM_ENV = "SQUADRON_PROVIDERS_SIM";
 
@@ -69,6 +75,7 @@ public final class LocalInfra implements AutoCloseable {
     private PostgresServer postgres;
     private CassandraServer cassandra;
     private MemcachedServer memcached;
+    private KafkaServer kafka;
     private ProvidersSimServer providersSim;
 
     private LocalInfra(Builder config) {
@@ -108,6 +115,8 @@ public final class LocalInfra implements AutoCloseable {
                     });
             CompletableFuture<MemcachedServer> mc = launch(config.memcached && config.memcachedAddress == null,
                     () -> MemcachedLauncher.builder().workRoot(config.workRoot).start());
+            CompletableFuture<KafkaServer> kf = launch(config.kafka && config.kafkaBootstrap == null,
+                    () -> KafkaLauncher.builder().workRoot(config.workRoot).start());
             CompletableFuture<ProvidersSimServer> ps = launch(config.providersSim && config.providersSimUrl == null,
                     () -> ProvidersSimLauncher.builder().workRoot(config.workRoot).seed(config.providersSimSeed)
                             .start());
@@ -115,6 +124,7 @@ public final class LocalInfra implements AutoCloseable {
             postgres = join(pg, failures);
             cassandra = join(cs, failures);
             memcached = join(mc, failures);
+            kafka = join(kf, failures);
             providersSim = join(ps, failures);
             if (!failures.isEmpty()) {
                 close();
@@ -168,6 +178,13 @@ public final class LocalInfra implements AutoCloseable {
         }
     }
 
+    /** The Kafka broker this instance started (empty if not wanted or external). */
+    public Optional<KafkaServer> kafka() {
+        synchronized (lock) {
+            return Optional.ofNullable(kafka);
+        }
+    }
+
     /** The payment provider simulator this instance started (empty if not wanted or external). */
     public Optional<ProvidersSimServer> providersSim() {
         synchronized (lock) {
@@ -182,6 +199,7 @@ public final class LocalInfra implements AutoCloseable {
             Optional.ofNullable(postgres).ifPresent(all::add);
             Optional.ofNullable(cassandra).ifPresent(all::add);
             Optional.ofNullable(memcached).ifPresent(all::add);
+            Optional.ofNullable(kafka).ifPresent(all::add);
             Optional.ofNullable(providersSim).ifPresent(all::add);
             return all;
         }
@@ -189,7 +207,7 @@ public final class LocalInfra implements AutoCloseable {
 
     /**
      * The {@code SQUADRON_*} variables of the wanted stores, started or external (see the class comment for the
-     * formats), in the order PostgreSQL, Cassandra, memcached, provider simulator.
+     * formats), in the order PostgreSQL, Cassandra, memcached, Kafka, provider simulator.
      *
      * @throws IllegalStateException before {@link #start()}
      */
@@ -209,6 +227,9 @@ public final class LocalInfra implements AutoCloseable {
             if (config.memcached) {
                 env.put(MEMCACHED_ENV, config.memcachedAddress != null
                         ? config.memcachedAddress : memcached.hostAndPort());
+            }
+            if (config.kafka) {
+                env.put(KAFKA_ENV, config.kafkaBootstrap != null ? config.kafkaBootstrap : kafka.bootstrapServers());
             }
             if (config.providersSim) {
                 env.put(PROVIDERS_SIM_ENV, config.providersSimUrl != null
@@ -237,9 +258,11 @@ public final class LocalInfra implements AutoCloseable {
         private boolean postgres;
         private boolean cassandra;
         private boolean memcached;
+        private boolean kafka;
         private String postgresUrl;
         private String cassandraEndpoint;
         private String memcachedAddress;
+        private String kafkaBootstrap;
         private boolean providersSim;
         private String providersSimUrl;
         private long providersSimSeed = 1;
@@ -264,6 +287,12 @@ public final class LocalInfra implements AutoCloseable {
         /** Whether memcached is wanted (default false). */
         public Builder memcached(boolean wanted) {
             this.memcached = wanted;
+            return this;
+        }
+
+        /** Whether Kafka is wanted (default false). */
+        public Builder kafka(boolean wanted) {
+            this.kafka = wanted;
             return this;
         }
 
@@ -328,6 +357,18 @@ public final class LocalInfra implements AutoCloseable {
             return this;
         }
 
+        /** Uses the Kafka cluster at {@code host:port[,host:port...]} (bootstrap servers) instead of starting one. */
+        public Builder kafkaBootstrap(String bootstrapServers) {
+            requireNonNull(bootstrapServers, "bootstrapServers");
+            if (!bootstrapServers.matches("[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*")) {
+                throw new IllegalArgumentException("kafkaBootstrap: " + bootstrapServers
+                        + " (expected: host:port[,host:port...])");
+            }
+            this.kafkaBootstrap = bootstrapServers;
+            this.kafka = true;
+            return this;
+        }
+
         /**
          * Takes every {@code SQUADRON_*} variable present in {@code environment} as an external store: the CLI
          * passes {@code System.getenv()}. Blank values are ignored.
@@ -337,6 +378,7 @@ public final class LocalInfra implements AutoCloseable {
             present(environment, POSTGRES_URL_ENV).ifPresent(this::postgresUrl);
             present(environment, CASSANDRA_ENV).ifPresent(this::cassandraEndpoint);
             present(environment, MEMCACHED_ENV).ifPresent(this::memcachedAddress);
+            present(environment, KAFKA_ENV).ifPresent(this::kafkaBootstrap);
             present(environment, PROVIDERS_SIM_ENV).ifPresent(this::providersSimUrl);
             return this;
         }
@@ -372,6 +414,8 @@ public final class LocalInfra implements AutoCloseable {
             copy.postgres = postgres;
             copy.cassandra = cassandra;
             copy.memcached = memcached;
+            copy.kafka = kafka;
+            copy.kafkaBootstrap = kafkaBootstrap;
             copy.postgresUrl = postgresUrl;
             copy.cassandraEndpoint = cassandraEndpoint;
             copy.memcachedAddress = memcachedAddress;

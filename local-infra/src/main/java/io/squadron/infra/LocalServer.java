@@ -5,21 +5,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real server process started on this machine by a launcher of this module (PostgreSQL, Cassandra, memcached or
- * the payment provider simulator),
- * bound to 127.0.0.1 on a free port, with its data in a private work directory.
+ * A real server process started on this machine by a launcher of this module (PostgreSQL, Cassandra, memcached,
+ * Kafka or the payment provider simulator), bound to 127.0.0.1 on a free port, with its data in a private work
+ * directory.
  *
- * <p>Besides reporting where it listens, a handle offers the fault controls reliability tests need: {@link #stop()}
- * and {@link #restart()} (same port, same data), {@link #pause()} and {@link #resume()} (SIGSTOP / SIGCONT of the
- * whole process tree). {@link #close()} stops the server for good and deletes its work directory; servers still
- * open when the JVM exits are killed by a shutdown hook, and a run that died without one is cleaned up by the next
- * run (see {@link io.squadron.infra.process.RunDir}).
+ * <p>Besides reporting where it listens, a handle offers the fault controls reliability tests need: {@link #stop()},
+ * {@link #kill()} and {@link #restart()} (same port, same data), {@link #pause()} and {@link #resume()} (SIGSTOP /
+ * SIGCONT of the whole process tree). {@link #close()} stops the server for good and deletes its work directory;
+ * servers still open when the JVM exits are killed by a shutdown hook, and a run that died without one is cleaned up
+ * by the next run (see {@link io.squadron.infra.process.RunDir}).
  *
  * <p>Handles are thread-safe.
  */
 public interface LocalServer extends AutoCloseable {
 
-    /** The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"} or {@code "providers-sim"}. */
+    /**
+     * The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "kafka"} or
+     * {@code "providers-sim"}.
+     */
     String kind();
 
     /** The loopback address clients connect to ({@code 127.0.0.1} and {@link #port()}). */
@@ -48,6 +51,15 @@ public interface LocalServer extends AutoCloseable {
      * Does nothing if it is already stopped.
      */
     void stop();
+
+    /**
+     * Kills the server at once (SIGKILL to its process tree), as a crash would: nothing is flushed or shut down
+     * cleanly, but the data directory and port are kept for {@link #restart()}, which then runs the server's own
+     * crash recovery. What survives is what a crash of the server's processes (not of the machine) keeps: for
+     * PostgreSQL, run with {@code synchronous_commit=off}, the commits its WAL writer had flushed (all but the last
+     * ~0.6 s); for Kafka and Cassandra, what they had written to their files. Does nothing if it is already stopped.
+     */
+    void kill();
 
     /**
      * Starts the server again on the same port with the same data directory, stopping it first if it runs, and

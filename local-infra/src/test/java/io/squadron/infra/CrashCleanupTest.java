@@ -9,7 +9,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -79,5 +82,33 @@ class CrashCleanupTest {
         } finally {
             mine.delete();
         }
+    }
+
+    @Test
+    void reapStale_fromParallelLaunchers_eachStaleDirectoryReapedOnceWithoutErrors(@TempDir Path root) throws Exception {
+        // A pid far above pid_max (4194304 on Linux) is never alive: these look like directories of dead runs.
+        int stale = 20;
+        for (int i = 0; i < stale; i++) {
+            Path dir = Files.createDirectories(root.resolve("postgres-99999999" + i + "-0").resolve("data/base"));
+            for (int f = 0; f < 50; f++) {
+                Files.writeString(dir.resolve("file" + f), "x");
+            }
+            Files.writeString(dir.getParent().getParent().resolve("owner"), "99999999" + i + " 0");
+        }
+        var pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> reapers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                reapers.add(pool.submit(() -> RunDir.reapStale(root)));
+            }
+            int total = 0;
+            for (var reaper : reapers) {
+                total += reaper.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(stale);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(runDirs(root)).isEmpty();
     }
 }

@@ -12,21 +12,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies existing rows from the source to the target, page by page in the source's key order, verifying each row as
- * it goes (a row still different after a copy and one retry is counted as a mismatch and logged by key), paced to at
- * most {@code rowsPerSecond}, and saving a checkpoint after every page, so a run killed half way resumes after the
- * last saved key.
+ * Makes the target hold what the source holds, in two passes, page by page, paced to at most {@code rowsPerSecond},
+ * saving a checkpoint after every page, so a run killed half way resumes after the last saved key:
  *
- * <p>Metrics: {@code migration_backfill_rows_total{migration, result=copied|mismatch}}.
+ * <ol>
+ *   <li>the source's keys, in the source's order: every row is copied and verified (a row still different after a
+ *       copy and one retry is counted as a mismatch and logged by key);
+ *   <li>the target's keys, in the target's order: a row that differs from the source's (most often one the source no
+ *       longer has: a delete whose write to the target failed during a dual-write phase) is copied again, which
+ *       removes it or brings it up to date. Without this pass such rows would be served after the switch.
+ * </ol>
+ *
+ * <p>Metrics: {@code migration_backfill_rows_total{migration, result=copied|reconciled|mismatch}}.
  */
 public final class Backfill {
   private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
-  /** The keys of the source, in a stable order. */
+  /** The keys of either store, each in a stable order of its own. */
   @FunctionalInterface
   public interface KeySource {
-    /** Up to {@code limit} keys after {@code cursor} (empty: from the first). */
-    List<String> keysAfter(Optional<String> cursor, int limit);
+    /** Up to {@code limit} keys of {@code side}'s store after {@code cursor} (empty: from the first). */
+    List<String> keysAfter(Side side, Optional<String> cursor, int limit);
   }
 
   /** Copies and compares one row; both must be idempotent and never overwrite a newer row in the target. */
@@ -54,6 +60,7 @@ public final class Backfill {
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
   private final Counter copied;
+  private final Counter reconciled;
   private final Counter mismatched;
   private long nextRowAt;
 
@@ -69,6 +76,8 @@ public final class Backfill {
     MeterRegistry r = b.registry == null ? new SimpleMeterRegistry() : b.registry;
     this.copied = Counter.builder("migration_backfill_rows_total").tag("migration", migration).tag("result", "copied")
         .register(r);
+    this.reconciled = Counter.builder("migration_backfill_rows_total").tag("migration", migration)
+        .tag("result", "reconciled").register(r);
     this.mismatched = Counter.builder("migration_backfill_rows_total").tag("migration", migration)
         .tag("result", "mismatch").register(r);
     this.nextRowAt = nanoTime.getAsLong();
@@ -80,43 +89,68 @@ public final class Backfill {
   }
 
   /**
-   * Copies one page after the saved checkpoint and saves the new one.
+   * Handles one page after the saved checkpoint and saves the new one.
    *
-   * @return the checkpoint after the page; {@code done} once the source has no more keys
+   * @return the checkpoint after the page; {@code done} once both passes reached their end
    */
   public BackfillCheckpoint runPage() throws InterruptedException {
     BackfillCheckpoint at = control.checkpoint(migration);
     if (at.done()) {
       return at;
     }
-    List<String> page = keys.keysAfter(at.cursor(), pageSize);
+    List<String> page = keys.keysAfter(at.pass(), at.cursor(), pageSize);
     if (page.isEmpty()) {
-      BackfillCheckpoint done = new BackfillCheckpoint(at.cursor(), at.copied(), at.mismatches(), true);
-      control.saveCheckpoint(migration, done);
-      log.info("migration {}: backfill done, {} rows copied, {} mismatches", migration, done.copied(),
-          done.mismatches());
-      return done;
+      BackfillCheckpoint next;
+      if (at.pass() == Side.SOURCE) {
+        next = new BackfillCheckpoint(Optional.empty(), Side.TARGET, at.copied(), at.reconciled(), at.mismatches(),
+            false);
+        log.info("migration {}: backfill copied {} rows; now reconciling the target's rows", migration, at.copied());
+      } else {
+        next = new BackfillCheckpoint(at.cursor(), Side.TARGET, at.copied(), at.reconciled(), at.mismatches(), true);
+        log.info("migration {}: backfill done, {} rows copied, {} target rows reconciled, {} mismatches", migration,
+            next.copied(), next.reconciled(), next.mismatches());
+      }
+      control.saveCheckpoint(migration, next);
+      return next;
     }
     long rows = 0;
+    long fixed = 0;
     long mismatches = 0;
     for (String key : page) {
       pace();
-      copier.copy(key);
-      if (!copier.verify(key)) {
-        copier.copy(key);
-        if (!copier.verify(key)) {
-          mismatches++;
-          mismatched.increment();
-          log.warn("migration {}: backfill mismatch for id {} after retry", migration, key);
-        }
+      boolean sourcePass = at.pass() == Side.SOURCE;
+      if (!sourcePass && copier.verify(key)) {
+        continue; // the usual case in the target pass: the source pass or a dual write made them equal already
       }
-      rows++;
-      copied.increment();
+      if (sourcePass) {
+        rows++;
+        copied.increment();
+      }
+      if (copyAndVerify(key)) {
+        if (!sourcePass) {
+          fixed++;
+          reconciled.increment();
+        }
+      } else {
+        mismatches++;
+        mismatched.increment();
+        log.warn("migration {}: backfill mismatch for id {} after retry ({} pass)", migration, key, at.pass());
+      }
     }
-    BackfillCheckpoint next = new BackfillCheckpoint(Optional.of(page.get(page.size() - 1)), at.copied() + rows,
-        at.mismatches() + mismatches, false);
+    BackfillCheckpoint next = new BackfillCheckpoint(Optional.of(page.get(page.size() - 1)), at.pass(),
+        at.copied() + rows, at.reconciled() + fixed, at.mismatches() + mismatches, false);
     control.saveCheckpoint(migration, next);
     return next;
+  }
+
+  /** Copies {@code key}, and once more if it still differs (a concurrent write may have raced the first copy). */
+  private boolean copyAndVerify(String key) {
+    copier.copy(key);
+    if (copier.verify(key)) {
+      return true;
+    }
+    copier.copy(key);
+    return copier.verify(key);
   }
 
   /** Runs pages until done or until {@code keepGoing} says stop (checked between pages). */

@@ -62,7 +62,9 @@ public final class MigrationController {
       return new Outcome(false, phase, lagMessage(status));
     }
     if (phase == Phase.BACKFILL && !status.backfill().done()) {
-      return new Outcome(false, phase, "backfill not finished: " + status.backfill().copied() + " rows copied");
+      return new Outcome(false, phase, "backfill not finished: " + status.backfill().copied() + " rows copied, "
+          + (status.backfill().pass() == Side.SOURCE ? "still copying the source's rows"
+          : "reconciling the target's rows"));
     }
     if (phase == Phase.BACKFILL && status.backfill().mismatches() > 0) {
       return new Outcome(false, phase, "backfill left " + status.backfill().mismatches()

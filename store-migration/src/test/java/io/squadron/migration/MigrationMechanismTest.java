@@ -95,6 +95,71 @@ class MigrationMechanismTest {
   }
 
   @Test
+  void backfillNeverRemovesTargetOnlyRows_targetPassRemovesThem() throws Exception {
+    VersionedRows source = VersionedRows.create(PG.dataSource(), "reconcile_source");
+    VersionedRows target = VersionedRows.create(PG.dataSource(), "reconcile_target");
+    for (int i = 0; i < 30; i++) {
+      source.put(String.format("rec-%03d", i), "value-" + i, 1);
+    }
+    // What failed secondary writes of a dual-write phase leave behind: rows whose delete or change never reached the
+    // target. The source has none of the first kind, so a walk over the source's keys alone never sees them.
+    target.put("rec-005x", "deleted in the source", 3);
+    target.put("rec-100", "deleted in the source", 1);
+    target.put("zzz-last", "deleted in the source", 7);
+    target.put("rec-010", "older", 0);
+    Counting counting = new Counting(source, target);
+    BackfillCheckpoint done = Backfill.builder(control, "reconcile", counting.copier, counting).pageSize(7)
+        .rowsPerSecond(100_000).build().run(() -> true);
+
+    assertThat(done.done()).isTrue();
+    assertThat(done.pass()).isEqualTo(Side.TARGET);
+    assertThat(done.copied()).isEqualTo(30);
+    assertThat(done.reconciled()).isEqualTo(3);
+    assertThat(done.mismatches()).isZero();
+    assertThat(target.get("rec-005x")).isEmpty();
+    assertThat(target.get("rec-100")).isEmpty();
+    assertThat(target.get("zzz-last")).isEmpty();
+    assertThat(target.count()).isEqualTo(source.count());
+    for (int i = 0; i < 30; i++) {
+      String key = String.format("rec-%03d", i);
+      assertThat(target.get(key)).isEqualTo(source.get(key));
+    }
+    // Rows equal in both are only compared in the target pass, never copied again.
+    assertThat(counting.copies.get()).isEqualTo(30 + 3);
+  }
+
+  @Test
+  void backfill_killedInTheTargetPass_resumesThere() throws Exception {
+    VersionedRows source = VersionedRows.create(PG.dataSource(), "tresume_source");
+    VersionedRows target = VersionedRows.create(PG.dataSource(), "tresume_target");
+    for (int i = 0; i < 10; i++) {
+      source.put("t-" + i, "v", 1);
+    }
+    for (int i = 0; i < 10; i++) {
+      target.put("u-" + i, "orphan", 1);
+    }
+    Counting first = new Counting(source, target);
+    Backfill killed = Backfill.builder(control, "tresume", first.copier, first).pageSize(5).rowsPerSecond(100_000)
+        .build();
+    BackfillCheckpoint at = killed.runPage();
+    while (at.pass() == Side.SOURCE) {
+      at = killed.runPage();
+    }
+    at = killed.runPage(); // the first page of the target pass
+    assertThat(at.pass()).isEqualTo(Side.TARGET);
+    assertThat(at.done()).isFalse();
+    assertThat(at.cursor()).isPresent();
+
+    Counting second = new Counting(source, target);
+    BackfillCheckpoint done = Backfill.builder(control, "tresume", second.copier, second).pageSize(5)
+        .rowsPerSecond(100_000).build().run(() -> true);
+    assertThat(done.done()).isTrue();
+    assertThat(done.reconciled()).isEqualTo(10);
+    assertThat(target.count()).isEqualTo(10);
+    assertThat(second.copies.get()).as("only the target-only rows: the source pass is not run again").isEqualTo(10);
+  }
+
+  @Test
   void backfill_isPacedToTheConfiguredRate() throws Exception {
     VersionedRows source = VersionedRows.create(PG.dataSource(), "paced_source");
     VersionedRows target = VersionedRows.create(PG.dataSource(), "paced_target");
@@ -134,7 +199,7 @@ class MigrationMechanismTest {
       a.poll();
       b.poll();
       assertThat(controller.advance().message()).contains("backfill not finished");
-      control.saveCheckpoint(migration, new BackfillCheckpoint(Optional.of("x"), 1, 0, true));
+      control.saveCheckpoint(migration, new BackfillCheckpoint(Optional.of("x"), Side.TARGET, 1, 0, 0, true));
       assertThat(controller.advance().phase()).isEqualTo(Phase.DUAL_WRITE_TARGET_PRIMARY);
       a.poll();
       b.poll();

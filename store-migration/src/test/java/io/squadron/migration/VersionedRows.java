@@ -117,8 +117,8 @@ final class VersionedRows {
     }
 
     @Override
-    public List<String> keysAfter(Optional<String> cursor, int limit) {
-      return source.keysAfter(cursor, limit);
+    public List<String> keysAfter(Side side, Optional<String> cursor, int limit) {
+      return (side == Side.SOURCE ? source : target).keysAfter(cursor, limit);
     }
 
     @Override

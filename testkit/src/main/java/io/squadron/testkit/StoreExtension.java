@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What the three store extensions share: before the class, the shared server of the test JVM (created on first use
+ * What the store extensions share: before the class, the shared server of the test JVM (created on first use
  * in JUnit's root store, closed when the test run ends) or a private one, and a per-class name; after the class,
  * the class's clients closed (and a private server stopped).
  *
@@ -90,8 +90,8 @@ abstract class StoreExtension<S extends StoreServer> implements BeforeAllCallbac
     }
 
     /**
-     * The server's fault controls (stop, restart on the same port and data, pause, resume). Only for extensions made
-     * with {@code ownServer()}: the shared server is everyone's.
+     * The server's fault controls (stop, kill, restart on the same port and data, pause, resume). Only for extensions
+     * made with {@code ownServer()}: the shared server is everyone's.
      *
      * @throws IllegalStateException for a shared server
      */

@@ -9,11 +9,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +34,8 @@ abstract class AbstractIsolationTest {
     abstract CassandraExtension cassandra();
 
     abstract MemcachedExtension memcached();
+
+    abstract KafkaExtension kafka();
 
     private static Map<String, String> others(String kind, String marker) {
         Map<String, String> others = new ConcurrentHashMap<>(WRITTEN.getOrDefault(kind, Map.of()));
@@ -89,6 +93,22 @@ abstract class AbstractIsolationTest {
         for (Map.Entry<String, String> other : others("memcached", marker()).entrySet()) {
             assertThat(other.getValue()).isNotEqualTo(memcached().prefix());
             assertThat(client.get(other.getValue() + "item")).isEqualTo(other.getKey());
+        }
+    }
+
+    @Test
+    void kafka_sameTopicName_seesOnlyItsOwnRecords() throws Exception {
+        String topic = kafka().createTopic("items", 2);
+        assertThat(topic).isEqualTo(kafka().prefix() + "items").startsWith("t_isolation");
+        kafka().producer().send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8),
+                marker().getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        assertThat(kafka().readAll(topic)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly(marker());
+        WRITTEN.computeIfAbsent("kafka", k -> new ConcurrentHashMap<>()).put(marker(), topic);
+        for (Map.Entry<String, String> other : others("kafka", marker()).entrySet()) {
+            assertThat(other.getValue()).isNotEqualTo(topic);
+            assertThat(kafka().readAll(other.getValue())).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                    .containsExactly(other.getKey());
         }
     }
 }

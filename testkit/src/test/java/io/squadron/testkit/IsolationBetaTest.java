@@ -9,6 +9,8 @@ class IsolationBetaTest extends AbstractIsolationTest {
     static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
     @RegisterExtension
     static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
+    @RegisterExtension
+    static final KafkaExtension KAFKA = KafkaExtension.perClass();
 
     @Override
     String marker() {
@@ -28,5 +30,10 @@ class IsolationBetaTest extends AbstractIsolationTest {
     @Override
     MemcachedExtension memcached() {
         return MEMCACHED;
+    }
+
+    @Override
+    KafkaExtension kafka() {
+        return KAFKA;
     }
 }

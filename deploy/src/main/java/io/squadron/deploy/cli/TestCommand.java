@@ -10,12 +10,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
- * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA} and
- * {@code SQUADRON_MEMCACHED}, runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store
- * whose variable is already set is used as it is and not started.
+ * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA},
+ * {@code SQUADRON_MEMCACHED} and {@code SQUADRON_KAFKA}, runs {@code mvn -B verify}, and stops the stores whatever
+ * the build's outcome. A store whose variable is already set is used as it is and not started.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-    description = "Start PostgreSQL, Cassandra and memcached, run 'mvn -B verify' against them, stop them.")
+    description = "Start PostgreSQL, Cassandra, memcached and Kafka, run 'mvn -B verify' against them, stop them.")
 final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
   List<String> mavenArgs = new ArrayList<>();
@@ -28,6 +28,7 @@ final class TestCommand implements Callable<Integer> {
         .postgres(true)
         .cassandra(true)
         .memcached(true)
+        .kafka(true)
         .fromEnvironment(System.getenv())
         .build()
         .start()) {

@@ -29,6 +29,7 @@ final class LocalStores implements AutoCloseable {
         .postgres(kinds.contains(ServiceDescriptor.Stores.POSTGRES))
         .cassandra(kinds.contains(ServiceDescriptor.Stores.CASSANDRA))
         .memcached(kinds.contains(ServiceDescriptor.Stores.MEMCACHED))
+        .kafka(kinds.contains(ServiceDescriptor.Stores.KAFKA))
         .fromEnvironment(environment)
         .build()
         .start();
@@ -60,6 +61,10 @@ final class LocalStores implements AutoCloseable {
     if (service.needs(ServiceDescriptor.Stores.MEMCACHED)) {
       hocon.append("squadron.stores.memcached { addresses = ").append(ServiceConfigs.quote(env(LocalInfra.MEMCACHED_ENV)))
           .append(", key-prefix = ").append(ServiceConfigs.quote(service.name() + ":")).append(" }\n");
+    }
+    if (service.needs(ServiceDescriptor.Stores.KAFKA)) {
+      hocon.append("squadron.stores.kafka.bootstrap-servers = ")
+          .append(ServiceConfigs.quote(env(LocalInfra.KAFKA_ENV))).append('\n');
     }
     return hocon.toString();
   }

@@ -201,6 +201,25 @@ public abstract class ManagedServer implements LocalServer {
     }
 
     @Override
+    public final void kill() {
+        synchronized (lock) {
+            ensureOpen();
+            if (process == null) {
+                return;
+            }
+            ProcessHandle main = process;
+            if (Processes.running(main)) {
+                peakRssBytes = Math.max(peakRssBytes, Processes.peakRssBytes(main));
+                Processes.killTree(main); // SIGKILL reaches a stopped (paused) process too
+                log.info("{} killed (pid {})", describe(), main.pid());
+            }
+            process = null;
+            paused = false;
+            afterStop();
+        }
+    }
+
+    @Override
     public final void restart() {
         synchronized (lock) {
             ensureOpen();

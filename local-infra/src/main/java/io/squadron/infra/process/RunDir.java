@@ -10,11 +10,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +39,10 @@ public final class RunDir {
     private static final Pattern NAME = Pattern.compile("([a-z]+)-(\\d+)-(\\d+)");
     private static final String OWNER = "owner";
     private static final String SERVER_PIDS = "server.pids";
+    /** Stale directories are renamed to this prefix before deletion; the name matches no kind, so no run reads it. */
+    private static final String REAPING_PREFIX = "reaping.";
+    private static final Pattern REAPING = Pattern.compile("reaping\\.(\\d+)\\.\\d+");
+    private static final AtomicLong REAP_SEQUENCE = new AtomicLong();
     /** Start times read twice for the same process may differ by the clock tick; anything closer is the same. */
     private static final long SAME_START_TOLERANCE_MS = 1_000;
 
@@ -129,21 +135,45 @@ public final class RunDir {
         int reaped = 0;
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
             for (Path dir : dirs) {
+                Matcher half = REAPING.matcher(dir.getFileName().toString());
+                if (half.matches() && ProcessHandle.of(Long.parseLong(half.group(1))).filter(Processes::running).isEmpty()) {
+                    deleteTree(dir); // a reaper died half-way; its servers were killed before it started deleting
+                    continue;
+                }
                 Matcher m = NAME.matcher(dir.getFileName().toString());
                 if (!m.matches() || !Files.isDirectory(dir) || ownerAlive(dir, Long.parseLong(m.group(2)))) {
                     continue;
                 }
-                for (ProcessHandle p : recordedProcesses(dir)) {
+                // Launchers start in parallel (in this JVM and in others), and each reaps: the one that renames the
+                // directory away owns it, the others skip it instead of walking a tree that is being deleted.
+                Optional<Path> claimed = claim(root, dir);
+                if (claimed.isEmpty()) {
+                    continue;
+                }
+                for (ProcessHandle p : recordedProcesses(claimed.get())) {
                     log.warn("Killing leftover {} process {} of a dead run ({})", m.group(1), p.pid(), dir);
                     Processes.killTree(p);
                 }
-                deleteTree(dir);
+                deleteTree(claimed.get());
                 reaped++;
             }
         } catch (IOException e) {
             log.warn("Cannot scan {} for leftovers of crashed runs", root, e);
         }
         return reaped;
+    }
+
+    private static Optional<Path> claim(Path root, Path dir) {
+        Path reaping = root.resolve(REAPING_PREFIX + ProcessHandle.current().pid() + "." + REAP_SEQUENCE.incrementAndGet());
+        try {
+            Files.move(dir, reaping, StandardCopyOption.ATOMIC_MOVE);
+            return Optional.of(reaping);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            log.warn("Cannot claim {} for reaping", dir, e);
+            return Optional.empty();
+        }
     }
 
     private static boolean ownerAlive(Path dir, long pid) {
@@ -211,8 +241,9 @@ public final class RunDir {
                     log.debug("Cannot delete {}", p, e);
                 }
             });
-        } catch (IOException e) {
-            log.warn("Cannot delete {}", dir, e);
+        } catch (IOException | UncheckedIOException e) {
+            // A server still writing into its directory while it is torn down; what is left is reaped next time.
+            log.warn("Cannot delete all of {}", dir, e);
         }
     }
 

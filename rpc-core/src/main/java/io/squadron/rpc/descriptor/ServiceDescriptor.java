@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *     service and fill the standard {@code squadron.stores.<kind>} keys
  * @param calls the services it calls (its clients; start order and network policy follow from them)
  * @param permissions who may call what: a service ({@code package.Service}) or a method
- *     ({@code package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code app:*})
+ *     ({@code package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code app:*},
+ *     {@code service:*})
  * @param padlockCategories the Padlock key categories it encrypts personal data with
  * @param demo a class with {@code main(String[])} that calls the running service and exits 0 when it behaved
  * @param resources heap and container resources of one instance
@@ -186,9 +187,9 @@ public record ServiceDescriptor(
       }
       List<String> callers = p.strings(com.typesafe.config.ConfigUtil.joinPath(target));
       for (String caller : callers) {
-        if (!caller.equals("app:*") && !SpiffeId.isValidCaller(caller)) {
+        if (!caller.equals("app:*") && !caller.equals("service:*") && !SpiffeId.isValidCaller(caller)) {
           throw new InvalidConfigException(p.key(target), "caller '" + caller
-              + "' (expected: a service name, app:<name> or app:*)");
+              + "' (expected: a service name, app:<name>, app:* or service:*)");
         }
       }
       permissions.put(target, callers);
@@ -231,8 +232,13 @@ public record ServiceDescriptor(
     /** memcached: a key prefix of the service's own; fills {@code squadron.stores.memcached.addresses} and
      * {@code .key-prefix}. */
     public static final String MEMCACHED = "memcached";
+    /**
+     * Kafka, for the events library (outbox relay, consumers): fills {@code squadron.stores.kafka.bootstrap-servers};
+     * the service creates its topics ({@code EventTopics.ensure}).
+     */
+    public static final String KAFKA = "kafka";
     /** Every kind. */
-    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED);
+    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA);
 
     private Stores() {}
   }

@@ -48,10 +48,20 @@ public final class ClosedLoopLoad {
     return concurrency;
   }
 
-  /** The outcome of one run. */
-  public record Result(long calls, long failures, double seconds, long[] latenciesNanos) {
+  /**
+   * The outcome of one run.
+   *
+   * @param allocatedBytes bytes allocated by every thread of this JVM during the run (client and server sides of the
+   *     channel under test: both live in the benchmark's process)
+   */
+  public record Result(long calls, long failures, double seconds, long[] latenciesNanos, long allocatedBytes) {
     public double qps() {
       return calls / seconds;
+    }
+
+    /** Bytes allocated per successful call. */
+    public double bytesPerCall() {
+      return calls == 0 ? Double.NaN : (double) allocatedBytes / calls;
     }
 
     /** The q-quantile (0..1) of successful call latency, in microseconds. */
@@ -72,6 +82,7 @@ public final class ClosedLoopLoad {
     AtomicInteger sampleCount = new AtomicInteger();
     AtomicLong calls = new AtomicLong();
     AtomicLong failures = new AtomicLong();
+    long allocatedBefore = AllocatedBytes.ofAllThreads();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     CountDownLatch done = new CountDownLatch(concurrency);
@@ -82,9 +93,10 @@ public final class ClosedLoopLoad {
       throw new IllegalStateException("calls still outstanding 30 s after the run ended");
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long allocated = AllocatedBytes.ofAllThreads() - allocatedBefore;
     long[] latencies = Arrays.copyOf(samples, Math.min(sampleCount.get(), MAX_SAMPLES));
     Arrays.sort(latencies);
-    return new Result(calls.get(), failures.get(), seconds, latencies);
+    return new Result(calls.get(), failures.get(), seconds, latencies, allocated);
   }
 
   private final class Caller implements StreamObserver<ShuffleResponse> {

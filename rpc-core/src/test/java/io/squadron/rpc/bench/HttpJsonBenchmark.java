@@ -121,6 +121,7 @@ public final class HttpJsonBenchmark {
     AtomicInteger count = new AtomicInteger();
     AtomicLong calls = new AtomicLong();
     AtomicLong failures = new AtomicLong();
+    long allocatedBefore = AllocatedBytes.ofAllThreads();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     CountDownLatch done = new CountDownLatch(concurrency);
@@ -153,6 +154,7 @@ public final class HttpJsonBenchmark {
     double elapsed = (System.nanoTime() - start) / 1e9;
     long[] latencies = Arrays.copyOf(samples, Math.min(count.get(), MAX_SAMPLES));
     Arrays.sort(latencies);
-    return new ClosedLoopLoad.Result(calls.get(), failures.get(), elapsed, latencies);
+    long allocated = AllocatedBytes.ofAllThreads() - allocatedBefore;
+    return new ClosedLoopLoad.Result(calls.get(), failures.get(), elapsed, latencies, allocated);
   }
 }

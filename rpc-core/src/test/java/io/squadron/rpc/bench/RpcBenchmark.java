@@ -54,10 +54,13 @@ public final class RpcBenchmark {
       SideTotals plain = totals.plain();
       SideTotals squadron = totals.squadron();
       double ratio = squadron.qps() / plain.qps();
-      System.out.printf("%-8s %-10s %12.0f %10s %10.0f%n", "total", "plain", plain.qps(), "", plain.p99());
-      System.out.printf("%-8s %-10s %12.0f %10s %10.0f%n", "total", "squadron", squadron.qps(), "", squadron.p99());
+      System.out.printf("%-8s %-10s %12.0f %10s %10.0f %12.0f%n", "total", "plain", plain.qps(), "", plain.p99(),
+          plain.bytesPerCall());
+      System.out.printf("%-8s %-10s %12.0f %10s %10.0f %12.0f%n", "total", "squadron", squadron.qps(), "",
+          squadron.p99(), squadron.bytesPerCall());
       System.out.printf("BENCH rpc plain_qps=%.0f squadron_qps=%.0f ratio=%.3f plain_p99_us=%.0f squadron_p99_us=%.0f"
-          + " concurrency=%d%n", plain.qps(), squadron.qps(), ratio, plain.p99(), squadron.p99(), concurrency);
+          + " plain_bytes_per_call=%.0f squadron_bytes_per_call=%.0f concurrency=%d%n", plain.qps(), squadron.qps(),
+          ratio, plain.p99(), squadron.p99(), plain.bytesPerCall(), squadron.bytesPerCall(), concurrency);
     } finally {
       plainChannel.shutdownNow();
       factory.close();

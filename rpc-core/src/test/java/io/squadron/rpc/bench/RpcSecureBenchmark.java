@@ -101,8 +101,9 @@ public final class RpcSecureBenchmark {
       System.out.printf("failures: plain_tls=%d squadron=%d; squadron denials=%.0f rate-limited=%.0f%n",
           plain.failures(), squadron.failures(), denied, limited);
       System.out.printf("BENCH rpc-secure plain_tls_qps=%.0f squadron_qps=%.0f ratio=%.3f plain_tls_p99_us=%.0f"
-          + " squadron_p99_us=%.0f concurrency=%d%n", plain.qps(), squadron.qps(), squadron.qps() / plain.qps(),
-          plain.p99(), squadron.p99(), concurrency);
+          + " squadron_p99_us=%.0f plain_tls_bytes_per_call=%.0f squadron_bytes_per_call=%.0f concurrency=%d%n",
+          plain.qps(), squadron.qps(), squadron.qps() / plain.qps(), plain.p99(), squadron.p99(),
+          plain.bytesPerCall(), squadron.bytesPerCall(), concurrency);
     } finally {
       plainChannel.shutdownNow();
       factory.close();

@@ -26,15 +26,17 @@ final class SideBySide {
     load.run(squadronChannel, warmup);
     SideTotals plain = new SideTotals();
     SideTotals squadron = new SideTotals();
-    System.out.printf("%-8s %-10s %12s %10s %10s %10s%n", "round", "side", "qps", "p50_us", "p99_us", "failed");
+    System.out.printf("%-8s %-10s %12s %10s %10s %12s %10s%n", "round", "side", "qps", "p50_us", "p99_us",
+        "bytes/call", "failed");
     for (int r = 1; r <= 2; r++) {
       boolean plainFirst = r % 2 == 1;
       for (int i = 0; i < 2; i++) {
         boolean isPlain = plainFirst == (i == 0);
         ClosedLoopLoad.Result result = load.run(isPlain ? plainChannel : squadronChannel, round);
         (isPlain ? plain : squadron).add(result);
-        System.out.printf("%-8d %-10s %12.0f %10.0f %10.0f %10d%n", r, isPlain ? plainName : "squadron",
-            result.qps(), result.quantileMicros(0.5), result.quantileMicros(0.99), result.failures());
+        System.out.printf("%-8d %-10s %12.0f %10.0f %10.0f %12.0f %10d%n", r, isPlain ? plainName : "squadron",
+            result.qps(), result.quantileMicros(0.5), result.quantileMicros(0.99), result.bytesPerCall(),
+            result.failures());
       }
     }
     return new Totals(plain, squadron);

@@ -4,6 +4,7 @@ package io.squadron.rpc.bench;
 final class SideTotals {
   private long calls;
   private long failures;
+  private long allocatedBytes;
   private double seconds;
   private double p99Sum;
   private int rounds;
@@ -11,6 +12,7 @@ final class SideTotals {
   void add(ClosedLoopLoad.Result r) {
     calls += r.calls();
     failures += r.failures();
+    allocatedBytes += r.allocatedBytes();
     seconds += r.seconds();
     p99Sum += r.quantileMicros(0.99);
     rounds++;
@@ -22,6 +24,11 @@ final class SideTotals {
 
   double p99() {
     return p99Sum / rounds;
+  }
+
+  /** Bytes allocated per call (client and server of this side together). */
+  double bytesPerCall() {
+    return calls == 0 ? Double.NaN : (double) allocatedBytes / calls;
   }
 
   long failures() {

@@ -91,7 +91,8 @@ public final class MigrationCli {
       out.println("  " + r.instanceId() + " " + settings.label(r.phase()) + " epoch " + r.epoch() + " at "
           + r.reportedAt());
     }
-    out.println("backfill: " + status.backfill().copied() + " rows copied, " + status.backfill().mismatches()
+    out.println("backfill: " + status.backfill().copied() + " rows copied, " + status.backfill().reconciled()
+        + " target rows reconciled, " + status.backfill().mismatches()
         + " mismatches, " + (status.backfill().done() ? "done" : "not done")
         + status.backfill().cursor().map(c -> ", after key " + c).orElse(""));
   }

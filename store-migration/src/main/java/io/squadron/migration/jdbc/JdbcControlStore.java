@@ -7,6 +7,7 @@ import io.squadron.migration.ControlRecord;
 import io.squadron.migration.ControlStore;
 import io.squadron.migration.InstanceReport;
 import io.squadron.migration.Phase;
+import io.squadron.migration.Side;
 import io.squadron.store.postgres.PostgresStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -132,14 +133,14 @@ public final class JdbcControlStore implements ControlStore {
   public BackfillCheckpoint checkpoint(String migration) {
     return run(c -> {
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT cursor_key, copied, mismatches, done FROM migration_backfill WHERE migration = ?")) {
+          "SELECT cursor_key, pass, copied, reconciled, mismatches, done FROM migration_backfill WHERE migration = ?")) {
         s.setString(1, migration);
         try (ResultSet r = s.executeQuery()) {
           if (!r.next()) {
             return BackfillCheckpoint.START;
           }
-          return new BackfillCheckpoint(Optional.ofNullable(r.getString(1)), r.getLong(2), r.getLong(3),
-              r.getBoolean(4));
+          return new BackfillCheckpoint(Optional.ofNullable(r.getString(1)), Side.valueOf(r.getString(2)),
+              r.getLong(3), r.getLong(4), r.getLong(5), r.getBoolean(6));
         }
       }
     });
@@ -148,15 +149,17 @@ public final class JdbcControlStore implements ControlStore {
   @Override
   public void saveCheckpoint(String migration, BackfillCheckpoint checkpoint) {
     run(c -> {
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO migration_backfill (migration, cursor_key, copied,"
-          + " mismatches, done) VALUES (?, ?, ?, ?, ?) ON CONFLICT (migration) DO UPDATE SET"
-          + " cursor_key = EXCLUDED.cursor_key, copied = EXCLUDED.copied, mismatches = EXCLUDED.mismatches,"
-          + " done = EXCLUDED.done")) {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO migration_backfill (migration, cursor_key, pass,"
+          + " copied, reconciled, mismatches, done) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (migration) DO UPDATE SET"
+          + " cursor_key = EXCLUDED.cursor_key, pass = EXCLUDED.pass, copied = EXCLUDED.copied,"
+          + " reconciled = EXCLUDED.reconciled, mismatches = EXCLUDED.mismatches, done = EXCLUDED.done")) {
         s.setString(1, migration);
         s.setString(2, checkpoint.cursor().orElse(null));
-        s.setLong(3, checkpoint.copied());
-        s.setLong(4, checkpoint.mismatches());
-        s.setBoolean(5, checkpoint.done());
+        s.setString(3, checkpoint.pass().name());
+        s.setLong(4, checkpoint.copied());
+        s.setLong(5, checkpoint.reconciled());
+        s.setLong(6, checkpoint.mismatches());
+        s.setBoolean(7, checkpoint.done());
         s.executeUpdate();
       }
       return null;

@@ -19,8 +19,12 @@ import io.squadron.proto.userdb.v1.User;
 import io.squadron.proto.userdb.v1.UserServiceGrpc;
 import io.squadron.proto.userdb.v1.UserdbErrorReason;
 import io.squadron.rpc.errors.RpcErrors;
+import io.squadron.rpc.identity.Caller;
 import io.squadron.userdb.account.Account;
 import io.squadron.userdb.account.Accounts;
+import io.squadron.userdb.account.CreateRequestId;
+import io.squadron.userdb.account.RequestIdReusedException;
+import io.squadron.userdb.account.VersionConflictException;
 import io.squadron.userdb.store.UsernameConflictException;
 import io.squadron.userdb.username.UsernameRejectedException;
 import java.time.Clock;
@@ -28,6 +32,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -69,11 +74,20 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
         violations.field("birth_date", "is not a valid date (year, month and day are all required)");
       }
     }
+    Optional<CreateRequestId> requestId = Optional.empty();
+    if (!request.getRequestId().isEmpty()) {
+      try {
+        requestId = Optional.of(new CreateRequestId(Caller.current().name(), parseUuid(request.getRequestId())));
+      } catch (IllegalArgumentException e) {
+        violations.field("request_id", "must be a UUID (e.g. 123e4567-e89b-12d3-a456-426614174000)");
+      }
+    }
     if (!violations.isEmpty()) {
       throw violations.build();
     }
     try {
-      Account account = accounts.create(request.getUsername(), request.getEmail(), request.getCountry(), birthDate);
+      Account account = accounts.create(requestId, request.getUsername(), request.getEmail(), request.getCountry(),
+          birthDate);
       reply(response, CreateUserResponse.newBuilder().setUser(toProto(account)).build());
     } catch (UsernameRejectedException e) {
       throw rejected(e);
@@ -81,7 +95,18 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
       UserdbErrorReason reason = e.kind() == UsernameConflictException.Kind.TAKEN
           ? UserdbErrorReason.USERNAME_TAKEN : UserdbErrorReason.CONFUSABLE;
       throw RpcErrors.of(Status.Code.ALREADY_EXISTS, reason, "username: " + e.getMessage());
+    } catch (RequestIdReusedException e) {
+      throw RpcErrors.of(Status.Code.ALREADY_EXISTS, UserdbErrorReason.REQUEST_ID_REUSED, e.getMessage());
     }
+  }
+
+  /** A UUID in its canonical text form only ({@link UUID#fromString} also takes shortened forms). */
+  private static UUID parseUuid(String text) {
+    UUID id = UUID.fromString(text);
+    if (!id.toString().equalsIgnoreCase(text)) {
+      throw new IllegalArgumentException("not canonical");
+    }
+    return id;
   }
 
   @Override
@@ -122,13 +147,21 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
     if (!request.hasEmail() && !request.hasCountry()) {
       violations.field("email", "set email and/or country");
     }
+    if (request.hasExpectedVersion() && request.getExpectedVersion() < 1) {
+      violations.field("expected_version", "must be a version the account had (>= 1), or unset");
+    }
     if (!violations.isEmpty()) {
       throw violations.build();
     }
-    Account account = accounts.update(id, request.hasEmail() ? Optional.of(request.getEmail()) : Optional.empty(),
-        request.hasCountry() ? Optional.of(request.getCountry()) : Optional.empty())
-        .orElseThrow(UserdbGrpcService::notFound);
-    reply(response, UpdateUserResponse.newBuilder().setUser(toProto(account)).build());
+    try {
+      Account account = accounts.update(id, request.hasEmail() ? Optional.of(request.getEmail()) : Optional.empty(),
+          request.hasCountry() ? Optional.of(request.getCountry()) : Optional.empty(),
+          request.hasExpectedVersion() ? OptionalLong.of(request.getExpectedVersion()) : OptionalLong.empty())
+          .orElseThrow(UserdbGrpcService::notFound);
+      reply(response, UpdateUserResponse.newBuilder().setUser(toProto(account)).build());
+    } catch (VersionConflictException e) {
+      throw RpcErrors.of(Status.Code.ABORTED, UserdbErrorReason.VERSION_CONFLICT, e.getMessage());
+    }
   }
 
   @Override

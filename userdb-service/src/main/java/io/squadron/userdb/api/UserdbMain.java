@@ -19,6 +19,7 @@ import io.squadron.store.cassandra.CassandraSettings;
 import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.userdb.account.AccountCrypto;
 import io.squadron.userdb.account.Accounts;
+import io.squadron.userdb.account.OrphanSweeper;
 import io.squadron.userdb.migrate.MigratingUserStore;
 import io.squadron.userdb.migrate.UserRowCopier;
 import io.squadron.userdb.store.UserStore;
@@ -56,8 +57,10 @@ public final class UserdbMain {
         case CASSANDRA -> cassandra(service, clock);
         case MIGRATING -> migrating(service, clock);
       };
-      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(),
-          new AccountCrypto(padlock, service.name()), clock, UUID::randomUUID);
+      AccountCrypto crypto = new AccountCrypto(padlock, service.name());
+      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, clock, UUID::randomUUID);
+      service.register(new OrphanSweeper(store, crypto, clock, settings.sweepGrace(), settings.sweepBatch(),
+          service.meterRegistry()).start(settings.sweepInterval()));
       return service.server()
           .service(new UserdbGrpcService(accounts, clock))
           .readinessCheck("stores", store::isReachable)

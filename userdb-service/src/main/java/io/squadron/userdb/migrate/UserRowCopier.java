@@ -3,6 +3,7 @@ package io.squadron.userdb.migrate;
 import static java.util.Objects.requireNonNull;
 
 import io.squadron.migration.Backfill;
+import io.squadron.migration.Side;
 import io.squadron.userdb.store.StoredUser;
 import io.squadron.userdb.store.UserStore;
 import io.squadron.userdb.store.UsernameConflictException;
@@ -11,8 +12,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The backfill's view of users: keys are ids in the source's scan order; a copy creates the source's row in the
- * target (idempotent, never over a newer row) or deletes the target's row when the source has none any more.
+ * The backfill's view of users: keys are ids in either store's scan order; a copy makes the target hold the source's
+ * row (creating it with its names, or replacing an older version; never over a newer one) or no row when the source
+ * has none any more, which is how the target pass removes rows only the target still has.
  */
 public final class UserRowCopier implements Backfill.KeySource, Backfill.RowCopier {
   private final UserStore source;
@@ -25,8 +27,9 @@ public final class UserRowCopier implements Backfill.KeySource, Backfill.RowCopi
   }
 
   @Override
-  public List<String> keysAfter(Optional<String> cursor, int limit) {
-    return source.scan(cursor.map(UUID::fromString), limit).stream().map(u -> u.id().toString()).toList();
+  public List<String> keysAfter(Side side, Optional<String> cursor, int limit) {
+    UserStore store = side == Side.SOURCE ? source : target;
+    return store.scan(cursor.map(UUID::fromString), limit).stream().map(u -> u.id().toString()).toList();
   }
 
   @Override
@@ -38,7 +41,7 @@ public final class UserRowCopier implements Backfill.KeySource, Backfill.RowCopi
       return;
     }
     try {
-      target.create(row.get());
+      target.copy(row.get());
     } catch (UsernameConflictException e) {
       // Left to verify(): the row stays missing in the target and is counted as a mismatch.
     }

@@ -35,10 +35,24 @@ public abstract class UserStoreContract {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  static PendingCreate pending(StoredUser u, long startedAtMicros) {
+    return new PendingCreate(u.id(), u.canonicalUsername(), u.usernameSkeleton(), startedAtMicros);
+  }
+
+  /** Both steps of a create, as Accounts runs them. */
+  protected StoredUser create(StoredUser u) throws Exception {
+    store().reserve(pending(u, now()));
+    return store().create(u);
+  }
+
+  static long now() {
+    return System.currentTimeMillis() * 1000;
+  }
+
   @Test
   void create_thenGetByIdAndByCanonicalName() throws Exception {
     StoredUser u = newUser();
-    store().create(u);
+    assertThat(create(u)).isEqualTo(u);
     assertThat(store().get(u.id())).contains(u);
     assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
   }
@@ -48,7 +62,7 @@ public abstract class UserStoreContract {
     StoredUser u = newUser();
     StoredUser noBirth = new StoredUser(u.id(), u.username(), u.canonicalUsername(), u.usernameSkeleton(),
         u.emailCipher(), "US", Optional.empty(), 1, 5);
-    store().create(noBirth);
+    create(noBirth);
     assertThat(store().get(u.id())).contains(noBirth);
   }
 
@@ -59,74 +73,197 @@ public abstract class UserStoreContract {
   }
 
   @Test
-  void create_sameIdAgain_isIdempotent() throws Exception {
+  void create_sameIdAgain_answersTheStoredRow_andChangesNothing() throws Exception {
     StoredUser u = newUser();
-    store().create(u);
+    create(u);
+    StoredUser v2 = u.withChanges(bytes("e2"), "DE", 2, u.updatedAtMicros() + 100);
+    assertThat(store().update(v2)).isEqualTo(UpdateOutcome.APPLIED);
+    StoredUser retry = u.withChanges(bytes("other-nonce"), "SE", 1, u.updatedAtMicros() + 500);
+    assertThat(create(retry)).as("a retried create answers what is stored").isEqualTo(v2);
+    assertThat(store().get(u.id())).contains(v2);
+  }
+
+  @Test
+  void create_pendingRowIsInvisible_untilWritten() throws Exception {
+    StoredUser u = newUser();
+    store().reserve(pending(u, now()));
+    assertThat(store().get(u.id())).isEmpty();
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).isEmpty();
+    assertThat(store().scan(Optional.empty(), 10_000)).extracting(StoredUser::id).doesNotContain(u.id());
     store().create(u);
     assertThat(store().get(u.id())).contains(u);
   }
 
   @Test
-  void create_olderCopyOfExistingRow_doesNotOverwriteNewer() throws Exception {
+  void create_takenCanonicalName_taken() throws Exception {
     StoredUser u = newUser();
-    StoredUser newer = u.withChanges(bytes("new-email"), "NO", 2, u.updatedAtMicros() + 10);
-    store().create(newer);
-    store().create(u);
-    assertThat(store().get(u.id())).contains(newer);
+    create(u);
+    StoredUser other = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
+    assertThatThrownBy(() -> store().reserve(pending(other, now())))
+        .isInstanceOfSatisfying(UsernameConflictException.class,
+            e -> assertThat(e.kind()).isEqualTo(UsernameConflictException.Kind.TAKEN));
+    store().forget(other.id());
+    assertThat(store().get(other.id())).isEmpty();
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
   }
 
   @Test
-  void create_takenCanonicalName_taken() throws Exception {
-    StoredUser u = newUser();
-    store().create(u);
-    StoredUser other = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
-    assertThatThrownBy(() -> store().create(other))
+  void create_nameReservedByAPendingCreate_taken() throws Exception {
+    StoredUser first = newUser();
+    store().reserve(pending(first, now()));
+    StoredUser second = user(UUID.randomUUID(), first.canonicalUsername(), first.usernameSkeleton());
+    assertThatThrownBy(() -> store().reserve(pending(second, now())))
         .isInstanceOfSatisfying(UsernameConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(UsernameConflictException.Kind.TAKEN));
-    assertThat(store().get(other.id())).isEmpty();
+    store().forget(second.id());
+    assertThat(store().create(first)).isEqualTo(first);
   }
 
   @Test
   void create_sameSkeletonOtherName_confusable() throws Exception {
     StoredUser u = newUser();
-    store().create(u);
+    create(u);
     StoredUser lookAlike = user(UUID.randomUUID(), u.canonicalUsername() + "-alike", u.usernameSkeleton());
-    assertThatThrownBy(() -> store().create(lookAlike))
+    assertThatThrownBy(() -> store().reserve(pending(lookAlike, now())))
         .isInstanceOfSatisfying(UsernameConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(UsernameConflictException.Kind.CONFUSABLE));
+    store().forget(lookAlike.id());
     assertThat(store().getByCanonicalUsername(lookAlike.canonicalUsername())).isEmpty();
   }
 
   @Test
-  void update_changesFields_olderUpdateIgnored() throws Exception {
+  void reserve_sameIdOtherNames_refused() throws Exception {
     StoredUser u = newUser();
+    store().reserve(pending(u, now()));
+    StoredUser renamed = user(u.id(), u.canonicalUsername() + "-other", u.usernameSkeleton() + "-other");
+    assertThatThrownBy(() -> store().reserve(pending(renamed, now()))).isInstanceOf(CreateAbandonedException.class);
+    assertThat(store().create(u)).isEqualTo(u);
+  }
+
+  @Test
+  void orphanClaims_failureBetweenReserveAndRow_retryWithTheSameIdCompletes_andNobodyElseGetsTheName()
+      throws Exception {
+    StoredUser u = newUser();
+    store().reserve(pending(u, now()));
+    // The attempt dies here (no row). Another user cannot take the name meanwhile...
+    StoredUser other = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
+    assertThatThrownBy(() -> store().reserve(pending(other, now()))).isInstanceOf(UsernameConflictException.class);
+    store().forget(other.id());
+    // ...and the retry, with the same id, does not collide with its own claims.
+    store().reserve(pending(u, now()));
+    assertThat(store().create(u)).isEqualTo(u);
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
+    assertThat(store().unfinishedCreates(Long.MAX_VALUE, 10_000)).extracting(PendingCreate::id)
+        .doesNotContain(u.id());
+  }
+
+  @Test
+  void orphanClaims_nobodyRetries_abandonReleasesTheNames_andTheIdIsNeverCreated() throws Exception {
+    StoredUser u = newUser();
+    long longAgo = now() - 3_600_000_000L;
+    store().reserve(pending(u, longAgo));
+    List<PendingCreate> stale = store().unfinishedCreates(now() - 600_000_000L, 10_000);
+    PendingCreate listed = stale.stream().filter(p -> p.id().equals(u.id())).findFirst().orElseThrow();
+    assertThat(listed).isEqualTo(pending(u, longAgo));
+
+    assertThat(store().abandon(listed)).isEqualTo(AbandonOutcome.ABANDONED);
+    // A late attempt of the abandoned create cannot bring it back.
+    assertThatThrownBy(() -> store().create(u)).isInstanceOf(CreateAbandonedException.class);
+    assertThatThrownBy(() -> store().reserve(pending(u, now()))).isInstanceOf(CreateAbandonedException.class);
+    assertThat(store().abandon(listed)).as("idempotent").isEqualTo(AbandonOutcome.ABANDONED);
+    store().forget(u.id());
+    assertThat(store().get(u.id())).isEmpty();
+    assertThat(store().unfinishedCreates(Long.MAX_VALUE, 10_000)).extracting(PendingCreate::id)
+        .doesNotContain(u.id());
+
+    StoredUser next = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
+    assertThat(create(next)).isEqualTo(next);
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(next);
+  }
+
+  @Test
+  void abandon_createRetriedSinceItWasListed_leftAlone() throws Exception {
+    StoredUser u = newUser();
+    store().reserve(pending(u, now() - 3_600_000_000L));
+    PendingCreate listed = store().unfinishedCreates(now() - 600_000_000L, 10_000).stream()
+        .filter(p -> p.id().equals(u.id())).findFirst().orElseThrow();
+    store().reserve(pending(u, now())); // the client retries
+    assertThat(store().abandon(listed)).isEqualTo(AbandonOutcome.RETRIED);
+    assertThat(store().create(u)).isEqualTo(u);
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
+  }
+
+  @Test
+  void abandon_createFinished_keepsTheUser() throws Exception {
+    StoredUser u = newUser();
+    PendingCreate p = pending(u, now() - 3_600_000_000L);
+    store().reserve(p);
     store().create(u);
+    assertThat(store().abandon(p)).isEqualTo(AbandonOutcome.FINISHED);
+    assertThat(store().get(u.id())).contains(u);
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
+  }
+
+  @Test
+  void lostUpdates_updateIsCompareAndSetOnTheVersion_staleOneIsAConflict_andWritesNothing() throws Exception {
+    StoredUser u = newUser();
+    create(u);
     StoredUser v2 = u.withChanges(bytes("e2"), "DE", 2, u.updatedAtMicros() + 100);
-    assertThat(store().update(v2)).isTrue();
+    assertThat(store().update(v2)).isEqualTo(UpdateOutcome.APPLIED);
     assertThat(store().get(u.id())).contains(v2);
-    StoredUser stale = u.withChanges(bytes("stale"), "FR", 2, u.updatedAtMicros() + 50);
-    assertThat(store().update(stale)).isTrue();
+    // A second writer that read version 1 too: not applied, and said so.
+    StoredUser concurrent = u.withChanges(bytes("lost"), "FR", 2, u.updatedAtMicros() + 500);
+    assertThat(store().update(concurrent)).isEqualTo(UpdateOutcome.CONFLICT);
     assertThat(store().get(u.id())).contains(v2);
     assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(v2);
   }
 
   @Test
-  void update_unknownUser_false() {
-    assertThat(store().update(newUser())).isFalse();
+  void update_unknownUser_notFound() throws Exception {
+    assertThat(store().update(newUser())).isEqualTo(UpdateOutcome.NOT_FOUND);
+    StoredUser pendingOnly = newUser();
+    store().reserve(pending(pendingOnly, now()));
+    assertThat(store().update(pendingOnly.withChanges(bytes("x"), "SE", 2, 10))).isEqualTo(UpdateOutcome.NOT_FOUND);
+  }
+
+  @Test
+  void copy_createsMissingRows_replacesOlderVersions_neverNewerOnes() throws Exception {
+    StoredUser u = newUser();
+    store().copy(u);
+    assertThat(store().get(u.id())).contains(u);
+    assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
+    StoredUser v3 = u.withChanges(bytes("e3"), "NO", 3, u.updatedAtMicros() + 300);
+    store().copy(v3);
+    assertThat(store().get(u.id())).contains(v3);
+    store().copy(u.withChanges(bytes("e2"), "DE", 2, u.updatedAtMicros() + 200));
+    assertThat(store().get(u.id())).contains(v3);
+    StoredUser thief = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
+    assertThatThrownBy(() -> store().copy(thief)).isInstanceOf(UsernameConflictException.class);
   }
 
   @Test
   void delete_removesRowAndReleasesNames() throws Exception {
     StoredUser u = newUser();
-    store().create(u);
+    create(u);
     assertThat(store().delete(u.id())).isTrue();
     assertThat(store().get(u.id())).isEmpty();
     assertThat(store().getByCanonicalUsername(u.canonicalUsername())).isEmpty();
     assertThat(store().delete(u.id())).isFalse();
 
     StoredUser again = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
-    store().create(again);
+    create(again);
     assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(again);
+  }
+
+  @Test
+  void orphanClaims_deleteOfAnIdWhoseCreateNeverFinished_releasesItsNames() throws Exception {
+    StoredUser u = newUser();
+    store().reserve(pending(u, now()));
+    assertThat(store().delete(u.id())).as("no user existed").isFalse();
+    assertThatThrownBy(() -> store().create(u)).isInstanceOf(CreateAbandonedException.class);
+    assertThat(store().get(u.id())).isEmpty();
+    StoredUser other = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
+    assertThat(create(other)).isEqualTo(other);
   }
 
   @Test
@@ -134,7 +271,7 @@ public abstract class UserStoreContract {
     Set<UUID> created = new HashSet<>();
     for (int i = 0; i < 25; i++) {
       StoredUser u = newUser();
-      store().create(u);
+      create(u);
       created.add(u.id());
     }
     List<UUID> seen = new ArrayList<>();

@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Who may call what; immutable. Entries are keyed by a service ({@code squadron.shuffle.v1.ShuffleService}: all its
  * methods) or a method ({@code squadron.shuffle.v1.ShuffleService/Shuffle}) and list the callers allowed: service
- * names, {@code app:<name>}, or {@code app:*} for every client app with a valid token. Entries add up: a caller listed
+ * names, {@code app:<name>}, {@code app:*} for every client app with a valid token, or {@code service:*} for every
+ * service identified by its certificate (for a method whose answer depends on who asks, such as a key derived for the
+ * caller). Entries add up: a caller listed
  * for the service or for the method may call the method. A method no entry covers denies everyone.
  *
  * <pre>
@@ -35,6 +37,8 @@ import java.util.regex.Pattern;
 public final class PermissionPolicy {
   /** The caller pattern admitting every client app. */
   public static final String ANY_APP = "app:*";
+  /** The caller pattern admitting every service (never an app). */
+  public static final String ANY_SERVICE = "service:*";
 
   private static final PermissionPolicy DENY_ALL = new PermissionPolicy(Map.of());
   private static final Pattern SERVICE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
@@ -116,7 +120,8 @@ public final class PermissionPolicy {
       callers.addAll(entries.getOrDefault(serviceName, Set.of()));
     }
     boolean anyApp = callers.remove(ANY_APP);
-    return new Rule(Set.copyOf(callers), anyApp);
+    boolean anyService = callers.remove(ANY_SERVICE);
+    return new Rule(Set.copyOf(callers), anyApp, anyService);
   }
 
   private static void validateTarget(String target) {
@@ -132,9 +137,9 @@ public final class PermissionPolicy {
   }
 
   private static void validateCaller(String target, String caller) {
-    if (!(ANY_APP.equals(caller) || SpiffeId.isValidCaller(caller))) {
+    if (!(ANY_APP.equals(caller) || ANY_SERVICE.equals(caller) || SpiffeId.isValidCaller(caller))) {
       throw new IllegalArgumentException("'" + target + "' lists caller '" + caller
-          + "' (expected: a service name, \"app:<name>\" or \"app:*\")");
+          + "' (expected: a service name, \"app:<name>\", \"app:*\" or \"service:*\")");
     }
   }
 
@@ -143,9 +148,14 @@ public final class PermissionPolicy {
     return "PermissionPolicy" + entries;
   }
 
-  private record Rule(Set<String> callers, boolean anyApp) {
+  private record Rule(Set<String> callers, boolean anyApp, boolean anyService) {
     boolean allows(String caller) {
-      return callers.contains(caller) || (anyApp && caller.startsWith("app:"));
+      if (callers.contains(caller)) {
+        return true;
+      }
+      boolean app = caller.startsWith("app:");
+      return app ? anyApp
+          : anyService && !caller.equals(Caller.UNKNOWN.name()) && SpiffeId.isValidServiceName(caller);
     }
   }
 }

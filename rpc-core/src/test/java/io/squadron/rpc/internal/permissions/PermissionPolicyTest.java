@@ -77,4 +77,13 @@ class PermissionPolicyTest {
 
     assertThat(interceptor.policy()).isSameAs(allow);
   }
+
+  @Test
+  void anyService_admitsEveryIdentifiedService_neverAnAppOrAnUnknownCaller() {
+    PermissionPolicy policy = PermissionPolicy.of(Map.of(SVC + "/Shuffle", List.of("service:*")));
+    assertThat(policy.allows(SHUFFLE, new Caller("checkout"))).isTrue();
+    assertThat(policy.allows(SHUFFLE, new Caller("a-new-service"))).isTrue();
+    assertThat(policy.allows(SHUFFLE, Caller.app("ios"))).isFalse();
+    assertThat(policy.allows(SHUFFLE, Caller.UNKNOWN)).isFalse();
+  }
 }
