@@ -63,8 +63,8 @@ final class LocalStores implements AutoCloseable {
           .append(", key-prefix = ").append(ServiceConfigs.quote(service.name() + ":")).append(" }\n");
     }
     if (service.needs(ServiceDescriptor.Stores.KAFKA)) {
-      hocon.append("squadron.stores.kafka.bootstrap-servers = ")
-          .append(ServiceConfigs.quote(env(LocalInfra.KAFKA_ENV))).append('\n');
+      hocon.append("squadron.stores.kafka { bootstrap-servers = ")
+          .append(ServiceConfigs.quote(env(LocalInfra.KAFKA_ENV))).append(", topic-prefix = \"\" }\n");
     }
     return hocon.toString();
   }

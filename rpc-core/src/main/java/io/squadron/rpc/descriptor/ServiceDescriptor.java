@@ -233,8 +233,9 @@ public record ServiceDescriptor(
      * {@code .key-prefix}. */
     public static final String MEMCACHED = "memcached";
     /**
-     * Kafka, for the events library (outbox relay, consumers): fills {@code squadron.stores.kafka.bootstrap-servers};
-     * the service creates its topics ({@code EventTopics.ensure}).
+     * Kafka, for the events library (outbox relay, consumers): fills {@code squadron.stores.kafka.bootstrap-servers}
+     * and {@code .topic-prefix} (empty on the local platform; one per test class on a test broker, which the service
+     * puts before every topic and consumer group name it uses).
      */
     public static final String KAFKA = "kafka";
     /** Every kind. */

@@ -8,6 +8,7 @@ import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
 import io.squadron.testkit.CassandraExtension;
+import io.squadron.testkit.KafkaExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   private PostgresExtension postgres;
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
+  private KafkaExtension kafka;
   private boolean setUp;
 
   private ServiceExtension(ServiceHarness harness) {
@@ -95,6 +97,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
+  /** The service's Kafka is {@code kafka}'s (with its topic prefix), not a broker of its own. */
+  public ServiceExtension kafka(KafkaExtension kafka) {
+    this.kafka = requireNonNull(kafka, "kafka");
+    return this;
+  }
+
   /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
   public ServiceExtension appToken(String appName) {
     harness.appToken(appName);
@@ -115,7 +123,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     Platform.routeJavaLoggingToSlf4j();
     // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached}) {
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, kafka}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -132,6 +140,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     }
     if (d.needs(ServiceDescriptor.Stores.MEMCACHED) && memcached == null) {
       memcached = own(MemcachedExtension.perClass(), context);
+    }
+    if (d.needs(ServiceDescriptor.Stores.KAFKA) && kafka == null) {
+      kafka = own(KafkaExtension.perClass(), context);
+    }
+    if (kafka != null) {
+      harness.kafka(kafka.bootstrapServers(), kafka.prefix());
     }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());

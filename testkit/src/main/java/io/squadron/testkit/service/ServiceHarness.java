@@ -124,6 +124,16 @@ public final class ServiceHarness implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The service's Kafka cluster ({@code squadron.stores.kafka}); {@code topicPrefix} keeps the topics of one test class
+   * apart from another's on a shared broker.
+   */
+  public ServiceHarness kafka(String bootstrapServers, String topicPrefix) {
+    storeConfig.put("squadron.stores.kafka.bootstrap-servers", requireNonNull(bootstrapServers, "bootstrapServers"));
+    storeConfig.put("squadron.stores.kafka.topic-prefix", requireNonNull(topicPrefix, "topicPrefix"));
+    return this;
+  }
+
   /** HOCON over the generated config (later calls win). */
   public ServiceHarness config(String hocon) {
     extraConfig.add(requireNonNull(hocon, "hocon"));
