@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one), hands their
- * addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA},
- * {@code SQUADRON_MEMCACHED} and {@code SQUADRON_KAFKA}, runs {@code mvn -B verify}, and stops the stores whatever
- * the build's outcome. A store whose variable is already set is used as it is and not started.
+ * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one) and the payment
+ * provider simulator, hands their addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL},
+ * {@code SQUADRON_CASSANDRA}, {@code SQUADRON_MEMCACHED}, {@code SQUADRON_KAFKA} and {@code SQUADRON_PROVIDERS_SIM},
+ * runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store whose variable is already
+ * set is used as it is and not started.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-    description = "Start PostgreSQL, Cassandra, memcached and Kafka, run 'mvn -B verify' against them, stop them.")
+    description = "Start PostgreSQL, Cassandra, memcached, Kafka and the provider simulator, run 'mvn -B verify' "
+        + "against them, stop them.")
 final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
   List<String> mavenArgs = new ArrayList<>();
@@ -29,6 +31,8 @@ final class TestCommand implements Callable<Integer> {
         .cassandra(true)
         .memcached(true)
         .kafka(true)
+        // One payment provider simulator for every module's tests (classes that fault or restart it start their own).
+        .providersSim(true)
         .fromEnvironment(System.getenv())
         .build()
         .start()) {

@@ -56,7 +56,7 @@ final class DemoCalls {
 
   private boolean runProgram(ServiceModule service, String mainClass) {
     Path config = ModuleClasspath.writeConfig(workspace.configFile("demo-" + service.name()),
-        configs.forOperator(service.name()));
+        configs.forDemo(service.descriptor()));
     try {
       Process process = new ProcessBuilder(
           ModuleClasspath.javaCommand(workspace, service.moduleDir(), mainClass, config, "128m"))

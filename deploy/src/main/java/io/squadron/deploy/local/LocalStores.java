@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.squadron.infra.LocalInfra;
 import io.squadron.infra.LocalServer;
+import io.squadron.infra.providers.ProvidersSimCredentials;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.store.postgres.PostgresDatabases;
 import java.sql.SQLException;
@@ -30,6 +31,7 @@ final class LocalStores implements AutoCloseable {
         .cassandra(kinds.contains(ServiceDescriptor.Stores.CASSANDRA))
         .memcached(kinds.contains(ServiceDescriptor.Stores.MEMCACHED))
         .kafka(kinds.contains(ServiceDescriptor.Stores.KAFKA))
+        .providersSim(kinds.contains(ServiceDescriptor.Stores.PROVIDERS_SIM))
         .fromEnvironment(environment)
         .build()
         .start();
@@ -66,7 +68,17 @@ final class LocalStores implements AutoCloseable {
       hocon.append("squadron.stores.kafka { bootstrap-servers = ")
           .append(ServiceConfigs.quote(env(LocalInfra.KAFKA_ENV))).append(", topic-prefix = \"\" }\n");
     }
+    hocon.append(externalConfigFor(service));
     return hocon.toString();
+  }
+
+  /**
+   * The keys of the external systems a service talks to (not stores of its own, so its demo gets them too): the
+   * payment provider simulator's base URL, control API and the credentials its dashboard shows.
+   */
+  String externalConfigFor(ServiceDescriptor service) {
+    return service.needs(ServiceDescriptor.Stores.PROVIDERS_SIM)
+        ? ProvidersSimCredentials.storeConfig(env(LocalInfra.PROVIDERS_SIM_ENV)) : "";
   }
 
   private String env(String variable) {

@@ -62,13 +62,26 @@ final class ServiceConfigs {
     return hocon.toString();
   }
 
-  /** The config of a tool or demo program calling {@code service} as the operator identity. */
+  /** The config of a tool calling {@code service} as the operator identity. */
   String forOperator(String service) {
     return "squadron.security { service-name = " + quote(OPERATOR_IDENTITY) + ", cert-dir = "
         + quote(workspace.certDir().toString()) + " }\n"
         // The first call pays for a cold JVM and a TLS handshake; on a busy 2-core machine that takes seconds.
         + "squadron.client-defaults.deadline = 20s\n"
         + clientOf(service);
+  }
+
+  /**
+   * The config of {@code service}'s demo program, as the operator identity: clients of the service and of the
+   * services it calls (a demo may set up what the service needs, such as a user's keys), and the external systems it
+   * talks to (a demo may play their other side, such as the payer at the provider simulator).
+   */
+  String forDemo(ServiceDescriptor service) {
+    StringBuilder hocon = new StringBuilder(forOperator(service.name()));
+    for (String callee : service.calls()) {
+      hocon.append(clientOf(callee));
+    }
+    return hocon.append(stores.externalConfigFor(service)).toString();
   }
 
   private String clientOf(String service) {

@@ -238,8 +238,15 @@ public record ServiceDescriptor(
      * puts before every topic and consumer group name it uses).
      */
     public static final String KAFKA = "kafka";
+    /**
+     * The payment provider simulator (an external system the service talks to, not a store of its own; local runs and
+     * tests only): fills {@code squadron.providers.base-url} (provider {@code p} at {@code base-url/p}),
+     * {@code squadron.providers.control-url} (the simulator's control API) and {@code squadron.providers.credentials}
+     * (its merchant dashboard as it answers: per provider {@code base_url}, {@code api_key}, {@code webhook_secrets}).
+     */
+    public static final String PROVIDERS_SIM = "providers-sim";
     /** Every kind. */
-    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA);
+    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA, PROVIDERS_SIM);
 
     private Stores() {}
   }

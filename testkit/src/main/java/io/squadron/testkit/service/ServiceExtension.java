@@ -11,6 +11,7 @@ import io.squadron.testkit.CassandraExtension;
 import io.squadron.testkit.KafkaExtension;
 import io.squadron.testkit.MemcachedExtension;
 import io.squadron.testkit.PostgresExtension;
+import io.squadron.testkit.ProvidersSimExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
   private KafkaExtension kafka;
+  private ProvidersSimExtension providersSim;
   private boolean setUp;
 
   private ServiceExtension(ServiceHarness harness) {
@@ -103,6 +105,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
+  /** The service's payment provider simulator is {@code sim}'s (a test that drives or faults it), not one of its own. */
+  public ServiceExtension providersSim(ProvidersSimExtension sim) {
+    this.providersSim = requireNonNull(sim, "sim");
+    return this;
+  }
+
   /** Configures a client app {@code app:<name>} with a fresh token, for {@link #appStub}. */
   public ServiceExtension appToken(String appName) {
     harness.appToken(appName);
@@ -123,7 +131,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     Platform.routeJavaLoggingToSlf4j();
     // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, kafka}) {
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, kafka, providersSim}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -147,8 +155,14 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (kafka != null) {
       harness.kafka(kafka.bootstrapServers(), kafka.prefix());
     }
+    if (d.needs(ServiceDescriptor.Stores.PROVIDERS_SIM) && providersSim == null) {
+      providersSim = own(ProvidersSimExtension.perClass(), context);
+    }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());
+    }
+    if (providersSim != null) {
+      harness.providersSim(providersSim.baseUrl());
     }
     if (cassandra != null) {
       harness.cassandra(cassandra.endpoint().toString(), cassandra.keyspace());
@@ -280,6 +294,11 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   /** The service's Cassandra keyspace. */
   public CassandraExtension cassandra() {
     return requireStore(cassandra, "cassandra");
+  }
+
+  /** The service's payment provider simulator. */
+  public ProvidersSimExtension providersSim() {
+    return requireStore(providersSim, "providers-sim");
   }
 
   /** The service's memcached prefix. */

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigUtil;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.squadron.infra.providers.ProvidersSimCredentials;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.descriptor.DescriptorSource;
@@ -57,6 +58,7 @@ public final class ServiceHarness implements AutoCloseable {
   private final List<String> extraConfig = new ArrayList<>();
   private final Map<String, String> appTokens = new LinkedHashMap<>();
   private final Map<String, String> storeConfig = new LinkedHashMap<>();
+  private final List<String> externalConfig = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private Duration clientDeadline = Duration.ofSeconds(20);
 
@@ -134,6 +136,15 @@ public final class ServiceHarness implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The payment provider simulator at {@code baseUrl} (the descriptor store kind {@code providers-sim}): the standard
+   * {@code squadron.providers} keys, with the credentials its control API shows.
+   */
+  public ServiceHarness providersSim(String baseUrl) {
+    externalConfig.add(ProvidersSimCredentials.storeConfig(requireNonNull(baseUrl, "baseUrl")));
+    return this;
+  }
+
   /** HOCON over the generated config (later calls win). */
   public ServiceHarness config(String hocon) {
     extraConfig.add(requireNonNull(hocon, "hocon"));
@@ -174,6 +185,7 @@ public final class ServiceHarness implements AutoCloseable {
         .append("squadron.server { host = \"127.0.0.1\", port = 0, shutdown.grace-period = 2s }\n")
         .append("squadron.admin { host = \"127.0.0.1\", port = 0 }\n");
     storeConfig.forEach((key, value) -> hocon.append(key).append(" = ").append(quote(value)).append('\n'));
+    externalConfig.forEach(hocon::append);
     callees.forEach((callee, port) -> hocon.append("squadron.clients.").append(callee).append(".addresses = [")
         .append(quote("127.0.0.1:" + port)).append("]\n"));
     for (ServiceDescriptor.Secret secret : d.secrets()) {

@@ -200,6 +200,10 @@ public final class PayWallet extends Provider {
     ObjectNode n = Json.object().put("id", p.attr("capture_id")).put("status", p.status.equals("COMPLETED")
         ? (p.refundedAmount == 0 ? "COMPLETED" : p.netCharged() == 0 ? "REFUNDED" : "PARTIALLY_REFUNDED")
         : "DECLINED").put("custom_id", p.reference);
+    if (!p.status.equals("COMPLETED") && p.failureCode != null) {
+      // As PayPal's capture resource: why a capture was denied.
+      n.putObject("status_details").put("reason", p.failureCode);
+    }
     n.set("amount", money(p.amount, p.currency));
     n.putObject("supplementary_data").putObject("related_ids").put("order_id", p.id);
     return n;
