@@ -264,7 +264,7 @@ public final class CheckoutFlow {
         .setAmount(quote.getTotal());
     for (AvailablePaymentMethod m : available) {
       PaymentMethods.spec(m.getType()).ifPresent(spec -> step.addMethods(PaymentMethodOption.newBuilder()
-          .setMethod(m.getType().name()).setLabel(spec.label()).addAllFields(spec.fields())));
+          .setMethod(m.getType().name()).setLabel(spec.label()).addAllFields(spec.fieldsFor(m.getProvidersList()))));
     }
     return r.toBuilder().paymentKey(Optional.empty()).paymentMethod(Optional.empty())
         .nextStep(METHODS, Step.newBuilder().setPaymentMethods(step)).build();
@@ -294,14 +294,15 @@ public final class CheckoutFlow {
     } catch (IllegalArgumentException e) {
       type = PaymentMethodType.PAYMENT_METHOD_TYPE_UNSPECIFIED;
     }
-    PaymentMethodType offered = type;
-    boolean isOffered = r.step().getPaymentMethods().getMethodsList().stream()
-        .anyMatch(m -> m.getMethod().equals(offered.name()));
-    if (!isOffered) {
+    PaymentMethodType chosenType = type;
+    Optional<PaymentMethodOption> option = r.step().getPaymentMethods().getMethodsList().stream()
+        .filter(m -> m.getMethod().equals(chosenType.name())).findFirst();
+    if (option.isEmpty()) {
       throw RpcErrors.invalidArgument("values.method", "one of the methods this step offers");
     }
+    List<String> fields = option.get().getFieldsList();
     for (String key : values.keySet()) {
-      if (!key.equals("method") && !PaymentMethods.spec(type).orElseThrow().fields().contains(key)) {
+      if (!key.equals("method") && !fields.contains(key)) {
         throw RpcErrors.invalidArgument("values." + key, "not a field of " + type.name());
       }
     }
@@ -313,17 +314,7 @@ public final class CheckoutFlow {
           .setTitle("The price was updated: " + fresh.getTotal() + " " + fresh.getCurrency() + ". Continue?")))
           .build();
     }
-    List<String> providers = List.of();
-    if (type == PaymentMethodType.CARD) {
-      try {
-        providers = billing.methods(r.country(), r.quote().getCurrency(), r.quote().getTotal()).stream()
-            .filter(m -> m.getType() == PaymentMethodType.CARD).findFirst()
-            .<List<String>>map(AvailablePaymentMethod::getProvidersList).orElse(List.of());
-      } catch (StatusRuntimeException e) {
-        return retryStep(r, "The payment could not be started. Try again.");
-      }
-    }
-    PaymentMethod method = PaymentMethods.from(type, values, providers);
+    PaymentMethod method = PaymentMethods.from(type, values, fields);
     SessionRecord attempt = r.toBuilder().paymentKey(Optional.of(r.id() + "/" + r.step().getStepId()))
         .paymentMethod(Optional.of(method)).build();
     return charge(attempt);

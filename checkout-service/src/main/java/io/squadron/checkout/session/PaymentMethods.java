@@ -17,10 +17,23 @@ import java.util.Optional;
  */
 final class PaymentMethods {
   /** What one method needs. */
-  record Spec(PaymentMethodType type, String label, List<String> fields) {}
+  record Spec(PaymentMethodType type, String label, List<String> fields) {
+    /**
+     * The values a client submits for this method; a card is tokenized by the client at each acquirer billing names
+     * ({@code card_token.<provider>}; at least one).
+     */
+    List<String> fieldsFor(List<String> providers) {
+      if (type != PaymentMethodType.CARD) {
+        return fields;
+      }
+      return providers.stream().map(p -> CARD_TOKEN + p).toList();
+    }
+  }
+
+  static final String CARD_TOKEN = "card_token.";
 
   private static final Map<PaymentMethodType, Spec> SPECS = Map.of(
-      PaymentMethodType.CARD, new Spec(PaymentMethodType.CARD, "Card", List.of("card_token")),
+      PaymentMethodType.CARD, new Spec(PaymentMethodType.CARD, "Card", List.of()),
       PaymentMethodType.SEPA_DEBIT, new Spec(PaymentMethodType.SEPA_DEBIT, "SEPA Direct Debit",
           List.of("iban", "account_holder")),
       PaymentMethodType.PAYWALLET, new Spec(PaymentMethodType.PAYWALLET, "PayWallet", List.of()),
@@ -38,15 +51,27 @@ final class PaymentMethods {
    * Billing's payment method from the values a client submitted; a missing value is INVALID_ARGUMENT naming
    * {@code values.<name>}.
    *
-   * @param providers for cards, the acquirers billing named: the client's token is offered to each
+   * @param offered the fields the step asked for this method
    */
-  static PaymentMethod from(PaymentMethodType type, Map<String, String> values, List<String> providers) {
+  static PaymentMethod from(PaymentMethodType type, Map<String, String> values, List<String> offered) {
     PaymentMethod.Builder m = PaymentMethod.newBuilder().setType(type);
     switch (type) {
       case CARD -> {
-        String token = required(values, "card_token");
         CardDetails.Builder card = CardDetails.newBuilder();
-        providers.forEach(p -> card.addTokens(ProviderToken.newBuilder().setProvider(p).setToken(token)));
+        for (String field : offered) {
+          String token = values.getOrDefault(field, "").strip();
+          if (!token.isEmpty()) {
+            if (token.length() > 64) {
+              throw RpcErrors.invalidArgument("values." + field, "at most 64 characters");
+            }
+            card.addTokens(ProviderToken.newBuilder().setProvider(field.substring(CARD_TOKEN.length()))
+                .setToken(token));
+          }
+        }
+        if (card.getTokensCount() == 0) {
+          throw RpcErrors.invalidArgument("values." + (offered.isEmpty() ? CARD_TOKEN + "provider" : offered.get(0)),
+              "a card token from at least one of the acquirers offered");
+        }
         m.setCard(card);
       }
       case SEPA_DEBIT -> m.setSepaDebit(SepaDebitDetails.newBuilder().setIban(required(values, "iban"))
