@@ -6,20 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one) and the payment
  * provider simulator, hands their addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL},
  * {@code SQUADRON_CASSANDRA}, {@code SQUADRON_MEMCACHED}, {@code SQUADRON_KAFKA} and {@code SQUADRON_PROVIDERS_SIM},
- * runs {@code mvn -B verify}, and stops the stores whatever the build's outcome. A store whose variable is already
- * set is used as it is and not started.
+ * runs {@code mvn -B install} (each module installed once its tests pass, so a nested build, like the new-service
+ * test's, resolves the platform under test), and stops the stores whatever the build's outcome. A store whose variable
+ * is already set is used as it is and not started.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-    description = "Start PostgreSQL, Cassandra, memcached, Kafka and the provider simulator, run 'mvn -B verify' "
-        + "against them, stop them.")
+    description = "Start PostgreSQL, Cassandra, memcached, Kafka and the provider simulator, run 'mvn -B install' "
+        + "against them, stop them. Other arguments go to Maven, e.g. -pl rpc-core -Dtest=SomeTest.")
 final class TestCommand implements Callable<Integer> {
-  @Parameters(arity = "0..*", paramLabel = "MAVEN_ARG", description = "Extra Maven arguments, e.g. -pl rpc-core.")
+  // Unmatched rather than positional: Maven's own options (-pl, -Dtest=...) pass through as they are.
+  @Unmatched
   List<String> mavenArgs = new ArrayList<>();
 
   @Override
@@ -38,7 +40,7 @@ final class TestCommand implements Callable<Integer> {
         .start()) {
       System.out.printf("[squadron test] stores ready in %.1f s:%n", (System.nanoTime() - t0) / 1e9);
       infra.environment().forEach((k, v) -> System.out.println("[squadron test]   " + k + "=" + redact(v)));
-      List<String> command = new ArrayList<>(List.of("mvn", "-B", "verify"));
+      List<String> command = new ArrayList<>(List.of("mvn", "-B", "install"));
       command.addAll(mavenArgs);
       ProcessBuilder maven = new ProcessBuilder(command).directory(workspace.home().toFile()).inheritIO();
       maven.environment().putAll(infra.environment());

@@ -2,7 +2,10 @@ package io.squadron.deploy.scaffold;
 
 import static java.util.Objects.requireNonNull;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.squadron.deploy.catalog.ServiceCatalog;
+import io.squadron.deploy.catalog.ServiceModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -39,12 +44,13 @@ public final class ServiceGenerator {
     if (catalog.find(params.name()).isPresent()) {
       throw new IllegalArgumentException("name '" + params.name() + "' is taken: a service with that name exists");
     }
-    for (String callee : params.allCalls(ServiceTemplate.KEY_SERVICE)) {
+    for (String callee : params.allCalls(template.keyService())) {
       if (catalog.find(callee).isEmpty()) {
         throw new IllegalArgumentException("'" + callee + "' is not a service of this checkout (services: "
             + catalog.names() + ")");
       }
     }
+    params.encryptCategory().ifPresent(category -> requireKeyCategory(catalog, template.keyService(), category));
     Map<Path, String> files = template.render(params);
     Path module = home.resolve(params.name() + "-service");
     for (Path file : files.keySet()) {
@@ -72,6 +78,28 @@ public final class ServiceGenerator {
         throw new UncheckedIOException("generating " + params.name() + " failed; nothing was left behind", io);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Padlock derives keys only for the categories its config lists (a category is a key-rotation and shredding unit
+   * the key service's owners agree to), so an unknown one would fail on the first write: refuse it now.
+   */
+  private void requireKeyCategory(ServiceCatalog catalog, String keyService, String category) {
+    ServiceModule keyModule = catalog.find(keyService).orElseThrow(() ->
+        new IllegalArgumentException("--encrypt needs the key service '" + keyService
+            + "', which this checkout does not have"));
+    Path reference = home.resolve(keyModule.moduleDir()).resolve("src/main/resources/reference.conf");
+    if (!Files.isRegularFile(reference)) {
+      return; // a key service without a categories list in its defaults: nothing to check against
+    }
+    Config categories = ConfigFactory.parseFile(reference.toFile()).resolve();
+    String path = "squadron." + keyService + ".categories";
+    Set<String> known = categories.hasPath(path) ? categories.getObject(path).keySet() : Set.of();
+    if (!known.isEmpty() && !known.contains(category)) {
+      throw new IllegalArgumentException("--encrypt " + category + ": not a category of " + keyService
+          + " (categories: " + new TreeSet<>(known) + "); add it under " + path + " in "
+          + home.relativize(reference) + " first");
     }
   }
 

@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -20,20 +22,19 @@ import java.util.Set;
 public final class ServiceTemplate {
   /** The version {@code new-service} uses. */
   public static final int CURRENT_VERSION = 1;
-  /** The service that gives out encryption keys (a platform role, not a squad's service). */
-  static final String KEY_SERVICE = "padlock";
-
   /** Where the released template versions are, on deploy's class path. */
   static final String ROOT = "/templates/service";
 
   private final String root;
   private final int version;
   private final List<String> index;
+  private final String keyService;
 
-  private ServiceTemplate(String root, int version, List<String> index) {
+  private ServiceTemplate(String root, int version, List<String> index, String keyService) {
     this.root = root;
     this.version = version;
     this.index = index;
+    this.keyService = keyService;
   }
 
   /**
@@ -49,7 +50,25 @@ public final class ServiceTemplate {
   static ServiceTemplate load(String root, int version) {
     String text = resource(root, version, "INDEX");
     List<String> index = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    return new ServiceTemplate(root, version, index);
+    Properties properties = new Properties();
+    try {
+      properties.load(new StringReader(resource(root, version, "template.properties")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String keyService = properties.getProperty("key-service");
+    if (keyService == null || keyService.isBlank()) {
+      throw new IllegalStateException("template v" + version + ": template.properties names no key-service");
+    }
+    return new ServiceTemplate(root, version, index, keyService.strip());
+  }
+
+  /**
+   * The service that gives out the encryption keys the template's {@code --encrypt} code calls (the template's
+   * client code is written for it, so the template names it, not the tools).
+   */
+  public String keyService() {
+    return keyService;
   }
 
   /** This template's version. */
@@ -63,7 +82,7 @@ public final class ServiceTemplate {
    */
   public Map<Path, String> render(ServiceParams params) {
     requireNonNull(params, "params");
-    TemplateRenderer renderer = new TemplateRenderer(params.variables(version, KEY_SERVICE), params.flags());
+    TemplateRenderer renderer = new TemplateRenderer(params.variables(version, keyService), params.flags());
     Set<String> flags = params.flags();
     Map<Path, String> files = new LinkedHashMap<>();
     for (String entry : index) {

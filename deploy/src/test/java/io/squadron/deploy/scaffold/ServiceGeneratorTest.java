@@ -34,6 +34,7 @@ class ServiceGeneratorTest {
     Files.writeString(descriptor, """
         service { name = padlock, main-class = a.PadlockMain, grpc-services = [squadron.padlock.v1.PadlockService] }
         """);
+    Files.writeString(descriptor.resolveSibling("reference.conf"), "squadron.padlock.categories { listening = 1 }\n");
   }
 
   private List<Path> generate(String name, String store, String encrypt, List<String> calls) {
@@ -81,5 +82,17 @@ class ServiceGeneratorTest {
     try (Stream<Path> left = Files.walk(home)) {
       assertThat(left.map(home::relativize).map(Path::toString)).noneMatch(p -> p.startsWith("notes-service"));
     }
+  }
+
+  @Test
+  void encryptWithACategoryPadlockDoesNotHave_isRefusedBeforeAnythingIsWritten() throws Exception {
+    String pom = Files.readString(home.resolve("pom.xml"));
+
+    assertThatThrownBy(() -> generate("diary", "postgres", "diaries", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--encrypt diaries: not a category of padlock (categories: [listening])");
+
+    assertThat(home.resolve("diary-service")).doesNotExist();
+    assertThat(Files.readString(home.resolve("pom.xml"))).isEqualTo(pom);
   }
 }
