@@ -6,6 +6,7 @@ import io.squadron.billing.callback.CallbackServer;
 import io.squadron.billing.engine.InstrumentCrypto;
 import io.squadron.billing.engine.PaymentEngine;
 import io.squadron.billing.engine.PaymentIds;
+import io.squadron.billing.event.PaymentEvents;
 import io.squadron.billing.payment.Router;
 import io.squadron.billing.provider.ProviderMetrics;
 import io.squadron.billing.provider.ProviderRegistry;
@@ -13,6 +14,9 @@ import io.squadron.billing.reconcile.ReconcileSchedule;
 import io.squadron.billing.reconcile.Reconciler;
 import io.squadron.billing.reconcile.SettlementReconciler;
 import io.squadron.billing.store.PaymentStore;
+import io.squadron.events.EventTopics;
+import io.squadron.events.EventsSchema;
+import io.squadron.events.relay.OutboxRelay;
 import io.squadron.padlock.client.FieldCipher;
 import io.squadron.padlock.client.PadlockClient;
 import io.squadron.padlock.client.PadlockClientSettings;
@@ -28,17 +32,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts billing: {@code java ... BillingMain [--config FILE]}. Configuration: {@code squadron.billing} (its
  * reference.conf), the PostgreSQL store ({@code squadron.stores.postgres}), Padlock ({@code squadron.clients.padlock}),
- * and the providers ({@code squadron.billing.providers.<name>}, or {@code squadron.providers} from the simulator).
+ * the providers ({@code squadron.billing.providers.<name>}, or {@code squadron.providers} from the simulator), and
+ * Kafka for the payment events ({@code squadron.stores.kafka.bootstrap-servers}, {@code squadron.billing.events}).
  */
 public final class BillingMain {
   private static final Logger log = LoggerFactory.getLogger(BillingMain.class);
@@ -58,6 +66,19 @@ public final class BillingMain {
           service.meterRegistry()));
       pg.migrate("billing", "db/billing");
       PaymentStore store = new PaymentStore(pg.dataSource(), clock);
+      Optional<PaymentEvents> events = Optional.empty();
+      BillingSettings.Events ev = settings.events();
+      if (ev.enabled()) {
+        // The outbox beside billing's tables (its own Flyway history), the topic (brokers do not create topics on
+        // first use), and one relay per instance (several instances share the outbox safely: SKIP LOCKED).
+        EventsSchema.migrate(pg.dataSource());
+        try (Admin admin = EventTopics.admin(ev.bootstrapServers(), Map.of())) {
+          EventTopics.ensure(admin, ev.topic(), ev.partitions());
+        }
+        service.register(OutboxRelay.builder(pg.dataSource(), ev.bootstrapServers()).name(service.name())
+            .meterRegistry(service.meterRegistry()).build().start());
+        events = Optional.of(new PaymentEvents(service.name(), ev.topic(), ev.sessionCallers()));
+      }
 
       PadlockClient padlock = PadlockClient.builder(service.channel("padlock"))
           .settings(PadlockClientSettings.from(config)).build();
@@ -72,7 +93,7 @@ public final class BillingMain {
       Router router = new Router(settings.routes(), settings.exploration(), settings.window(), System::nanoTime,
           () -> ThreadLocalRandom.current().nextDouble());
       PaymentEngine engine = new PaymentEngine(store, providers, router, crypto, settings.fees(), metrics,
-          ReconcileSchedule.from(config), clock, settings.engine(), BillingErrors::map, new PaymentIds());
+          ReconcileSchedule.from(config), clock, settings.engine(), BillingErrors::map, new PaymentIds(), events);
 
       BillingSettings.Callbacks cb = settings.callbacks();
       CallbackServer callbacks;

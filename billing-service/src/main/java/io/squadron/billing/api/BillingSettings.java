@@ -33,10 +33,11 @@ import java.util.Set;
  * @param fees the providers' price lists
  * @param connectTimeout connecting to a provider
  * @param controlUrl the provider simulator's control API, when there is one (local runs and tests)
+ * @param events the payment events
  */
 public record BillingSettings(List<String> enabledProviders, PaymentEngine.Settings engine, Callbacks callbacks,
     Reconciler.Settings reconcile, boolean reconcileEnabled, RouteTable routes, double exploration, Duration window,
-    Map<String, FeeSchedule> fees, Duration connectTimeout, String controlUrl) {
+    Map<String, FeeSchedule> fees, Duration connectTimeout, String controlUrl, Events events) {
 
   /** The shortest idempotency TTL allowed: callers may retry for a day. */
   public static final Duration MIN_KEY_TTL = Duration.ofHours(24);
@@ -53,6 +54,18 @@ public record BillingSettings(List<String> enabledProviders, PaymentEngine.Setti
    */
   public record Callbacks(String host, int port, int threads, int maxBodyBytes, Duration tolerance,
       String publicUrl) {}
+
+  /**
+   * The payment events ({@code squadron.billing.events}).
+   *
+   * @param enabled whether payment changes append events to the outbox and a relay publishes them
+   * @param topic the topic
+   * @param partitions the topic's partitions when billing creates it
+   * @param bootstrapServers Kafka ({@code squadron.stores.kafka.bootstrap-servers})
+   * @param sessionCallers callers whose payment reference is their checkout session id
+   */
+  public record Events(boolean enabled, String topic, int partitions, String bootstrapServers,
+      Set<String> sessionCallers) {}
 
   /** Reads and validates {@code squadron.billing}. */
   public static BillingSettings from(Config root) {
@@ -94,7 +107,19 @@ public record BillingSettings(List<String> enabledProviders, PaymentEngine.Setti
         ? root.getString("squadron.providers.control-url") : "";
     return new BillingSettings(List.copyOf(enabled), engine, callbacks, reconcile, rc.bool("enabled"), routes,
         routing.doubleInRange("exploration", 0, 0.5), routing.positiveDuration("window"), fees,
-        b.child("provider-defaults").positiveDuration("connect-timeout"), controlUrl);
+        b.child("provider-defaults").positiveDuration("connect-timeout"), controlUrl, events(root, b.child("events")));
+  }
+
+  private static Events events(Config root, ConfigReader e) {
+    boolean enabled = e.bool("enabled");
+    String bootstrap = root.hasPath("squadron.stores.kafka.bootstrap-servers")
+        ? root.getString("squadron.stores.kafka.bootstrap-servers") : "";
+    if (enabled && bootstrap.isBlank()) {
+      throw new InvalidConfigException("squadron.stores.kafka.bootstrap-servers", "empty while "
+          + e.key("enabled") + " is true (expected: host:port[,host:port...], or disable the events)");
+    }
+    return new Events(enabled, e.nonEmptyString("topic"), e.intInRange("partitions", 1, 1024), bootstrap,
+        Set.copyOf(e.strings("session-callers")));
   }
 
   private static RouteTable routes(ConfigReader methods, Set<String> enabled) {

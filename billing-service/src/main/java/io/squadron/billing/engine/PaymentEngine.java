@@ -8,6 +8,7 @@ import com.google.protobuf.Parser;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.squadron.billing.event.PaymentEvents;
 import io.squadron.billing.ledger.FeeSchedule;
 import io.squadron.billing.payment.FollowUp;
 import io.squadron.billing.payment.IllegalTransitionException;
@@ -115,15 +116,17 @@ public final class PaymentEngine {
   private final Settings settings;
   private final Function<Throwable, Optional<StatusRuntimeException>> errors;
   private final Supplier<String> ids;
+  private final Optional<PaymentEvents> events;
 
   /**
    * @param errors the service's one mapping of failures to statuses (to store error responses exactly as sent)
    * @param ids new payment ids ({@link PaymentIds})
+   * @param events the events every committed payment change publishes through the outbox (empty: none)
    */
   public PaymentEngine(PaymentStore store, ProviderRegistry providers, Router router, InstrumentCrypto crypto,
       Map<String, FeeSchedule> fees, ProviderMetrics metrics, io.squadron.billing.reconcile.ReconcileSchedule schedule,
       Clock clock, Settings settings, Function<Throwable, Optional<StatusRuntimeException>> errors,
-      Supplier<String> ids) {
+      Supplier<String> ids, Optional<PaymentEvents> events) {
     this.store = requireNonNull(store, "store");
     this.providers = requireNonNull(providers, "providers");
     this.router = requireNonNull(router, "router");
@@ -135,6 +138,7 @@ public final class PaymentEngine {
     this.settings = requireNonNull(settings, "settings");
     this.errors = requireNonNull(errors, "errors");
     this.ids = requireNonNull(ids, "ids");
+    this.events = requireNonNull(events, "events");
   }
 
   // ------------------------------------------------------------------------------------------------------------------
@@ -212,6 +216,7 @@ public final class PaymentEngine {
           store.transaction("insert payment", tx -> {
             tx.insertPayment(fresh, instrument, now.plus(settings.lease()));
             tx.linkKey(key.caller(), key.key(), fresh.id());
+            tx.rememberCreateKey(fresh.id(), key.key());
             return null;
           });
           return done.finish(start(fresh, order, request.getPaymentMethod(), done));
@@ -537,7 +542,7 @@ public final class PaymentEngine {
       }
       tx.finishRefund(refund.id(), RefundRecord.Status.SUCCEEDED, providerRef);
       return true;
-    }).payment();
+    }, Optional.of(refund.id())).payment();
   }
 
   /** The reconciler's retry of a refund whose answer was lost. */
@@ -685,16 +690,20 @@ public final class PaymentEngine {
 
   private Committed commit(String paymentId, String cause, boolean providerCalled, EventKey event,
       boolean reschedule, Function<PaymentRecord, Applied> change, Completion done) {
-    return commit(paymentId, cause, providerCalled, event, reschedule, change, done, null);
+    return commit(paymentId, cause, providerCalled, event, reschedule, change, done, null, Optional.empty());
   }
 
   /**
    * Locks the payment, applies {@code change}, and commits in one transaction: the row (its history), the ledger
    * postings, the callback's event id, the refund's outcome ({@code extra}), and the idempotency key's response when
-   * nothing is left to do at the provider. This is the one place a payment changes.
+   * nothing is left to do at the provider, and the payment events the change publishes (the outbox). This is the one
+   * place a payment changes.
+   *
+   * @param refundId the refund this change books, if it books one
    */
   private Committed commit(String paymentId, String cause, boolean providerCalled, EventKey event,
-      boolean reschedule, Function<PaymentRecord, Applied> change, Completion done, TxStep extra) {
+      boolean reschedule, Function<PaymentRecord, Applied> change, Completion done, TxStep extra,
+      Optional<String> refundId) {
     return store.transaction("commit payment change", tx -> {
       PaymentRecord before = tx.lockPayment(paymentId).orElseThrow(() ->
           new BillingException.PaymentNotFound(paymentId));
@@ -713,6 +722,9 @@ public final class PaymentEngine {
         tx.savePayment(before, after, cause, schedule.next(after, tx.now()), providerCalled);
       }
       tx.post(paymentId, after.provider(), a.postings());
+      if (events.isPresent() && a.changed()) {
+        tx.publish(events.get(), before, after, refundId);
+      }
       if (done != null && a.followUp() == FollowUp.NONE) {
         done.complete(tx, after);
       }

@@ -1,5 +1,6 @@
 package io.squadron.billing.store;
 
+import io.squadron.billing.event.PaymentEvents;
 import io.squadron.billing.ledger.LedgerEntry;
 import io.squadron.billing.ledger.LedgerPosting;
 import io.squadron.billing.payment.PaymentRecord;
@@ -89,6 +90,30 @@ public final class StoreTx {
         return new IdempotencyClaim.TakeOver(Optional.ofNullable(rs.getString("payment_id")));
       }
     }
+  }
+
+  /** Keeps the idempotency key payment {@code paymentId} was created with (its events carry it). */
+  public void rememberCreateKey(String paymentId, String key) throws SQLException {
+    update("UPDATE payments SET create_key = ? WHERE id = ?", key, paymentId);
+  }
+
+  /** The idempotency key payment {@code paymentId} was created with. */
+  public Optional<String> createKey(String paymentId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT create_key FROM payments WHERE id = ?")) {
+      s.setString(1, paymentId);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Appends the events of the change {@code before} to {@code after} to the outbox, in this transaction: they are
+   * published if and only if the change commits.
+   */
+  public void publish(PaymentEvents events, PaymentRecord before, PaymentRecord after, Optional<String> refundId)
+      throws SQLException {
+    events.append(c, before, after, refundId, () -> createKey(after.id()));
   }
 
   /** Remembers which payment {@code caller}'s {@code key} created or works on. */

@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.squadron.billing.event.PaymentEvents;
+import io.squadron.proto.billing.events.v1.PaymentFailed;
+import io.squadron.proto.billing.events.v1.PaymentFailureReason;
+import io.squadron.proto.billing.events.v1.PaymentRefunded;
+import io.squadron.proto.billing.events.v1.PaymentSucceeded;
 import io.squadron.proto.billing.v1.AvailablePaymentMethod;
 import io.squadron.proto.billing.v1.BillingErrorReason;
 import io.squadron.proto.billing.v1.BillingServiceGrpc;
@@ -30,16 +35,25 @@ import io.squadron.proto.billing.v1.RefundPaymentResponse;
 import io.squadron.proto.billing.v1.RefundStatus;
 import io.squadron.proto.billing.v1.SepaDebitDetails;
 import io.squadron.proto.common.v1.ErrorReason;
+import io.squadron.proto.events.v1.EventEnvelope;
+import io.squadron.testkit.Await;
 import io.squadron.testkit.ProvidersSimExtension;
 import io.squadron.testkit.service.ServiceExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -390,5 +404,64 @@ class BillingEdgeTest {
     }
     assertThat(balance.path("balance").path("amount").asLong()).isEqualTo(700);
     f.assertMatchesProvider(reversed);
+  }
+
+  @Test
+  void paymentEvents_reachKafka_fromTheOutboxWrittenWithTheChange() throws Exception {
+    String customer = f.customer();
+    CreatePaymentRequest request = f.request(customer, 2500, "EUR", "SE", f.card("4242424242424242", "cardpay"))
+        .build();
+    Payment paid = f.stub().createPayment(request).getPayment();
+    assertThat(paid.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+    RefundPaymentResponse refund = f.stub().refundPayment(RefundPaymentRequest.newBuilder()
+        .setIdempotencyKey(BillingFixture.key("refund")).setPaymentId(paid.getId()).setAmount(1000).build());
+    Payment declined = ProviderFlowsTestSupport.declinedPayment(assertThatCall(() -> f.stub().createPayment(
+        f.request(customer, 1500, "EUR", "SE", f.card("4100000000000019", "cardpay")).build()))
+        .hasCode(Status.Code.FAILED_PRECONDITION).hasReason(BillingErrorReason.PAYMENT_DECLINED).error());
+    // Written with the change: the outbox rows are there whatever the relay has done yet.
+    assertThat(f.queryLong("SELECT count(*) FROM squadron_outbox WHERE event_key = '" + paid.getId() + "'")).isEqualTo(2);
+    assertThat(f.queryLong("SELECT count(*) FROM squadron_outbox WHERE event_key = '" + declined.getId() + "'"))
+        .isEqualTo(1);
+
+    Map<String, List<EventEnvelope>> byPayment = Await.value(Duration.ofSeconds(60), "the events on Kafka", () -> {
+      Map<String, List<EventEnvelope>> seen = new LinkedHashMap<>();
+      Set<String> ids = new HashSet<>();
+      for (ConsumerRecord<byte[], byte[]> r : BILLING.kafka().readAll(PaymentEvents.TOPIC)) {
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        EventEnvelope e = parseEnvelope(r.value());
+        if ((key.equals(paid.getId()) || key.equals(declined.getId())) && ids.add(e.getEventId())) {
+          seen.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        }
+      }
+      return seen.getOrDefault(paid.getId(), List.of()).size() == 2 && seen.containsKey(declined.getId())
+          ? Optional.of(seen) : Optional.empty();
+    });
+    List<EventEnvelope> events = byPayment.get(paid.getId());
+    assertThat(events).extracting(EventEnvelope::getProducer).containsOnly("billing");
+    PaymentSucceeded succeeded = events.get(0).getPayload().unpack(PaymentSucceeded.class);
+    assertThat(succeeded.getPaymentId()).isEqualTo(paid.getId());
+    assertThat(succeeded.getUserId()).isEqualTo(customer);
+    assertThat(succeeded.getAmount().getMinorUnits()).isEqualTo(2500);
+    assertThat(succeeded.getAmount().getCurrencyCode()).isEqualTo("EUR");
+    assertThat(succeeded.getIdempotencyKey()).isEqualTo(request.getIdempotencyKey());
+    assertThat(succeeded.getCheckoutSessionId()).isEqualTo(request.getReference());
+    assertThat(succeeded.getProvider()).isEqualTo("cardpay");
+    PaymentRefunded refunded = events.get(1).getPayload().unpack(PaymentRefunded.class);
+    assertThat(refunded.getRefundId()).isEqualTo(refund.getRefund().getId());
+    assertThat(refunded.getRefundedAmount().getMinorUnits()).isEqualTo(1000);
+    assertThat(refunded.getTotalRefunded().getMinorUnits()).isEqualTo(1000);
+    assertThat(refunded.getFullyRefunded()).isFalse();
+    assertThat(byPayment.get(declined.getId())).hasSize(1);
+    PaymentFailed failed = byPayment.get(declined.getId()).get(0).getPayload().unpack(PaymentFailed.class);
+    assertThat(failed.getReason()).isEqualTo(PaymentFailureReason.REJECTED_AS_FRAUD);
+    assertThat(failed.getAmount().getMinorUnits()).isEqualTo(1500);
+  }
+
+  private static EventEnvelope parseEnvelope(byte[] value) {
+    try {
+      return EventEnvelope.parseFrom(value);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.squadron.proto.billing.v1.BillingServiceGrpc;
 import io.squadron.proto.billing.v1.CardDetails;
 import io.squadron.proto.billing.v1.CreatePaymentRequest;
@@ -77,11 +79,24 @@ final class BillingFixture {
     return billing.stub("checkout", BillingServiceGrpc::newBlockingStub);
   }
 
-  /** A new customer with Padlock keys. */
+  /**
+   * A new customer with Padlock keys. Padlock answers UNAVAILABLE when its Cassandra is slower than its 1 s request
+   * timeout (a loaded 2-core machine): the call is safe to repeat, as userdb would.
+   */
   String customer() {
     String id = "cust-" + UUID.randomUUID();
-    padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub)
-        .createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(id).build());
+    CreateUserKeysRequest request = CreateUserKeysRequest.newBuilder().setUserId(id).build();
+    Await.until(Duration.ofSeconds(30), "Padlock keys for " + id, () -> {
+      try {
+        padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub).createUserKeys(request);
+        return true;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw e;
+        }
+        return false;
+      }
+    });
     return id;
   }
 

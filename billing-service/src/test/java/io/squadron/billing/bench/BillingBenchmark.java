@@ -120,7 +120,7 @@ public final class BillingBenchmark {
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     String run = "bench_billing_" + Long.toHexString(System.nanoTime() & 0xffffff);
     try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).postgres(true).cassandra(true)
-        .memcached(true).providersSim(true).build().start()) {
+        .memcached(true).kafka(true).providersSim(true).build().start()) {
       Map<String, String> env = infra.environment();
       String dbUrl = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run);
       String simUrl = env.get(LocalInfra.PROVIDERS_SIM_ENV);
@@ -128,7 +128,7 @@ public final class BillingBenchmark {
           .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
           .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":").start();
           ServiceHarness billing = ServiceHarness.forService("billing").calls("padlock", padlock.port())
-              .postgres(dbUrl).providersSim(simUrl).config("""
+              .postgres(dbUrl).kafka(env.get(LocalInfra.KAFKA_ENV)).providersSim(simUrl).config("""
                   squadron.billing.reconcile {
                     interval = 250ms
                     threads = 8

@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Concurrent checkout sessions, create -> address form -> card -> done, through checkout, billing (its PostgreSQL,
- * Padlock on Cassandra and memcached) and the provider simulator, every session racing for the last uses of one
+ * Concurrent checkout sessions, create -> address form -> card -> done, through checkout, billing (its PostgreSQL and
+ * Kafka, Padlock on Cassandra and memcached) and the provider simulator, every session racing for the last uses of one
  * offer code. Afterwards the stores are asked: uses redeemed beyond the code's limit ({@code overredeemed}) and
  * sessions charged more than once at billing ({@code double_charges}). Each worker is a new user with Padlock keys;
  * the card is tokenized once per worker at each acquirer billing names.
@@ -83,7 +83,7 @@ public final class CheckoutBenchmark {
     int uses = args.length > 2 ? Integer.parseInt(args[2]) : 200;
     String run = "bench_checkout_" + Long.toHexString(System.nanoTime() & 0xffffff);
     try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).postgres(true).cassandra(true)
-        .memcached(true).providersSim(true).build().start()) {
+        .memcached(true).kafka(true).providersSim(true).build().start()) {
       Map<String, String> env = infra.environment();
       String billingDb = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run + "_billing");
       String checkoutDb = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run + "_checkout");
@@ -92,7 +92,7 @@ public final class CheckoutBenchmark {
           .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
           .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":").start();
           ServiceHarness billing = ServiceHarness.forService("billing").calls("padlock", padlock.port())
-              .postgres(billingDb).providersSim(simUrl).config("""
+              .postgres(billingDb).kafka(env.get(LocalInfra.KAFKA_ENV)).providersSim(simUrl).config("""
                   squadron.billing.routing.exploration = 0
                   squadron.stores.postgres.pool-size = 32
                   squadron.padlock-client.deadline = 5s

@@ -301,6 +301,11 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return requireStore(providersSim, "providers-sim");
   }
 
+  /** The service's Kafka (its topics are the service's own names, not under the class's prefix). */
+  public KafkaExtension kafka() {
+    return requireStore(kafka, "kafka");
+  }
+
   /** The service's memcached prefix. */
   public MemcachedExtension memcached() {
     return requireStore(memcached, "memcached");

@@ -126,6 +126,12 @@ public final class ServiceHarness implements AutoCloseable {
     return this;
   }
 
+  /** The Kafka brokers the service publishes to ({@code squadron.stores.kafka.bootstrap-servers}). */
+  public ServiceHarness kafka(String bootstrapServers) {
+    storeConfig.put("squadron.stores.kafka.bootstrap-servers", requireNonNull(bootstrapServers, "bootstrapServers"));
+    return this;
+  }
+
   /**
    * The service's Kafka cluster ({@code squadron.stores.kafka}); {@code topicPrefix} keeps the topics of one test class
    * apart from another's on a shared broker.
