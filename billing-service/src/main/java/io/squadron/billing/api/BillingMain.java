@@ -22,6 +22,7 @@ import io.squadron.padlock.client.PadlockClient;
 import io.squadron.padlock.client.PadlockClientSettings;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.store.kafka.KafkaSettings;
 import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.store.postgres.PostgresStore;
 import java.io.IOException;
@@ -71,13 +72,15 @@ public final class BillingMain {
       if (ev.enabled()) {
         // The outbox beside billing's tables (its own Flyway history), the topic (brokers do not create topics on
         // first use), and one relay per instance (several instances share the outbox safely: SKIP LOCKED).
+        KafkaSettings kafka = ev.kafka().orElseThrow();
+        String topic = kafka.name(ev.topic());
         EventsSchema.migrate(pg.dataSource());
-        try (Admin admin = EventTopics.admin(ev.bootstrapServers(), Map.of())) {
-          EventTopics.ensure(admin, ev.topic(), ev.partitions());
+        try (Admin admin = EventTopics.admin(kafka.bootstrapServers(), Map.of())) {
+          EventTopics.ensure(admin, topic, ev.partitions());
         }
-        service.register(OutboxRelay.builder(pg.dataSource(), ev.bootstrapServers()).name(service.name())
+        service.register(OutboxRelay.builder(pg.dataSource(), kafka.bootstrapServers()).name(service.name())
             .meterRegistry(service.meterRegistry()).build().start());
-        events = Optional.of(new PaymentEvents(service.name(), ev.topic(), ev.sessionCallers()));
+        events = Optional.of(new PaymentEvents(service.name(), topic, ev.sessionCallers()));
       }
 
       PadlockClient padlock = PadlockClient.builder(service.channel("padlock"))

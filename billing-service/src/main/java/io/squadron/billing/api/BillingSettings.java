@@ -9,6 +9,7 @@ import io.squadron.billing.reconcile.Reconciler;
 import io.squadron.proto.billing.v1.PaymentMethodType;
 import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.store.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,12 +61,12 @@ public record BillingSettings(List<String> enabledProviders, PaymentEngine.Setti
    * The payment events ({@code squadron.billing.events}).
    *
    * @param enabled whether payment changes append events to the outbox and a relay publishes them
-   * @param topic the topic
+   * @param topic the topic's name (the Kafka store's topic prefix goes before it)
    * @param partitions the topic's partitions when billing creates it
-   * @param bootstrapServers Kafka ({@code squadron.stores.kafka.bootstrap-servers})
+   * @param kafka the Kafka store ({@code squadron.stores.kafka}), when enabled
    * @param sessionCallers callers whose payment reference is their checkout session id
    */
-  public record Events(boolean enabled, String topic, int partitions, String bootstrapServers,
+  public record Events(boolean enabled, String topic, int partitions, Optional<KafkaSettings> kafka,
       Set<String> sessionCallers) {}
 
   /** Reads and validates {@code squadron.billing}. */
@@ -112,13 +114,9 @@ public record BillingSettings(List<String> enabledProviders, PaymentEngine.Setti
 
   private static Events events(Config root, ConfigReader e) {
     boolean enabled = e.bool("enabled");
-    String bootstrap = root.hasPath("squadron.stores.kafka.bootstrap-servers")
-        ? root.getString("squadron.stores.kafka.bootstrap-servers") : "";
-    if (enabled && bootstrap.isBlank()) {
-      throw new InvalidConfigException("squadron.stores.kafka.bootstrap-servers", "empty while "
-          + e.key("enabled") + " is true (expected: host:port[,host:port...], or disable the events)");
-    }
-    return new Events(enabled, e.nonEmptyString("topic"), e.intInRange("partitions", 1, 1024), bootstrap,
+    // Kafka is required only when the events are on (KafkaSettings names the missing or bad key).
+    Optional<KafkaSettings> kafka = enabled ? Optional.of(KafkaSettings.from(root)) : Optional.empty();
+    return new Events(enabled, e.nonEmptyString("topic"), e.intInRange("partitions", 1, 1024), kafka,
         Set.copyOf(e.strings("session-callers")));
   }
 

@@ -40,7 +40,7 @@ import java.util.UUID;
  * personal data: ids, amounts and reasons only.
  */
 public final class PaymentEvents {
-  /** Billing's topic. */
+  /** Billing's topic (after the Kafka store's topic prefix, empty in production). */
   public static final String TOPIC = "billing.payments";
 
   private final Outbox outbox;

@@ -426,7 +426,7 @@ class BillingEdgeTest {
     Map<String, List<EventEnvelope>> byPayment = Await.value(Duration.ofSeconds(60), "the events on Kafka", () -> {
       Map<String, List<EventEnvelope>> seen = new LinkedHashMap<>();
       Set<String> ids = new HashSet<>();
-      for (ConsumerRecord<byte[], byte[]> r : BILLING.kafka().readAll(PaymentEvents.TOPIC)) {
+      for (ConsumerRecord<byte[], byte[]> r : BILLING.kafka().readAll(BILLING.kafka().topic(PaymentEvents.TOPIC))) {
         String key = new String(r.key(), StandardCharsets.UTF_8);
         EventEnvelope e = parseEnvelope(r.value());
         if ((key.equals(paid.getId()) || key.equals(declined.getId())) && ids.add(e.getEventId())) {

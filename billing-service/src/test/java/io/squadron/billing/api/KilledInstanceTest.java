@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.squadron.proto.billing.v1.BillingServiceGrpc;
 import io.squadron.proto.billing.v1.CreatePaymentRequest;
@@ -32,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,24 +104,35 @@ class KilledInstanceTest {
       f.control("PUT", "/providers/sepadebit/faults", "{\"latency_ms\": {\"min\": 4000, \"max\": 6000}}");
       ExecutorService callers = Executors.newFixedThreadPool(requests.size());
       List<CompletableFuture<Object>> inFlight = new ArrayList<>();
+      AtomicBoolean killed = new AtomicBoolean();
       for (CreatePaymentRequest r : requests) {
         inFlight.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return stub.withDeadlineAfter(30, TimeUnit.SECONDS).createPayment(r);
-          } catch (StatusRuntimeException e) {
-            return e;
+          // As checkout would: UNAVAILABLE (e.g. Padlock's Cassandra slower than its timeout on a loaded machine,
+          // before anything was recorded) is retried with the same key, until the process is gone.
+          while (true) {
+            try {
+              return stub.withDeadlineAfter(30, TimeUnit.SECONDS).createPayment(r);
+            } catch (StatusRuntimeException e) {
+              if (killed.get() || e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                return e;
+              }
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
           }
         }, callers));
       }
-      Await.until(Duration.ofSeconds(30), "every payment recorded and in flight at its provider", () ->
+      Await.until(Duration.ofSeconds(60), "every payment recorded and in flight at its provider", () ->
           f.queryLong("SELECT count(*) FROM payments WHERE customer_id = '" + customer + "' AND state = 'PENDING'")
               == requests.size());
+      killed.set(true);
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no grace, connections cut mid-call
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       for (CompletableFuture<Object> call : inFlight) {
         assertThat(call.get(30, TimeUnit.SECONDS)).isInstanceOf(StatusRuntimeException.class);
       }
       callers.shutdown();
+    } finally {
+      child.destroyForcibly(); // never outlives the test, whatever failed
     }
     f.control("POST", "/reset", "{\"faults\": true}");
 

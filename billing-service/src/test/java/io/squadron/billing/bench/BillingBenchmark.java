@@ -128,7 +128,7 @@ public final class BillingBenchmark {
           .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
           .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":").start();
           ServiceHarness billing = ServiceHarness.forService("billing").calls("padlock", padlock.port())
-              .postgres(dbUrl).kafka(env.get(LocalInfra.KAFKA_ENV)).providersSim(simUrl).config("""
+              .postgres(dbUrl).kafka(env.get(LocalInfra.KAFKA_ENV), "").providersSim(simUrl).config("""
                   squadron.billing.reconcile {
                     interval = 250ms
                     threads = 8

@@ -92,7 +92,7 @@ public final class CheckoutBenchmark {
           .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
           .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":").start();
           ServiceHarness billing = ServiceHarness.forService("billing").calls("padlock", padlock.port())
-              .postgres(billingDb).kafka(env.get(LocalInfra.KAFKA_ENV)).providersSim(simUrl).config("""
+              .postgres(billingDb).kafka(env.get(LocalInfra.KAFKA_ENV), "").providersSim(simUrl).config("""
                   squadron.billing.routing.exploration = 0
                   squadron.stores.postgres.pool-size = 32
                   squadron.padlock-client.deadline = 5s

@@ -13,8 +13,8 @@ import picocli.CommandLine.Unmatched;
  * provider simulator, hands their addresses to every module's test JVM through {@code SQUADRON_POSTGRES_URL},
  * {@code SQUADRON_CASSANDRA}, {@code SQUADRON_MEMCACHED}, {@code SQUADRON_KAFKA} and {@code SQUADRON_PROVIDERS_SIM},
  * runs {@code mvn -B install} (each module installed once its tests pass, so a nested build, like the new-service
- * test's, resolves the platform under test), and stops the stores whatever the build's outcome. A store whose variable
- * is already set is used as it is and not started.
+ * test's, resolves the platform under test), and stops the stores whatever the build's outcome. A store whose
+ * variable is already set is used as it is and not started.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
     description = "Start PostgreSQL, Cassandra, memcached, Kafka and the provider simulator, run 'mvn -B install' "
