@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "squadron", mixinStandardHelpOptions = true, version = "squadron 0.1.0",
     description = "Squadron: a fleet of small gRPC services.",
-    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TestCommand.class, CertsCommand.class,
-        MigrateCommand.class, CallCommand.class, NewServiceCommand.class,
+    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TestCommand.class, FuzzCommand.class,
+        CertsCommand.class, MigrateCommand.class, CallCommand.class, NewServiceCommand.class,
         UpgradeServiceCommand.class})
 public final class SquadronCli implements Runnable {
   @CommandLine.Spec

@@ -37,7 +37,9 @@ public final class ServiceLauncher {
     int port = FreePorts.next();
     int adminPort = FreePorts.next();
     Path config = workspace.configFile(service.name());
-    String hocon = "squadron.server { host = \"127.0.0.1\", port = " + port + ", shutdown.grace-period = 5s }\n"
+    // No balancer to drain locally: stop at once on 'down' (drain-delay is for a cluster's endpoints to update).
+    String hocon = "squadron.server { host = \"127.0.0.1\", port = " + port
+        + ", shutdown { grace-period = 5s, drain-delay = 0s } }\n"
         + "squadron.admin { host = \"127.0.0.1\", port = " + adminPort + " }\n" + extraConfig;
     Path log = workspace.logFile(service.name());
     try {

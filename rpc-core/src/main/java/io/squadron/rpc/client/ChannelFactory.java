@@ -34,6 +34,7 @@ public final class ChannelFactory implements AutoCloseable {
   private final MeterRegistry registry;
   private final Function<ClientSettings, ChannelCredentials> credentials;
   private final List<ClientInterceptor> interceptors;
+  private final List<AutoCloseable> onClose;
   private final List<ManagedChannel> created = new CopyOnWriteArrayList<>();
 
   private ChannelFactory(Builder builder) {
@@ -41,6 +42,7 @@ public final class ChannelFactory implements AutoCloseable {
     this.registry = builder.registry;
     this.credentials = builder.credentials;
     this.interceptors = List.copyOf(builder.interceptors);
+    this.onClose = List.copyOf(builder.onClose);
   }
 
   /** A builder over {@code settings}. */
@@ -93,6 +95,13 @@ public final class ChannelFactory implements AutoCloseable {
       }
     }
     created.clear();
+    for (AutoCloseable resource : onClose) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // Closing is best effort: a watcher thread that fails to stop is a daemon.
+      }
+    }
   }
 
   /** Assembles a {@link ChannelFactory}. */
@@ -101,6 +110,7 @@ public final class ChannelFactory implements AutoCloseable {
     private MeterRegistry registry = new SimpleMeterRegistry();
     private Function<ClientSettings, ChannelCredentials> credentials = c -> InsecureChannelCredentials.create();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private final List<AutoCloseable> onClose = new ArrayList<>();
 
     private Builder(ClientsSettings settings) {
       this.settings = requireNonNull(settings, "settings");
@@ -121,6 +131,12 @@ public final class ChannelFactory implements AutoCloseable {
     /** Adds an interceptor to every channel (e.g. one that attaches a caller identity header). */
     public Builder interceptor(ClientInterceptor interceptor) {
       interceptors.add(requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Closes {@code resource} (e.g. a certificate watcher the credentials use) when the factory closes. */
+    public Builder onClose(AutoCloseable resource) {
+      onClose.add(requireNonNull(resource, "resource"));
       return this;
     }
 

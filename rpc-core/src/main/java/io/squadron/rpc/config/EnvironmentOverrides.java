@@ -1,6 +1,7 @@
 package io.squadron.rpc.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.Map;
  * know HOCON need nothing new: {@code CONFIG_FORCE_squadron_server_port=9000} sets {@code squadron.server.port}; in
  * the name after the prefix {@code _} is a dot, {@code __} a dash and {@code ___} an underscore.
  *
- * <p>The environment is passed in (never read here), so tests and {@code main} decide where it comes from.
+ * <p>The environment is passed in (never read here), so tests and {@code main} decide where it comes from. A
+ * variable whose name is no configuration key ({@code CONFIG_FORCE__}, {@code CONFIG_FORCE_a__}) is an
+ * {@link InvalidConfigException} naming the variable.
  */
 public final class EnvironmentOverrides {
   /** The prefix of every variable that overrides a configuration key. */
@@ -24,7 +27,14 @@ public final class EnvironmentOverrides {
     for (Map.Entry<String, String> e : environment.entrySet()) {
       if (e.getKey().startsWith(PREFIX) && e.getKey().length() > PREFIX.length()) {
         String path = toPath(e.getKey().substring(PREFIX.length()));
-        overrides = overrides.withValue(path, ConfigValueFactory.fromAnyRef(e.getValue(), "env " + e.getKey()));
+        try {
+          overrides = overrides.withValue(path, ConfigValueFactory.fromAnyRef(e.getValue(), "env " + e.getKey()));
+        } catch (ConfigException notAPath) {
+          // Never the value: it may be a secret.
+          throw new InvalidConfigException(e.getKey(), "names no configuration key ('" + path + "'; expected: "
+              + PREFIX + "<key> with _ for '.', __ for '-' and ___ for '_', e.g. "
+              + PREFIX + "squadron_server_port)");
+        }
       }
     }
     return overrides;

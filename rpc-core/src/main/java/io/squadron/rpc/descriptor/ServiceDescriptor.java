@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.internal.permissions.PermissionPolicy;
 import io.squadron.rpc.security.SpiffeId;
 import java.net.URL;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * @param calls the services it calls (its clients; start order and network policy follow from them)
  * @param permissions who may call what: a service ({@code package.Service}) or a method
  *     ({@code package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code app:*},
- *     {@code service:*})
+ *     {@code service:*}); {@code app:*} only per method, never for a whole service
  * @param padlockCategories the Padlock key categories it encrypts personal data with
  * @param demo a class with {@code main(String[])} that calls the running service and exits 0 when it behaved
  * @param resources heap and container resources of one instance
@@ -190,6 +191,10 @@ public record ServiceDescriptor(
         if (!caller.equals("app:*") && !caller.equals("service:*") && !SpiffeId.isValidCaller(caller)) {
           throw new InvalidConfigException(p.key(target), "caller '" + caller
               + "' (expected: a service name, app:<name>, app:* or service:*)");
+        }
+        String serviceWide = PermissionPolicy.anyAppServiceWideProblem(target, caller);
+        if (serviceWide != null) {
+          throw new InvalidConfigException(p.key(target), serviceWide);
         }
       }
       permissions.put(target, callers);

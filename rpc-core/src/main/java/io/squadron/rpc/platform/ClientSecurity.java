@@ -1,5 +1,6 @@
 package io.squadron.rpc.platform;
 
+import io.squadron.rpc.internal.security.CertificateWatcher;
 import io.squadron.rpc.internal.security.IdentityInterceptor;
 import io.squadron.rpc.internal.security.SecurityMode;
 import io.squadron.rpc.internal.security.SecuritySettings;
@@ -10,16 +11,17 @@ import com.typesafe.config.Config;
 import io.grpc.CallCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Metadata;
+import io.grpc.SecurityLevel;
+import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.squadron.rpc.client.ChannelFactory;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
  * The client half, from {@code squadron.security}: every channel of a {@link ChannelFactory} presents this service's
  * certificate and accepts only a server whose certificate names the service it meant to call (the client's name in
- * {@code squadron.clients}, or {@code squadron.security.server-identities.<client>}). In plaintext-dev mode, channels
+ * {@code squadron.clients}, or {@code squadron.security.server-identities.<client>}). The certificate, key and CA bundle
+ * are re-read when their files change (new connections use them). In plaintext-dev mode, channels
  * are plaintext and send this service's name in the caller header instead.
  *
  * <pre>{@code
@@ -42,9 +44,13 @@ public final class ClientSecurity {
     requireNonNull(builder, "builder");
     requireNonNull(settings, "settings");
     if (settings.mode() == SecurityMode.MTLS) {
-      SecuritySettings.TlsFiles files = settings.tls().orElseThrow();
-      List<X509Certificate> ca = TlsCredentials.caCertificates(files);
-      builder.credentials(client -> TlsCredentials.client(files, ca, settings.trustDomain(),
+      // One rotating set of TLS material for every channel: new handshakes present the current certificate.
+      CertificateWatcher material = CertificateWatcher.load(settings.tls().orElseThrow());
+      if (!settings.certificateCheckInterval().isZero()) {
+        material.start(settings.certificateCheckInterval());
+      }
+      builder.onClose(material);
+      builder.credentials(client -> TlsCredentials.client(material, settings.trustDomain(),
           settings.serverIdentity(client.name())));
     } else {
       Metadata headers = new Metadata();
@@ -56,8 +62,9 @@ public final class ClientSecurity {
   }
 
   /**
-   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call. Use over TLS; the
-   * server maps the token to {@code app:<name>}.
+   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call; the server maps the
+   * token to {@code app:<name>}. The token is sent only on a channel with privacy and integrity (TLS): on any other,
+   * the call fails with UNAUTHENTICATED before anything is sent, so a misconfigured channel never leaks it.
    */
   public static CallCredentials appToken(String token) {
     requireNonNull(token, "token");
@@ -68,6 +75,11 @@ public final class ClientSecurity {
     return new CallCredentials() {
       @Override
       public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        if (requestInfo.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
+          applier.fail(Status.UNAUTHENTICATED.withDescription("app token not sent: the channel to "
+              + requestInfo.getAuthority() + " is not secure (expected: TLS, e.g. Platform.appTls)"));
+          return;
+        }
         Metadata headers = new Metadata();
         headers.put(IdentityInterceptor.AUTHORIZATION, value);
         applier.apply(headers);

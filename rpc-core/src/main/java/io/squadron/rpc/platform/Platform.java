@@ -154,8 +154,8 @@ public final class Platform {
   }
 
   /**
-   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call, to be used over TLS;
-   * the server maps the token to {@code app:<name>}.
+   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call; the server maps the
+   * token to {@code app:<name>}. Sent over TLS only: on an insecure channel the call fails with UNAUTHENTICATED.
    */
   public static CallCredentials appToken(String token) {
     return ClientSecurity.appToken(token);

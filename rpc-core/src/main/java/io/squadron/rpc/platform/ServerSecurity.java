@@ -1,5 +1,7 @@
 package io.squadron.rpc.platform;
 
+import io.squadron.rpc.internal.reload.WatchedFile;
+import io.squadron.rpc.internal.security.CertificateWatcher;
 import io.squadron.rpc.internal.security.IdentityInterceptor;
 import io.squadron.rpc.internal.security.SecurityMode;
 import io.squadron.rpc.internal.security.SecuritySettings;
@@ -17,10 +19,15 @@ import io.squadron.rpc.internal.permissions.PolicyFileWatcher;
 import io.squadron.rpc.internal.ratelimit.RateLimitInterceptor;
 import io.squadron.rpc.internal.ratelimit.RateLimitSettings;
 import io.squadron.rpc.internal.ratelimit.RateLimiter;
+import io.squadron.rpc.config.ConfigReader;
+import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.server.AdminSettings;
 import io.squadron.rpc.server.InterceptorStage;
 import io.squadron.rpc.server.SquadronServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -50,13 +57,29 @@ public final class ServerSecurity implements AutoCloseable {
   private final PermissionInterceptor permissions;
   private final Optional<PolicyFileWatcher> watcher;
   private final RateLimiter rateLimiter;
+  private final CertificateWatcher certificates;
+  private volatile WatchedFile<RateLimitSettings> rateLimitFile;
 
   private ServerSecurity(SecuritySettings settings, PermissionInterceptor permissions,
-      Optional<PolicyFileWatcher> watcher, RateLimiter rateLimiter) {
+      Optional<PolicyFileWatcher> watcher, RateLimiter rateLimiter, CertificateWatcher certificates) {
     this.settings = settings;
     this.permissions = permissions;
     this.watcher = watcher;
     this.rateLimiter = rateLimiter;
+    this.certificates = certificates;
+  }
+
+  /** Keeps the rate limits in step with {@code file} ({@code squadron.rate-limits.file}) over {@code base}. */
+  private void watchRateLimits(Path file, Config base, Duration interval) {
+    WatchedFile<RateLimitSettings> watched = new WatchedFile<>(file, "rate limits",
+        (path, content) -> RateLimitSettings.fromFile(path, content, base), rateLimiter::update);
+    try {
+      watched.reload();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read squadron.rate-limits.file " + file, e);
+    }
+    rateLimitFile = watched.start(interval);
+    log.info("rate limits from {}, checked every {}", file, interval);
   }
 
   /** Configures {@code builder} from {@code root} (a resolved config with rpc-core's defaults). */
@@ -68,8 +91,23 @@ public final class ServerSecurity implements AutoCloseable {
   public static ServerSecurity configure(SquadronServer.Builder builder, Config root, MeterRegistry registry,
       LongSupplier nanoTime) {
     requireNonNull(root, "root");
-    return configure(builder, SecuritySettings.from(root), PermissionSettings.from(root),
+    SecuritySettings security = SecuritySettings.from(root);
+    if (security.mode() == SecurityMode.PLAINTEXT_DEV) {
+      String host = ConfigReader.at(root, "squadron.server").nonEmptyString("host");
+      if (!AdminSettings.isLoopback(host)) {
+        throw new InvalidConfigException("squadron.security.mode", "plaintext-dev with squadron.server.host = '"
+            + host + "' (expected: a loopback host such as 127.0.0.1: without TLS anyone can claim any identity, so "
+            + "plaintext-dev never listens beyond this machine)");
+      }
+    }
+    ServerSecurity configured = configure(builder, security, PermissionSettings.from(root),
         RateLimitSettings.from(root), registry, nanoTime);
+    ConfigReader rateLimits = ConfigReader.at(root, "squadron.rate-limits");
+    String file = rateLimits.string("file");
+    if (!file.isBlank()) {
+      configured.watchRateLimits(Path.of(file), root, rateLimits.positiveDuration("watch-interval"));
+    }
+    return configured;
   }
 
   /** Configures {@code builder} from typed settings (tests, benchmarks). */
@@ -87,12 +125,18 @@ public final class ServerSecurity implements AutoCloseable {
     }
 
     IdentityInterceptor identity;
+    CertificateWatcher certificates = null;
     if (security.mode() == SecurityMode.MTLS) {
       SecuritySettings.TlsFiles files = security.tls().orElseThrow();
       boolean requireCertificate = security.appTokens().isEmpty();
-      builder.credentials(TlsCredentials.server(files, requireCertificate));
-      // The HTTP/JSON listener, when the service has one, proves the same identity and trusts the same CA.
-      builder.httpTls(files.certFile(), files.keyFile(), files.caFile());
+      certificates = CertificateWatcher.load(files);
+      if (!security.certificateCheckInterval().isZero()) {
+        certificates.start(security.certificateCheckInterval());
+      }
+      builder.credentials(TlsCredentials.server(certificates, requireCertificate));
+      // The HTTP/JSON listener, when the service has one, proves the same identity and trusts the same CA, rotated
+      // with the gRPC port's.
+      builder.httpTls(certificates.keyManager(), certificates.clientTrust());
       identity = IdentityInterceptor.forTls(security.trustDomain(), security.appTokens(), registry);
       log.info("mutual TLS as {} (CA {}); client certificate {}; {}", SpiffeId.of(security.trustDomain(),
           security.serviceName()), files.caFile(), requireCertificate ? "required" : "optional (app tokens)",
@@ -140,10 +184,14 @@ public final class ServerSecurity implements AutoCloseable {
     builder.interceptor(InterceptorStage.RATE_LIMIT, new RateLimitInterceptor(limiter, registry));
     log.info("rate limits per instance: default {}/s burst {} per (caller, method), {} override(s)",
         rateLimits.defaultLimit().rate(), rateLimits.defaultLimit().burst(), rateLimits.overrides().size());
-    ServerSecurity configured = new ServerSecurity(security, permissions, watcher, limiter);
+    ServerSecurity configured = new ServerSecurity(security, permissions, watcher, limiter, certificates);
     builder.closeOnShutdown(configured);
     builder.adminAction("reload-permissions",
         () -> configured.reloadPermissions() ? "permissions reloaded" : "permissions unchanged (or no file configured)");
+    builder.adminAction("reload-rate-limits",
+        () -> configured.reloadRateLimits() ? "rate limits reloaded" : "rate limits unchanged (or no file configured)");
+    builder.adminAction("reload-certificates",
+        () -> configured.reloadCertificates() ? "certificates reloaded" : "certificates unchanged (or no TLS)");
     return configured;
   }
 
@@ -168,14 +216,45 @@ public final class ServerSecurity implements AutoCloseable {
     return watcher.isPresent() && watcher.get().reload();
   }
 
+  /**
+   * Re-reads {@code squadron.rate-limits.file} now (an admin call); calls from now on, and the buckets in use, get
+   * the new limits.
+   *
+   * @return true when the file changed and was applied; false when unchanged or no file is configured
+   * @throws IOException when the file cannot be read (the old limits stay)
+   * @throws io.squadron.rpc.config.InvalidConfigException when it is invalid (the old limits stay)
+   */
+  public boolean reloadRateLimits() throws IOException {
+    WatchedFile<RateLimitSettings> file = rateLimitFile;
+    return file != null && file.reload();
+  }
+
+  /**
+   * Re-reads the TLS files now (an admin call; they are also checked every
+   * {@code squadron.security.certificate-check-interval}); new handshakes use what changed.
+   *
+   * @return true when new material was applied
+   * @throws IOException when a file cannot be read or parsed (the material in use stays)
+   */
+  public boolean reloadCertificates() throws IOException {
+    return certificates != null && certificates.reload();
+  }
+
   /** The rate limiter (its settings and bucket count). */
   public RateLimiter rateLimiter() {
     return rateLimiter;
   }
 
-  /** Stops watching the policy file. */
+  /** Stops watching the policy, rate-limit and TLS files. */
   @Override
   public void close() {
     watcher.ifPresent(PolicyFileWatcher::close);
+    WatchedFile<RateLimitSettings> file = rateLimitFile;
+    if (file != null) {
+      file.close();
+    }
+    if (certificates != null) {
+      certificates.close();
+    }
   }
 }

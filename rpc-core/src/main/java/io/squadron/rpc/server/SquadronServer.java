@@ -12,6 +12,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.admin.AdminAction;
@@ -29,7 +30,6 @@ import io.squadron.rpc.internal.metrics.ServerMetricsInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,8 +40,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,17 +63,26 @@ import org.slf4j.LoggerFactory;
  * server.awaitTermination();
  * }</pre>
  *
- * <p>Health and reflection sit outside the chain: probes and other-language tooling reach them without an identity.
+ * <p>Handlers run on a bounded pool ({@code squadron.server.executor-threads}); connections are bounded in concurrent
+ * calls, keepalive and age ({@link ServerLimits}). Health and reflection pass the identity and rate-limit stages (not
+ * the permission stage): any identified caller, service or app, may use them; an unidentified connection gets no
+ * health {@code Watch} or reflection stream. Orchestrators probe the admin endpoint's {@code /healthz} and
+ * {@code /readyz} instead.
+ *
+ * <p>A server is never built without an identity stage, and never plaintext on a non-loopback address.
  *
  * <p>With {@link Builder#http}, the server also listens for HTTP/JSON on a port of its own: the
  * {@code google.api.http} bindings of its methods (see {@code google/api/http.proto}), called through the same chain
- * as gRPC calls, and optionally {@link Builder#staticFiles static files} such as a web client.
+ * as gRPC calls (so a client app's request meets the same size limit), on the same bounded handler pool, and
+ * optionally {@link Builder#staticFiles static files} such as a web client. Its TLS is the gRPC port's; plaintext
+ * HTTP/JSON, like plaintext gRPC, only on a loopback address.
  */
 public final class SquadronServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SquadronServer.class);
 
   private final ServerSettings settings;
   private final Server server;
+  private final ThreadPoolExecutor executor;
   private final PrometheusMeterRegistry registry;
   private final Readiness readiness;
   private final ScheduledExecutorService readinessThread;
@@ -79,10 +93,11 @@ public final class SquadronServer implements AutoCloseable {
   private volatile AdminHttpServer admin;
   private volatile boolean stopping;
 
-  private SquadronServer(ServerSettings settings, Server server, PrometheusMeterRegistry registry,
-      Readiness readiness, Map<String, AdminAction> adminActions, List<AutoCloseable> closeOnShutdown,
-      HttpJsonServer http, Optional<HttpJsonServer.Tls> httpTls) {
+  private SquadronServer(ServerSettings settings, Server server, ThreadPoolExecutor executor,
+      PrometheusMeterRegistry registry, Readiness readiness, Map<String, AdminAction> adminActions,
+      List<AutoCloseable> closeOnShutdown, HttpJsonServer http, Optional<HttpJsonServer.Tls> httpTls) {
     this.settings = settings;
+    this.executor = executor;
     this.http = http;
     this.httpTls = httpTls;
     this.adminActions = Map.copyOf(adminActions);
@@ -121,9 +136,8 @@ public final class SquadronServer implements AutoCloseable {
       readiness.refresh();
       readinessThread.scheduleWithFixedDelay(readiness::refresh, settings.readinessInterval().toMillis(),
           settings.readinessInterval().toMillis(), TimeUnit.MILLISECONDS);
-      if (settings.adminEnabled()) {
-        admin = AdminHttpServer.start(settings.adminHost(), settings.adminPort(), registry, readiness,
-            adminActions);
+      if (settings.admin().enabled()) {
+        admin = AdminHttpServer.start(settings.admin(), registry, readiness, adminActions);
       }
     } catch (IOException e) {
       close();
@@ -131,7 +145,9 @@ public final class SquadronServer implements AutoCloseable {
     }
     log.info("serving gRPC on {}:{}{}{}", settings.host(), port(),
         http == null ? "" : ", HTTP/JSON on " + http.port(),
-        admin == null ? "" : ", admin on http://" + settings.adminHost() + ":" + admin.port());
+        admin == null ? "" : ", admin on http://" + settings.admin().host() + ":" + admin.port(),
+        admin == null || admin.actionsPort() < 0 ? ""
+            : ", admin actions on http://" + settings.admin().actionsHost() + ":" + admin.actionsPort());
     return this;
   }
 
@@ -145,10 +161,16 @@ public final class SquadronServer implements AutoCloseable {
     return http == null ? -1 : http.port();
   }
 
-  /** The bound admin HTTP port, or -1 when the admin endpoint is off. */
+  /** The bound admin HTTP port ({@code /metrics}, {@code /healthz}, {@code /readyz}), or -1 when it is off. */
   public int adminPort() {
     AdminHttpServer a = admin;
     return a == null ? -1 : a.port();
+  }
+
+  /** The bound loopback port of {@code POST /admin/<action>}, or -1 when it is off. */
+  public int adminActionsPort() {
+    AdminHttpServer a = admin;
+    return a == null ? -1 : a.actionsPort();
   }
 
   /** The registry holding this server's metrics (services add their own meters here). */
@@ -178,8 +200,10 @@ public final class SquadronServer implements AutoCloseable {
   }
 
   /**
-   * Reports NOT_SERVING, waits the drain delay, stops accepting calls, lets in-flight calls finish within the grace
-   * period, then cancels what is left. Safe to call more than once.
+   * Reports NOT_SERVING and keeps serving new connections and calls for the drain delay (balancers and clients see
+   * NOT_SERVING and stop sending), then stops accepting, lets in-flight calls finish within the grace period, cancels
+   * what is left, and waits for every handler to return before it closes the registered resources, so no handler
+   * writes to a store after the store was closed. Safe to call more than once.
    */
   public void shutdownGracefully() {
     synchronized (this) {
@@ -209,8 +233,13 @@ public final class SquadronServer implements AutoCloseable {
       if (http != null && !http.awaitIdle(Duration.ofNanos(Math.max(0, graceEnds - System.nanoTime())))) {
         log.warn("grace period over; closing the HTTP/JSON connections still busy");
       }
+      if (http != null) {
+        http.close(); // no HTTP/JSON request may reach the handler pool once it stops taking work
+      }
+      awaitHandlers();
     } catch (InterruptedException e) {
       server.shutdownNow();
+      executor.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
       if (http != null) {
@@ -230,6 +259,22 @@ public final class SquadronServer implements AutoCloseable {
         }
       }
       log.info("stopped");
+    }
+  }
+
+  /**
+   * Waits for the handlers still running (a call closed or cancelled does not stop its handler's thread): first for
+   * the grace period, then interrupted, 5 s more. Only then may the stores they use close.
+   */
+  private void awaitHandlers() throws InterruptedException {
+    executor.shutdown();
+    if (executor.awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
+      return;
+    }
+    log.warn("{} handler(s) still running after the grace period; interrupting them", executor.getActiveCount());
+    executor.shutdownNow();
+    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+      log.error("{} handler(s) ignore interruption; closing the stores under them", executor.getActiveCount());
     }
   }
 
@@ -349,11 +394,12 @@ public final class SquadronServer implements AutoCloseable {
     }
 
     /**
-     * The HTTP/JSON listener serves TLS with this certificate and key and accepts client certificates that chain to
-     * {@code caFile} (a caller's identity, as on the gRPC port). Required when the gRPC port has TLS.
+     * The HTTP/JSON listener serves TLS with {@code keyManager}'s certificate and accepts client certificates
+     * {@code clientTrust} trusts (a caller's identity, as on the gRPC port; pass the gRPC port's managers so a
+     * rotation serves both). Required when the gRPC port has TLS, and when HTTP/JSON listens beyond loopback.
      */
-    public Builder httpTls(Path certFile, Path keyFile, Path caFile) {
-      this.httpTls = new HttpJsonServer.Tls(certFile, keyFile, caFile);
+    public Builder httpTls(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager clientTrust) {
+      this.httpTls = new HttpJsonServer.Tls(keyManager, clientTrust);
       return this;
     }
 
@@ -363,25 +409,57 @@ public final class SquadronServer implements AutoCloseable {
       return this;
     }
 
-    /** Builds the server; call {@link SquadronServer#start()} to bind it. */
+    /**
+     * Builds the server; call {@link SquadronServer#start()} to bind it.
+     *
+     * @throws IllegalStateException without a service or an identity stage, or when plaintext would listen on a
+     *     non-loopback address
+     */
     public SquadronServer build() {
       if (services.isEmpty()) {
         throw new IllegalStateException("no service added");
       }
+      List<ServerInterceptor> identity = stages.getOrDefault(InterceptorStage.IDENTITY, List.of());
+      if (identity.isEmpty()) {
+        throw new IllegalStateException("no identity stage (expected: the server from Platform.server or "
+            + "ServerSecurity.configure, which add mutual TLS and caller identity): every caller would be anonymous");
+      }
+      if (credentials instanceof InsecureServerCredentials && !AdminSettings.isLoopback(settings.host())) {
+        throw new IllegalStateException("plaintext gRPC on " + settings.host() + " (expected: a loopback host; "
+            + "anything else needs TLS)");
+      }
       PrometheusMeterRegistry meters = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      List<ServerInterceptor> chain = chain(meters);
+      ServerLimits limits = settings.limits();
+      RequestValidation validation = new RequestValidation(limits.appMaxInboundMessageSize());
+      List<ServerInterceptor> chain = chain(meters, validation);
+      // Health and reflection: any identified caller, within its rate limit; no permission entry needed.
+      List<ServerInterceptor> platformChain = new ArrayList<>(identity);
+      platformChain.addAll(stages.getOrDefault(InterceptorStage.RATE_LIMIT, List.of()));
       HealthStatusManager health = new HealthStatusManager();
       Set<String> serviceNames = new LinkedHashSet<>();
       List<ServerServiceDefinition> intercepted = new ArrayList<>();
+      ThreadPoolExecutor executor = handlerExecutor(limits.executorThreads());
+      new ExecutorServiceMetrics(executor, "squadron-grpc", List.of()).bindTo(meters);
       NettyServerBuilder netty = NettyServerBuilder
           .forAddress(new InetSocketAddress(settings.host(), settings.port()), credentials)
+          .executor(executor)
           .maxInboundMessageSize(settings.maxInboundMessageSize())
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .addService(legacyReflection());
+          .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
+          .keepAliveTime(limits.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+          .keepAliveTimeout(limits.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+          .permitKeepAliveTime(limits.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+          .permitKeepAliveWithoutCalls(false)
+          .maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
+          .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
+          .addService(ServerInterceptors.interceptForward(health.getHealthService(), platformChain))
+          .addService(ServerInterceptors.interceptForward(ProtoReflectionServiceV1.newInstance(), platformChain))
+          .addService(ServerInterceptors.interceptForward(legacyReflection(), platformChain));
+      if (!limits.maxConnectionIdle().isZero()) {
+        netty.maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
+      }
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        ServerServiceDefinition withChain = ServerInterceptors.interceptForward(RequestValidation.wrap(service), chain);
+        ServerServiceDefinition withChain = ServerInterceptors.interceptForward(validation.wrap(service), chain);
         intercepted.add(withChain);
         netty.addService(withChain);
       }
@@ -390,27 +468,47 @@ public final class SquadronServer implements AutoCloseable {
         if (httpTls == null && !(credentials instanceof InsecureServerCredentials)) {
           throw new IllegalStateException("http: the gRPC port has TLS, so HTTP/JSON must too (set httpTls)");
         }
-        httpServer = HttpJsonServer.create(http, intercepted, Optional.ofNullable(staticFiles), meters);
+        if (httpTls == null && !AdminSettings.isLoopback(http.host())) {
+          throw new IllegalStateException("plaintext HTTP/JSON on " + http.host() + " (expected: a loopback host; "
+              + "anything else needs TLS)");
+        }
+        // The gRPC port's handler pool: HTTP/JSON calls share its bound, and shutdown waits for them too.
+        httpServer = HttpJsonServer.create(http, intercepted, Optional.ofNullable(staticFiles), meters, executor,
+            validation);
       } else if (staticFiles != null) {
         throw new IllegalStateException("staticFiles: served on the HTTP/JSON listener (set http too)");
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
-      return new SquadronServer(settings, netty.build(), meters, readiness, adminActions, closeOnShutdown,
+      return new SquadronServer(settings, netty.build(), executor, meters, readiness, adminActions, closeOnShutdown,
           httpServer, Optional.ofNullable(httpServer == null ? null : httpTls));
+    }
+
+    /** Fixed handler threads; a call waits in the queue while all are busy (its deadline keeps running). */
+    private static ThreadPoolExecutor handlerExecutor(int threads) {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "squadron-grpc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      executor.allowCoreThreadTimeOut(true);
+      return executor;
     }
 
     // grpcurl, Postman and older tools still speak v1alpha reflection; it is deprecated, not gone.
     @SuppressWarnings("deprecation")
-    private static io.grpc.BindableService legacyReflection() {
-      return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    private static ServerServiceDefinition legacyReflection() {
+      return io.grpc.protobuf.services.ProtoReflectionService.newInstance().bindService();
     }
 
-    private List<ServerInterceptor> chain(PrometheusMeterRegistry meters) {
+    private List<ServerInterceptor> chain(PrometheusMeterRegistry meters, RequestValidation validation) {
       List<ServerInterceptor> chain = new ArrayList<>();
       for (InterceptorStage stage : InterceptorStage.values()) {
         switch (stage) {
           case METRICS -> chain.add(new ServerMetricsInterceptor(meters, settings.metrics(), System::nanoTime));
-          case ERROR_MAPPING -> chain.add(new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers)));
+          case ERROR_MAPPING -> chain.add(new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers),
+              validation));
           default -> chain.addAll(stages.getOrDefault(stage, List.of()));
         }
       }

@@ -10,6 +10,7 @@ import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.rpc.server.TestServers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class RpcBenchmark {
     ManagedChannel plainChannel = NettyChannelBuilder.forAddress("127.0.0.1", plainServer.getPort())
         .usePlaintext().disableRetry().build();
 
-    SquadronServer squadronServer = SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer squadronServer = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new EchoShuffleService()).build().start();
     ClientSettings defaults = ClientsSettings.from(ConfigLoader.withOverrides(com.typesafe.config.ConfigFactory.empty()))
         .defaults();

@@ -16,6 +16,7 @@ import io.squadron.rpc.internal.metrics.ClientMetricsInterceptor;
 import io.squadron.rpc.server.ScriptedShuffleService;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.rpc.server.TestServers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +37,8 @@ class ChannelFactoryEdgeTest {
   }
 
   private SquadronServer server(ScriptedShuffleService service) {
-    SquadronServer server = SquadronServer.builder(ServerSettings.loopback()).service(service).build().start();
+    SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback())).service(service)
+        .build().start();
     toClose.add(server);
     return server;
   }

@@ -37,6 +37,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void environmentVariableNamingNoKey_invalidConfigNamingTheVariable_notARawConfigException() {
+    // Found by EnvironmentOverridesFuzzTest: CONFIG_FORCE__ maps to the path ".", which Typesafe Config refuses.
+    for (String name : new String[] {"CONFIG_FORCE__", "CONFIG_FORCE_a_", "CONFIG_FORCE_a__b_"}) {
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(name, "secret-value")))
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessageStartingWith(name + ": names no configuration key")
+          .hasMessageNotContaining("secret-value");
+    }
+  }
+
+  @Test
   void envNameMapping_followsTypesafeConvention() {
     assertThat(EnvironmentOverrides.toPath("squadron_server_port")).isEqualTo("squadron.server.port");
     assertThat(EnvironmentOverrides.toPath("a__b")).isEqualTo("a-b");

@@ -82,6 +82,15 @@ class ServiceDescriptorTest {
   }
 
   @Test
+  void serviceWideGrantToAnyApp_isRefused() {
+    assertThatThrownBy(() -> parse(VALID.replace("\"squadron.playlist.v1.PlaylistService\" = [billing]",
+        "\"squadron.playlist.v1.PlaylistService\" = [billing, \"app:*\"]")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("service.permissions.")
+        .hasMessageContaining("grants \"app:*\" to the whole service");
+  }
+
+  @Test
   void badNames_refused() {
     assertThatThrownBy(() -> parse(VALID.replace("name = playlist", "name = Playlist_1")))
         .hasMessageStartingWith("service.name:");

@@ -39,7 +39,8 @@ class ServiceContractTest {
 
   private static Config plaintext(DescriptorSource source) {
     return ServiceConfig.withOverrides(source, ConfigFactory.parseString(
-        "squadron.security.mode = plaintext-dev\nsquadron.admin.enabled = false"));
+        "squadron.security.mode = plaintext-dev\nsquadron.admin.enabled = false\n"
+            + "squadron.server.shutdown.drain-delay = 0s"));
   }
 
   @Test

@@ -8,34 +8,48 @@ import io.squadron.rpc.platform.ClientSecurity;
 import io.squadron.rpc.platform.ServerSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
 import io.grpc.protobuf.StatusProto;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.proto.shuffle.v1.ShuffleRequest;
 import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
+import io.squadron.proto.shuffle.v1.Track;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.infra.certs.DevCertificateAuthority;
 import io.squadron.infra.certs.DevCerts;
+import io.squadron.rpc.server.ServerLimits;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,12 +99,16 @@ class SecurityEdgeTest {
   }
 
   private SquadronServer server(String serviceName, String extraConfig) {
+    return server(serviceName, extraConfig, ServerSettings.loopback());
+  }
+
+  private SquadronServer server(String serviceName, String extraConfig, ServerSettings settings) {
     Config config = config("""
         squadron.security { service-name = %s, cert-dir = "%s" }
-        squadron.permissions.policy { "%s" = [checkout, search, "app:*"] }
+        squadron.permissions.policy { "%s/Shuffle" = [checkout, search, "app:*"] }
         squadron.rate-limits.default { rate = 10, burst = 5 }
         """.formatted(serviceName, pki, SHUFFLE) + extraConfig);
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    SquadronServer.Builder builder = SquadronServer.builder(settings).service(service);
     security = ServerSecurity.configure(builder, config, registry, clock::get);
     toClose.add(security);
     SquadronServer server = builder.build().start();
@@ -370,5 +388,252 @@ class SecurityEdgeTest {
     toClose.add(channels);
 
     assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle")))).isEqualTo("checkout");
+  }
+
+  @Test
+  void withAppTokens_healthAndReflectionWithoutAnIdentity_unauthenticated() throws Exception {
+    SquadronServer server = server("squadron.security.apps.ios.token-sha256 = \"%s\""
+        .formatted(AppTokens.sha256Hex(APP_TOKEN)));
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
+        TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle")).build();
+    toClose.add(channel::shutdownNow);
+    var anonymousHealth = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> anonymousHealth.check(HealthCheckRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThatThrownBy(() -> anonymousHealth.watch(HealthCheckRequest.getDefaultInstance()).hasNext())
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    CompletableFuture<Status> reflection = new CompletableFuture<>();
+    ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+      @Override
+      public void onNext(ServerReflectionResponse value) {
+        reflection.complete(Status.OK);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        reflection.complete(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {}
+    }).onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    assertThat(reflection.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    // An identified app, and a service, still get both.
+    assertThat(anonymousHealth.withCallCredentials(ClientSecurity.appToken(APP_TOKEN))
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(service.handled).hasValue(0);
+  }
+
+  @Test
+  void appRequestOverTheAppLimit_resourceExhaustedBeforeTheHandler_aServiceMaySendIt() throws Exception {
+    ServerSettings settings = ServerSettings.loopback()
+        .withLimits(ServerLimits.DEFAULT.withAppMaxInboundMessageSize(64 * 1024));
+    SquadronServer server = server("shuffle", "squadron.security.apps.ios.token-sha256 = \"%s\""
+        .formatted(AppTokens.sha256Hex(APP_TOKEN)), settings);
+    ShuffleRequest.Builder big = ShuffleRequest.newBuilder();
+    for (int i = 0; i < 2000; i++) {
+      big.addTracks(Track.newBuilder().setTrackId("track-%040d".formatted(i)).setArtistId("artist-" + i));
+    }
+    ShuffleRequest request = big.build();
+    assertThat(request.getSerializedSize()).isGreaterThan(64 * 1024);
+    var app = appStub(server).withCallCredentials(ClientSecurity.appToken(APP_TOKEN));
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> app.shuffle(request));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(errorInfo(e).getReason()).isEqualTo("REQUEST_TOO_LARGE");
+    assertThat(e.getStatus().getDescription()).contains("client app");
+    assertThat(service.handled).hasValue(0);
+    assertThat(stubAs("checkout", server).shuffle(request).getTracks(0).getTrackId()).isEqualTo("checkout");
+    assertThat(service.handled).hasValue(1);
+  }
+
+  @Test
+  void appToken_neverSentOverAnInsecureChannel() {
+    Config config = config("""
+        squadron.security { mode = plaintext-dev, service-name = shuffle, apps.ios.token-sha256 = "%s" }
+        squadron.permissions.policy { "%s/Shuffle" = ["app:*"] }
+        """.formatted(AppTokens.sha256Hex(APP_TOKEN), SHUFFLE));
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    toClose.add(ServerSecurity.configure(builder, config, registry, clock::get));
+    SquadronServer server = builder.build().start();
+    toClose.add(server);
+    ManagedChannel plaintext = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    toClose.add(plaintext::shutdownNow);
+
+    StatusRuntimeException e = failure(ShuffleServiceGrpc.newBlockingStub(plaintext)
+        .withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(e.getStatus().getDescription()).contains("not secure").doesNotContain(APP_TOKEN);
+    assertThat(service.handled).hasValue(0);
+    assertThat(denied("unknown", "UNAUTHENTICATED_CALLER")).isZero(); // nothing reached the server
+  }
+
+  @Test
+  void plaintextDevelopmentMode_onANonLoopbackHost_isRefused() {
+    Config config = config("""
+        squadron.security { mode = plaintext-dev, service-name = shuffle }
+        squadron.server.host = "0.0.0.0"
+        """);
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+
+    assertThatThrownBy(() -> ServerSecurity.configure(builder, config, registry, clock::get))
+        .isInstanceOf(io.squadron.rpc.config.InvalidConfigException.class)
+        .hasMessageStartingWith("squadron.security.mode:")
+        .hasMessageContaining("loopback");
+    // The builder refuses a plaintext listener beyond loopback whoever configured it.
+    SquadronServer.Builder anywhere = io.squadron.rpc.server.TestServers.anyCaller(SquadronServer.builder(
+        new ServerSettings("0.0.0.0", 0, 4 << 20, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1),
+            ServerLimits.DEFAULT, io.squadron.rpc.server.AdminSettings.LOOPBACK,
+            io.squadron.rpc.metrics.MetricsSettings.DEFAULT))).service(service);
+    assertThatThrownBy(anywhere::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("plaintext gRPC on 0.0.0.0");
+  }
+
+  @Test
+  void certificateRotation_newCaBundleAndNewServerCertificate_takeEffectWithoutRestart() throws Exception {
+    Path live = Files.createTempDirectory(pki, "live");
+    Files.copy(pki.resolve("ca.crt"), live.resolve("ca.crt"));
+    Files.copy(pki.resolve("shuffle.crt"), live.resolve("shuffle.crt"));
+    Files.copy(pki.resolve("shuffle.key"), live.resolve("shuffle.key"));
+    Path next = Files.createTempDirectory(pki, "next");
+    DevCertificateAuthority nextCa = DevCertificateAuthority.create("next platform CA");
+    nextCa.writeTo(next);
+    nextCa.issue("checkout").writeTo(next, "checkout");
+    nextCa.issue("shuffle").writeTo(next, "shuffle");
+    Path bundle = next.resolve("bundle.crt");
+    Files.writeString(bundle, Files.readString(pki.resolve("ca.crt")) + Files.readString(next.resolve("ca.crt")));
+    SquadronServer server = server("shuffle", "squadron.security.cert-dir = \"%s\"".formatted(live));
+    String nextCheckout = ", ca-file = \"%s\", cert-file = \"%s\", key-file = \"%s\"".formatted(bundle,
+        next.resolve("checkout.crt"), next.resolve("checkout.key"));
+    assertThat(failure(stubAs("checkout", server, nextCheckout)).getStatus().getCode())
+        .isEqualTo(Status.Code.UNAVAILABLE);
+
+    // CA rotation, step 1: the server trusts both CAs (the bundle), without a restart.
+    Files.copy(bundle, live.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
+    assertThat(security.reloadCertificates()).isTrue();
+    assertThat(callerSeen(stubAs("checkout", server, nextCheckout))).isEqualTo("checkout");
+
+    // Step 2: the server presents a certificate of the new CA; a client trusting only the new CA accepts it.
+    String onlyNextCa = ", ca-file = \"%s\", cert-file = \"%s\", key-file = \"%s\"".formatted(
+        next.resolve("ca.crt"), next.resolve("checkout.crt"), next.resolve("checkout.key"));
+    assertThat(failure(stubAs("checkout", server, onlyNextCa)).getStatus().getCode())
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    Files.copy(next.resolve("shuffle.key"), live.resolve("shuffle.key"), StandardCopyOption.REPLACE_EXISTING);
+    // Only the key replaced so far: it does not match the certificate, and the old pair stays in use.
+    security.reloadCertificates();
+    assertThat(callerSeen(stubAs("checkout", server))).isEqualTo("checkout");
+    Files.copy(next.resolve("shuffle.crt"), live.resolve("shuffle.crt"), StandardCopyOption.REPLACE_EXISTING);
+    assertThat(security.reloadCertificates()).isTrue();
+    assertThat(callerSeen(stubAs("checkout", server, onlyNextCa))).isEqualTo("checkout");
+  }
+
+  @Test
+  void rateLimitOverridesFile_reloadedWithoutRestart_bucketsInUseTakeTheNewLimit() throws Exception {
+    Path limits = Files.createTempFile(pki, "limits", ".conf");
+    Files.writeString(limits, "overrides = []");
+    SquadronServer server = server("squadron.rate-limits.file = \"%s\"".formatted(limits));   // default 10/s, 5
+    var checkout = stubAs("checkout", server);
+    for (int i = 0; i < 5; i++) {
+      callerSeen(checkout);
+    }
+    assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+    Files.writeString(limits, """
+        overrides = [{ caller = checkout, method = "%s/Shuffle", rate = 10, burst = 50 }]
+        """.formatted(SHUFFLE));
+    assertThat(security.reloadRateLimits()).isTrue();   // the admin call; the watcher does the same on its own
+
+    // The clock has not moved: the 5 used stay used, 45 more of the new burst are there.
+    for (int i = 0; i < 45; i++) {
+      assertThat(callerSeen(checkout)).isEqualTo("checkout");
+    }
+    assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    Files.writeString(limits, "overrides = [{ caller = checkout, method = \"*\", rate = -1, burst = 1 }]");
+    assertThatThrownBy(security::reloadRateLimits)
+        .hasMessageStartingWith(limits + ": squadron.rate-limits.overrides[0]");
+  }
+
+  @Test
+  void longLivedStream_closedWithPermissionDeniedWhenThePolicyNoLongerAllowsItsCaller() throws Exception {
+    MethodDescriptor<byte[], byte[]> ticks = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+        .setFullMethodName("squadron.test.v1.TickService/Ticks")
+        .setRequestMarshaller(new BytesMarshaller()).setResponseMarshaller(new BytesMarshaller()).build();
+    CompletableFuture<io.grpc.stub.ServerCallStreamObserver<byte[]>> handlerSide = new CompletableFuture<>();
+    io.grpc.ServerServiceDefinition tickService = io.grpc.ServerServiceDefinition.builder(
+            io.grpc.ServiceDescriptor.newBuilder("squadron.test.v1.TickService").addMethod(ticks).build())
+        .addMethod(ticks, io.grpc.stub.ServerCalls.asyncServerStreamingCall((request, out) -> {
+          out.onNext(new byte[] {1});
+          handlerSide.complete((io.grpc.stub.ServerCallStreamObserver<byte[]>) out);
+        }))
+        .build();
+    Path policy = Files.createTempFile(pki, "policy", ".conf");
+    Files.writeString(policy, "policy { \"squadron.test.v1.TickService\" = [checkout] }");
+    Config config = config("""
+        squadron.security { service-name = shuffle, cert-dir = "%s" }
+        squadron.permissions.file = "%s"
+        """.formatted(pki, policy));
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(tickService);
+    security = ServerSecurity.configure(builder, config, registry, clock::get);
+    toClose.add(security);
+    SquadronServer server = builder.build().start();
+    toClose.add(server);
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
+        TlsCredentials.client(SecuritySettings.TlsFiles.inDirectory(pki, "checkout"), "squadron", "shuffle")).build();
+    toClose.add(channel::shutdownNow);
+    CompletableFuture<byte[]> first = new CompletableFuture<>();
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    io.grpc.stub.ClientCalls.asyncServerStreamingCall(channel.newCall(ticks, io.grpc.CallOptions.DEFAULT),
+        new byte[0], new StreamObserver<>() {
+          @Override
+          public void onNext(byte[] value) {
+            first.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(Status.OK);
+          }
+        });
+    assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(1);
+    io.grpc.stub.ServerCallStreamObserver<byte[]> out = handlerSide.get(10, TimeUnit.SECONDS);
+
+    Files.writeString(policy, "policy { \"squadron.test.v1.TickService\" = [billing] }");
+    assertThat(security.reloadPermissions()).isTrue();
+
+    Status status = ended.get(10, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(status.getDescription()).isEqualTo(
+        "caller 'checkout' may no longer call squadron.test.v1.TickService/Ticks");
+    // The handler learns its stream is gone, and what it sends afterwards goes nowhere.
+    assertThat(out.isCancelled()).isTrue();
+    out.onNext(new byte[] {2});
+  }
+
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 }

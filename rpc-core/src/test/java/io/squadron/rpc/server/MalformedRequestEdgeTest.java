@@ -52,7 +52,8 @@ class MalformedRequestEdgeTest {
   @Test
   void invalidUtf8InNestedString_invalidArgumentNamingTheField() throws Exception {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
-    try (SquadronServer server = SquadronServer.builder(ServerSettings.loopback()).service(service).build().start()) {
+    try (SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+        .service(service).build().start()) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
         byte[] request = requestWithInvalidUtf8();
@@ -71,6 +72,44 @@ class MalformedRequestEdgeTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription()).contains("squadron.shuffle.v1.ShuffleRequest");
             });
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * A valid request that also carries, in the field number the server once used for its own parse-failure stand-in,
+   * a google.rpc.Status of the caller's choosing.
+   */
+  private static byte[] requestCarryingAChosenStatus(Status.Code code) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CodedOutputStream request = CodedOutputStream.newInstance(out);
+    request.writeBytes(1, track(ByteString.copyFromUtf8("t0"), ByteString.copyFromUtf8("a0")));
+    request.writeBytes(536_870_911, com.google.rpc.Status.newBuilder().setCode(code.value())
+        .setMessage("status chosen by the caller").build().toByteString());
+    request.flush();
+    return out.toByteArray();
+  }
+
+  @Test
+  void callerSendingTheStandInField_cannotChooseItsStatus_handlerRunsAndCallIsRecordedOk() throws Exception {
+    ScriptedShuffleService service = new ScriptedShuffleService("s");
+    try (SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+        .service(service).build().start()) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        byte[] request = requestCarryingAChosenStatus(Status.Code.INTERNAL);
+
+        byte[] response = ClientCalls.blockingUnaryCall(channel, RAW_SHUFFLE, CallOptions.DEFAULT, request);
+
+        assertThat(io.squadron.proto.shuffle.v1.ShuffleResponse.parseFrom(response).getTracks(0).getTrackId())
+            .isEqualTo("t0");
+        assertThat(service.calls.get()).isEqualTo(1);
+        String metrics = server.meterRegistry().scrape();
+        assertThat(metrics).containsPattern(
+            "squadron_rpc_server_duration_seconds_count\\{[^}]*method=\"Shuffle\"[^}]*status=\"OK\"[^}]*} 1");
+        assertThat(metrics).doesNotContain("status=\"INTERNAL\"");
       } finally {
         channel.shutdownNow();
       }

@@ -72,8 +72,17 @@ class SquadronServerEdgeTest {
   }
 
   @Test
+  void serverWithoutAnIdentityStage_isRefused() {
+    SquadronServer.Builder anonymous = SquadronServer.builder(ServerSettings.loopback())
+        .service(new ScriptedShuffleService("s"));
+
+    assertThatThrownBy(anonymous::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no identity stage");
+  }
+
+  @Test
   void invalidArgument_carriesBadRequestAndErrorInfo() {
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
@@ -88,7 +97,7 @@ class SquadronServerEdgeTest {
 
   @Test
   void unexpectedException_becomesInternalWithErrorIdOnly() {
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
@@ -105,7 +114,7 @@ class SquadronServerEdgeTest {
 
   @Test
   void statusThrownOnPurpose_passesThrough() {
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
@@ -118,7 +127,7 @@ class SquadronServerEdgeTest {
 
   @Test
   void serviceExceptionMapper_isAskedBeforeTheDefault() {
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s"))
         .exceptionMapper(e -> e instanceof IllegalStateException
             ? java.util.Optional.of(Status.FAILED_PRECONDITION.withDescription("mapped").asRuntimeException())
@@ -133,7 +142,7 @@ class SquadronServerEdgeTest {
   @Test
   void oversizeRequest_resourceExhaustedBeforeTheHandler() {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048))
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048)))
         .service(service));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
@@ -153,7 +162,7 @@ class SquadronServerEdgeTest {
     appender.start();
     root.addAppender(appender);
     try {
-      SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048))
+      SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048)))
           .service(new ScriptedShuffleService("s")));
       var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
       for (int i = 0; i < 5; i++) {
@@ -175,7 +184,7 @@ class SquadronServerEdgeTest {
 
   @Test
   void metrics_countCallsPerMethodAndStatus() throws Exception {
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
     stub.shuffle(script("ok"));
@@ -194,7 +203,7 @@ class SquadronServerEdgeTest {
   @Test
   void readiness_drivesHealthAndReadyz() throws Exception {
     AtomicBoolean storeUp = new AtomicBoolean(false);
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s"))
         .readinessCheck("store", storeUp::get));
     var health = HealthGrpc.newBlockingStub(channel(server));
@@ -218,18 +227,21 @@ class SquadronServerEdgeTest {
   void adminActions_runOnPostOnly() throws Exception {
     java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
     AtomicBoolean closed = new AtomicBoolean();
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s"))
         .adminAction("reload-things", () -> "reloaded " + runs.incrementAndGet())
         .closeOnShutdown(() -> closed.set(true)));
-    URI uri = URI.create("http://127.0.0.1:" + server.adminPort() + "/admin/reload-things");
+    URI uri = URI.create("http://127.0.0.1:" + server.adminActionsPort() + "/admin/reload-things");
 
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(200);
     assertThat(post.body()).isEqualTo("reloaded 1\n");
-    assertThat(status(server, "/admin/reload-things")).isEqualTo(405);
-    assertThat(status(server, "/admin/nope")).isEqualTo(404);
+    assertThat(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+        .isEqualTo(405);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminActionsPort()
+        + "/admin/nope")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode()).isEqualTo(404);
     assertThat(runs.get()).isEqualTo(1);
 
     server.shutdownGracefully();
@@ -238,7 +250,7 @@ class SquadronServerEdgeTest {
 
   @Test
   void reflection_listsTheApplicationService() throws Exception {
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback())
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new ScriptedShuffleService("s")));
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel(server))
@@ -268,7 +280,7 @@ class SquadronServerEdgeTest {
   @Test
   void gracefulShutdown_notServingThenInFlightCallFinishes() throws Exception {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
-    SquadronServer server = start(SquadronServer.builder(ServerSettings.loopback()).service(service));
+    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback())).service(service));
     ManagedChannel channel = channel(server);
     var future = ShuffleServiceGrpc.newFutureStub(channel).shuffle(script("block"));
     assertThat(service.blocked.await(10, TimeUnit.SECONDS)).isTrue();

@@ -182,7 +182,8 @@ public final class ServiceHarness implements AutoCloseable {
     Path certs = TestCertificates.shared().dirFor(d.name());
     StringBuilder hocon = new StringBuilder()
         .append("squadron.security { mode = mtls, cert-dir = ").append(quote(certs.toString())).append(" }\n")
-        .append("squadron.server { host = \"127.0.0.1\", port = 0, shutdown.grace-period = 2s }\n")
+        .append("squadron.server { host = \"127.0.0.1\", port = 0, ")
+        .append("shutdown { grace-period = 2s, drain-delay = 0s } }\n")
         .append("squadron.admin { host = \"127.0.0.1\", port = 0 }\n");
     storeConfig.forEach((key, value) -> hocon.append(key).append(" = ").append(quote(value)).append('\n'));
     externalConfig.forEach(hocon::append);

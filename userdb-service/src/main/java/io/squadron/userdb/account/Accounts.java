@@ -34,15 +34,20 @@ public final class Accounts {
   private final AccountCrypto crypto;
   private final Clock clock;
   private final Supplier<UUID> ids;
+  private final UserEvents events;
 
-  /** Accounts in {@code store}; {@code clock} times changes, {@code ids} draws ids of creates without a request id. */
+  /**
+   * Accounts in {@code store}; {@code clock} times changes, {@code ids} draws ids of creates without a request id,
+   * {@code events} hears of deletions.
+   */
   public Accounts(UserStore store, UsernameCanonicalizer canonicalizer, AccountCrypto crypto, Clock clock,
-      Supplier<UUID> ids) {
+      Supplier<UUID> ids, UserEvents events) {
     this.store = requireNonNull(store, "store");
     this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
     this.crypto = requireNonNull(crypto, "crypto");
     this.clock = requireNonNull(clock, "clock");
     this.ids = requireNonNull(ids, "ids");
+    this.events = requireNonNull(events, "events");
   }
 
   /**
@@ -181,8 +186,9 @@ public final class Accounts {
   }
 
   /**
-   * Shreds the user's keys and deletes their rows (also when no row exists, so a retry completes a shred). Both are
-   * attempted whatever the other did: a delete whose store write fails still leaves every copy unreadable.
+   * Shreds the user's keys and deletes their rows (also when no row exists, so a retry completes a shred), then
+   * reports the deletion to other services ({@link UserEvents}). Shred and delete are both attempted whatever the
+   * other did: a delete whose store write fails still leaves every copy unreadable.
    */
   public boolean delete(UUID id) {
     RuntimeException failure = null;
@@ -202,6 +208,8 @@ public final class Accounts {
     if (failure != null) {
       throw failure;
     }
+    // Only after both: other services hear of a deletion once nothing of the user can be read any more.
+    events.userDeleted(id);
     return existed;
   }
 

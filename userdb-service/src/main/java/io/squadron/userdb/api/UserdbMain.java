@@ -3,6 +3,10 @@ package io.squadron.userdb.api;
 import com.typesafe.config.Config;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.squadron.events.EventTopics;
+import io.squadron.events.EventsSchema;
+import io.squadron.events.outbox.Outbox;
+import io.squadron.events.relay.OutboxRelay;
 import io.squadron.migration.MigrationAgent;
 import io.squadron.migration.MigrationSettings;
 import io.squadron.migration.jdbc.JdbcControlStore;
@@ -16,10 +20,14 @@ import io.squadron.rpc.platform.ServiceContext;
 import io.squadron.rpc.server.SquadronServer;
 import io.squadron.store.StoreErrors;
 import io.squadron.store.cassandra.CassandraSettings;
+import io.squadron.store.kafka.KafkaSettings;
+import io.squadron.store.postgres.PostgresStore;
 import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.userdb.account.AccountCrypto;
 import io.squadron.userdb.account.Accounts;
 import io.squadron.userdb.account.OrphanSweeper;
+import io.squadron.userdb.account.UserEvents;
+import io.squadron.userdb.events.OutboxUserEvents;
 import io.squadron.userdb.migrate.MigratingUserStore;
 import io.squadron.userdb.migrate.UserRowCopier;
 import io.squadron.userdb.store.UserStore;
@@ -28,16 +36,22 @@ import io.squadron.userdb.store.postgres.PostgresUserStore;
 import io.squadron.userdb.username.UsernameCanonicalizer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Starts userdb: {@code java ... UserdbMain [--config FILE]}. Configuration: {@code squadron.userdb.store} (which
  * store serves), store-support's {@code squadron.stores.postgres} and {@code squadron.stores.cassandra}, the live
- * migration's {@code squadron.store-migration}, and where Padlock is ({@code squadron.clients.padlock}).
+ * migration's {@code squadron.store-migration}, where Padlock is ({@code squadron.clients.padlock}), and Kafka for
+ * the {@code UserDeleted} events ({@code squadron.stores.kafka}).
  */
 public final class UserdbMain {
+  private static final int USER_TOPIC_PARTITIONS = 8;
+
   private UserdbMain() {}
 
   public static void main(String[] args) {
@@ -52,13 +66,19 @@ public final class UserdbMain {
       PadlockClient padlock = PadlockClient.builder(service.channel("padlock"))
           .settings(PadlockClientSettings.from(config))
           .build();
+      // PostgreSQL is there in every mode (the migration's control record lives in it), and holds the outbox.
+      PostgresUserStore pg = settings.store() == UserdbSettings.StoreMode.CASSANDRA ? null : postgres(service);
       UserStore store = switch (settings.store()) {
-        case POSTGRES -> postgres(service);
+        case POSTGRES -> pg;
         case CASSANDRA -> cassandra(service, clock);
-        case MIGRATING -> migrating(service, clock);
+        case MIGRATING -> migrating(service, pg, clock);
       };
+      DataSource outboxDb = pg != null ? pg.dataSource() : service.register(PostgresStore.open(
+          PostgresSettings.from(config).withPoolSize(4), service.name() + "-outbox", service.meterRegistry()))
+          .dataSource();
       AccountCrypto crypto = new AccountCrypto(padlock, service.name());
-      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, clock, UUID::randomUUID);
+      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, clock, UUID::randomUUID,
+          userEvents(service, outboxDb, clock));
       service.register(new OrphanSweeper(store, crypto, clock, settings.sweepGrace(), settings.sweepBatch(),
           service.meterRegistry()).start(settings.sweepInterval()));
       return service.server()
@@ -77,9 +97,24 @@ public final class UserdbMain {
     return service.register(CassandraUserStore.start(CassandraSettings.from(service.config()), micros(clock)));
   }
 
+  /**
+   * Deletions go to other services through the outbox in userdb's PostgreSQL database and its relay. Kafka must answer
+   * at start (the topic is created then); afterwards a broker outage only delays the events, never a delete.
+   */
+  private static UserEvents userEvents(ServiceContext service, DataSource outboxDb, Clock clock) {
+    EventsSchema.migrate(outboxDb);
+    KafkaSettings kafka = KafkaSettings.from(service.config());
+    String topic = kafka.name(OutboxUserEvents.TOPIC);
+    try (Admin admin = EventTopics.admin(kafka.bootstrapServers(), Map.of())) {
+      EventTopics.ensure(admin, topic, USER_TOPIC_PARTITIONS);
+    }
+    service.register(OutboxRelay.builder(outboxDb, kafka.bootstrapServers()).name(service.name())
+        .meterRegistry(service.meterRegistry()).build().start());
+    return new OutboxUserEvents(outboxDb, Outbox.forProducer(service.name(), clock), topic, clock);
+  }
+
   /** Both stores, routed by the live migration's phase; the control record is in the PostgreSQL database. */
-  private static UserStore migrating(ServiceContext service, Clock clock) {
-    PostgresUserStore pg = postgres(service);
+  private static UserStore migrating(ServiceContext service, PostgresUserStore pg, Clock clock) {
     CassandraUserStore cs = cassandra(service, clock);
     UserRowCopier copier = new UserRowCopier(pg, cs);
     MigrationAgent agent = service.register(MigrationAgent.start(MigrationSettings.from(service.config()),

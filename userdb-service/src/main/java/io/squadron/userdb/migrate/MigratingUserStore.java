@@ -65,8 +65,15 @@ public final class MigratingUserStore implements UserStore {
   @Override
   public StoredUser create(StoredUser user) throws UsernameConflictException, CreateAbandonedException {
     try {
-      return router.<StoredUser, Exception>write(user.id().toString(), side -> on(side).create(user),
-          (primary, ignored) -> on(primary).delete(user.id()));
+      // Reserve again on each side first: the phase may have changed since this create's reserve(), which then went
+      // to the primary only, and a secondary without the reservation refuses the create as abandoned. A reservation
+      // of the same id and names is idempotent (and a no-op once the create finished).
+      PendingCreate pending = new PendingCreate(user.id(), user.canonicalUsername(), user.usernameSkeleton(),
+          user.updatedAtMicros());
+      return router.<StoredUser, Exception>write(user.id().toString(), side -> {
+        on(side).reserve(pending);
+        return on(side).create(user);
+      }, (primary, ignored) -> on(primary).delete(user.id()));
     } catch (UsernameConflictException | CreateAbandonedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -103,7 +103,7 @@ class OrphanCreatesTest {
       FaultyUserStore store = new FaultyUserStore(real);
       AccountCrypto crypto = new AccountCrypto(padlock, "userdb");
       Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, Clock.systemUTC(),
-          UUID::randomUUID);
+          UUID::randomUUID, deleted -> { });
       CreateRequestId request = request();
 
       store.failCreates(1);
@@ -137,7 +137,7 @@ class OrphanCreatesTest {
       MovableClock clock = new MovableClock();
       FaultyUserStore store = new FaultyUserStore(real);
       AccountCrypto crypto = new AccountCrypto(padlock, "userdb");
-      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, clock, UUID::randomUUID);
+      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, clock, UUID::randomUUID, deleted -> { });
       OrphanSweeper sweeper = new OrphanSweeper(store, crypto, clock, Duration.ofMinutes(10), 1000,
           new SimpleMeterRegistry());
       CreateRequestId request = request();

@@ -31,6 +31,8 @@ import io.squadron.userdb.username.UsernameCanonicalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -76,6 +78,8 @@ class DualWriteDeleteTest {
     assertThat(watcher.current()).isEqualTo(phase);
   }
 
+  private final List<UUID> deletions = new ArrayList<>();
+
   @Test
   void dualWriteDelete_secondaryFails_keysShreddedAnyway_andTheBackfillRemovesTheTargetOnlyRow() throws Exception {
     String migration = "dual_delete";
@@ -85,7 +89,7 @@ class DualWriteDeleteTest {
       moveTo(control, migration, Phase.DUAL_WRITE_SOURCE_PRIMARY, watcher);
       MigratingUserStore store = new MigratingUserStore(postgres, target, new MigrationRouter(watcher, null));
       Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), new AccountCrypto(padlock, "userdb"),
-          Clock.systemUTC(), UUID::randomUUID);
+          Clock.systemUTC(), UUID::randomUUID, deletions::add);
       Account kept = accounts.create(Optional.empty(), "keeper", "keep@example.com", "SE", Optional.empty());
       Account doomed = accounts.create(Optional.empty(), "doomed", "doomed@example.com", "SE", Optional.empty());
       StoredUser inTarget = cassandra.get(doomed.id()).orElseThrow();
@@ -93,6 +97,7 @@ class DualWriteDeleteTest {
       target.failDeletes(true);
       assertThatThrownBy(() -> accounts.delete(doomed.id())).isInstanceOf(StoreUnavailableException.class);
       target.failDeletes(false);
+      assertThat(deletions).as("no other service hears of a delete that failed").isEmpty();
       assertThat(postgres.get(doomed.id())).isEmpty();
       assertThat(cassandra.get(doomed.id())).as("the failed secondary write left the row").isPresent();
 

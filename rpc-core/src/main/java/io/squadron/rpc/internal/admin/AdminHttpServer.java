@@ -1,126 +1,144 @@
 package io.squadron.rpc.internal.admin;
 
-import io.squadron.rpc.admin.AdminAction;
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.squadron.rpc.admin.AdminAction;
 import io.squadron.rpc.internal.health.Readiness;
+import io.squadron.rpc.server.AdminSettings;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small HTTP server beside the gRPC port, for Prometheus and for orchestrators' probes:
- * {@code GET /metrics} (Prometheus text), {@code GET /healthz} (200 while the process lives) and {@code GET /readyz}
- * (200 when every readiness check passes, else 503 naming the failing checks); and {@code POST /admin/<action>} for
- * the operations a service registered (e.g. {@code reload-permissions}). It binds loopback by default: expose it to
- * the pod network, never beyond.
+ * The admin HTTP endpoint beside the gRPC port, on Netty: {@code GET /metrics} (Prometheus text), {@code GET /healthz}
+ * (200 while the process lives) and {@code GET /readyz} (200 when every readiness check passes, else 503 naming the
+ * failing checks) on one listener; {@code POST /admin/<action>} for the operations a service registered (e.g.
+ * {@code reload-permissions}) on a second listener bound to loopback only.
  *
- * <p>It is off the request path, so the JDK's server on one thread is enough.
+ * <p>One event-loop thread reads every connection without blocking, so a client that sends half a request holds no
+ * thread and cannot delay a probe; each connection has {@code request-timeout} to deliver a complete, small request
+ * (line and headers bounded, body at most {@value #MAX_BODY} bytes) and is closed after its answer. Probes are
+ * answered on the event loop (they read a flag); scrapes and actions run on a small pool with a short queue, and a
+ * request finding it full gets 503.
  */
 public final class AdminHttpServer implements AutoCloseable {
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final int MAX_BODY = 8 * 1024;
+  private static final int WORKERS = 2;
+  private static final int QUEUE = 16;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final EventLoopGroup loop;
+  private final ThreadPoolExecutor workers;
+  private final Channel observability;
+  private final Channel actions;
 
-  private AdminHttpServer(HttpServer server, ExecutorService executor) {
-    this.server = server;
-    this.executor = executor;
+  private AdminHttpServer(EventLoopGroup loop, ThreadPoolExecutor workers, Channel observability, Channel actions) {
+    this.loop = loop;
+    this.workers = workers;
+    this.observability = observability;
+    this.actions = actions;
   }
 
-  /** Starts serving on {@code host:port} (port 0: any free port). */
-  public static AdminHttpServer start(String host, int port, PrometheusMeterRegistry registry, Readiness readiness,
-      Map<String, AdminAction> actions) throws IOException {
+  /**
+   * Starts the listeners {@code settings} enables.
+   *
+   * @throws IOException when a port cannot be bound
+   */
+  public static AdminHttpServer start(AdminSettings settings, PrometheusMeterRegistry registry, Readiness readiness,
+      Map<String, AdminAction> adminActions) throws IOException {
+    requireNonNull(settings, "settings");
     requireNonNull(registry, "registry");
     requireNonNull(readiness, "readiness");
-    Map<String, AdminAction> byName = Map.copyOf(actions);
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", exchange -> {
-      if (readiness.isReady()) {
-        respond(exchange, 200, "text/plain", "ready\n");
-      } else {
-        respond(exchange, 503, "text/plain", "not ready: " + String.join(", ", readiness.failing()) + "\n");
+    Map<String, AdminAction> byName = Map.copyOf(adminActions);
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("squadron-admin-http", true),
+        NioIoHandler.newFactory());
+    ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("squadron-admin-work", true),
+        new ThreadPoolExecutor.AbortPolicy());
+    try {
+      Channel observability = bind(loop, settings, settings.host(), settings.port(),
+          () -> AdminRoutes.observability(registry, readiness, workers));
+      Channel actions = null;
+      if (settings.actionsEnabled()) {
+        actions = bind(loop, settings, settings.actionsHost(), settings.actionsPort(),
+            () -> AdminRoutes.actions(byName, workers));
       }
-    });
-    server.createContext("/admin/", exchange -> {
-      String name = exchange.getRequestURI().getPath().substring("/admin/".length());
-      AdminAction action = byName.get(name);
-      if (action == null) {
-        respond(exchange, 404, "text/plain", "no admin action '" + name + "'; known: " + byName.keySet() + "\n");
-      } else if (!"POST".equals(exchange.getRequestMethod())) {
-        try (exchange) {
-          exchange.getResponseHeaders().set("Allow", "POST");
-          exchange.sendResponseHeaders(405, -1);
-        }
-      } else {
-        String result;
-        int code = 200;
-        try {
-          result = action.run();
-        } catch (Exception e) {
-          code = 500;
-          result = name + " failed: " + e.getClass().getSimpleName();
-        }
-        respondAny(exchange, code, result + "\n");
-      }
-    });
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "squadron-admin-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.start();
-    return new AdminHttpServer(server, executor);
+      return new AdminHttpServer(loop, workers, observability, actions);
+    } catch (IOException | RuntimeException e) {
+      loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      workers.shutdownNow();
+      throw e;
+    }
   }
 
-  /** The bound port. */
+  private static Channel bind(EventLoopGroup loop, AdminSettings settings, String host, int port,
+      java.util.function.Supplier<AdminRoutes> routes) throws IOException {
+    AtomicInteger open = new AtomicInteger();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loop)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 64)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            if (open.incrementAndGet() > settings.maxConnections()) {
+              open.decrementAndGet();
+              channel.close();
+              return;
+            }
+            channel.closeFuture().addListener(f -> open.decrementAndGet());
+            channel.pipeline()
+                .addLast(new RequestDeadline(settings.requestTimeout()))
+                .addLast(new HttpServerCodec(4096, 8192, 8192))
+                .addLast(new HttpObjectAggregator(MAX_BODY))
+                .addLast(new RequestDeadline.Met())
+                .addLast(routes.get());
+          }
+        });
+    try {
+      return bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while binding " + host + ":" + port, e);
+    } catch (Exception e) {
+      // Netty rethrows the bind failure (a checked exception) as it is.
+      throw new IOException("cannot bind the admin endpoint to " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The observability listener's port. */
   public int port() {
-    return server.getAddress().getPort();
+    return ((InetSocketAddress) observability.localAddress()).getPort();
+  }
+
+  /** The actions listener's port, or -1 when it is off. */
+  public int actionsPort() {
+    return actions == null ? -1 : ((InetSocketAddress) actions.localAddress()).getPort();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private static void respondAny(HttpExchange exchange, int code, String body) throws IOException {
-    try (exchange) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain");
-      exchange.sendResponseHeaders(code, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+    observability.close().syncUninterruptibly();
+    if (actions != null) {
+      actions.close().syncUninterruptibly();
     }
-  }
-
-  private static void respond(HttpExchange exchange, int code, String contentType, String body) throws IOException {
-    try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", contentType);
-      boolean head = "HEAD".equals(exchange.getRequestMethod());
-      exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
-    }
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownNow();
   }
 }

@@ -21,9 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ExceptionMappingInterceptor implements ServerInterceptor {
   private final ErrorMapping mapping;
+  private final RequestValidation validation;
 
-  public ExceptionMappingInterceptor(ErrorMapping mapping) {
+  /** Maps with {@code mapping}; rejects the stand-ins {@code validation}'s marshallers made for bad requests. */
+  public ExceptionMappingInterceptor(ErrorMapping mapping, RequestValidation validation) {
     this.mapping = requireNonNull(mapping, "mapping");
+    this.validation = requireNonNull(validation, "validation");
   }
 
   @Override
@@ -42,7 +45,7 @@ public final class ExceptionMappingInterceptor implements ServerInterceptor {
 
       @Override
       public void onMessage(ReqT message) {
-        Optional<StatusRuntimeException> malformed = RequestValidation.rejection(message);
+        Optional<StatusRuntimeException> malformed = validation.rejection(message);
         if (malformed.isPresent()) {
           rejected = true;
           mappingCall.fail(malformed.get());

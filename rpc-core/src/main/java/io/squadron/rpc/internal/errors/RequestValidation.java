@@ -1,5 +1,7 @@
 package io.squadron.rpc.internal.errors;
 
+import static java.util.Objects.requireNonNull;
+
 import io.squadron.rpc.errors.RpcErrors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
@@ -13,6 +15,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.squadron.proto.common.v1.ErrorReason;
+import io.squadron.rpc.identity.Caller;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,45 +27,65 @@ import java.util.Optional;
  * "Application error processing RPC": above all, a proto3 {@code string} field holding invalid UTF-8, which a caller
  * in another language can easily send. Only the failure path does extra work: valid requests parse as before.
  *
- * <p>grpc-java turns any exception thrown while parsing into UNKNOWN, so the marshaller does not throw: it hands on an
- * empty request carrying the error in an unknown field ({@link #MARKER_FIELD}), and the error-mapping stage closes
- * the call with that error before the handler sees the message ({@link #rejection}).
+ * <p>grpc-java turns any exception thrown while parsing into UNKNOWN, so the marshaller does not throw: it hands on a
+ * fresh empty request (a stand-in) and remembers, by the stand-in's identity, the error it stands for; the
+ * error-mapping stage closes the call with that error before the handler sees the message ({@link #rejection}).
+ * The stand-in is recognised by identity only, never by its content: a caller can send any field, and must never
+ * choose the status its own call fails with. One instance serves one server.
  */
 public final class RequestValidation {
-  /** The highest field number protobuf allows; no Squadron message declares it. */
-  static final int MARKER_FIELD = 536_870_911;
+  private final StandIns standIns = new StandIns();
+  private final int appMaxRequestBytes;
 
-  private RequestValidation() {}
-
-  /** The error to close the call with when {@code request} is the stand-in for one that did not parse. */
-  public static Optional<StatusRuntimeException> rejection(Object request) {
-    if (!(request instanceof Message message) || !message.getUnknownFields().hasField(MARKER_FIELD)) {
-      return Optional.empty();
+  /** Validates requests; a client app's request may be at most {@code appMaxRequestBytes} long. */
+  public RequestValidation(int appMaxRequestBytes) {
+    if (appMaxRequestBytes < 1) {
+      throw new IllegalArgumentException("appMaxRequestBytes: " + appMaxRequestBytes + " (expected: >= 1)");
     }
-    try {
-      com.google.rpc.Status status = com.google.rpc.Status.parseFrom(
-          message.getUnknownFields().getField(MARKER_FIELD).getLengthDelimitedList().get(0));
-      return Optional.of(io.grpc.protobuf.StatusProto.toStatusRuntimeException(status));
-    } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
-      return Optional.of(RpcErrors.invalidArgument("request", "not a valid protobuf message"));
-    }
+    this.appMaxRequestBytes = appMaxRequestBytes;
   }
 
   /**
-   * An empty request of {@code prototype}'s type standing for one that could not be decoded (here or by the HTTP/JSON
-   * transcoder): handed to the chain like a request, it makes the error-mapping stage close the call with
-   * {@code error} before the handler runs, after identity, permission and rate limit, and counted by metrics.
+   * The error to close the call with before the handler sees {@code request}: the error a stand-in this instance
+   * made for a bad request stands for, or RESOURCE_EXHAUSTED when a client app ({@link Caller#current()}) sent more
+   * than its limit (the transport's limit, higher, is for services).
    */
-  public static Message standIn(Message prototype, StatusRuntimeException error) {
-    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(error);
-    UnknownFieldSet marker = UnknownFieldSet.newBuilder()
-        .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(status.toByteString()).build())
-        .build();
-    return prototype.newBuilderForType().setUnknownFields(marker).build();
+  public Optional<StatusRuntimeException> rejection(Object request) {
+    Optional<StatusRuntimeException> standIn = standIns.take(request);
+    if (standIn.isPresent()) {
+      return standIn;
+    }
+    if (request instanceof Message message && Caller.current().isApp()) {
+      int size = message.getSerializedSize();
+      if (size > appMaxRequestBytes) {
+        return Optional.of(RpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
+            "request: " + size + " bytes (expected: at most " + appMaxRequestBytes + " bytes from a client app)"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An empty request of {@code prototype}'s type standing for one that could not be decoded (by the HTTP/JSON
+   * transcoder; the gRPC marshallers of {@link #wrap} make their own): handed to this instance's chain like a request,
+   * it makes the error-mapping stage close the call with {@code error} before the handler runs, after identity,
+   * permission and rate limit, and counted by metrics. Recognised by identity only, as every stand-in.
+   */
+  public Message standIn(Message prototype, StatusRuntimeException error) {
+    requireNonNull(prototype, "prototype");
+    requireNonNull(error, "error");
+    return standIn(prototype, standIns, error);
+  }
+
+  // A new object every time (never the shared default instance), so its identity is its own.
+  private static Message standIn(Message prototype, StandIns standIns, StatusRuntimeException error) {
+    Message standIn = prototype.newBuilderForType().buildPartial();
+    standIns.put(standIn, error);
+    return standIn;
   }
 
   /** The same service with every protobuf request marshaller wrapped. */
-  public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+  public ServerServiceDefinition wrap(ServerServiceDefinition service) {
     ServiceDescriptor original = service.getServiceDescriptor();
     ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
         .setSchemaDescriptor(original.getSchemaDescriptor());
@@ -79,14 +103,14 @@ public final class RequestValidation {
     return wrapped.build();
   }
 
-  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> wrapMethod(ServerMethodDefinition<ReqT, RespT> m) {
+  private <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> wrapMethod(ServerMethodDefinition<ReqT, RespT> m) {
     MethodDescriptor<ReqT, RespT> method = m.getMethodDescriptor();
     if (!(method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<ReqT> marshaller)
         || !(marshaller.getMessagePrototype() instanceof Message prototype)) {
       return m;
     }
     MethodDescriptor<ReqT, RespT> wrapped = method.toBuilder()
-        .setRequestMarshaller(new ExplainingMarshaller<>(marshaller, prototype))
+        .setRequestMarshaller(new ExplainingMarshaller<>(marshaller, prototype, standIns))
         .build();
     return ServerMethodDefinition.create(wrapped, m.getServerCallHandler());
   }
@@ -96,11 +120,13 @@ public final class RequestValidation {
     private final MethodDescriptor.PrototypeMarshaller<T> delegate;
     private final Message prototype;
     private final Descriptor type;
+    private final StandIns standIns;
 
-    ExplainingMarshaller(MethodDescriptor.PrototypeMarshaller<T> delegate, Message prototype) {
+    ExplainingMarshaller(MethodDescriptor.PrototypeMarshaller<T> delegate, Message prototype, StandIns standIns) {
       this.delegate = delegate;
       this.prototype = prototype;
       this.type = prototype.getDescriptorForType();
+      this.standIns = standIns;
     }
 
     @Override
@@ -131,7 +157,7 @@ public final class RequestValidation {
 
     @SuppressWarnings("unchecked")
     private T standIn(StatusRuntimeException error) {
-      return (T) RequestValidation.standIn(prototype, error);
+      return (T) RequestValidation.standIn(prototype, standIns, error);
     }
 
     private static byte[] readAll(InputStream stream) {

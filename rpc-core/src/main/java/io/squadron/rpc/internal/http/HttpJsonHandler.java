@@ -30,7 +30,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.http.CorsSettings;
-import io.squadron.rpc.internal.errors.RequestValidation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -324,7 +323,7 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     } catch (TranscodingException e) {
       // Refused inside the chain, as gRPC refuses an undecodable request: after identity, permission and rate
       // limit, and counted with its status.
-      message = RequestValidation.standIn(binding.requestPrototype(),
+      message = server.validation().standIn(binding.requestPrototype(),
           RpcErrors.invalidArgument(e.field(), e.problem()));
     }
     if (attributes == null) {

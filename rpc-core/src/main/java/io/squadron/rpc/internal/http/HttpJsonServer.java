@@ -41,21 +41,22 @@ import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.http.HttpSettings;
 import io.squadron.rpc.http.StaticFiles;
+import io.squadron.rpc.internal.errors.RequestValidation;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +70,14 @@ import org.slf4j.LoggerFactory;
 public final class HttpJsonServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonServer.class);
 
-  /** The files of TLS: this service's certificate and key, and the CA its callers' certificates must chain to. */
-  public record Tls(Path certFile, Path keyFile, Path caFile) {
+  /**
+   * TLS: this service's certificate and key, and the trust its callers' certificates must meet, as managers (the
+   * gRPC port's, so a rotated certificate or CA bundle serves both listeners at once).
+   */
+  public record Tls(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager clientTrust) {
     public Tls {
-      requireNonNull(certFile, "certFile");
-      requireNonNull(keyFile, "keyFile");
-      requireNonNull(caFile, "caFile");
+      requireNonNull(keyManager, "keyManager");
+      requireNonNull(clientTrust, "clientTrust");
     }
   }
 
@@ -84,33 +87,39 @@ public final class HttpJsonServer implements AutoCloseable {
   private final RequestTranscoder transcoder = new RequestTranscoder();
   private final JsonCodec codec;
   private final HttpMetrics metrics;
-  private final ExecutorService executor;
+  private final Executor executor;
+  private final RequestValidation validation;
   private final EventLoopGroup loops;
   private final ChannelGroup channels = new DefaultChannelGroup("squadron-http", GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
   private Channel listener;
 
   private HttpJsonServer(HttpSettings settings, HttpRoutes routes, StaticFileRoute staticFiles, JsonCodec codec,
-      HttpMetrics metrics) {
+      HttpMetrics metrics, Executor executor, RequestValidation validation) {
     this.settings = settings;
     this.routes = routes;
     this.staticFiles = staticFiles;
     this.codec = codec;
     this.metrics = metrics;
-    this.executor = Executors.newCachedThreadPool(new DefaultThreadFactory("squadron-http-call", true));
+    this.executor = executor;
+    this.validation = validation;
     this.loops = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         new DefaultThreadFactory("squadron-http", true), NioIoHandler.newFactory());
   }
 
   /**
-   * Reads the bindings of {@code services} (each with the server chain in front), refusing invalid ones.
+   * Reads the bindings of {@code services} (each with the server chain in front), refusing invalid ones. Handlers
+   * run on {@code handlers}, the gRPC port's bounded pool (owned by the caller: {@link #close} leaves it running),
+   * and a request that cannot be transcoded becomes a stand-in of {@code validation}, the one the chain consults.
    *
    * @throws IllegalArgumentException naming a method whose {@code google.api.http} rule is invalid
    */
   public static HttpJsonServer create(HttpSettings settings, List<ServerServiceDefinition> services,
-      Optional<StaticFiles> files, MeterRegistry registry) {
+      Optional<StaticFiles> files, MeterRegistry registry, Executor handlers, RequestValidation validation) {
     requireNonNull(settings, "settings");
     requireNonNull(files, "files");
+    requireNonNull(handlers, "handlers");
+    requireNonNull(validation, "validation");
     HttpRoutes routes = HttpRoutes.of(services);
     List<Descriptor> types = new ArrayList<>();
     for (HttpBinding b : routes.bindings()) {
@@ -118,7 +127,8 @@ public final class HttpJsonServer implements AutoCloseable {
       types.add(b.protoMethod().getOutputType());
     }
     return new HttpJsonServer(settings, routes, files.map(f -> new StaticFileRoute(f, settings.staticMaxAge()))
-        .orElse(null), new JsonCodec(types), new HttpMetrics(requireNonNull(registry, "registry")));
+        .orElse(null), new JsonCodec(types), new HttpMetrics(requireNonNull(registry, "registry")), handlers,
+        validation);
   }
 
   /** The bindings served, one per line ({@code POST /v1/shuffle -> squadron.shuffle.v1.ShuffleService/Shuffle}). */
@@ -167,14 +177,13 @@ public final class HttpJsonServer implements AutoCloseable {
 
   private static SslContext sslContext(Tls tls) {
     try {
-      return SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile())
-          .trustManager(tls.caFile().toFile())
+      return SslContextBuilder.forServer(tls.keyManager())
+          .trustManager(tls.clientTrust())
           .clientAuth(ClientAuth.OPTIONAL)
           .protocols("TLSv1.3", "TLSv1.2")
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new UncheckedIOException(new IOException("cannot read the TLS files " + tls.certFile() + ", "
-          + tls.keyFile() + ", " + tls.caFile() + ": " + e.getMessage(), e));
+      throw new UncheckedIOException(new IOException("cannot set up TLS for HTTP/JSON: " + e.getMessage(), e));
     }
   }
 
@@ -203,13 +212,12 @@ public final class HttpJsonServer implements AutoCloseable {
     return true;
   }
 
-  /** Closes every connection and stops the event loops and call threads. */
+  /** Closes every connection and stops the event loops (the handler pool belongs to the server). */
   @Override
   public void close() {
     stopAccepting();
     channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-    executor.shutdownNow();
   }
 
   HttpSettings settings() {
@@ -236,8 +244,12 @@ public final class HttpJsonServer implements AutoCloseable {
     return metrics;
   }
 
-  ExecutorService executor() {
+  Executor executor() {
     return executor;
+  }
+
+  RequestValidation validation() {
+    return validation;
   }
 
   void callStarted() {

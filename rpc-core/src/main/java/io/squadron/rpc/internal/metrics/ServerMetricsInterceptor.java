@@ -58,11 +58,9 @@ public final class ServerMetricsInterceptor implements ServerInterceptor {
     ServerCall<ReqT, RespT> recording = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public void close(Status status, Metadata trailers) {
-        try {
-          super.close(status, trailers);
-        } finally {
-          record.finish(status.getCode());
-        }
+        // Recorded before the status goes out, so a caller that has seen its result finds the call counted.
+        record.finish(status.getCode());
+        super.close(status, trailers);
       }
     };
     ServerCall.Listener<ReqT> listener;

@@ -27,10 +27,14 @@ import java.util.regex.Pattern;
  * caller). Entries add up: a caller listed
  * for the service or for the method may call the method. A method no entry covers denies everyone.
  *
+ * <p>{@code app:*} may be granted per method only, never to a whole service: an app token names an app, not an end
+ * user, and can be pulled out of an app binary, so a method added to a service later must never be open to every app
+ * by accident ({@link #anyAppServiceWideProblem}).
+ *
  * <pre>
  * policy {
- *   "squadron.shuffle.v1.ShuffleService" = [checkout, "app:*"]
- *   "squadron.shuffle.v1.ShuffleService/Shuffle" = [billing]
+ *   "squadron.shuffle.v1.ShuffleService" = [checkout]
+ *   "squadron.shuffle.v1.ShuffleService/Shuffle" = [billing, "app:*"]
  * }
  * </pre>
  */
@@ -141,6 +145,23 @@ public final class PermissionPolicy {
       throw new IllegalArgumentException("'" + target + "' lists caller '" + caller
           + "' (expected: a service name, \"app:<name>\", \"app:*\" or \"service:*\")");
     }
+    String problem = anyAppServiceWideProblem(target, caller);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  /**
+   * Why granting {@code caller} on {@code target} is refused because it opens a whole service to every client app,
+   * or null when it is not such a grant. The one rule the policy loader and the descriptor both apply.
+   */
+  public static String anyAppServiceWideProblem(String target, String caller) {
+    if (!ANY_APP.equals(caller) || target == null || target.indexOf('/') >= 0) {
+      return null;
+    }
+    return "'" + target + "' grants \"app:*\" to the whole service (expected: \"app:*\" per method, e.g. \""
+        + target + "/Method\" = [\"app:*\"]: an app token can be pulled out of an app binary, so a method added "
+        + "later must never be open to every app by accident)";
   }
 
   @Override

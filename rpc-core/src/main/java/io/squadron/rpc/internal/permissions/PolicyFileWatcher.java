@@ -7,17 +7,12 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.internal.reload.WatchedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a {@link PermissionInterceptor} in step with a policy file. The file is HOCON holding {@code policy { ... }}
@@ -26,17 +21,12 @@ import org.slf4j.LoggerFactory;
  * at once (an admin call). A file that does not parse leaves the policy in force and is logged.
  */
 public final class PolicyFileWatcher implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(PolicyFileWatcher.class);
-
-  private final Path file;
-  private final PermissionInterceptor target;
-  private ScheduledExecutorService executor;
-  private byte[] lastContent;
+  private final WatchedFile<PermissionPolicy> watched;
 
   /** A watcher of {@code file} updating {@code target}; nothing is read until {@link #reload()} or {@link #start}. */
   public PolicyFileWatcher(Path file, PermissionInterceptor target) {
-    this.file = requireNonNull(file, "file");
-    this.target = requireNonNull(target, "target");
+    requireNonNull(target, "target");
+    this.watched = new WatchedFile<>(file, "permission policy", PolicyFileWatcher::parse, target::update);
   }
 
   /** Reads the policy in {@code file}. */
@@ -51,49 +41,20 @@ public final class PolicyFileWatcher implements AutoCloseable {
    * @return true when a new policy was applied
    * @throws InvalidConfigException or IOException when the file is unreadable or invalid (the old policy stays)
    */
-  public synchronized boolean reload() throws IOException {
-    byte[] content = Files.readAllBytes(file);
-    if (lastContent != null && Arrays.equals(content, lastContent)) {
-      return false;
-    }
-    PermissionPolicy policy = parse(file, content);
-    target.update(policy);
-    lastContent = content;
-    return true;
+  public boolean reload() throws IOException {
+    return watched.reload();
   }
 
   /** Polls the file every {@code interval} on a daemon thread. */
-  public synchronized PolicyFileWatcher start(Duration interval) {
-    requireNonNull(interval, "interval");
-    if (executor != null) {
-      throw new IllegalStateException("already started");
-    }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "squadron-policy-watcher");
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  public PolicyFileWatcher start(Duration interval) {
+    watched.start(interval);
     return this;
-  }
-
-  private void poll() {
-    try {
-      if (reload()) {
-        log.info("permission policy reloaded from {}", file);
-      }
-    } catch (IOException | RuntimeException e) {
-      log.error("permission policy file {} not applied; the previous policy stays in force: {}", file,
-          e.getMessage());
-    }
   }
 
   /** Stops polling. */
   @Override
-  public synchronized void close() {
-    if (executor != null) {
-      executor.shutdownNow();
-    }
+  public void close() {
+    watched.close();
   }
 
   private static PermissionPolicy parse(Path file, byte[] content) {

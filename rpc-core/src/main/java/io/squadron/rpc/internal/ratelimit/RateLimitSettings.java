@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -89,6 +93,31 @@ public record RateLimitSettings(RateLimit defaultLimit, List<RateLimitOverride> 
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(r.key(e.getMessage().startsWith("idle") ? "idle-expiry" : "overrides"),
           e.getMessage());
+    }
+  }
+
+  /**
+   * Reads an overrides file ({@code squadron.rate-limits.file}): HOCON holding {@code overrides = [...]} and, if it
+   * wants, {@code default} and {@code idle-expiry} (or a whole config with {@code squadron.rate-limits}); what it
+   * leaves out comes from {@code base}, the service's config.
+   *
+   * @throws InvalidConfigException naming the file and the bad key
+   */
+  public static RateLimitSettings fromFile(Path file, byte[] content, Config base) {
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseString(new String(content, StandardCharsets.UTF_8),
+          ConfigParseOptions.defaults().setOriginDescription(file.toString())).resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(file.toString(), "does not parse: " + e.getMessage());
+    }
+    Config section = parsed.hasPath("squadron.rate-limits") ? parsed.getConfig("squadron.rate-limits") : parsed;
+    try {
+      return from(section.atPath("squadron.rate-limits").withFallback(base));
+    } catch (InvalidConfigException e) {
+      throw new InvalidConfigException(file + ": " + e.key(), e.getMessage().substring(e.key().length() + 2));
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(file.toString(), e.getMessage());
     }
   }
 

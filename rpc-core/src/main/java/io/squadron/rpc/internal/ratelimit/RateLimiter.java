@@ -13,13 +13,14 @@ import java.util.function.LongSupplier;
  * Token buckets per (caller, method), created on first use with the limit {@link RateLimitSettings} gives the pair.
  * The hot path is two map lookups and one compare-and-set. Buckets idle for {@code idle-expiry} are dropped during
  * an occasional sweep on the calling thread, so memory is bounded by the pairs active recently. Time comes from the
- * injected {@code nanoTime}.
+ * injected {@code nanoTime}. {@link #update} swaps the limits at runtime (an overrides file reloaded): buckets in use
+ * take their new limit and keep what they had used of the old one.
  */
 public final class RateLimiter {
-  private final RateLimitSettings settings;
   private final LongSupplier nanoTime;
-  private final long idleNanos;
-  private final Map<String, Map<String, RateLimit>> overridesByCaller;
+  private volatile RateLimitSettings settings;
+  private volatile long idleNanos;
+  private volatile Map<String, Map<String, RateLimit>> overridesByCaller;
   private final ConcurrentMap<String, ConcurrentMap<String, TokenBucket>> byMethod = new ConcurrentHashMap<>();
   private final AtomicLong nextSweep;
 
@@ -28,12 +29,36 @@ public final class RateLimiter {
     this.settings = requireNonNull(settings, "settings");
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
     this.idleNanos = settings.idleExpiry().toNanos();
+    this.overridesByCaller = index(settings);
+    this.nextSweep = new AtomicLong(nanoTime.getAsLong() + idleNanos);
+  }
+
+  private static Map<String, Map<String, RateLimit>> index(RateLimitSettings settings) {
     Map<String, Map<String, RateLimit>> overrides = new HashMap<>();
     for (RateLimitOverride o : settings.overrides()) {
       overrides.computeIfAbsent(o.caller(), c -> new HashMap<>()).put(o.target(), o.limit());
     }
-    this.overridesByCaller = Map.copyOf(overrides);
-    this.nextSweep = new AtomicLong(nanoTime.getAsLong() + idleNanos);
+    return Map.copyOf(overrides);
+  }
+
+  /**
+   * Applies {@code newSettings} from now on: calls see the new default and overrides, and every bucket in use takes
+   * its new limit, keeping what it had used of the old one.
+   */
+  public synchronized void update(RateLimitSettings newSettings) {
+    requireNonNull(newSettings, "newSettings");
+    overridesByCaller = index(newSettings);
+    idleNanos = newSettings.idleExpiry().toNanos();
+    settings = newSettings;
+    for (Map.Entry<String, ConcurrentMap<String, TokenBucket>> method : byMethod.entrySet()) {
+      String fullMethodName = method.getKey();
+      int slash = fullMethodName.indexOf('/');
+      String serviceName = slash < 0 ? null : fullMethodName.substring(0, slash);
+      method.getValue().replaceAll((caller, bucket) -> {
+        RateLimit limit = limitFor(caller, fullMethodName, serviceName);
+        return limit.equals(bucket.limit()) ? bucket : bucket.withLimit(limit);
+      });
+    }
   }
 
   /**

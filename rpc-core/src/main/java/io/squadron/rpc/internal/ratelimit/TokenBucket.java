@@ -8,15 +8,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * now; a compare-and-set commits it. Equivalent to a bucket of {@code burst} tokens refilled at {@code rate}.
  */
 final class TokenBucket {
+  private final RateLimit limit;
   private final long interval;
   private final long tolerance;
   private final AtomicLong tat;
 
   /** A full bucket at time {@code now}. */
   TokenBucket(RateLimit limit, long now) {
+    this.limit = limit;
     this.interval = limit.intervalNanos();
     this.tolerance = interval * limit.burst();
     this.tat = new AtomicLong(now);
+  }
+
+  /** The limit this bucket applies. */
+  RateLimit limit() {
+    return limit;
+  }
+
+  /** A bucket applying {@code newLimit} that carries this one's use on (its theoretical arrival time). */
+  TokenBucket withLimit(RateLimit newLimit) {
+    TokenBucket next = new TokenBucket(newLimit, 0);
+    next.tat.set(tat.get());
+    return next;
   }
 
   /**

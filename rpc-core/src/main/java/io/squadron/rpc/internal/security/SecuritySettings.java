@@ -10,6 +10,7 @@ import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ import java.util.Optional;
  * @param appTokens the client apps' token hashes
  * @param callerHeader the header naming the caller in plaintext mode
  * @param serverIdentities client name to the service its servers must prove to be, where they differ
+ * @param certificateCheckInterval how often the TLS files are checked for a rotated certificate, key or CA bundle
+ *     ({@link Duration#ZERO}: never; an admin call reloads them)
  */
 public record SecuritySettings(
     SecurityMode mode,
@@ -43,7 +46,8 @@ public record SecuritySettings(
     Optional<TlsFiles> tls,
     AppTokens appTokens,
     String callerHeader,
-    Map<String, String> serverIdentities) {
+    Map<String, String> serverIdentities,
+    Duration certificateCheckInterval) {
 
   public SecuritySettings {
     requireNonNull(mode, "mode");
@@ -53,6 +57,10 @@ public record SecuritySettings(
     requireNonNull(appTokens, "appTokens");
     requireNonNull(callerHeader, "callerHeader");
     serverIdentities = Map.copyOf(requireNonNull(serverIdentities, "serverIdentities"));
+    requireNonNull(certificateCheckInterval, "certificateCheckInterval");
+    if (certificateCheckInterval.isNegative()) {
+      throw new IllegalArgumentException("certificateCheckInterval: " + certificateCheckInterval + " (expected: >= 0)");
+    }
     if (mode == SecurityMode.MTLS && tls.isEmpty()) {
       throw new IllegalArgumentException("tls: missing (expected: CA, certificate and key files in mode mtls)");
     }
@@ -78,15 +86,20 @@ public record SecuritySettings(
     }
   }
 
+  /** How often TLS files are checked for rotation by default. */
+  public static final Duration DEFAULT_CERTIFICATE_CHECK_INTERVAL = Duration.ofSeconds(10);
+
   /** Mutual TLS with the files of {@code ./squadron certs} in {@code certDir}, no app tokens. */
   public static SecuritySettings mtls(String serviceName, Path certDir) {
     return new SecuritySettings(SecurityMode.MTLS, serviceName, SpiffeId.DEFAULT_TRUST_DOMAIN,
-        Optional.of(TlsFiles.inDirectory(certDir, serviceName)), AppTokens.none(), "x-squadron-caller", Map.of());
+        Optional.of(TlsFiles.inDirectory(certDir, serviceName)), AppTokens.none(), "x-squadron-caller", Map.of(),
+        DEFAULT_CERTIFICATE_CHECK_INTERVAL);
   }
 
   /** A copy accepting these app tokens. */
   public SecuritySettings withAppTokens(AppTokens tokens) {
-    return new SecuritySettings(mode, serviceName, trustDomain, tls, tokens, callerHeader, serverIdentities);
+    return new SecuritySettings(mode, serviceName, trustDomain, tls, tokens, callerHeader, serverIdentities,
+        certificateCheckInterval);
   }
 
   /** The service whose identity the servers behind client {@code clientName} must present. */
@@ -132,7 +145,7 @@ public record SecuritySettings(
       identities.put(client, id);
     }
     return new SecuritySettings(mode, service, trustDomain, tls, appTokens(s.child("apps"), root), header,
-        identities);
+        identities, s.duration("certificate-check-interval"));
   }
 
   private static AppTokens appTokens(ConfigReader apps, Config root) {

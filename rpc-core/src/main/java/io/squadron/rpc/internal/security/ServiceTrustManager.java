@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -29,11 +30,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The SPIFFE check replaces host-name verification: services are reached by addresses that change, identities do not.
  */
 public final class ServiceTrustManager extends X509ExtendedTrustManager {
-  private final X509ExtendedTrustManager pkix;
+  private final Supplier<X509ExtendedTrustManager> pkix;
   private final String trustDomain;
   private final String expectedService;
 
-  private ServiceTrustManager(X509ExtendedTrustManager pkix, String trustDomain, String expectedService) {
+  private ServiceTrustManager(Supplier<X509ExtendedTrustManager> pkix, String trustDomain, String expectedService) {
     this.pkix = pkix;
     this.trustDomain = trustDomain;
     this.expectedService = expectedService;
@@ -44,23 +45,37 @@ public final class ServiceTrustManager extends X509ExtendedTrustManager {
       String expectedService) {
     requireNonNull(caCertificates, "caCertificates");
     SpiffeId.of(trustDomain, expectedService);
-    return new ServiceTrustManager(pkix(caCertificates), trustDomain, expectedService);
+    X509ExtendedTrustManager fixed = pkix(caCertificates);
+    return new ServiceTrustManager(() -> fixed, trustDomain, expectedService);
+  }
+
+  /** As {@link #forServer(Collection, String, String)} over the CA bundle {@code pkix} gives now (it may rotate). */
+  public static ServiceTrustManager forServer(Supplier<X509ExtendedTrustManager> pkix, String trustDomain,
+      String expectedService) {
+    requireNonNull(pkix, "pkix");
+    SpiffeId.of(trustDomain, expectedService);
+    return new ServiceTrustManager(pkix, trustDomain, expectedService);
   }
 
   /** The certificates in a PEM file (a CA bundle). */
   public static List<X509Certificate> readCertificates(Path pemFile) throws IOException {
     requireNonNull(pemFile, "pemFile");
-    try (InputStream in = Files.newInputStream(pemFile)) {
+    return parseCertificates(Files.readAllBytes(pemFile), pemFile.toString());
+  }
+
+  /** The certificates in PEM {@code bytes} read from {@code source}. */
+  static List<X509Certificate> parseCertificates(byte[] bytes, String source) throws IOException {
+    try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
       List<X509Certificate> certificates = new ArrayList<>();
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         certificates.add((X509Certificate) c);
       }
       if (certificates.isEmpty()) {
-        throw new IOException(pemFile + ": no certificate");
+        throw new IOException(source + ": no certificate");
       }
       return certificates;
     } catch (CertificateException e) {
-      throw new IOException(pemFile + ": unreadable certificates", e);
+      throw new IOException(source + ": unreadable certificates", e);
     }
   }
 
@@ -79,7 +94,7 @@ public final class ServiceTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     // The two-argument form: chain validation without the JDK's host-name check.
-    pkix.checkServerTrusted(chain, authType);
+    pkix.get().checkServerTrusted(chain, authType);
     Optional<String> service = SpiffeId.service(chain[0], trustDomain);
     if (service.isEmpty()) {
       throw new CertificateException("server certificate carries no spiffe://" + trustDomain + "/ identity "
@@ -94,26 +109,26 @@ public final class ServiceTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    pkix.checkClientTrusted(chain, authType);
+    pkix.get().checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    pkix.checkClientTrusted(chain, authType);
+    pkix.get().checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    pkix.checkClientTrusted(chain, authType);
+    pkix.get().checkClientTrusted(chain, authType);
   }
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return pkix.getAcceptedIssuers();
+    return pkix.get().getAcceptedIssuers();
   }
 
-  private static X509ExtendedTrustManager pkix(Collection<X509Certificate> caCertificates) {
+  static X509ExtendedTrustManager pkix(Collection<X509Certificate> caCertificates) {
     if (caCertificates.isEmpty()) {
       throw new IllegalArgumentException("caCertificates: empty (expected: the platform CA)");
     }

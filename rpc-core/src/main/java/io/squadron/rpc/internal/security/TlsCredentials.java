@@ -17,6 +17,33 @@ public final class TlsCredentials {
   private TlsCredentials() {}
 
   /**
+   * Server credentials over {@code material}, which may rotate: new handshakes present the current certificate and
+   * check client certificates against the current CA bundle. When {@code requireClientCertificate} is false a client
+   * may connect without one (client apps with a token), and the identity stage rejects calls that have neither.
+   */
+  public static ServerCredentials server(CertificateWatcher material, boolean requireClientCertificate) {
+    requireNonNull(material, "material");
+    return TlsServerCredentials.newBuilder()
+        .keyManager(material.keyManager())
+        .trustManager(material.clientTrust())
+        .clientAuth(requireClientCertificate
+            ? TlsServerCredentials.ClientAuth.REQUIRE : TlsServerCredentials.ClientAuth.OPTIONAL)
+        .build();
+  }
+
+  /**
+   * Channel credentials over {@code material}, which may rotate: the current certificate is presented, and only a
+   * server certified by the current CA bundle as {@code expectedService} is accepted.
+   */
+  public static ChannelCredentials client(CertificateWatcher material, String trustDomain, String expectedService) {
+    requireNonNull(material, "material");
+    return TlsChannelCredentials.newBuilder()
+        .keyManager(material.keyManager())
+        .trustManager(ServiceTrustManager.forServer(material::pkix, trustDomain, expectedService))
+        .build();
+  }
+
+  /**
    * Server credentials presenting this service's certificate. Client certificates must chain to the CA; when
    * {@code requireClientCertificate} is false a client may connect without one (client apps with a token), and the
    * identity stage rejects calls that have neither.

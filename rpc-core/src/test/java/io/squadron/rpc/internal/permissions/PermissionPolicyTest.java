@@ -9,9 +9,12 @@ import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.identity.Caller;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PermissionPolicyTest {
   private static final MethodDescriptor<?, ?> SHUFFLE = ShuffleServiceGrpc.getShuffleMethod();
@@ -36,7 +39,7 @@ class PermissionPolicyTest {
 
   @Test
   void appWildcard_admitsAppsOnly() {
-    PermissionPolicy policy = PermissionPolicy.of(Map.of(SVC, List.of("app:*", "app:web")));
+    PermissionPolicy policy = PermissionPolicy.of(Map.of(SVC + "/Shuffle", List.of("app:*", "app:web")));
 
     assertThat(policy.allows(SHUFFLE, Caller.app("ios"))).isTrue();
     assertThat(policy.allows(SHUFFLE, new Caller("checkout"))).isFalse();
@@ -65,6 +68,26 @@ class PermissionPolicyTest {
         .hasMessageContaining("Check Out");
     assertThatThrownBy(() -> PermissionPolicy.of(Map.of("not a service/", List.of("checkout"))))
         .hasMessageContaining("expected: package.Service or package.Service/Method");
+  }
+
+  @Test
+  void serviceWideGrantToAnyApp_isRefused_inCodeConfigAndPolicyFile(@TempDir Path tmp) throws Exception {
+    assertThatThrownBy(() -> PermissionPolicy.of(Map.of(SVC, List.of("checkout", "app:*"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("grants \"app:*\" to the whole service");
+    assertThatThrownBy(() -> PermissionSettings.from(ConfigLoader.withOverrides(ConfigFactory.parseString(
+        "squadron.permissions.policy { \"%s\" = [\"app:*\"] }".formatted(SVC)))))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("squadron.permissions.policy")
+        .hasMessageContaining(SVC + "/Method");
+    Path file = tmp.resolve("policy.conf");
+    Files.writeString(file, "policy { \"%s\" = [checkout, \"app:*\"] }".formatted(SVC));
+    assertThatThrownBy(() -> PolicyFileWatcher.read(file))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("to the whole service");
+    // A named app may be granted a whole service, and app:* a method.
+    assertThat(PermissionPolicy.of(Map.of(SVC, List.of("app:web"), SVC + "/Shuffle", List.of("app:*")))
+        .allows(SHUFFLE, Caller.app("ios"))).isTrue();
   }
 
   @Test
