@@ -23,6 +23,7 @@ import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.platform.ServerSecurity;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.rpc.server.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -487,12 +488,12 @@ class HttpJsonEdgeTest {
 
   @Test
   void streamingMethodOrCollidingBindings_refusedWhenTheServerIsBuilt() {
-    assertThatThrownBy(() -> SquadronServer.builder(ServerSettings.loopback())
+    assertThatThrownBy(() -> TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new WatchServiceGrpc.WatchServiceImplBase() { })
         .http(HttpSettings.loopback()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("squadron.transcoding.v1.WatchService/Watch").hasMessageContaining("unary");
-    assertThatThrownBy(() -> SquadronServer.builder(ServerSettings.loopback())
+    assertThatThrownBy(() -> TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new CartTestService())
         .service(new CollidingServiceGrpc.CollidingServiceImplBase() { })
         .http(HttpSettings.loopback()).build())
@@ -502,13 +503,24 @@ class HttpJsonEdgeTest {
 
   @Test
   void tlsOnTheGrpcPort_requiresTlsOnHttp() {
-    assertThatThrownBy(() -> SquadronServer.builder(ServerSettings.loopback())
+    assertThatThrownBy(() -> TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
         .service(new CartTestService())
         .credentials(io.grpc.TlsServerCredentials.newBuilder()
             .keyManager(pki.resolve("cart.crt").toFile(), pki.resolve("cart.key").toFile()).build())
         .http(HttpSettings.loopback()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("httpTls");
+  }
+
+  @Test
+  void plaintextHttp_onANonLoopbackHost_refusedWhenTheServerIsBuilt() {
+    HttpSettings anyAddress = new HttpSettings("0.0.0.0", 0, 1024 * 1024, Duration.ofSeconds(30),
+        Duration.ofSeconds(60), Duration.ofMinutes(5), CorsSettings.NONE);
+    assertThatThrownBy(() -> TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+        .service(new CartTestService())
+        .http(anyAddress).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("plaintext HTTP/JSON on 0.0.0.0");
   }
 
   @Test

@@ -53,6 +53,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -92,6 +93,7 @@ public final class HttpJsonServer implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ChannelGroup channels = new DefaultChannelGroup("squadron-http", GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private Channel listener;
 
   private HttpJsonServer(HttpSettings settings, HttpRoutes routes, StaticFileRoute staticFiles, JsonCodec codec,
@@ -192,10 +194,10 @@ public final class HttpJsonServer implements AutoCloseable {
     return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  /** Stops accepting connections; requests already received are still answered. */
+  /** Stops accepting connections; requests already received are still answered. Safe to call more than once. */
   public void stopAccepting() {
     Channel l = listener;
-    if (l != null) {
+    if (l != null && l.isOpen()) {
       l.close().syncUninterruptibly();
     }
   }
@@ -215,6 +217,9 @@ public final class HttpJsonServer implements AutoCloseable {
   /** Closes every connection and stops the event loops (the handler pool belongs to the server). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // the server closes it before awaiting its handlers, and again on the way out
+    }
     stopAccepting();
     channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
