@@ -21,6 +21,7 @@ import io.squadron.proto.transcoding.v1.WatchServiceGrpc;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.platform.ServerSecurity;
+import io.squadron.rpc.server.ServerLimits;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import io.squadron.rpc.server.TestServers;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
 class HttpJsonEdgeTest {
   private static final String CART = "squadron.transcoding.v1.CartService";
   private static final String WEB_TOKEN = Platform.newAppToken();
+  private static final int APP_MAX_REQUEST_BYTES = 8 * 1024;
   private static final String LIMITED_TOKEN = Platform.newAppToken();
   private static final String SHOP = "https://shop.example.com";
 
@@ -102,7 +104,9 @@ class HttpJsonEdgeTest {
         squadron.rate-limits.overrides = [{ caller = "app:limited", method = "%s/GetCart", rate = 1, burst = 1 }]
         """.formatted(certs, Platform.appTokenSha256(WEB_TOKEN), Platform.appTokenSha256(LIMITED_TOKEN), CART, CART)
         + extraConfig));
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback())
+    // Apps may send 8 KiB of protobuf, services up to the 16 KiB JSON body: the app limit is met inside the chain.
+    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()
+            .withLimits(ServerLimits.DEFAULT.withAppMaxInboundMessageSize(APP_MAX_REQUEST_BYTES)))
         .service(carts)
         .http(HttpSettings.loopback().withCors(CorsSettings.NONE.withAllowedOrigins(SHOP))
             .withMaxRequestSize(16 * 1024).withRequestTimeout(Duration.ofSeconds(2)))
@@ -293,6 +297,18 @@ class HttpJsonEdgeTest {
     assertThat(text.statusCode()).isEqualTo(415);
     // The gRPC-only method has no binding.
     assertThat(asWeb("GET", "/" + CART + "/Internal", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void appRequestOverTheAppLimit_429RequestTooLarge_whileAServiceMaySendIt() throws Exception {
+    String body = "{\"shopId\": \"" + "x".repeat(APP_MAX_REQUEST_BYTES + 100) + "\"}"; // under the 16 KiB body limit
+    HttpResponse<String> fromApp = asWeb("POST", "/v1/carts", body);
+    assertThat(fromApp.statusCode()).as(fromApp.body()).isEqualTo(429);
+    assertThat(reason(fromApp)).isEqualTo("REQUEST_TOO_LARGE");
+    assertThat(json(fromApp).get("message").getAsString()).contains("from a client app");
+
+    HttpResponse<String> fromService = send(checkout, "POST", "/v1/carts", body);
+    assertThat(fromService.statusCode()).as(fromService.body()).isEqualTo(200);
   }
 
   @Test
