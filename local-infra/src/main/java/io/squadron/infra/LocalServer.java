@@ -20,8 +20,8 @@ import java.time.Duration;
 public interface LocalServer extends AutoCloseable {
 
     /**
-     * The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "kafka"} or
-     * {@code "providers-sim"}.
+     * The kind of server: {@code "postgres"}, {@code "cassandra"}, {@code "memcached"}, {@code "kafka"},
+     * {@code "providers-sim"} or {@code "prometheus"}.
      */
     String kind();
 

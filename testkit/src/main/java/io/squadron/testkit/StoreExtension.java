@@ -99,6 +99,7 @@ abstract class StoreExtension<S extends StoreServer> implements BeforeAllCallbac
         if (!ownServer) {
             throw new IllegalStateException("a shared server has no fault controls: use ownServer() for fault tests");
         }
-        return store().local().orElseThrow();
+        return store().local().orElseThrow(() -> new IllegalStateException(
+                "a cluster has no single server: use cluster().node(i) for one node's fault controls"));
     }
 }

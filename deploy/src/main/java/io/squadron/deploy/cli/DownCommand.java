@@ -1,6 +1,7 @@
 package io.squadron.deploy.cli;
 
 import io.squadron.deploy.local.Processes;
+import io.squadron.deploy.local.PrometheusInfo;
 import io.squadron.deploy.local.RunState;
 import io.squadron.deploy.local.RunningService;
 import io.squadron.deploy.local.Workspace;
@@ -40,6 +41,12 @@ final class DownCommand implements Callable<Integer> {
         Processes.stop(left.get(), Duration.ofSeconds(15));
       }
     }
+    Optional<PrometheusInfo> prometheus = PrometheusInfo.read(workspace);
+    if (prometheus.isPresent()) {
+      System.out.println("Stopping prometheus (pid " + prometheus.get().pid() + ")");
+      prometheus.get().liveProcess().ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
+    }
+    Files.deleteIfExists(PrometheusInfo.file(workspace));
     Files.deleteIfExists(workspace.stateFile());
     System.out.println("Stopped.");
     return 0;

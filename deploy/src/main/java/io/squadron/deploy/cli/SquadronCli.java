@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Squadron: a fleet of small gRPC services.",
     subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TestCommand.class, FuzzCommand.class,
         CertsCommand.class, MigrateCommand.class, CallCommand.class, NewServiceCommand.class,
-        UpgradeServiceCommand.class})
+        UpgradeServiceCommand.class, MonitoringCommand.class, ManifestsCommand.class, RolloutCommand.class})
 public final class SquadronCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

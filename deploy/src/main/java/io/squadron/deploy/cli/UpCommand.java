@@ -95,7 +95,7 @@ final class UpCommand implements Callable<Integer> {
         .redirectOutput(log.toFile())
         .redirectInput(new File("/dev/null"))
         .start();
-    long deadline = System.nanoTime() + 180_000_000_000L;
+    long deadline = System.nanoTime() + 600_000_000_000L; // Cassandra alone took 145 s on a loaded 2-core machine
     while (System.nanoTime() < deadline && supervisor.isAlive() && !Files.exists(marker)) {
       Thread.sleep(200);
     }

@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.squadron.deploy.catalog.ServiceCatalog;
 import io.squadron.deploy.catalog.ServiceModule;
+import io.squadron.infra.InfraStartException;
 import io.squadron.infra.LocalServer;
 import io.squadron.infra.certs.DevCerts;
 import io.squadron.rpc.platform.Platform;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole platform on this machine: every service the checkout's descriptors declare, each as its own process with
@@ -36,6 +39,7 @@ public final class LocalPlatform implements AutoCloseable {
   private final Map<String, RunningService> running = new LinkedHashMap<>();
   private final String demoAppToken;
   private LocalStores stores;
+  private LocalPrometheus prometheus;
   private ServiceConfigs configs;
 
   /** A platform of the services in {@code workspace}, taking external stores from {@code environment}. */
@@ -53,6 +57,7 @@ public final class LocalPlatform implements AutoCloseable {
       List<String> identities = new ArrayList<>(catalog.names());
       identities.add(ServiceConfigs.OPERATOR_IDENTITY);
       DevCerts.generate(workspace.certDir(), identities);
+      startPrometheus();
       startStores();
       configs = new ServiceConfigs(workspace, stores, running, Platform.appTokenSha256(demoAppToken));
       ServiceLauncher launcher = new ServiceLauncher(workspace);
@@ -60,6 +65,9 @@ public final class LocalPlatform implements AutoCloseable {
         long t0 = System.nanoTime();
         RunningService started = launcher.start(service, configs.forService(service));
         running.put(service.name(), started);
+        if (prometheus != null) {
+          prometheus.add(started, Map.of());
+        }
         out.printf("  %-10s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n", service.name(), started.address(),
             started.metricsUrl(), started.pid(), (System.nanoTime() - t0) / 1e9);
       }
@@ -72,6 +80,22 @@ public final class LocalPlatform implements AutoCloseable {
     }
     new RunState(ProcessHandle.current().pid(), Processes.startMillis(ProcessHandle.current()),
         List.copyOf(running.values())).write(workspace.stateFile());
+  }
+
+  private void startPrometheus() {
+    try {
+      prometheus = LocalPrometheus.start(workspace);
+      out.printf("  %-10s %s   (scrapes every instance every %d s; rules: deploy/prometheus/rules)%n", "prometheus",
+          prometheus.url(), LocalPrometheus.SCRAPE_INTERVAL.toSeconds());
+    } catch (InfraStartException e) {
+      // The platform runs without it; graphs, alerts and canary analysis need it.
+      out.println("  prometheus: NOT started, the platform runs without metrics collection: " + e.getMessage());
+    }
+  }
+
+  /** The local Prometheus's base URL, when it runs. */
+  public Optional<URI> prometheusUrl() {
+    return Optional.ofNullable(prometheus).map(LocalPrometheus::url);
   }
 
   private void startStores() {
@@ -105,6 +129,10 @@ public final class LocalPlatform implements AutoCloseable {
         + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".crt") + " -key "
         + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".key") + " -servername " + first.name()
         + " " + running.get(first.name()).address() + " list");
+    prometheusUrl().ifPresent(url -> {
+      out.println("Metrics and alerts (Prometheus; dashboards: deploy/dashboards, rules: deploy/prometheus/rules):");
+      out.println("  " + url + "/graph    " + url + "/alerts    " + url + "/targets");
+    });
   }
 
   /** Stops every service, last started first, then the stores, and removes the state file. */
@@ -113,9 +141,16 @@ public final class LocalPlatform implements AutoCloseable {
     List<RunningService> reverse = new ArrayList<>(running.values());
     Collections.reverse(reverse);
     for (RunningService s : reverse) {
+      if (prometheus != null) {
+        prometheus.remove(s);
+      }
       Processes.find(s.pid(), s.startMillis()).ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
     }
     running.clear();
+    if (prometheus != null) {
+      prometheus.close();
+      prometheus = null;
+    }
     if (stores != null) {
       stores.close();
       stores = null;

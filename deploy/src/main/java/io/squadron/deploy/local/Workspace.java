@@ -8,17 +8,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The checkout the command runs from ({@code home}) and its run directory ({@code home/.squadron/run}), where the
- * local platform keeps generated configs, logs and its state file.
+ * The checkout the command runs from ({@code home}) and its state directory ({@code home/.squadron} unless given):
+ * the run directory ({@code run/}), where the local platform keeps generated configs, logs and its state file, and
+ * the local certificates ({@code certs/}). A test that starts a platform of its own gives it a state directory of
+ * its own, so it never touches a platform a developer runs from the same checkout.
  *
  * @param home the repository root
+ * @param stateDir where runs keep their state
  */
-public record Workspace(Path home) {
+public record Workspace(Path home, Path stateDir) {
   public Workspace {
     requireNonNull(home, "home");
+    requireNonNull(stateDir, "stateDir");
     if (!Files.isRegularFile(home.resolve("pom.xml"))) {
       throw new IllegalArgumentException("home: " + home + " is not the Squadron checkout (no pom.xml)");
     }
+  }
+
+  /** The checkout {@code home} with its state in {@code home/.squadron}. */
+  public Workspace(Path home) {
+    this(home, requireNonNull(home, "home").resolve(".squadron"));
   }
 
   /** The directory of one module. */
@@ -28,7 +37,7 @@ public record Workspace(Path home) {
 
   /** The run directory, created on demand. */
   public Path runDir() {
-    return ensure(home.resolve(".squadron").resolve("run"));
+    return ensure(stateDir.resolve("run"));
   }
 
   /** Where a service's log goes. */
@@ -43,7 +52,7 @@ public record Workspace(Path home) {
 
   /** The local platform CA and certificates ({@code squadron certs} writes them; kept across runs). */
   public Path certDir() {
-    return ensure(home.resolve(".squadron").resolve("certs"));
+    return ensure(stateDir.resolve("certs"));
   }
 
   /** The state file of a running platform. */

@@ -5,13 +5,19 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.infra.InfraStartException;
 import io.squadron.infra.process.Ports;
 import io.squadron.infra.process.RunDir;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Starts a real single-node Cassandra 5.0 on 127.0.0.1 in a forked Java 17 JVM: a generated {@code cassandra.yaml}
+ * Starts a real single-node Cassandra 5.0 on 127.0.0.1 ({@link #start()}), or a local cluster of several nodes on
+ * 127.0.0.1, 127.0.0.2, ... ({@link #startCluster(int)}), in a forked Java 17 JVM: a generated {@code cassandra.yaml}
  * ({@code num_tokens: 1}, Murmur3Partitioner, periodic commitlog, every directory in a private work directory,
  * free native-transport and storage ports, the node its own seed), a fixed heap (512 MiB by default) and the JVM
  * flags of Cassandra's own {@code jvm17-server.options}. Ready when the Java driver runs a query: ~12-15 s.
@@ -33,6 +39,7 @@ public final class CassandraLauncher {
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private int heapMb = DEFAULT_HEAP_MB;
     private Path javaHome;
+    private boolean hintedHandoff = true;
     private final List<String> extraJvmOptions = new ArrayList<>();
 
     private CassandraLauncher() {}
@@ -87,6 +94,16 @@ public final class CassandraLauncher {
     }
 
     /**
+     * Whether the nodes of a cluster keep hints for a node that is down (default true, Cassandra's default). Off, a
+     * stopped node misses every write made while it was down until a repair or a read that involves it: what a
+     * replica looks like after its hints expired, made deterministic for tests. The single node has no one to hint.
+     */
+    public CassandraLauncher hintedHandoff(boolean enabled) {
+        this.hintedHandoff = enabled;
+        return this;
+    }
+
+    /**
      * Starts the node and waits until the Java driver runs {@code SELECT release_version FROM system.local}.
      *
      * @throws InfraStartException if there is no Java 17 or no Cassandra classpath, or the node does not become
@@ -102,5 +119,97 @@ public final class CassandraLauncher {
                 java, classpath, heapMb, List.copyOf(extraJvmOptions), startTimeout);
         server.start();
         return server;
+    }
+
+    /**
+     * Starts a cluster of {@code nodes} nodes in one datacenter ({@value CassandraServer#DATACENTER}); see
+     * {@link #startCluster(List)}.
+     */
+    public CassandraCluster startCluster(int nodes) {
+        if (nodes < 1 || nodes > MAX_CLUSTER_NODES) {
+            throw new IllegalArgumentException("nodes: " + nodes + " (expected: 1.." + MAX_CLUSTER_NODES + ")");
+        }
+        List<String> dcs = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            dcs.add(CassandraServer.DATACENTER);
+        }
+        return startCluster(dcs);
+    }
+
+    /** The most nodes of a local cluster (each a JVM with its own heap). */
+    public static final int MAX_CLUSTER_NODES = 9;
+
+    /**
+     * Starts a cluster with one node per entry of {@code datacenters} (node {@code i} in datacenter
+     * {@code datacenters.get(i)}), node {@code i} on {@code 127.0.0.(i+1)}, all on the same native-transport and
+     * storage ports (free on every one of those addresses). GossipingPropertyFileSnitch (each node's datacenter in
+     * its {@code cassandra-rackdc.properties}), node 0 as the seed, and evenly spaced initial tokens with
+     * {@code auto_bootstrap: false}, so the nodes of a new, empty cluster need not stream to each other and the
+     * others start side by side once the seed is up. Returns when every node is ready and seen up by the others.
+     *
+     * @throws InfraStartException when a node does not start (every node started is closed first)
+     */
+    public CassandraCluster startCluster(List<String> datacenters) {
+        requireNonNull(datacenters, "datacenters");
+        int n = datacenters.size();
+        if (n < 1 || n > MAX_CLUSTER_NODES) {
+            throw new IllegalArgumentException("datacenters: " + n + " nodes (expected: 1.." + MAX_CLUSTER_NODES
+                    + ")");
+        }
+        for (String dc : datacenters) {
+            if (dc == null || !dc.matches("[A-Za-z0-9_-]{1,48}")) {
+                throw new IllegalArgumentException("datacenter: '" + dc + "' (expected: [A-Za-z0-9_-]{1,48})");
+            }
+        }
+        Path java = Java17.locate(javaHome);
+        String classpath = CassandraClasspath.load();
+        List<InetAddress> hosts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            hosts.add(loopback(i + 1));
+        }
+        Ports ports = Ports.random();
+        int nativePort = ports.next(hosts);
+        int storagePort = ports.next(hosts);
+        List<CassandraServer> nodes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CassandraServer.Node node = new CassandraServer.Node(datacenters.get(i), hosts.get(0), token(i, n),
+                    hintedHandoff);
+            nodes.add(new CassandraServer(RunDir.create(workRoot, "cassandra"), hosts.get(i), node, nativePort,
+                    storagePort, java, classpath, heapMb, List.copyOf(extraJvmOptions), startTimeout));
+        }
+        CassandraCluster cluster = new CassandraCluster(nodes);
+        try {
+            nodes.get(0).start(); // the seed first: the others gossip with it to join
+            List<CompletableFuture<Void>> rest = new ArrayList<>();
+            for (CassandraServer node : nodes.subList(1, n)) {
+                rest.add(CompletableFuture.runAsync(node::start));
+            }
+            for (CompletableFuture<Void> f : rest) {
+                try {
+                    f.join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+            cluster.awaitAllUp(startTimeout);
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Murmur3 token of node {@code i} of {@code n}: the ring split evenly. */
+    static long token(int i, int n) {
+        return Long.MIN_VALUE + BigInteger.ONE.shiftLeft(64).divide(BigInteger.valueOf(n))
+                .multiply(BigInteger.valueOf(i)).longValue();
+    }
+
+    private static InetAddress loopback(int last) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.squadron.infra.process.Processes;
 import io.squadron.infra.process.Readiness;
 import io.squadron.infra.process.RunDir;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A single Cassandra node started by {@link CassandraLauncher}. {@link #stop()} sends SIGTERM, on which Cassandra
- * flushes its memtables and commit log, so a {@link #restart()} finds every write acknowledged before the stop;
- * {@link #close()} kills the JVM at once, its data being deleted anyway.
+ * A Cassandra node started by {@link CassandraLauncher}: a single node on 127.0.0.1, or one node of a
+ * {@link CassandraCluster} on 127.0.0.N. {@link #stop()} sends SIGTERM, on which Cassandra flushes its memtables and
+ * commit log, so a {@link #restart()} finds every write acknowledged before the stop; {@link #close()} kills the JVM
+ * at once, its data being deleted anyway.
  */
 public final class CassandraServer extends ManagedServer {
     /** The datacenter of a single node with Cassandra's SimpleSnitch. */
@@ -70,6 +72,18 @@ public final class CassandraServer extends ManagedServer {
     private final String classpath;
     private final int heapMb;
     private final List<String> extraJvmOptions;
+    private final Node node;
+
+    /**
+     * Where a node sits in a cluster; {@code null} for the single node (SimpleSnitch, its own seed, defaults).
+     *
+     * @param datacenter its datacenter (GossipingPropertyFileSnitch, cassandra-rackdc.properties)
+     * @param seed the seed's address (the first node; the same storage port everywhere)
+     * @param initialToken its one token, so nodes started together own evenly spaced ranges without bootstrapping
+     * @param hintedHandoff whether coordinators keep hints for a node that is down (off: a stopped node misses
+     *     writes until a repair or a read at a consistency that involves it, as when hints expire)
+     */
+    record Node(String datacenter, InetAddress seed, long initialToken, boolean hintedHandoff) {}
 
     CassandraServer(RunDir runDir, int nativePort, int storagePort, Path java, String classpath, int heapMb,
             List<String> extraJvmOptions, Duration startTimeout) {
@@ -79,6 +93,18 @@ public final class CassandraServer extends ManagedServer {
         this.classpath = classpath;
         this.heapMb = heapMb;
         this.extraJvmOptions = extraJvmOptions;
+        this.node = null;
+    }
+
+    CassandraServer(RunDir runDir, InetAddress host, Node node, int nativePort, int storagePort, Path java,
+            String classpath, int heapMb, List<String> extraJvmOptions, Duration startTimeout) {
+        super("cassandra", runDir, host, nativePort, startTimeout);
+        this.storagePort = storagePort;
+        this.java = java;
+        this.classpath = classpath;
+        this.heapMb = heapMb;
+        this.extraJvmOptions = extraJvmOptions;
+        this.node = node;
     }
 
     /** The inter-node (storage) port; {@link #port()} is the native-transport port clients use. */
@@ -88,10 +114,10 @@ public final class CassandraServer extends ManagedServer {
 
     /** The datacenter the node is in. */
     public String localDatacenter() {
-        return DATACENTER;
+        return node == null ? DATACENTER : node.datacenter();
     }
 
-    /** This node as {@code 127.0.0.1:PORT/datacenter1}, the {@code SQUADRON_CASSANDRA} value. */
+    /** This node as {@code 127.0.0.1:PORT/datacenter1} (its address and datacenter), the {@code SQUADRON_CASSANDRA} value. */
     public String endpoint() {
         return address().getHostString() + ":" + port() + "/" + localDatacenter();
     }
@@ -120,6 +146,10 @@ public final class CassandraServer extends ManagedServer {
         Path dir = workDir();
         Files.writeString(dir.resolve("cassandra.yaml"), yaml(dir), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("logback.xml"), LOGBACK, StandardCharsets.UTF_8);
+        if (node != null) {
+            Files.writeString(dir.resolve("cassandra-rackdc.properties"), "dc=" + node.datacenter() + "\nrack=rack1\n",
+                    StandardCharsets.UTF_8);
+        }
         List<String> command = new ArrayList<>();
         if (Processes.runningAsRoot() && Files.isExecutable(SETPRIV)) {
             // As root, Cassandra mlockall()s its whole JVM (heap included): ~1 GB resident instead of ~650 MB at
@@ -142,6 +172,9 @@ public final class CassandraServer extends ManagedServer {
                 "-Dcassandra-foreground=yes",
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dlogback.configurationFile=" + dir.resolve("logback.xml").toUri()));
+        if (node != null) {
+            command.add("-Dcassandra-rackdc.properties=" + dir.resolve("cassandra-rackdc.properties").toUri());
+        }
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-cp", classpath, "org.apache.cassandra.service.CassandraDaemon"));
         return new ProcessBuilder(command)
@@ -153,17 +186,27 @@ public final class CassandraServer extends ManagedServer {
     }
 
     private String yaml(Path dir) {
+        String host = address().getHostString();
+        String cluster = node == null ? "" : String.join("\n",
+                "initial_token: " + node.initialToken(),
+                "auto_bootstrap: false",
+                "hinted_handoff_enabled: " + node.hintedHandoff(),
+                // Replicas are ordered by the snitch alone: a coordinator that is a replica answers a read at ONE
+                // from its own copy, so a test knows which replica it asked (the dynamic snitch reorders by latency).
+                "dynamic_snitch: false",
+                "");
         return String.join("\n",
                 "cluster_name: squadron-local",
                 "num_tokens: 1",
                 "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
-                "endpoint_snitch: SimpleSnitch",
+                "endpoint_snitch: " + (node == null ? "SimpleSnitch" : "GossipingPropertyFileSnitch"),
                 "seed_provider:",
                 "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
                 "    parameters:",
-                "      - seeds: \"127.0.0.1:" + storagePort + "\"",
-                "listen_address: 127.0.0.1",
-                "rpc_address: 127.0.0.1",
+                "      - seeds: \"" + (node == null ? "127.0.0.1" : node.seed().getHostAddress()) + ":" + storagePort
+                        + "\"",
+                "listen_address: " + host,
+                "rpc_address: " + host,
                 "storage_port: " + storagePort,
                 "native_transport_port: " + port(),
                 "start_native_transport: true",
@@ -182,7 +225,7 @@ public final class CassandraServer extends ManagedServer {
                 "concurrent_reads: 8",
                 "concurrent_writes: 8",
                 "concurrent_counter_writes: 8",
-                "");
+                cluster);
     }
 
     private static final String LOGBACK = String.join("\n",

@@ -3,6 +3,7 @@ package io.squadron.infra.memcached;
 import static java.util.Objects.requireNonNull;
 
 import io.squadron.infra.InfraStartException;
+import io.squadron.infra.process.DebianPackages;
 import io.squadron.infra.process.Ports;
 import io.squadron.infra.process.RunDir;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public final class MemcachedLauncher {
      * @throws InfraStartException if memcached is missing and cannot be installed, or does not become ready
      */
     public MemcachedServer start() {
-        Path binary = MemcachedBinary.locate(searchPath, installIfMissing, workRoot);
+        Path binary = DebianPackages.locate("memcached", "memcached", searchPath, installIfMissing, workRoot);
         MemcachedServer server = new MemcachedServer(binary, RunDir.create(workRoot, "memcached"),
                 Ports.random().next(), memoryMb, startTimeout);
         server.start();

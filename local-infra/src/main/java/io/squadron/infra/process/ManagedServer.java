@@ -48,9 +48,22 @@ public abstract class ManagedServer implements LocalServer {
      * @param startTimeout how long a start may take until the readiness check passes
      */
     protected ManagedServer(String kind, RunDir runDir, int port, Duration startTimeout) {
+        this(kind, runDir, LOOPBACK, port, startTimeout);
+    }
+
+    /**
+     * A server bound to another loopback address ({@code 127.0.0.2}, ... : the nodes of a local cluster share their
+     * ports and differ by address).
+     *
+     * @param host a loopback address given by its numbers (no host name, so {@code getHostString()} is the literal)
+     */
+    protected ManagedServer(String kind, RunDir runDir, InetAddress host, int port, Duration startTimeout) {
         this.kind = requireNonNull(kind, "kind");
         this.runDir = requireNonNull(runDir, "runDir");
-        this.address = new InetSocketAddress(LOOPBACK, port);
+        if (!requireNonNull(host, "host").isLoopbackAddress()) {
+            throw new IllegalArgumentException("host: " + host + " (expected: a loopback address)");
+        }
+        this.address = new InetSocketAddress(host, port);
         this.startTimeout = requireNonNull(startTimeout, "startTimeout");
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -36,19 +37,31 @@ public final class Ports {
 
     /** A port that is free on 127.0.0.1 now and not yet handed out by this JVM. */
     public int next() {
+        return next(List.of(InetAddress.getLoopbackAddress()));
+    }
+
+    /**
+     * A port that is free on every one of {@code hosts} now and not yet handed out by this JVM (the nodes of a local
+     * cluster listen on the same port at 127.0.0.1, 127.0.0.2, ...).
+     */
+    public int next(List<InetAddress> hosts) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("hosts: empty (expected: at least one address)");
+        }
         for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = LOW + random.nextInt(HIGH - LOW);
-            if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
+            if (!HANDED_OUT.contains(port) && hosts.stream().allMatch(host -> bindable(host, port))
+                    && HANDED_OUT.add(port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no free port on 127.0.0.1 in " + LOW + ".." + HIGH);
+        throw new IllegalStateException("no free port on " + hosts + " in " + LOW + ".." + HIGH);
     }
 
-    private static boolean bindable(int port) {
+    private static boolean bindable(InetAddress host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.bind(new InetSocketAddress(host, port));
             return true;
         } catch (IOException e) {
             return false;

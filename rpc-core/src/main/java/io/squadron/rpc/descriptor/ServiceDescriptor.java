@@ -11,6 +11,7 @@ import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.internal.permissions.PermissionPolicy;
 import io.squadron.rpc.security.SpiffeId;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,8 @@ import java.util.regex.Pattern;
  * @param storeMigration the live store migration it runs, if any
  * @param httpJson present when it also serves HTTP/JSON for browsers (its methods' {@code google.api.http}
  *     bindings, optionally static files such as its web client)
+ * @param slo its service level objectives (availability and latency), which its burn-rate alerts and dashboards
+ *     are generated from
  */
 public record ServiceDescriptor(
     String name,
@@ -64,7 +67,8 @@ public record ServiceDescriptor(
     List<String> deploymentGroups,
     List<Secret> secrets,
     Optional<StoreMigration> storeMigration,
-    Optional<HttpJson> httpJson) {
+    Optional<HttpJson> httpJson,
+    Slo slo) {
 
   /** The descriptor's file name, at the root of a service module's resources. */
   public static final String FILE = "squadron-service.conf";
@@ -74,7 +78,7 @@ public record ServiceDescriptor(
   private static final Pattern GROUP = Pattern.compile("[a-z0-9]{1,8}");
   private static final Set<String> KEYS = Set.of("name", "description", "main-class", "grpc-services", "stores",
       "calls", "permissions", "padlock-categories", "demo", "resources", "scaling", "deployment-groups", "secrets",
-      "store-migration", "http-json");
+      "store-migration", "http-json", "slo");
 
   public ServiceDescriptor {
     SpiffeId.requireValidServiceName(name);
@@ -92,6 +96,7 @@ public record ServiceDescriptor(
     secrets = List.copyOf(secrets);
     requireNonNull(storeMigration, "storeMigration");
     requireNonNull(httpJson, "httpJson");
+    requireNonNull(slo, "slo");
   }
 
   private static Map<String, List<String>> copyPermissions(Map<String, List<String>> permissions) {
@@ -171,7 +176,8 @@ public record ServiceDescriptor(
         s.has("scaling") ? Scaling.from(s.child("scaling")) : Scaling.DEFAULT,
         groups, secrets(s), s.has("store-migration")
             ? Optional.of(StoreMigration.from(s.child("store-migration"), stores)) : Optional.empty(),
-        s.has("http-json") ? Optional.of(HttpJson.from(s.child("http-json"))) : Optional.empty());
+        s.has("http-json") ? Optional.of(HttpJson.from(s.child("http-json"))) : Optional.empty(),
+        s.has("slo") ? Slo.from(s.child("slo")) : Slo.DEFAULT);
   }
 
   private static Map<String, List<String>> permissions(ConfigReader s, List<String> grpcServices) {
@@ -397,6 +403,75 @@ public record ServiceDescriptor(
       dir.ifPresent(d -> requireMatch(r, "static-resources", d, RESOURCE_DIR,
           "a directory of the module's resources, such as web or web/checkout"));
       return new HttpJson(dir);
+    }
+  }
+
+  /**
+   * What the service promises its callers, as the SRE workbook's error budgets: over 30 days, at most
+   * {@code 100 - availability} percent of calls may fail with a server error, and at most
+   * {@code 100 - latencyTarget} percent of successful calls may be slower than {@code latencyThreshold}. The
+   * platform's burn-rate alerts page when the budget burns 14.4 times too fast over 1 h (and 5 min) or 6 times over
+   * 6 h (and 30 min), and open a ticket at 1 time over 3 days (and 6 h).
+   *
+   * <p>Both objectives are at least 95%: with a budget above 1/14.4 of all calls the fast-burn page could never
+   * fire.
+   *
+   * @param availability percent of calls without a server error (UNKNOWN, INTERNAL, UNAVAILABLE, DATA_LOSS,
+   *     DEADLINE_EXCEEDED, UNIMPLEMENTED), in 95..99.999
+   * @param latencyThreshold a successful call slower than this counts against the latency objective
+   * @param latencyTarget percent of successful calls faster than {@code latencyThreshold}, in 95..99.999
+   */
+  public record Slo(double availability, Duration latencyThreshold, double latencyTarget) {
+    /** 99.9% available; 99% of successful calls under 250 ms. */
+    public static final Slo DEFAULT = new Slo(99.9, Duration.ofMillis(250), 99.0);
+
+    public Slo {
+      if (!(availability >= 95 && availability <= 99.999)) {
+        throw new IllegalArgumentException("availability: " + availability + " (expected: 95..99.999)");
+      }
+      requireNonNull(latencyThreshold, "latencyThreshold");
+      if (latencyThreshold.toNanos() < 100_000 || latencyThreshold.compareTo(Duration.ofSeconds(30)) > 0) {
+        throw new IllegalArgumentException("latencyThreshold: " + latencyThreshold + " (expected: 100us..30s)");
+      }
+      if (!(latencyTarget >= 95 && latencyTarget <= 99.999)) {
+        throw new IllegalArgumentException("latencyTarget: " + latencyTarget + " (expected: 95..99.999)");
+      }
+    }
+
+    /** The error budget of availability, as a ratio (0.001 for 99.9%). */
+    public double errorBudget() {
+      return budget(availability);
+    }
+
+    /** The error budget of latency, as a ratio (0.01 for 99%). */
+    public double latencyBudget() {
+      return budget(latencyTarget);
+    }
+
+    /** In decimal, so that 99.95 gives 0.0005 and not 0.0004999999999999716. */
+    private static double budget(double percent) {
+      return java.math.BigDecimal.valueOf(100).subtract(java.math.BigDecimal.valueOf(percent)).movePointLeft(2)
+          .doubleValue();
+    }
+
+    static Slo from(ConfigReader r) {
+      for (String key : r.keys()) {
+        if (!Set.of("availability", "latency-threshold", "latency-target").contains(key)) {
+          throw new InvalidConfigException(r.key(key), "unknown key (expected one of: [availability, "
+              + "latency-target, latency-threshold])");
+        }
+      }
+      double availability = r.has("availability") ? r.doubleInRange("availability", 95, 99.999)
+          : DEFAULT.availability;
+      Duration threshold = r.has("latency-threshold") ? r.positiveDuration("latency-threshold")
+          : DEFAULT.latencyThreshold;
+      if (threshold.toNanos() < 100_000 || threshold.compareTo(Duration.ofSeconds(30)) > 0) {
+        throw new InvalidConfigException(r.key("latency-threshold"), threshold.toMillis()
+            + "ms (expected: 100us..30s, the range of the call duration histogram)");
+      }
+      double target = r.has("latency-target") ? r.doubleInRange("latency-target", 95, 99.999)
+          : DEFAULT.latencyTarget;
+      return new Slo(availability, threshold, target);
     }
   }
 }

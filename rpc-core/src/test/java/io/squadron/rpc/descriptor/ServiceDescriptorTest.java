@@ -52,6 +52,7 @@ class ServiceDescriptorTest {
     assertThat(d.deploymentGroups()).containsExactly("a", "b");
     assertThat(d.storeMigration()).isEmpty();
     assertThat(d.httpJson()).isEmpty();
+    assertThat(d.slo()).isEqualTo(ServiceDescriptor.Slo.DEFAULT);
   }
 
   @Test
@@ -64,6 +65,21 @@ class ServiceDescriptorTest {
         .hasMessageStartingWith("service.http-json.static-resource: unknown key");
     assertThatThrownBy(() -> parse(VALID.replace("demo =", "http-json { static-resources = \"../etc\" }\n demo =")))
         .hasMessageStartingWith("service.http-json.static-resources:");
+  }
+
+  @Test
+  void slo_readWithDefaultsForTheOmittedKeys_andBadValuesRefusedNamingTheKey() {
+    ServiceDescriptor d = parse(VALID.replace("demo =",
+        "slo { availability = 99.95, latency-threshold = 15ms }\n demo ="));
+    assertThat(d.slo()).isEqualTo(new ServiceDescriptor.Slo(99.95, java.time.Duration.ofMillis(15), 99.0));
+    assertThat(d.slo().errorBudget()).isCloseTo(0.0005, org.assertj.core.data.Offset.offset(1e-12));
+
+    assertThatThrownBy(() -> parse(VALID.replace("demo =", "slo { availability = 100 }\n demo =")))
+        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("service.slo.availability: 100.0");
+    assertThatThrownBy(() -> parse(VALID.replace("demo =", "slo { latency-threshold = 50us }\n demo =")))
+        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("service.slo.latency-threshold: ");
+    assertThatThrownBy(() -> parse(VALID.replace("demo =", "slo { latency = 15ms }\n demo =")))
+        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("service.slo.latency: unknown key");
   }
 
   @Test

@@ -6,16 +6,23 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import io.squadron.store.StoreUnavailableException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +141,7 @@ final class CqlMigrator {
           log.warn("cassandra schema {}: nodes disagree on the schema after statement {} of {}", name, index,
               script.fileName());
         }
+        awaitSchemaAgreement();
       } catch (QueryValidationException e) {
         throw new IllegalStateException("cassandra schema '" + name + "' in keyspace " + keyspace + ": statement "
             + index + " of " + script.fileName() + " failed: " + e.getMessage(), e);
@@ -210,5 +218,46 @@ final class CqlMigrator {
 
   private void schema(String cql) {
     session.execute(SimpleStatement.newInstance(cql).setTimeout(schemaTimeout));
+    awaitSchemaAgreement();
+  }
+
+  /**
+   * Waits (up to the schema timeout) until every node not known to be down has the coordinator's schema version. The
+   * driver's own check counts only nodes it connects to, and it never connects to another datacenter's: without this
+   * a read right after a CREATE TABLE can reach a remote replica that does not know the table yet (ReadFailure).
+   */
+  private void awaitSchemaAgreement() {
+    long deadline = System.nanoTime() + schemaTimeout.toNanos();
+    while (!schemaAgrees()) {
+      if (System.nanoTime() > deadline) {
+        log.warn("cassandra keyspace {}: nodes still disagree on the schema after {}", keyspace, schemaTimeout);
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+  }
+
+  private boolean schemaAgrees() {
+    Optional<Node> coordinator = session.getMetadata().getNodes().values().stream()
+        .filter(n -> n.getState() == NodeState.UP).findFirst();
+    if (coordinator.isEmpty()) {
+      return true; // nothing to ask: the statements that follow fail on their own
+    }
+    Set<InetAddress> down = new HashSet<>();
+    for (Node n : session.getMetadata().getNodes().values()) {
+      if (n.getState() == NodeState.DOWN && n.getBroadcastRpcAddress().isPresent()) {
+        down.add(n.getBroadcastRpcAddress().get().getAddress());
+      }
+    }
+    Set<UUID> versions = new HashSet<>();
+    versions.add(session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.local")
+        .setNode(coordinator.get())).one().getUuid("schema_version"));
+    for (Row peer : session.execute(SimpleStatement.newInstance(
+        "SELECT native_address, schema_version FROM system.peers_v2").setNode(coordinator.get()))) {
+      if (!down.contains(peer.getInetAddress("native_address"))) {
+        versions.add(peer.getUuid("schema_version"));
+      }
+    }
+    return versions.size() == 1;
   }
 }

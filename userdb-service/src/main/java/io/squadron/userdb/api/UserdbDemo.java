@@ -1,6 +1,8 @@
 package io.squadron.userdb.api;
 
 import com.typesafe.config.Config;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.squadron.proto.userdb.v1.CreateUserRequest;
 import io.squadron.proto.userdb.v1.GetUserByUsernameRequest;
 import io.squadron.proto.userdb.v1.GetUserRequest;
@@ -18,6 +20,8 @@ import java.util.UUID;
  * {@code squadron.clients.userdb}. Exit status 0 when everything matched.
  */
 public final class UserdbDemo {
+  private static final int MAX_CREATE_ATTEMPTS = 5;
+
   private UserdbDemo() {}
 
   public static void main(String[] args) {
@@ -29,8 +33,8 @@ public final class UserdbDemo {
     try (ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build()) {
       UserServiceGrpc.UserServiceBlockingStub userdb = UserServiceGrpc.newBlockingStub(channels.channel("userdb"));
       String name = "Demo" + UUID.randomUUID().toString().substring(0, 8);
-      User created = userdb.createUser(CreateUserRequest.newBuilder().setUsername(name)
-          .setEmail("demo@example.com").setCountry("SE").build()).getUser();
+      User created = create(userdb, CreateUserRequest.newBuilder().setUsername(name)
+          .setEmail("demo@example.com").setCountry("SE").setRequestId(UUID.randomUUID().toString()).build());
       User byId = userdb.getUser(GetUserRequest.newBuilder().setId(created.getId()).build()).getUser();
       User byName = userdb.getUserByUsername(GetUserByUsernameRequest.newBuilder()
           .setUsername(name.toUpperCase(java.util.Locale.ROOT)).build()).getUser();
@@ -38,6 +42,30 @@ public final class UserdbDemo {
       System.out.println("userdb demo: created user " + created.getId() + " (" + created.getCanonicalUsername()
           + "), read back by id and by name: " + (ok ? "ok" : "MISMATCH"));
       return ok;
+    }
+  }
+
+  /**
+   * A platform that just started may answer the first create UNAVAILABLE (a cold dependency missed the key client's
+   * deadline: retry later, the status says); the create is idempotent with its request id, so it is retried a few
+   * times with a growing pause.
+   */
+  private static User create(UserServiceGrpc.UserServiceBlockingStub userdb, CreateUserRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return userdb.createUser(request).getUser();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt == MAX_CREATE_ATTEMPTS) {
+          throw e;
+        }
+        System.out.println("userdb demo: create answered " + e.getStatus().getCode() + ", retrying");
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 }

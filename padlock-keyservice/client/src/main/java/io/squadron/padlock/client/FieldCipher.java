@@ -24,7 +24,9 @@ import javax.crypto.spec.GCMParameterSpec;
  * </pre>
  * The associated data is the whole header followed by the length-prefixed UTF-8 of service, table, column and user
  * id. So a value copied to another user, column, table or service, or altered in any bit (header included), fails
- * with {@link FieldCipherException} ({@code AUTHENTICATION_FAILED}); it never decrypts to something else. New values
+ * with {@link FieldCipherException} ({@code AUTHENTICATION_FAILED}); it never decrypts to something else. A value
+ * whose header names another category than the field's fails ({@code CATEGORY_MISMATCH}) before any key is asked for:
+ * the field decides the key's category, never the stored value. New values
  * use the category's current key version; older values name theirs and still decrypt. Nonces are 96 random bits
  * per encryption from a {@link SecureRandom}: with random nonces NIST's bound is 2^32 encryptions per key, and keys
  * are per user, category and service.
@@ -115,7 +117,13 @@ public final class FieldCipher {
     if (version < 1 || !category.chars().allMatch(c -> c > ' ' && c < 127)) {
       throw new FieldCipherException(FieldCipherException.Reason.MALFORMED, "ciphertext header malformed");
     }
-    DerivedKey key = keys.key(userId, category, version);
+    // The key is the field's category's, never the one the value claims: a value written under another category's
+    // key (one the user did not block, or that Padlock still serves) must not open here.
+    if (!category.equals(field.category())) {
+      throw new FieldCipherException(FieldCipherException.Reason.CATEGORY_MISMATCH,
+          "ciphertext names another key category than its field's");
+    }
+    DerivedKey key = keys.key(userId, field.category(), version);
     try {
       Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.DECRYPT_MODE, key.secretKey(),

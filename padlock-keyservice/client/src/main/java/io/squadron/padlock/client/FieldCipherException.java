@@ -19,7 +19,12 @@ public final class FieldCipherException extends RuntimeException {
      * The authentication tag does not match: the value was altered, or it was moved from another user, column,
      * table or service (the associated data differs), or it was written under another key.
      */
-    AUTHENTICATION_FAILED
+    AUTHENTICATION_FAILED,
+    /**
+     * The value's header names another key category than the field's: it was written under another category's key
+     * (and so would escape that category's block or shred); never decrypted.
+     */
+    CATEGORY_MISMATCH
   }
 
   private final Reason reason;

@@ -14,6 +14,7 @@ import io.squadron.proto.padlock.v1.PadlockErrorReason;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.squadron.proto.padlock.v1.BlockCategoryRequest;
+import io.squadron.proto.padlock.v1.CompactDerivedKeys;
 import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
 import io.squadron.proto.padlock.v1.DeleteUserKeysRequest;
 import io.squadron.proto.padlock.v1.DerivedKeyItem;
@@ -25,12 +26,14 @@ import io.squadron.proto.padlock.v1.UnblockCategoryRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,13 +48,19 @@ import java.util.function.LongSupplier;
  * {@value Builder#DEFAULT_CACHE_TTL_SECONDS} s), at most {@link Builder#cacheMaxEntries} entries. That TTL is the
  * documented bound on how long after a user's keys are deleted <i>elsewhere</i> this process may still open that user's
  * data (plus Padlock's own server cache TTL when the shred went through another Padlock instance). Failures are never
- * cached. {@link #deleteUserKeys} through this client forgets the user here at once.
+ * cached. {@link #deleteUserKeys} through this client forgets the user here at once, and a fetch of that user in
+ * flight at the time caches nothing (it may still return its keys to its own caller: it raced the shred).
  */
 public final class PadlockClient implements KeySource {
   private final PadlockServiceGrpc.PadlockServiceBlockingStub stub;
   private final Duration deadline;
   private final int maxBatch;
   private final Cache<KeyRef, DerivedKey> cache;
+  // One counter per stripe of users, bumped by every change made through this client (delete, block, unblock): a
+  // fetch that was in flight during a change must not leave what it fetched in the cache.
+  private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
+  private static final int STRIPES = 256;
+  private static final int KEY_LENGTH = 32;
 
   private PadlockClient(Builder b) {
     this.stub = PadlockServiceGrpc.newBlockingStub(b.channel);
@@ -122,7 +131,13 @@ public final class PadlockClient implements KeySource {
   }
 
   private void fetch(List<KeyRef> batch, Map<KeyRef, KeyResult> results) {
-    GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder();
+    long[] generationsBefore = new long[batch.size()];
+    // Compact answers cost the server (and this client) a tenth of the encoding; a server that predates them ignores
+    // the flag and answers per item, which is read as well.
+    GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder().setCompactResponse(true);
+    for (int i = 0; i < batch.size(); i++) {
+      generationsBefore[i] = generations.get(stripe(batch.get(i).userId()));
+    }
     for (KeyRef ref : batch) {
       request.addItems(DerivedKeyItem.newBuilder().setUserId(ref.userId()).setCategory(ref.category())
           .setKeyVersion(ref.version()));
@@ -137,15 +152,22 @@ public final class PadlockClient implements KeySource {
       }
       return;
     }
-    if (response.getResultsCount() != batch.size()) {
+    int answered = response.hasCompact() ? response.getCompact().getKeyVersionsCount() : response.getResultsCount();
+    if (answered != batch.size() || (response.hasCompact()
+        && response.getCompact().getKeys().size() != batch.size() * KEY_LENGTH)) {
       PadlockKeyException failure = new PadlockKeyException(PadlockKeyException.Reason.OTHER, Status.Code.INTERNAL,
-          "padlock answered " + response.getResultsCount() + " results for " + batch.size() + " items");
+          "padlock answered " + answered + " results for " + batch.size() + " items");
       batch.forEach(ref -> results.put(ref, KeyResult.failed(failure)));
       return;
     }
+    Map<Integer, com.google.rpc.Status> compactFailures = new HashMap<>();
+    if (response.hasCompact()) {
+      response.getCompact().getFailuresList().forEach(f -> compactFailures.put(f.getIndex(), f.getStatus()));
+    }
     for (int i = 0; i < batch.size(); i++) {
       KeyRef ref = batch.get(i);
-      DerivedKeyResult result = response.getResults(i);
+      DerivedKeyResult result = response.hasCompact() ? compactResult(response.getCompact(), compactFailures, i)
+          : response.getResults(i);
       if (result.hasStatus() && result.getStatus().getCode() != Status.Code.OK.value()) {
         results.put(ref, KeyResult.failed(toException(result.getStatus())));
         continue;
@@ -158,12 +180,48 @@ public final class PadlockClient implements KeySource {
             Status.Code.INTERNAL, "padlock answered a malformed key: " + e.getMessage())));
         continue;
       }
-      cache.put(ref, key);
-      if (ref.version() == 0) {
-        cache.put(new KeyRef(ref.userId(), ref.category(), key.version()), key);
-      }
       results.put(ref, KeyResult.ok(key));
+      cacheUnlessChanged(ref, key, generationsBefore[i]);
     }
+  }
+
+  /** Item {@code i} of a compact answer in the per-item form. */
+  private static DerivedKeyResult compactResult(CompactDerivedKeys compact, Map<Integer, com.google.rpc.Status> failures,
+      int i) {
+    com.google.rpc.Status failure = failures.get(i);
+    if (failure != null) {
+      return DerivedKeyResult.newBuilder().setStatus(failure).build();
+    }
+    return DerivedKeyResult.newBuilder().setKeyVersion(compact.getKeyVersions(i))
+        .setKey(compact.getKeys().substring(i * KEY_LENGTH, (i + 1) * KEY_LENGTH)).build();
+  }
+
+  /**
+   * Caches a fetched key unless its user changed through this client since the fetch began. Put first, then check:
+   * a change bumps the generation before it invalidates, so either the invalidation removes this entry or the check
+   * sees the bump and removes it here.
+   */
+  private void cacheUnlessChanged(KeyRef ref, DerivedKey key, long generationBefore) {
+    int stripe = stripe(ref.userId());
+    if (generations.get(stripe) != generationBefore) {
+      return;
+    }
+    KeyRef versioned = ref.version() == 0 ? new KeyRef(ref.userId(), ref.category(), key.version()) : null;
+    cache.put(ref, key);
+    if (versioned != null) {
+      cache.put(versioned, key);
+    }
+    if (generations.get(stripe) != generationBefore) {
+      cache.asMap().remove(ref, key);
+      if (versioned != null) {
+        cache.asMap().remove(versioned, key);
+      }
+    }
+  }
+
+  private static int stripe(String userId) {
+    int h = userId.hashCode();
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 
   /**
@@ -222,8 +280,12 @@ public final class PadlockClient implements KeySource {
     }
   }
 
-  /** Forgets every cached key of {@code userId} (O(cache size); for rare events such as a shred). */
+  /**
+   * Forgets every cached key of {@code userId}, including keys of fetches in flight now (O(cache size); for rare
+   * events such as a shred).
+   */
   public void invalidate(String userId) {
+    generations.incrementAndGet(stripe(userId));
     cache.asMap().keySet().removeIf(ref -> ref.userId().equals(userId));
   }
 

@@ -98,6 +98,17 @@ class FieldCipherTest {
   }
 
   @Test
+  void fieldCipherDecrypt_headerNamesAnotherCategoryThanTheField_categoryMismatchNeverPlaintext() {
+    // Written under the "listening" key into the users.email column (whose field says "account"): reading it as the
+    // account field must not ask for, nor use, the listening key.
+    byte[] stored = cipher.encryptString(Field.of("users", "email", "listening"), "alice", "alice@example.com");
+    assertThatThrownBy(() -> cipher.decrypt(EMAIL, "alice", stored))
+        .isInstanceOfSatisfying(FieldCipherException.class,
+            e -> assertThat(e.reason().name()).isEqualTo("CATEGORY_MISMATCH"))
+        .message().doesNotContain("alice").doesNotContain("listening");
+  }
+
+  @Test
   void decrypt_anySingleBitFlipped_neverYieldsPlaintext() {
     byte[] stored = cipher.encryptString(CARD, "alice", "4111 1111 1111 1111");
     for (int i = 0; i < stored.length; i++) {

@@ -3,18 +3,22 @@ package io.squadron.padlock.server.api;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.squadron.padlock.server.crypto.KeyDerivation;
 import io.squadron.padlock.server.keys.KeyItem;
 import io.squadron.padlock.server.keys.KeyOutcome;
 import io.squadron.padlock.server.keys.KeyService;
 import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.proto.padlock.v1.BlockCategoryRequest;
 import io.squadron.proto.padlock.v1.BlockCategoryResponse;
+import io.squadron.proto.padlock.v1.CompactDerivedKeys;
 import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
 import io.squadron.proto.padlock.v1.CreateUserKeysResponse;
 import io.squadron.proto.padlock.v1.DeleteUserKeysRequest;
 import io.squadron.proto.padlock.v1.DeleteUserKeysResponse;
+import io.squadron.proto.padlock.v1.DerivedKeyFailure;
 import io.squadron.proto.padlock.v1.DerivedKeyItem;
 import io.squadron.proto.padlock.v1.DerivedKeyResult;
 import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
@@ -87,7 +91,15 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
         valid.add(new KeyItem(item.getUserId(), item.getCategory(), item.getKeyVersion()));
       }
     }
-    List<KeyOutcome> outcomes = keys.derivedKeys(service, valid);
+    // A call whose deadline passed (or that was cancelled) is closed already: stop reading stores for it.
+    io.grpc.Context context = io.grpc.Context.current();
+    List<KeyOutcome> outcomes = keys.derivedKeys(service, valid, context::isCancelled);
+    if (request.getCompactResponse()) {
+      response.onNext(GetDerivedKeysResponse.newBuilder().setCompact(compact(count, validIndex, invalid, outcomes))
+          .build());
+      response.onCompleted();
+      return;
+    }
     GetDerivedKeysResponse.Builder out = GetDerivedKeysResponse.newBuilder();
     for (int i = 0; i < count; i++) {
       if (validIndex[i] < 0) {
@@ -140,6 +152,32 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     response.onNext(RotateMasterKeyResponse.newBuilder().setScanned(page.scanned()).setRewrapped(page.rewrapped())
         .setNextPageToken(page.nextPageToken()).setCurrentMasterKeyVersion(page.currentMasterVersion()).build());
     response.onCompleted();
+  }
+
+  /**
+   * The compact answer: every key into one array wrapped without a copy, versions packed, failures listed. About a
+   * tenth of the encoding work of a message per item (profiled: the per-item messages were a quarter of the hot
+   * path's CPU).
+   */
+  private CompactDerivedKeys compact(int count, int[] validIndex, com.google.rpc.Status[] invalid,
+      List<KeyOutcome> outcomes) {
+    byte[] bytes = new byte[count * KeyDerivation.KEY_LENGTH];
+    CompactDerivedKeys.Builder out = CompactDerivedKeys.newBuilder();
+    for (int i = 0; i < count; i++) {
+      if (validIndex[i] < 0) {
+        out.addKeyVersions(0).addFailures(DerivedKeyFailure.newBuilder().setIndex(i).setStatus(invalid[i]));
+        continue;
+      }
+      KeyOutcome outcome = outcomes.get(validIndex[i]);
+      if (outcome.isOk()) {
+        outcome.key().copyTo(bytes, i * KeyDerivation.KEY_LENGTH);
+        out.addKeyVersions(outcome.key().version());
+      } else {
+        out.addKeyVersions(0).addFailures(DerivedKeyFailure.newBuilder().setIndex(i)
+            .setStatus(itemResults.get(outcome.failure()).getStatus()));
+      }
+    }
+    return out.setKeys(UnsafeByteOperations.unsafeWrap(bytes)).build();
   }
 
   /** The result message of a key, built once per cached key and reused (immutable). */

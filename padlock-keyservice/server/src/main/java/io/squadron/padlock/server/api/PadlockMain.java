@@ -1,6 +1,7 @@
 package io.squadron.padlock.server.api;
 
 import com.typesafe.config.Config;
+import io.squadron.padlock.server.crypto.EntryAuthenticator;
 import io.squadron.padlock.server.crypto.MasterKeyring;
 import io.squadron.padlock.server.keys.KeyService;
 import io.squadron.padlock.server.keys.PadlockMetrics;
@@ -39,7 +40,9 @@ public final class PadlockMain {
           new SecureRandom());
       RootStore store = service.register(CassandraRootStore.connect(settings.cassandra(), Clock.systemUTC()));
       RootCache cache = service.register(settings.memcachedEnabled()
-          ? MemcachedRootCache.connect(settings.memcached(), settings.memcachedTtl()) : RootCache.none());
+          ? MemcachedRootCache.connect(settings.memcached(), settings.memcachedTtl(), EntryAuthenticator.of(keyring),
+              Clock.systemUTC())
+          : RootCache.none());
       KeyService keys = service.register(KeyService.builder()
           .store(store)
           .rootCache(cache)
@@ -48,14 +51,18 @@ public final class PadlockMain {
           .metrics(new PadlockMetrics(service.meterRegistry()))
           .cacheMaxUsers(settings.cacheMaxUsers())
           .cacheTtl(settings.cacheTtl())
-          .secondDeleteDelay(settings.secondDeleteDelay())
+          .absentTtl(settings.absentTtl())
+          .secondMarkerDelay(settings.secondMarkerDelay())
+          .changePollInterval(settings.changePollInterval())
+          .changeWindow(settings.memcachedTtl())
           .build());
       PadlockErrors errors = new PadlockErrors(settings.categories());
       log.info("padlock: {}, {}", settings, keyring);
       return service.server()
           .service(new PadlockGrpcService(keys, settings, errors))
           .exceptionMapper(errors)
-          .readinessCheck("cassandra", keys::storeReachable);
+          .readinessCheck("cassandra", keys::storeReachable)
+          .readinessCheck("change-log", keys::changesKnown);
     });
   }
 }

@@ -25,20 +25,25 @@ import java.util.Map;
  * @param maxIdLength the longest user id accepted
  * @param cacheMaxUsers users kept in memory
  * @param cacheTtl how long a user stays in memory (the cross-instance bound on serving a shredded user)
- * @param secondDeleteDelay when the second memcached delete after a shred runs
+ * @param absentTtl how long "no such user" is remembered in memory (0: not at all)
+ * @param secondMarkerDelay when the second memcached marker write after a shred or block runs
+ * @param changePollInterval how often the change log is read (0: never)
  * @param cassandra how to reach Cassandra
  * @param memcachedEnabled whether there is a memcached tier at all
  * @param memcachedTtl how long a wrapped root stays in memcached
  * @param memcached where memcached is and Padlock's key prefix there
  */
 public record PadlockSettings(Categories categories, Map<Integer, byte[]> masterKeys, int currentMasterVersion,
-    int maxBatchItems, int maxIdLength, long cacheMaxUsers, Duration cacheTtl, Duration secondDeleteDelay,
+    int maxBatchItems, int maxIdLength, long cacheMaxUsers, Duration cacheTtl, Duration absentTtl,
+    Duration secondMarkerDelay, Duration changePollInterval,
     CassandraSettings cassandra, boolean memcachedEnabled, Duration memcachedTtl, MemcachedSettings memcached) {
   public PadlockSettings {
     requireNonNull(categories, "categories");
     masterKeys = Map.copyOf(requireNonNull(masterKeys, "masterKeys"));
     requireNonNull(cacheTtl, "cacheTtl");
-    requireNonNull(secondDeleteDelay, "secondDeleteDelay");
+    requireNonNull(absentTtl, "absentTtl");
+    requireNonNull(secondMarkerDelay, "secondMarkerDelay");
+    requireNonNull(changePollInterval, "changePollInterval");
     requireNonNull(cassandra, "cassandra");
     requireNonNull(memcachedTtl, "memcachedTtl");
     requireNonNull(memcached, "memcached");
@@ -102,13 +107,24 @@ public record PadlockSettings(Categories categories, Map<Integer, byte[]> master
           + " while " + mc.key("enabled") + " is true)");
     }
     Duration memcachedTtl = mc.positiveDuration("ttl");
-    if (memcachedTtl.getSeconds() < 1 || memcachedTtl.getSeconds() > 30L * 24 * 3600) {
-      throw new InvalidConfigException(mc.key("ttl"), memcachedTtl + " (expected: 1s..30d)");
+    if (memcachedTtl.getSeconds() < 1 || memcachedTtl.getSeconds() > 24L * 3600) {
+      // The change log (cql/padlock/V2) keeps changes two days: an entry must expire well before its change does.
+      throw new InvalidConfigException(mc.key("ttl"), memcachedTtl + " (expected: 1s..1d)");
     }
     return new PadlockSettings(categories, masterKeys, current, p.intInRange("max-batch-items", 1, 100_000),
         p.intInRange("max-id-length", 1, 4096), cache.intInRange("max-users", 0, 100_000_000),
-        cache.positiveDuration("ttl"), cache.duration("second-delete-delay"), cassandra, memcachedEnabled, memcachedTtl,
-        memcached);
+        cache.positiveDuration("ttl"), absentTtl(cache), cache.duration("second-marker-delay"),
+        p.child("changes").duration("poll-interval"), cassandra,
+        memcachedEnabled, memcachedTtl, memcached);
+  }
+
+  private static Duration absentTtl(ConfigReader cache) {
+    Duration ttl = cache.duration("absent-ttl");
+    if (ttl.compareTo(cache.positiveDuration("ttl")) > 0) {
+      throw new InvalidConfigException(cache.key("absent-ttl"), ttl + " (expected: at most " + cache.key("ttl")
+          + ")");
+    }
+    return ttl;
   }
 
   @Override

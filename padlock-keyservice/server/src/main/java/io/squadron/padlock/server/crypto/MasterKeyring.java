@@ -75,6 +75,30 @@ public final class MasterKeyring {
     return current;
   }
 
+  /** The configured versions, ascending. */
+  public java.util.Set<Integer> versions() {
+    return keys.keySet();
+  }
+
+  /**
+   * A 32-byte key for another purpose derived from master key {@code version} with HKDF ({@code purpose} as the
+   * info string), so the master key itself only ever wraps roots.
+   */
+  byte[] derivedKey(int version, String purpose) {
+    SecretKeySpec key = keys.get(version);
+    if (key == null) {
+      throw new IllegalArgumentException("master key version " + version + " is not configured");
+    }
+    byte[] master = key.getEncoded();
+    try {
+      return Hkdf.derive(PURPOSE_SALT, master, purpose.getBytes(StandardCharsets.US_ASCII), KEY_LENGTH);
+    } finally {
+      wipe(master);
+    }
+  }
+
+  private static final byte[] PURPOSE_SALT = "squadron.padlock.master.purpose.v1".getBytes(StandardCharsets.US_ASCII);
+
   /** Whether {@code version} can still unwrap. */
   public boolean hasVersion(int version) {
     return keys.containsKey(version);

@@ -19,6 +19,11 @@ public final class DerivedKey {
     return key.clone();
   }
 
+  /** Copies the 32 key bytes into {@code target} at {@code offset} (no intermediate copy: the hot path). */
+  public void copyTo(byte[] target, int offset) {
+    System.arraycopy(key, 0, target, offset, key.length);
+  }
+
   /** The key version. */
   public int version() {
     return version;

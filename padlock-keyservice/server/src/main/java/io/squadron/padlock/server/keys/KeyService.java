@@ -8,6 +8,7 @@ import io.squadron.padlock.server.store.RootCache;
 import io.squadron.padlock.server.store.RootStore;
 import io.squadron.padlock.server.store.StoredUser;
 import io.squadron.store.StoreUnavailableException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,25 +19,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates, derives, blocks and shreds users' keys. A user is looked up in three layers: this process's memory (a
- * bounded cache of per-user HKDF PRKs and derived keys, entries living at most {@code cacheTtl}), then memcached
- * (wrapped roots), then Cassandra (the source of truth). Every store failure is returned at once, never retried.
+ * bounded cache of per-user HKDF PRKs and derived keys, entries living at most {@code cacheTtl}; users the store
+ * does not have for {@code absentTtl}), then memcached (authenticated wrapped roots and markers), then Cassandra
+ * (the source of truth, read at a quorum). Every store failure is returned at once, never retried.
  *
- * <p>Staleness bound: after a shred or block on one instance, other instances may serve the user's keys from memory
- * for at most {@code cacheTtl}. This instance forgets at once, and deletes the memcached entry twice (right after the
- * Cassandra write, and again after {@code secondDeleteDelay}, which closes the race with a concurrent reader that
- * loaded the row just before the shred).
+ * <p>The change log. Every shred, block and unblock is also recorded in Cassandra's change log; every instance reads
+ * its last minutes every {@code changePollInterval} (about a second): it drops the users changed elsewhere from its
+ * memory, and refuses memcached entries of active users written before their user's latest change (a fill that lost
+ * a race, or a replay by someone who can write to memcached) for {@code changeWindow} (the memcached TTL). Until an
+ * instance has read the log once, it trusts no memcached entry of an active user.
+ *
+ * <p>Changes against stale reads. A shred, block or unblock writes Cassandra first, then, on this instance, bumps
+ * the user's {@link UserCache} generation (a lookup that began before it caches nothing) and overwrites the memcached
+ * entry with a marker that fills cannot overwrite ({@link RootCache}); the marker is written again after
+ * {@code secondMarkerDelay} on a bounded executor of its own, also when the first write failed, and pending second
+ * writes are made at {@link #close()}. Other instances may serve a user from memory until they read the change
+ * log (about a second), and at most {@code cacheTtl} when they cannot read it.
  */
 public final class KeyService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyService.class);
+
+  /** Second marker writes waiting at most; beyond, a marker is written again at once instead of later. */
+  static final int MAX_PENDING_MARKERS = 10_000;
+  /** Lazy rewraps waiting at most; beyond, a root is rewrapped by a later read or by RotateMasterKey. */
+  static final int MAX_PENDING_REWRAPS = 1_000;
 
   private final RootStore store;
   private final RootCache rootCache;
@@ -44,10 +64,18 @@ public final class KeyService implements AutoCloseable {
   private final Categories categories;
   private final PadlockMetrics metrics;
   private final LongSupplier nanoTime;
-  private final Duration secondDeleteDelay;
-  private final ScheduledExecutorService background;
+  private final Duration secondMarkerDelay;
+  private final ScheduledThreadPoolExecutor markerWrites;
+  private final Map<Object, PendingMarker> pendingMarkers = new ConcurrentHashMap<>();
+  private final ThreadPoolExecutor rewraps;
+  private final Set<String> pendingRewraps = ConcurrentHashMap.newKeySet();
   private final UserCache users;
   private final DerivedSlots slots = new DerivedSlots();
+  private final Clock clock;
+  private final Duration changeWindow;
+  private final Map<String, Long> recentChanges = new ConcurrentHashMap<>();
+  private final ScheduledThreadPoolExecutor changePoller;
+  private volatile boolean changesKnown;
 
   private KeyService(Builder b) {
     this.store = b.store;
@@ -56,15 +84,88 @@ public final class KeyService implements AutoCloseable {
     this.categories = b.categories;
     this.metrics = b.metrics;
     this.nanoTime = b.nanoTime;
-    this.secondDeleteDelay = b.secondDeleteDelay;
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "padlock-background");
+    this.secondMarkerDelay = b.secondMarkerDelay;
+    this.markerWrites = new ScheduledThreadPoolExecutor(1, daemon("padlock-marker-writes"));
+    markerWrites.setRemoveOnCancelPolicy(true);
+    this.rewraps = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(MAX_PENDING_REWRAPS), daemon("padlock-rewraps"),
+        new ThreadPoolExecutor.AbortPolicy());
+    this.users = new UserCache(b.cacheMaxUsers, b.cacheTtl.toNanos(), b.absentTtl.toNanos(), b.nanoTime);
+    this.clock = b.clock;
+    this.changeWindow = b.changeWindow;
+    this.changePoller = new ScheduledThreadPoolExecutor(1, daemon("padlock-change-log"));
+    if (b.changePollInterval.isZero()) {
+      changesKnown = true; // no change log: memcached entries are trusted as they are (tests of the other layers)
+    } else {
+      changePoller.scheduleWithFixedDelay(this::pollChanges, 0, b.changePollInterval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** How far back each poll after the first reads the log: changes arrive late, clocks differ. */
+  static final Duration CHANGE_OVERLAP = Duration.ofMinutes(2);
+  /** The most changes remembered; beyond, the oldest are forgotten (and counted). */
+  static final int MAX_RECENT_CHANGES = 1_000_000;
+
+  /** Reads the change log: users changed elsewhere leave this instance's memory; their older entries are refused. */
+  private void pollChanges() {
+    long now = clock.millis();
+    try {
+      List<RootStore.Change> changes = store.changesSince(now - (changesKnown ? CHANGE_OVERLAP : changeWindow)
+          .toMillis());
+      int applied = 0;
+      for (RootStore.Change change : changes) {
+        Long known = recentChanges.get(change.userId());
+        if (known == null || change.atMillis() > known) {
+          recentChanges.merge(change.userId(), change.atMillis(), Math::max);
+          users.invalidate(change.userId(), null);
+          applied++;
+        }
+      }
+      long horizon = now - changeWindow.toMillis() - CHANGE_OVERLAP.toMillis();
+      recentChanges.values().removeIf(at -> at < horizon);
+      if (recentChanges.size() > MAX_RECENT_CHANGES) {
+        metrics.changesForgotten(recentChanges.size() - MAX_RECENT_CHANGES);
+        recentChanges.entrySet().stream().sorted(Map.Entry.comparingByValue())
+            .limit(recentChanges.size() - MAX_RECENT_CHANGES).map(Map.Entry::getKey).toList()
+            .forEach(recentChanges::remove);
+      }
+      metrics.changesApplied(applied);
+      changesKnown = true;
+    } catch (StoreUnavailableException e) {
+      metrics.changePollFailed();
+      log.debug("change log not read: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      metrics.changePollFailed();
+      log.warn("change log not read", e);
+    }
+  }
+
+  /** The user's latest known change (epoch ms); before the log was read once, "now and always" for everyone. */
+  private long lastChange(String userId) {
+    if (!changesKnown) {
+      return Long.MAX_VALUE;
+    }
+    Long at = recentChanges.get(userId);
+    return at == null ? Long.MIN_VALUE : at;
+  }
+
+  /** Whether this instance has read the change log at least once (readiness: before, memcached is not trusted). */
+  public boolean changesKnown() {
+    return changesKnown;
+  }
+
+  private void recordChange(String userId) {
+    long at = store.recordChange(userId);
+    recentChanges.merge(userId, at, Math::max);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
-    });
-    executor.setRemoveOnCancelPolicy(true);
-    this.background = executor;
-    this.users = new UserCache(b.cacheMaxUsers, b.cacheTtl.toNanos(), b.nanoTime);
+    };
   }
 
   /** A builder; store, keyring, categories and metrics are required. */
@@ -94,11 +195,13 @@ public final class KeyService implements AutoCloseable {
     }
     switch (store.create(userId, keyring.currentVersion(), wrapped)) {
       case CREATED:
+        users.invalidate(userId, null); // "no such user" may be remembered here
         return true;
       case ALREADY_EXISTS:
+        users.invalidate(userId, null);
         return false;
       default:
-        users.put(userId, UserState.SHREDDED);
+        users.invalidate(userId, UserState.SHREDDED);
         throw deleted();
     }
   }
@@ -108,7 +211,17 @@ public final class KeyService implements AutoCloseable {
    * throws for one item's failure.
    */
   public List<KeyOutcome> derivedKeys(String service, List<KeyItem> items) {
+    return derivedKeys(service, items, () -> false);
+  }
+
+  /**
+   * As {@link #derivedKeys(String, List)}, stopping the store reads once {@code abandoned} is true (the call's
+   * deadline passed or it was cancelled: nobody will read the answer); the items not read then fail with
+   * STORE_UNAVAILABLE.
+   */
+  public List<KeyOutcome> derivedKeys(String service, List<KeyItem> items, BooleanSupplier abandoned) {
     requireNonNull(service, "service");
+    requireNonNull(abandoned, "abandoned");
     int n = items.size();
     KeyOutcome[] out = new KeyOutcome[n];
     int[] versions = new int[n];
@@ -141,7 +254,7 @@ public final class KeyService implements AutoCloseable {
       }
     }
     metrics.memory(states.size(), missing.size());
-    Map<String, KeyOutcome.Failure> loadFailures = missing.isEmpty() ? Map.of() : load(missing, states);
+    Map<String, KeyOutcome.Failure> loadFailures = missing.isEmpty() ? Map.of() : load(missing, states, abandoned);
 
     int ok = 0;
     int[] failures = new int[KeyOutcome.Failure.values().length];
@@ -153,6 +266,8 @@ public final class KeyService implements AutoCloseable {
           out[i] = KeyOutcome.failed(loadFailures.getOrDefault(item.userId(), KeyOutcome.Failure.STORE_UNAVAILABLE));
         } else if (state.isShredded()) {
           out[i] = KeyOutcome.failed(KeyOutcome.Failure.KEYS_DELETED);
+        } else if (state.isAbsent()) {
+          out[i] = KeyOutcome.failed(KeyOutcome.Failure.USER_NOT_FOUND);
         } else if (state.isBlocked(item.category())) {
           out[i] = KeyOutcome.failed(KeyOutcome.Failure.CATEGORY_BLOCKED);
         } else {
@@ -217,17 +332,29 @@ public final class KeyService implements AutoCloseable {
     }
   }
 
-  /** Loads {@code missing} users from memcached, then Cassandra, into {@code states}; returns the failures. */
-  private Map<String, KeyOutcome.Failure> load(Collection<String> missing, Map<String, UserState> states) {
+  /**
+   * Loads {@code missing} users from memcached, then Cassandra, into {@code states}; returns the failures. Each user's
+   * cache generation is taken before any store is read, so nothing read before a change made here is cached after it.
+   */
+  private Map<String, KeyOutcome.Failure> load(Collection<String> missing, Map<String, UserState> states,
+      BooleanSupplier abandoned) {
     Map<String, KeyOutcome.Failure> failures = new HashMap<>();
+    Map<String, Long> generations = new HashMap<>(missing.size() * 2);
+    for (String userId : missing) {
+      generations.put(userId, users.generation(userId));
+    }
     long start = nanoTime.getAsLong();
-    Map<String, StoredUser> cached = rootCache.getAll(missing);
+    Map<String, RootCache.Read> cached = rootCache.getAll(missing, this::lastChange);
     List<String> rest = new ArrayList<>(missing.size());
     for (String userId : missing) {
-      StoredUser user = cached.get(userId);
-      UserState state = user == null ? null : unwrapOrNull(user);
+      RootCache.Read read = cached.getOrDefault(userId, RootCache.Read.MISS);
+      if (read.rejected() != null) {
+        metrics.memcachedRejected(read.rejected());
+      }
+      UserState state = !read.isHit() ? null
+          : read.hit().shredded() ? UserState.SHREDDED : unwrapOrNull(read.hit());
       if (state != null) {
-        users.put(userId, state);
+        users.putIfUnchanged(userId, state, generations.get(userId));
         states.put(userId, state);
       } else {
         rest.add(userId);
@@ -241,20 +368,26 @@ public final class KeyService implements AutoCloseable {
     start = nanoTime.getAsLong();
     int found = 0;
     int absent = 0;
-    for (Map.Entry<String, RootStore.ReadResult> e : store.readAll(rest).entrySet()) {
+    int notRead = 0;
+    for (Map.Entry<String, RootStore.ReadResult> e : store.readAll(rest, abandoned).entrySet()) {
       String userId = e.getKey();
       RootStore.ReadResult result = e.getValue();
+      long generation = generations.get(userId);
       if (result.failure().isPresent()) {
+        notRead += result.wasAbandoned() ? 1 : 0;
         failures.put(userId, KeyOutcome.Failure.STORE_UNAVAILABLE);
       } else if (result.user().isEmpty()) {
         absent++;
+        users.putIfUnchanged(userId, UserState.ABSENT, generation);
         failures.put(userId, KeyOutcome.Failure.USER_NOT_FOUND);
       } else {
         found++;
         StoredUser user = result.user().get();
+        RootCache.Read before = cached.getOrDefault(userId, RootCache.Read.MISS);
         if (user.shredded()) {
-          users.put(userId, UserState.SHREDDED);
+          users.putIfUnchanged(userId, UserState.SHREDDED, generation);
           states.put(userId, UserState.SHREDDED);
+          rootCache.fill(user, before);
           continue;
         }
         UserState state = unwrapOrNull(user);
@@ -262,16 +395,35 @@ public final class KeyService implements AutoCloseable {
           failures.put(userId, KeyOutcome.Failure.ROOT_UNREADABLE);
           continue;
         }
-        users.put(userId, state);
+        users.putIfUnchanged(userId, state, generation);
         states.put(userId, state);
-        rootCache.put(user);
+        rootCache.fill(user, before);
         if (user.masterVersion() != keyring.currentVersion()) {
-          background.execute(() -> rewrapQuietly(user));
+          rewrapLater(user);
         }
       }
     }
     metrics.cassandra(found, absent, nanoTime.getAsLong() - start);
+    metrics.abandoned(notRead);
     return failures;
+  }
+
+  /** Queues a lazy rewrap unless one is queued for the user already or the queue is full (a later read retries). */
+  private void rewrapLater(StoredUser user) {
+    if (pendingRewraps.size() >= MAX_PENDING_REWRAPS || !pendingRewraps.add(user.userId())) {
+      return;
+    }
+    try {
+      rewraps.execute(() -> {
+        try {
+          rewrapQuietly(user);
+        } finally {
+          pendingRewraps.remove(user.userId());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      pendingRewraps.remove(user.userId());
+    }
   }
 
   private UserState unwrapOrNull(StoredUser user) {
@@ -290,16 +442,21 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Crypto-shreds the user: the Cassandra row becomes a shredded marker, the memcached entry is deleted, and this
-   * instance remembers the user as shredded. Idempotent.
+   * Crypto-shreds the user: the Cassandra row becomes a shredded marker, this instance remembers the user as
+   * shredded (and caches nothing it read before), and the memcached entry becomes the shredded marker, written again
+   * after {@code secondMarkerDelay}. Idempotent.
    *
    * @throws StoreUnavailableException when Cassandra or memcached cannot be reached (call again: it is idempotent)
    */
   public void deleteUserKeys(String userId) {
     store.shred(userId);
-    users.put(userId, UserState.SHREDDED);
+    users.invalidate(userId, UserState.SHREDDED);
     metrics.shred();
-    forgetEverywhere(userId);
+    try {
+      recordChange(userId);
+    } finally {
+      markEverywhere(userId, true);
+    }
   }
 
   /**
@@ -325,27 +482,72 @@ public final class KeyService implements AutoCloseable {
   private void applied(RootStore.UpdateResult result, String userId) {
     switch (result) {
       case APPLIED:
-        users.invalidate(userId);
-        forgetEverywhere(userId);
+        users.invalidate(userId, null);
+        try {
+          recordChange(userId);
+        } finally {
+          markEverywhere(userId, false);
+        }
         return;
       case NOT_FOUND:
         throw new KeyServiceException(KeyOutcome.Failure.USER_NOT_FOUND, "the user has no keys");
       default:
-        users.put(userId, UserState.SHREDDED);
+        users.invalidate(userId, UserState.SHREDDED);
         throw deleted();
     }
   }
 
-  private void forgetEverywhere(String userId) {
-    rootCache.delete(userId);
-    if (!secondDeleteDelay.isZero()) {
-      background.schedule(() -> {
-        try {
-          rootCache.delete(userId);
-        } catch (StoreUnavailableException e) {
-          log.warn("second memcached delete after a key change failed: {}", e.getMessage());
+  /**
+   * Writes the user's memcached marker now and again after {@code secondMarkerDelay} (the second write also when the
+   * first failed: it then is the retry); the first write's failure is thrown.
+   */
+  private void markEverywhere(String userId, boolean shredded) {
+    try {
+      mark(userId, shredded);
+    } finally {
+      scheduleSecondMarker(userId, shredded);
+    }
+  }
+
+  private void mark(String userId, boolean shredded) {
+    if (shredded) {
+      rootCache.markShredded(userId);
+    } else {
+      rootCache.markChanged(userId);
+    }
+  }
+
+  private void scheduleSecondMarker(String userId, boolean shredded) {
+    if (secondMarkerDelay.isZero()) {
+      return;
+    }
+    if (pendingMarkers.size() >= MAX_PENDING_MARKERS) {
+      secondMarkerNow(userId, shredded); // bounded: written again now rather than queued without bound
+      return;
+    }
+    Object ticket = new Object();
+    pendingMarkers.put(ticket, new PendingMarker(userId, shredded));
+    try {
+      markerWrites.schedule(() -> {
+        PendingMarker pending = pendingMarkers.remove(ticket);
+        if (pending != null) {
+          secondMarkerNow(pending.userId(), pending.shredded());
         }
-      }, secondDeleteDelay.toMillis(), TimeUnit.MILLISECONDS);
+      }, secondMarkerDelay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing: close() writes what is pending
+    }
+  }
+
+  private record PendingMarker(String userId, boolean shredded) {}
+
+  private void secondMarkerNow(String userId, boolean shredded) {
+    try {
+      mark(userId, shredded);
+      metrics.secondMarker(true);
+    } catch (StoreUnavailableException e) {
+      metrics.secondMarker(false);
+      log.warn("second memcached marker write after a key change failed: {}", e.getMessage());
     }
   }
 
@@ -391,8 +593,9 @@ public final class KeyService implements AutoCloseable {
       byte[] wrapped = keyring.wrap(user.userId(), root);
       boolean applied = store.rewrap(user.userId(), user.masterVersion(), keyring.currentVersion(), wrapped);
       if (applied) {
+        // memcached keeps the entry under the old version until it expires or changes: that version still unwraps
+        // until the rotation is complete, and an entry it no longer verifies is replaced from the store.
         metrics.rewrapped(1);
-        rootCache.put(StoredUser.active(user.userId(), keyring.currentVersion(), wrapped, user.blocked()));
       }
       return applied;
     } finally {
@@ -409,10 +612,28 @@ public final class KeyService implements AutoCloseable {
     return new KeyServiceException(KeyOutcome.Failure.KEYS_DELETED, "the user's keys were deleted");
   }
 
-  /** Stops the background thread; the stores are closed by whoever opened them. */
+  /**
+   * Stops the background threads, first making the second marker writes still pending (within about two seconds);
+   * the stores are closed by whoever opened them, after this.
+   */
   @Override
   public void close() {
-    background.shutdownNow();
+    changePoller.shutdownNow();
+    markerWrites.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    markerWrites.shutdown(); // a write under way finishes; the delayed ones are made below, now
+    rewraps.shutdownNow();
+    long deadline = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(2);
+    for (Object ticket : List.copyOf(pendingMarkers.keySet())) {
+      PendingMarker pending = pendingMarkers.remove(ticket);
+      if (pending == null) {
+        continue;
+      }
+      if (nanoTime.getAsLong() - deadline > 0) {
+        metrics.secondMarker(false);
+      } else {
+        secondMarkerNow(pending.userId(), pending.shredded());
+      }
+    }
   }
 
   /**
@@ -431,6 +652,10 @@ public final class KeyService implements AutoCloseable {
     public static final long DEFAULT_CACHE_MAX_USERS = 200_000;
     /** How long a user stays in memory by default (the cross-instance staleness bound). */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
+    /** How often the change log is read by default. */
+    public static final Duration DEFAULT_CHANGE_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** How long "no such user" is remembered by default. */
+    public static final Duration DEFAULT_ABSENT_TTL = Duration.ofSeconds(2);
 
     private RootStore store;
     private RootCache rootCache = RootCache.none();
@@ -440,7 +665,11 @@ public final class KeyService implements AutoCloseable {
     private LongSupplier nanoTime = System::nanoTime;
     private long cacheMaxUsers = DEFAULT_CACHE_MAX_USERS;
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
-    private Duration secondDeleteDelay = Duration.ofSeconds(2);
+    private Duration absentTtl = DEFAULT_ABSENT_TTL;
+    private Duration secondMarkerDelay = Duration.ofSeconds(2);
+    private Clock clock = Clock.systemUTC();
+    private Duration changePollInterval = DEFAULT_CHANGE_POLL_INTERVAL;
+    private Duration changeWindow = Duration.ofHours(1);
 
     private Builder() {}
 
@@ -499,13 +728,56 @@ public final class KeyService implements AutoCloseable {
       return this;
     }
 
-    /** The delay of the second memcached delete after a shred or block; zero turns it off. */
-    public Builder secondDeleteDelay(Duration delay) {
+    /**
+     * How long a lookup's "no such user" is remembered in memory (a negative cache: a batch of unknown ids costs
+     * store reads once, not on every call); a CreateUserKeys on this instance forgets it at once, other instances
+     * may answer USER_NOT_FOUND for a user created elsewhere for this long. Zero turns it off.
+     */
+    public Builder absentTtl(Duration ttl) {
+      requireNonNull(ttl, "ttl");
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("absentTtl: " + ttl + " (expected: >= 0)");
+      }
+      this.absentTtl = ttl;
+      return this;
+    }
+
+    /** The delay of the second memcached marker write after a shred or block; zero turns it off. */
+    public Builder secondMarkerDelay(Duration delay) {
       requireNonNull(delay, "delay");
       if (delay.isNegative()) {
-        throw new IllegalArgumentException("secondDeleteDelay: " + delay + " (expected: >= 0)");
+        throw new IllegalArgumentException("secondMarkerDelay: " + delay + " (expected: >= 0)");
       }
-      this.secondDeleteDelay = delay;
+      this.secondMarkerDelay = delay;
+      return this;
+    }
+
+    /** The wall clock of the change log (injected by tests). */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How often the change log is read; zero turns it off (then memcached entries are trusted as they are). */
+    public Builder changePollInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("changePollInterval: " + interval + " (expected: >= 0)");
+      }
+      this.changePollInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long a change is remembered: at least the memcached TTL, so no entry written before a change outlives the
+     * memory of it.
+     */
+    public Builder changeWindow(Duration window) {
+      requireNonNull(window, "window");
+      if (window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("changeWindow: " + window + " (expected: > 0)");
+      }
+      this.changeWindow = window;
       return this;
     }
 

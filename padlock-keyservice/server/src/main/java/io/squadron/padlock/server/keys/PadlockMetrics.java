@@ -17,7 +17,14 @@ import java.util.Map;
  *       hit or miss; a hit rate per layer is hits / (hits + misses);
  *   <li>{@code padlock.store.latency{store}}: time of a batch read per store;
  *   <li>{@code padlock.keys.batch.size}: items per GetDerivedKeys call;
- *   <li>{@code padlock.shreds}: users whose keys were deleted; {@code padlock.rewraps}: roots rewrapped.
+ *   <li>{@code padlock.shreds}: users whose keys were deleted; {@code padlock.rewraps}: roots rewrapped;
+ *   <li>{@code padlock.memcached.rejected{reason}}: memcached values not used (format, forged, expired,
+ *       unknown_key) and read again from Cassandra: a rising {@code forged} means someone writes to memcached;
+ *   <li>{@code padlock.lookups.abandoned}: users not read because the call's deadline had passed;
+ *   <li>{@code padlock.memcached.second_markers{result}}: second marker writes after a change (ok, failed);
+ *   <li>{@code padlock.changes.applied}: changes made on other instances read from the change log;
+ *       {@code padlock.changes.poll_failures}: reads of the log that failed; {@code padlock.changes.forgotten}:
+ *       changes dropped from memory past its bound.
  * </ul>
  */
 public final class PadlockMetrics {
@@ -34,10 +41,18 @@ public final class PadlockMetrics {
   private final DistributionSummary batchSize;
   private final Counter shreds;
   private final Counter rewraps;
+  private final MeterRegistry registry;
+  private final Counter abandoned;
+  private final Counter secondMarkerOk;
+  private final Counter secondMarkerFailed;
+  private final Counter changesApplied;
+  private final Counter changePollFailures;
+  private final Counter changesForgotten;
 
   /** Registers the meters in {@code registry}. */
   public PadlockMetrics(MeterRegistry registry) {
     requireNonNull(registry, "registry");
+    this.registry = registry;
     ok = lookups(registry, "ok");
     for (KeyOutcome.Failure failure : KeyOutcome.Failure.values()) {
       failures.put(failure, lookups(registry, failure.name().toLowerCase(java.util.Locale.ROOT)));
@@ -56,6 +71,46 @@ public final class PadlockMetrics {
     shreds = Counter.builder("padlock.shreds").description("users whose keys were deleted").register(registry);
     rewraps = Counter.builder("padlock.rewraps").description("roots rewrapped under a newer master key")
         .register(registry);
+    abandoned = Counter.builder("padlock.lookups.abandoned")
+        .description("users not read from the store because the call's deadline had passed").register(registry);
+    secondMarkerOk = Counter.builder("padlock.memcached.second_markers").tag("result", "ok").register(registry);
+    secondMarkerFailed = Counter.builder("padlock.memcached.second_markers").tag("result", "failed")
+        .register(registry);
+    changesApplied = Counter.builder("padlock.changes.applied").register(registry);
+    changePollFailures = Counter.builder("padlock.changes.poll_failures").register(registry);
+    changesForgotten = Counter.builder("padlock.changes.forgotten").register(registry);
+    for (String reason : new String[] {"format", "forged", "expired", "unknown_key", "stale"}) {
+      rejected(reason);
+    }
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("padlock.memcached.rejected").tag("reason", reason)
+        .description("memcached values not used and read again from the store").register(registry);
+  }
+
+  void memcachedRejected(String reason) {
+    rejected(reason.toLowerCase(java.util.Locale.ROOT)).increment();
+  }
+
+  void abandoned(int count) {
+    add(abandoned, count);
+  }
+
+  void changesApplied(int count) {
+    add(changesApplied, count);
+  }
+
+  void changePollFailed() {
+    changePollFailures.increment();
+  }
+
+  void changesForgotten(int count) {
+    add(changesForgotten, count);
+  }
+
+  void secondMarker(boolean written) {
+    (written ? secondMarkerOk : secondMarkerFailed).increment();
   }
 
   private static Counter lookups(MeterRegistry registry, String outcome) {

@@ -7,10 +7,12 @@ import java.util.Set;
 /**
  * What the in-memory cache holds per user: the HKDF pseudorandom key (never the root itself, which is wiped once the
  * PRK is computed), the blocked categories, and the keys derived so far (by {@link DerivedSlots} number); or the
- * marker of a shredded user.
+ * marker of a shredded user, or of a user the store does not have.
  */
 final class UserState {
   static final UserState SHREDDED = new UserState(null, Set.of());
+  /** The store has no such user (remembered briefly: the negative cache). */
+  static final UserState ABSENT = new UserState(null, Set.of());
 
   private final byte[] prk;
   private final Set<String> blocked;
@@ -24,7 +26,11 @@ final class UserState {
   }
 
   boolean isShredded() {
-    return prk == null;
+    return this == SHREDDED;
+  }
+
+  boolean isAbsent() {
+    return this == ABSENT;
   }
 
   boolean isBlocked(String category) {

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The durable store of wrapped roots, one row per user. Implementations fail fast with
@@ -35,10 +36,12 @@ public interface RootStore extends AutoCloseable {
   Optional<StoredUser> read(String userId);
 
   /**
-   * Reads many users concurrently. Each entry is a user found, absent (never had keys), or the failure of that user's
-   * read: one unreachable replica does not fail the others.
+   * Reads many users concurrently, at a consistency that no single replica can answer alone. Each entry is a user
+   * found, absent (never had keys), or the failure of that user's read: one unreachable replica does not fail the
+   * others. Once {@code abandoned} is true (the caller has gone), the users not read yet are answered as
+   * {@link ReadResult#abandoned} instead of read.
    */
-  Map<String, ReadResult> readAll(Collection<String> userIds);
+  Map<String, ReadResult> readAll(Collection<String> userIds, BooleanSupplier abandoned);
 
   /** Writes an active row unless one (active or shredded) exists. */
   CreateResult create(String userId, int masterVersion, byte[] wrappedRoot);
@@ -51,6 +54,30 @@ public interface RootStore extends AutoCloseable {
 
   /** Removes {@code category} from the user's blocked categories. */
   UpdateResult unblock(String userId, String category);
+
+  /**
+   * Records that the user's keys changed (shredded, blocked, unblocked) in the change log every instance reads, at
+   * the consistency of the change itself.
+   *
+   * @return when the change was recorded (epoch milliseconds)
+   * @throws StoreUnavailableException when Cassandra cannot be reached
+   */
+  long recordChange(String userId);
+
+  /**
+   * The changes recorded since {@code sinceMillis} (epoch milliseconds).
+   *
+   * @throws StoreUnavailableException when Cassandra cannot be reached
+   */
+  List<Change> changesSince(long sinceMillis);
+
+  /**
+   * One entry of the change log.
+   *
+   * @param userId the user whose keys changed
+   * @param atMillis when (epoch milliseconds)
+   */
+  record Change(String userId, long atMillis) {}
 
   /** Replaces the wrapped root only if it is still wrapped under {@code expectedMasterVersion}. */
   boolean rewrap(String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot);
@@ -69,16 +96,22 @@ public interface RootStore extends AutoCloseable {
    *
    * @param user the row, when found
    * @param failure the failure, when the read failed
+   * @param wasAbandoned whether the read was not even tried, the caller having gone
    */
-  record ReadResult(Optional<StoredUser> user, Optional<StoreUnavailableException> failure) {
+  record ReadResult(Optional<StoredUser> user, Optional<StoreUnavailableException> failure, boolean wasAbandoned) {
     /** A successful read. */
     public static ReadResult of(Optional<StoredUser> user) {
-      return new ReadResult(user, Optional.empty());
+      return new ReadResult(user, Optional.empty(), false);
     }
 
     /** A failed read. */
     public static ReadResult failed(StoreUnavailableException failure) {
-      return new ReadResult(Optional.empty(), Optional.of(failure));
+      return new ReadResult(Optional.empty(), Optional.of(failure), false);
+    }
+
+    /** A read not made because the caller had gone. */
+    public static ReadResult abandoned(StoreUnavailableException failure) {
+      return new ReadResult(Optional.empty(), Optional.of(failure), true);
     }
   }
 

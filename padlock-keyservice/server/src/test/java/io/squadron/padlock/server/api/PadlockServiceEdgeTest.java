@@ -19,11 +19,14 @@ import io.squadron.padlock.client.PadlockClient;
 import io.squadron.padlock.client.PadlockKeyException;
 import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.proto.padlock.v1.BlockCategoryRequest;
+import io.squadron.proto.padlock.v1.CompactDerivedKeys;
 import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
 import io.squadron.proto.padlock.v1.DeleteUserKeysRequest;
+import io.squadron.proto.padlock.v1.DerivedKeyFailure;
 import io.squadron.proto.padlock.v1.DerivedKeyItem;
 import io.squadron.proto.padlock.v1.DerivedKeyResult;
 import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
+import io.squadron.proto.padlock.v1.GetDerivedKeysResponse;
 import io.squadron.proto.padlock.v1.PadlockErrorReason;
 import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
 import io.squadron.proto.padlock.v1.RotateMasterKeyRequest;
@@ -136,6 +139,41 @@ class PadlockServiceEdgeTest {
     assertThat(results.get(8).hasStatus()).isFalse();
     for (DerivedKeyResult r : results) {
       assertThat(r.getStatus().getMessage()).doesNotContain(good).doesNotContain(deleted).doesNotContain(blocked);
+    }
+  }
+
+  @Test
+  void compactResponse_sameOutcomesAsPerItemResults_inOneBytesField() {
+    String good = newUser();
+    String blocked = newUser();
+    userdb().blockCategory(BlockCategoryRequest.newBuilder().setUserId(blocked).setCategory("ads").build());
+    GetDerivedKeysRequest request = GetDerivedKeysRequest.newBuilder()
+        .addItems(item(good, "account", 0))
+        .addItems(item("never-created-" + UUID.randomUUID(), "account", 0))
+        .addItems(item(blocked, "ads", 0))
+        .addItems(item(good, "payment", 1))
+        .addItems(item("", "account", 0))
+        .addItems(item(blocked, "account", 0))
+        .build();
+    List<DerivedKeyResult> perItem = userdb().getDerivedKeys(request).getResultsList();
+    GetDerivedKeysResponse response = userdb().getDerivedKeys(request.toBuilder().setCompactResponse(true).build());
+
+    assertThat(response.getResultsList()).isEmpty();
+    CompactDerivedKeys compact = response.getCompact();
+    assertThat(compact.getKeys().size()).isEqualTo(32 * 6);
+    assertThat(compact.getKeyVersionsList()).hasSize(6);
+    assertThat(compact.getFailuresList()).extracting(DerivedKeyFailure::getIndex).containsExactly(1, 2, 4);
+    int failure = 0;
+    for (int i = 0; i < 6; i++) {
+      ByteString key = compact.getKeys().substring(32 * i, 32 * i + 32);
+      if (perItem.get(i).hasStatus()) {
+        assertThat(compact.getFailures(failure++).getStatus()).isEqualTo(perItem.get(i).getStatus());
+        assertThat(key).isEqualTo(ByteString.copyFrom(new byte[32]));
+        assertThat(compact.getKeyVersions(i)).isZero();
+      } else {
+        assertThat(key).isEqualTo(perItem.get(i).getKey());
+        assertThat(compact.getKeyVersions(i)).isEqualTo(perItem.get(i).getKeyVersion());
+      }
     }
   }
 

@@ -44,11 +44,17 @@ import java.util.regex.Pattern;
  * closed-loop load of batched GetDerivedKeys calls over loopback, with warm caches, for a bounded time; then, in
  * this process, HKDF derivations per second on one thread (the ceiling of an uncached lookup).
  *
- * <p>Arguments (all optional): {@code --seconds 30 --batch 1000 --users 5000 --concurrency 8 --connections 2
- * --server-jvm "-Xmx1g ..." --jfr FILE} ({@code --jfr} records a JFR profile of the server during the sustained
- * phase only). The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set,
- * else are started here. Ends with one line
- * {@code BENCH padlock keys_per_s=... p99_ms=... batch=... hkdf_per_s_one_thread=...}.
+ * <p>Phases: the closed-loop maximum (and, for comparison, the same with per-item responses); open loops at 50% and
+ * 80% of that maximum, latency counted from each call's due time; a cold mix (5% of each call's items are users
+ * in no cache, each read from Cassandra once) at up to half the maximum; for each, the server process's CPU seconds
+ * (from /proc) per million keys.
+ *
+ * <p>Arguments (all optional): {@code --seconds 30 --open-seconds 15 --batch 1000 --users 5000 --cold-users 20000
+ * --concurrency 8 --connections 2 --compact true --server-jvm "-Xmx1g ..." --jfr FILE} ({@code --jfr} records a
+ * JFR profile of the server during the closed-loop phase only; {@code --compact false} asks for per-item
+ * responses). The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set, else are
+ * started here. Ends with one line {@code BENCH padlock keys_per_s=... p99_ms_at_80pct=... keys_per_server_core_s=...
+ * cold_p99_ms=... batch=...}.
  */
 public final class PadlockBenchmark {
   private static final Pattern SERVING = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
@@ -64,6 +70,9 @@ public final class PadlockBenchmark {
     int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "8"));
     int connections = Integer.parseInt(opts.getOrDefault("connections", "2"));
     String serverJvm = opts.getOrDefault("server-jvm", "-Xms1g -Xmx1g");
+    int openSeconds = Integer.parseInt(opts.getOrDefault("open-seconds", "15"));
+    int coldUsers = Integer.parseInt(opts.getOrDefault("cold-users", "20000"));
+    boolean compact = Boolean.parseBoolean(opts.getOrDefault("compact", "true"));
 
     Path work = Files.createTempDirectory("padlock-bench");
     DevCerts.generate(work, List.of("padlock", "userdb"));
@@ -104,31 +113,62 @@ public final class PadlockBenchmark {
           channels.add(f.channel("padlock"));
         }
         try {
-          String[] ids = createUsers(channels.get(0), users);
+          String[] ids = createUsers(channels.get(0), users, "bench-");
           warmAll(channels.get(0), ids);
-          List<GetDerivedKeysRequest> requests = requests(ids, batch, 64);
-          System.out.printf("padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s%n",
-              users, batch, concurrency, connections, seconds);
+          // Cold users: created (CreateUserKeys caches nothing) and never looked up before the cold phase, each used
+          // once there, so each is read from Cassandra (quorum) and memcached misses.
+          String[] coldIds = createUsers(channels.get(0), coldUsers, "cold-");
+          List<GetDerivedKeysRequest> requests = requests(ids, batch, 64, compact);
+          List<GetDerivedKeysRequest> classicRequests = requests(ids, batch, 64, false);
+          ServerCpu cpu = new ServerCpu(server.pid());
+          System.out.printf("padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s, "
+              + "%s responses%n", users, batch, concurrency, connections, seconds, compact ? "compact" : "per-item");
           Result warm = load(channels, requests, concurrency, 5);
-          System.out.printf("warm-up   : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
+          System.out.printf("warm-up    : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
               warm.keysPerSecond(batch), warm.quantileMs(0.5), warm.quantileMs(0.99), warm.failedItems);
           String jfr = opts.get("jfr");
           if (jfr != null) {
             jcmd(server, "JFR.start", "name=padlock-bench", "settings=profile", "filename=" + jfr);
           }
+          double cpuBefore = cpu.seconds();
           Result run = load(channels, requests, concurrency, seconds);
+          double cpuMax = cpu.seconds() - cpuBefore;
           if (jfr != null) {
             jcmd(server, "JFR.stop", "name=padlock-bench");
             System.out.println("server profile of the sustained phase: " + jfr);
           }
-          System.out.printf("sustained : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  calls %d  "
-              + "failed calls %d  failed items %d%n", run.keysPerSecond(batch), run.quantileMs(0.5),
-              run.quantileMs(0.99), run.quantileMs(0.999), run.calls, run.failedCalls, run.failedItems);
+          double max = run.keysPerSecond(batch);
+          double keysPerCoreSecond = run.keys(batch) / cpuMax;
+          System.out.println("phase                     keys/s    p50 ms    p99 ms  p99.9 ms  server cpu s/M keys  "
+              + "failed calls/items");
+          row("closed-loop max", run, batch, cpuMax);
+          if (compact) {
+            double before = cpu.seconds();
+            Result classic = load(channels, classicRequests, concurrency, Math.max(5, seconds / 2));
+            row("closed-loop per-item", classic, batch, cpu.seconds() - before);
+          }
+          Result[] open = new Result[2];
+          double[] fractions = {0.5, 0.8};
+          for (int i = 0; i < fractions.length; i++) {
+            double before = cpu.seconds();
+            open[i] = openLoop(channels, requests, max * fractions[i], batch, openSeconds, false);
+            row(String.format("open-loop %d%% (%,.0f/s)", (int) (fractions[i] * 100), max * fractions[i]), open[i],
+                batch, cpu.seconds() - before);
+          }
+          int coldPerCall = Math.max(1, batch / 20);
+          double coldRate = Math.min(max * 0.5, coldIds.length / (double) coldPerCall / openSeconds * batch);
+          List<GetDerivedKeysRequest> coldRequests = coldRequests(requests, coldIds, coldPerCall);
+          double coldBefore = cpu.seconds();
+          Result cold = openLoop(channels, coldRequests, coldRate, batch, openSeconds, true);
+          row(String.format("cold 5%% open (%,.0f/s)", coldRate), cold, batch, cpu.seconds() - coldBefore);
+          System.out.printf("server: %.1f cpu s over the closed-loop max phase of %.1f s: %,.0f keys per server core-"
+              + "second%n", cpuMax, run.seconds, keysPerCoreSecond);
           double hkdf = hkdfPerSecondOneThread(3);
           System.out.printf("in-process: %,12.0f HKDF-SHA256 derivations/s on one thread (uncached ceiling)%n",
               hkdf);
-          System.out.printf("BENCH padlock keys_per_s=%.0f p99_ms=%.2f batch=%d hkdf_per_s_one_thread=%.0f%n",
-              run.keysPerSecond(batch), run.quantileMs(0.99), batch, hkdf);
+          System.out.printf("BENCH padlock keys_per_s=%.0f p99_ms_at_80pct=%.2f keys_per_server_core_s=%.0f "
+              + "cold_p99_ms=%.2f batch=%d%n", max, open[1].quantileMs(0.99), keysPerCoreSecond,
+              cold.quantileMs(0.99), batch);
         } finally {
           factories.forEach(ChannelFactory::close);
         }
@@ -203,16 +243,16 @@ public final class PadlockBenchmark {
     return port.get(90, TimeUnit.SECONDS);
   }
 
-  private static String[] createUsers(ManagedChannel channel, int count) throws InterruptedException {
+  private static String[] createUsers(ManagedChannel channel, int count, String prefix) throws InterruptedException {
     PadlockServiceGrpc.PadlockServiceStub stub = PadlockServiceGrpc.newStub(channel);
     String[] ids = new String[count];
-    Semaphore window = new Semaphore(16);
+    Semaphore window = new Semaphore(64);
     CountDownLatch done = new CountDownLatch(count);
     AtomicInteger failed = new AtomicInteger();
     long start = System.nanoTime();
     String run = Long.toHexString(System.nanoTime());
     for (int i = 0; i < count; i++) {
-      ids[i] = "bench-" + run + "-" + i;
+      ids[i] = prefix + run + "-" + i;
       window.acquire();
       stub.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(ids[i]).build(),
           new StreamObserver<CreateUserKeysResponse>() {
@@ -234,7 +274,7 @@ public final class PadlockBenchmark {
           });
     }
     done.await(5, TimeUnit.MINUTES);
-    System.out.printf("created %d users in %.1f s (%d failed)%n", count, (System.nanoTime() - start) / 1e9,
+    System.out.printf("created %d %susers in %.1f s (%d failed)%n", count, prefix, (System.nanoTime() - start) / 1e9,
         failed.get());
     return ids;
   }
@@ -269,11 +309,11 @@ public final class PadlockBenchmark {
         (System.nanoTime() - start) / 1e9, pending.size());
   }
 
-  private static List<GetDerivedKeysRequest> requests(String[] ids, int batch, int distinct) {
+  private static List<GetDerivedKeysRequest> requests(String[] ids, int batch, int distinct, boolean compact) {
     SplittableRandom random = new SplittableRandom(42);
     List<GetDerivedKeysRequest> out = new ArrayList<>();
     for (int r = 0; r < distinct; r++) {
-      GetDerivedKeysRequest.Builder b = GetDerivedKeysRequest.newBuilder();
+      GetDerivedKeysRequest.Builder b = GetDerivedKeysRequest.newBuilder().setCompactResponse(compact);
       for (int i = 0; i < batch; i++) {
         b.addItems(DerivedKeyItem.newBuilder().setUserId(ids[random.nextInt(ids.length)])
             .setCategory(CATEGORIES[random.nextInt(CATEGORIES.length)]));
@@ -290,8 +330,12 @@ public final class PadlockBenchmark {
     double seconds;
     long[] latencies;
 
+    double keys(int batch) {
+      return calls * (double) batch - failedItems;
+    }
+
     double keysPerSecond(int batch) {
-      return (calls * (double) batch - failedItems) / seconds;
+      return keys(batch) / seconds;
     }
 
     double quantileMs(double q) {
@@ -328,13 +372,7 @@ public final class PadlockBenchmark {
           stub.getDerivedKeys(request, new StreamObserver<GetDerivedKeysResponse>() {
             @Override
             public void onNext(GetDerivedKeysResponse response) {
-              long failures = 0;
-              for (int i = 0; i < response.getResultsCount(); i++) {
-                if (response.getResults(i).hasStatus()) {
-                  failures++;
-                }
-              }
-              failedItems.addAndGet(failures);
+              failedItems.addAndGet(failures(response));
             }
 
             @Override
@@ -367,6 +405,120 @@ public final class PadlockBenchmark {
     r.latencies = Arrays.copyOf(samples, Math.min(sampleCount.get(), samples.length));
     Arrays.sort(r.latencies);
     return r;
+  }
+
+  /** The failed items of a response, in either encoding. */
+  private static long failures(GetDerivedKeysResponse response) {
+    if (response.hasCompact()) {
+      return response.getCompact().getFailuresCount();
+    }
+    long failures = 0;
+    for (int i = 0; i < response.getResultsCount(); i++) {
+      if (response.getResults(i).hasStatus()) {
+        failures++;
+      }
+    }
+    return failures;
+  }
+
+  private static void row(String phase, Result r, int batch, double cpuSeconds) {
+    System.out.printf("%-22s %,11.0f %9.2f %9.2f %9.2f %20.3f  %d/%d%n", phase, r.keysPerSecond(batch),
+        r.quantileMs(0.5), r.quantileMs(0.99), r.quantileMs(0.999), cpuSeconds / r.keys(batch) * 1e6, r.failedCalls,
+        r.failedItems);
+  }
+
+  /** The warm requests with every 20th item (5%) replaced by a cold user, each cold user used once. */
+  private static List<GetDerivedKeysRequest> coldRequests(List<GetDerivedKeysRequest> warm, String[] coldIds,
+      int coldPerCall) {
+    List<GetDerivedKeysRequest> out = new ArrayList<>();
+    int next = 0;
+    for (int call = 0; next + coldPerCall <= coldIds.length; call++) {
+      GetDerivedKeysRequest.Builder b = warm.get(call % warm.size()).toBuilder();
+      int step = b.getItemsCount() / coldPerCall;
+      for (int k = 0; k < coldPerCall; k++) {
+        b.setItems(k * step, DerivedKeyItem.newBuilder().setUserId(coldIds[next++]).setCategory(CATEGORIES[k % 3]));
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
+  /**
+   * Calls at a fixed rate (open loop), whatever the answers do: call {@code i} is due at {@code start + i * interval}
+   * and its latency counts from then, so a server (or a sender) falling behind shows in the latencies instead of
+   * slowing the load (no coordinated omission). Each request is sent once at most (the cold phase relies on it).
+   */
+  private static Result openLoop(List<ManagedChannel> channels, List<GetDerivedKeysRequest> requests,
+      double keysPerSecond, int batch, int seconds, boolean eachOnce) throws InterruptedException {
+    long interval = (long) (1e9 * batch / keysPerSecond);
+    int count = (int) Math.min(eachOnce ? requests.size() : Integer.MAX_VALUE,
+        TimeUnit.SECONDS.toNanos(seconds) / interval);
+    long[] samples = new long[count];
+    AtomicInteger sampleCount = new AtomicInteger();
+    AtomicLong failedCalls = new AtomicLong();
+    AtomicLong failedItems = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(count);
+    List<PadlockServiceGrpc.PadlockServiceStub> stubs = new ArrayList<>();
+    channels.forEach(c -> stubs.add(PadlockServiceGrpc.newStub(c)));
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+    for (int i = 0; i < count; i++) {
+      long due = start + i * interval;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      GetDerivedKeysRequest request = requests.get(i % requests.size());
+      stubs.get(i % stubs.size()).withDeadlineAfter(10, TimeUnit.SECONDS).getDerivedKeys(request,
+          new StreamObserver<GetDerivedKeysResponse>() {
+            @Override
+            public void onNext(GetDerivedKeysResponse response) {
+              failedItems.addAndGet(failures(response));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              failedCalls.incrementAndGet();
+              failedItems.addAndGet(request.getItemsCount());
+              done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+              samples[sampleCount.getAndIncrement()] = System.nanoTime() - due;
+              done.countDown();
+            }
+          });
+    }
+    done.await(60, TimeUnit.SECONDS);
+    Result r = new Result();
+    r.calls = count;
+    r.failedCalls = failedCalls.get();
+    r.failedItems = failedItems.get();
+    r.seconds = count * interval / 1e9; // the schedule's length: keys/s is the offered rate less failed items
+    r.latencies = Arrays.copyOf(samples, Math.min(sampleCount.get(), samples.length));
+    Arrays.sort(r.latencies);
+    return r;
+  }
+
+  /** The forked server's CPU time (user + system) from /proc (Linux). */
+  private static final class ServerCpu {
+    private final Path stat;
+    private final double ticksPerSecond;
+
+    ServerCpu(long pid) throws Exception {
+      this.stat = Path.of("/proc", Long.toString(pid), "stat");
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(10, TimeUnit.SECONDS);
+      this.ticksPerSecond = out.matches("\\d+") ? Double.parseDouble(out) : 100;
+    }
+
+    double seconds() throws java.io.IOException {
+      String line = Files.readString(stat);
+      // Fields after the command (which may hold spaces, in parentheses): state is field 3, utime 14, stime 15.
+      String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond;
+    }
   }
 
   private static double hkdfPerSecondOneThread(int seconds) {
