@@ -105,6 +105,11 @@ public final class ServiceCall implements AutoCloseable {
     return lines;
   }
 
+  /** The channel calls go through (tests read the server's reflection with it). */
+  Channel channel() {
+    return channel;
+  }
+
   /** A failed call's {@code google.rpc.Status} as JSON, details included. */
   public static String errorJson(io.grpc.StatusRuntimeException error) {
     return DynamicCall.errorJson(error);

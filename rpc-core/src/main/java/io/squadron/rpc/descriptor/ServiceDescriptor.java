@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
  * @param deploymentGroups the groups every region runs, rolled out one after the other
  * @param secrets config keys that hold secrets, and how a local run generates them
  * @param storeMigration the live store migration it runs, if any
+ * @param httpJson present when it also serves HTTP/JSON for browsers (its methods' {@code google.api.http}
+ *     bindings, optionally static files such as its web client)
  * @param slo its service level objectives (availability and latency), which its burn-rate alerts and dashboards
  *     are generated from
  */
@@ -65,6 +67,7 @@ public record ServiceDescriptor(
     List<String> deploymentGroups,
     List<Secret> secrets,
     Optional<StoreMigration> storeMigration,
+    Optional<HttpJson> httpJson,
     Slo slo) {
 
   /** The descriptor's file name, at the root of a service module's resources. */
@@ -75,7 +78,7 @@ public record ServiceDescriptor(
   private static final Pattern GROUP = Pattern.compile("[a-z0-9]{1,8}");
   private static final Set<String> KEYS = Set.of("name", "description", "main-class", "grpc-services", "stores",
       "calls", "permissions", "padlock-categories", "demo", "resources", "scaling", "deployment-groups", "secrets",
-      "store-migration", "slo");
+      "store-migration", "http-json", "slo");
 
   public ServiceDescriptor {
     SpiffeId.requireValidServiceName(name);
@@ -92,6 +95,7 @@ public record ServiceDescriptor(
     deploymentGroups = List.copyOf(deploymentGroups);
     secrets = List.copyOf(secrets);
     requireNonNull(storeMigration, "storeMigration");
+    requireNonNull(httpJson, "httpJson");
     requireNonNull(slo, "slo");
   }
 
@@ -172,6 +176,7 @@ public record ServiceDescriptor(
         s.has("scaling") ? Scaling.from(s.child("scaling")) : Scaling.DEFAULT,
         groups, secrets(s), s.has("store-migration")
             ? Optional.of(StoreMigration.from(s.child("store-migration"), stores)) : Optional.empty(),
+        s.has("http-json") ? Optional.of(HttpJson.from(s.child("http-json"))) : Optional.empty(),
         s.has("slo") ? Slo.from(s.child("slo")) : Slo.DEFAULT);
   }
 
@@ -365,6 +370,39 @@ public record ServiceDescriptor(
         }
       }
       return m;
+    }
+  }
+
+  /**
+   * The service serves HTTP/JSON beside gRPC (rpc-core's {@code squadron.http}: port, CORS, limits): every
+   * {@code google.api.http} binding of its unary methods, through the same chain as gRPC calls.
+   *
+   * <pre>
+   * http-json {
+   *   static-resources = "web"   # optional: the files under web/ in the module's resources, served under /
+   * }
+   * </pre>
+   *
+   * @param staticResources a directory of the service module's resources served as static files (its web client)
+   */
+  public record HttpJson(Optional<String> staticResources) {
+    private static final Set<String> KEYS = Set.of("static-resources");
+    private static final Pattern RESOURCE_DIR = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*");
+
+    public HttpJson {
+      requireNonNull(staticResources, "staticResources");
+    }
+
+    static HttpJson from(ConfigReader r) {
+      for (String key : r.keys()) {
+        if (!KEYS.contains(key)) {
+          throw new InvalidConfigException(r.key(key), "unknown key (expected one of: " + KEYS + ")");
+        }
+      }
+      Optional<String> dir = r.optionalString("static-resources");
+      dir.ifPresent(d -> requireMatch(r, "static-resources", d, RESOURCE_DIR,
+          "a directory of the module's resources, such as web or web/checkout"));
+      return new HttpJson(dir);
     }
   }
 

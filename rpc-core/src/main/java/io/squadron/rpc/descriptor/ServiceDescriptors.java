@@ -24,17 +24,9 @@ public final class ServiceDescriptors {
    */
   public static DescriptorSource of(Class<?> mainClass) {
     requireNonNull(mainClass, "mainClass");
-    CodeSource source = mainClass.getProtectionDomain().getCodeSource();
-    if (source == null || source.getLocation() == null) {
-      throw new InvalidConfigException(ServiceDescriptor.FILE, "cannot locate the class-path root of "
-          + mainClass.getName());
-    }
-    URL root = source.getLocation();
     URL file;
     try {
-      file = root.getPath().endsWith(".jar")
-          ? new URL("jar:" + root + "!/" + ServiceDescriptor.FILE)
-          : new URL(root, ServiceDescriptor.FILE);
+      file = new URL(classPathRoot(mainClass), ServiceDescriptor.FILE);
     } catch (MalformedURLException e) {
       throw new InvalidConfigException(ServiceDescriptor.FILE, "no descriptor beside " + mainClass.getName());
     }
@@ -53,6 +45,28 @@ public final class ServiceDescriptors {
           + " (expected: " + mainClass.getName() + ", the class starting it)");
     }
     return found;
+  }
+
+  /**
+   * The class-path root {@code mainClass} was loaded from, as a URL ending in {@code /}: its module's
+   * {@code target/classes/} or {@code jar:file:...!/}; resources relative to it belong to that module only.
+   *
+   * @throws InvalidConfigException when the root cannot be located
+   */
+  public static URL classPathRoot(Class<?> mainClass) {
+    requireNonNull(mainClass, "mainClass");
+    CodeSource source = mainClass.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      throw new InvalidConfigException(ServiceDescriptor.FILE, "cannot locate the class-path root of "
+          + mainClass.getName());
+    }
+    URL root = source.getLocation();
+    try {
+      return root.getPath().endsWith(".jar") ? new URL("jar:" + root + "!/") : root;
+    } catch (MalformedURLException e) {
+      throw new InvalidConfigException(ServiceDescriptor.FILE, "cannot locate the class-path root of "
+          + mainClass.getName());
+    }
   }
 
   /**

@@ -134,6 +134,9 @@ public final class ServerSecurity implements AutoCloseable {
         certificates.start(security.certificateCheckInterval());
       }
       builder.credentials(TlsCredentials.server(certificates, requireCertificate));
+      // The HTTP/JSON listener, when the service has one, proves the same identity and trusts the same CA, rotated
+      // with the gRPC port's.
+      builder.httpTls(certificates.keyManager(), certificates.clientTrust());
       identity = IdentityInterceptor.forTls(security.trustDomain(), security.appTokens(), registry);
       log.info("mutual TLS as {} (CA {}); client certificate {}; {}", SpiffeId.of(security.trustDomain(),
           security.serviceName()), files.caFile(), requireCertificate ? "required" : "optional (app tokens)",

@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
+import io.squadron.rpc.http.HttpSettings;
+import io.squadron.rpc.http.StaticFiles;
 import io.squadron.rpc.server.SquadronServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,12 +92,29 @@ public final class ServiceContext {
     return clients().channel(service);
   }
 
-  /** The server builder with settings, mutual TLS, identity, permissions, rate limits and metrics configured. */
+  /**
+   * The server builder with settings, mutual TLS, identity, permissions, rate limits and metrics configured; and,
+   * when the descriptor says {@code http-json}, the HTTP/JSON listener ({@code squadron.http}) with its static files.
+   */
   public synchronized SquadronServer.Builder server() {
     if (server == null) {
       server = Platform.server(config, registry);
+      descriptor.httpJson().ifPresent(http -> {
+        server.http(HttpSettings.from(config));
+        http.staticResources().ifPresent(dir -> server.staticFiles(StaticFiles.fromModuleOf(mainClass(), dir)));
+      });
     }
     return server;
+  }
+
+  private Class<?> mainClass() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try {
+      return Class.forName(descriptor.mainClass(), false, loader != null ? loader : getClass().getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new InvalidConfigException("squadron.service.main-class", descriptor.mainClass() + " is not on the "
+          + "class path (its module's resources hold the static files)");
+    }
   }
 
   /** Hands the registered resources to the server, which closes them after it stops, newest first. */

@@ -16,23 +16,28 @@ import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.admin.AdminAction;
+import io.squadron.rpc.http.HttpSettings;
+import io.squadron.rpc.http.StaticFiles;
 import io.squadron.rpc.internal.admin.AdminHttpServer;
 import io.squadron.rpc.internal.errors.ErrorMapping;
 import io.squadron.rpc.errors.ExceptionMapper;
 import io.squadron.rpc.internal.errors.ExceptionMappingInterceptor;
 import io.squadron.rpc.internal.errors.RequestValidation;
 import io.squadron.rpc.internal.health.Readiness;
+import io.squadron.rpc.internal.http.HttpJsonServer;
 import io.squadron.rpc.health.ReadinessCheck;
 import io.squadron.rpc.internal.metrics.ServerMetricsInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,6 +45,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +70,12 @@ import org.slf4j.LoggerFactory;
  * {@code /readyz} instead.
  *
  * <p>A server is never built without an identity stage, and never plaintext on a non-loopback address.
+ *
+ * <p>With {@link Builder#http}, the server also listens for HTTP/JSON on a port of its own: the
+ * {@code google.api.http} bindings of its methods (see {@code google/api/http.proto}), called through the same chain
+ * as gRPC calls (so a client app's request meets the same size limit), on the same bounded handler pool, and
+ * optionally {@link Builder#staticFiles static files} such as a web client. Its TLS is the gRPC port's; plaintext
+ * HTTP/JSON, like plaintext gRPC, only on a loopback address.
  */
 public final class SquadronServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SquadronServer.class);
@@ -75,14 +88,18 @@ public final class SquadronServer implements AutoCloseable {
   private final ScheduledExecutorService readinessThread;
   private final Map<String, AdminAction> adminActions;
   private final List<AutoCloseable> closeOnShutdown;
+  private final HttpJsonServer http;
+  private final Optional<HttpJsonServer.Tls> httpTls;
   private volatile AdminHttpServer admin;
   private volatile boolean stopping;
 
   private SquadronServer(ServerSettings settings, Server server, ThreadPoolExecutor executor,
       PrometheusMeterRegistry registry, Readiness readiness, Map<String, AdminAction> adminActions,
-      List<AutoCloseable> closeOnShutdown) {
+      List<AutoCloseable> closeOnShutdown, HttpJsonServer http, Optional<HttpJsonServer.Tls> httpTls) {
     this.settings = settings;
     this.executor = executor;
+    this.http = http;
+    this.httpTls = httpTls;
     this.adminActions = Map.copyOf(adminActions);
     this.closeOnShutdown = List.copyOf(closeOnShutdown);
     this.server = server;
@@ -108,6 +125,14 @@ public final class SquadronServer implements AutoCloseable {
   public SquadronServer start() {
     try {
       server.start();
+      if (http != null) {
+        try {
+          http.start(httpTls);
+        } catch (RuntimeException e) {
+          close();
+          throw e;
+        }
+      }
       readiness.refresh();
       readinessThread.scheduleWithFixedDelay(readiness::refresh, settings.readinessInterval().toMillis(),
           settings.readinessInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -119,6 +144,7 @@ public final class SquadronServer implements AutoCloseable {
       throw new UncheckedIOException("cannot bind " + settings.host() + ":" + settings.port(), e);
     }
     log.info("serving gRPC on {}:{}{}{}", settings.host(), port(),
+        http == null ? "" : ", HTTP/JSON on " + http.port(),
         admin == null ? "" : ", admin on http://" + settings.admin().host() + ":" + admin.port(),
         admin == null || admin.actionsPort() < 0 ? ""
             : ", admin actions on http://" + settings.admin().actionsHost() + ":" + admin.actionsPort());
@@ -128,6 +154,11 @@ public final class SquadronServer implements AutoCloseable {
   /** The bound gRPC port. */
   public int port() {
     return server.getPort();
+  }
+
+  /** The bound HTTP/JSON port, or -1 when the server serves no HTTP/JSON. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   /** The bound admin HTTP port ({@code /metrics}, {@code /healthz}, {@code /readyz}), or -1 when it is off. */
@@ -189,11 +220,21 @@ public final class SquadronServer implements AutoCloseable {
       if (!settings.drainDelay().isZero()) {
         Thread.sleep(settings.drainDelay().toMillis());
       }
+      long graceEnds = System.nanoTime() + settings.gracePeriod().toNanos();
       server.shutdown();
+      if (http != null) {
+        http.stopAccepting();
+      }
       if (!server.awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("grace period over; cancelling the calls still running");
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+      if (http != null && !http.awaitIdle(Duration.ofNanos(Math.max(0, graceEnds - System.nanoTime())))) {
+        log.warn("grace period over; closing the HTTP/JSON connections still busy");
+      }
+      if (http != null) {
+        http.close(); // no HTTP/JSON request may reach the handler pool once it stops taking work
       }
       awaitHandlers();
     } catch (InterruptedException e) {
@@ -201,6 +242,9 @@ public final class SquadronServer implements AutoCloseable {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      if (http != null) {
+        http.close();
+      }
       AdminHttpServer a = admin;
       if (a != null) {
         a.close();
@@ -256,6 +300,9 @@ public final class SquadronServer implements AutoCloseable {
     private final List<AutoCloseable> closeOnShutdown = new ArrayList<>();
     private ServerCredentials credentials = InsecureServerCredentials.create();
     private PrometheusMeterRegistry registry;
+    private HttpSettings http;
+    private StaticFiles staticFiles;
+    private HttpJsonServer.Tls httpTls;
 
     private Builder(ServerSettings settings) {
       this.settings = requireNonNull(settings, "settings");
@@ -331,6 +378,31 @@ public final class SquadronServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the {@code google.api.http} bindings of the services' unary methods as HTTP/JSON on a listener of its
+     * own, through the same chain as gRPC calls. Bindings are read and checked when the server is built.
+     */
+    public Builder http(HttpSettings settings) {
+      this.http = requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Serves {@code files} under {@code /} of the HTTP/JSON listener (GET and HEAD no binding takes). */
+    public Builder staticFiles(StaticFiles files) {
+      this.staticFiles = requireNonNull(files, "files");
+      return this;
+    }
+
+    /**
+     * The HTTP/JSON listener serves TLS with {@code keyManager}'s certificate and accepts client certificates
+     * {@code clientTrust} trusts (a caller's identity, as on the gRPC port; pass the gRPC port's managers so a
+     * rotation serves both). Required when the gRPC port has TLS, and when HTTP/JSON listens beyond loopback.
+     */
+    public Builder httpTls(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager clientTrust) {
+      this.httpTls = new HttpJsonServer.Tls(keyManager, clientTrust);
+      return this;
+    }
+
     /** Records into {@code registry} instead of a fresh one (a process hosting several servers shares one). */
     public Builder meterRegistry(PrometheusMeterRegistry registry) {
       this.registry = requireNonNull(registry, "registry");
@@ -365,6 +437,7 @@ public final class SquadronServer implements AutoCloseable {
       platformChain.addAll(stages.getOrDefault(InterceptorStage.RATE_LIMIT, List.of()));
       HealthStatusManager health = new HealthStatusManager();
       Set<String> serviceNames = new LinkedHashSet<>();
+      List<ServerServiceDefinition> intercepted = new ArrayList<>();
       ThreadPoolExecutor executor = handlerExecutor(limits.executorThreads());
       new ExecutorServiceMetrics(executor, "squadron-grpc", List.of()).bindTo(meters);
       NettyServerBuilder netty = NettyServerBuilder
@@ -386,10 +459,28 @@ public final class SquadronServer implements AutoCloseable {
       }
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        netty.addService(ServerInterceptors.interceptForward(validation.wrap(service), chain));
+        ServerServiceDefinition withChain = ServerInterceptors.interceptForward(validation.wrap(service), chain);
+        intercepted.add(withChain);
+        netty.addService(withChain);
+      }
+      HttpJsonServer httpServer = null;
+      if (http != null) {
+        if (httpTls == null && !(credentials instanceof InsecureServerCredentials)) {
+          throw new IllegalStateException("http: the gRPC port has TLS, so HTTP/JSON must too (set httpTls)");
+        }
+        if (httpTls == null && !AdminSettings.isLoopback(http.host())) {
+          throw new IllegalStateException("plaintext HTTP/JSON on " + http.host() + " (expected: a loopback host; "
+              + "anything else needs TLS)");
+        }
+        // The gRPC port's handler pool: HTTP/JSON calls share its bound, and shutdown waits for them too.
+        httpServer = HttpJsonServer.create(http, intercepted, Optional.ofNullable(staticFiles), meters, executor,
+            validation);
+      } else if (staticFiles != null) {
+        throw new IllegalStateException("staticFiles: served on the HTTP/JSON listener (set http too)");
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
-      return new SquadronServer(settings, netty.build(), executor, meters, readiness, adminActions, closeOnShutdown);
+      return new SquadronServer(settings, netty.build(), executor, meters, readiness, adminActions, closeOnShutdown,
+          httpServer, Optional.ofNullable(httpServer == null ? null : httpTls));
     }
 
     /** Fixed handler threads; a call waits in the queue while all are busy (its deadline keeps running). */

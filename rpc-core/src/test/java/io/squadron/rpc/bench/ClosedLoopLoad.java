@@ -38,6 +38,16 @@ public final class ClosedLoopLoad {
     this.request = b.build();
   }
 
+  /** The request every call sends. */
+  public ShuffleRequest request() {
+    return request;
+  }
+
+  /** The number of calls kept outstanding. */
+  public int concurrency() {
+    return concurrency;
+  }
+
   /**
    * The outcome of one run.
    *

@@ -51,7 +51,20 @@ class ServiceDescriptorTest {
     assertThat(d.scaling()).isEqualTo(new ServiceDescriptor.Scaling(2, 3, 70));
     assertThat(d.deploymentGroups()).containsExactly("a", "b");
     assertThat(d.storeMigration()).isEmpty();
+    assertThat(d.httpJson()).isEmpty();
     assertThat(d.slo()).isEqualTo(ServiceDescriptor.Slo.DEFAULT);
+  }
+
+  @Test
+  void httpJson_optInWithOptionalStaticResources() {
+    assertThat(parse(VALID.replace("demo =", "http-json {}\n demo =")).httpJson())
+        .contains(new ServiceDescriptor.HttpJson(java.util.Optional.empty()));
+    assertThat(parse(VALID.replace("demo =", "http-json { static-resources = \"web/playlist\" }\n demo ="))
+        .httpJson().orElseThrow().staticResources()).contains("web/playlist");
+    assertThatThrownBy(() -> parse(VALID.replace("demo =", "http-json { static-resource = web }\n demo =")))
+        .hasMessageStartingWith("service.http-json.static-resource: unknown key");
+    assertThatThrownBy(() -> parse(VALID.replace("demo =", "http-json { static-resources = \"../etc\" }\n demo =")))
+        .hasMessageStartingWith("service.http-json.static-resources:");
   }
 
   @Test

@@ -9,6 +9,10 @@ import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.descriptor.DescriptorSource;
 import io.squadron.rpc.server.ScriptedShuffleService;
 import io.squadron.rpc.server.SquadronServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,5 +94,41 @@ class ServiceContractTest {
   void aConfigWithoutADescriptor_isRefusedNamingTheKey() {
     assertThatThrownBy(() -> Platform.start(ConfigFactory.empty(), service -> service.server()))
         .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("squadron.service:");
+  }
+
+  @Test
+  void httpJsonInTheDescriptor_servesTheBindingsAndTheModulesStaticFiles(@TempDir Path tmp) throws Exception {
+    Files.writeString(tmp.resolve("squadron-service.conf"), """
+        service {
+          name = alpha
+          main-class = %s
+          grpc-services = [squadron.shuffle.v1.ShuffleService]
+          permissions { "squadron.shuffle.v1.ShuffleService" = [checkout] }
+          http-json { static-resources = web-contract }
+        }
+        """.formatted(ServiceContractTest.class.getName()));
+    Config config = plaintext(DescriptorSource.read(tmp.resolve("squadron-service.conf").toUri().toURL()));
+    try (SquadronServer server = Platform.start(config, service -> service.server()
+        .service(new ScriptedShuffleService("s")))) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + server.httpPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("contract page");
+      HttpResponse<String> shuffled = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + server.httpPort() + "/v1/shuffle")).header("x-squadron-caller", "checkout")
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"seed\": 3}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(shuffled.statusCode()).isEqualTo(200);
+      assertThat(shuffled.body()).contains("\"seed\":\"3\"");
+    }
+  }
+
+  @Test
+  void noHttpJsonInTheDescriptor_noHttpListener(@TempDir Path tmp) throws Exception {
+    try (SquadronServer server = Platform.start(plaintext(module(tmp, "alpha", "")), service -> service.server()
+        .service(new ScriptedShuffleService("s")))) {
+      assertThat(server.httpPort()).isEqualTo(-1);
+    }
   }
 }

@@ -50,8 +50,8 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   private PostgresExtension postgres;
   private CassandraExtension cassandra;
   private MemcachedExtension memcached;
-  private ProvidersSimExtension providersSim;
   private KafkaExtension kafka;
+  private ProvidersSimExtension providersSim;
   private boolean setUp;
 
   private ServiceExtension(ServiceHarness harness) {
@@ -99,15 +99,15 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
-  /** The service's payment provider simulator is {@code sim}'s (a test that drives or faults it), not one of its own. */
-  public ServiceExtension providersSim(ProvidersSimExtension sim) {
-    this.providersSim = requireNonNull(sim, "sim");
-    return this;
-  }
-
   /** The service's Kafka is {@code kafka}'s (with its topic prefix), not a broker of its own. */
   public ServiceExtension kafka(KafkaExtension kafka) {
     this.kafka = requireNonNull(kafka, "kafka");
+    return this;
+  }
+
+  /** The service's payment provider simulator is {@code sim}'s (a test that drives or faults it), not one of its own. */
+  public ServiceExtension providersSim(ProvidersSimExtension sim) {
+    this.providersSim = requireNonNull(sim, "sim");
     return this;
   }
 
@@ -131,7 +131,7 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     Platform.routeJavaLoggingToSlf4j();
     // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, providersSim, kafka}) {
+    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, kafka, providersSim}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -149,14 +149,14 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     if (d.needs(ServiceDescriptor.Stores.MEMCACHED) && memcached == null) {
       memcached = own(MemcachedExtension.perClass(), context);
     }
-    if (d.needs(ServiceDescriptor.Stores.PROVIDERS_SIM) && providersSim == null) {
-      providersSim = own(ProvidersSimExtension.perClass(), context);
-    }
     if (d.needs(ServiceDescriptor.Stores.KAFKA) && kafka == null) {
       kafka = own(KafkaExtension.perClass(), context);
     }
     if (kafka != null) {
       harness.kafka(kafka.bootstrapServers(), kafka.prefix());
+    }
+    if (d.needs(ServiceDescriptor.Stores.PROVIDERS_SIM) && providersSim == null) {
+      providersSim = own(ProvidersSimExtension.perClass(), context);
     }
     if (postgres != null) {
       harness.postgres(postgres.jdbcUrl());
@@ -239,6 +239,26 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   /** The bound gRPC port. */
   public int port() {
     return harness.port();
+  }
+
+  /** The bound HTTP/JSON port ({@code http-json} in the descriptor). */
+  public int httpPort() {
+    return harness.httpPort();
+  }
+
+  /** {@code https://127.0.0.1:<http port><pathAndQuery>}. */
+  public java.net.URI httpUri(String pathAndQuery) {
+    return harness.httpUri(pathAndQuery);
+  }
+
+  /** An HTTP client trusting the test CA, presenting the certificate of {@code caller} (a service name). */
+  public java.net.http.HttpClient httpClient(String caller) {
+    return harness.httpClient(java.util.Optional.of(caller));
+  }
+
+  /** An HTTP client trusting the test CA without a client certificate (a browser; send the app token yourself). */
+  public java.net.http.HttpClient httpClient() {
+    return harness.httpClient(java.util.Optional.empty());
   }
 
   /** A channel to the service as {@code caller} over mutual TLS, through rpc-core's client. */

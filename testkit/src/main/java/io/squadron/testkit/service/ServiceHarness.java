@@ -16,7 +16,12 @@ import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.platform.ServiceConfig;
 import io.squadron.rpc.server.SquadronServer;
+import io.squadron.infra.certs.TlsContexts;
 import io.squadron.testkit.Await;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -27,6 +32,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -62,6 +68,7 @@ public final class ServiceHarness implements AutoCloseable {
   private final List<SquadronServer> extraInstances = new ArrayList<>();
   private final Map<String, ChannelFactory> channelsByCaller = new LinkedHashMap<>();
   private final Map<String, ManagedChannel> appChannels = new LinkedHashMap<>();
+  private final Map<String, HttpClient> httpClients = new LinkedHashMap<>();
 
   private ServiceHarness(DescriptorSource source) {
     this.source = source;
@@ -267,6 +274,44 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   /**
+   * The bound HTTP/JSON port ({@code http-json} in the descriptor).
+   *
+   * @throws IllegalStateException when the service serves no HTTP/JSON
+   */
+  public int httpPort() {
+    int port = server().httpPort();
+    if (port < 0) {
+      throw new IllegalStateException(name() + " serves no HTTP/JSON (its descriptor has no http-json)");
+    }
+    return port;
+  }
+
+  /** {@code https://127.0.0.1:<http port><pathAndQuery>}, e.g. {@code httpUri("/v1/shuffle")}. */
+  public URI httpUri(String pathAndQuery) {
+    requireNonNull(pathAndQuery, "pathAndQuery");
+    return URI.create("https://127.0.0.1:" + httpPort() + pathAndQuery);
+  }
+
+  /**
+   * An HTTP client for the service's HTTP/JSON listener, trusting the test CA: as {@code caller} (its client
+   * certificate, like a service) or, with {@code caller} empty, anonymous (like a browser; add the app's
+   * {@code Authorization: Bearer} header yourself).
+   */
+  public synchronized HttpClient httpClient(Optional<String> caller) {
+    requireNonNull(caller, "caller");
+    return httpClients.computeIfAbsent(caller.orElse(""), c -> {
+      Path certs = caller.isPresent() ? TestCertificates.shared().dirFor(caller.get(), name())
+          : TestCertificates.shared().dirFor(name());
+      try {
+        return HttpClient.newBuilder().sslContext(TlsContexts.client(certs, caller))
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(clientDeadline).build();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /**
    * A channel to the service as {@code caller} (a service name), over mutual TLS with a certificate of the test CA,
    * through rpc-core's client (ELS, deadlines, client metrics). The same channel is reused across a restart.
    */
@@ -326,6 +371,7 @@ public final class ServiceHarness implements AutoCloseable {
     channelsByCaller.clear();
     appChannels.values().forEach(ManagedChannel::shutdownNow);
     appChannels.clear();
+    httpClients.clear();
     extraInstances.forEach(SquadronServer::shutdownGracefully);
     extraInstances.clear();
     stop();

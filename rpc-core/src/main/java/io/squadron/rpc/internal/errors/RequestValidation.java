@@ -1,5 +1,7 @@
 package io.squadron.rpc.internal.errors;
 
+import static java.util.Objects.requireNonNull;
+
 import io.squadron.rpc.errors.RpcErrors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
@@ -61,6 +63,25 @@ public final class RequestValidation {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * An empty request of {@code prototype}'s type standing for one that could not be decoded (by the HTTP/JSON
+   * transcoder; the gRPC marshallers of {@link #wrap} make their own): handed to this instance's chain like a request,
+   * it makes the error-mapping stage close the call with {@code error} before the handler runs, after identity,
+   * permission and rate limit, and counted by metrics. Recognised by identity only, as every stand-in.
+   */
+  public Message standIn(Message prototype, StatusRuntimeException error) {
+    requireNonNull(prototype, "prototype");
+    requireNonNull(error, "error");
+    return standIn(prototype, standIns, error);
+  }
+
+  // A new object every time (never the shared default instance), so its identity is its own.
+  private static Message standIn(Message prototype, StandIns standIns, StatusRuntimeException error) {
+    Message standIn = prototype.newBuilderForType().buildPartial();
+    standIns.put(standIn, error);
+    return standIn;
   }
 
   /** The same service with every protobuf request marshaller wrapped. */
@@ -136,10 +157,7 @@ public final class RequestValidation {
 
     @SuppressWarnings("unchecked")
     private T standIn(StatusRuntimeException error) {
-      // A new object every time (never the shared default instance), so its identity is its own.
-      T standIn = (T) prototype.newBuilderForType().buildPartial();
-      standIns.put(standIn, error);
-      return standIn;
+      return (T) RequestValidation.standIn(prototype, standIns, error);
     }
 
     private static byte[] readAll(InputStream stream) {

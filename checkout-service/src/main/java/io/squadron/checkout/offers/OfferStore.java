@@ -1,0 +1,221 @@
+package io.squadron.checkout.offers;
+
+import static java.util.Objects.requireNonNull;
+
+import io.squadron.store.postgres.PostgresStore;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Offer codes in PostgreSQL. A session quoting a code reserves one use in one transaction: reservations past their
+ * expiry are released first, then the user's row is inserted (the primary key refuses a second use by the same user),
+ * then {@code used} is incremented only while below the limit (a conditional update PostgreSQL serializes on the
+ * code's row, so racers for the last use cannot both win). Release deletes the reservation and gives the use back;
+ * redemption marks it paid.
+ */
+public final class OfferStore {
+  private static final String RELEASE_EXPIRED = """
+      WITH gone AS (DELETE FROM offer_redemptions WHERE code = ? AND state = 'RESERVED' AND expires_at <= ?
+                    RETURNING 1)
+      UPDATE offer_codes SET used = used - (SELECT count(*) FROM gone) WHERE code = ? AND EXISTS (SELECT 1 FROM gone)
+      """;
+  private static final String SELECT = "SELECT code, percent_off, amount_off, currency, trial_days, max_redemptions,"
+      + " expires_at, countries FROM offer_codes WHERE code = ?";
+  private static final String INSERT_RESERVATION = "INSERT INTO offer_redemptions (code, user_id, session_id, state,"
+      + " expires_at) VALUES (?, ?, ?, 'RESERVED', ?) ON CONFLICT DO NOTHING";
+  private static final String TAKE_USE = "UPDATE offer_codes SET used = used + 1 WHERE code = ?"
+      + " AND used < max_redemptions";
+  private static final String DELETE_RESERVATION = "DELETE FROM offer_redemptions WHERE code = ? AND session_id = ?"
+      + " AND state = 'RESERVED'";
+  private static final String GIVE_BACK = "UPDATE offer_codes SET used = used - 1 WHERE code = ?";
+  private static final String REDEEM = "UPDATE offer_redemptions SET state = 'REDEEMED' WHERE code = ?"
+      + " AND session_id = ?";
+  private static final String EXTEND = "UPDATE offer_redemptions SET expires_at = ? WHERE code = ? AND session_id = ?"
+      + " AND state = 'RESERVED'";
+  private static final String UPSERT = """
+      INSERT INTO offer_codes (code, percent_off, amount_off, currency, trial_days, max_redemptions, expires_at,
+                               countries)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (code) DO NOTHING
+      """;
+
+  private final DataSource dataSource;
+
+  public OfferStore(DataSource dataSource) {
+    this.dataSource = requireNonNull(dataSource, "dataSource");
+  }
+
+  /** Adds {@code offer} unless a code of that name exists (existing codes keep their terms and counts). */
+  public void addIfMissing(Offer offer) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(UPSERT)) {
+      s.setString(1, offer.code());
+      s.setInt(2, offer.percentOff());
+      s.setLong(3, offer.amountOff());
+      s.setString(4, offer.currency().orElse(null));
+      s.setInt(5, offer.trialDays());
+      s.setInt(6, offer.maxRedemptions());
+      s.setTimestamp(7, Timestamp.from(offer.expiresAt()));
+      s.setArray(8, c.createArrayOf("text", offer.countries().toArray()));
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("add offer code", e);
+    }
+  }
+
+  /**
+   * Reserves one use of {@code code} for {@code userId}'s session until {@code until}, checked against the country
+   * and currency of the session at {@code now}.
+   *
+   * @return the offer's terms
+   * @throws OfferUnavailableException when it cannot be applied (nothing is reserved then)
+   */
+  public Offer reserve(String code, String userId, String sessionId, String country, String currency, Instant now,
+      Instant until) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Offer offer = reserveIn(c, code, userId, sessionId, country, currency, now, until);
+        c.commit();
+        return offer;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("reserve offer code", e);
+    }
+  }
+
+  private static Offer reserveIn(Connection c, String code, String userId, String sessionId, String country,
+      String currency, Instant now, Instant until) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RELEASE_EXPIRED)) {
+      s.setString(1, code);
+      s.setTimestamp(2, Timestamp.from(now));
+      s.setString(3, code);
+      s.executeUpdate();
+    }
+    Optional<Offer> found = find(c, code);
+    if (found.isEmpty()) {
+      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE, "no such offer code");
+    }
+    Offer offer = found.get();
+    if (!now.isBefore(offer.expiresAt())) {
+      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE, "the offer code expired");
+    }
+    if (!offer.countries().isEmpty() && !offer.countries().contains(country)) {
+      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE,
+          "the offer code is not valid in " + country);
+    }
+    if (offer.amountOff() > 0 && !offer.currency().orElseThrow().equals(currency)) {
+      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE,
+          "the offer code is not valid for prices in " + currency);
+    }
+    try (PreparedStatement s = c.prepareStatement(INSERT_RESERVATION)) {
+      s.setString(1, code);
+      s.setString(2, userId);
+      s.setString(3, sessionId);
+      s.setTimestamp(4, Timestamp.from(until));
+      if (s.executeUpdate() == 0) {
+        throw new OfferUnavailableException(OfferUnavailableException.Why.ALREADY_USED,
+            "this offer code was already used by this user");
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement(TAKE_USE)) {
+      s.setString(1, code);
+      if (s.executeUpdate() == 0) {
+        throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE,
+            "every use of the offer code is taken");
+      }
+    }
+    return offer;
+  }
+
+  /** Gives back the use {@code sessionId} reserved, if it still holds one (idempotent). */
+  public void release(String code, String sessionId) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement delete = c.prepareStatement(DELETE_RESERVATION);
+          PreparedStatement giveBack = c.prepareStatement(GIVE_BACK)) {
+        delete.setString(1, code);
+        delete.setString(2, sessionId);
+        if (delete.executeUpdate() == 1) {
+          giveBack.setString(1, code);
+          giveBack.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("release offer code", e);
+    }
+  }
+
+  /** Keeps the reservation until {@code until} (a payment is under way and may finish after the session's expiry). */
+  public void extend(String code, String sessionId, Instant until) {
+    update(EXTEND, "extend offer code reservation", s -> {
+      s.setTimestamp(1, Timestamp.from(until));
+      s.setString(2, code);
+      s.setString(3, sessionId);
+    });
+  }
+
+  /** Marks the reservation of {@code sessionId} redeemed (its payment succeeded). */
+  public void redeem(String code, String sessionId) {
+    update(REDEEM, "redeem offer code", s -> {
+      s.setString(1, code);
+      s.setString(2, sessionId);
+    });
+  }
+
+  /** The uses taken (reserved or redeemed) of {@code code}, or empty for an unknown code. */
+  public Optional<Integer> used(String code) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT used FROM offer_codes WHERE code = ?")) {
+      s.setString(1, code);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(r.getInt(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("read offer code", e);
+    }
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  private void update(String sql, String operation, Binder binder) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      binder.bind(s);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable(operation, e);
+    }
+  }
+
+  private static Optional<Offer> find(Connection c, String code) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SELECT)) {
+      s.setString(1, code);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        Array countries = r.getArray(8);
+        List<String> list = Arrays.asList((String[]) countries.getArray());
+        return Optional.of(new Offer(r.getString(1), r.getInt(2), r.getLong(3), Optional.ofNullable(r.getString(4)),
+            r.getInt(5), r.getInt(6), r.getTimestamp(7).toInstant(), list));
+      }
+    }
+  }
+}
