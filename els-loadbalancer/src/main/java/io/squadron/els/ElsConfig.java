@@ -23,62 +23,118 @@ import java.util.Set;
  *     "maxEjectionPercent": 50 }}}
  * }</pre>
  *
- * <p>Every key is optional; a missing key takes the {@code DEFAULT_*} value. Durations are strings in the
- * protobuf JSON form ({@code "1.5s"}) or in milliseconds ({@code "250ms"}). Unknown keys are rejected.
+ * <p>Every key is optional; a missing key takes the {@code DEFAULT_*} value. Durations are strings
+ * in the protobuf JSON form ({@code "1.5s"}) or in milliseconds ({@code "250ms"}). Unknown keys are
+ * rejected.
  */
 public final class ElsConfig {
 
-  /** Time constant of the forward exponential decay of latencies and success rate (the time bias). */
+  /**
+   * Time constant of the forward exponential decay of latencies and success rate (the time bias).
+   */
   public static final Duration DEFAULT_DECAY_TIME = Duration.ofSeconds(2);
-  /** Exponent of the expected latency in the weight: weight = successRate / expectedLatency^exponent. */
+
+  /**
+   * Exponent of the expected latency in the weight: weight = successRate /
+   * expectedLatency^exponent.
+   */
   public static final double DEFAULT_LATENCY_EXPONENT = 2.0;
+
   /** Weight, in requests, of the cluster-wide prior blended into every endpoint's estimates. */
   public static final double DEFAULT_PRIOR_WEIGHT = 1.0;
+
   /** Time constant of the busy-time sum the parallelism is measured from (Little's law). */
   public static final Duration DEFAULT_PARALLELISM_WINDOW = Duration.ofSeconds(5);
-  /** Whether picks use a low-discrepancy sequence (true) or independent uniform random numbers (false). */
+
+  /**
+   * Whether picks use a low-discrepancy sequence (true) or independent uniform random numbers
+   * (false).
+   */
   public static final boolean DEFAULT_QUASI_RANDOM = true;
-  /** How long a new endpoint, or one back from ejection or reconnection, takes to reach its full weight. */
+
+  /**
+   * How long a new endpoint, or one back from ejection or reconnection, takes to reach its full
+   * weight.
+   */
   public static final Duration DEFAULT_SLOW_START_WINDOW = Duration.ofSeconds(3);
+
   /** The share of its weight an endpoint starts its slow start with. */
   public static final double DEFAULT_SLOW_START_MIN_FACTOR = 0.1;
+
   /**
-   * Envoy's overprovisioning factor: the local region keeps all the traffic while at least
-   * {@code 1 / factor} of its endpoints are in service, and spills the rest over to other regions below that.
+   * Envoy's overprovisioning factor: the local region keeps all the traffic while at least {@code 1
+   * / factor} of its endpoints are in service, and spills the rest over to other regions below
+   * that.
    */
   public static final double DEFAULT_OVERPROVISIONING_FACTOR = 1.4;
+
   /** Whether the relative circuit breaker ejects endpoints. */
   public static final boolean DEFAULT_BREAKER_ENABLED = true;
-  /** An endpoint is ejected when its failure rate is at least this multiple of the others' rate... */
+
+  /**
+   * An endpoint is ejected when its failure rate is at least this multiple of the others' rate...
+   */
   public static final double DEFAULT_FAILURE_RATE_MULTIPLE = 2.0;
+
   /** ...and at least this much (absolute) above it. */
   public static final double DEFAULT_MIN_FAILURE_RATE_DELTA = 0.1;
+
   /**
-   * The breaker ejects only when the chance that an endpoint failing like the others shows such a record is
-   * below this (the bound {@code exp(-V KL(f || f_ref))}); see the README.
+   * The breaker ejects only when the chance that an endpoint failing like the others shows such a
+   * record is below this (the bound {@code exp(-V KL(f || f_ref))}); see the README.
    */
   public static final double DEFAULT_SIGNIFICANCE = 1e-5;
-  /** Decayed request volume an endpoint needs before the breaker judges it (the significance does the rest). */
+
+  /**
+   * Decayed request volume an endpoint needs before the breaker judges it (the significance does
+   * the rest).
+   */
   public static final double DEFAULT_MIN_REQUEST_VOLUME = 1;
+
   /** Time constant of the decayed request counts the breaker judges by. */
   public static final Duration DEFAULT_BREAKER_WINDOW = Duration.ofSeconds(10);
+
   /** How often the breaker evaluates the endpoints (and the metrics are refreshed). */
   public static final Duration DEFAULT_BREAKER_INTERVAL = Duration.ofMillis(250);
+
   /** First ejection time; each consecutive ejection doubles it. */
   public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(5);
+
   /** Upper bound of the ejection time. */
   public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(60);
-  /** At most this percentage of the endpoints is ejected at once (at least one when there are two or more). */
+
+  /**
+   * At most this percentage of the endpoints is ejected at once (at least one when there are two or
+   * more).
+   */
   public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
 
   private static final ElsConfig DEFAULTS = builder().build();
 
-  private static final Set<String> TOP_KEYS = Set.of("decayTime", "latencyExponent", "priorWeight",
-      "parallelismWindow", "quasiRandom", "slowStartWindow", "slowStartMinFactor", "localRegion",
-      "overprovisioningFactor", "circuitBreaker");
-  private static final Set<String> BREAKER_KEYS = Set.of("enabled", "failureRateMultiple",
-      "minFailureRateDelta", "significance", "minRequestVolume", "window", "interval", "baseEjectionTime", "maxEjectionTime",
-      "maxEjectionPercent");
+  private static final Set<String> TOP_KEYS =
+      Set.of(
+          "decayTime",
+          "latencyExponent",
+          "priorWeight",
+          "parallelismWindow",
+          "quasiRandom",
+          "slowStartWindow",
+          "slowStartMinFactor",
+          "localRegion",
+          "overprovisioningFactor",
+          "circuitBreaker");
+  private static final Set<String> BREAKER_KEYS =
+      Set.of(
+          "enabled",
+          "failureRateMultiple",
+          "minFailureRateDelta",
+          "significance",
+          "minRequestVolume",
+          "window",
+          "interval",
+          "baseEjectionTime",
+          "maxEjectionTime",
+          "maxEjectionPercent");
 
   private final long decayTimeNanos;
   private final double latencyExponent;
@@ -135,7 +191,8 @@ public final class ElsConfig {
   /**
    * Parses the JSON object of the {@code els} entry of a {@code loadBalancingConfig} list.
    *
-   * @return the config, or an {@link Status.Code#INVALID_ARGUMENT INVALID_ARGUMENT} error naming the bad key
+   * @return the config, or an {@link Status.Code#INVALID_ARGUMENT INVALID_ARGUMENT} error naming
+   *     the bad key
    */
   public static ConfigOrError fromJson(Map<String, ?> json) {
     try {
@@ -177,7 +234,8 @@ public final class ElsConfig {
     if (json.containsKey("localRegion")) {
       Object v = json.get("localRegion");
       if (!(v instanceof String)) {
-        throw new IllegalArgumentException("localRegion: " + v + " (expected: a region name such as \"eu\")");
+        throw new IllegalArgumentException(
+            "localRegion: " + v + " (expected: a region name such as \"eu\")");
       }
       b.localRegion((String) v);
     }
@@ -195,7 +253,8 @@ public final class ElsConfig {
       if (m.containsKey("enabled")) {
         Object v = m.get("enabled");
         if (!(v instanceof Boolean)) {
-          throw new IllegalArgumentException("circuitBreaker.enabled: " + v + " (expected: true or false)");
+          throw new IllegalArgumentException(
+              "circuitBreaker.enabled: " + v + " (expected: true or false)");
         }
         b.breakerEnabled((Boolean) v);
       }
@@ -226,7 +285,8 @@ public final class ElsConfig {
       if (m.containsKey("maxEjectionPercent")) {
         double p = number(m, "maxEjectionPercent");
         if (p != Math.rint(p)) {
-          throw new IllegalArgumentException("maxEjectionPercent: " + p + " (expected: an integer)");
+          throw new IllegalArgumentException(
+              "maxEjectionPercent: " + p + " (expected: an integer)");
         }
         b.maxEjectionPercent((int) p);
       }
@@ -253,7 +313,8 @@ public final class ElsConfig {
   private static Duration duration(Map<String, ?> json, String key) {
     Object v = json.get(key);
     if (!(v instanceof String)) {
-      throw new IllegalArgumentException(key + ": " + v + " (expected: a duration string such as \"1.5s\")");
+      throw new IllegalArgumentException(
+          key + ": " + v + " (expected: a duration string such as \"1.5s\")");
     }
     return parseDuration(key, (String) v);
   }
@@ -261,15 +322,18 @@ public final class ElsConfig {
   static Duration parseDuration(String key, String s) {
     try {
       if (s.endsWith("ms")) {
-        return Duration.ofNanos(Math.round(Double.parseDouble(s.substring(0, s.length() - 2)) * 1e6));
+        return Duration.ofNanos(
+            Math.round(Double.parseDouble(s.substring(0, s.length() - 2)) * 1e6));
       }
       if (s.endsWith("s")) {
-        return Duration.ofNanos(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1e9));
+        return Duration.ofNanos(
+            Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1e9));
       }
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new IllegalArgumentException(key + ": \"" + s + "\" (expected: a duration such as \"1.5s\" or \"250ms\")");
+    throw new IllegalArgumentException(
+        key + ": \"" + s + "\" (expected: a duration such as \"1.5s\" or \"250ms\")");
   }
 
   /** Time constant (nanoseconds) of the decay of latencies and success rate. */
@@ -308,14 +372,18 @@ public final class ElsConfig {
   }
 
   /**
-   * The region this client runs in, or null: endpoints whose {@link ElsLoadBalancerProvider#REGION} is this
-   * region are preferred, the others get what the local region cannot serve (see the README).
+   * The region this client runs in, or null: endpoints whose {@link ElsLoadBalancerProvider#REGION}
+   * is this region are preferred, the others get what the local region cannot serve (see the
+   * README).
    */
   public String localRegion() {
     return localRegion;
   }
 
-  /** Envoy's overprovisioning factor for spilling over to other regions when local endpoints are out. */
+  /**
+   * Envoy's overprovisioning factor for spilling over to other regions when local endpoints are
+   * out.
+   */
   public double overprovisioningFactor() {
     return overprovisioningFactor;
   }
@@ -330,7 +398,9 @@ public final class ElsConfig {
     return failureRateMultiple;
   }
 
-  /** Minimum absolute excess of failure rate over the others' that marks an endpoint as an outlier. */
+  /**
+   * Minimum absolute excess of failure rate over the others' that marks an endpoint as an outlier.
+   */
   public double minFailureRateDelta() {
     return minFailureRateDelta;
   }
@@ -379,41 +449,92 @@ public final class ElsConfig {
       return false;
     }
     ElsConfig c = (ElsConfig) o;
-    return decayTimeNanos == c.decayTimeNanos && latencyExponent == c.latencyExponent
-        && priorWeight == c.priorWeight && parallelismWindowNanos == c.parallelismWindowNanos
+    return decayTimeNanos == c.decayTimeNanos
+        && latencyExponent == c.latencyExponent
+        && priorWeight == c.priorWeight
+        && parallelismWindowNanos == c.parallelismWindowNanos
         && quasiRandom == c.quasiRandom
         && slowStartWindowNanos == c.slowStartWindowNanos
-        && slowStartMinFactor == c.slowStartMinFactor && Objects.equals(localRegion, c.localRegion)
-        && overprovisioningFactor == c.overprovisioningFactor && breakerEnabled == c.breakerEnabled
-        && failureRateMultiple == c.failureRateMultiple && minFailureRateDelta == c.minFailureRateDelta
+        && slowStartMinFactor == c.slowStartMinFactor
+        && Objects.equals(localRegion, c.localRegion)
+        && overprovisioningFactor == c.overprovisioningFactor
+        && breakerEnabled == c.breakerEnabled
+        && failureRateMultiple == c.failureRateMultiple
+        && minFailureRateDelta == c.minFailureRateDelta
         && significance == c.significance
-        && minRequestVolume == c.minRequestVolume && breakerWindowNanos == c.breakerWindowNanos
-        && breakerIntervalNanos == c.breakerIntervalNanos && baseEjectionTimeNanos == c.baseEjectionTimeNanos
-        && maxEjectionTimeNanos == c.maxEjectionTimeNanos && maxEjectionPercent == c.maxEjectionPercent;
+        && minRequestVolume == c.minRequestVolume
+        && breakerWindowNanos == c.breakerWindowNanos
+        && breakerIntervalNanos == c.breakerIntervalNanos
+        && baseEjectionTimeNanos == c.baseEjectionTimeNanos
+        && maxEjectionTimeNanos == c.maxEjectionTimeNanos
+        && maxEjectionPercent == c.maxEjectionPercent;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(decayTimeNanos, latencyExponent, priorWeight, parallelismWindowNanos, quasiRandom,
-        slowStartWindowNanos, slowStartMinFactor, localRegion, overprovisioningFactor,
-        breakerEnabled, failureRateMultiple, minFailureRateDelta, significance, minRequestVolume, breakerWindowNanos,
-        breakerIntervalNanos, baseEjectionTimeNanos, maxEjectionTimeNanos, maxEjectionPercent);
+    return Objects.hash(
+        decayTimeNanos,
+        latencyExponent,
+        priorWeight,
+        parallelismWindowNanos,
+        quasiRandom,
+        slowStartWindowNanos,
+        slowStartMinFactor,
+        localRegion,
+        overprovisioningFactor,
+        breakerEnabled,
+        failureRateMultiple,
+        minFailureRateDelta,
+        significance,
+        minRequestVolume,
+        breakerWindowNanos,
+        breakerIntervalNanos,
+        baseEjectionTimeNanos,
+        maxEjectionTimeNanos,
+        maxEjectionPercent);
   }
 
   @Override
   public String toString() {
-    return "ElsConfig{decayTime=" + Duration.ofNanos(decayTimeNanos) + ", latencyExponent=" + latencyExponent
-        + ", priorWeight=" + priorWeight + ", parallelismWindow=" + Duration.ofNanos(parallelismWindowNanos)
-        + ", quasiRandom=" + quasiRandom + ", slowStartWindow=" + Duration.ofNanos(slowStartWindowNanos)
-        + ", slowStartMinFactor=" + slowStartMinFactor + ", localRegion=" + localRegion
-        + ", overprovisioningFactor=" + overprovisioningFactor + ", breakerEnabled=" + breakerEnabled
-        + ", failureRateMultiple=" + failureRateMultiple + ", minFailureRateDelta=" + minFailureRateDelta
-        + ", significance=" + significance
-        + ", minRequestVolume=" + minRequestVolume + ", breakerWindow=" + Duration.ofNanos(breakerWindowNanos)
-        + ", breakerInterval=" + Duration.ofNanos(breakerIntervalNanos)
-        + ", baseEjectionTime=" + Duration.ofNanos(baseEjectionTimeNanos)
-        + ", maxEjectionTime=" + Duration.ofNanos(maxEjectionTimeNanos)
-        + ", maxEjectionPercent=" + maxEjectionPercent + '}';
+    return "ElsConfig{decayTime="
+        + Duration.ofNanos(decayTimeNanos)
+        + ", latencyExponent="
+        + latencyExponent
+        + ", priorWeight="
+        + priorWeight
+        + ", parallelismWindow="
+        + Duration.ofNanos(parallelismWindowNanos)
+        + ", quasiRandom="
+        + quasiRandom
+        + ", slowStartWindow="
+        + Duration.ofNanos(slowStartWindowNanos)
+        + ", slowStartMinFactor="
+        + slowStartMinFactor
+        + ", localRegion="
+        + localRegion
+        + ", overprovisioningFactor="
+        + overprovisioningFactor
+        + ", breakerEnabled="
+        + breakerEnabled
+        + ", failureRateMultiple="
+        + failureRateMultiple
+        + ", minFailureRateDelta="
+        + minFailureRateDelta
+        + ", significance="
+        + significance
+        + ", minRequestVolume="
+        + minRequestVolume
+        + ", breakerWindow="
+        + Duration.ofNanos(breakerWindowNanos)
+        + ", breakerInterval="
+        + Duration.ofNanos(breakerIntervalNanos)
+        + ", baseEjectionTime="
+        + Duration.ofNanos(baseEjectionTimeNanos)
+        + ", maxEjectionTime="
+        + Duration.ofNanos(maxEjectionTimeNanos)
+        + ", maxEjectionPercent="
+        + maxEjectionPercent
+        + '}';
   }
 
   /** Builds an {@link ElsConfig}; every setter validates its argument at once. */
@@ -498,7 +619,8 @@ public final class ElsConfig {
     /** Sets the region this client runs in; null for none (region-blind); not empty. */
     public Builder localRegion(String region) {
       if (region != null && region.isBlank()) {
-        throw new IllegalArgumentException("localRegion: \"" + region + "\" (expected: a region name or none)");
+        throw new IllegalArgumentException(
+            "localRegion: \"" + region + "\" (expected: a region name or none)");
       }
       localRegion = region;
       return this;
@@ -507,7 +629,8 @@ public final class ElsConfig {
     /** Sets Envoy's overprovisioning factor for spilling over to other regions; in [1, 100]. */
     public Builder overprovisioningFactor(double v) {
       if (!(v >= 1 && v <= 100)) {
-        throw new IllegalArgumentException("overprovisioningFactor: " + v + " (expected: in [1, 100])");
+        throw new IllegalArgumentException(
+            "overprovisioningFactor: " + v + " (expected: in [1, 100])");
       }
       overprovisioningFactor = v;
       return this;

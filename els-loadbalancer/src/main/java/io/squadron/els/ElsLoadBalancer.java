@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code els} balancer. One subchannel per resolved address group, kept like round_robin does (picks only
- * READY subchannels, asks IDLE ones to reconnect, keeps the statistics of endpoints that stay across
- * name-resolution updates). All state changes happen in the channel's SynchronizationContext; pickers are
- * immutable.
+ * The {@code els} balancer. One subchannel per resolved address group, kept like round_robin does
+ * (picks only READY subchannels, asks IDLE ones to reconnect, keeps the statistics of endpoints
+ * that stay across name-resolution updates). All state changes happen in the channel's
+ * SynchronizationContext; pickers are immutable.
  */
 final class ElsLoadBalancer extends LoadBalancer {
 
@@ -47,15 +47,20 @@ final class ElsLoadBalancer extends LoadBalancer {
   private Status lastError = Status.UNAVAILABLE.withDescription("no endpoint connected yet");
   private boolean shutdown;
   private final AtomicBoolean breakerPending = new AtomicBoolean();
-  /** Shared by this balancer's successive pickers, so the sequence continues across picker updates. */
+
+  /**
+   * Shared by this balancer's successive pickers, so the sequence continues across picker updates.
+   */
   private QuasiRandom quasi;
 
-  ElsLoadBalancer(Helper helper, MeterRegistry registry, LongSupplier ticker, DoubleSupplier random) {
+  ElsLoadBalancer(
+      Helper helper, MeterRegistry registry, LongSupplier ticker, DoubleSupplier random) {
     this.helper = helper;
     this.ticker = ticker;
     this.random = random;
-    this.metrics = new ElsMetrics(registry, helper.getAuthority(),
-        Integer.toHexString(System.identityHashCode(this)));
+    this.metrics =
+        new ElsMetrics(
+            registry, helper.getAuthority(), Integer.toHexString(System.identityHashCode(this)));
   }
 
   @Override
@@ -65,16 +70,18 @@ final class ElsLoadBalancer extends LoadBalancer {
     }
     List<EquivalentAddressGroup> groups = resolved.getAddresses();
     if (groups.isEmpty()) {
-      Status error = Status.UNAVAILABLE.withDescription(
-          "name resolution returned no address for " + helper.getAuthority());
+      Status error =
+          Status.UNAVAILABLE.withDescription(
+              "name resolution returned no address for " + helper.getAuthority());
       handleNameResolutionError(error);
       return error;
     }
     Object parsed = resolved.getLoadBalancingPolicyConfig();
     ElsConfig newConfig = parsed instanceof ElsConfig ? (ElsConfig) parsed : ElsConfig.ofDefaults();
-    boolean newClock = newConfig.decayTimeNanos() != config.decayTimeNanos()
-        || newConfig.breakerWindowNanos() != config.breakerWindowNanos()
-        || newConfig.parallelismWindowNanos() != config.parallelismWindowNanos();
+    boolean newClock =
+        newConfig.decayTimeNanos() != config.decayTimeNanos()
+            || newConfig.breakerWindowNanos() != config.breakerWindowNanos()
+            || newConfig.parallelismWindowNanos() != config.parallelismWindowNanos();
     config = newConfig;
     model = new ExpectedLatencyModel(newConfig);
 
@@ -123,7 +130,8 @@ final class ElsLoadBalancer extends LoadBalancer {
     }
     lastError = error;
     if (endpoints.values().stream().noneMatch(e -> e.state.getState() == READY)) {
-      helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(error)));
+      helper.updateBalancingState(
+          TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(error)));
     }
   }
 
@@ -157,13 +165,20 @@ final class ElsLoadBalancer extends LoadBalancer {
       tick.cancel();
     }
     tickIntervalNanos = config.breakerIntervalNanos();
-    tick = helper.getSynchronizationContext().scheduleWithFixedDelay(this::tick, tickIntervalNanos,
-        tickIntervalNanos, TimeUnit.NANOSECONDS, helper.getScheduledExecutorService());
+    tick =
+        helper
+            .getSynchronizationContext()
+            .scheduleWithFixedDelay(
+                this::tick,
+                tickIntervalNanos,
+                tickIntervalNanos,
+                TimeUnit.NANOSECONDS,
+                helper.getScheduledExecutorService());
   }
 
   /**
-   * The periodic work, in the SynchronizationContext: returns endpoints whose ejection expired, runs the
-   * relative circuit breaker, refreshes the metrics.
+   * The periodic work, in the SynchronizationContext: returns endpoints whose ejection expired,
+   * runs the relative circuit breaker, refreshes the metrics.
    */
   void tick() {
     if (shutdown) {
@@ -180,7 +195,9 @@ final class ElsLoadBalancer extends LoadBalancer {
         ep.slowStartSince = now;
         ep.stats.restart(now);
         changed = true;
-        log.info("els {}: endpoint {} back from ejection, probing it (slow start)", helper.getAuthority(),
+        log.info(
+            "els {}: endpoint {} back from ejection, probing it (slow start)",
+            helper.getAuthority(),
             ep.name);
       }
     }
@@ -203,14 +220,23 @@ final class ElsLoadBalancer extends LoadBalancer {
       if (ep.probation && s.recentCount > 0 && (~s.recentFailures & lowBits(s.recentCount)) != 0) {
         ep.probation = false; // a probe succeeded: out of the half-open state
       }
-      records[i] = new RelativeCircuitBreaker.Record(s.breakerOk * d, s.breakerFail * d, s.recentFailures,
-          s.recentCount, ep.ejected, ep.state.getState() == READY, ep.probation);
+      records[i] =
+          new RelativeCircuitBreaker.Record(
+              s.breakerOk * d,
+              s.breakerFail * d,
+              s.recentFailures,
+              s.recentCount,
+              ep.ejected,
+              ep.state.getState() == READY,
+              ep.probation);
     }
     RelativeCircuitBreaker.Result r = RelativeCircuitBreaker.evaluate(config, records);
     for (RelativeCircuitBreaker.Verdict v : r.eject) {
       Endpoint ep = all.get(v.index);
-      long duration = Math.min(config.maxEjectionTimeNanos(),
-          config.baseEjectionTimeNanos() << Math.min(ep.ejections, 20));
+      long duration =
+          Math.min(
+              config.maxEjectionTimeNanos(),
+              config.baseEjectionTimeNanos() << Math.min(ep.ejections, 20));
       if (duration <= 0) {
         duration = config.maxEjectionTimeNanos();
       }
@@ -219,14 +245,25 @@ final class ElsLoadBalancer extends LoadBalancer {
       ep.probation = false;
       ep.ejections++;
       ep.meters.ejected();
-      log.warn("els {}: ejecting endpoint {} for {} ms: failure rate {} vs {} for the other endpoints "
-              + "(over {} recent requests, evidence {}; ejection #{})", helper.getAuthority(), ep.name,
-          duration / 1_000_000, pct(v.failureRate), pct(v.referenceRate), String.format("%.1f", v.volume),
-          String.format("%.1f", v.evidence), ep.ejections);
+      log.warn(
+          "els {}: ejecting endpoint {} for {} ms: failure rate {} vs {} for the other endpoints "
+              + "(over {} recent requests, evidence {}; ejection #{})",
+          helper.getAuthority(),
+          ep.name,
+          duration / 1_000_000,
+          pct(v.failureRate),
+          pct(v.referenceRate),
+          String.format("%.1f", v.volume),
+          String.format("%.1f", v.evidence),
+          ep.ejections);
     }
     for (RelativeCircuitBreaker.Verdict v : r.spared) {
-      log.info("els {}: endpoint {} fails {} vs {} for the others but the ejection cap ({}%) is reached",
-          helper.getAuthority(), all.get(v.index).name, pct(v.failureRate), pct(v.referenceRate),
+      log.info(
+          "els {}: endpoint {} fails {} vs {} for the others but the ejection cap ({}%) is reached",
+          helper.getAuthority(),
+          all.get(v.index).name,
+          pct(v.failureRate),
+          pct(v.referenceRate),
           config.maxEjectionPercent());
     }
     for (RelativeCircuitBreaker.Verdict v : r.healthy) {
@@ -243,20 +280,24 @@ final class ElsLoadBalancer extends LoadBalancer {
   }
 
   /**
-   * Called by the tracers after a failure, on a transport thread: the breaker judges at once rather than at the
-   * next tick, so a failing endpoint gets no more requests than the evidence needs. Coalesced.
+   * Called by the tracers after a failure, on a transport thread: the breaker judges at once rather
+   * than at the next tick, so a failing endpoint gets no more requests than the evidence needs.
+   * Coalesced.
    */
   private void failureSeen() {
     if (breakerPending.compareAndSet(false, true)) {
-      helper.getSynchronizationContext().execute(() -> {
-        breakerPending.set(false);
-        if (shutdown || !config.breakerEnabled()) {
-          return;
-        }
-        if (runBreaker(ticker.getAsLong(), new ArrayList<>(endpoints.values()))) {
-          updateBalancingState();
-        }
-      });
+      helper
+          .getSynchronizationContext()
+          .execute(
+              () -> {
+                breakerPending.set(false);
+                if (shutdown || !config.breakerEnabled()) {
+                  return;
+                }
+                if (runBreaker(ticker.getAsLong(), new ArrayList<>(endpoints.values()))) {
+                  updateBalancingState();
+                }
+              });
     }
   }
 
@@ -311,8 +352,15 @@ final class ElsLoadBalancer extends LoadBalancer {
       localEndpoints += local ? 1 : 0;
       ConnectivityState s = ep.state.getState();
       if (s == READY) {
-        (ep.ejected ? ejectedReady : ready).add(new ElsPicker.Entry(ep.subchannel, ep.tracer, ep.stats,
-            ep.slowStartSince, regions.index(ep.region), local));
+        (ep.ejected ? ejectedReady : ready)
+            .add(
+                new ElsPicker.Entry(
+                    ep.subchannel,
+                    ep.tracer,
+                    ep.stats,
+                    ep.slowStartSince,
+                    regions.index(ep.region),
+                    local));
       } else if (s == CONNECTING || s == IDLE) {
         connecting = true;
       }
@@ -320,15 +368,19 @@ final class ElsLoadBalancer extends LoadBalancer {
     if (!ready.isEmpty() || !ejectedReady.isEmpty()) {
       List<ElsPicker.Entry> entries = ready.isEmpty() ? ejectedReady : ready;
       long localInService = entries.stream().filter(e -> e.local).count();
-      // Envoy's priority spillover: the local tier keeps everything while overprovisioning * inService >= all.
-      double localShare = localEndpoints == 0 ? 0
-          : Math.min(1, config.overprovisioningFactor() * localInService / localEndpoints);
-      helper.updateBalancingState(READY, new ElsPicker(entries, regions.count(), localShare, model, ticker,
-          pickSource()));
+      // Envoy's priority spillover: the local tier keeps everything while overprovisioning *
+      // inService >= all.
+      double localShare =
+          localEndpoints == 0
+              ? 0
+              : Math.min(1, config.overprovisioningFactor() * localInService / localEndpoints);
+      helper.updateBalancingState(
+          READY, new ElsPicker(entries, regions.count(), localShare, model, ticker, pickSource()));
     } else if (connecting) {
       helper.updateBalancingState(CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
     } else {
-      helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(lastError)));
+      helper.updateBalancingState(
+          TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(lastError)));
     }
   }
 
@@ -379,8 +431,10 @@ final class ElsLoadBalancer extends LoadBalancer {
     final EquivalentAddressGroup key;
     final String name;
     final Subchannel subchannel;
+
     /** The region from the resolver ({@link ElsLoadBalancerProvider#REGION}), "" when unknown. */
     String region;
+
     EndpointStats stats;
     ElsTracerFactory tracer;
     ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(IDLE);
@@ -388,8 +442,10 @@ final class ElsLoadBalancer extends LoadBalancer {
     boolean ejected;
     long ejectedUntil;
     long returnedAt = Long.MIN_VALUE / 2;
+
     /** Back from ejection with no success since: a failed probe ejects it again (half-open). */
     boolean probation;
+
     int ejections;
     volatile double weightShare;
     volatile double expectedLatency = Double.NaN;
@@ -398,16 +454,22 @@ final class ElsLoadBalancer extends LoadBalancer {
 
     Endpoint(EquivalentAddressGroup key, EquivalentAddressGroup group) {
       this.key = key;
-      this.name = key.getAddresses().size() == 1 ? key.getAddresses().get(0).toString() : key.toString();
-      this.subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
+      this.name =
+          key.getAddresses().size() == 1 ? key.getAddresses().get(0).toString() : key.toString();
+      this.subchannel =
+          helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
       this.region = regionOf(group);
       newStats();
       this.meters = metrics.register(name, this);
     }
 
     void newStats() {
-      stats = new EndpointStats(config.decayTimeNanos(), config.breakerWindowNanos(),
-          config.parallelismWindowNanos(), ticker.getAsLong());
+      stats =
+          new EndpointStats(
+              config.decayTimeNanos(),
+              config.breakerWindowNanos(),
+              config.parallelismWindowNanos(),
+              ticker.getAsLong());
       tracer = new ElsTracerFactory(stats, ticker, ElsLoadBalancer.this::failureSeen);
     }
 
@@ -441,7 +503,8 @@ final class ElsLoadBalancer extends LoadBalancer {
         stats.restartBusy(now);
         stats.forgetRecent();
       }
-      // Like round_robin: once in TRANSIENT_FAILURE, stay there until READY (no flapping via CONNECTING).
+      // Like round_robin: once in TRANSIENT_FAILURE, stay there until READY (no flapping via
+      // CONNECTING).
       if (!(previous == TRANSIENT_FAILURE && (s == CONNECTING || s == IDLE))) {
         state = info;
       }

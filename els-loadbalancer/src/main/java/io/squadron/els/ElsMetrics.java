@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Micrometer meters of one balancer, per endpoint: {@code els.endpoint.weight} (share of picks, 0..1),
- * {@code els.endpoint.expected.latency} (seconds), {@code els.endpoint.outstanding},
- * {@code els.endpoint.success.rate}, {@code els.endpoint.ejected} (1 or 0) and the counter
- * {@code els.endpoint.ejections}. Tags: {@code target} (the channel's authority), {@code endpoint} (the
+ * Micrometer meters of one balancer, per endpoint: {@code els.endpoint.weight} (share of picks,
+ * 0..1), {@code els.endpoint.expected.latency} (seconds), {@code els.endpoint.outstanding}, {@code
+ * els.endpoint.success.rate}, {@code els.endpoint.ejected} (1 or 0) and the counter {@code
+ * els.endpoint.ejections}. Tags: {@code target} (the channel's authority), {@code endpoint} (the
  * address) and {@code balancer} (tells apart several channels to the same target).
  */
 final class ElsMetrics {
@@ -57,18 +57,46 @@ final class ElsMetrics {
   Handle register(String endpoint, View view) {
     Tags t = tags.and("endpoint", endpoint);
     List<Meter> meters = new ArrayList<>();
-    meters.add(gauge("els.endpoint.weight", "share of this client's picks going to the endpoint", t, view,
-        View::weightShare));
-    meters.add(gauge("els.endpoint.expected.latency", "expected latency of a request sent to the endpoint", t,
-        view, View::expectedLatencySeconds));
-    meters.add(gauge("els.endpoint.outstanding", "requests in flight to the endpoint", t, view,
-        View::outstanding));
-    meters.add(gauge("els.endpoint.success.rate", "decayed success rate of the endpoint", t, view,
-        View::successRate));
-    meters.add(gauge("els.endpoint.ejected", "1 while the relative circuit breaker ejects the endpoint", t,
-        view, View::ejected));
-    Counter ejections = Counter.builder("els.endpoint.ejections")
-        .description("ejections by the relative circuit breaker").tags(t).register(registry);
+    meters.add(
+        gauge(
+            "els.endpoint.weight",
+            "share of this client's picks going to the endpoint",
+            t,
+            view,
+            View::weightShare));
+    meters.add(
+        gauge(
+            "els.endpoint.expected.latency",
+            "expected latency of a request sent to the endpoint",
+            t,
+            view,
+            View::expectedLatencySeconds));
+    meters.add(
+        gauge(
+            "els.endpoint.outstanding",
+            "requests in flight to the endpoint",
+            t,
+            view,
+            View::outstanding));
+    meters.add(
+        gauge(
+            "els.endpoint.success.rate",
+            "decayed success rate of the endpoint",
+            t,
+            view,
+            View::successRate));
+    meters.add(
+        gauge(
+            "els.endpoint.ejected",
+            "1 while the relative circuit breaker ejects the endpoint",
+            t,
+            view,
+            View::ejected));
+    Counter ejections =
+        Counter.builder("els.endpoint.ejections")
+            .description("ejections by the relative circuit breaker")
+            .tags(t)
+            .register(registry);
     meters.add(ejections);
     return new Handle(meters, ejections);
   }
@@ -79,8 +107,12 @@ final class ElsMetrics {
     }
   }
 
-  private Gauge gauge(String name, String description, Tags t, View view, ToDoubleFunction<View> f) {
-    return Gauge.builder(name, view, f).description(description).tags(t).strongReference(true)
+  private Gauge gauge(
+      String name, String description, Tags t, View view, ToDoubleFunction<View> f) {
+    return Gauge.builder(name, view, f)
+        .description(description)
+        .tags(t)
+        .strongReference(true)
         .register(registry);
   }
 }

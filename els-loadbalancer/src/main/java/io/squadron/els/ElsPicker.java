@@ -9,20 +9,21 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Picks one of the READY, non-ejected endpoints at random with probability proportional to its ELS weight,
- * computed at pick time from the live statistics. Immutable; takes no lock (the statistics are read through
- * volatile snapshots and atomic counters).
+ * Picks one of the READY, non-ejected endpoints at random with probability proportional to its ELS
+ * weight, computed at pick time from the live statistics. Immutable; takes no lock (the statistics
+ * are read through volatile snapshots and atomic counters).
  *
- * <p>With a local region, the endpoints form two tiers, local and remote, after Envoy's priority levels. A pick
- * goes to the local tier with probability {@code h = min(1, overprovisioningFactor * inService / all)} of the
- * local endpoints (Envoy's spillover when local endpoints are ejected or gone), and there to an endpoint
- * {@code i} by the weights. If {@code i}'s effective latency (expected latency with failures priced in, the
- * measure the weights rank by) exceeds that of the remote tier (weight-averaged over the remote endpoints,
- * measured with the round trip to them) by more than a typical local request ({@code Ls*} of the local region),
- * the request overflows to a remote endpoint instead: the local region is overloaded or failing for this
- * request. That is the threshold policy for a fast and a slow server (use the slow one only when the fast one's
- * queue makes it slower), with a margin of one request so that regions equally near do not trade requests on
- * noise.
+ * <p>With a local region, the endpoints form two tiers, local and remote, after Envoy's priority
+ * levels. A pick goes to the local tier with probability {@code h = min(1, overprovisioningFactor *
+ * inService / all)} of the local endpoints (Envoy's spillover when local endpoints are ejected or
+ * gone), and there to an endpoint {@code i} by the weights. If {@code i}'s effective latency
+ * (expected latency with failures priced in, the measure the weights rank by) exceeds that of the
+ * remote tier (weight-averaged over the remote endpoints, measured with the round trip to them) by
+ * more than a typical local request ({@code Ls*} of the local region), the request overflows to a
+ * remote endpoint instead: the local region is overloaded or failing for this request. That is the
+ * threshold policy for a fast and a slow server (use the slow one only when the fast one's queue
+ * makes it slower), with a margin of one request so that regions equally near do not trade requests
+ * on noise.
  */
 final class ElsPicker extends SubchannelPicker {
 
@@ -32,13 +33,18 @@ final class ElsPicker extends SubchannelPicker {
   private final long[] slowStartSince;
   private final int[] region;
   private final int regions;
+
   /** Index of the local region (0 when untiered). */
   private final int localRegion;
+
   private final boolean[] local;
+
   /** Whether there are both local and remote endpoints (else every endpoint is one tier). */
   private final boolean tiered;
+
   /** Probability that a pick goes to the local tier before the overflow check. */
   private final double localShare;
+
   private final ExpectedLatencyModel model;
   private final LongSupplier ticker;
   private final DoubleSupplier random;
@@ -49,15 +55,23 @@ final class ElsPicker extends SubchannelPicker {
     final ElsTracerFactory tracer;
     final EndpointStats stats;
     final long slowStartSince;
+
     /** Index of the endpoint's region among the balancer's regions (0 when there are none). */
     final int region;
+
     final boolean local;
 
-    Entry(Subchannel subchannel, ElsTracerFactory tracer, EndpointStats stats, long slowStartSince) {
+    Entry(
+        Subchannel subchannel, ElsTracerFactory tracer, EndpointStats stats, long slowStartSince) {
       this(subchannel, tracer, stats, slowStartSince, 0, true);
     }
 
-    Entry(Subchannel subchannel, ElsTracerFactory tracer, EndpointStats stats, long slowStartSince, int region,
+    Entry(
+        Subchannel subchannel,
+        ElsTracerFactory tracer,
+        EndpointStats stats,
+        long slowStartSince,
+        int region,
         boolean local) {
       this.subchannel = subchannel;
       this.tracer = tracer;
@@ -68,7 +82,8 @@ final class ElsPicker extends SubchannelPicker {
     }
   }
 
-  ElsPicker(List<Entry> entries, ExpectedLatencyModel model, LongSupplier ticker, DoubleSupplier random) {
+  ElsPicker(
+      List<Entry> entries, ExpectedLatencyModel model, LongSupplier ticker, DoubleSupplier random) {
     this(entries, 1, 1.0, model, ticker, random);
   }
 
@@ -76,9 +91,15 @@ final class ElsPicker extends SubchannelPicker {
    * A picker over {@code entries}.
    *
    * @param regions the number of distinct region indexes of the entries
-   * @param localShare {@code h}, the probability of picking in the local tier (ignored without two tiers)
+   * @param localShare {@code h}, the probability of picking in the local tier (ignored without two
+   *     tiers)
    */
-  ElsPicker(List<Entry> entries, int regions, double localShare, ExpectedLatencyModel model, LongSupplier ticker,
+  ElsPicker(
+      List<Entry> entries,
+      int regions,
+      double localShare,
+      ExpectedLatencyModel model,
+      LongSupplier ticker,
       DoubleSupplier random) {
     if (entries.isEmpty()) {
       throw new IllegalArgumentException("entries: empty (expected: at least one)");
@@ -126,8 +147,17 @@ final class ElsPicker extends SubchannelPicker {
     double[] weights = new double[n];
     double[] effective = tiered ? new double[n] : null;
     double[] regionLatency = tiered ? new double[regions] : null;
-    double total = model.compute(ticker.getAsLong(), stats, slowStartSince, region, regions, null, effective,
-        regionLatency, weights);
+    double total =
+        model.compute(
+            ticker.getAsLong(),
+            stats,
+            slowStartSince,
+            region,
+            regions,
+            null,
+            effective,
+            regionLatency,
+            weights);
     double r = random.getAsDouble();
     if (!(total > 0) || Double.isInfinite(total)) {
       return Math.min(n - 1, (int) (r * n));
@@ -161,7 +191,10 @@ final class ElsPicker extends SubchannelPicker {
     return pick(weights, remoteTotal, u, local, false);
   }
 
-  /** Inverse-CDF pick with {@code u} in [0, 1) over the entries whose tier is {@code tier} (all when null). */
+  /**
+   * Inverse-CDF pick with {@code u} in [0, 1) over the entries whose tier is {@code tier} (all when
+   * null).
+   */
   private static int pick(double[] weights, double total, double u, boolean[] tiers, boolean tier) {
     double target = u * total;
     double acc = 0;
@@ -187,13 +220,21 @@ final class ElsPicker extends SubchannelPicker {
     return subchannels[i];
   }
 
-  /** The probability of picking in the local tier before the overflow check (1 without two tiers). */
+  /**
+   * The probability of picking in the local tier before the overflow check (1 without two tiers).
+   */
   double localShare() {
     return tiered ? localShare : 1.0;
   }
 
   @Override
   public String toString() {
-    return "ElsPicker{endpoints=" + subchannels.length + ", tiered=" + tiered + ", localShare=" + localShare + '}';
+    return "ElsPicker{endpoints="
+        + subchannels.length
+        + ", tiered="
+        + tiered
+        + ", localShare="
+        + localShare
+        + '}';
   }
 }

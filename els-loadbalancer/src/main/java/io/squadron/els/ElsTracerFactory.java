@@ -6,11 +6,12 @@ import io.grpc.Status;
 import java.util.function.LongSupplier;
 
 /**
- * Measures every call to one endpoint: counts it outstanding while it runs, then records its latency and
- * outcome. A call the caller cancelled says nothing about the endpoint and is not recorded. A call the
- * endpoint answered with a verdict on the request itself (bad argument, not found, permission denied, ...) is
- * an answer, counted like a success: such codes follow the caller's requests, not the endpoint's health, and
- * counting them as failures would let one caller's bad requests eject healthy endpoints.
+ * Measures every call to one endpoint: counts it outstanding while it runs, then records its
+ * latency and outcome. A call the caller cancelled says nothing about the endpoint and is not
+ * recorded. A call the endpoint answered with a verdict on the request itself (bad argument, not
+ * found, permission denied, ...) is an answer, counted like a success: such codes follow the
+ * caller's requests, not the endpoint's health, and counting them as failures would let one
+ * caller's bad requests eject healthy endpoints.
  */
 final class ElsTracerFactory extends ClientStreamTracer.Factory {
 
@@ -19,10 +20,13 @@ final class ElsTracerFactory extends ClientStreamTracer.Factory {
   private final Runnable onFailure;
 
   ElsTracerFactory(EndpointStats stats, LongSupplier ticker) {
-    this(stats, ticker, () -> { });
+    this(stats, ticker, () -> {});
   }
 
-  /** A factory that also calls {@code onFailure} after recording a failure (the breaker judges at once). */
+  /**
+   * A factory that also calls {@code onFailure} after recording a failure (the breaker judges at
+   * once).
+   */
   ElsTracerFactory(EndpointStats stats, LongSupplier ticker, Runnable onFailure) {
     this.stats = stats;
     this.ticker = ticker;
@@ -30,7 +34,8 @@ final class ElsTracerFactory extends ClientStreamTracer.Factory {
   }
 
   @Override
-  public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+  public ClientStreamTracer newClientStreamTracer(
+      ClientStreamTracer.StreamInfo info, Metadata headers) {
     long now = ticker.getAsLong();
     stats.started(now);
     return new Tracer(now);
@@ -76,7 +81,8 @@ final class ElsTracerFactory extends ClientStreamTracer.Factory {
       case CANCELLED:
         return EndpointStats.Outcome.IGNORED;
       default:
-        // UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED (shedding), UNIMPLEMENTED, INTERNAL, UNAVAILABLE,
+        // UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED (shedding), UNIMPLEMENTED, INTERNAL,
+        // UNAVAILABLE,
         // DATA_LOSS: the endpoint could not serve the call.
         return EndpointStats.Outcome.FAILURE;
     }

@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * The ELS math: from each endpoint's decayed statistics to its expected latency and its weight.
  *
- * <p>For endpoint {@code i} at time {@code t}, with every sum decayed to {@code t} ({@code tau} = decay time):
+ * <p>For endpoint {@code i} at time {@code t}, with every sum decayed to {@code t} ({@code tau} =
+ * decay time):
+ *
  * <pre>
  *   prior (cluster, all endpoints): Ls* = sum okLatency / sum okCount,  Lf* = sum failLatency / sum failCount,
  *                                   p*  = sum okCount / sum (okCount + failCount)
@@ -18,24 +20,31 @@ import java.util.Arrays;
  *   expected latency:               E   = max((1 + q_i / P) (p Ls + (1 - p) Lf) + (1 - p) R,  a_i)
  *   weight:                         w   = s_i p / E^beta
  * </pre>
- * {@code busy_i} is the latency of all its calls decayed with the longer parallelism window {@code tauP}: the
- * concurrency this client typically keeps on the endpoint, so a queue building up now ({@code q_i > P}) shows
- * at once. {@code age_i} is how long that history is (at least {@code tau}), so a new endpoint is not judged
- * narrow just because its window is not full yet. {@code q_i} is the live count of outstanding requests, {@code s_i} the slow-start factor and {@code beta} the
- * latency exponent, {@code a_i} the mean age of the requests outstanding there (none of them has a latency below its
- * age, so an endpoint that stalls, or a cold one whose first answers are slow, is seen before any answer comes
- * back). The first term of {@code E} is one attempt queued behind {@code q_i} requests on an endpoint
- * that serves {@code P} at once; the second is the retry elsewhere a failure costs, itself queued like an
- * average request of the cluster. Because the blend pulls
- * every estimate back to its region's prior, and the region's back to the cluster's, as the evidence decays, an
- * endpoint that stopped getting traffic drifts back to average and is probed again: nothing starves forever.
- * The region level keeps what is common to a region (the round trip to a far region) when one of its endpoints
- * has no history of its own; without regions there is one region and its prior is the cluster prior.
+ *
+ * {@code busy_i} is the latency of all its calls decayed with the longer parallelism window {@code
+ * tauP}: the concurrency this client typically keeps on the endpoint, so a queue building up now
+ * ({@code q_i > P}) shows at once. {@code age_i} is how long that history is (at least {@code
+ * tau}), so a new endpoint is not judged narrow just because its window is not full yet. {@code
+ * q_i} is the live count of outstanding requests, {@code s_i} the slow-start factor and {@code
+ * beta} the latency exponent, {@code a_i} the mean age of the requests outstanding there (none of
+ * them has a latency below its age, so an endpoint that stalls, or a cold one whose first answers
+ * are slow, is seen before any answer comes back). The first term of {@code E} is one attempt
+ * queued behind {@code q_i} requests on an endpoint that serves {@code P} at once; the second is
+ * the retry elsewhere a failure costs, itself queued like an average request of the cluster.
+ * Because the blend pulls every estimate back to its region's prior, and the region's back to the
+ * cluster's, as the evidence decays, an endpoint that stopped getting traffic drifts back to
+ * average and is probed again: nothing starves forever. The region level keeps what is common to a
+ * region (the round trip to a far region) when one of its endpoints has no history of its own;
+ * without regions there is one region and its prior is the cluster prior.
  */
 final class ExpectedLatencyModel {
 
-  /** Used as the prior latency when no endpoint has any history yet (weights are relative, so any value). */
+  /**
+   * Used as the prior latency when no endpoint has any history yet (weights are relative, so any
+   * value).
+   */
   static final double NOMINAL_LATENCY_SECONDS = 0.001;
+
   private static final double MIN_LATENCY_SECONDS = 1e-6;
 
   private final ElsConfig config;
@@ -52,36 +61,53 @@ final class ExpectedLatencyModel {
    * Computes the expected latency (seconds) and weight of each endpoint.
    *
    * @param stats the endpoints' statistics
-   * @param slowStartSince when each endpoint's slow start began (nanos on the same clock as {@code now})
+   * @param slowStartSince when each endpoint's slow start began (nanos on the same clock as {@code
+   *     now})
    * @param expected out: expected latency per endpoint, seconds; may be null
    * @param weights out: weight per endpoint (not normalized)
    * @return the sum of the weights
    */
-  double compute(long now, EndpointStats[] stats, long[] slowStartSince, double[] expected, double[] weights) {
+  double compute(
+      long now, EndpointStats[] stats, long[] slowStartSince, double[] expected, double[] weights) {
     return compute(now, stats, slowStartSince, null, 1, expected, weights);
   }
 
   /**
    * Computes the expected latency (seconds) and weight of each endpoint, with per-region priors.
    *
-   * @param region region index of each endpoint, in {@code [0, regions)}; null when there are no regions
+   * @param region region index of each endpoint, in {@code [0, regions)}; null when there are no
+   *     regions
    * @param regions the number of distinct regions
    */
-  double compute(long now, EndpointStats[] stats, long[] slowStartSince, int[] region, int regions,
-      double[] expected, double[] weights) {
+  double compute(
+      long now,
+      EndpointStats[] stats,
+      long[] slowStartSince,
+      int[] region,
+      int regions,
+      double[] expected,
+      double[] weights) {
     return compute(now, stats, slowStartSince, region, regions, expected, null, null, weights);
   }
 
   /**
-   * Computes the expected latency, effective latency and weight of each endpoint, and each region's prior
-   * success latency.
+   * Computes the expected latency, effective latency and weight of each endpoint, and each region's
+   * prior success latency.
    *
-   * @param effective out, may be null: {@code E / p^(1/beta)}, the latency that alone would give the weight
-   *     (without slow start): the measure to compare endpoints by, failures included
+   * @param effective out, may be null: {@code E / p^(1/beta)}, the latency that alone would give
+   *     the weight (without slow start): the measure to compare endpoints by, failures included
    * @param regionLatency out, may be null: {@code Ls*_r} per region, seconds
    */
-  double compute(long now, EndpointStats[] stats, long[] slowStartSince, int[] region, int regions,
-      double[] expected, double[] effective, double[] regionLatency, double[] weights) {
+  double compute(
+      long now,
+      EndpointStats[] stats,
+      long[] slowStartSince,
+      int[] region,
+      int regions,
+      double[] expected,
+      double[] effective,
+      double[] regionLatency,
+      double[] weights) {
     int n = stats.length;
     double tau = stats.length == 0 ? 1 : stats[0].tauNanos();
     double sumOkC = 0;
@@ -100,8 +126,10 @@ final class ExpectedLatencyModel {
       sumFailC += s.failCount * d;
       sumFailL += s.failLatency * d;
     }
-    double priorLs = sumOkC > 1e-9 ? sumOkL / sumOkC
-        : (sumFailC > 1e-9 ? sumFailL / sumFailC : NOMINAL_LATENCY_SECONDS);
+    double priorLs =
+        sumOkC > 1e-9
+            ? sumOkL / sumOkC
+            : (sumFailC > 1e-9 ? sumFailL / sumFailC : NOMINAL_LATENCY_SECONDS);
     priorLs = Math.max(priorLs, MIN_LATENCY_SECONDS);
     double priorLf = sumFailC > 1e-9 ? sumFailL / sumFailC : priorLs;
     double priorP = sumOkC + sumFailC > 1e-9 ? sumOkC / (sumOkC + sumFailC) : 1.0;
@@ -161,8 +189,10 @@ final class ExpectedLatencyModel {
       double ls = (okL + k * regionLs[r]) / (okC + k);
       double lf = (failL + k * regionLf[r]) / (failC + k);
       double p = (okC + k * regionP[r]) / (okC + failC + k);
-      double e = Math.max(expectedLatency(outstanding[i], parallelism[i], p, ls, lf, retry),
-          stats[i].outstandingAge(now));
+      double e =
+          Math.max(
+              expectedLatency(outstanding[i], parallelism[i], p, ls, lf, retry),
+              stats[i].outstandingAge(now));
       double w = slowStartFactor(now, slowStartSince[i]) * p / Math.pow(e, beta);
       if (expected != null) {
         expected[i] = e;
@@ -177,8 +207,13 @@ final class ExpectedLatencyModel {
   }
 
   /** {@code E = (1 + q/P)(p Ls + (1-p) Lf) + (1-p) Lretry}, at least one microsecond. */
-  static double expectedLatency(int outstanding, double parallelism, double successRate, double successLatency,
-      double failureLatency, double retryLatency) {
+  static double expectedLatency(
+      int outstanding,
+      double parallelism,
+      double successRate,
+      double successLatency,
+      double failureLatency,
+      double retryLatency) {
     double attempt = successRate * successLatency + (1 - successRate) * failureLatency;
     double e = (1 + outstanding / parallelism) * attempt + (1 - successRate) * retryLatency;
     return Math.max(e, MIN_LATENCY_SECONDS);

@@ -20,8 +20,13 @@ class ElsLoadBalancerTest {
 
   @Test
   void evenEndpoints_shareTrafficEvenly() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10))) {
       sim.run(4000, MS);
       for (int i = 0; i < 4; i++) {
         assertThat(sim.share(i)).isCloseTo(0.25, Offset.offset(0.04));
@@ -31,8 +36,13 @@ class ElsLoadBalancerTest {
 
   @Test
   void tenTimesSlowerEndpoint_getsClearlyLessTraffic() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(100))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(100))) {
       sim.run(2000, MS); // warm up
       sim.run(6000, MS);
       assertThat(sim.share(3)).isLessThan(0.02);
@@ -43,9 +53,13 @@ class ElsLoadBalancerTest {
   @Test
   void fastFailingEndpoint_getsLessTrafficThanHealthyOnes_evenWithoutTheBreaker() {
     ElsConfig config = Simulation.testConfig().breakerEnabled(false).build();
-    try (Simulation sim = new Simulation(config, Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10),
-        new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+    try (Simulation sim =
+        new Simulation(
+            config,
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            new Simulation.Behaviour(10 * MS, 0.9, MS))) {
       sim.run(2000, MS);
       sim.run(6000, MS);
       assertThat(sim.share(3)).isLessThan(0.05);
@@ -57,8 +71,13 @@ class ElsLoadBalancerTest {
   void failingEndpoint_isEjected_thenProbedAfterBackoff_andEjectedLongerNextTime() {
     ElsConfig config = Simulation.testConfig().baseEjectionTime(Duration.ofSeconds(2)).build();
     Simulation.Behaviour bad = new Simulation.Behaviour(10 * MS, 0.9, MS);
-    try (Simulation sim = new Simulation(config, Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), bad)) {
+    try (Simulation sim =
+        new Simulation(
+            config,
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            bad)) {
       sim.run(1000, MS);
       ElsLoadBalancer.Endpoint ep = sim.endpoint(3);
       assertThat(ep.ejected).isTrue();
@@ -87,9 +106,12 @@ class ElsLoadBalancerTest {
 
   @Test
   void everyEndpointFailingAlike_noneIsEjected() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(),
-        new Simulation.Behaviour(10 * MS, 0.9, MS), new Simulation.Behaviour(10 * MS, 0.9, MS),
-        new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            new Simulation.Behaviour(10 * MS, 0.9, MS),
+            new Simulation.Behaviour(10 * MS, 0.9, MS),
+            new Simulation.Behaviour(10 * MS, 0.9, MS))) {
       sim.run(5000, MS);
       for (int i = 0; i < 3; i++) {
         assertThat(sim.endpoint(i).ejected).isFalse();
@@ -101,8 +123,11 @@ class ElsLoadBalancerTest {
 
   @Test
   void twoEndpoints_oneFailing_isEjected() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        new Simulation.Behaviour(10 * MS, 0.5, 5 * MS))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            new Simulation.Behaviour(10 * MS, 0.5, 5 * MS))) {
       sim.run(2000, MS);
       assertThat(sim.endpoint(1).ejected).isTrue();
       assertThat(sim.endpoint(0).ejected).isFalse();
@@ -112,16 +137,22 @@ class ElsLoadBalancerTest {
   @Test
   void ejectionCap_leavesOutliersInOnceTheShareIsReached() {
     ElsConfig config = Simulation.testConfig().maxEjectionPercent(20).build();
-    try (Simulation sim = new Simulation(config, Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10),
-        new Simulation.Behaviour(10 * MS, 0.9, MS), new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+    try (Simulation sim =
+        new Simulation(
+            config,
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            new Simulation.Behaviour(10 * MS, 0.9, MS),
+            new Simulation.Behaviour(10 * MS, 0.9, MS))) {
       sim.run(3000, MS);
       int ejected = 0;
       for (int i = 0; i < 5; i++) {
         ejected += sim.endpoint(i).ejected ? 1 : 0;
       }
       assertThat(ejected).isEqualTo(1);
-      assertThat(sim.endpoint(0).ejected || sim.endpoint(1).ejected || sim.endpoint(2).ejected).isFalse();
+      assertThat(sim.endpoint(0).ejected || sim.endpoint(1).ejected || sim.endpoint(2).ejected)
+          .isFalse();
     }
   }
 
@@ -130,32 +161,64 @@ class ElsLoadBalancerTest {
     ElsConfig c = ElsConfig.ofDefaults();
     boolean[] none = new boolean[3];
     boolean[] all = {true, true, true};
-    // 40% vs 5%: ejected. 40% vs 30%: not (not twice as bad). 3 of 4 failing while the others fail 5%: too
+    // 40% vs 5%: ejected. 40% vs 30%: not (not twice as bad). 3 of 4 failing while the others fail
+    // 5%: too
     // few requests to be sure. 2 of 6 while the others fail 1%: not sure either; 5 of 6: sure.
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 60}, new double[] {5, 5, 40}, none, all)
-        .eject).extracting(v -> v.index).containsExactly(2);
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {70, 70, 60}, new double[] {30, 30, 40}, none, all)
-        .eject).isEmpty();
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 1}, new double[] {5, 5, 3}, none, all)
-        .eject).isEmpty();
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {99, 99, 4}, new double[] {1, 1, 2}, none, all)
-        .eject).isEmpty();
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {99, 99, 1}, new double[] {1, 1, 5}, none, all)
-        .eject).extracting(v -> v.index).containsExactly(2);
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {95, 95, 60}, new double[] {5, 5, 40}, none, all)
+                .eject)
+        .extracting(v -> v.index)
+        .containsExactly(2);
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {70, 70, 60}, new double[] {30, 30, 40}, none, all)
+                .eject)
+        .isEmpty();
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {95, 95, 1}, new double[] {5, 5, 3}, none, all)
+                .eject)
+        .isEmpty();
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {99, 99, 4}, new double[] {1, 1, 2}, none, all)
+                .eject)
+        .isEmpty();
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {99, 99, 1}, new double[] {1, 1, 5}, none, all)
+                .eject)
+        .extracting(v -> v.index)
+        .containsExactly(2);
     // The others never fail over 400 requests: 3 failures in a row are enough, 2 are not.
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {200, 200, 0}, new double[] {0, 0, 3}, none, all)
-        .eject).extracting(v -> v.index).containsExactly(2);
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {200, 200, 0}, new double[] {0, 0, 2}, none, all)
-        .eject).isEmpty();
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {200, 200, 0}, new double[] {0, 0, 3}, none, all)
+                .eject)
+        .extracting(v -> v.index)
+        .containsExactly(2);
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {200, 200, 0}, new double[] {0, 0, 2}, none, all)
+                .eject)
+        .isEmpty();
     // The others fail 20% of 400: 3 in a row prove nothing.
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {160, 160, 0}, new double[] {40, 40, 3}, none, all)
-        .eject).isEmpty();
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {160, 160, 0}, new double[] {40, 40, 3}, none, all)
+                .eject)
+        .isEmpty();
     // All fail alike: none.
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {50, 50, 50}, new double[] {50, 50, 50}, none, all)
-        .eject).isEmpty();
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c, new double[] {50, 50, 50}, new double[] {50, 50, 50}, none, all)
+                .eject)
+        .isEmpty();
     assertThat(RelativeCircuitBreaker.wilsonLower(1.0, 5)).isCloseTo(0.556, Offset.offset(0.001));
     assertThat(RelativeCircuitBreaker.wilsonUpper(0.0, 396)).isCloseTo(0.01, Offset.offset(0.0002));
-    assertThat(RelativeCircuitBreaker.bernoulliKl(1.0, 0.01)).isCloseTo(Math.log(100), Offset.offset(1e-12));
+    assertThat(RelativeCircuitBreaker.bernoulliKl(1.0, 0.01))
+        .isCloseTo(Math.log(100), Offset.offset(1e-12));
     assertThat(RelativeCircuitBreaker.bernoulliKl(0.3, 0.3)).isZero();
     assertThat(RelativeCircuitBreaker.maxEjected(1, 50)).isZero();
     assertThat(RelativeCircuitBreaker.maxEjected(2, 50)).isEqualTo(1);
@@ -165,14 +228,22 @@ class ElsLoadBalancerTest {
   @Test
   void probation_aSingleFailedProbeEjectsAgain_evenWhenItsDecayedVolumeIsBelowOne() {
     ElsConfig c = ElsConfig.ofDefaults();
-    RelativeCircuitBreaker.Record ok = new RelativeCircuitBreaker.Record(200, 0, 0, 64, false, true, false);
+    RelativeCircuitBreaker.Record ok =
+        new RelativeCircuitBreaker.Record(200, 0, 0, 64, false, true, false);
     // One failure, decayed to 0.98 of a request by the time it is judged.
-    RelativeCircuitBreaker.Record probe = new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, true);
-    assertThat(RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, probe}).eject)
-        .extracting(v -> v.index).containsExactly(2);
+    RelativeCircuitBreaker.Record probe =
+        new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, true);
+    assertThat(
+            RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, probe})
+                .eject)
+        .extracting(v -> v.index)
+        .containsExactly(2);
     // Not on probation, one failure proves nothing.
-    RelativeCircuitBreaker.Record fresh = new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, false);
-    assertThat(RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, fresh}).eject)
+    RelativeCircuitBreaker.Record fresh =
+        new RelativeCircuitBreaker.Record(0, 0.98, 1, 1, false, true, false);
+    assertThat(
+            RelativeCircuitBreaker.evaluate(c, new RelativeCircuitBreaker.Record[] {ok, ok, fresh})
+                .eject)
         .isEmpty();
   }
 
@@ -181,17 +252,35 @@ class ElsLoadBalancerTest {
     ElsConfig c = ElsConfig.ofDefaults();
     boolean[] none = new boolean[3];
     // Endpoint 2 lost its connection (its last calls failed): not judged while it is not READY.
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {95, 95, 0}, new double[] {0, 0, 9}, none,
-        new boolean[] {true, true, false}).eject).isEmpty();
-    // Endpoint 0 fails 30%, and endpoint 2 (disconnected) failed everything: 0 is judged against 1 alone.
-    assertThat(RelativeCircuitBreaker.evaluate(c, new double[] {70, 100, 0}, new double[] {30, 0, 50}, none,
-        new boolean[] {true, true, false}).eject).extracting(v -> v.index).containsExactly(0);
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c,
+                    new double[] {95, 95, 0},
+                    new double[] {0, 0, 9},
+                    none,
+                    new boolean[] {true, true, false})
+                .eject)
+        .isEmpty();
+    // Endpoint 0 fails 30%, and endpoint 2 (disconnected) failed everything: 0 is judged against 1
+    // alone.
+    assertThat(
+            RelativeCircuitBreaker.evaluate(
+                    c,
+                    new double[] {70, 100, 0},
+                    new double[] {30, 0, 50},
+                    none,
+                    new boolean[] {true, true, false})
+                .eject)
+        .extracting(v -> v.index)
+        .containsExactly(0);
   }
 
   @Test
   void fastFailingEndpoint_atFiveRequestsASecond_isEjectedWithinASecond_afterAFewFailures() {
-    // 8 endpoints, 40 requests/s: the failing endpoint's fair share is 5 requests/s. The others' record is the
-    // reference: 3 s of it (at the start of the benchmark's measurement) or 10 s (steady state). 25 seeds each.
+    // 8 endpoints, 40 requests/s: the failing endpoint's fair share is 5 requests/s. The others'
+    // record is the
+    // reference: 3 s of it (at the start of the benchmark's measurement) or 10 s (steady state). 25
+    // seeds each.
     for (int history : new int[] {3, 10}) {
       long[] times = new long[25];
       long[] failures = new long[25];
@@ -202,10 +291,14 @@ class ElsLoadBalancerTest {
       }
       java.util.Arrays.sort(times);
       java.util.Arrays.sort(failures);
-      // With 3 s of reference the others' rate is less certain (Wilson upper bound 4%), so one more failure.
-      assertThat(times[12]).as("median time to ejection, %s s of history", history)
+      // With 3 s of reference the others' rate is less certain (Wilson upper bound 4%), so one more
+      // failure.
+      assertThat(times[12])
+          .as("median time to ejection, %s s of history", history)
           .isLessThan(history == 3 ? SECOND : 700 * MS);
-      assertThat(failures[12]).as("median failures before ejection").isLessThanOrEqualTo(history == 3 ? 4 : 3);
+      assertThat(failures[12])
+          .as("median failures before ejection")
+          .isLessThanOrEqualTo(history == 3 ? 4 : 3);
       assertThat(failures[24]).as("most failures before ejection").isLessThanOrEqualTo(6);
     }
   }
@@ -256,7 +349,8 @@ class ElsLoadBalancerTest {
 
   @Test
   void everyEndpointFailingAlike_atAnyRate_noneIsEjected_overTenMinutes() {
-    // Few requests per endpoint (5/s, where a short run of failures looks most like an outlier) and many.
+    // Few requests per endpoint (5/s, where a short run of failures looks most like an outlier) and
+    // many.
     for (long interval : new long[] {25 * MS, MS}) {
       for (double rate : new double[] {0.02, 0.1, 0.2, 0.5, 0.9}) {
         Simulation.Behaviour[] eps = new Simulation.Behaviour[8];
@@ -266,8 +360,9 @@ class ElsLoadBalancerTest {
         try (Simulation sim = new Simulation(Simulation.testConfig().build(), eps)) {
           sim.run((int) (600 * SECOND / interval), interval);
           for (int i = 0; i < 8; i++) {
-            assertThat(sim.endpoint(i).ejections).as("rate %s, interval %s ms, endpoint %s", rate,
-                interval / MS, i).isZero();
+            assertThat(sim.endpoint(i).ejections)
+                .as("rate %s, interval %s ms, endpoint %s", rate, interval / MS, i)
+                .isZero();
           }
         }
       }
@@ -276,8 +371,12 @@ class ElsLoadBalancerTest {
 
   @Test
   void newEndpoint_isProbedGently_thenGetsItsShare() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10))) {
       sim.run(3000, MS);
       sim.groups.add(Simulation.group(3));
       sim.resolve(Simulation.testConfig().build());
@@ -295,8 +394,13 @@ class ElsLoadBalancerTest {
   @Test
   void transientSlowdown_trafficMovesAwayAndComesBack() {
     Simulation.Behaviour flaky = Simulation.Behaviour.healthy(10);
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), flaky)) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            flaky)) {
       sim.run(3000, MS);
       flaky.latencyNanos = 100 * MS;
       sim.run(1000, MS);
@@ -312,9 +416,15 @@ class ElsLoadBalancerTest {
   @Test
   void endpointThatStopsAnswering_losesItsTraffic_beforeAnyAnswerComesBack() {
     Simulation.Behaviour stalled = Simulation.Behaviour.healthy(10);
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10), stalled)) {
-      // A light client (20 requests/s, about 5/s to each endpoint, rarely two at once on one): the outstanding
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            stalled)) {
+      // A light client (20 requests/s, about 5/s to each endpoint, rarely two at once on one): the
+      // outstanding
       // count alone barely moves, the age of the one request waiting there does.
       sim.run(200, 50 * MS);
       stalled.latencyNanos = 10 * SECOND; // a stop-the-world pause: nothing comes back for 10 s
@@ -326,9 +436,14 @@ class ElsLoadBalancerTest {
 
   @Test
   void picks_followTheWeightsStatistically() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().slowStartWindow(Duration.ZERO).build(),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(20), Simulation.Behaviour.healthy(40))) {
-      // Feed known statistics directly, then pick without completing anything (outstanding stays 0).
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().slowStartWindow(Duration.ZERO).build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(20),
+            Simulation.Behaviour.healthy(40))) {
+      // Feed known statistics directly, then pick without completing anything (outstanding stays
+      // 0).
       double[] latencies = {0.010, 0.020, 0.040};
       for (int i = 0; i < 3; i++) {
         EndpointStats s = sim.endpoint(i).stats;
@@ -340,8 +455,14 @@ class ElsLoadBalancerTest {
       ElsPicker picker = (ElsPicker) sim.helper.picker;
       double[] w = new double[3];
       EndpointStats[] st = {sim.endpoint(0).stats, sim.endpoint(1).stats, sim.endpoint(2).stats};
-      double total = new ExpectedLatencyModel(ElsConfig.ofDefaults())
-          .compute(sim.now, st, new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE}, null, w);
+      double total =
+          new ExpectedLatencyModel(ElsConfig.ofDefaults())
+              .compute(
+                  sim.now,
+                  st,
+                  new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE},
+                  null,
+                  w);
       Map<LoadBalancer.Subchannel, Integer> counts = new HashMap<>();
       int n = 40_000;
       for (int k = 0; k < n; k++) {
@@ -351,7 +472,8 @@ class ElsLoadBalancerTest {
         double expected = w[i] / total;
         double observed = counts.getOrDefault(sim.subchannel(i), 0) / (double) n;
         // 5 standard deviations of a binomial proportion.
-        assertThat(observed).isCloseTo(expected, Offset.offset(5 * Math.sqrt(expected * (1 - expected) / n)));
+        assertThat(observed)
+            .isCloseTo(expected, Offset.offset(5 * Math.sqrt(expected * (1 - expected) / n)));
       }
       assertThat(w[0] / total).isGreaterThan(0.7); // roughly 1 : 1/4 : 1/16 with exponent 2
     }
@@ -361,12 +483,15 @@ class ElsLoadBalancerTest {
   void quasiRandomPicks_spreadEachEndpointsPicksEvenly_uniformOnesBunch() {
     double quasi = gapVariation(Simulation.testConfig().build());
     double uniform = gapVariation(Simulation.testConfig().quasiRandom(false).build());
-    // Uniform draws split the stream like a Poisson process (geometric gaps, coefficient of variation ~1).
+    // Uniform draws split the stream like a Poisson process (geometric gaps, coefficient of
+    // variation ~1).
     assertThat(uniform).isGreaterThan(0.8);
     assertThat(quasi).isLessThan(0.5);
   }
 
-  /** Coefficient of variation of the gaps between successive picks of endpoint 0, equal endpoints. */
+  /**
+   * Coefficient of variation of the gaps between successive picks of endpoint 0, equal endpoints.
+   */
   private static double gapVariation(ElsConfig config) {
     Simulation.Behaviour[] eight = new Simulation.Behaviour[8];
     java.util.Arrays.fill(eight, Simulation.Behaviour.healthy(2));
@@ -391,8 +516,11 @@ class ElsLoadBalancerTest {
 
   @Test
   void onlyReadySubchannelsArePicked_andIdleOnesReconnect() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10))) {
       sim.subchannel(1).setState(ConnectivityState.IDLE);
       assertThat(sim.subchannel(1).connectionRequests).isGreaterThanOrEqualTo(2);
       sim.run(200, MS);
@@ -412,8 +540,12 @@ class ElsLoadBalancerTest {
 
   @Test
   void nameResolutionUpdate_keepsStatsOfEndpointsThatStay_andShutsDownRemovedOnes() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        Simulation.Behaviour.healthy(10), Simulation.Behaviour.healthy(10))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10),
+            Simulation.Behaviour.healthy(10))) {
       sim.run(500, MS);
       EndpointStats kept = sim.endpoint(0).stats;
       FakeHelper.FakeSubchannel removed = sim.subchannel(2);
@@ -422,36 +554,61 @@ class ElsLoadBalancerTest {
       assertThat(removed.shutdown).isTrue();
       assertThat(sim.endpoint(0).stats).isSameAs(kept);
       assertThat(kept.snapshot().okCount).isPositive();
-      assertThat(sim.helper.subchannels).hasSize(3); // nothing new created for endpoints that stayed
+      assertThat(sim.helper.subchannels)
+          .hasSize(3); // nothing new created for endpoints that stayed
       assertThat(sim.registry.find("els.endpoint.weight").gauges()).hasSize(2);
     }
   }
 
   @Test
   void emptyResolution_isAnError() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10))) {
+    try (Simulation sim =
+        new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10))) {
       Status[] status = new Status[1];
-      sim.helper.syncContext.execute(() -> status[0] = sim.lb.acceptResolvedAddresses(
-          LoadBalancer.ResolvedAddresses.newBuilder().setAddresses(java.util.List.of()).build()));
+      sim.helper.syncContext.execute(
+          () ->
+              status[0] =
+                  sim.lb.acceptResolvedAddresses(
+                      LoadBalancer.ResolvedAddresses.newBuilder()
+                          .setAddresses(java.util.List.of())
+                          .build()));
       assertThat(status[0].getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     }
   }
 
   @Test
   void metrics_reportWeightExpectedLatencyAndEjection() {
-    try (Simulation sim = new Simulation(Simulation.testConfig().build(), Simulation.Behaviour.healthy(10),
-        new Simulation.Behaviour(10 * MS, 0.9, MS))) {
+    try (Simulation sim =
+        new Simulation(
+            Simulation.testConfig().build(),
+            Simulation.Behaviour.healthy(10),
+            new Simulation.Behaviour(10 * MS, 0.9, MS))) {
       sim.run(2000, MS);
-      Gauge ejected = sim.registry.find("els.endpoint.ejected").tag("endpoint", "/10.0.0.2:443").gauge();
+      Gauge ejected =
+          sim.registry.find("els.endpoint.ejected").tag("endpoint", "/10.0.0.2:443").gauge();
       assertThat(ejected.value()).isEqualTo(1.0);
-      Gauge weight = sim.registry.find("els.endpoint.weight").tag("endpoint", "/10.0.0.1:443").gauge();
+      Gauge weight =
+          sim.registry.find("els.endpoint.weight").tag("endpoint", "/10.0.0.1:443").gauge();
       assertThat(weight.value()).isEqualTo(1.0);
-      Gauge expected = sim.registry.find("els.endpoint.expected.latency").tag("endpoint", "/10.0.0.1:443")
-          .gauge();
+      Gauge expected =
+          sim.registry
+              .find("els.endpoint.expected.latency")
+              .tag("endpoint", "/10.0.0.1:443")
+              .gauge();
       assertThat(expected.value()).isBetween(0.005, 0.05);
-      assertThat(sim.registry.find("els.endpoint.success.rate").tag("endpoint", "/10.0.0.1:443").gauge().value())
+      assertThat(
+              sim.registry
+                  .find("els.endpoint.success.rate")
+                  .tag("endpoint", "/10.0.0.1:443")
+                  .gauge()
+                  .value())
           .isEqualTo(1.0);
-      assertThat(sim.registry.find("els.endpoint.ejections").tag("endpoint", "/10.0.0.2:443").counter().count())
+      assertThat(
+              sim.registry
+                  .find("els.endpoint.ejections")
+                  .tag("endpoint", "/10.0.0.2:443")
+                  .counter()
+                  .count())
           .isEqualTo(1.0);
     }
   }

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 class ElsTracerFactoryTest {
 
   private long now = 5_000_000_000L;
-  private final EndpointStats stats = new EndpointStats(1_000_000_000L, 10_000_000_000L, 5_000_000_000L, now);
+  private final EndpointStats stats =
+      new EndpointStats(1_000_000_000L, 10_000_000_000L, 5_000_000_000L, now);
   private final ElsTracerFactory factory = new ElsTracerFactory(stats, () -> now);
 
   private ClientStreamTracer start() {
-    return factory.newClientStreamTracer(ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
+    return factory.newClientStreamTracer(
+        ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
   }
 
   @Test
@@ -46,15 +48,34 @@ class ElsTracerFactoryTest {
 
   @Test
   void verdictsOnTheRequest_countAsAnswers_serverSideTroubleAsFailures() {
-    for (Status.Code code : new Status.Code[] {Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND,
-        Status.Code.ALREADY_EXISTS, Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED,
-        Status.Code.FAILED_PRECONDITION, Status.Code.ABORTED, Status.Code.OUT_OF_RANGE}) {
-      assertThat(ElsTracerFactory.outcome(code.toStatus())).as("%s", code).isEqualTo(EndpointStats.Outcome.SUCCESS);
+    for (Status.Code code :
+        new Status.Code[] {
+          Status.Code.INVALID_ARGUMENT,
+          Status.Code.NOT_FOUND,
+          Status.Code.ALREADY_EXISTS,
+          Status.Code.PERMISSION_DENIED,
+          Status.Code.UNAUTHENTICATED,
+          Status.Code.FAILED_PRECONDITION,
+          Status.Code.ABORTED,
+          Status.Code.OUT_OF_RANGE
+        }) {
+      assertThat(ElsTracerFactory.outcome(code.toStatus()))
+          .as("%s", code)
+          .isEqualTo(EndpointStats.Outcome.SUCCESS);
     }
-    for (Status.Code code : new Status.Code[] {Status.Code.UNKNOWN, Status.Code.DEADLINE_EXCEEDED,
-        Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNIMPLEMENTED, Status.Code.INTERNAL, Status.Code.UNAVAILABLE,
-        Status.Code.DATA_LOSS}) {
-      assertThat(ElsTracerFactory.outcome(code.toStatus())).as("%s", code).isEqualTo(EndpointStats.Outcome.FAILURE);
+    for (Status.Code code :
+        new Status.Code[] {
+          Status.Code.UNKNOWN,
+          Status.Code.DEADLINE_EXCEEDED,
+          Status.Code.RESOURCE_EXHAUSTED,
+          Status.Code.UNIMPLEMENTED,
+          Status.Code.INTERNAL,
+          Status.Code.UNAVAILABLE,
+          Status.Code.DATA_LOSS
+        }) {
+      assertThat(ElsTracerFactory.outcome(code.toStatus()))
+          .as("%s", code)
+          .isEqualTo(EndpointStats.Outcome.FAILURE);
     }
     assertThat(ElsTracerFactory.outcome(Status.CANCELLED)).isEqualTo(EndpointStats.Outcome.IGNORED);
   }

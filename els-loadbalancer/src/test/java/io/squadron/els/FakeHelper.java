@@ -15,9 +15,11 @@ import java.util.concurrent.ScheduledExecutorService;
 /** A Helper that hands out fake subchannels and remembers the last published state and picker. */
 final class FakeHelper extends LoadBalancer.Helper implements AutoCloseable {
 
-  final SynchronizationContext syncContext = new SynchronizationContext((t, e) -> {
-    throw new AssertionError(e);
-  });
+  final SynchronizationContext syncContext =
+      new SynchronizationContext(
+          (t, e) -> {
+            throw new AssertionError(e);
+          });
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   final List<FakeSubchannel> subchannels = new ArrayList<>();
   ConnectivityState state;
@@ -31,7 +33,8 @@ final class FakeHelper extends LoadBalancer.Helper implements AutoCloseable {
   }
 
   @Override
-  public void updateBalancingState(ConnectivityState newState, LoadBalancer.SubchannelPicker newPicker) {
+  public void updateBalancingState(
+      ConnectivityState newState, LoadBalancer.SubchannelPicker newPicker) {
     state = newState;
     picker = newPicker;
   }
@@ -103,9 +106,11 @@ final class FakeHelper extends LoadBalancer.Helper implements AutoCloseable {
     }
 
     void setState(ConnectivityState s) {
-      ConnectivityStateInfo info = s == ConnectivityState.TRANSIENT_FAILURE
-          ? ConnectivityStateInfo.forTransientFailure(io.grpc.Status.UNAVAILABLE.withDescription("fake"))
-          : ConnectivityStateInfo.forNonError(s);
+      ConnectivityStateInfo info =
+          s == ConnectivityState.TRANSIENT_FAILURE
+              ? ConnectivityStateInfo.forTransientFailure(
+                  io.grpc.Status.UNAVAILABLE.withDescription("fake"))
+              : ConnectivityStateInfo.forNonError(s);
       syncContext.execute(() -> listener.onSubchannelState(info));
     }
 

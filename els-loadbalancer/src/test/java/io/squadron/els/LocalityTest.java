@@ -7,9 +7,10 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * Locality: endpoints carry their region ({@link ElsLoadBalancerProvider#REGION}), the client prefers its own
- * region and spills over to the others when local endpoints are gone, ejected or overloaded. Discrete-event
- * simulations on a fake clock; endpoints 0-3 are local ("a"), 4-7 remote ("b").
+ * Locality: endpoints carry their region ({@link ElsLoadBalancerProvider#REGION}), the client
+ * prefers its own region and spills over to the others when local endpoints are gone, ejected or
+ * overloaded. Discrete-event simulations on a fake clock; endpoints 0-3 are local ("a"), 4-7 remote
+ * ("b").
  */
 class LocalityTest {
 
@@ -43,8 +44,8 @@ class LocalityTest {
   @Test
   void withoutLocalRegion_regionAttributesChangeNothing_whenTheRegionsAreAlike() {
     double withRegions;
-    try (Simulation sim = Simulation.withRegions(Simulation.testConfig().build(), TWO_REGIONS,
-        eightEndpoints(0))) {
+    try (Simulation sim =
+        Simulation.withRegions(Simulation.testConfig().build(), TWO_REGIONS, eightEndpoints(0))) {
       sim.run(4000, 5 * MS);
       sim.run(8000, 5 * MS);
       withRegions = sim.share(4, 8);
@@ -61,7 +62,9 @@ class LocalityTest {
     ElsConfig config = Simulation.testConfig().localRegion("a").build();
     Simulation.Behaviour[] eps = new Simulation.Behaviour[8];
     for (int i = 0; i < 8; i++) {
-      eps[i] = Simulation.Behaviour.queued(10, 0, i < 4 ? 0 : 20); // unlimited slots; the other region 20 ms away
+      eps[i] =
+          Simulation.Behaviour.queued(
+              10, 0, i < 4 ? 0 : 20); // unlimited slots; the other region 20 ms away
     }
     try (Simulation sim = Simulation.withRegions(config, TWO_REGIONS, eps)) {
       sim.run(4000, MS);
@@ -93,7 +96,8 @@ class LocalityTest {
     ElsConfig config = Simulation.testConfig().localRegion("a").build();
     Simulation.Behaviour[] eps = new Simulation.Behaviour[8];
     for (int i = 0; i < 8; i++) {
-      eps[i] = i < 4 ? new Simulation.Behaviour(10 * MS, 0.9, MS) : Simulation.Behaviour.healthy(30);
+      eps[i] =
+          i < 4 ? new Simulation.Behaviour(10 * MS, 0.9, MS) : Simulation.Behaviour.healthy(30);
     }
     try (Simulation sim = Simulation.withRegions(config, TWO_REGIONS, eps)) {
       sim.run(3000, MS);
@@ -102,7 +106,8 @@ class LocalityTest {
       }
       int failures = sim.failures;
       sim.run(3000, MS);
-      // Only the probes of local endpoints back from ejection (half-open: one failure sends them back).
+      // Only the probes of local endpoints back from ejection (half-open: one failure sends them
+      // back).
       assertThat(sim.share(4, 8)).isGreaterThan(0.99);
       assertThat(sim.failures - failures).isLessThanOrEqualTo(4);
     }
@@ -111,11 +116,16 @@ class LocalityTest {
   @Test
   void overloadedLocalRegion_overflowsWhatItCannotServe_andTakesItBackWhenTheLoadDrops() {
     ElsConfig config = Simulation.testConfig().localRegion("a").build();
-    // Two local and two remote endpoints, one slot each, 10 ms per request: 100 requests/s each; the remote
+    // Two local and two remote endpoints, one slot each, 10 ms per request: 100 requests/s each;
+    // the remote
     // ones 20 ms away.
     String[] regions = {"a", "a", "b", "b"};
-    Simulation.Behaviour[] eps = {Simulation.Behaviour.queued(10, 1, 0), Simulation.Behaviour.queued(10, 1, 0),
-        Simulation.Behaviour.queued(10, 1, 20), Simulation.Behaviour.queued(10, 1, 20)};
+    Simulation.Behaviour[] eps = {
+      Simulation.Behaviour.queued(10, 1, 0),
+      Simulation.Behaviour.queued(10, 1, 0),
+      Simulation.Behaviour.queued(10, 1, 20),
+      Simulation.Behaviour.queued(10, 1, 20)
+    };
     try (Simulation sim = Simulation.withRegions(config, regions, eps)) {
       // 300 requests/s: the local region can serve 200 at most.
       sim.run(3000, 3333_333L);
@@ -139,7 +149,14 @@ class LocalityTest {
     double[] expected = new double[3];
     double[] weights = new double[3];
     long[] since = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
-    model.compute(now, new EndpointStats[] {near, far, farNew}, since, new int[] {0, 1, 1}, 2, expected, weights);
+    model.compute(
+        now,
+        new EndpointStats[] {near, far, farNew},
+        since,
+        new int[] {0, 1, 1},
+        2,
+        expected,
+        weights);
     assertThat(expected[2]).isCloseTo(0.050, Offset.offset(0.002));
     // Without regions it starts at the cluster's average.
     model.compute(now, new EndpointStats[] {near, far, farNew}, since, null, 1, expected, weights);

@@ -16,10 +16,10 @@ import java.util.PriorityQueue;
 import java.util.Random;
 
 /**
- * A discrete-event simulation of one client: arrivals at a fixed interval, each endpoint answering after its
- * own latency (optionally failing), all on a fake clock. No threads, no sleeping. An endpoint may have a
- * limited number of slots (a FIFO queue in front, so queueing is real) and a network delay that adds to the
- * latency without taking a slot (a far region).
+ * A discrete-event simulation of one client: arrivals at a fixed interval, each endpoint answering
+ * after its own latency (optionally failing), all on a fake clock. No threads, no sleeping. An
+ * endpoint may have a limited number of slots (a FIFO queue in front, so queueing is real) and a
+ * network delay that adds to the latency without taking a slot (a far region).
  */
 final class Simulation implements AutoCloseable {
 
@@ -28,10 +28,13 @@ final class Simulation implements AutoCloseable {
     volatile long latencyNanos;
     volatile double failureRate;
     volatile long failureLatencyNanos;
+
     /** Requests served at once; 0 for unlimited (no queueing). */
     volatile int slots;
+
     /** Round trip of the network to the endpoint: adds to every latency, takes no slot. */
     volatile long networkNanos;
+
     /** When each slot is free again (FIFO multi-server queue). */
     long[] slotFreeAt = new long[0];
 
@@ -45,7 +48,10 @@ final class Simulation implements AutoCloseable {
       return new Behaviour((long) (latencyMs * 1e6), 0, 0);
     }
 
-    /** An endpoint serving {@code slots} requests at once, each taking {@code serviceMs}, {@code rttMs} away. */
+    /**
+     * An endpoint serving {@code slots} requests at once, each taking {@code serviceMs}, {@code
+     * rttMs} away.
+     */
     static Behaviour queued(double serviceMs, int slots, double rttMs) {
       Behaviour b = healthy(serviceMs);
       b.slots = slots;
@@ -99,12 +105,15 @@ final class Simulation implements AutoCloseable {
   final List<EquivalentAddressGroup> groups = new ArrayList<>();
   final Map<LoadBalancer.Subchannel, Behaviour> behaviours = new HashMap<>();
   final Map<LoadBalancer.Subchannel, Integer> picks = new HashMap<>();
+
   /** Every pick in order, since the last {@link #run}. */
   final List<LoadBalancer.Subchannel> sequence = new ArrayList<>();
+
   private final PriorityQueue<Completion> pending = new PriorityQueue<>();
   private long nextTick;
   int failures;
   int successes;
+
   /** Sum of the latencies of the requests sent since the last {@link #run}, seconds. */
   double latencySum;
 
@@ -136,7 +145,8 @@ final class Simulation implements AutoCloseable {
 
   /** Endpoint {@code i} in {@code region} (the resolver attribute). */
   static EquivalentAddressGroup group(int i, String region) {
-    return new EquivalentAddressGroup(new InetSocketAddress("10.0.0." + (i + 1), 443),
+    return new EquivalentAddressGroup(
+        new InetSocketAddress("10.0.0." + (i + 1), 443),
         io.grpc.Attributes.newBuilder().set(ElsLoadBalancerProvider.REGION, region).build());
   }
 
@@ -146,16 +156,23 @@ final class Simulation implements AutoCloseable {
   }
 
   void resolve(ElsConfig config) {
-    helper.syncContext.execute(() -> lb.acceptResolvedAddresses(
-        LoadBalancer.ResolvedAddresses.newBuilder().setAddresses(new ArrayList<>(groups))
-            .setLoadBalancingPolicyConfig(config).build()));
+    helper.syncContext.execute(
+        () ->
+            lb.acceptResolvedAddresses(
+                LoadBalancer.ResolvedAddresses.newBuilder()
+                    .setAddresses(new ArrayList<>(groups))
+                    .setLoadBalancingPolicyConfig(config)
+                    .build()));
   }
 
   FakeHelper.FakeSubchannel subchannel(int i) {
     return helper.subchannels.get(i);
   }
 
-  /** Runs {@code requests} arrivals, one every {@code intervalNanos}, with a breaker tick every 250 ms. */
+  /**
+   * Runs {@code requests} arrivals, one every {@code intervalNanos}, with a breaker tick every 250
+   * ms.
+   */
   void run(int requests, long intervalNanos) {
     picks.clear();
     sequence.clear();
@@ -191,8 +208,11 @@ final class Simulation implements AutoCloseable {
     LoadBalancer.Subchannel sc = result.getSubchannel();
     picks.merge(sc, 1, Integer::sum);
     sequence.add(sc);
-    ClientStreamTracer tracer = result.getStreamTracerFactory()
-        .newClientStreamTracer(ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
+    ClientStreamTracer tracer =
+        result
+            .getStreamTracerFactory()
+            .newClientStreamTracer(
+                ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
     Behaviour b = behaviours.get(sc);
     long at;
     Status status;

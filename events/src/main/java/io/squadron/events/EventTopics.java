@@ -13,8 +13,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates topics that do not exist yet. Squadron's brokers do not create topics on first use (a typo would make
- * one), so a service creates the topics it publishes to at start; consumers create their dead-letter topics.
+ * Creates topics that do not exist yet. Squadron's brokers do not create topics on first use (a
+ * typo would make one), so a service creates the topics it publishes to at start; consumers create
+ * their dead-letter topics.
  */
 public final class EventTopics {
   /** The suffix of a topic's dead-letter topic: {@code <topic>.dlt}. */
@@ -28,8 +29,8 @@ public final class EventTopics {
   }
 
   /**
-   * Creates {@code topic} with {@code partitions} partitions and the broker's default replication factor unless it
-   * exists (an existing topic is left as it is, whatever its partition count).
+   * Creates {@code topic} with {@code partitions} partitions and the broker's default replication
+   * factor unless it exists (an existing topic is left as it is, whatever its partition count).
    *
    * @throws IllegalStateException if the broker does not answer within 30 s or refuses
    */
@@ -40,23 +41,28 @@ public final class EventTopics {
   /** As {@link #ensure(Admin, String, int)} with an explicit replication factor. */
   public static void ensure(Admin admin, String topic, int partitions, short replicationFactor) {
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replicationFactor: " + replicationFactor + " (expected: >= 1)");
+      throw new IllegalArgumentException(
+          "replicationFactor: " + replicationFactor + " (expected: >= 1)");
     }
     create(admin, topic, partitions, Optional.of(replicationFactor));
   }
 
-  private static void create(Admin admin, String topic, int partitions, Optional<Short> replicationFactor) {
+  private static void create(
+      Admin admin, String topic, int partitions, Optional<Short> replicationFactor) {
     requireNonNull(admin, "admin");
     requireNonNull(topic, "topic");
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions: " + partitions + " (expected: >= 1)");
     }
     try {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), replicationFactor))).all()
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), replicationFactor)))
+          .all()
           .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+        throw new IllegalStateException(
+            "cannot create topic " + topic + ": " + e.getCause(), e.getCause());
       }
     } catch (TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + topic + ": no answer in 30 s", e);
@@ -73,10 +79,16 @@ public final class EventTopics {
    */
   public static int partitions(Admin admin, String topic) {
     try {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-          .get(topic).partitions().size();
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .size();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "cannot describe topic " + topic + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("cannot describe topic " + topic + ": no answer in 30 s", e);
     } catch (InterruptedException e) {
@@ -85,7 +97,9 @@ public final class EventTopics {
     }
   }
 
-  /** An admin client for {@code bootstrapServers} with {@code extra} settings (security, client id). */
+  /**
+   * An admin client for {@code bootstrapServers} with {@code extra} settings (security, client id).
+   */
   public static Admin admin(String bootstrapServers, Map<String, Object> extra) {
     Map<String, Object> config = new java.util.HashMap<>(extra);
     config.put("bootstrap.servers", requireNonNull(bootstrapServers, "bootstrapServers"));

@@ -25,12 +25,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The broker dies (SIGKILL) and later stops cleanly while state changes and their events keep flowing. */
+/**
+ * The broker dies (SIGKILL) and later stops cleanly while state changes and their events keep
+ * flowing.
+ */
 class BrokerRestartMidStreamTest {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
-  @RegisterExtension
-  static final KafkaExtension KAFKA = KafkaExtension.ownServer();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.ownServer();
 
   private static HikariDataSource pool;
 
@@ -54,44 +55,63 @@ class BrokerRestartMidStreamTest {
     AtomicBoolean writing = new AtomicBoolean(true);
     ExecutorService writer = Executors.newSingleThreadExecutor();
 
-    try (OutboxRelay relay = OutboxRelay.builder(pool, KAFKA.bootstrapServers()).name("restart")
-             .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build().start();
-         EventConsumer consumer = EventConsumer.builder(KAFKA.group("restart"), pool, KAFKA.bootstrapServers())
-             .topic(topic).on(PaymentSucceeded.class, log.handler()).concurrency(2).build().start()) {
-      Future<?> writes = writer.submit(() -> {
-        int i = 0;
-        while (writing.get()) {
-          produced.add(ledger.change("acct-" + i++ % 20).eventId());
-          Thread.sleep(2); // a steady stream, ~300 changes/s
-        }
-        return null;
-      });
+    try (OutboxRelay relay =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers())
+                .name("restart")
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+                .build()
+                .start();
+        EventConsumer consumer =
+            EventConsumer.builder(KAFKA.group("restart"), pool, KAFKA.bootstrapServers())
+                .topic(topic)
+                .on(PaymentSucceeded.class, log.handler())
+                .concurrency(2)
+                .build()
+                .start()) {
+      Future<?> writes =
+          writer.submit(
+              () -> {
+                int i = 0;
+                while (writing.get()) {
+                  produced.add(ledger.change("acct-" + i++ % 20).eventId());
+                  Thread.sleep(2); // a steady stream, ~300 changes/s
+                }
+                return null;
+              });
       AppliedLog.await("the stream flowing", Duration.ofSeconds(60), () -> log.count() >= 200);
 
       KAFKA.server().kill(); // a crash: the writes go on into the outbox
-      AppliedLog.await("a backlog while the broker is down", Duration.ofSeconds(30),
+      AppliedLog.await(
+          "a backlog while the broker is down",
+          Duration.ofSeconds(30),
           () -> AppliedLog.unsent(pool) >= 100);
       KAFKA.server().restart();
       long afterKill = produced.size();
-      AppliedLog.await("the stream flowing again", Duration.ofSeconds(120), () -> log.count() >= afterKill);
+      AppliedLog.await(
+          "the stream flowing again", Duration.ofSeconds(120), () -> log.count() >= afterKill);
 
       KAFKA.server().stop(); // a clean shutdown this time
       KAFKA.server().restart();
       long afterStop = produced.size();
-      AppliedLog.await("the stream flowing again", Duration.ofSeconds(120), () -> log.count() >= afterStop);
+      AppliedLog.await(
+          "the stream flowing again", Duration.ofSeconds(120), () -> log.count() >= afterStop);
 
       writing.set(false);
       writes.get(30, TimeUnit.SECONDS);
-      AppliedLog.await("every event applied", Duration.ofSeconds(120), () -> log.count() >= produced.size());
+      AppliedLog.await(
+          "every event applied", Duration.ofSeconds(120), () -> log.count() >= produced.size());
       Thread.sleep(500); // let any late duplicate arrive before counting
       assertThat(consumer.stats().applied()).isEqualTo(produced.size());
     } finally {
       writer.shutdownNow();
     }
     Map<UUID, Integer> applications = log.applications();
-    assertThat(applications.keySet()).as("nothing lost").containsExactlyInAnyOrderElementsOf(produced);
+    assertThat(applications.keySet())
+        .as("nothing lost")
+        .containsExactlyInAnyOrderElementsOf(produced);
     assertThat(applications.values()).as("nothing applied twice").containsOnly(1);
-    assertThat(log.sequencesInAppliedOrder().values()).allSatisfy(seqs -> assertThat(seqs).isSorted());
+    assertThat(log.sequencesInAppliedOrder().values())
+        .allSatisfy(seqs -> assertThat(seqs).isSorted());
     assertThat(AppliedLog.unsent(pool)).isZero();
   }
 }

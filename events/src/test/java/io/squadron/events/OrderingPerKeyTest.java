@@ -26,12 +26,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Order per key through outbox, relay(s), a topic of several partitions and several consumer threads. */
+/**
+ * Order per key through outbox, relay(s), a topic of several partitions and several consumer
+ * threads.
+ */
 class OrderingPerKeyTest {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
-  @RegisterExtension
-  static final KafkaExtension KAFKA = KafkaExtension.perClass();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
 
   private static HikariDataSource pool;
 
@@ -46,21 +47,26 @@ class OrderingPerKeyTest {
     pool.close();
   }
 
-  /** Appends {@code perAccount} changes to each of {@code accounts} accounts from 4 writer threads. */
-  private static void produce(Ledger ledger, String prefix, int accounts, int perAccount) throws Exception {
+  /**
+   * Appends {@code perAccount} changes to each of {@code accounts} accounts from 4 writer threads.
+   */
+  private static void produce(Ledger ledger, String prefix, int accounts, int perAccount)
+      throws Exception {
     ExecutorService writers = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
         int writer = w;
-        done.add(writers.submit(() -> {
-          for (int round = 0; round < perAccount; round++) {
-            for (int a = writer; a < accounts; a += 4) {
-              ledger.change(prefix + a);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            writers.submit(
+                () -> {
+                  for (int round = 0; round < perAccount; round++) {
+                    for (int a = writer; a < accounts; a += 4) {
+                      ledger.change(prefix + a);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -70,7 +76,8 @@ class OrderingPerKeyTest {
     }
   }
 
-  private static void assertInOrder(Map<String, List<Long>> sequences, int accounts, int perAccount) {
+  private static void assertInOrder(
+      Map<String, List<Long>> sequences, int accounts, int perAccount) {
     assertThat(sequences).hasSize(accounts);
     List<Long> expected = new ArrayList<>();
     for (long i = 1; i <= perAccount; i++) {
@@ -80,16 +87,26 @@ class OrderingPerKeyTest {
   }
 
   @Test
-  void orderingPerKey_keptUnderSeveralPartitions_withConcurrentWritersAndConsumerThreads() throws Exception {
+  void orderingPerKey_keptUnderSeveralPartitions_withConcurrentWritersAndConsumerThreads()
+      throws Exception {
     String topic = KAFKA.createTopic("payments", 6);
     Ledger ledger = new Ledger(pool, topic);
     AppliedLog log = new AppliedLog(pool, "ordering");
     produce(ledger, "acct-", 40, 25); // 1000 events, 25 per account
 
-    try (OutboxRelay relay = OutboxRelay.builder(pool, KAFKA.bootstrapServers()).name("ordering").batchSize(100)
-             .build().start();
-         EventConsumer consumer = EventConsumer.builder(KAFKA.group("ordering"), pool, KAFKA.bootstrapServers())
-             .topic(topic).on(PaymentSucceeded.class, log.handler()).concurrency(3).build().start()) {
+    try (OutboxRelay relay =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers())
+                .name("ordering")
+                .batchSize(100)
+                .build()
+                .start();
+        EventConsumer consumer =
+            EventConsumer.builder(KAFKA.group("ordering"), pool, KAFKA.bootstrapServers())
+                .topic(topic)
+                .on(PaymentSucceeded.class, log.handler())
+                .concurrency(3)
+                .build()
+                .start()) {
       AppliedLog.await("1000 events applied", Duration.ofSeconds(90), () -> log.count() >= 1000);
       assertThat(consumer.stats().applied()).isEqualTo(1000);
     }
@@ -101,12 +118,17 @@ class OrderingPerKeyTest {
     Map<String, List<Long>> onTopic = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(topic)) {
       String key = new String(r.key(), StandardCharsets.UTF_8);
-      assertThat(partitionOf.computeIfAbsent(key, k -> r.partition())).as(key).isEqualTo(r.partition());
+      assertThat(partitionOf.computeIfAbsent(key, k -> r.partition()))
+          .as(key)
+          .isEqualTo(r.partition());
       EventEnvelope envelope = EventEnvelope.parseFrom(r.value());
-      onTopic.computeIfAbsent(key, k -> new ArrayList<>())
+      onTopic
+          .computeIfAbsent(key, k -> new ArrayList<>())
           .add(envelope.getPayload().unpack(PaymentSucceeded.class).getAmount().getMinorUnits());
     }
-    assertThat(partitionOf.values()).as("keys spread over the partitions").hasSizeGreaterThan(0)
+    assertThat(partitionOf.values())
+        .as("keys spread over the partitions")
+        .hasSizeGreaterThan(0)
         .satisfies(p -> assertThat(new java.util.HashSet<>(p)).hasSizeGreaterThan(3));
     assertInOrder(onTopic, 40, 25);
   }
@@ -117,13 +139,20 @@ class OrderingPerKeyTest {
     Ledger ledger = new Ledger(pool, topic);
     produce(ledger, "two-", 30, 40); // 1200 events waiting before either relay starts
 
-    try (OutboxRelay first = OutboxRelay.builder(pool, KAFKA.bootstrapServers()).name("first").batchSize(25)
-             .build();
-         OutboxRelay second = OutboxRelay.builder(pool, KAFKA.bootstrapServers()).name("second").batchSize(25)
-             .build()) {
+    try (OutboxRelay first =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers())
+                .name("first")
+                .batchSize(25)
+                .build();
+        OutboxRelay second =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers())
+                .name("second")
+                .batchSize(25)
+                .build()) {
       first.start();
       second.start();
-      AppliedLog.await("the outbox drained", Duration.ofSeconds(90), () -> AppliedLog.unsent(pool) == 0);
+      AppliedLog.await(
+          "the outbox drained", Duration.ofSeconds(90), () -> AppliedLog.unsent(pool) == 0);
       assertThat(first.published() + second.published()).isEqualTo(1200);
       assertThat(first.published()).as("first relay's share").isPositive();
       assertThat(second.published()).as("second relay's share").isPositive();
@@ -132,7 +161,8 @@ class OrderingPerKeyTest {
     Map<String, List<Long>> onTopic = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(topic)) {
       EventEnvelope envelope = EventEnvelope.parseFrom(r.value());
-      onTopic.computeIfAbsent(envelope.getKey(), k -> new ArrayList<>())
+      onTopic
+          .computeIfAbsent(envelope.getKey(), k -> new ArrayList<>())
           .add(envelope.getPayload().unpack(PaymentSucceeded.class).getAmount().getMinorUnits());
     }
     assertInOrder(onTopic, 30, 40);

@@ -12,15 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the target hold what the source holds, in two passes, page by page, paced to at most {@code rowsPerSecond},
- * saving a checkpoint after every page, so a run killed half way resumes after the last saved key:
+ * Makes the target hold what the source holds, in two passes, page by page, paced to at most {@code
+ * rowsPerSecond}, saving a checkpoint after every page, so a run killed half way resumes after the
+ * last saved key:
  *
  * <ol>
- *   <li>the source's keys, in the source's order: every row is copied and verified (a row still different after a
- *       copy and one retry is counted as a mismatch and logged by key);
- *   <li>the target's keys, in the target's order: a row that differs from the source's (most often one the source no
- *       longer has: a delete whose write to the target failed during a dual-write phase) is copied again, which
- *       removes it or brings it up to date. Without this pass such rows would be served after the switch.
+ *   <li>the source's keys, in the source's order: every row is copied and verified (a row still
+ *       different after a copy and one retry is counted as a mismatch and logged by key);
+ *   <li>the target's keys, in the target's order: a row that differs from the source's (most often
+ *       one the source no longer has: a delete whose write to the target failed during a dual-write
+ *       phase) is copied again, which removes it or brings it up to date. Without this pass such
+ *       rows would be served after the switch.
  * </ol>
  *
  * <p>Metrics: {@code migration_backfill_rows_total{migration, result=copied|reconciled|mismatch}}.
@@ -31,13 +33,22 @@ public final class Backfill {
   /** The keys of either store, each in a stable order of its own. */
   @FunctionalInterface
   public interface KeySource {
-    /** Up to {@code limit} keys of {@code side}'s store after {@code cursor} (empty: from the first). */
+    /**
+     * Up to {@code limit} keys of {@code side}'s store after {@code cursor} (empty: from the
+     * first).
+     */
     List<String> keysAfter(Side side, Optional<String> cursor, int limit);
   }
 
-  /** Copies and compares one row; both must be idempotent and never overwrite a newer row in the target. */
+  /**
+   * Copies and compares one row; both must be idempotent and never overwrite a newer row in the
+   * target.
+   */
   public interface RowCopier {
-    /** Makes the target hold the source's current row for {@code key} (or no row, if the source has none). */
+    /**
+     * Makes the target hold the source's current row for {@code key} (or no row, if the source has
+     * none).
+     */
     void copy(String key);
 
     /** Whether source and target now hold the same row (or both none) for {@code key}. */
@@ -74,17 +85,27 @@ public final class Backfill {
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
     MeterRegistry r = b.registry == null ? new SimpleMeterRegistry() : b.registry;
-    this.copied = Counter.builder("migration_backfill_rows_total").tag("migration", migration).tag("result", "copied")
-        .register(r);
-    this.reconciled = Counter.builder("migration_backfill_rows_total").tag("migration", migration)
-        .tag("result", "reconciled").register(r);
-    this.mismatched = Counter.builder("migration_backfill_rows_total").tag("migration", migration)
-        .tag("result", "mismatch").register(r);
+    this.copied =
+        Counter.builder("migration_backfill_rows_total")
+            .tag("migration", migration)
+            .tag("result", "copied")
+            .register(r);
+    this.reconciled =
+        Counter.builder("migration_backfill_rows_total")
+            .tag("migration", migration)
+            .tag("result", "reconciled")
+            .register(r);
+    this.mismatched =
+        Counter.builder("migration_backfill_rows_total")
+            .tag("migration", migration)
+            .tag("result", "mismatch")
+            .register(r);
     this.nextRowAt = nanoTime.getAsLong();
   }
 
   /** A builder. */
-  public static Builder builder(ControlStore control, String migration, KeySource keys, RowCopier copier) {
+  public static Builder builder(
+      ControlStore control, String migration, KeySource keys, RowCopier copier) {
     return new Builder(control, migration, keys, copier);
   }
 
@@ -102,13 +123,28 @@ public final class Backfill {
     if (page.isEmpty()) {
       BackfillCheckpoint next;
       if (at.pass() == Side.SOURCE) {
-        next = new BackfillCheckpoint(Optional.empty(), Side.TARGET, at.copied(), at.reconciled(), at.mismatches(),
-            false);
-        log.info("migration {}: backfill copied {} rows; now reconciling the target's rows", migration, at.copied());
+        next =
+            new BackfillCheckpoint(
+                Optional.empty(),
+                Side.TARGET,
+                at.copied(),
+                at.reconciled(),
+                at.mismatches(),
+                false);
+        log.info(
+            "migration {}: backfill copied {} rows; now reconciling the target's rows",
+            migration,
+            at.copied());
       } else {
-        next = new BackfillCheckpoint(at.cursor(), Side.TARGET, at.copied(), at.reconciled(), at.mismatches(), true);
-        log.info("migration {}: backfill done, {} rows copied, {} target rows reconciled, {} mismatches", migration,
-            next.copied(), next.reconciled(), next.mismatches());
+        next =
+            new BackfillCheckpoint(
+                at.cursor(), Side.TARGET, at.copied(), at.reconciled(), at.mismatches(), true);
+        log.info(
+            "migration {}: backfill done, {} rows copied, {} target rows reconciled, {} mismatches",
+            migration,
+            next.copied(),
+            next.reconciled(),
+            next.mismatches());
       }
       control.saveCheckpoint(migration, next);
       return next;
@@ -120,7 +156,8 @@ public final class Backfill {
       pace();
       boolean sourcePass = at.pass() == Side.SOURCE;
       if (!sourcePass && copier.verify(key)) {
-        continue; // the usual case in the target pass: the source pass or a dual write made them equal already
+        continue; // the usual case in the target pass: the source pass or a dual write made them
+        // equal already
       }
       if (sourcePass) {
         rows++;
@@ -134,16 +171,29 @@ public final class Backfill {
       } else {
         mismatches++;
         mismatched.increment();
-        log.warn("migration {}: backfill mismatch for id {} after retry ({} pass)", migration, key, at.pass());
+        log.warn(
+            "migration {}: backfill mismatch for id {} after retry ({} pass)",
+            migration,
+            key,
+            at.pass());
       }
     }
-    BackfillCheckpoint next = new BackfillCheckpoint(Optional.of(page.get(page.size() - 1)), at.pass(),
-        at.copied() + rows, at.reconciled() + fixed, at.mismatches() + mismatches, false);
+    BackfillCheckpoint next =
+        new BackfillCheckpoint(
+            Optional.of(page.get(page.size() - 1)),
+            at.pass(),
+            at.copied() + rows,
+            at.reconciled() + fixed,
+            at.mismatches() + mismatches,
+            false);
     control.saveCheckpoint(migration, next);
     return next;
   }
 
-  /** Copies {@code key}, and once more if it still differs (a concurrent write may have raced the first copy). */
+  /**
+   * Copies {@code key}, and once more if it still differs (a concurrent write may have raced the
+   * first copy).
+   */
   private boolean copyAndVerify(String key) {
     copier.copy(key);
     if (copier.verify(key)) {
@@ -154,7 +204,8 @@ public final class Backfill {
   }
 
   /** Runs pages until done or until {@code keepGoing} says stop (checked between pages). */
-  public BackfillCheckpoint run(java.util.function.BooleanSupplier keepGoing) throws InterruptedException {
+  public BackfillCheckpoint run(java.util.function.BooleanSupplier keepGoing)
+      throws InterruptedException {
     BackfillCheckpoint at = control.checkpoint(migration);
     while (!at.done() && keepGoing.getAsBoolean()) {
       at = runPage();
@@ -203,13 +254,17 @@ public final class Backfill {
     /** The most rows copied per second (default 1000). */
     public Builder rowsPerSecond(int rowsPerSecond) {
       if (rowsPerSecond < 1 || rowsPerSecond > 1_000_000) {
-        throw new IllegalArgumentException("rowsPerSecond: " + rowsPerSecond + " (expected: 1..1000000)");
+        throw new IllegalArgumentException(
+            "rowsPerSecond: " + rowsPerSecond + " (expected: 1..1000000)");
       }
       this.rowsPerSecond = rowsPerSecond;
       return this;
     }
 
-    /** The clock used for pacing, and how to wait (tests pass a fake clock whose sleeper advances it). */
+    /**
+     * The clock used for pacing, and how to wait (tests pass a fake clock whose sleeper advances
+     * it).
+     */
     public Builder clock(LongSupplier nanoTime, Sleeper sleeper) {
       this.nanoTime = requireNonNull(nanoTime, "nanoTime");
       this.sleeper = requireNonNull(sleeper, "sleeper");

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link Backfill} on whichever instance holds the lease while the phase is {@link Phase#BACKFILL}: one
- * page per lease renewal, so an instance that dies loses the lease after {@code leaseTtl} and another resumes from the
- * saved checkpoint.
+ * Runs the {@link Backfill} on whichever instance holds the lease while the phase is {@link
+ * Phase#BACKFILL}: one page per lease renewal, so an instance that dies loses the lease after
+ * {@code leaseTtl} and another resumes from the saved checkpoint.
  */
 public final class BackfillWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackfillWorker.class);
@@ -27,25 +27,34 @@ public final class BackfillWorker implements AutoCloseable {
   private volatile boolean closed;
 
   /** Starts checking every {@code interval} whether there is backfill work for this instance. */
-  public BackfillWorker(PhaseWatcher watcher, ControlStore control, Backfill backfill, Duration interval,
-      Duration leaseTtl, Clock clock) {
+  public BackfillWorker(
+      PhaseWatcher watcher,
+      ControlStore control,
+      Backfill backfill,
+      Duration interval,
+      Duration leaseTtl,
+      Clock clock) {
     this.watcher = requireNonNull(watcher, "watcher");
     this.control = requireNonNull(control, "control");
     this.backfill = requireNonNull(backfill, "backfill");
     this.leaseTtl = requireNonNull(leaseTtl, "leaseTtl");
     this.clock = requireNonNull(clock, "clock");
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "migration-backfill-" + watcher.migration());
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::work, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "migration-backfill-" + watcher.migration());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(
+        this::work, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void work() {
     String migration = watcher.migration();
     try {
-      while (!closed && watcher.current() == Phase.BACKFILL
+      while (!closed
+          && watcher.current() == Phase.BACKFILL
           && control.tryLease(migration, watcher.instanceId(), clock.instant(), leaseTtl)) {
         if (backfill.runPage().done()) {
           control.releaseLease(migration, watcher.instanceId());

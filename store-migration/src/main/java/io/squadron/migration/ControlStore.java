@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a migration's shared state lives: the control record, the instances' reports, the backfill checkpoint and
- * the backfill lease. Every method is one atomic operation on a store all instances share.
+ * Where a migration's shared state lives: the control record, the instances' reports, the backfill
+ * checkpoint and the backfill lease. Every method is one atomic operation on a store all instances
+ * share.
  */
 public interface ControlStore {
   /** The control record, created as {@code SOURCE_ONLY}, epoch 0, when missing. */
@@ -32,8 +33,8 @@ public interface ControlStore {
   void saveCheckpoint(String migration, BackfillCheckpoint checkpoint);
 
   /**
-   * Takes or renews the backfill lease for {@code owner} until {@code now + ttl}; fails while another owner holds an
-   * unexpired lease.
+   * Takes or renews the backfill lease for {@code owner} until {@code now + ttl}; fails while
+   * another owner holds an unexpired lease.
    */
   boolean tryLease(String migration, String owner, Instant now, Duration ttl);
 
@@ -42,7 +43,9 @@ public interface ControlStore {
 
   /** Convenience: the reports fresher than {@code liveness} at {@code now}. */
   default List<InstanceReport> liveReports(String migration, Instant now, Duration liveness) {
-    return reports(migration).stream().filter(r -> !r.reportedAt().plus(liveness).isBefore(now)).toList();
+    return reports(migration).stream()
+        .filter(r -> !r.reportedAt().plus(liveness).isBefore(now))
+        .toList();
   }
 
   /** The checkpoint if the backfill has started. */

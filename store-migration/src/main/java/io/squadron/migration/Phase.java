@@ -3,9 +3,10 @@ package io.squadron.migration;
 import java.util.Optional;
 
 /**
- * The phases of a migration, in order. Each names the store that serves reads and decides (the primary) and the one,
- * if any, that is written as well and read dark (the secondary). Two adjacent phases always share at least the
- * primary's writes, which is why two instances one step apart may run side by side.
+ * The phases of a migration, in order. Each names the store that serves reads and decides (the
+ * primary) and the one, if any, that is written as well and read dark (the secondary). Two adjacent
+ * phases always share at least the primary's writes, which is why two instances one step apart may
+ * run side by side.
  */
 public enum Phase {
   /** Only the source is read and written. */
@@ -39,12 +40,15 @@ public enum Phase {
 
   /** The next phase forward, if any. */
   public Optional<Phase> next() {
-    return ordinal() + 1 < values().length ? Optional.of(values()[ordinal() + 1]) : Optional.empty();
+    return ordinal() + 1 < values().length
+        ? Optional.of(values()[ordinal() + 1])
+        : Optional.empty();
   }
 
   /**
-   * The phase a rollback goes to, if one is allowed: only while both stores are still written, so nothing is lost.
-   * {@code TARGET_ONLY} has no rollback (the source missed its writes), nor has {@code SOURCE_ONLY}.
+   * The phase a rollback goes to, if one is allowed: only while both stores are still written, so
+   * nothing is lost. {@code TARGET_ONLY} has no rollback (the source missed its writes), nor has
+   * {@code SOURCE_ONLY}.
    */
   public Optional<Phase> rollback() {
     return switch (this) {
@@ -55,7 +59,10 @@ public enum Phase {
     };
   }
 
-  /** The phase's name with the stores' names, e.g. {@code DUAL_WRITE_POSTGRES_PRIMARY} for source "postgres". */
+  /**
+   * The phase's name with the stores' names, e.g. {@code DUAL_WRITE_POSTGRES_PRIMARY} for source
+   * "postgres".
+   */
   public String label(String sourceName, String targetName) {
     String source = sourceName.toUpperCase(java.util.Locale.ROOT);
     String target = targetName.toUpperCase(java.util.Locale.ROOT);

@@ -16,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance's view of a migration's phase: reads the control record at start and every poll interval, switches
- * without a restart, and reports the phase it runs. Calls hold a {@link Ticket} for their whole duration; the
- * report names a new phase only once every call begun under an older one has finished, so "every instance reports
- * phase P" means no call anywhere still runs an older phase.
+ * One instance's view of a migration's phase: reads the control record at start and every poll
+ * interval, switches without a restart, and reports the phase it runs. Calls hold a {@link Ticket}
+ * for their whole duration; the report names a new phase only once every call begun under an older
+ * one has finished, so "every instance reports phase P" means no call anywhere still runs an older
+ * phase.
  *
- * <p>Metric: {@code migration_phase{migration, instance}}, the ordinal of the phase this instance runs.
+ * <p>Metric: {@code migration_phase{migration, instance}}, the ordinal of the phase this instance
+ * runs.
  */
 public final class PhaseWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PhaseWatcher.class);
@@ -44,16 +46,19 @@ public final class PhaseWatcher implements AutoCloseable {
     this.state = new State(record.phase(), record.epoch());
     this.reported = state;
     report();
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "migration-watch-" + migration);
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "migration-watch-" + migration);
+              t.setDaemon(true);
+              return t;
+            });
     long millis = b.pollInterval.toMillis();
     poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     if (b.registry != null) {
       Gauge.builder("migration_phase", this, w -> w.reported.phase.ordinal())
-          .description("Ordinal of the migration phase this instance runs (0 = SOURCE_ONLY ... 4 = TARGET_ONLY)")
+          .description(
+              "Ordinal of the migration phase this instance runs (0 = SOURCE_ONLY ... 4 = TARGET_ONLY)")
           .tag("migration", migration)
           .tag("instance", instanceId)
           .register(b.registry);
@@ -105,8 +110,13 @@ public final class PhaseWatcher implements AutoCloseable {
         State old = state;
         draining.addLast(old);
         state = new State(record.phase(), record.epoch());
-        log.info("migration {} instance {}: phase {} -> {} (epoch {})", migration, instanceId, old.phase,
-            record.phase(), record.epoch());
+        log.info(
+            "migration {} instance {}: phase {} -> {} (epoch {})",
+            migration,
+            instanceId,
+            old.phase,
+            record.phase(),
+            record.epoch());
       }
       while (!draining.isEmpty() && draining.peekFirst().inFlight.get() == 0) {
         draining.removeFirst();
@@ -114,13 +124,18 @@ public final class PhaseWatcher implements AutoCloseable {
       reported = draining.isEmpty() ? state : draining.peekFirst();
       report();
     } catch (RuntimeException e) {
-      log.warn("migration {} instance {}: control record unreadable, keeping phase {}: {}", migration, instanceId,
-          state.phase, e.toString());
+      log.warn(
+          "migration {} instance {}: control record unreadable, keeping phase {}: {}",
+          migration,
+          instanceId,
+          state.phase,
+          e.toString());
     }
   }
 
   private void report() {
-    control.report(migration, new InstanceReport(instanceId, reported.phase, reported.epoch, clock.instant()));
+    control.report(
+        migration, new InstanceReport(instanceId, reported.phase, reported.epoch, clock.instant()));
   }
 
   /** Stops watching and withdraws this instance's report. */
@@ -130,7 +145,11 @@ public final class PhaseWatcher implements AutoCloseable {
     try {
       control.forget(migration, instanceId);
     } catch (RuntimeException e) {
-      log.warn("migration {} instance {}: could not withdraw report: {}", migration, instanceId, e.toString());
+      log.warn(
+          "migration {} instance {}: could not withdraw report: {}",
+          migration,
+          instanceId,
+          e.toString());
     }
   }
 

@@ -16,13 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The migration mechanism on its real control store (PostgreSQL), with a backfill between two real tables that know
- * nothing of any service: resume after a kill, pacing, controller refusals, and phase reports that wait for in-flight
- * calls.
+ * The migration mechanism on its real control store (PostgreSQL), with a backfill between two real
+ * tables that know nothing of any service: resume after a kill, pacing, controller refusals, and
+ * phase reports that wait for in-flight calls.
  */
 class MigrationMechanismTest {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
 
   private static JdbcControlStore control;
 
@@ -61,8 +60,11 @@ class MigrationMechanismTest {
     }
     String migration = "resume";
     Counting first = new Counting(source, target);
-    Backfill killed = Backfill.builder(control, migration, first.copier, first).pageSize(20).rowsPerSecond(100_000)
-        .build();
+    Backfill killed =
+        Backfill.builder(control, migration, first.copier, first)
+            .pageSize(20)
+            .rowsPerSecond(100_000)
+            .build();
     killed.runPage();
     killed.runPage();
     BackfillCheckpoint halfway = killed.runPage();
@@ -71,15 +73,21 @@ class MigrationMechanismTest {
     assertThat(halfway.done()).isFalse();
     assertThat(first.copies.get()).isEqualTo(60);
 
-    // A row written to both stores after its copy keeps its newer version (dual writes run during the backfill).
+    // A row written to both stores after its copy keeps its newer version (dual writes run during
+    // the backfill).
     source.put("resume-000", "newer", 2);
     target.put("resume-000", "newer", 2);
-    // A row deleted from the source after the checkpoint, before the backfill reaches it, is never copied.
+    // A row deleted from the source after the checkpoint, before the backfill reaches it, is never
+    // copied.
     source.delete("resume-100");
 
     Counting second = new Counting(source, target);
-    BackfillCheckpoint done = Backfill.builder(control, migration, second.copier, second).pageSize(20)
-        .rowsPerSecond(100_000).build().run(() -> true);
+    BackfillCheckpoint done =
+        Backfill.builder(control, migration, second.copier, second)
+            .pageSize(20)
+            .rowsPerSecond(100_000)
+            .build()
+            .run(() -> true);
     assertThat(done.done()).isTrue();
     assertThat(done.copied()).isEqualTo(source.count()).isEqualTo(119);
     assertThat(done.mismatches()).isZero();
@@ -101,15 +109,21 @@ class MigrationMechanismTest {
     for (int i = 0; i < 30; i++) {
       source.put(String.format("rec-%03d", i), "value-" + i, 1);
     }
-    // What failed secondary writes of a dual-write phase leave behind: rows whose delete or change never reached the
-    // target. The source has none of the first kind, so a walk over the source's keys alone never sees them.
+    // What failed secondary writes of a dual-write phase leave behind: rows whose delete or change
+    // never reached the
+    // target. The source has none of the first kind, so a walk over the source's keys alone never
+    // sees them.
     target.put("rec-005x", "deleted in the source", 3);
     target.put("rec-100", "deleted in the source", 1);
     target.put("zzz-last", "deleted in the source", 7);
     target.put("rec-010", "older", 0);
     Counting counting = new Counting(source, target);
-    BackfillCheckpoint done = Backfill.builder(control, "reconcile", counting.copier, counting).pageSize(7)
-        .rowsPerSecond(100_000).build().run(() -> true);
+    BackfillCheckpoint done =
+        Backfill.builder(control, "reconcile", counting.copier, counting)
+            .pageSize(7)
+            .rowsPerSecond(100_000)
+            .build()
+            .run(() -> true);
 
     assertThat(done.done()).isTrue();
     assertThat(done.pass()).isEqualTo(Side.TARGET);
@@ -139,8 +153,11 @@ class MigrationMechanismTest {
       target.put("u-" + i, "orphan", 1);
     }
     Counting first = new Counting(source, target);
-    Backfill killed = Backfill.builder(control, "tresume", first.copier, first).pageSize(5).rowsPerSecond(100_000)
-        .build();
+    Backfill killed =
+        Backfill.builder(control, "tresume", first.copier, first)
+            .pageSize(5)
+            .rowsPerSecond(100_000)
+            .build();
     BackfillCheckpoint at = killed.runPage();
     while (at.pass() == Side.SOURCE) {
       at = killed.runPage();
@@ -151,12 +168,18 @@ class MigrationMechanismTest {
     assertThat(at.cursor()).isPresent();
 
     Counting second = new Counting(source, target);
-    BackfillCheckpoint done = Backfill.builder(control, "tresume", second.copier, second).pageSize(5)
-        .rowsPerSecond(100_000).build().run(() -> true);
+    BackfillCheckpoint done =
+        Backfill.builder(control, "tresume", second.copier, second)
+            .pageSize(5)
+            .rowsPerSecond(100_000)
+            .build()
+            .run(() -> true);
     assertThat(done.done()).isTrue();
     assertThat(done.reconciled()).isEqualTo(10);
     assertThat(target.count()).isEqualTo(10);
-    assertThat(second.copies.get()).as("only the target-only rows: the source pass is not run again").isEqualTo(10);
+    assertThat(second.copies.get())
+        .as("only the target-only rows: the source pass is not run again")
+        .isEqualTo(10);
   }
 
   @Test
@@ -168,11 +191,12 @@ class MigrationMechanismTest {
     }
     AtomicLong now = new AtomicLong();
     VersionedRows.Copier copier = new VersionedRows.Copier(source, target);
-    Backfill paced = Backfill.builder(control, "paced", copier, copier)
-        .pageSize(10)
-        .rowsPerSecond(100)
-        .clock(now::get, nanos -> now.addAndGet(nanos))
-        .build();
+    Backfill paced =
+        Backfill.builder(control, "paced", copier, copier)
+            .pageSize(10)
+            .rowsPerSecond(100)
+            .clock(now::get, nanos -> now.addAndGet(nanos))
+            .build();
     paced.runPage();
     paced.runPage();
     // 20 rows at 100 rows/s: the 20th row may start at 190 ms.
@@ -183,11 +207,20 @@ class MigrationMechanismTest {
   void controller_refusesWhileAnInstanceLags_andWithoutAFinishedBackfill_andFromTargetOnly() {
     String migration = "refusals";
     MutableClock clock = new MutableClock();
-    MigrationController controller = new MigrationController(control, migration, Duration.ofSeconds(5), clock);
-    try (PhaseWatcher a = PhaseWatcher.builder(control, migration).instanceId("a").pollInterval(Duration.ofHours(1))
-        .clock(clock).start();
-        PhaseWatcher b = PhaseWatcher.builder(control, migration).instanceId("b").pollInterval(Duration.ofHours(1))
-            .clock(clock).start()) {
+    MigrationController controller =
+        new MigrationController(control, migration, Duration.ofSeconds(5), clock);
+    try (PhaseWatcher a =
+            PhaseWatcher.builder(control, migration)
+                .instanceId("a")
+                .pollInterval(Duration.ofHours(1))
+                .clock(clock)
+                .start();
+        PhaseWatcher b =
+            PhaseWatcher.builder(control, migration)
+                .instanceId("b")
+                .pollInterval(Duration.ofHours(1))
+                .clock(clock)
+                .start()) {
       assertThat(controller.rollback().changed()).isFalse();
       assertThat(controller.advance().changed()).isTrue();
       a.poll();
@@ -199,7 +232,8 @@ class MigrationMechanismTest {
       a.poll();
       b.poll();
       assertThat(controller.advance().message()).contains("backfill not finished");
-      control.saveCheckpoint(migration, new BackfillCheckpoint(Optional.of("x"), Side.TARGET, 1, 0, 0, true));
+      control.saveCheckpoint(
+          migration, new BackfillCheckpoint(Optional.of("x"), Side.TARGET, 1, 0, 0, true));
       assertThat(controller.advance().phase()).isEqualTo(Phase.DUAL_WRITE_TARGET_PRIMARY);
       a.poll();
       b.poll();
@@ -212,23 +246,31 @@ class MigrationMechanismTest {
       // An instance silent for longer than the liveness window no longer holds a change back.
       clock.advance(Duration.ofSeconds(10));
       a.poll();
-      assertThat(controller.status().live()).extracting(InstanceReport::instanceId).containsExactly("a");
+      assertThat(controller.status().live())
+          .extracting(InstanceReport::instanceId)
+          .containsExactly("a");
     }
   }
 
   @Test
   void watcher_reportsANewPhaseOnlyAfterCallsUnderTheOldOneFinish() {
     String migration = "drain";
-    try (PhaseWatcher w = PhaseWatcher.builder(control, migration).instanceId("w").pollInterval(Duration.ofHours(1))
-        .start()) {
+    try (PhaseWatcher w =
+        PhaseWatcher.builder(control, migration)
+            .instanceId("w")
+            .pollInterval(Duration.ofHours(1))
+            .start()) {
       PhaseWatcher.Ticket inFlight = w.enter();
       ControlRecord record = control.read(migration);
-      assertThat(control.compareAndSet(migration, record.epoch(), Phase.DUAL_WRITE_SOURCE_PRIMARY, Instant.now()))
+      assertThat(
+              control.compareAndSet(
+                  migration, record.epoch(), Phase.DUAL_WRITE_SOURCE_PRIMARY, Instant.now()))
           .isTrue();
       w.poll();
       assertThat(w.current()).isEqualTo(Phase.DUAL_WRITE_SOURCE_PRIMARY);
       assertThat(w.reportedPhase()).isEqualTo(Phase.SOURCE_ONLY);
-      assertThat(control.reports(migration)).singleElement()
+      assertThat(control.reports(migration))
+          .singleElement()
           .satisfies(r -> assertThat(r.phase()).isEqualTo(Phase.SOURCE_ONLY));
       try (PhaseWatcher.Ticket fresh = w.enter()) {
         assertThat(fresh.phase()).isEqualTo(Phase.DUAL_WRITE_SOURCE_PRIMARY);
@@ -236,7 +278,8 @@ class MigrationMechanismTest {
       }
       inFlight.close();
       w.poll();
-      assertThat(control.reports(migration)).singleElement()
+      assertThat(control.reports(migration))
+          .singleElement()
           .satisfies(r -> assertThat(r.phase()).isEqualTo(Phase.DUAL_WRITE_SOURCE_PRIMARY));
     }
     assertThat(control.reports(migration)).isEmpty();
@@ -245,13 +288,17 @@ class MigrationMechanismTest {
   @Test
   void phases_labelsAndSteps() {
     assertThat(Phase.SOURCE_ONLY.label("postgres", "cassandra")).isEqualTo("POSTGRES_ONLY");
-    assertThat(Phase.DUAL_WRITE_SOURCE_PRIMARY.label("postgres", "cassandra")).isEqualTo("DUAL_WRITE_POSTGRES_PRIMARY");
+    assertThat(Phase.DUAL_WRITE_SOURCE_PRIMARY.label("postgres", "cassandra"))
+        .isEqualTo("DUAL_WRITE_POSTGRES_PRIMARY");
     assertThat(Phase.DUAL_WRITE_TARGET_PRIMARY.label("postgres", "cassandra"))
         .isEqualTo("DUAL_WRITE_CASSANDRA_PRIMARY");
     assertThat(Phase.TARGET_ONLY.label("postgres", "cassandra")).isEqualTo("CASSANDRA_ONLY");
     for (Phase p : Phase.values()) {
-      // Adjacent phases share the writes of at least one store, and every rollback keeps both written.
-      p.next().ifPresent(n -> assertThat(p.secondary().isPresent() || n.secondary().isPresent()).isTrue());
+      // Adjacent phases share the writes of at least one store, and every rollback keeps both
+      // written.
+      p.next()
+          .ifPresent(
+              n -> assertThat(p.secondary().isPresent() || n.secondary().isPresent()).isTrue());
       p.rollback().ifPresent(r -> assertThat(p.secondary()).isPresent());
     }
     assertThat(Phase.TARGET_ONLY.rollback()).isEmpty();

@@ -11,8 +11,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * A real table of versioned key-value rows, standing for any store a service migrates: the mechanism must work
- * without knowing what the rows are.
+ * A real table of versioned key-value rows, standing for any store a service migrates: the
+ * mechanism must work without knowing what the rows are.
  */
 final class VersionedRows {
   /** One row's value and version. */
@@ -28,15 +28,24 @@ final class VersionedRows {
 
   static VersionedRows create(DataSource dataSource, String table) {
     VersionedRows rows = new VersionedRows(dataSource, table);
-    rows.update("CREATE TABLE IF NOT EXISTS " + table + " (k text PRIMARY KEY, v text NOT NULL, version bigint NOT NULL)");
+    rows.update(
+        "CREATE TABLE IF NOT EXISTS "
+            + table
+            + " (k text PRIMARY KEY, v text NOT NULL, version bigint NOT NULL)");
     return rows;
   }
 
   /** Writes the row unless a newer version is stored. */
   void put(String key, String value, long version) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO " + table
-        + " (k, v, version) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, version = EXCLUDED.version"
-        + " WHERE " + table + ".version < EXCLUDED.version")) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + table
+                    + " (k, v, version) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, version = EXCLUDED.version"
+                    + " WHERE "
+                    + table
+                    + ".version < EXCLUDED.version")) {
       s.setString(1, key);
       s.setString(2, value);
       s.setLong(3, version);
@@ -58,7 +67,8 @@ final class VersionedRows {
 
   Optional<Row> get(String key) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT v, version FROM " + table + " WHERE k = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT v, version FROM " + table + " WHERE k = ?")) {
       s.setString(1, key);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? Optional.of(new Row(r.getString(1), r.getLong(2))) : Optional.empty();
@@ -69,7 +79,8 @@ final class VersionedRows {
   }
 
   int count() {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
       r.next();
       return r.getInt(1);
@@ -79,8 +90,13 @@ final class VersionedRows {
   }
 
   List<String> keysAfter(Optional<String> cursor, int limit) {
-    String sql = "SELECT k FROM " + table + (cursor.isPresent() ? " WHERE k > ?" : "") + " ORDER BY k LIMIT ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        "SELECT k FROM "
+            + table
+            + (cursor.isPresent() ? " WHERE k > ?" : "")
+            + " ORDER BY k LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       int i = 1;
       if (cursor.isPresent()) {
         s.setString(i++, cursor.get());
@@ -99,14 +115,18 @@ final class VersionedRows {
   }
 
   private void update(String sql) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.executeUpdate(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The backfill's view: keys in the source's order; a copy makes the target hold the source's row or none. */
+  /**
+   * The backfill's view: keys in the source's order; a copy makes the target hold the source's row
+   * or none.
+   */
   static final class Copier implements Backfill.KeySource, Backfill.RowCopier {
     private final VersionedRows source;
     private final VersionedRows target;

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The standard squadron.stores.* keys: defaults from reference.conf, overrides, and errors that name the key. */
+/**
+ * The standard squadron.stores.* keys: defaults from reference.conf, overrides, and errors that
+ * name the key.
+ */
 class SettingsTest {
   private static Config config(String hocon) {
     return ConfigLoader.withOverrides(ConfigFactory.parseString(hocon));
@@ -23,15 +26,20 @@ class SettingsTest {
 
   @Test
   void cassandra_defaultsAndOverrides() {
-    CassandraSettings s = CassandraSettings.from(config("squadron.stores.cassandra.keyspace = padlock"));
+    CassandraSettings s =
+        CassandraSettings.from(config("squadron.stores.cassandra.keyspace = padlock"));
     assertThat(s.endpoint()).hasToString("127.0.0.1:9042/datacenter1");
     assertThat(s.keyspace()).isEqualTo("padlock");
-    assertThat(s.replication().toCql()).isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    assertThat(s.replication().toCql())
+        .isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 1}");
     assertThat(s.requestTimeout()).isEqualTo(CassandraSettings.DEFAULT_REQUEST_TIMEOUT);
     assertThat(s.connectTimeout()).isEqualTo(CassandraSettings.DEFAULT_CONNECT_TIMEOUT);
     assertThat(s.schemaTimeout()).isEqualTo(CassandraSettings.DEFAULT_SCHEMA_TIMEOUT);
 
-    CassandraSettings production = CassandraSettings.from(config("""
+    CassandraSettings production =
+        CassandraSettings.from(
+            config(
+                """
         squadron.stores.cassandra {
           endpoint = "10.0.0.1:9042,10.0.0.2:9042/eu-west"
           keyspace = userdb
@@ -48,19 +56,38 @@ class SettingsTest {
   @Test
   void cassandra_badValues_nameTheKey() {
     assertThatThrownBy(() -> CassandraSettings.from(config("")))
-        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("squadron.stores.cassandra.keyspace");
-    assertThatThrownBy(() -> CassandraSettings.from(config("squadron.stores.cassandra.keyspace = Bad-Name")))
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("squadron.stores.cassandra.keyspace");
-    assertThatThrownBy(() -> CassandraSettings.from(config("""
+    assertThatThrownBy(
+            () -> CassandraSettings.from(config("squadron.stores.cassandra.keyspace = Bad-Name")))
+        .hasMessageStartingWith("squadron.stores.cassandra.keyspace");
+    assertThatThrownBy(
+            () ->
+                CassandraSettings.from(
+                    config(
+                        """
         squadron.stores.cassandra { keyspace = k, endpoint = "127.0.0.1:9042" }""")))
-        .hasMessageStartingWith("squadron.stores.cassandra.endpoint").hasMessageContaining("no datacenter");
-    assertThatThrownBy(() -> CassandraSettings.from(config("""
+        .hasMessageStartingWith("squadron.stores.cassandra.endpoint")
+        .hasMessageContaining("no datacenter");
+    assertThatThrownBy(
+            () ->
+                CassandraSettings.from(
+                    config(
+                        """
         squadron.stores.cassandra { keyspace = k, replication.class = NetworkTopologyStrategy }""")))
         .hasMessageStartingWith("squadron.stores.cassandra.replication.datacenters");
-    assertThatThrownBy(() -> CassandraSettings.from(config("""
+    assertThatThrownBy(
+            () ->
+                CassandraSettings.from(
+                    config(
+                        """
         squadron.stores.cassandra { keyspace = k, replication.class = EverywhereStrategy }""")))
         .hasMessageStartingWith("squadron.stores.cassandra.replication.class");
-    assertThatThrownBy(() -> CassandraSettings.from(config("""
+    assertThatThrownBy(
+            () ->
+                CassandraSettings.from(
+                    config(
+                        """
         squadron.stores.cassandra { keyspace = k, request-timeout = 0s }""")))
         .hasMessageStartingWith("squadron.stores.cassandra.request-timeout");
   }
@@ -76,7 +103,10 @@ class SettingsTest {
 
   @Test
   void postgres_defaultsOverridesAndErrors() {
-    PostgresSettings s = PostgresSettings.from(config("""
+    PostgresSettings s =
+        PostgresSettings.from(
+            config(
+                """
         squadron.stores.postgres.url = "jdbc:postgresql://127.0.0.1:5432/userdb?user=u&password=secret"
         """));
     assertThat(s.poolSize()).isEqualTo(PostgresSettings.DEFAULT_POOL_SIZE);
@@ -86,12 +116,24 @@ class SettingsTest {
 
     assertThatThrownBy(() -> PostgresSettings.from(config("")))
         .hasMessageStartingWith("squadron.stores.postgres.url");
-    assertThatThrownBy(() -> PostgresSettings.from(config("squadron.stores.postgres.url = \"mysql://x?password=s\"")))
-        .hasMessageStartingWith("squadron.stores.postgres.url").hasMessageNotContaining("password=s");
-    assertThatThrownBy(() -> PostgresSettings.from(config("""
+    assertThatThrownBy(
+            () ->
+                PostgresSettings.from(
+                    config("squadron.stores.postgres.url = \"mysql://x?password=s\"")))
+        .hasMessageStartingWith("squadron.stores.postgres.url")
+        .hasMessageNotContaining("password=s");
+    assertThatThrownBy(
+            () ->
+                PostgresSettings.from(
+                    config(
+                        """
         squadron.stores.postgres { url = "jdbc:postgresql://h/db", connection-timeout = 10ms }""")))
         .hasMessageStartingWith("squadron.stores.postgres.connection-timeout");
-    assertThatThrownBy(() -> PostgresSettings.from(config("""
+    assertThatThrownBy(
+            () ->
+                PostgresSettings.from(
+                    config(
+                        """
         squadron.stores.postgres { url = "jdbc:postgresql://h/db", pool-size = 0 }""")))
         .hasMessageStartingWith("squadron.stores.postgres.pool-size");
   }
@@ -102,14 +144,19 @@ class SettingsTest {
     assertThat(none.addresses()).isEmpty();
     assertThat(none.opTimeout()).isEqualTo(Duration.ofMillis(50));
 
-    MemcachedSettings s = MemcachedSettings.from(config("""
+    MemcachedSettings s =
+        MemcachedSettings.from(
+            config(
+                """
         squadron.stores.memcached { addresses = "127.0.0.1:11211, 10.0.0.2:11211", key-prefix = "padlock:" }"""));
     assertThat(s.addresses()).containsExactly("127.0.0.1:11211", "10.0.0.2:11211");
     assertThat(s.keyPrefix()).isEqualTo("padlock:");
 
-    assertThatThrownBy(() -> MemcachedSettings.from(config("squadron.stores.memcached.addresses = localhost")))
+    assertThatThrownBy(
+            () -> MemcachedSettings.from(config("squadron.stores.memcached.addresses = localhost")))
         .hasMessageStartingWith("squadron.stores.memcached.addresses");
-    assertThatThrownBy(() -> MemcachedSettings.from(config("squadron.stores.memcached.key-prefix = \"a b\"")))
+    assertThatThrownBy(
+            () -> MemcachedSettings.from(config("squadron.stores.memcached.key-prefix = \"a b\"")))
         .hasMessageStartingWith("squadron.stores.memcached.key-prefix");
     assertThatThrownBy(() -> new MemcachedSettings(List.of("h:70000"), "", Duration.ofMillis(1)))
         .hasMessageContaining("1..65535");

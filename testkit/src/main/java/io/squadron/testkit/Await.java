@@ -8,9 +8,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Waits for a condition that becomes true on its own (a server restarts, a cache expires, an event arrives), polling
- * with a short growing pause, and fails with a message saying what was awaited and for how long. Tests wait for
- * conditions, never for fixed times.
+ * Waits for a condition that becomes true on its own (a server restarts, a cache expires, an event
+ * arrives), polling with a short growing pause, and fails with a message saying what was awaited
+ * and for how long. Tests wait for conditions, never for fixed times.
  *
  * <pre>{@code
  * Await.until(Duration.ofSeconds(30), "userdb ready again", () -> USERDB.server().isReady());
@@ -26,15 +26,20 @@ public final class Await {
   /**
    * Returns once {@code condition} holds; a condition that throws counts as not holding yet.
    *
-   * @throws AssertionError when it still does not hold after {@code timeout}, naming {@code what} and the last failure
+   * @throws AssertionError when it still does not hold after {@code timeout}, naming {@code what}
+   *     and the last failure
    */
   public static void until(Duration timeout, String what, BooleanSupplier condition) {
     requireNonNull(condition, "condition");
-    value(timeout, what, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    value(
+        timeout,
+        what,
+        () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
   }
 
   /**
-   * Returns the first present value {@code probe} gives; a probe that throws counts as not present yet.
+   * Returns the first present value {@code probe} gives; a probe that throws counts as not present
+   * yet.
    *
    * @throws AssertionError when none came within {@code timeout}
    */
@@ -55,8 +60,13 @@ public final class Await {
         last = e;
       }
       if (System.nanoTime() - deadline >= 0) {
-        AssertionError error = new AssertionError("waited " + timeout.toMillis() + " ms for " + what
-            + (last == null ? "" : "; last failure: " + last));
+        AssertionError error =
+            new AssertionError(
+                "waited "
+                    + timeout.toMillis()
+                    + " ms for "
+                    + what
+                    + (last == null ? "" : "; last failure: " + last));
         if (last != null) {
           error.initCause(last);
         }

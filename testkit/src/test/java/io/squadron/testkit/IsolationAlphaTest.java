@@ -3,37 +3,33 @@ package io.squadron.testkit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IsolationAlphaTest extends AbstractIsolationTest {
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.perClass();
-    @RegisterExtension
-    static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
-    @RegisterExtension
-    static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
-    @RegisterExtension
-    static final KafkaExtension KAFKA = KafkaExtension.perClass();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
+  @RegisterExtension static final MemcachedExtension MEMCACHED = MemcachedExtension.perClass();
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
 
-    @Override
-    String marker() {
-        return "alpha";
-    }
+  @Override
+  String marker() {
+    return "alpha";
+  }
 
-    @Override
-    PostgresExtension postgres() {
-        return PG;
-    }
+  @Override
+  PostgresExtension postgres() {
+    return PG;
+  }
 
-    @Override
-    CassandraExtension cassandra() {
-        return CASSANDRA;
-    }
+  @Override
+  CassandraExtension cassandra() {
+    return CASSANDRA;
+  }
 
-    @Override
-    MemcachedExtension memcached() {
-        return MEMCACHED;
-    }
+  @Override
+  MemcachedExtension memcached() {
+    return MEMCACHED;
+  }
 
-    @Override
-    KafkaExtension kafka() {
-        return KAFKA;
-    }
+  @Override
+  KafkaExtension kafka() {
+    return KAFKA;
+  }
 }

@@ -28,17 +28,20 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Shows billing working against the provider simulator, as the operator identity: a card payment that needs a 3-D
- * Secure step (the card is tokenized at the provider, the payer passes the challenge through the simulator's control
- * API, billing confirms), and a SEPA direct debit that settles by callback once the simulator's clock moved three days.
- * Exits non-zero if any step misbehaves.
+ * Shows billing working against the provider simulator, as the operator identity: a card payment
+ * that needs a 3-D Secure step (the card is tokenized at the provider, the payer passes the
+ * challenge through the simulator's control API, billing confirms), and a SEPA direct debit that
+ * settles by callback once the simulator's clock moved three days. Exits non-zero if any step
+ * misbehaves.
  *
- * <p>{@code java ... BillingDemo [--config FILE]} with {@code squadron.clients.billing}, {@code squadron.clients.padlock}
- * (to create the demo customer's keys, as userdb does at sign-up) and {@code squadron.providers.control-url}.
+ * <p>{@code java ... BillingDemo [--config FILE]} with {@code squadron.clients.billing}, {@code
+ * squadron.clients.padlock} (to create the demo customer's keys, as userdb does at sign-up) and
+ * {@code squadron.providers.control-url}.
  */
 public final class BillingDemo {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private BillingDemo() {}
 
@@ -46,7 +49,8 @@ public final class BillingDemo {
     Config config = ConfigLoader.fromArgs(args, System.getenv());
     String control = config.getString("squadron.providers.control-url");
     if (control.isEmpty()) {
-      throw new IllegalStateException("squadron.providers.control-url is empty: the demo drives the simulator");
+      throw new IllegalStateException(
+          "squadron.providers.control-url is empty: the demo drives the simulator");
     }
     try (ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build()) {
       var billing = BillingServiceGrpc.newBlockingStub(channels.channel("billing"));
@@ -57,48 +61,108 @@ public final class BillingDemo {
       String base = credentials.path("cardpay").path("base_url").asText();
       String key = credentials.path("cardpay").path("api_key").asText();
 
-      // 1. A card that asks for 3-D Secure. The client tokenizes it at the acquirer: billing never sees the number.
-      JsonNode pm = provider(base + "/v1/payment_methods", key, "{\"type\":\"card\",\"card\":{\"number\":"
-          + "\"4000000000003220\",\"exp_month\":12,\"exp_year\":2034,\"cvc\":\"123\"}}");
-      Payment card = billing.createPayment(CreatePaymentRequest.newBuilder()
-          .setIdempotencyKey("demo-card-" + customer).setCustomerId(customer).setReference("demo-order-1")
-          .setAmount(1999).setCurrency("EUR").setCountry("SE").setReturnUrl("https://shop.example/return")
-          .setPaymentMethod(PaymentMethod.newBuilder().setType(PaymentMethodType.CARD)
-              .setCard(CardDetails.newBuilder().addTokens(ProviderToken.newBuilder().setProvider("cardpay")
-                  .setToken(pm.path("id").asText())))).build()).getPayment();
-      System.out.printf("billing demo: card payment %s is %s at %s, next action: 3-D Secure at %s%n", card.getId(),
-          card.getStatus(), card.getProvider(), card.getNextAction().getThreeDsChallenge().getUrl());
-      expect(card.getStatus() == PaymentStatus.REQUIRES_ACTION, "a 3-D Secure card must require an action");
-      control(control, "POST", "/providers/cardpay/payments/" + card.getProviderReference()
-          + "/actions/authenticate", "{\"result\":\"pass\"}");
-      Payment confirmed = billing.confirmPayment(ConfirmPaymentRequest.newBuilder()
-          .setIdempotencyKey("demo-confirm-" + customer).setPaymentId(card.getId()).build()).getPayment();
-      System.out.printf("billing demo: the payer passed the challenge; after ConfirmPayment it is %s, %d %s "
-          + "captured%n", confirmed.getStatus(), confirmed.getAmountCaptured(), confirmed.getCurrency());
+      // 1. A card that asks for 3-D Secure. The client tokenizes it at the acquirer: billing never
+      // sees the number.
+      JsonNode pm =
+          provider(
+              base + "/v1/payment_methods",
+              key,
+              "{\"type\":\"card\",\"card\":{\"number\":"
+                  + "\"4000000000003220\",\"exp_month\":12,\"exp_year\":2034,\"cvc\":\"123\"}}");
+      Payment card =
+          billing
+              .createPayment(
+                  CreatePaymentRequest.newBuilder()
+                      .setIdempotencyKey("demo-card-" + customer)
+                      .setCustomerId(customer)
+                      .setReference("demo-order-1")
+                      .setAmount(1999)
+                      .setCurrency("EUR")
+                      .setCountry("SE")
+                      .setReturnUrl("https://shop.example/return")
+                      .setPaymentMethod(
+                          PaymentMethod.newBuilder()
+                              .setType(PaymentMethodType.CARD)
+                              .setCard(
+                                  CardDetails.newBuilder()
+                                      .addTokens(
+                                          ProviderToken.newBuilder()
+                                              .setProvider("cardpay")
+                                              .setToken(pm.path("id").asText()))))
+                      .build())
+              .getPayment();
+      System.out.printf(
+          "billing demo: card payment %s is %s at %s, next action: 3-D Secure at %s%n",
+          card.getId(),
+          card.getStatus(),
+          card.getProvider(),
+          card.getNextAction().getThreeDsChallenge().getUrl());
+      expect(
+          card.getStatus() == PaymentStatus.REQUIRES_ACTION,
+          "a 3-D Secure card must require an action");
+      control(
+          control,
+          "POST",
+          "/providers/cardpay/payments/" + card.getProviderReference() + "/actions/authenticate",
+          "{\"result\":\"pass\"}");
+      Payment confirmed =
+          billing
+              .confirmPayment(
+                  ConfirmPaymentRequest.newBuilder()
+                      .setIdempotencyKey("demo-confirm-" + customer)
+                      .setPaymentId(card.getId())
+                      .build())
+              .getPayment();
+      System.out.printf(
+          "billing demo: the payer passed the challenge; after ConfirmPayment it is %s, %d %s "
+              + "captured%n",
+          confirmed.getStatus(), confirmed.getAmountCaptured(), confirmed.getCurrency());
       expect(confirmed.getStatus() == PaymentStatus.SUCCEEDED, "the card payment must succeed");
 
-      // 2. A SEPA direct debit: accepted, then confirmed by the bank days later (the simulator's clock moves).
-      Payment debit = billing.createPayment(CreatePaymentRequest.newBuilder()
-          .setIdempotencyKey("demo-sepa-" + customer).setCustomerId(customer).setReference("demo-order-2")
-          .setAmount(4900).setCurrency("EUR").setCountry("DE")
-          .setPaymentMethod(PaymentMethod.newBuilder().setType(PaymentMethodType.SEPA_DEBIT)
-              .setSepaDebit(SepaDebitDetails.newBuilder().setIban("DE89 3704 0044 0532 0130 00")
-                  .setAccountHolder("Demo Payer"))).build()).getPayment();
-      System.out.printf("billing demo: SEPA debit %s is %s (%s)%n", debit.getId(), debit.getStatus(),
-          debit.getInstrumentSummary());
-      JsonNode advanced = control(control, "POST", "/clock/advance", "{\"seconds\":" + 3 * 86_400 + "}");
-      System.out.printf("billing demo: the simulator's clock moved 3 days (%d timers fired); waiting for the "
-          + "callback%n", advanced.path("timers_fired").asInt());
+      // 2. A SEPA direct debit: accepted, then confirmed by the bank days later (the simulator's
+      // clock moves).
+      Payment debit =
+          billing
+              .createPayment(
+                  CreatePaymentRequest.newBuilder()
+                      .setIdempotencyKey("demo-sepa-" + customer)
+                      .setCustomerId(customer)
+                      .setReference("demo-order-2")
+                      .setAmount(4900)
+                      .setCurrency("EUR")
+                      .setCountry("DE")
+                      .setPaymentMethod(
+                          PaymentMethod.newBuilder()
+                              .setType(PaymentMethodType.SEPA_DEBIT)
+                              .setSepaDebit(
+                                  SepaDebitDetails.newBuilder()
+                                      .setIban("DE89 3704 0044 0532 0130 00")
+                                      .setAccountHolder("Demo Payer")))
+                      .build())
+              .getPayment();
+      System.out.printf(
+          "billing demo: SEPA debit %s is %s (%s)%n",
+          debit.getId(), debit.getStatus(), debit.getInstrumentSummary());
+      JsonNode advanced =
+          control(control, "POST", "/clock/advance", "{\"seconds\":" + 3 * 86_400 + "}");
+      System.out.printf(
+          "billing demo: the simulator's clock moved 3 days (%d timers fired); waiting for the "
+              + "callback%n",
+          advanced.path("timers_fired").asInt());
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Payment settled = debit;
       while (settled.getStatus() != PaymentStatus.SUCCEEDED && System.nanoTime() < deadline) {
         Thread.sleep(200);
-        settled = billing.getPayment(GetPaymentRequest.newBuilder().setPaymentId(debit.getId()).build())
-            .getPayment();
+        settled =
+            billing
+                .getPayment(GetPaymentRequest.newBuilder().setPaymentId(debit.getId()).build())
+                .getPayment();
       }
-      System.out.printf("billing demo: SEPA debit %s is %s by callback, %d %s captured%n", settled.getId(),
-          settled.getStatus(), settled.getAmountCaptured(), settled.getCurrency());
-      expect(settled.getStatus() == PaymentStatus.SUCCEEDED, "the SEPA debit must settle by callback");
+      System.out.printf(
+          "billing demo: SEPA debit %s is %s by callback, %d %s captured%n",
+          settled.getId(), settled.getStatus(), settled.getAmountCaptured(), settled.getCurrency());
+      expect(
+          settled.getStatus() == PaymentStatus.SUCCEEDED, "the SEPA debit must settle by callback");
     }
   }
 
@@ -108,23 +172,36 @@ public final class BillingDemo {
     }
   }
 
-  private static JsonNode provider(String url, String apiKey, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
-        .header("Idempotency-Key", UUID.randomUUID().toString()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  private static JsonNode provider(String url, String apiKey, String body)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + apiKey)
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private static JsonNode control(String control, String method, String path, String body)
       throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(control + path)).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(control + path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(20)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static JsonNode send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) {
-      throw new IllegalStateException(request.build().uri().getPath() + " answered " + r.statusCode());
+      throw new IllegalStateException(
+          request.build().uri().getPath() + " answered " + r.statusCode());
     }
     return JSON.readTree(r.body());
   }

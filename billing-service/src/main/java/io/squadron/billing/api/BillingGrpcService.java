@@ -27,8 +27,9 @@ import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.identity.Caller;
 
 /**
- * The gRPC handler of {@code squadron.billing.v1.BillingService}: field checks and the caller's identity; the work is
- * in {@link PaymentEngine}. Failures are thrown and become statuses in {@link BillingErrors}.
+ * The gRPC handler of {@code squadron.billing.v1.BillingService}: field checks and the caller's
+ * identity; the work is in {@link PaymentEngine}. Failures are thrown and become statuses in {@link
+ * BillingErrors}.
  */
 public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceImplBase {
   static final int MAX_REPORT_CHARS = 3 << 20;
@@ -38,7 +39,8 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
   private final ProviderRegistry providers;
 
   /** A handler over {@code engine}. */
-  public BillingGrpcService(PaymentEngine engine, SettlementReconciler settlements, ProviderRegistry providers) {
+  public BillingGrpcService(
+      PaymentEngine engine, SettlementReconciler settlements, ProviderRegistry providers) {
     this.engine = requireNonNull(engine, "engine");
     this.settlements = requireNonNull(settlements, "settlements");
     this.providers = requireNonNull(providers, "providers");
@@ -49,8 +51,8 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
   }
 
   @Override
-  public void listPaymentMethods(ListPaymentMethodsRequest request,
-      StreamObserver<ListPaymentMethodsResponse> response) {
+  public void listPaymentMethods(
+      ListPaymentMethodsRequest request, StreamObserver<ListPaymentMethodsResponse> response) {
     RpcErrors.InvalidArgumentBuilder v = RpcErrors.invalidArguments();
     BillingRequests.country(v, "country", request.getCountry());
     BillingRequests.currency(v, "currency", request.getCurrency());
@@ -58,18 +60,24 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
     if (!v.isEmpty()) {
       throw v.build();
     }
-    reply(response, ListPaymentMethodsResponse.newBuilder().addAllMethods(engine.available(request.getCountry(),
-        request.getCurrency(), request.getAmount())).build());
+    reply(
+        response,
+        ListPaymentMethodsResponse.newBuilder()
+            .addAllMethods(
+                engine.available(request.getCountry(), request.getCurrency(), request.getAmount()))
+            .build());
   }
 
   @Override
-  public void createPayment(CreatePaymentRequest request, StreamObserver<CreatePaymentResponse> response) {
+  public void createPayment(
+      CreatePaymentRequest request, StreamObserver<CreatePaymentResponse> response) {
     BillingRequests.create(request);
     reply(response, engine.create(caller(), request));
   }
 
   @Override
-  public void confirmPayment(ConfirmPaymentRequest request, StreamObserver<ConfirmPaymentResponse> response) {
+  public void confirmPayment(
+      ConfirmPaymentRequest request, StreamObserver<ConfirmPaymentResponse> response) {
     RpcErrors.InvalidArgumentBuilder v = RpcErrors.invalidArguments();
     BillingRequests.idempotencyKey(v, request.getIdempotencyKey());
     BillingRequests.paymentId(v, request.getPaymentId());
@@ -80,7 +88,8 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
   }
 
   @Override
-  public void capturePayment(CapturePaymentRequest request, StreamObserver<CapturePaymentResponse> response) {
+  public void capturePayment(
+      CapturePaymentRequest request, StreamObserver<CapturePaymentResponse> response) {
     RpcErrors.InvalidArgumentBuilder v = RpcErrors.invalidArguments();
     BillingRequests.idempotencyKey(v, request.getIdempotencyKey());
     BillingRequests.paymentId(v, request.getPaymentId());
@@ -92,7 +101,8 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
   }
 
   @Override
-  public void cancelPayment(CancelPaymentRequest request, StreamObserver<CancelPaymentResponse> response) {
+  public void cancelPayment(
+      CancelPaymentRequest request, StreamObserver<CancelPaymentResponse> response) {
     RpcErrors.InvalidArgumentBuilder v = RpcErrors.invalidArguments();
     BillingRequests.idempotencyKey(v, request.getIdempotencyKey());
     BillingRequests.paymentId(v, request.getPaymentId());
@@ -103,7 +113,8 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
   }
 
   @Override
-  public void refundPayment(RefundPaymentRequest request, StreamObserver<RefundPaymentResponse> response) {
+  public void refundPayment(
+      RefundPaymentRequest request, StreamObserver<RefundPaymentResponse> response) {
     RpcErrors.InvalidArgumentBuilder v = RpcErrors.invalidArguments();
     BillingRequests.idempotencyKey(v, request.getIdempotencyKey());
     BillingRequests.paymentId(v, request.getPaymentId());
@@ -121,16 +132,23 @@ public final class BillingGrpcService extends BillingServiceGrpc.BillingServiceI
     if (!v.isEmpty()) {
       throw v.build();
     }
-    reply(response, GetPaymentResponse.newBuilder().setPayment(engine.get(caller(), request.getPaymentId())).build());
+    reply(
+        response,
+        GetPaymentResponse.newBuilder()
+            .setPayment(engine.get(caller(), request.getPaymentId()))
+            .build());
   }
 
   @Override
-  public void reconcileSettlement(ReconcileSettlementRequest request,
-      StreamObserver<ReconcileSettlementResponse> response) {
+  public void reconcileSettlement(
+      ReconcileSettlementRequest request, StreamObserver<ReconcileSettlementResponse> response) {
     RpcErrors.InvalidArgumentBuilder v = RpcErrors.invalidArguments();
     if (providers.get(request.getProvider()).isEmpty()) {
-      v.field("provider", request.getProvider().isEmpty() ? "must not be empty"
-          : "is not a provider billing runs (" + providers.names() + ")");
+      v.field(
+          "provider",
+          request.getProvider().isEmpty()
+              ? "must not be empty"
+              : "is not a provider billing runs (" + providers.names() + ")");
     }
     if (request.getReportCsv().isEmpty() || request.getReportCsv().length() > MAX_REPORT_CHARS) {
       v.field("report_csv", "must be the report's CSV, 1.." + MAX_REPORT_CHARS + " characters");

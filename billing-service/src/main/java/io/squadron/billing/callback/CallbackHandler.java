@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a provider callback does: verify its signature (any of the provider's secrets, 300 s tolerance), read the
- * event, find the payment, and apply what the event shows (or what the provider shows when the event carries only an
- * id) through the payment engine, deduplicated by event id in the same transaction. Safe in any order and any number
- * of times: the state machine ignores what is behind the payment. A forged, expired or malformed callback is refused
- * with 400, counted, and changes nothing.
+ * What a provider callback does: verify its signature (any of the provider's secrets, 300 s
+ * tolerance), read the event, find the payment, and apply what the event shows (or what the
+ * provider shows when the event carries only an id) through the payment engine, deduplicated by
+ * event id in the same transaction. Safe in any order and any number of times: the state machine
+ * ignores what is behind the payment. A forged, expired or malformed callback is refused with 400,
+ * counted, and changes nothing.
  */
 public final class CallbackHandler {
   private static final Logger log = LoggerFactory.getLogger(CallbackHandler.class);
@@ -49,9 +50,17 @@ public final class CallbackHandler {
   private final SignatureVerifier verifier;
   private final Clock wallClock;
 
-  /** A handler verifying with {@code tolerance} against {@code wallClock} (signatures carry wall-clock seconds). */
-  public CallbackHandler(ProviderRegistry providers, PaymentStore store, PaymentEngine engine, ProviderMetrics metrics,
-      Duration tolerance, Clock wallClock) {
+  /**
+   * A handler verifying with {@code tolerance} against {@code wallClock} (signatures carry
+   * wall-clock seconds).
+   */
+  public CallbackHandler(
+      ProviderRegistry providers,
+      PaymentStore store,
+      PaymentEngine engine,
+      ProviderMetrics metrics,
+      Duration tolerance,
+      Clock wallClock) {
     this.providers = requireNonNull(providers, "providers");
     this.store = requireNonNull(store, "store");
     this.engine = requireNonNull(engine, "engine");
@@ -68,8 +77,8 @@ public final class CallbackHandler {
       metrics.callbackRejected("unknown", "unknown_provider");
       return new Answer(404, "no such provider");
     }
-    SignatureVerifier.Verdict verdict = verifier.verify(signature, body, settings.get().webhookSecrets(),
-        wallClock.instant());
+    SignatureVerifier.Verdict verdict =
+        verifier.verify(signature, body, settings.get().webhookSecrets(), wallClock.instant());
     if (verdict != SignatureVerifier.Verdict.VALID) {
       metrics.callbackRejected(provider, verdict.name().toLowerCase(java.util.Locale.ROOT));
       log.warn("refused a {} callback: {}", provider, verdict);
@@ -109,16 +118,21 @@ public final class CallbackHandler {
       }
       PaymentRecord before = payment.get();
       PaymentEngine.EventKey key = new PaymentEngine.EventKey(provider, id, type);
-      Optional<PaymentRecord> after = info.get().observation().isPresent()
-          ? engine.observe(before.id(), info.get().observation().get(), "callback " + type, key)
-          : engine.fetchAndObserve(before.id(), "callback " + type, key);
+      Optional<PaymentRecord> after =
+          info.get().observation().isPresent()
+              ? engine.observe(before.id(), info.get().observation().get(), "callback " + type, key)
+              : engine.fetchAndObserve(before.id(), "callback " + type, key);
       if (after.isEmpty()) {
         metrics.callback(provider, "duplicate");
         return new Answer(200, "duplicate");
       }
       if (after.get().state() != before.state()) {
-        store.lastProviderCall(before.id()).ifPresent(at -> metrics.callbackLag(provider,
-            Duration.between(at, Instant.now(wallClock)).abs()));
+        store
+            .lastProviderCall(before.id())
+            .ifPresent(
+                at ->
+                    metrics.callbackLag(
+                        provider, Duration.between(at, Instant.now(wallClock)).abs()));
         metrics.callback(provider, "applied");
       } else {
         metrics.callback(provider, "unchanged");
@@ -134,15 +148,20 @@ public final class CallbackHandler {
   }
 
   private Optional<PaymentRecord> find(String provider, PaymentProvider.EventInfo info) {
-    Optional<PaymentRecord> p = info.providerRef().flatMap(ref -> store.findByProviderRef(provider, ref));
+    Optional<PaymentRecord> p =
+        info.providerRef().flatMap(ref -> store.findByProviderRef(provider, ref));
     if (p.isEmpty() && info.reference().isPresent()) {
-      p = store.find(PaymentIds.paymentOf(info.reference().get()))
-          .filter(found -> found.provider().equals(provider));
+      p =
+          store
+              .find(PaymentIds.paymentOf(info.reference().get()))
+              .filter(found -> found.provider().equals(provider));
     }
     if (p.isEmpty() && info.providerRef().isPresent()) {
       // Pix: the provider's id is billing's transaction id.
-      p = store.find(PaymentIds.paymentOf(info.providerRef().get()))
-          .filter(found -> found.provider().equals(provider));
+      p =
+          store
+              .find(PaymentIds.paymentOf(info.providerRef().get()))
+              .filter(found -> found.provider().equals(provider));
     }
     return p;
   }

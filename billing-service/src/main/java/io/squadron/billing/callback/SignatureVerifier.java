@@ -14,10 +14,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Checks a callback's {@code Squadron-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]}: each {@code v1} is
- * HMAC-SHA256 over {@code "<t>.<raw body>"} with one of the provider's secrets. Accepted when any {@code v1} matches
- * any secret billing knows (several during a rotation, on both sides) with a constant-time comparison, and {@code t}
- * is within the tolerance of now (a replayed old callback is refused even with a valid signature).
+ * Checks a callback's {@code Squadron-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]}: each
+ * {@code v1} is HMAC-SHA256 over {@code "<t>.<raw body>"} with one of the provider's secrets.
+ * Accepted when any {@code v1} matches any secret billing knows (several during a rotation, on both
+ * sides) with a constant-time comparison, and {@code t} is within the tolerance of now (a replayed
+ * old callback is refused even with a valid signature).
  */
 public final class SignatureVerifier {
   /** Why a callback was refused. */
@@ -71,7 +72,8 @@ public final class SignatureVerifier {
     for (String secret : secrets) {
       byte[] expected = hmac(secret, signed);
       for (byte[] candidate : signatures) {
-        // Every comparison runs: the time taken says nothing about which secret or signature matched.
+        // Every comparison runs: the time taken says nothing about which secret or signature
+        // matched.
         matched |= MessageDigest.isEqual(expected, candidate);
       }
     }
@@ -82,9 +84,12 @@ public final class SignatureVerifier {
     return skew <= tolerance.toSeconds() ? Verdict.VALID : Verdict.EXPIRED;
   }
 
-  /** The {@code v1} value of {@code payload} signed at {@code t} with {@code secret} (tests, tools). */
+  /**
+   * The {@code v1} value of {@code payload} signed at {@code t} with {@code secret} (tests, tools).
+   */
   public static String sign(String secret, long t, byte[] payload) {
-    return HexFormat.of().formatHex(hmac(secret, concat((t + ".").getBytes(StandardCharsets.UTF_8), payload)));
+    return HexFormat.of()
+        .formatHex(hmac(secret, concat((t + ".").getBytes(StandardCharsets.UTF_8), payload)));
   }
 
   private static byte[] hmac(String secret, byte[] data) {

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The engine's refusals, each mapped to one status by the API's {@code BillingErrors}. Cheap (no stack trace) and safe
- * to show: messages name fields, states and providers, never instrument data.
+ * The engine's refusals, each mapped to one status by the API's {@code BillingErrors}. Cheap (no
+ * stack trace) and safe to show: messages name fields, states and providers, never instrument data.
  */
 public abstract sealed class BillingException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -29,8 +29,9 @@ public abstract sealed class BillingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     KeyReused() {
-      super("idempotency_key: already used by this caller for a request with other parameters (use a new key for "
-          + "a new request)");
+      super(
+          "idempotency_key: already used by this caller for a request with other parameters (use a new key for "
+              + "a new request)");
     }
   }
 
@@ -56,8 +57,14 @@ public abstract sealed class BillingException extends RuntimeException {
     private final transient Payment payment;
 
     Declined(Payment payment) {
-      super("payment " + payment.getId() + " declined by " + payment.getProvider() + " ("
-          + payment.getFailure().getReason() + ")");
+      super(
+          "payment "
+              + payment.getId()
+              + " declined by "
+              + payment.getProvider()
+              + " ("
+              + payment.getFailure().getReason()
+              + ")");
       this.payment = payment;
     }
 
@@ -73,8 +80,12 @@ public abstract sealed class BillingException extends RuntimeException {
     private final transient Payment payment;
 
     ProvidersUnavailable(Payment payment) {
-      super("payment " + payment.getId() + " failed: every provider for " + payment.getMethod()
-          + " was unavailable; nothing was charged");
+      super(
+          "payment "
+              + payment.getId()
+              + " failed: every provider for "
+              + payment.getMethod()
+              + " was unavailable; nothing was charged");
       this.payment = payment;
     }
 
@@ -100,7 +111,9 @@ public abstract sealed class BillingException extends RuntimeException {
     }
   }
 
-  /** The customer has no Padlock keys (never created, or deleted): nothing can be stored for them. */
+  /**
+   * The customer has no Padlock keys (never created, or deleted): nothing can be stored for them.
+   */
   public static final class CustomerKeysUnavailable extends BillingException {
     private static final long serialVersionUID = 1L;
 
@@ -109,13 +122,19 @@ public abstract sealed class BillingException extends RuntimeException {
     }
   }
 
-  /** A provider did not answer an operation on an existing payment; repeating with the same key is safe. */
+  /**
+   * A provider did not answer an operation on an existing payment; repeating with the same key is
+   * safe.
+   */
   public static final class ProviderNoAnswer extends BillingException {
     private static final long serialVersionUID = 1L;
 
     ProviderNoAnswer(String provider, Optional<String> what) {
-      super(provider + " did not answer" + what.map(w -> " (" + w + ")").orElse("")
-          + "; retry with the same idempotency key");
+      super(
+          provider
+              + " did not answer"
+              + what.map(w -> " (" + w + ")").orElse("")
+              + "; retry with the same idempotency key");
     }
   }
 }

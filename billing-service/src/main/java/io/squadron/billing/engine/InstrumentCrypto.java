@@ -9,14 +9,16 @@ import io.squadron.proto.billing.v1.PaymentMethod;
 import java.util.Locale;
 
 /**
- * Instrument data (provider tokens, IBANs, phone numbers, documents, gift card codes) stored encrypted with Padlock's
- * {@link FieldCipher} under the customer's key of category {@value #CATEGORY}, bound to billing, the table, the column
- * and the customer: a value copied to another customer fails to decrypt, and deleting the customer's keys shreds it.
- * Only a {@link #summary} (never the data) appears in answers and logs.
+ * Instrument data (provider tokens, IBANs, phone numbers, documents, gift card codes) stored
+ * encrypted with Padlock's {@link FieldCipher} under the customer's key of category {@value
+ * #CATEGORY}, bound to billing, the table, the column and the customer: a value copied to another
+ * customer fails to decrypt, and deleting the customer's keys shreds it. Only a {@link #summary}
+ * (never the data) appears in answers and logs.
  */
 public final class InstrumentCrypto {
   /** The Padlock key category of payment data. */
   public static final String CATEGORY = "payment";
+
   static final Field INSTRUMENT = Field.of("payments", "instrument", CATEGORY);
 
   private final FieldCipher cipher;

@@ -36,9 +36,9 @@ import io.squadron.padlock.client.PadlockKeyException;
 import io.squadron.proto.billing.v1.AvailablePaymentMethod;
 import io.squadron.proto.billing.v1.CancelPaymentRequest;
 import io.squadron.proto.billing.v1.CancelPaymentResponse;
+import io.squadron.proto.billing.v1.CaptureMethod;
 import io.squadron.proto.billing.v1.CapturePaymentRequest;
 import io.squadron.proto.billing.v1.CapturePaymentResponse;
-import io.squadron.proto.billing.v1.CaptureMethod;
 import io.squadron.proto.billing.v1.ConfirmPaymentRequest;
 import io.squadron.proto.billing.v1.ConfirmPaymentResponse;
 import io.squadron.proto.billing.v1.CreatePaymentRequest;
@@ -71,29 +71,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Billing's payment workflow: the API's operations with their idempotency, the attempts at providers with failover,
- * the provider's follow-ups, and the one way every observation (an answer, a callback, a poll) reaches a payment:
- * {@link #observe}, which locks the payment, applies the state machine, appends the ledger and commits it all in one
- * transaction.
+ * Billing's payment workflow: the API's operations with their idempotency, the attempts at
+ * providers with failover, the provider's follow-ups, and the one way every observation (an answer,
+ * a callback, a poll) reaches a payment: {@link #observe}, which locks the payment, applies the
+ * state machine, appends the ledger and commits it all in one transaction.
  *
- * <p>Idempotency. A mutating call first claims the caller's key (with a lease). The first response once execution has
- * begun (errors that are answers included: declines, illegal transitions, refusals) is stored in the same transaction
- * as the payment change that produced it, and replayed for the same key. Transient failures (a store or provider that
- * did not answer) store nothing and end the lease, so a retry with the same key continues the same work, repeating
- * provider calls with the same provider idempotency keys.
+ * <p>Idempotency. A mutating call first claims the caller's key (with a lease). The first response
+ * once execution has begun (errors that are answers included: declines, illegal transitions,
+ * refusals) is stored in the same transaction as the payment change that produced it, and replayed
+ * for the same key. Transient failures (a store or provider that did not answer) store nothing and
+ * end the lease, so a retry with the same key continues the same work, repeating provider calls
+ * with the same provider idempotency keys.
  */
 public final class PaymentEngine {
   private static final Logger log = LoggerFactory.getLogger(PaymentEngine.class);
-  /** The codes whose error responses are stored for the idempotency key (answers, not transient failures). */
-  private static final Set<Status.Code> DEFINITIVE = EnumSet.of(Status.Code.INVALID_ARGUMENT,
-      Status.Code.FAILED_PRECONDITION, Status.Code.NOT_FOUND, Status.Code.OUT_OF_RANGE, Status.Code.ALREADY_EXISTS,
-      Status.Code.PERMISSION_DENIED);
+
+  /**
+   * The codes whose error responses are stored for the idempotency key (answers, not transient
+   * failures).
+   */
+  private static final Set<Status.Code> DEFINITIVE =
+      EnumSet.of(
+          Status.Code.INVALID_ARGUMENT,
+          Status.Code.FAILED_PRECONDITION,
+          Status.Code.NOT_FOUND,
+          Status.Code.OUT_OF_RANGE,
+          Status.Code.ALREADY_EXISTS,
+          Status.Code.PERMISSION_DENIED);
+
   private static final int MAX_FOLLOW_UPS = 3;
 
   /**
    * Idempotency settings.
    *
-   * @param lease how long a request holds its key before another may take over (longer than any request runs)
+   * @param lease how long a request holds its key before another may take over (longer than any
+   *     request runs)
    * @param ttl how long keys are kept (at least 24 hours)
    * @param operators callers that may read and act on every payment, not only their own
    */
@@ -119,14 +131,25 @@ public final class PaymentEngine {
   private final Optional<PaymentEvents> events;
 
   /**
-   * @param errors the service's one mapping of failures to statuses (to store error responses exactly as sent)
+   * @param errors the service's one mapping of failures to statuses (to store error responses
+   *     exactly as sent)
    * @param ids new payment ids ({@link PaymentIds})
-   * @param events the events every committed payment change publishes through the outbox (empty: none)
+   * @param events the events every committed payment change publishes through the outbox (empty:
+   *     none)
    */
-  public PaymentEngine(PaymentStore store, ProviderRegistry providers, Router router, InstrumentCrypto crypto,
-      Map<String, FeeSchedule> fees, ProviderMetrics metrics, io.squadron.billing.reconcile.ReconcileSchedule schedule,
-      Clock clock, Settings settings, Function<Throwable, Optional<StatusRuntimeException>> errors,
-      Supplier<String> ids, Optional<PaymentEvents> events) {
+  public PaymentEngine(
+      PaymentStore store,
+      ProviderRegistry providers,
+      Router router,
+      InstrumentCrypto crypto,
+      Map<String, FeeSchedule> fees,
+      ProviderMetrics metrics,
+      io.squadron.billing.reconcile.ReconcileSchedule schedule,
+      Clock clock,
+      Settings settings,
+      Function<Throwable, Optional<StatusRuntimeException>> errors,
+      Supplier<String> ids,
+      Optional<PaymentEvents> events) {
     this.store = requireNonNull(store, "store");
     this.providers = requireNonNull(providers, "providers");
     this.router = requireNonNull(router, "router");
@@ -150,28 +173,41 @@ public final class PaymentEngine {
     return PaymentViews.payment(p, store.refunds(id));
   }
 
-  /** The methods available for {@code amount} of {@code currency} in {@code country}, in display order. */
+  /**
+   * The methods available for {@code amount} of {@code currency} in {@code country}, in display
+   * order.
+   */
   public List<AvailablePaymentMethod> available(String country, String currency, long amount) {
     List<AvailablePaymentMethod> out = new ArrayList<>();
     for (PaymentMethodType method : router.table().methods()) {
       RouteTable.MethodRoutes routes = router.table().routes(method).orElseThrow();
-      if (!routes.offeredIn(country) || amount < routes.minAmount() || amount > routes.maxAmount()) {
+      if (!routes.offeredIn(country)
+          || amount < routes.minAmount()
+          || amount > routes.maxAmount()) {
         continue;
       }
       List<String> usable = new ArrayList<>();
       for (String name : router.table().providers(method, country)) {
-        providers.get(name).filter(p -> accepts(p.capabilities(), currency, amount)).ifPresent(p -> usable.add(name));
+        providers
+            .get(name)
+            .filter(p -> accepts(p.capabilities(), currency, amount))
+            .ifPresent(p -> usable.add(name));
       }
       if (usable.isEmpty()) {
         continue;
       }
       ProviderCapabilities caps = providers.require(usable.get(0)).capabilities();
-      out.add(AvailablePaymentMethod.newBuilder().setType(method)
-          .addAllProviders(router.order(method, country, usable))
-          .setSupportsPartialAmount(caps.partialAmount())
-          .setSupportsManualCapture(usable.stream().anyMatch(n -> providers.require(n).capabilities().manualCapture()))
-          .setSupportsRefunds(caps.refunds() != ProviderCapabilities.Refunds.NONE)
-          .addAllRequiredFields(RequiredFields.of(method)).build());
+      out.add(
+          AvailablePaymentMethod.newBuilder()
+              .setType(method)
+              .addAllProviders(router.order(method, country, usable))
+              .setSupportsPartialAmount(caps.partialAmount())
+              .setSupportsManualCapture(
+                  usable.stream()
+                      .anyMatch(n -> providers.require(n).capabilities().manualCapture()))
+              .setSupportsRefunds(caps.refunds() != ProviderCapabilities.Refunds.NONE)
+              .addAllRequiredFields(RequiredFields.of(method))
+              .build());
     }
     return out;
   }
@@ -186,39 +222,75 @@ public final class PaymentEngine {
   /** Creates and starts a payment; {@code request} is valid (the API checked its fields). */
   public CreatePaymentResponse create(String caller, CreatePaymentRequest request) {
     PaymentMethodType method = request.getPaymentMethod().getType();
-    CaptureMethod capture = request.getCaptureMethod() == CaptureMethod.MANUAL ? CaptureMethod.MANUAL
-        : CaptureMethod.AUTOMATIC;
+    CaptureMethod capture =
+        request.getCaptureMethod() == CaptureMethod.MANUAL
+            ? CaptureMethod.MANUAL
+            : CaptureMethod.AUTOMATIC;
     List<String> order = route(request, capture);
     ReplyFn reply = (p, refunds) -> createReply(p);
-    return idempotent(caller, request.getIdempotencyKey(), "CreatePayment",
-        request.toBuilder().clearIdempotencyKey().build(), CreatePaymentResponse.parser(),
+    return idempotent(
+        caller,
+        request.getIdempotencyKey(),
+        "CreatePayment",
+        request.toBuilder().clearIdempotencyKey().build(),
+        CreatePaymentResponse.parser(),
         (key, claim) -> {
           Completion done = new Completion(key, reply);
           if (claim instanceof IdempotencyClaim.TakeOver t && t.paymentId().isPresent()) {
-            // The first request died: continue its payment (the same attempt, the same provider keys).
-            PaymentRecord p = store.find(t.paymentId().get()).orElseThrow(() -> new IllegalStateException(
-                "idempotency key names payment " + t.paymentId().get() + ", which does not exist"));
-            return done.finish(p.state() == PaymentState.PENDING
-                ? start(p, List.of(p.provider()), request.getPaymentMethod(), done, true) : p);
+            // The first request died: continue its payment (the same attempt, the same provider
+            // keys).
+            PaymentRecord p =
+                store
+                    .find(t.paymentId().get())
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "idempotency key names payment "
+                                    + t.paymentId().get()
+                                    + ", which does not exist"));
+            return done.finish(
+                p.state() == PaymentState.PENDING
+                    ? start(p, List.of(p.provider()), request.getPaymentMethod(), done, true)
+                    : p);
           }
-          // Only the request holding the key gets here: the instrument is encrypted (Padlock may be asked for the
-          // customer's key) after the claim, so concurrent duplicates answer from the key alone, and outside the
-          // claim's transaction, so no connection waits on Padlock. The payment row and the key's link are written
-          // together: a request that dies before leaves a key without a payment, which a retry takes over to here.
+          // Only the request holding the key gets here: the instrument is encrypted (Padlock may be
+          // asked for the
+          // customer's key) after the claim, so concurrent duplicates answer from the key alone,
+          // and outside the
+          // claim's transaction, so no connection waits on Padlock. The payment row and the key's
+          // link are written
+          // together: a request that dies before leaves a key without a payment, which a retry
+          // takes over to here.
           byte[] instrument = encrypt(request.getCustomerId(), request.getPaymentMethod());
           Instant now = clock.instant();
-          PaymentRecord fresh = new PaymentRecord.Builder().id(ids.get()).caller(caller)
-              .reference(request.getReference()).customerId(request.getCustomerId()).amount(request.getAmount())
-              .currency(request.getCurrency()).country(request.getCountry()).method(method).captureMethod(capture)
-              .provider(order.get(0)).attempt(1).instrumentSummary(InstrumentCrypto.summary(request.getPaymentMethod()))
-              .returnUrl(request.getReturnUrl()).description(request.getDescription()).createdAt(now).updatedAt(now)
-              .version(1).build();
-          store.transaction("insert payment", tx -> {
-            tx.insertPayment(fresh, instrument, now.plus(settings.lease()));
-            tx.linkKey(key.caller(), key.key(), fresh.id());
-            tx.rememberCreateKey(fresh.id(), key.key());
-            return null;
-          });
+          PaymentRecord fresh =
+              new PaymentRecord.Builder()
+                  .id(ids.get())
+                  .caller(caller)
+                  .reference(request.getReference())
+                  .customerId(request.getCustomerId())
+                  .amount(request.getAmount())
+                  .currency(request.getCurrency())
+                  .country(request.getCountry())
+                  .method(method)
+                  .captureMethod(capture)
+                  .provider(order.get(0))
+                  .attempt(1)
+                  .instrumentSummary(InstrumentCrypto.summary(request.getPaymentMethod()))
+                  .returnUrl(request.getReturnUrl())
+                  .description(request.getDescription())
+                  .createdAt(now)
+                  .updatedAt(now)
+                  .version(1)
+                  .build();
+          store.transaction(
+              "insert payment",
+              tx -> {
+                tx.insertPayment(fresh, instrument, now.plus(settings.lease()));
+                tx.linkKey(key.caller(), key.key(), fresh.id());
+                tx.rememberCreateKey(fresh.id(), key.key());
+                return null;
+              });
           return done.finish(start(fresh, order, request.getPaymentMethod(), done));
         });
   }
@@ -226,26 +298,37 @@ public final class PaymentEngine {
   private Reply createReply(PaymentRecord p) {
     if (p.state() == PaymentState.FAILED) {
       Payment view = PaymentViews.payment(p, List.of());
-      BillingException e = p.failureReason().orElse(FailureReason.GENERIC_DECLINE)
-          == FailureReason.PROVIDER_UNAVAILABLE ? new BillingException.ProvidersUnavailable(view)
-          : new BillingException.Declined(view);
+      BillingException e =
+          p.failureReason().orElse(FailureReason.GENERIC_DECLINE)
+                  == FailureReason.PROVIDER_UNAVAILABLE
+              ? new BillingException.ProvidersUnavailable(view)
+              : new BillingException.Declined(view);
       return Reply.error(status(e));
     }
-    return Reply.ok(CreatePaymentResponse.newBuilder().setPayment(PaymentViews.payment(p, List.of())).build());
+    return Reply.ok(
+        CreatePaymentResponse.newBuilder().setPayment(PaymentViews.payment(p, List.of())).build());
   }
 
   /** The providers to try for {@code request}, in order; refuses methods not offered for it. */
   private List<String> route(CreatePaymentRequest request, CaptureMethod capture) {
     PaymentMethodType method = request.getPaymentMethod().getType();
     String country = request.getCountry();
-    RouteTable.MethodRoutes routes = router.table().routes(method).orElseThrow(() ->
-        new BillingException.MethodNotAvailable("payment_method.type", method + " is not offered"));
+    RouteTable.MethodRoutes routes =
+        router
+            .table()
+            .routes(method)
+            .orElseThrow(
+                () ->
+                    new BillingException.MethodNotAvailable(
+                        "payment_method.type", method + " is not offered"));
     if (!routes.offeredIn(country)) {
-      throw new BillingException.MethodNotAvailable("country", method + " is not offered in " + country);
+      throw new BillingException.MethodNotAvailable(
+          "country", method + " is not offered in " + country);
     }
     if (request.getAmount() < routes.minAmount() || request.getAmount() > routes.maxAmount()) {
-      throw new BillingException.MethodNotAvailable("amount", method + " takes " + routes.minAmount() + ".."
-          + routes.maxAmount() + " minor units");
+      throw new BillingException.MethodNotAvailable(
+          "amount",
+          method + " takes " + routes.minAmount() + ".." + routes.maxAmount() + " minor units");
     }
     List<String> candidates = new ArrayList<>();
     String refusal = null;
@@ -256,9 +339,17 @@ public final class PaymentEngine {
       }
       ProviderCapabilities caps = p.get().capabilities();
       if (!caps.takes(request.getCurrency())) {
-        refusal = "currency: " + method + " does not take " + request.getCurrency() + " in " + country;
-      } else if (request.getAmount() > caps.maxAmount() || request.getAmount() % caps.amountStep() != 0) {
-        refusal = "amount: " + method + " takes multiples of " + caps.amountStep() + " up to " + caps.maxAmount();
+        refusal =
+            "currency: " + method + " does not take " + request.getCurrency() + " in " + country;
+      } else if (request.getAmount() > caps.maxAmount()
+          || request.getAmount() % caps.amountStep() != 0) {
+        refusal =
+            "amount: "
+                + method
+                + " takes multiples of "
+                + caps.amountStep()
+                + " up to "
+                + caps.maxAmount();
       } else if (capture == CaptureMethod.MANUAL && !caps.manualCapture()) {
         refusal = "capture_method: " + method + " captures by itself here (MANUAL is not possible)";
       } else {
@@ -266,17 +357,27 @@ public final class PaymentEngine {
       }
     }
     if (candidates.isEmpty()) {
-      String r = refusal != null ? refusal : "payment_method.type: " + method + " has no provider in " + country;
-      throw new BillingException.MethodNotAvailable(r.substring(0, r.indexOf(':')), r.substring(r.indexOf(':') + 2));
+      String r =
+          refusal != null
+              ? refusal
+              : "payment_method.type: " + method + " has no provider in " + country;
+      throw new BillingException.MethodNotAvailable(
+          r.substring(0, r.indexOf(':')), r.substring(r.indexOf(':') + 2));
     }
     List<String> usable = candidates;
     if (method == PaymentMethodType.CARD) {
-      List<String> tokenized = request.getPaymentMethod().getCard().getTokensList().stream()
-          .map(ProviderToken::getProvider).toList();
+      List<String> tokenized =
+          request.getPaymentMethod().getCard().getTokensList().stream()
+              .map(ProviderToken::getProvider)
+              .toList();
       usable = candidates.stream().filter(tokenized::contains).toList();
       if (usable.isEmpty()) {
-        throw new BillingException.MethodNotAvailable("payment_method.card.tokens", "no token of an acquirer that "
-            + "serves this payment (tokenize the card at one of " + candidates + ")");
+        throw new BillingException.MethodNotAvailable(
+            "payment_method.card.tokens",
+            "no token of an acquirer that "
+                + "serves this payment (tokenize the card at one of "
+                + candidates
+                + ")");
       }
     }
     return router.order(method, country, usable);
@@ -291,8 +392,11 @@ public final class PaymentEngine {
   }
 
   private PaymentMethod decrypt(PaymentRecord p) {
-    byte[] ciphertext = store.instrument(p.id()).orElseThrow(() -> new IllegalStateException("payment " + p.id()
-        + " has no instrument"));
+    byte[] ciphertext =
+        store
+            .instrument(p.id())
+            .orElseThrow(
+                () -> new IllegalStateException("payment " + p.id() + " has no instrument"));
     try {
       return crypto.decrypt(p.customerId(), ciphertext);
     } catch (PadlockKeyException e) {
@@ -309,22 +413,27 @@ public final class PaymentEngine {
   }
 
   /**
-   * Starts (or, for a payment whose first answer was lost, repeats) the payment's attempt at each of
-   * {@code candidates} in turn: the next only when one was unavailable (nothing processed there). An unknown outcome
-   * stops here: the payment stays PENDING and the reconciler repeats the same call until it is answered.
+   * Starts (or, for a payment whose first answer was lost, repeats) the payment's attempt at each
+   * of {@code candidates} in turn: the next only when one was unavailable (nothing processed
+   * there). An unknown outcome stops here: the payment stays PENDING and the reconciler repeats the
+   * same call until it is answered.
    */
-  private PaymentRecord start(PaymentRecord initial, List<String> candidates, PaymentMethod instrument,
-      Completion done) {
+  private PaymentRecord start(
+      PaymentRecord initial, List<String> candidates, PaymentMethod instrument, Completion done) {
     return start(initial, candidates, instrument, done, false);
   }
 
   /**
-   * @param resend whether the start may have been sent before (a takeover, the reconciler): then an unavailable
-   *     provider proves nothing about the first request (a 503 now says nothing about then), so the payment stays
-   *     PENDING instead of failing
+   * @param resend whether the start may have been sent before (a takeover, the reconciler): then an
+   *     unavailable provider proves nothing about the first request (a 503 now says nothing about
+   *     then), so the payment stays PENDING instead of failing
    */
-  private PaymentRecord start(PaymentRecord initial, List<String> candidates, PaymentMethod instrument,
-      Completion done, boolean resend) {
+  private PaymentRecord start(
+      PaymentRecord initial,
+      List<String> candidates,
+      PaymentMethod instrument,
+      Completion done,
+      boolean resend) {
     PaymentRecord current = initial;
     for (int i = 0; ; i++) {
       PaymentProvider provider = providers.require(current.provider());
@@ -338,16 +447,37 @@ public final class PaymentEngine {
         log.warn("payment {} attempt {}: {}", current.id(), current.attempt(), e.getMessage());
         if (resend) {
           Instant now = clock.instant();
-          return commit(current.id(), "repeated start: " + provider.name() + " unavailable", false, null, true,
-              before -> unknown(before, now), done).payment();
+          return commit(
+                  current.id(),
+                  "repeated start: " + provider.name() + " unavailable",
+                  false,
+                  null,
+                  true,
+                  before -> unknown(before, now),
+                  done)
+              .payment();
         }
         boolean more = i + 1 < candidates.size();
         String next = more ? candidates.get(i + 1) : null;
         Instant now = clock.instant();
-        current = commit(current.id(), "attempt " + current.attempt() + " at " + provider.name() + " unavailable",
-            false, null, true, before -> more ? failover(before, next, now)
-                : PaymentTransitions.end(before, PaymentState.FAILED, FailureReason.PROVIDER_UNAVAILABLE, null, now),
-            more ? null : done).payment();
+        current =
+            commit(
+                    current.id(),
+                    "attempt " + current.attempt() + " at " + provider.name() + " unavailable",
+                    false,
+                    null,
+                    true,
+                    before ->
+                        more
+                            ? failover(before, next, now)
+                            : PaymentTransitions.end(
+                                before,
+                                PaymentState.FAILED,
+                                FailureReason.PROVIDER_UNAVAILABLE,
+                                null,
+                                now),
+                    more ? null : done)
+                .payment();
         if (!more) {
           return current;
         }
@@ -357,30 +487,56 @@ public final class PaymentEngine {
         metrics.unknownOutcome(provider.name(), method);
         log.info("payment {} attempt {}: {}", current.id(), current.attempt(), e.getMessage());
         Instant now = clock.instant();
-        return commit(current.id(), "outcome unknown at " + provider.name(), true, null, true,
-            before -> unknown(before, now), done).payment();
+        return commit(
+                current.id(),
+                "outcome unknown at " + provider.name(),
+                true,
+                null,
+                true,
+                before -> unknown(before, now),
+                done)
+            .payment();
       }
       boolean declined = o.phase() == ProviderPhase.FAILED;
       metrics.attempt(provider.name(), method, declined ? "declined" : "success");
       router.record(provider.name(), current.method(), !declined);
       if (declined) {
-        metrics.decline(provider.name(), method, o.failureReason().orElse(FailureReason.GENERIC_DECLINE).name());
+        metrics.decline(
+            provider.name(),
+            method,
+            o.failureReason().orElse(FailureReason.GENERIC_DECLINE).name());
       }
-      Committed c = observeCommit(current.id(), o, "answer of " + provider.name(), true, null, done);
+      Committed c =
+          observeCommit(current.id(), o, "answer of " + provider.name(), true, null, done);
       return followUps(c, done);
     }
   }
 
   private static Applied failover(PaymentRecord before, String next, Instant now) {
-    PaymentRecord after = before.toBuilder().provider(next).attempt(before.attempt() + 1).providerRef(null)
-        .providerData(Map.of()).outcomeUnknown(false).updatedAt(now).version(before.version() + 1).build();
+    PaymentRecord after =
+        before.toBuilder()
+            .provider(next)
+            .attempt(before.attempt() + 1)
+            .providerRef(null)
+            .providerData(Map.of())
+            .outcomeUnknown(false)
+            .updatedAt(now)
+            .version(before.version() + 1)
+            .build();
     return new Applied(after, List.of(), true, false, FollowUp.NONE);
   }
 
   private static Applied unknown(PaymentRecord before, Instant now) {
-    PaymentRecord after = before.toBuilder().outcomeUnknown(true)
-        .nextAction(before.state() == PaymentState.PENDING ? PaymentTransitions.poll() : before.nextAction()
-            .orElse(null)).updatedAt(now).version(before.version() + 1).build();
+    PaymentRecord after =
+        before.toBuilder()
+            .outcomeUnknown(true)
+            .nextAction(
+                before.state() == PaymentState.PENDING
+                    ? PaymentTransitions.poll()
+                    : before.nextAction().orElse(null))
+            .updatedAt(now)
+            .version(before.version() + 1)
+            .build();
     return new Applied(after, List.of(), !after.equals(before), false, FollowUp.NONE);
   }
 
@@ -389,27 +545,51 @@ public final class PaymentEngine {
 
   /** Asks the provider about the payment now (the payer came back) and continues it. */
   public ConfirmPaymentResponse confirm(String caller, ConfirmPaymentRequest request) {
-    return idempotent(caller, request.getIdempotencyKey(), "ConfirmPayment",
-        request.toBuilder().clearIdempotencyKey().build(), ConfirmPaymentResponse.parser(), (key, claim) -> {
+    return idempotent(
+        caller,
+        request.getIdempotencyKey(),
+        "ConfirmPayment",
+        request.toBuilder().clearIdempotencyKey().build(),
+        ConfirmPaymentResponse.parser(),
+        (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
           if (p.state() == PaymentState.FAILED || p.state() == PaymentState.CANCELED) {
             throw new IllegalTransitionException(p.id(), p.state(), "confirm");
           }
-          Completion done = new Completion(key, (after, refunds) -> Reply.ok(ConfirmPaymentResponse.newBuilder()
-              .setPayment(PaymentViews.payment(after, refunds)).build()));
+          Completion done =
+              new Completion(
+                  key,
+                  (after, refunds) ->
+                      Reply.ok(
+                          ConfirmPaymentResponse.newBuilder()
+                              .setPayment(PaymentViews.payment(after, refunds))
+                              .build()));
           return done.finish(sync(p, "confirm", done, true));
         });
   }
 
   /** Captures {@code amount} (0: everything capturable) of an authorized payment. */
   public CapturePaymentResponse capture(String caller, CapturePaymentRequest request) {
-    return idempotent(caller, request.getIdempotencyKey(), "CapturePayment",
-        request.toBuilder().clearIdempotencyKey().build(), CapturePaymentResponse.parser(), (key, claim) -> {
+    return idempotent(
+        caller,
+        request.getIdempotencyKey(),
+        "CapturePayment",
+        request.toBuilder().clearIdempotencyKey().build(),
+        CapturePaymentResponse.parser(),
+        (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
-          Completion done = new Completion(key, (after, refunds) -> Reply.ok(CapturePaymentResponse.newBuilder()
-              .setPayment(PaymentViews.payment(after, refunds)).build()));
+          Completion done =
+              new Completion(
+                  key,
+                  (after, refunds) ->
+                      Reply.ok(
+                          CapturePaymentResponse.newBuilder()
+                              .setPayment(PaymentViews.payment(after, refunds))
+                              .build()));
           if (p.state() != PaymentState.REQUIRES_CAPTURE) {
-            if (claim instanceof IdempotencyClaim.TakeOver && p.captureRequested() == 0 && p.captured() > 0) {
+            if (claim instanceof IdempotencyClaim.TakeOver
+                && p.captureRequested() == 0
+                && p.captured() > 0) {
               return done.finish(p); // the first request captured it and died before answering
             }
             throw new IllegalTransitionException(p.id(), p.state(), "capture");
@@ -417,40 +597,80 @@ public final class PaymentEngine {
           long capturable = p.authorized() > 0 ? p.authorized() : p.amount();
           long amount = request.getAmount() == 0 ? capturable : request.getAmount();
           if (amount > capturable) {
-            throw RpcErrors.invalidArgument("amount", amount + " exceeds the capturable " + capturable);
+            throw RpcErrors.invalidArgument(
+                "amount", amount + " exceeds the capturable " + capturable);
           }
           PaymentProvider provider = providers.require(p.provider());
           if (amount < capturable && !provider.capabilities().partialCapture()) {
             throw new OperationNotSupportedException(provider.name(), "partial captures");
           }
           if (p.captureRequested() > 0 && p.captureRequested() != amount) {
-            throw new IllegalTransitionException(p.id(), p.state(), "a capture of " + amount + " (a capture of "
-                + p.captureRequested() + " is in flight)");
+            throw new IllegalTransitionException(
+                p.id(),
+                p.state(),
+                "a capture of "
+                    + amount
+                    + " (a capture of "
+                    + p.captureRequested()
+                    + " is in flight)");
           }
-          PaymentRecord requested = p.captureRequested() == amount ? p : commit(p.id(), "capture requested",
-              false, null, false, before -> {
-                if (before.state() != PaymentState.REQUIRES_CAPTURE) {
-                  throw new IllegalTransitionException(before.id(), before.state(), "capture");
-                }
-                return new Applied(before.toBuilder().captureRequested(amount).updatedAt(clock.instant())
-                    .version(before.version() + 1).build(), List.of(), true, false, FollowUp.NONE);
-              }, null).payment();
-          Observation o = call(provider.name(), () -> provider.capture(requested, amount), "capture");
-          return done.finish(followUps(observeCommit(p.id(), o, "capture", true, null, done), done));
+          PaymentRecord requested =
+              p.captureRequested() == amount
+                  ? p
+                  : commit(
+                          p.id(),
+                          "capture requested",
+                          false,
+                          null,
+                          false,
+                          before -> {
+                            if (before.state() != PaymentState.REQUIRES_CAPTURE) {
+                              throw new IllegalTransitionException(
+                                  before.id(), before.state(), "capture");
+                            }
+                            return new Applied(
+                                before.toBuilder()
+                                    .captureRequested(amount)
+                                    .updatedAt(clock.instant())
+                                    .version(before.version() + 1)
+                                    .build(),
+                                List.of(),
+                                true,
+                                false,
+                                FollowUp.NONE);
+                          },
+                          null)
+                      .payment();
+          Observation o =
+              call(provider.name(), () -> provider.capture(requested, amount), "capture");
+          return done.finish(
+              followUps(observeCommit(p.id(), o, "capture", true, null, done), done));
         });
   }
 
   /** Cancels a payment that took no money. */
   public CancelPaymentResponse cancel(String caller, CancelPaymentRequest request) {
-    return idempotent(caller, request.getIdempotencyKey(), "CancelPayment",
-        request.toBuilder().clearIdempotencyKey().build(), CancelPaymentResponse.parser(), (key, claim) -> {
+    return idempotent(
+        caller,
+        request.getIdempotencyKey(),
+        "CancelPayment",
+        request.toBuilder().clearIdempotencyKey().build(),
+        CancelPaymentResponse.parser(),
+        (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
-          Completion done = new Completion(key, (after, refunds) -> Reply.ok(CancelPaymentResponse.newBuilder()
-              .setPayment(PaymentViews.payment(after, refunds)).build()));
+          Completion done =
+              new Completion(
+                  key,
+                  (after, refunds) ->
+                      Reply.ok(
+                          CancelPaymentResponse.newBuilder()
+                              .setPayment(PaymentViews.payment(after, refunds))
+                              .build()));
           if (p.state() == PaymentState.CANCELED && claim instanceof IdempotencyClaim.TakeOver) {
             return done.finish(p);
           }
-          if (p.state() != PaymentState.REQUIRES_ACTION && p.state() != PaymentState.REQUIRES_CAPTURE) {
+          if (p.state() != PaymentState.REQUIRES_ACTION
+              && p.state() != PaymentState.REQUIRES_CAPTURE) {
             throw new IllegalTransitionException(p.id(), p.state(), "cancel");
           }
           PaymentProvider provider = providers.require(p.provider());
@@ -470,44 +690,80 @@ public final class PaymentEngine {
   /** Refunds {@code amount} (0: everything refundable) of a succeeded payment. */
   public RefundPaymentResponse refund(String caller, RefundPaymentRequest request) {
     String refundId = "rf" + PaymentIds.digest(caller + "\n" + request.getIdempotencyKey());
-    return idempotent(caller, request.getIdempotencyKey(), "RefundPayment",
-        request.toBuilder().clearIdempotencyKey().build(), RefundPaymentResponse.parser(), (key, claim) -> {
+    return idempotent(
+        caller,
+        request.getIdempotencyKey(),
+        "RefundPayment",
+        request.toBuilder().clearIdempotencyKey().build(),
+        RefundPaymentResponse.parser(),
+        (key, claim) -> {
           PaymentRecord p = owned(caller, request.getPaymentId());
           PaymentProvider provider = providers.require(p.provider());
           ProviderCapabilities.Refunds refunds = provider.capabilities().refunds();
           if (refunds == ProviderCapabilities.Refunds.NONE) {
-            throw new OperationNotSupportedException(provider.name(), "refunds (a " + p.method() + " payment)");
+            throw new OperationNotSupportedException(
+                provider.name(), "refunds (a " + p.method() + " payment)");
           }
-          RefundRecord refund = store.transaction("request refund", tx -> {
-            Optional<RefundRecord> existing = tx.lockRefund(refundId);
-            if (existing.isPresent()) {
-              return existing.get();
-            }
-            PaymentRecord locked = tx.lockPayment(p.id()).orElseThrow();
-            if (!locked.state().isSettled() || locked.state() == PaymentState.REFUNDED
-                || locked.state() == PaymentState.DISPUTED) {
-              throw new IllegalTransitionException(locked.id(), locked.state(), "refund");
-            }
-            long refundable = locked.refundable() - tx.pendingRefunds(locked.id());
-            long amount = request.getAmount() == 0 ? refundable : request.getAmount();
-            if (amount <= 0 || amount > refundable) {
-              throw RpcErrors.invalidArgument("amount", amount + " exceeds the refundable " + Math.max(0, refundable)
-                  + " (captured " + locked.captured() + ", refunded " + locked.refunded() + ", pending "
-                  + tx.pendingRefunds(locked.id()) + ")");
-            }
-            if (refunds == ProviderCapabilities.Refunds.FULL && amount != locked.refundable()) {
-              throw new OperationNotSupportedException(provider.name(), "partial refunds");
-            }
-            RefundRecord r = new RefundRecord(refundId, locked.id(), amount, RefundRecord.Status.PENDING,
-                Optional.empty(), tx.now());
-            tx.insertRefund(r);
-            return r;
-          });
-          Completion done = new Completion(key, (after, all) -> {
-            RefundRecord mine = all.stream().filter(r -> r.id().equals(refundId)).findFirst().orElse(refund);
-            return Reply.ok(RefundPaymentResponse.newBuilder().setPayment(PaymentViews.payment(after, all))
-                .setRefund(PaymentViews.refund(mine)).build());
-          });
+          RefundRecord refund =
+              store.transaction(
+                  "request refund",
+                  tx -> {
+                    Optional<RefundRecord> existing = tx.lockRefund(refundId);
+                    if (existing.isPresent()) {
+                      return existing.get();
+                    }
+                    PaymentRecord locked = tx.lockPayment(p.id()).orElseThrow();
+                    if (!locked.state().isSettled()
+                        || locked.state() == PaymentState.REFUNDED
+                        || locked.state() == PaymentState.DISPUTED) {
+                      throw new IllegalTransitionException(locked.id(), locked.state(), "refund");
+                    }
+                    long refundable = locked.refundable() - tx.pendingRefunds(locked.id());
+                    long amount = request.getAmount() == 0 ? refundable : request.getAmount();
+                    if (amount <= 0 || amount > refundable) {
+                      throw RpcErrors.invalidArgument(
+                          "amount",
+                          amount
+                              + " exceeds the refundable "
+                              + Math.max(0, refundable)
+                              + " (captured "
+                              + locked.captured()
+                              + ", refunded "
+                              + locked.refunded()
+                              + ", pending "
+                              + tx.pendingRefunds(locked.id())
+                              + ")");
+                    }
+                    if (refunds == ProviderCapabilities.Refunds.FULL
+                        && amount != locked.refundable()) {
+                      throw new OperationNotSupportedException(provider.name(), "partial refunds");
+                    }
+                    RefundRecord r =
+                        new RefundRecord(
+                            refundId,
+                            locked.id(),
+                            amount,
+                            RefundRecord.Status.PENDING,
+                            Optional.empty(),
+                            tx.now());
+                    tx.insertRefund(r);
+                    return r;
+                  });
+          Completion done =
+              new Completion(
+                  key,
+                  (after, all) -> {
+                    RefundRecord mine =
+                        all.stream()
+                            .filter(r -> r.id().equals(refundId))
+                            .findFirst()
+                            .orElse(refund);
+                    return Reply.ok(
+                        RefundPaymentResponse.newBuilder()
+                            .setPayment(PaymentViews.payment(after, all))
+                            .setRefund(PaymentViews.refund(mine))
+                            .build());
+                  });
           if (refund.status() != RefundRecord.Status.PENDING) {
             return done.finish(store.find(p.id()).orElseThrow());
           }
@@ -520,29 +776,44 @@ public final class PaymentEngine {
     PaymentProvider provider = providers.require(p.provider());
     String providerRef;
     try {
-      providerRef = call(provider.name(), () -> provider.refund(p, refund.amount(), refund.id()), "refund");
+      providerRef =
+          call(provider.name(), () -> provider.refund(p, refund.amount(), refund.id()), "refund");
     } catch (ProviderRejectedException e) {
-      store.transaction("refund refused", tx -> {
-        tx.finishRefund(refund.id(), RefundRecord.Status.FAILED, null);
-        return null;
-      });
+      store.transaction(
+          "refund refused",
+          tx -> {
+            tx.finishRefund(refund.id(), RefundRecord.Status.FAILED, null);
+            return null;
+          });
       throw e;
     }
-    return commit(p.id(), "refund " + refund.id(), true, null, false, before -> {
-      try {
-        return PaymentTransitions.refund(before, refund.amount(), providerRef, clock.instant());
-      } catch (IllegalTransitionException e) {
-        // Refunded meanwhile by its own earlier attempt (the same refund id): nothing more to book.
-        return new Applied(before, List.of(), false, false, FollowUp.NONE);
-      }
-    }, done, tx -> {
-      Optional<RefundRecord> r = tx.lockRefund(refund.id());
-      if (r.isEmpty() || r.get().status() != RefundRecord.Status.PENDING) {
-        return false;
-      }
-      tx.finishRefund(refund.id(), RefundRecord.Status.SUCCEEDED, providerRef);
-      return true;
-    }, Optional.of(refund.id())).payment();
+    return commit(
+            p.id(),
+            "refund " + refund.id(),
+            true,
+            null,
+            false,
+            before -> {
+              try {
+                return PaymentTransitions.refund(
+                    before, refund.amount(), providerRef, clock.instant());
+              } catch (IllegalTransitionException e) {
+                // Refunded meanwhile by its own earlier attempt (the same refund id): nothing more
+                // to book.
+                return new Applied(before, List.of(), false, false, FollowUp.NONE);
+              }
+            },
+            done,
+            tx -> {
+              Optional<RefundRecord> r = tx.lockRefund(refund.id());
+              if (r.isEmpty() || r.get().status() != RefundRecord.Status.PENDING) {
+                return false;
+              }
+              tx.finishRefund(refund.id(), RefundRecord.Status.SUCCEEDED, providerRef);
+              return true;
+            },
+            Optional.of(refund.id()))
+        .payment();
   }
 
   /** The reconciler's retry of a refund whose answer was lost. */
@@ -551,7 +822,12 @@ public final class PaymentEngine {
     try {
       sendRefund(p, refund, null);
     } catch (ProviderRejectedException e) {
-      log.warn("refund {} of payment {} refused by {}: {}", refund.id(), p.id(), p.provider(), e.getMessage());
+      log.warn(
+          "refund {} of payment {} refused by {}: {}",
+          refund.id(),
+          p.id(),
+          p.provider(),
+          e.getMessage());
     }
   }
 
@@ -562,12 +838,13 @@ public final class PaymentEngine {
   public record EventKey(String provider, String id, String type) {}
 
   /**
-   * Applies an observation of payment {@code paymentId} (from a callback when {@code event} is set: then a
-   * duplicate event changes nothing), and runs any follow-up it calls for.
+   * Applies an observation of payment {@code paymentId} (from a callback when {@code event} is set:
+   * then a duplicate event changes nothing), and runs any follow-up it calls for.
    *
    * @return the payment afterwards; empty when the event was a duplicate
    */
-  public Optional<PaymentRecord> observe(String paymentId, Observation o, String cause, EventKey event) {
+  public Optional<PaymentRecord> observe(
+      String paymentId, Observation o, String cause, EventKey event) {
     Committed c = observeCommit(paymentId, o, cause, false, event, null);
     if (c.duplicate()) {
       return Optional.empty();
@@ -575,20 +852,26 @@ public final class PaymentEngine {
     return Optional.of(followUps(c, null));
   }
 
-  /** Fetches the payment from its provider (the callback carried only an id) and applies what it says. */
+  /**
+   * Fetches the payment from its provider (the callback carried only an id) and applies what it
+   * says.
+   */
   public Optional<PaymentRecord> fetchAndObserve(String paymentId, String cause, EventKey event) {
-    PaymentRecord p = store.find(paymentId).orElseThrow(() -> new BillingException.PaymentNotFound(paymentId));
+    PaymentRecord p =
+        store.find(paymentId).orElseThrow(() -> new BillingException.PaymentNotFound(paymentId));
     if (p.providerRef().isEmpty()) {
-      throw new OutcomeUnknownException(p.provider(), "payment " + paymentId + " has no provider reference yet");
+      throw new OutcomeUnknownException(
+          p.provider(), "payment " + paymentId + " has no provider reference yet");
     }
     Observation o = providers.require(p.provider()).fetch(p);
     return observe(paymentId, o, cause, event);
   }
 
   /**
-   * The reconciler's look at payment {@code id}: repeats a start whose answer was lost, polls the provider otherwise,
-   * repeats a capture whose answer was lost, cancels what the provider never expires once billing's deadline passed.
-   * A provider that does not answer only moves the next look.
+   * The reconciler's look at payment {@code id}: repeats a start whose answer was lost, polls the
+   * provider otherwise, repeats a capture whose answer was lost, cancels what the provider never
+   * expires once billing's deadline passed. A provider that does not answer only moves the next
+   * look.
    */
   public void reconcile(String id) {
     PaymentRecord p = store.find(id).orElse(null);
@@ -597,7 +880,9 @@ public final class PaymentEngine {
     }
     try {
       sync(p, "reconciler", null, false);
-    } catch (ProviderUnavailableException | OutcomeUnknownException | BillingException.ProviderNoAnswer e) {
+    } catch (ProviderUnavailableException
+        | OutcomeUnknownException
+        | BillingException.ProviderNoAnswer e) {
       log.info("reconciling payment {}: {}", id, e.getMessage());
       reschedule(p);
     } catch (ProviderRejectedException | OperationNotSupportedException e) {
@@ -606,14 +891,19 @@ public final class PaymentEngine {
     }
   }
 
-  /** After a look that learned nothing: the next one on the method's schedule, not after the claim's lease. */
+  /**
+   * After a look that learned nothing: the next one on the method's schedule, not after the claim's
+   * lease.
+   */
   private void reschedule(PaymentRecord p) {
     Instant next = schedule.next(p, clock.instant());
     if (next != null) {
-      store.transaction("reschedule check", tx -> {
-        tx.scheduleCheck(p.id(), next);
-        return null;
-      });
+      store.transaction(
+          "reschedule check",
+          tx -> {
+            tx.scheduleCheck(p.id(), next);
+            return null;
+          });
     }
   }
 
@@ -622,21 +912,27 @@ public final class PaymentEngine {
       return p;
     }
     if (p.state() == PaymentState.PENDING) {
-      // No answer to the start yet: repeat it (same attempt, same provider keys; never another provider).
+      // No answer to the start yet: repeat it (same attempt, same provider keys; never another
+      // provider).
       return start(p, List.of(p.provider()), decrypt(p), done, true);
     }
     PaymentProvider provider = providers.require(p.provider());
-    Observation o = fromApi ? call(provider.name(), () -> provider.fetch(p), "fetch") : provider.fetch(p);
+    Observation o =
+        fromApi ? call(provider.name(), () -> provider.fetch(p), "fetch") : provider.fetch(p);
     Committed c = observeCommit(p.id(), o, cause, false, null, done);
     PaymentRecord after = c.payment();
-    if (after.state() == PaymentState.REQUIRES_CAPTURE && after.captureRequested() > 0
+    if (after.state() == PaymentState.REQUIRES_CAPTURE
+        && after.captureRequested() > 0
         && o.phase() == ProviderPhase.AUTHORIZED) {
-      // A capture whose answer was lost and that the provider never received: send it again (same key).
+      // A capture whose answer was lost and that the provider never received: send it again (same
+      // key).
       long amount = after.captureRequested();
       Observation captured = provider.capture(after, amount);
       c = observeCommit(p.id(), captured, cause + ": capture repeated", true, null, done);
       after = c.payment();
-    } else if (!fromApi && after.state() == PaymentState.REQUIRES_ACTION && after.expiresAt().isPresent()
+    } else if (!fromApi
+        && after.state() == PaymentState.REQUIRES_ACTION
+        && after.expiresAt().isPresent()
         && clock.instant().isAfter(after.expiresAt().get().plus(schedule.expiryGrace()))) {
       // Past its deadline and the provider keeps it open (an overdue invoice): end it here.
       try {
@@ -650,7 +946,10 @@ public final class PaymentEngine {
     return followUps(c, done);
   }
 
-  /** Runs the follow-ups observations call for (capture an approved order, place an order), at most a few. */
+  /**
+   * Runs the follow-ups observations call for (capture an approved order, place an order), at most
+   * a few.
+   */
   private PaymentRecord followUps(Committed c, Completion done) {
     PaymentRecord p = c.payment();
     FollowUp f = c.followUp();
@@ -659,7 +958,9 @@ public final class PaymentEngine {
       Observation o;
       try {
         o = provider.followUp(p, f);
-      } catch (ProviderUnavailableException | OutcomeUnknownException | ProviderRejectedException e) {
+      } catch (ProviderUnavailableException
+          | OutcomeUnknownException
+          | ProviderRejectedException e) {
         // The payment stays PROCESSING; the reconciler sees the provider waiting and tries again.
         log.info("payment {} follow-up {}: {}", p.id(), f, e.getMessage());
         return p;
@@ -676,60 +977,99 @@ public final class PaymentEngine {
 
   private record Committed(PaymentRecord payment, FollowUp followUp, boolean duplicate) {}
 
-  private Committed observeCommit(String paymentId, Observation o, String cause, boolean providerCalled,
-      EventKey event, Completion done) {
-    return commit(paymentId, cause, providerCalled, event, true, before -> {
-      Applied a = PaymentTransitions.observe(before, o, fees.getOrDefault(before.provider(), FeeSchedule.FREE),
-          clock.instant());
-      if (a.stale()) {
-        log.debug("payment {}: stale {} from {} ignored (it is {})", paymentId, o.phase(), cause, before.state());
-      }
-      return a;
-    }, done);
+  private Committed observeCommit(
+      String paymentId,
+      Observation o,
+      String cause,
+      boolean providerCalled,
+      EventKey event,
+      Completion done) {
+    return commit(
+        paymentId,
+        cause,
+        providerCalled,
+        event,
+        true,
+        before -> {
+          Applied a =
+              PaymentTransitions.observe(
+                  before,
+                  o,
+                  fees.getOrDefault(before.provider(), FeeSchedule.FREE),
+                  clock.instant());
+          if (a.stale()) {
+            log.debug(
+                "payment {}: stale {} from {} ignored (it is {})",
+                paymentId,
+                o.phase(),
+                cause,
+                before.state());
+          }
+          return a;
+        },
+        done);
   }
 
-  private Committed commit(String paymentId, String cause, boolean providerCalled, EventKey event,
-      boolean reschedule, Function<PaymentRecord, Applied> change, Completion done) {
-    return commit(paymentId, cause, providerCalled, event, reschedule, change, done, null, Optional.empty());
+  private Committed commit(
+      String paymentId,
+      String cause,
+      boolean providerCalled,
+      EventKey event,
+      boolean reschedule,
+      Function<PaymentRecord, Applied> change,
+      Completion done) {
+    return commit(
+        paymentId, cause, providerCalled, event, reschedule, change, done, null, Optional.empty());
   }
 
   /**
-   * Locks the payment, applies {@code change}, and commits in one transaction: the row (its history), the ledger
-   * postings, the callback's event id, the refund's outcome ({@code extra}), and the idempotency key's response when
-   * nothing is left to do at the provider, and the payment events the change publishes (the outbox). This is the one
-   * place a payment changes.
+   * Locks the payment, applies {@code change}, and commits in one transaction: the row (its
+   * history), the ledger postings, the callback's event id, the refund's outcome ({@code extra}),
+   * and the idempotency key's response when nothing is left to do at the provider, and the payment
+   * events the change publishes (the outbox). This is the one place a payment changes.
    *
    * @param refundId the refund this change books, if it books one
    */
-  private Committed commit(String paymentId, String cause, boolean providerCalled, EventKey event,
-      boolean reschedule, Function<PaymentRecord, Applied> change, Completion done, TxStep extra,
+  private Committed commit(
+      String paymentId,
+      String cause,
+      boolean providerCalled,
+      EventKey event,
+      boolean reschedule,
+      Function<PaymentRecord, Applied> change,
+      Completion done,
+      TxStep extra,
       Optional<String> refundId) {
-    return store.transaction("commit payment change", tx -> {
-      PaymentRecord before = tx.lockPayment(paymentId).orElseThrow(() ->
-          new BillingException.PaymentNotFound(paymentId));
-      if (event != null && !tx.recordEvent(event.provider(), event.id(), paymentId, event.type())) {
-        return new Committed(before, FollowUp.NONE, true);
-      }
-      if (extra != null && !extra.run(tx)) {
-        if (done != null) {
-          done.complete(tx, before);
-        }
-        return new Committed(before, FollowUp.NONE, false);
-      }
-      Applied a = change.apply(before);
-      PaymentRecord after = a.payment();
-      if (a.changed() || providerCalled || reschedule) {
-        tx.savePayment(before, after, cause, schedule.next(after, tx.now()), providerCalled);
-      }
-      tx.post(paymentId, after.provider(), a.postings());
-      if (events.isPresent() && a.changed()) {
-        tx.publish(events.get(), before, after, refundId);
-      }
-      if (done != null && a.followUp() == FollowUp.NONE) {
-        done.complete(tx, after);
-      }
-      return new Committed(after, a.followUp(), false);
-    });
+    return store.transaction(
+        "commit payment change",
+        tx -> {
+          PaymentRecord before =
+              tx.lockPayment(paymentId)
+                  .orElseThrow(() -> new BillingException.PaymentNotFound(paymentId));
+          if (event != null
+              && !tx.recordEvent(event.provider(), event.id(), paymentId, event.type())) {
+            return new Committed(before, FollowUp.NONE, true);
+          }
+          if (extra != null && !extra.run(tx)) {
+            if (done != null) {
+              done.complete(tx, before);
+            }
+            return new Committed(before, FollowUp.NONE, false);
+          }
+          Applied a = change.apply(before);
+          PaymentRecord after = a.payment();
+          if (a.changed() || providerCalled || reschedule) {
+            tx.savePayment(before, after, cause, schedule.next(after, tx.now()), providerCalled);
+          }
+          tx.post(paymentId, after.provider(), a.postings());
+          if (events.isPresent() && a.changed()) {
+            tx.publish(events.get(), before, after, refundId);
+          }
+          if (done != null && a.followUp() == FollowUp.NONE) {
+            done.complete(tx, after);
+          }
+          return new Committed(after, a.followUp(), false);
+        });
   }
 
   @FunctionalInterface
@@ -748,8 +1088,15 @@ public final class PaymentEngine {
 
     static Reply error(StatusRuntimeException e) {
       com.google.rpc.Status s = StatusProto.fromThrowable(e);
-      return new Reply((s != null ? s : com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value())
-          .setMessage(String.valueOf(e.getStatus().getDescription())).build()).toByteArray(), true);
+      return new Reply(
+          (s != null
+                  ? s
+                  : com.google.rpc.Status.newBuilder()
+                      .setCode(e.getStatus().getCode().value())
+                      .setMessage(String.valueOf(e.getStatus().getDescription()))
+                      .build())
+              .toByteArray(),
+          true);
     }
   }
 
@@ -762,7 +1109,9 @@ public final class PaymentEngine {
     Reply apply(PaymentRecord after, List<RefundRecord> refunds);
   }
 
-  /** Stores a request's response for its key, once, in whichever transaction finishes the request. */
+  /**
+   * Stores a request's response for its key, once, in whichever transaction finishes the request.
+   */
   private final class Completion {
     private final Key key;
     private final ReplyFn reply;
@@ -781,14 +1130,18 @@ public final class PaymentEngine {
       }
     }
 
-    /** The response for {@code last}: the one stored with the request's last change, or stored now. */
+    /**
+     * The response for {@code last}: the one stored with the request's last change, or stored now.
+     */
     Reply finish(PaymentRecord last) {
       if (stored == null) {
         Reply r = reply.apply(last, store.refunds(last.id()));
-        store.transaction("store response", tx -> {
-          tx.completeKey(key.caller(), key.key(), r.bytes(), r.error());
-          return null;
-        });
+        store.transaction(
+            "store response",
+            tx -> {
+              tx.completeKey(key.caller(), key.key(), r.bytes(), r.error());
+              return null;
+            });
         stored = r;
       }
       return stored;
@@ -800,11 +1153,18 @@ public final class PaymentEngine {
     Reply run(Key key, IdempotencyClaim claim);
   }
 
-  private <R extends Message> R idempotent(String caller, String key, String operation, Message fingerprint,
-      Parser<R> parser, Work work) {
+  private <R extends Message> R idempotent(
+      String caller,
+      String key,
+      String operation,
+      Message fingerprint,
+      Parser<R> parser,
+      Work work) {
     byte[] hash = hash(operation, fingerprint);
-    IdempotencyClaim claim = store.transaction("claim idempotency key",
-        tx -> tx.claimKey(caller, key, operation, hash, settings.lease(), settings.ttl()));
+    IdempotencyClaim claim =
+        store.transaction(
+            "claim idempotency key",
+            tx -> tx.claimKey(caller, key, operation, hash, settings.lease(), settings.ttl()));
     if (claim instanceof IdempotencyClaim.Replay r) {
       return reply(new Reply(r.response(), r.error()), parser);
     }
@@ -825,21 +1185,28 @@ public final class PaymentEngine {
     return reply(result, parser);
   }
 
-  /** After a failure: store an answer (a definitive error) for the key, or end its lease so a retry continues. */
+  /**
+   * After a failure: store an answer (a definitive error) for the key, or end its lease so a retry
+   * continues.
+   */
   private void settle(Key k, RuntimeException failure) {
     Optional<StatusRuntimeException> status = errors.apply(failure);
     try {
       if (status.isPresent() && DEFINITIVE.contains(status.get().getStatus().getCode())) {
         Reply r = Reply.error(status.get());
-        store.transaction("store error response", tx -> {
-          tx.completeKey(k.caller(), k.key(), r.bytes(), true);
-          return null;
-        });
+        store.transaction(
+            "store error response",
+            tx -> {
+              tx.completeKey(k.caller(), k.key(), r.bytes(), true);
+              return null;
+            });
       } else {
-        store.transaction("release idempotency key", tx -> {
-          tx.releaseKey(k.caller(), k.key());
-          return null;
-        });
+        store.transaction(
+            "release idempotency key",
+            tx -> {
+              tx.releaseKey(k.caller(), k.key());
+              return null;
+            });
       }
     } catch (RuntimeException e) {
       // The store is away too: the key's lease runs out by itself and a retry takes over then.
@@ -859,7 +1226,9 @@ public final class PaymentEngine {
   }
 
   private StatusRuntimeException status(BillingException e) {
-    return errors.apply(e).orElseThrow(() -> new IllegalStateException("no status for " + e.getClass()));
+    return errors
+        .apply(e)
+        .orElseThrow(() -> new IllegalStateException("no status for " + e.getClass()));
   }
 
   static byte[] hash(String operation, Message request) {
@@ -876,7 +1245,9 @@ public final class PaymentEngine {
 
   // ------------------------------------------------------------------------------------------------------------------
 
-  /** The payment {@code id} if {@code caller} created it (or is an operator); otherwise NOT_FOUND. */
+  /**
+   * The payment {@code id} if {@code caller} created it (or is an operator); otherwise NOT_FOUND.
+   */
   private PaymentRecord owned(String caller, String id) {
     PaymentRecord p = store.find(id).orElseThrow(() -> new BillingException.PaymentNotFound(id));
     if (!p.caller().equals(caller) && !settings.operators().contains(caller)) {
@@ -890,7 +1261,10 @@ public final class PaymentEngine {
     T run();
   }
 
-  /** A call on an existing payment: a provider that did not answer becomes "retry with the same key". */
+  /**
+   * A call on an existing payment: a provider that did not answer becomes "retry with the same
+   * key".
+   */
   private static <T> T call(String provider, ProviderCall<T> call, String what) {
     try {
       return call.run();

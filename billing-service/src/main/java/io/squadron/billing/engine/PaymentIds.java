@@ -7,12 +7,13 @@ import java.security.SecureRandom;
 import java.util.function.Supplier;
 
 /**
- * Billing's ids: {@code pay} and 24 random characters of [a-z2-7] (120 bits), letters and digits only, so every
- * provider's reference field takes them (Pix transaction ids allow nothing else); refund ids are a digest of the
- * caller's idempotency key, so a repeated request finds its refund.
+ * Billing's ids: {@code pay} and 24 random characters of [a-z2-7] (120 bits), letters and digits
+ * only, so every provider's reference field takes them (Pix transaction ids allow nothing else);
+ * refund ids are a digest of the caller's idempotency key, so a repeated request finds its refund.
  */
 public final class PaymentIds implements Supplier<String> {
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
   /** The length of a payment id. */
   public static final int LENGTH = 27;
 
@@ -52,9 +53,13 @@ public final class PaymentIds implements Supplier<String> {
     return out.toString();
   }
 
-  /** The payment id an attempt reference ({@code <id>-<n>}, or a Pix txid {@code <id><n>}) belongs to. */
+  /**
+   * The payment id an attempt reference ({@code <id>-<n>}, or a Pix txid {@code <id><n>}) belongs
+   * to.
+   */
   public static String paymentOf(String attemptReference) {
     return attemptReference.length() >= LENGTH && attemptReference.startsWith("pay")
-        ? attemptReference.substring(0, LENGTH) : attemptReference;
+        ? attemptReference.substring(0, LENGTH)
+        : attemptReference;
   }
 }

@@ -18,21 +18,36 @@ public final class PaymentViews {
 
   /** {@code p} with its {@code refunds}. */
   public static Payment payment(PaymentRecord p, List<RefundRecord> refunds) {
-    Payment.Builder b = Payment.newBuilder().setId(p.id()).setReference(p.reference())
-        .setCustomerId(p.customerId()).setAmount(p.amount()).setCurrency(p.currency()).setCountry(p.country())
-        .setMethod(p.method()).setProvider(p.provider()).setStatus(status(p.state()))
-        .setCaptureMethod(p.captureMethod())
-        .setAmountCapturable(p.state() == PaymentState.REQUIRES_CAPTURE && p.captureRequested() == 0
-            ? (p.authorized() > 0 ? p.authorized() : p.amount()) : 0)
-        .setAmountCaptured(p.captured()).setAmountRefunded(p.refunded()).setAmountDisputed(p.disputed())
-        .setInstrumentSummary(p.instrumentSummary()).setCreatedAt(timestamp(p.createdAt()))
-        .setUpdatedAt(timestamp(p.updatedAt()));
+    Payment.Builder b =
+        Payment.newBuilder()
+            .setId(p.id())
+            .setReference(p.reference())
+            .setCustomerId(p.customerId())
+            .setAmount(p.amount())
+            .setCurrency(p.currency())
+            .setCountry(p.country())
+            .setMethod(p.method())
+            .setProvider(p.provider())
+            .setStatus(status(p.state()))
+            .setCaptureMethod(p.captureMethod())
+            .setAmountCapturable(
+                p.state() == PaymentState.REQUIRES_CAPTURE && p.captureRequested() == 0
+                    ? (p.authorized() > 0 ? p.authorized() : p.amount())
+                    : 0)
+            .setAmountCaptured(p.captured())
+            .setAmountRefunded(p.refunded())
+            .setAmountDisputed(p.disputed())
+            .setInstrumentSummary(p.instrumentSummary())
+            .setCreatedAt(timestamp(p.createdAt()))
+            .setUpdatedAt(timestamp(p.updatedAt()));
     p.nextAction().ifPresent(b::setNextAction);
     p.providerRef().ifPresent(b::setProviderReference);
     p.expiresAt().ifPresent(at -> b.setExpiresAt(timestamp(at)));
     if (p.failureReason().isPresent()) {
-      b.setFailure(PaymentFailure.newBuilder().setReason(p.failureReason().get())
-          .setProviderCode(p.failureCode().orElse("")));
+      b.setFailure(
+          PaymentFailure.newBuilder()
+              .setReason(p.failureReason().get())
+              .setProviderCode(p.failureCode().orElse("")));
     }
     refunds.forEach(r -> b.addRefunds(refund(r)));
     return b.build();
@@ -40,11 +55,17 @@ public final class PaymentViews {
 
   /** A refund. */
   public static Refund refund(RefundRecord r) {
-    return Refund.newBuilder().setId(r.id()).setAmount(r.amount()).setStatus(switch (r.status()) {
-      case PENDING -> RefundStatus.REFUND_PENDING;
-      case SUCCEEDED -> RefundStatus.REFUND_SUCCEEDED;
-      case FAILED -> RefundStatus.REFUND_FAILED;
-    }).setCreatedAt(timestamp(r.createdAt())).build();
+    return Refund.newBuilder()
+        .setId(r.id())
+        .setAmount(r.amount())
+        .setStatus(
+            switch (r.status()) {
+              case PENDING -> RefundStatus.REFUND_PENDING;
+              case SUCCEEDED -> RefundStatus.REFUND_SUCCEEDED;
+              case FAILED -> RefundStatus.REFUND_FAILED;
+            })
+        .setCreatedAt(timestamp(r.createdAt()))
+        .build();
   }
 
   /** The API status of {@code state}. */

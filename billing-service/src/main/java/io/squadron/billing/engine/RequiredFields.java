@@ -13,8 +13,10 @@ final class RequiredFields {
       case TAPWALLET -> List.of("payment_method.tapwallet.payment_data");
       case GWALLET -> List.of("payment_method.gwallet.token");
       case CARRIER_BILLING -> List.of("payment_method.carrier_billing.msisdn");
-      case SEPA_DEBIT -> List.of("payment_method.sepa_debit.iban", "payment_method.sepa_debit.account_holder");
-      case BOLETO -> List.of("payment_method.boleto.payer_name", "payment_method.boleto.payer_document");
+      case SEPA_DEBIT ->
+          List.of("payment_method.sepa_debit.iban", "payment_method.sepa_debit.account_holder");
+      case BOLETO ->
+          List.of("payment_method.boleto.payer_name", "payment_method.boleto.payer_document");
       case UPI -> List.of("payment_method.upi.vpa");
       case GIFT_CARD -> List.of("payment_method.gift_card.code");
       case MOBILE_MONEY -> List.of("payment_method.mobile_money.phone");

@@ -1,9 +1,10 @@
 package io.squadron.billing.ledger;
 
 /**
- * A provider's price list as agreed in the merchant's contract: a percentage (basis points) plus a fixed part per
- * payment, and a fixed fee per bank return or chargeback. Refunds cost nothing (the payment's fee is kept). The
- * ledger books these; the settlement reconciliation shows where the provider charged something else.
+ * A provider's price list as agreed in the merchant's contract: a percentage (basis points) plus a
+ * fixed part per payment, and a fixed fee per bank return or chargeback. Refunds cost nothing (the
+ * payment's fee is kept). The ledger books these; the settlement reconciliation shows where the
+ * provider charged something else.
  *
  * @param basisPoints per payment, in 1/100 of a percent
  * @param fixed per payment, minor units

@@ -5,15 +5,17 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * One balanced ledger transaction about one payment: its kind, currency and entries, which sum to zero (checked
- * here, and again by the database when it commits).
+ * One balanced ledger transaction about one payment: its kind, currency and entries, which sum to
+ * zero (checked here, and again by the database when it commits).
  *
  * @param kind what it records
  * @param currency ISO 4217 of every entry
  * @param entries at least two, summing to zero
- * @param externalRef the provider's id of what it records (a capture, refund or return), when there is one
+ * @param externalRef the provider's id of what it records (a capture, refund or return), when there
+ *     is one
  */
-public record LedgerPosting(EntryKind kind, String currency, List<LedgerEntry> entries, String externalRef) {
+public record LedgerPosting(
+    EntryKind kind, String currency, List<LedgerEntry> entries, String externalRef) {
   public LedgerPosting {
     requireNonNull(kind, "kind");
     requireNonNull(currency, "currency");
@@ -30,13 +32,23 @@ public record LedgerPosting(EntryKind kind, String currency, List<LedgerEntry> e
     }
   }
 
-  /** A two-line transaction: {@code amount} debited to {@code debit} and credited to {@code credit}. */
-  public static LedgerPosting transfer(EntryKind kind, String currency, String debit, String credit, long amount,
+  /**
+   * A two-line transaction: {@code amount} debited to {@code debit} and credited to {@code credit}.
+   */
+  public static LedgerPosting transfer(
+      EntryKind kind,
+      String currency,
+      String debit,
+      String credit,
+      long amount,
       String externalRef) {
     if (amount <= 0) {
       throw new IllegalArgumentException("amount: " + amount + " (expected: > 0)");
     }
-    return new LedgerPosting(kind, currency, List.of(new LedgerEntry(debit, amount), new LedgerEntry(credit,
-        -amount)), externalRef);
+    return new LedgerPosting(
+        kind,
+        currency,
+        List.of(new LedgerEntry(debit, amount), new LedgerEntry(credit, -amount)),
+        externalRef);
   }
 }

@@ -1,8 +1,9 @@
 package io.squadron.billing.payment;
 
 /**
- * An operation the payment's state does not allow (capturing a failed payment, refunding a pending one). Becomes
- * FAILED_PRECONDITION with reason ILLEGAL_TRANSITION; the message names the payment's state.
+ * An operation the payment's state does not allow (capturing a failed payment, refunding a pending
+ * one). Becomes FAILED_PRECONDITION with reason ILLEGAL_TRANSITION; the message names the payment's
+ * state.
  */
 public final class IllegalTransitionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -10,7 +11,11 @@ public final class IllegalTransitionException extends RuntimeException {
 
   /** {@code operation} is not possible on payment {@code paymentId} in {@code state}. */
   public IllegalTransitionException(String paymentId, PaymentState state, String operation) {
-    super("payment " + paymentId + " is " + state + ": " + operation + " is not possible", null, false, false);
+    super(
+        "payment " + paymentId + " is " + state + ": " + operation + " is not possible",
+        null,
+        false,
+        false);
     this.state = state;
   }
 

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What billing learned about a payment at its provider: from an API answer, a poll or a callback. Amounts are the
- * provider's running totals in minor units, or {@link #UNKNOWN} when this answer does not tell them.
+ * What billing learned about a payment at its provider: from an API answer, a poll or a callback.
+ * Amounts are the provider's running totals in minor units, or {@link #UNKNOWN} when this answer
+ * does not tell them.
  *
  * @param phase the provider's status, normalized
  * @param providerRef the provider's id of the payment, when the answer names it
@@ -23,7 +24,8 @@ import java.util.Optional;
  * @param failureCode the provider's own code
  * @param expiresAt when the payer's action expires at the provider, when known
  * @param followUp what billing must do next at the provider
- * @param data ids to remember for later calls (capture id, order id, mandate id, one-time token); never sensitive
+ * @param data ids to remember for later calls (capture id, order id, mandate id, one-time token);
+ *     never sensitive
  */
 public record Observation(
     ProviderPhase phase,
@@ -126,9 +128,18 @@ public record Observation(
     }
 
     public Observation build() {
-      return new Observation(phase, Optional.ofNullable(providerRef).filter(s -> !s.isEmpty()), authorized, captured,
-          refunded, Optional.ofNullable(nextAction), Optional.ofNullable(failureReason),
-          Optional.ofNullable(failureCode), Optional.ofNullable(expiresAt), followUp, data);
+      return new Observation(
+          phase,
+          Optional.ofNullable(providerRef).filter(s -> !s.isEmpty()),
+          authorized,
+          captured,
+          refunded,
+          Optional.ofNullable(nextAction),
+          Optional.ofNullable(failureReason),
+          Optional.ofNullable(failureCode),
+          Optional.ofNullable(expiresAt),
+          followUp,
+          data);
     }
   }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A payment as stored: what was asked, where it is, and what moved. Immutable; {@link #toBuilder()} makes a changed
- * copy. The instrument (tokens, IBAN, phone number) is not here: it is stored encrypted and read only to talk to the
- * provider.
+ * A payment as stored: what was asked, where it is, and what moved. Immutable; {@link #toBuilder()}
+ * makes a changed copy. The instrument (tokens, IBAN, phone number) is not here: it is stored
+ * encrypted and read only to talk to the provider.
  *
  * @param id billing's id
  * @param caller the service that created it (payments are visible to their creator only)
@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param method the payment method
  * @param captureMethod automatic or manual capture
  * @param state where it is
- * @param outcomeUnknown whether the last provider call's answer was lost (resolved by the reconciler)
+ * @param outcomeUnknown whether the last provider call's answer was lost (resolved by the
+ *     reconciler)
  * @param provider the provider of the current attempt
  * @param attempt the current attempt's number (1 first; a failover adds one)
  * @param providerRef the provider's id of the payment, once known
@@ -104,8 +105,9 @@ public record PaymentRecord(
   }
 
   /**
-   * The reference billing gives the provider for the current attempt: unique per attempt, so a failover to another
-   * provider (or a new attempt) is never mistaken for the first, and short enough for every provider's field.
+   * The reference billing gives the provider for the current attempt: unique per attempt, so a
+   * failover to another provider (or a new attempt) is never mistaken for the first, and short
+   * enough for every provider's field.
    */
   public String attemptReference() {
     return attemptReference(id, attempt);
@@ -363,11 +365,37 @@ public record PaymentRecord(
     }
 
     public PaymentRecord build() {
-      return new PaymentRecord(id, caller, reference, customerId, amount, currency, country, method, captureMethod,
-          state, outcomeUnknown, provider, attempt, Optional.ofNullable(providerRef), providerData, authorized,
-          captured, refunded, disputed, captureRequested, Optional.ofNullable(failureReason),
-          Optional.ofNullable(failureCode), Optional.ofNullable(nextAction), instrumentSummary, returnUrl,
-          description, Optional.ofNullable(expiresAt), createdAt, updatedAt, version);
+      return new PaymentRecord(
+          id,
+          caller,
+          reference,
+          customerId,
+          amount,
+          currency,
+          country,
+          method,
+          captureMethod,
+          state,
+          outcomeUnknown,
+          provider,
+          attempt,
+          Optional.ofNullable(providerRef),
+          providerData,
+          authorized,
+          captured,
+          refunded,
+          disputed,
+          captureRequested,
+          Optional.ofNullable(failureReason),
+          Optional.ofNullable(failureCode),
+          Optional.ofNullable(nextAction),
+          instrumentSummary,
+          returnUrl,
+          description,
+          Optional.ofNullable(expiresAt),
+          createdAt,
+          updatedAt,
+          version);
     }
   }
 }

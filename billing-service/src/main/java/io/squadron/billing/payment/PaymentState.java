@@ -1,17 +1,22 @@
 package io.squadron.billing.payment;
 
 /**
- * Where a payment is, in billing's own terms (the API's {@code PaymentStatus} without the zero value). States are
- * ordered by {@link #rank()}: a provider observation only ever moves a payment to a higher rank, so a late, repeated or
- * reordered event never moves it back. {@link #FAILED} and {@link #CANCELED} end a payment before money moved;
- * {@link #REFUNDED} and {@link #DISPUTED} end it after.
+ * Where a payment is, in billing's own terms (the API's {@code PaymentStatus} without the zero
+ * value). States are ordered by {@link #rank()}: a provider observation only ever moves a payment
+ * to a higher rank, so a late, repeated or reordered event never moves it back. {@link #FAILED} and
+ * {@link #CANCELED} end a payment before money moved; {@link #REFUNDED} and {@link #DISPUTED} end
+ * it after.
  */
 public enum PaymentState {
-  /** Accepted; the provider's first answer is missing (not yet, or lost): the outcome is unknown. */
+  /**
+   * Accepted; the provider's first answer is missing (not yet, or lost): the outcome is unknown.
+   */
   PENDING(0),
   /** The payer must act (redirect, 3-D Secure, voucher, QR code, phone). */
   REQUIRES_ACTION(1),
-  /** The provider is processing (bank debit, operator confirmation, clearing, capture in flight). */
+  /**
+   * The provider is processing (bank debit, operator confirmation, clearing, capture in flight).
+   */
   PROCESSING(2),
   /** Authorized; waits for a capture. */
   REQUIRES_CAPTURE(3),
@@ -39,7 +44,9 @@ public enum PaymentState {
     return rank;
   }
 
-  /** Whether nothing can happen to the payment any more (no polling, no provider events applied). */
+  /**
+   * Whether nothing can happen to the payment any more (no polling, no provider events applied).
+   */
   public boolean isFinal() {
     return this == FAILED || this == CANCELED || this == REFUNDED || this == DISPUTED;
   }
@@ -55,8 +62,8 @@ public enum PaymentState {
   }
 
   /**
-   * Whether a provider observation may move a payment from this state to {@code next}: only forward; FAILED and
-   * CANCELED only while no money moved; nothing out of a final state.
+   * Whether a provider observation may move a payment from this state to {@code next}: only
+   * forward; FAILED and CANCELED only while no money moved; nothing out of a final state.
    */
   public boolean canMoveTo(PaymentState next) {
     if (next == this || isFinal()) {

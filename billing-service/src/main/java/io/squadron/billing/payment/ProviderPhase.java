@@ -1,8 +1,9 @@
 package io.squadron.billing.payment;
 
 /**
- * A provider's status of a payment, normalized over the sixteen providers' vocabularies (each adapter maps its own:
- * {@code requires_action}, {@code PAYER_ACTION_REQUIRED}, {@code registered}, {@code ATIVA}, ...).
+ * A provider's status of a payment, normalized over the sixteen providers' vocabularies (each
+ * adapter maps its own: {@code requires_action}, {@code PAYER_ACTION_REQUIRED}, {@code registered},
+ * {@code ATIVA}, ...).
  */
 public enum ProviderPhase {
   /** The payer must act. */

@@ -11,13 +11,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which providers serve which payment method where: per method an ordered list of providers (the default failover
- * order), the countries it is offered in, per-country orders that differ, and the amounts it takes.
+ * Which providers serve which payment method where: per method an ordered list of providers (the
+ * default failover order), the countries it is offered in, per-country orders that differ, and the
+ * amounts it takes.
  */
 public final class RouteTable {
   /** The method's routes. */
-  public record MethodRoutes(List<String> providers, Set<String> countries, Map<String, List<String>> byCountry,
-      long minAmount, long maxAmount) {
+  public record MethodRoutes(
+      List<String> providers,
+      Set<String> countries,
+      Map<String, List<String>> byCountry,
+      long minAmount,
+      long maxAmount) {
     /** Any country. */
     public static final String ANY_COUNTRY = "*";
 
@@ -29,7 +34,8 @@ public final class RouteTable {
       countries = Set.copyOf(countries);
       byCountry = Map.copyOf(byCountry);
       if (minAmount < 1 || maxAmount < minAmount) {
-        throw new IllegalArgumentException("amounts: " + minAmount + ".." + maxAmount + " (expected: 1 <= min <= max)");
+        throw new IllegalArgumentException(
+            "amounts: " + minAmount + ".." + maxAmount + " (expected: 1 <= min <= max)");
       }
     }
 
@@ -57,7 +63,9 @@ public final class RouteTable {
     return List.copyOf(methods.keySet());
   }
 
-  /** The providers of {@code method} in {@code country}, in order; empty where it is not offered. */
+  /**
+   * The providers of {@code method} in {@code country}, in order; empty where it is not offered.
+   */
   public List<String> providers(PaymentMethodType method, String country) {
     MethodRoutes r = methods.get(method);
     if (r == null || !r.offeredIn(country)) {

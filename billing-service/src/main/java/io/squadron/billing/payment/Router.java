@@ -13,10 +13,11 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Orders the providers of a payment: the configured candidates for its method and country ({@link RouteTable}), best
- * measured success rate first ({@link SuccessWindow} per provider and method), except that a small share of payments
- * ({@code exploration}) tries a random other candidate first, so a provider that recovered is noticed. The order is
- * also the failover order: the next provider is tried only when one was unavailable (nothing processed).
+ * Orders the providers of a payment: the configured candidates for its method and country ({@link
+ * RouteTable}), best measured success rate first ({@link SuccessWindow} per provider and method),
+ * except that a small share of payments ({@code exploration}) tries a random other candidate first,
+ * so a provider that recovered is noticed. The order is also the failover order: the next provider
+ * is tried only when one was unavailable (nothing processed).
  */
 public final class Router {
   private final RouteTable table;
@@ -27,11 +28,17 @@ public final class Router {
   private final Map<String, SuccessWindow> windows = new ConcurrentHashMap<>();
 
   /**
-   * @param exploration the share of payments routed to a random non-best candidate first, in [0, 0.5]
+   * @param exploration the share of payments routed to a random non-best candidate first, in [0,
+   *     0.5]
    * @param window how far back success rates look
    * @param random uniform doubles in [0, 1)
    */
-  public Router(RouteTable table, double exploration, Duration window, LongSupplier nanoTime, DoubleSupplier random) {
+  public Router(
+      RouteTable table,
+      double exploration,
+      Duration window,
+      LongSupplier nanoTime,
+      DoubleSupplier random) {
     this.table = requireNonNull(table, "table");
     if (!(exploration >= 0 && exploration <= 0.5)) {
       throw new IllegalArgumentException("exploration: " + exploration + " (expected: 0..0.5)");
@@ -48,8 +55,8 @@ public final class Router {
   }
 
   /**
-   * The providers to try, in order, among {@code usable} (those the instrument works with), for {@code method} in
-   * {@code country}. Empty when none is configured and usable.
+   * The providers to try, in order, among {@code usable} (those the instrument works with), for
+   * {@code method} in {@code country}. Empty when none is configured and usable.
    */
   public List<String> order(PaymentMethodType method, String country, List<String> usable) {
     List<String> candidates = new ArrayList<>();
@@ -71,7 +78,10 @@ public final class Router {
     return ordered;
   }
 
-  /** Records the outcome of an attempt at {@code provider}: a definitive answer other than a decline is a success. */
+  /**
+   * Records the outcome of an attempt at {@code provider}: a definitive answer other than a decline
+   * is a success.
+   */
   public void record(String provider, PaymentMethodType method, boolean success) {
     windowOf(provider, method).record(success);
   }
@@ -82,6 +92,7 @@ public final class Router {
   }
 
   private SuccessWindow windowOf(String provider, PaymentMethodType method) {
-    return windows.computeIfAbsent(provider + "/" + method, k -> new SuccessWindow(window, nanoTime));
+    return windows.computeIfAbsent(
+        provider + "/" + method, k -> new SuccessWindow(window, nanoTime));
   }
 }

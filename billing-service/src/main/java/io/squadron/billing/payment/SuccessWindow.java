@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
- * Successes and attempts of one provider for one method over a sliding time window, in {@value #BUCKETS} buckets
- * (lock-free: a bucket is reset by the first writer that finds it stale). The rate adds one success and one failure
- * of prior (Laplace), so a provider without samples rates 0.5 rather than 0 or 1, and a few samples move it
- * gradually.
+ * Successes and attempts of one provider for one method over a sliding time window, in {@value
+ * #BUCKETS} buckets (lock-free: a bucket is reset by the first writer that finds it stale). The
+ * rate adds one success and one failure of prior (Laplace), so a provider without samples rates 0.5
+ * rather than 0 or 1, and a few samples move it gradually.
  */
 public final class SuccessWindow {
   static final int BUCKETS = 10;
@@ -24,7 +24,8 @@ public final class SuccessWindow {
   public SuccessWindow(Duration window, LongSupplier nanoTime) {
     requireNonNull(window, "window");
     if (window.toMillis() < BUCKETS) {
-      throw new IllegalArgumentException("window: " + window + " (expected: >= " + BUCKETS + " ms)");
+      throw new IllegalArgumentException(
+          "window: " + window + " (expected: >= " + BUCKETS + " ms)");
     }
     this.bucketNanos = window.toNanos() / BUCKETS;
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");

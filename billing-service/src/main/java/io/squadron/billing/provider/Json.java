@@ -16,15 +16,20 @@ public final class Json {
     return JsonNodeFactory.instance.objectNode();
   }
 
-  /** The node at {@code path} (segments separated by '/', array indexes as numbers), or a missing node. */
+  /**
+   * The node at {@code path} (segments separated by '/', array indexes as numbers), or a missing
+   * node.
+   */
   public static JsonNode at(JsonNode node, String path) {
     JsonNode n = node;
     for (String segment : path.split("/")) {
       if (n == null) {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
       }
-      n = n.isArray() && segment.chars().allMatch(Character::isDigit) ? n.path(Integer.parseInt(segment))
-          : n.path(segment);
+      n =
+          n.isArray() && segment.chars().allMatch(Character::isDigit)
+              ? n.path(Integer.parseInt(segment))
+              : n.path(segment);
     }
     return n;
   }
@@ -51,7 +56,9 @@ public final class Json {
     return otherwise;
   }
 
-  /** A decimal string ("12.34") in minor units of a currency with {@code exponent} decimals, or -1. */
+  /**
+   * A decimal string ("12.34") in minor units of a currency with {@code exponent} decimals, or -1.
+   */
   public static long minorUnits(String decimal, int exponent) {
     if (decimal == null) {
       return -1;

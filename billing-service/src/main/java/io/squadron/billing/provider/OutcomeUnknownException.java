@@ -1,9 +1,10 @@
 package io.squadron.billing.provider;
 
 /**
- * The request reached the provider (or may have) and no answer came back: a timeout, a connection dropped after
- * sending, an error the provider may have answered after acting. The outcome is unknown: never fail over (the first
- * provider may have charged); repeat the same request with the same idempotency key until it answers.
+ * The request reached the provider (or may have) and no answer came back: a timeout, a connection
+ * dropped after sending, an error the provider may have answered after acting. The outcome is
+ * unknown: never fail over (the first provider may have charged); repeat the same request with the
+ * same idempotency key until it answers.
  */
 public final class OutcomeUnknownException extends RuntimeException {
   private static final long serialVersionUID = 1L;

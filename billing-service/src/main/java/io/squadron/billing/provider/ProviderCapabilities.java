@@ -13,8 +13,14 @@ import java.util.Set;
  * @param maxAmount the largest amount it takes, minor units
  * @param amountStep amounts must be multiples of this (whole shillings at M-Pesa: 100)
  */
-public record ProviderCapabilities(Set<String> currencies, boolean manualCapture, boolean partialCapture,
-    Refunds refunds, boolean partialAmount, long maxAmount, long amountStep) {
+public record ProviderCapabilities(
+    Set<String> currencies,
+    boolean manualCapture,
+    boolean partialCapture,
+    Refunds refunds,
+    boolean partialAmount,
+    long maxAmount,
+    long amountStep) {
 
   /** How a provider refunds. */
   public enum Refunds {
@@ -30,9 +36,12 @@ public record ProviderCapabilities(Set<String> currencies, boolean manualCapture
     currencies = Set.copyOf(currencies);
   }
 
-  /** Any currency, automatic capture only, partial refunds, the full amount, up to 99,999,999,999. */
+  /**
+   * Any currency, automatic capture only, partial refunds, the full amount, up to 99,999,999,999.
+   */
   public static ProviderCapabilities basic() {
-    return new ProviderCapabilities(Set.of(), false, false, Refunds.PARTIAL, false, 99_999_999_999L, 1);
+    return new ProviderCapabilities(
+        Set.of(), false, false, Refunds.PARTIAL, false, 99_999_999_999L, 1);
   }
 
   /** Whether it takes {@code currency}. */
@@ -41,22 +50,27 @@ public record ProviderCapabilities(Set<String> currencies, boolean manualCapture
   }
 
   public ProviderCapabilities withCurrencies(Set<String> c) {
-    return new ProviderCapabilities(c, manualCapture, partialCapture, refunds, partialAmount, maxAmount, amountStep);
+    return new ProviderCapabilities(
+        c, manualCapture, partialCapture, refunds, partialAmount, maxAmount, amountStep);
   }
 
   public ProviderCapabilities withManualCapture(boolean partial) {
-    return new ProviderCapabilities(currencies, true, partial, refunds, partialAmount, maxAmount, amountStep);
+    return new ProviderCapabilities(
+        currencies, true, partial, refunds, partialAmount, maxAmount, amountStep);
   }
 
   public ProviderCapabilities withRefunds(Refunds r) {
-    return new ProviderCapabilities(currencies, manualCapture, partialCapture, r, partialAmount, maxAmount, amountStep);
+    return new ProviderCapabilities(
+        currencies, manualCapture, partialCapture, r, partialAmount, maxAmount, amountStep);
   }
 
   public ProviderCapabilities withPartialAmount() {
-    return new ProviderCapabilities(currencies, manualCapture, partialCapture, refunds, true, maxAmount, amountStep);
+    return new ProviderCapabilities(
+        currencies, manualCapture, partialCapture, refunds, true, maxAmount, amountStep);
   }
 
   public ProviderCapabilities withMaxAmount(long max, long step) {
-    return new ProviderCapabilities(currencies, manualCapture, partialCapture, refunds, partialAmount, max, step);
+    return new ProviderCapabilities(
+        currencies, manualCapture, partialCapture, refunds, partialAmount, max, step);
   }
 }

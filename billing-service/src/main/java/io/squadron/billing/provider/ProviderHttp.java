@@ -21,15 +21,18 @@ import java.time.Duration;
  * JSON over HTTP to one provider, and the one place that decides what a failed request means:
  *
  * <ul>
- *   <li>not connected (refused, unreachable, connect timeout), 503, 429 or 401/403: the provider did not process it
- *       ({@link ProviderUnavailableException}: fail over is safe);
- *   <li>sent and then no answer (timeout, connection dropped), or another 5xx: the provider may have acted
- *       ({@link OutcomeUnknownException}: repeat with the same idempotency key, never fail over);
- *   <li>any other status: an answer, handed to the adapter (declines, validation errors, conflicts).
+ *   <li>not connected (refused, unreachable, connect timeout), 503, 429 or 401/403: the provider
+ *       did not process it ({@link ProviderUnavailableException}: fail over is safe);
+ *   <li>sent and then no answer (timeout, connection dropped), or another 5xx: the provider may
+ *       have acted ({@link OutcomeUnknownException}: repeat with the same idempotency key, never
+ *       fail over);
+ *   <li>any other status: an answer, handed to the adapter (declines, validation errors,
+ *       conflicts).
  * </ul>
  *
- * <p>Every state-changing call carries an {@code Idempotency-Key} chosen by the adapter from the payment attempt and
- * the operation, so repeating it (after a lost answer, a crash, a concurrent reconciler) never acts twice.
+ * <p>Every state-changing call carries an {@code Idempotency-Key} chosen by the adapter from the
+ * payment attempt and the operation, so repeating it (after a lost answer, a crash, a concurrent
+ * reconciler) never acts twice.
  */
 public final class ProviderHttp {
   /** Shared by all adapters. */
@@ -39,7 +42,10 @@ public final class ProviderHttp {
   private final ProviderSettings settings;
   private final ProviderMetrics metrics;
 
-  /** Requests to {@code settings}'s provider through {@code client} (shared, HTTP/1.1, with a connect timeout). */
+  /**
+   * Requests to {@code settings}'s provider through {@code client} (shared, HTTP/1.1, with a
+   * connect timeout).
+   */
   public ProviderHttp(HttpClient client, ProviderSettings settings, ProviderMetrics metrics) {
     this.client = requireNonNull(client, "client");
     this.settings = requireNonNull(settings, "settings");
@@ -89,11 +95,13 @@ public final class ProviderHttp {
     return send(operation, "GET", path, null, null);
   }
 
-  private Response send(String operation, String method, String path, String idempotencyKey, Object body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
-        .timeout(settings.requestTimeout())
-        .header("Authorization", "Bearer " + settings.apiKey())
-        .header("Accept", "application/json");
+  private Response send(
+      String operation, String method, String path, String idempotencyKey, Object body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
+            .timeout(settings.requestTimeout())
+            .header("Authorization", "Bearer " + settings.apiKey())
+            .header("Accept", "application/json");
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }
@@ -102,7 +110,8 @@ public final class ProviderHttp {
     } else {
       request.header("Content-Type", "application/json");
       try {
-        request.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        request.method(
+            method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("cannot write a " + operation + " request body", e);
       }
@@ -113,18 +122,21 @@ public final class ProviderHttp {
       answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpConnectTimeoutException | ConnectException | UnresolvedAddressException e) {
       record(operation, "unavailable", start);
-      throw new ProviderUnavailableException(provider(), "cannot connect (" + e.getClass().getSimpleName() + ")");
+      throw new ProviderUnavailableException(
+          provider(), "cannot connect (" + e.getClass().getSimpleName() + ")");
     } catch (HttpTimeoutException e) {
       record(operation, "unknown", start);
-      throw new OutcomeUnknownException(provider(), operation + " timed out after " + settings.requestTimeout());
+      throw new OutcomeUnknownException(
+          provider(), operation + " timed out after " + settings.requestTimeout());
     } catch (IOException e) {
       if (isConnectFailure(e)) {
         record(operation, "unavailable", start);
-        throw new ProviderUnavailableException(provider(), "cannot connect (" + e.getClass().getSimpleName() + ")");
+        throw new ProviderUnavailableException(
+            provider(), "cannot connect (" + e.getClass().getSimpleName() + ")");
       }
       record(operation, "unknown", start);
-      throw new OutcomeUnknownException(provider(), operation + " lost its answer (" + e.getClass().getSimpleName()
-          + ")");
+      throw new OutcomeUnknownException(
+          provider(), operation + " lost its answer (" + e.getClass().getSimpleName() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       record(operation, "unknown", start);
@@ -145,8 +157,9 @@ public final class ProviderHttp {
   }
 
   /**
-   * Whether a 5xx is still a definitive answer: M-Pesa's status query answers 500 with code 500.001.1001 while a
-   * request is being processed (the adapter reads it), Alipay-like inquiry errors carry a result.
+   * Whether a 5xx is still a definitive answer: M-Pesa's status query answers 500 with code
+   * 500.001.1001 while a request is being processed (the adapter reads it), Alipay-like inquiry
+   * errors carry a result.
    */
   private static boolean isDefinitive(int status, JsonNode json) {
     return status == 500 && "500.001.1001".equals(Json.text(json, "errorCode"));
@@ -173,6 +186,7 @@ public final class ProviderHttp {
   }
 
   private void record(String operation, String outcome, long startNanos) {
-    metrics.request(provider(), operation, outcome, Duration.ofNanos(System.nanoTime() - startNanos));
+    metrics.request(
+        provider(), operation, outcome, Duration.ofNanos(System.nanoTime() - startNanos));
   }
 }

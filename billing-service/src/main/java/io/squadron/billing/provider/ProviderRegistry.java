@@ -31,52 +31,77 @@ import java.util.function.Function;
 /** The adapters billing runs, by provider name, each with its settings. */
 public final class ProviderRegistry {
   /** Every provider billing has an adapter for. */
-  public static final List<String> KNOWN = List.of("cardpay", "acquirex", "paywallet", "tapwallet", "gwallet",
-      "carrierbill", "sepadebit", "bankredirect", "paylater", "boleto", "upi", "pix", "ewallet", "giftcard",
-      "mobilemoney", "banktransfer");
+  public static final List<String> KNOWN =
+      List.of(
+          "cardpay",
+          "acquirex",
+          "paywallet",
+          "tapwallet",
+          "gwallet",
+          "carrierbill",
+          "sepadebit",
+          "bankredirect",
+          "paylater",
+          "boleto",
+          "upi",
+          "pix",
+          "ewallet",
+          "giftcard",
+          "mobilemoney",
+          "banktransfer");
 
   private final Map<String, PaymentProvider> providers;
   private final Map<String, ProviderSettings> settings;
 
-  private ProviderRegistry(Map<String, PaymentProvider> providers, Map<String, ProviderSettings> settings) {
+  private ProviderRegistry(
+      Map<String, PaymentProvider> providers, Map<String, ProviderSettings> settings) {
     this.providers = providers;
     this.settings = settings;
   }
 
   /**
-   * The adapters of {@code names} with their settings from {@code config}, calling out through {@code client}.
+   * The adapters of {@code names} with their settings from {@code config}, calling out through
+   * {@code client}.
    *
    * @throws InvalidConfigException naming a missing or bad key, or an unknown provider
    */
-  public static ProviderRegistry create(Config config, Collection<String> names, HttpClient client,
-      ProviderMetrics metrics) {
+  public static ProviderRegistry create(
+      Config config, Collection<String> names, HttpClient client, ProviderMetrics metrics) {
     requireNonNull(config, "config");
     Map<String, PaymentProvider> providers = new LinkedHashMap<>();
     Map<String, ProviderSettings> settings = new LinkedHashMap<>();
     for (String name : names) {
       ProviderSettings s = ProviderSettings.from(config, name);
       ProviderHttp http = new ProviderHttp(client, s, metrics);
-      Function<ProviderHttp, PaymentProvider> make = switch (name) {
-        case "cardpay" -> CardPayProvider::new;
-        case "acquirex" -> AcquireXProvider::new;
-        case "paywallet" -> PayWalletProvider::new;
-        case "tapwallet" -> TapWalletProvider::new;
-        case "gwallet" -> GWalletProvider::new;
-        case "carrierbill" -> CarrierBillProvider::new;
-        case "sepadebit" -> SepaDebitProvider::new;
-        case "bankredirect" -> BankRedirectProvider::new;
-        case "paylater" -> PayLaterProvider::new;
-        case "boleto" -> BoletoProvider::new;
-        case "upi" -> UpiProvider::new;
-        case "pix" -> h -> new PixProvider(h, config.getString(ProviderSettings.PATH + ".pix.receiving-key"));
-        case "ewallet" -> EWalletProvider::new;
-        case "giftcard" -> GiftCardProvider::new;
-        case "mobilemoney" -> h -> new MobileMoneyProvider(h,
-            config.getString(ProviderSettings.PATH + ".mobilemoney.short-code"));
-        case "banktransfer" -> BankTransferProvider::new;
-        default -> throw new InvalidConfigException("squadron.billing.providers.enabled", "'" + name
-            + "' has no adapter (expected one of: " + KNOWN + ")");
-      };
+      Function<ProviderHttp, PaymentProvider> make =
+          switch (name) {
+            case "cardpay" -> CardPayProvider::new;
+            case "acquirex" -> AcquireXProvider::new;
+            case "paywallet" -> PayWalletProvider::new;
+            case "tapwallet" -> TapWalletProvider::new;
+            case "gwallet" -> GWalletProvider::new;
+            case "carrierbill" -> CarrierBillProvider::new;
+            case "sepadebit" -> SepaDebitProvider::new;
+            case "bankredirect" -> BankRedirectProvider::new;
+            case "paylater" -> PayLaterProvider::new;
+            case "boleto" -> BoletoProvider::new;
+            case "upi" -> UpiProvider::new;
+            case "pix" ->
+                h ->
+                    new PixProvider(
+                        h, config.getString(ProviderSettings.PATH + ".pix.receiving-key"));
+            case "ewallet" -> EWalletProvider::new;
+            case "giftcard" -> GiftCardProvider::new;
+            case "mobilemoney" ->
+                h ->
+                    new MobileMoneyProvider(
+                        h, config.getString(ProviderSettings.PATH + ".mobilemoney.short-code"));
+            case "banktransfer" -> BankTransferProvider::new;
+            default ->
+                throw new InvalidConfigException(
+                    "squadron.billing.providers.enabled",
+                    "'" + name + "' has no adapter (expected one of: " + KNOWN + ")");
+          };
       providers.put(name, make.apply(http));
       settings.put(name, s);
     }

@@ -1,8 +1,9 @@
 package io.squadron.billing.provider;
 
 /**
- * The provider answered and refused an operation on an existing payment (a capture, refund or cancel it does not allow
- * now). Nothing changed at the provider. The message is the provider's reason, safe to show the caller.
+ * The provider answered and refused an operation on an existing payment (a capture, refund or
+ * cancel it does not allow now). Nothing changed at the provider. The message is the provider's
+ * reason, safe to show the caller.
  */
 public final class ProviderRejectedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

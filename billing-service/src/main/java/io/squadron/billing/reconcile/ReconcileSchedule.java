@@ -14,10 +14,11 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * When the reconciler looks at an open payment next. Per method, an interval that grows with the payment's age from
- * {@code initial} to {@code max} (minutes for cards, hours to a day for SEPA debits and vouchers); a payment whose
- * pending action expires is looked at just after its expiry (plus {@code expiry-grace}), so vouchers are followed until
- * they expire; an unknown outcome is retried quickly ({@code unknown-outcome}). Final payments are not looked at again.
+ * When the reconciler looks at an open payment next. Per method, an interval that grows with the
+ * payment's age from {@code initial} to {@code max} (minutes for cards, hours to a day for SEPA
+ * debits and vouchers); a payment whose pending action expires is looked at just after its expiry
+ * (plus {@code expiry-grace}), so vouchers are followed until they expire; an unknown outcome is
+ * retried quickly ({@code unknown-outcome}). Final payments are not looked at again.
  */
 public final class ReconcileSchedule {
   /** An interval growing with age from {@code initial} to {@code max}. */
@@ -26,7 +27,8 @@ public final class ReconcileSchedule {
       requireNonNull(initial, "initial");
       requireNonNull(max, "max");
       if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("interval: " + initial + ".." + max + " (expected: 0 < initial <= max)");
+        throw new IllegalArgumentException(
+            "interval: " + initial + ".." + max + " (expected: 0 < initial <= max)");
       }
     }
 
@@ -42,8 +44,13 @@ public final class ReconcileSchedule {
   private final Interval unknownOutcome;
   private final Duration expiryGrace;
 
-  /** A schedule of per-method intervals, the unknown-outcome interval and the grace after an expiry. */
-  public ReconcileSchedule(Map<PaymentMethodType, Interval> methods, Interval fallback, Interval unknownOutcome,
+  /**
+   * A schedule of per-method intervals, the unknown-outcome interval and the grace after an expiry.
+   */
+  public ReconcileSchedule(
+      Map<PaymentMethodType, Interval> methods,
+      Interval fallback,
+      Interval unknownOutcome,
       Duration expiryGrace) {
     this.methods = methods.isEmpty() ? Map.of() : new EnumMap<>(methods);
     this.fallback = requireNonNull(fallback, "fallback");
@@ -57,7 +64,8 @@ public final class ReconcileSchedule {
     Map<PaymentMethodType, Interval> methods = new EnumMap<>(PaymentMethodType.class);
     ConfigReader m = r.child("methods");
     for (PaymentMethodType type : PaymentMethodType.values()) {
-      if (type == PaymentMethodType.PAYMENT_METHOD_TYPE_UNSPECIFIED || type == PaymentMethodType.UNRECOGNIZED) {
+      if (type == PaymentMethodType.PAYMENT_METHOD_TYPE_UNSPECIFIED
+          || type == PaymentMethodType.UNRECOGNIZED) {
         continue;
       }
       String name = RouteTable.configName(type);
@@ -65,7 +73,10 @@ public final class ReconcileSchedule {
         methods.put(type, interval(m.child(name)));
       }
     }
-    return new ReconcileSchedule(methods, interval(r.child("default")), interval(r.child("unknown-outcome")),
+    return new ReconcileSchedule(
+        methods,
+        interval(r.child("default")),
+        interval(r.child("unknown-outcome")),
         r.duration("expiry-grace"));
   }
 
@@ -73,18 +84,24 @@ public final class ReconcileSchedule {
     Duration initial = r.positiveDuration("initial");
     Duration max = r.positiveDuration("max");
     if (max.compareTo(initial) < 0) {
-      throw new io.squadron.rpc.config.InvalidConfigException(r.key("max"), max + " (expected: >= initial " + initial
-          + ")");
+      throw new io.squadron.rpc.config.InvalidConfigException(
+          r.key("max"), max + " (expected: >= initial " + initial + ")");
     }
     return new Interval(initial, max);
   }
 
-  /** The grace after an expiry before billing acts on its own (cancels what the provider never expires). */
+  /**
+   * The grace after an expiry before billing acts on its own (cancels what the provider never
+   * expires).
+   */
   public Duration expiryGrace() {
     return expiryGrace;
   }
 
-  /** When to look at {@code p} next after {@code now}; null when it is final or waits only for its caller. */
+  /**
+   * When to look at {@code p} next after {@code now}; null when it is final or waits only for its
+   * caller.
+   */
   public Instant next(PaymentRecord p, Instant now) {
     if (!p.state().isOpen()) {
       return null;

@@ -21,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves what billing does not know yet, on every instance at once without two looking at the same payment: every
- * {@code interval} it claims up to {@code batch} payments whose next check is due ({@code SELECT ... FOR UPDATE SKIP
- * LOCKED}, pushing their next check a lease ahead) and lets the engine look at each: a start whose answer was lost is
- * repeated with the same provider key, anything pending is polled, and the payment's next check follows the method's
- * schedule ({@link ReconcileSchedule}). Refunds whose answer was lost are repeated too, and idempotency keys past
+ * Resolves what billing does not know yet, on every instance at once without two looking at the
+ * same payment: every {@code interval} it claims up to {@code batch} payments whose next check is
+ * due ({@code SELECT ... FOR UPDATE SKIP LOCKED}, pushing their next check a lease ahead) and lets
+ * the engine look at each: a start whose answer was lost is repeated with the same provider key,
+ * anything pending is polled, and the payment's next check follows the method's schedule ({@link
+ * ReconcileSchedule}). Refunds whose answer was lost are repeated too, and idempotency keys past
  * their time are deleted. A payment left behind by a killed instance is found the same way.
  */
 public final class Reconciler implements AutoCloseable {
@@ -38,13 +39,15 @@ public final class Reconciler implements AutoCloseable {
    * @param lease how long a claimed payment is left to this instance
    * @param sweepInterval how often expired idempotency keys are deleted
    */
-  public record Settings(Duration interval, int batch, int threads, Duration lease, Duration sweepInterval) {
+  public record Settings(
+      Duration interval, int batch, int threads, Duration lease, Duration sweepInterval) {
     public Settings {
       requireNonNull(interval, "interval");
       requireNonNull(lease, "lease");
       requireNonNull(sweepInterval, "sweepInterval");
       if (batch < 1 || threads < 1) {
-        throw new IllegalArgumentException("batch, threads: " + batch + ", " + threads + " (expected: >= 1)");
+        throw new IllegalArgumentException(
+            "batch, threads: " + batch + ", " + threads + " (expected: >= 1)");
       }
     }
   }
@@ -59,17 +62,25 @@ public final class Reconciler implements AutoCloseable {
   private final Object round = new Object();
   private long lastSweep;
 
-  private Reconciler(PaymentStore store, PaymentEngine engine, Settings settings, MeterRegistry registry) {
+  private Reconciler(
+      PaymentStore store, PaymentEngine engine, Settings settings, MeterRegistry registry) {
     this.store = store;
     this.engine = engine;
     this.settings = settings;
     AtomicInteger n = new AtomicInteger();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "billing-reconciler"));
-    this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(settings.batch() * 2), r -> daemon(r, "billing-reconcile-" + n.incrementAndGet()),
-        new ThreadPoolExecutor.CallerRunsPolicy());
+    this.workers =
+        new ThreadPoolExecutor(
+            settings.threads(),
+            settings.threads(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(settings.batch() * 2),
+            r -> daemon(r, "billing-reconcile-" + n.incrementAndGet()),
+            new ThreadPoolExecutor.CallerRunsPolicy());
     Gauge.builder("billing_reconciler_backlog", backlog, AtomicLong::doubleValue)
-        .description("Open payments whose next check is due (sampled each round)").register(registry);
+        .description("Open payments whose next check is due (sampled each round)")
+        .register(registry);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -79,10 +90,14 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /** Starts looking every {@code settings.interval()}. */
-  public static Reconciler start(PaymentStore store, PaymentEngine engine, Settings settings,
-      MeterRegistry registry) {
-    Reconciler r = new Reconciler(requireNonNull(store, "store"), requireNonNull(engine, "engine"),
-        requireNonNull(settings, "settings"), requireNonNull(registry, "registry"));
+  public static Reconciler start(
+      PaymentStore store, PaymentEngine engine, Settings settings, MeterRegistry registry) {
+    Reconciler r =
+        new Reconciler(
+            requireNonNull(store, "store"),
+            requireNonNull(engine, "engine"),
+            requireNonNull(settings, "settings"),
+            requireNonNull(registry, "registry"));
     long every = Math.max(1, settings.interval().toMillis());
     r.timer.scheduleWithFixedDelay(r::safeRound, every, every, TimeUnit.MILLISECONDS);
     return r;
@@ -98,7 +113,8 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /**
-   * One round: claims due payments and looks at each (in parallel), repeats lost refunds, sweeps old keys.
+   * One round: claims due payments and looks at each (in parallel), repeats lost refunds, sweeps
+   * old keys.
    *
    * @return how many payments it looked at
    */
@@ -108,15 +124,16 @@ public final class Reconciler implements AutoCloseable {
       List<String> due = store.claimDue(settings.batch(), settings.lease());
       CountDownLatch done = new CountDownLatch(due.size());
       for (String id : due) {
-        workers.execute(() -> {
-          try {
-            engine.reconcile(id);
-          } catch (RuntimeException e) {
-            log.warn("reconciling payment {} failed: {}", id, e.toString());
-          } finally {
-            done.countDown();
-          }
-        });
+        workers.execute(
+            () -> {
+              try {
+                engine.reconcile(id);
+              } catch (RuntimeException e) {
+                log.warn("reconciling payment {} failed: {}", id, e.toString());
+              } finally {
+                done.countDown();
+              }
+            });
       }
       try {
         done.await();

@@ -9,7 +9,8 @@ public sealed interface IdempotencyClaim {
   record Execute() implements IdempotencyClaim {}
 
   /**
-   * The request that held the key died (its lease ran out): this request takes over and continues what it started.
+   * The request that held the key died (its lease ran out): this request takes over and continues
+   * what it started.
    *
    * @param paymentId the payment the first request created or worked on, if it got that far
    */

@@ -23,35 +23,57 @@ final class PaymentRows {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
 
-  static final String COLUMNS = "id, caller, reference, customer_id, amount, currency, country, method, "
-      + "capture_method, state, outcome_unknown, provider, attempt, provider_ref, provider_data, authorized, captured, "
-      + "refunded, disputed, capture_requested, failure_reason, failure_code, next_action, instrument_summary, "
-      + "return_url, description, expires_at, created_at, updated_at, version";
+  static final String COLUMNS =
+      "id, caller, reference, customer_id, amount, currency, country, method, "
+          + "capture_method, state, outcome_unknown, provider, attempt, provider_ref, provider_data, authorized, captured, "
+          + "refunded, disputed, capture_requested, failure_reason, failure_code, next_action, instrument_summary, "
+          + "return_url, description, expires_at, created_at, updated_at, version";
 
   private PaymentRows() {}
 
   static PaymentRecord read(ResultSet rs) throws SQLException {
-    PaymentRecord.Builder b = new PaymentRecord.Builder()
-        .id(rs.getString("id")).caller(rs.getString("caller")).reference(rs.getString("reference"))
-        .customerId(rs.getString("customer_id")).amount(rs.getLong("amount")).currency(rs.getString("currency"))
-        .country(rs.getString("country")).method(PaymentMethodType.valueOf(rs.getString("method")))
-        .captureMethod(CaptureMethod.valueOf(rs.getString("capture_method")))
-        .state(PaymentState.valueOf(rs.getString("state"))).outcomeUnknown(rs.getBoolean("outcome_unknown"))
-        .provider(rs.getString("provider")).attempt(rs.getInt("attempt")).providerRef(rs.getString("provider_ref"))
-        .providerData(json(rs.getString("provider_data"))).authorized(rs.getLong("authorized"))
-        .captured(rs.getLong("captured")).refunded(rs.getLong("refunded")).disputed(rs.getLong("disputed"))
-        .captureRequested(rs.getLong("capture_requested"))
-        .failure(rs.getString("failure_reason") == null ? null : FailureReason.valueOf(rs.getString("failure_reason")),
-            rs.getString("failure_code"))
-        .nextAction(nextAction(rs.getBytes("next_action")))
-        .instrumentSummary(rs.getString("instrument_summary")).returnUrl(rs.getString("return_url"))
-        .description(rs.getString("description")).expiresAt(instant(rs.getTimestamp("expires_at")))
-        .createdAt(instant(rs.getTimestamp("created_at"))).updatedAt(instant(rs.getTimestamp("updated_at")))
-        .version(rs.getLong("version"));
+    PaymentRecord.Builder b =
+        new PaymentRecord.Builder()
+            .id(rs.getString("id"))
+            .caller(rs.getString("caller"))
+            .reference(rs.getString("reference"))
+            .customerId(rs.getString("customer_id"))
+            .amount(rs.getLong("amount"))
+            .currency(rs.getString("currency"))
+            .country(rs.getString("country"))
+            .method(PaymentMethodType.valueOf(rs.getString("method")))
+            .captureMethod(CaptureMethod.valueOf(rs.getString("capture_method")))
+            .state(PaymentState.valueOf(rs.getString("state")))
+            .outcomeUnknown(rs.getBoolean("outcome_unknown"))
+            .provider(rs.getString("provider"))
+            .attempt(rs.getInt("attempt"))
+            .providerRef(rs.getString("provider_ref"))
+            .providerData(json(rs.getString("provider_data")))
+            .authorized(rs.getLong("authorized"))
+            .captured(rs.getLong("captured"))
+            .refunded(rs.getLong("refunded"))
+            .disputed(rs.getLong("disputed"))
+            .captureRequested(rs.getLong("capture_requested"))
+            .failure(
+                rs.getString("failure_reason") == null
+                    ? null
+                    : FailureReason.valueOf(rs.getString("failure_reason")),
+                rs.getString("failure_code"))
+            .nextAction(nextAction(rs.getBytes("next_action")))
+            .instrumentSummary(rs.getString("instrument_summary"))
+            .returnUrl(rs.getString("return_url"))
+            .description(rs.getString("description"))
+            .expiresAt(instant(rs.getTimestamp("expires_at")))
+            .createdAt(instant(rs.getTimestamp("created_at")))
+            .updatedAt(instant(rs.getTimestamp("updated_at")))
+            .version(rs.getLong("version"));
     return b.build();
   }
 
-  /** Binds the mutable columns, from {@code state} on, starting at parameter {@code i}; returns the next index. */
+  /**
+   * Binds the mutable columns, from {@code state} on, starting at parameter {@code i}; returns the
+   * next index.
+   */
   static int bindMutable(PreparedStatement s, int i, PaymentRecord p) throws SQLException {
     s.setString(i++, p.state().name());
     s.setBoolean(i++, p.outcomeUnknown());

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One database transaction of billing. {@link #savePayment} is the one place a payment's change is committed: the row,
- * its history line, and (with {@link #post}) its ledger transactions all commit together or not at all; an events
- * outbox row belongs next to them. Not thread-safe; lives inside {@link PaymentStore#transaction}.
+ * One database transaction of billing. {@link #savePayment} is the one place a payment's change is
+ * committed: the row, its history line, and (with {@link #post}) its ledger transactions all commit
+ * together or not at all; an events outbox row belongs next to them. Not thread-safe; lives inside
+ * {@link PaymentStore#transaction}.
  */
 public final class StoreTx {
   private final Connection c;
@@ -39,15 +40,19 @@ public final class StoreTx {
   }
 
   /**
-   * Claims {@code caller}'s {@code key} for a request of {@code operation} with fingerprint {@code hash}: the first
-   * claim executes (and holds a lease of {@code lease}), a finished one replays, a running one is in use, another
-   * request's key is reused, and a claim whose lease ran out is taken over.
+   * Claims {@code caller}'s {@code key} for a request of {@code operation} with fingerprint {@code
+   * hash}: the first claim executes (and holds a lease of {@code lease}), a finished one replays, a
+   * running one is in use, another request's key is reused, and a claim whose lease ran out is
+   * taken over.
    */
-  public IdempotencyClaim claimKey(String caller, String key, String operation, byte[] hash, Duration lease,
-      Duration ttl) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO idempotency_keys (caller, key, operation, "
-        + "request_hash, state, lease_until, created_at, expires_at) VALUES (?, ?, ?, ?, 'IN_FLIGHT', ?, ?, ?) "
-        + "ON CONFLICT (caller, key) DO NOTHING")) {
+  public IdempotencyClaim claimKey(
+      String caller, String key, String operation, byte[] hash, Duration lease, Duration ttl)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO idempotency_keys (caller, key, operation, "
+                + "request_hash, state, lease_until, created_at, expires_at) VALUES (?, ?, ?, ?, 'IN_FLIGHT', ?, ?, ?) "
+                + "ON CONFLICT (caller, key) DO NOTHING")) {
       s.setString(1, caller);
       s.setString(2, key);
       s.setString(3, operation);
@@ -59,8 +64,10 @@ public final class StoreTx {
         return new IdempotencyClaim.Execute();
       }
     }
-    try (PreparedStatement s = c.prepareStatement("SELECT operation, request_hash, state, lease_until, payment_id, "
-        + "response, response_is_error, expires_at FROM idempotency_keys WHERE caller = ? AND key = ? FOR UPDATE")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT operation, request_hash, state, lease_until, payment_id, "
+                + "response, response_is_error, expires_at FROM idempotency_keys WHERE caller = ? AND key = ? FOR UPDATE")) {
       s.setString(1, caller);
       s.setString(2, key);
       try (ResultSet rs = s.executeQuery()) {
@@ -70,22 +77,35 @@ public final class StoreTx {
         Instant expires = rs.getTimestamp("expires_at").toInstant();
         if (expires.isBefore(now)) {
           // Kept long enough: a new request may use the key again.
-          update("UPDATE idempotency_keys SET operation = ?, request_hash = ?, state = 'IN_FLIGHT', lease_until = ?, "
-              + "payment_id = NULL, response = NULL, response_is_error = NULL, created_at = ?, expires_at = ? "
-              + "WHERE caller = ? AND key = ?", operation, hash, now.plus(lease), now, now.plus(ttl), caller, key);
+          update(
+              "UPDATE idempotency_keys SET operation = ?, request_hash = ?, state = 'IN_FLIGHT', lease_until = ?, "
+                  + "payment_id = NULL, response = NULL, response_is_error = NULL, created_at = ?, expires_at = ? "
+                  + "WHERE caller = ? AND key = ?",
+              operation,
+              hash,
+              now.plus(lease),
+              now,
+              now.plus(ttl),
+              caller,
+              key);
           return new IdempotencyClaim.Execute();
         }
-        if (!rs.getString("operation").equals(operation) || !Arrays.equals(rs.getBytes("request_hash"), hash)) {
+        if (!rs.getString("operation").equals(operation)
+            || !Arrays.equals(rs.getBytes("request_hash"), hash)) {
           return new IdempotencyClaim.Reused();
         }
         if (rs.getString("state").equals("DONE")) {
-          return new IdempotencyClaim.Replay(rs.getBytes("response"), rs.getBoolean("response_is_error"));
+          return new IdempotencyClaim.Replay(
+              rs.getBytes("response"), rs.getBoolean("response_is_error"));
         }
         Instant leaseUntil = rs.getTimestamp("lease_until").toInstant();
         if (leaseUntil.isAfter(now)) {
           return new IdempotencyClaim.InUse(Duration.between(now, leaseUntil));
         }
-        update("UPDATE idempotency_keys SET lease_until = ? WHERE caller = ? AND key = ?", now.plus(lease), caller,
+        update(
+            "UPDATE idempotency_keys SET lease_until = ? WHERE caller = ? AND key = ?",
+            now.plus(lease),
+            caller,
             key);
         return new IdempotencyClaim.TakeOver(Optional.ofNullable(rs.getString("payment_id")));
       }
@@ -108,42 +128,65 @@ public final class StoreTx {
   }
 
   /**
-   * Appends the events of the change {@code before} to {@code after} to the outbox, in this transaction: they are
-   * published if and only if the change commits.
+   * Appends the events of the change {@code before} to {@code after} to the outbox, in this
+   * transaction: they are published if and only if the change commits.
    */
-  public void publish(PaymentEvents events, PaymentRecord before, PaymentRecord after, Optional<String> refundId)
+  public void publish(
+      PaymentEvents events, PaymentRecord before, PaymentRecord after, Optional<String> refundId)
       throws SQLException {
     events.append(c, before, after, refundId, () -> createKey(after.id()));
   }
 
   /** Remembers which payment {@code caller}'s {@code key} created or works on. */
   public void linkKey(String caller, String key, String paymentId) throws SQLException {
-    update("UPDATE idempotency_keys SET payment_id = ? WHERE caller = ? AND key = ?", paymentId, caller, key);
-  }
-
-  /** Stores the first response of {@code caller}'s {@code key}; later requests with the key replay it. */
-  public void completeKey(String caller, String key, byte[] response, boolean error) throws SQLException {
-    update("UPDATE idempotency_keys SET state = 'DONE', lease_until = NULL, response = ?, response_is_error = ? "
-        + "WHERE caller = ? AND key = ? AND state = 'IN_FLIGHT'", response, error, caller, key);
+    update(
+        "UPDATE idempotency_keys SET payment_id = ? WHERE caller = ? AND key = ?",
+        paymentId,
+        caller,
+        key);
   }
 
   /**
-   * Ends the lease of {@code caller}'s {@code key} without a response (the request failed in a way worth retrying):
-   * the next request with the key takes over at once.
+   * Stores the first response of {@code caller}'s {@code key}; later requests with the key replay
+   * it.
    */
-  public void releaseKey(String caller, String key) throws SQLException {
-    update("UPDATE idempotency_keys SET lease_until = ? WHERE caller = ? AND key = ? AND state = 'IN_FLIGHT'", now,
-        caller, key);
+  public void completeKey(String caller, String key, byte[] response, boolean error)
+      throws SQLException {
+    update(
+        "UPDATE idempotency_keys SET state = 'DONE', lease_until = NULL, response = ?, response_is_error = ? "
+            + "WHERE caller = ? AND key = ? AND state = 'IN_FLIGHT'",
+        response,
+        error,
+        caller,
+        key);
   }
 
-  /** Inserts a new payment with its encrypted instrument; the reconciler first looks at it at {@code nextCheckAt}. */
-  public void insertPayment(PaymentRecord p, byte[] instrument, Instant nextCheckAt) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO payments (id, caller, reference, customer_id, amount, "
-        + "currency, country, method, capture_method, instrument, instrument_summary, return_url, description, "
-        + "created_at, next_check_at, state, outcome_unknown, provider, attempt, provider_ref, provider_data, "
-        + "authorized, captured, refunded, disputed, capture_requested, failure_reason, failure_code, next_action, "
-        + "expires_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+  /**
+   * Ends the lease of {@code caller}'s {@code key} without a response (the request failed in a way
+   * worth retrying): the next request with the key takes over at once.
+   */
+  public void releaseKey(String caller, String key) throws SQLException {
+    update(
+        "UPDATE idempotency_keys SET lease_until = ? WHERE caller = ? AND key = ? AND state = 'IN_FLIGHT'",
+        now,
+        caller,
+        key);
+  }
+
+  /**
+   * Inserts a new payment with its encrypted instrument; the reconciler first looks at it at {@code
+   * nextCheckAt}.
+   */
+  public void insertPayment(PaymentRecord p, byte[] instrument, Instant nextCheckAt)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO payments (id, caller, reference, customer_id, amount, "
+                + "currency, country, method, capture_method, instrument, instrument_summary, return_url, description, "
+                + "created_at, next_check_at, state, outcome_unknown, provider, attempt, provider_ref, provider_data, "
+                + "authorized, captured, refunded, disputed, capture_requested, failure_reason, failure_code, next_action, "
+                + "expires_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int i = 1;
       s.setString(i++, p.id());
       s.setString(i++, p.caller());
@@ -166,10 +209,14 @@ public final class StoreTx {
     history(p.id(), null, p.state().name(), "created");
   }
 
-  /** The payment {@code id}, locked until this transaction ends (changes to one payment are serialized). */
+  /**
+   * The payment {@code id}, locked until this transaction ends (changes to one payment are
+   * serialized).
+   */
   public Optional<PaymentRecord> lockPayment(String id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + PaymentRows.COLUMNS
-        + " FROM payments WHERE id = ? FOR UPDATE")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT " + PaymentRows.COLUMNS + " FROM payments WHERE id = ? FOR UPDATE")) {
       s.setString(1, id);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(PaymentRows.read(rs)) : Optional.empty();
@@ -178,20 +225,28 @@ public final class StoreTx {
   }
 
   /**
-   * Commits a change of a payment locked by {@link #lockPayment}: its row, a history line when its state moved (or it
-   * failed over to another provider), and
-   * when the reconciler looks at it next ({@code null}: never again).
+   * Commits a change of a payment locked by {@link #lockPayment}: its row, a history line when its
+   * state moved (or it failed over to another provider), and when the reconciler looks at it next
+   * ({@code null}: never again).
    *
    * @param cause what changed it, for the history (an API call, a callback, the reconciler)
-   * @param providerCalled whether billing just called the provider (callback lag is measured from then)
+   * @param providerCalled whether billing just called the provider (callback lag is measured from
+   *     then)
    */
-  public void savePayment(PaymentRecord before, PaymentRecord after, String cause, Instant nextCheckAt,
-      boolean providerCalled) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE payments SET state = ?, outcome_unknown = ?, provider = ?, "
-        + "attempt = ?, provider_ref = ?, provider_data = ?, authorized = ?, captured = ?, refunded = ?, disputed = ?, "
-        + "capture_requested = ?, failure_reason = ?, failure_code = ?, next_action = ?, expires_at = ?, "
-        + "updated_at = ?, version = ?, next_check_at = ?, provider_called_at = CASE WHEN ? THEN ? ELSE "
-        + "provider_called_at END WHERE id = ?")) {
+  public void savePayment(
+      PaymentRecord before,
+      PaymentRecord after,
+      String cause,
+      Instant nextCheckAt,
+      boolean providerCalled)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE payments SET state = ?, outcome_unknown = ?, provider = ?, "
+                + "attempt = ?, provider_ref = ?, provider_data = ?, authorized = ?, captured = ?, refunded = ?, disputed = ?, "
+                + "capture_requested = ?, failure_reason = ?, failure_code = ?, next_action = ?, expires_at = ?, "
+                + "updated_at = ?, version = ?, next_check_at = ?, provider_called_at = CASE WHEN ? THEN ? ELSE "
+                + "provider_called_at END WHERE id = ?")) {
       int i = PaymentRows.bindMutable(s, 1, after);
       s.setTimestamp(i++, PaymentRows.timestamp(nextCheckAt));
       s.setBoolean(i++, providerCalled);
@@ -213,23 +268,31 @@ public final class StoreTx {
 
   /** When billing last called the provider about {@code paymentId}. */
   public Optional<Instant> providerCalledAt(String paymentId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT provider_called_at FROM payments WHERE id = ?")) {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT provider_called_at FROM payments WHERE id = ?")) {
       s.setString(1, paymentId);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(PaymentRows.instant(rs.getTimestamp(1))) : Optional.empty();
+        return rs.next()
+            ? Optional.ofNullable(PaymentRows.instant(rs.getTimestamp(1)))
+            : Optional.empty();
       }
     }
   }
 
   /** Appends {@code postings} about {@code paymentId} at {@code provider} to the ledger. */
-  public void post(String paymentId, String provider, List<LedgerPosting> postings) throws SQLException {
+  public void post(String paymentId, String provider, List<LedgerPosting> postings)
+      throws SQLException {
     if (postings.isEmpty()) {
       return;
     }
-    try (PreparedStatement tx = c.prepareStatement("INSERT INTO ledger_transactions (payment_id, kind, provider, "
-        + "currency, external_ref, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-        PreparedStatement entry = c.prepareStatement("INSERT INTO ledger_entries (transaction_id, account, currency, "
-            + "amount) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement tx =
+            c.prepareStatement(
+                "INSERT INTO ledger_transactions (payment_id, kind, provider, "
+                    + "currency, external_ref, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+        PreparedStatement entry =
+            c.prepareStatement(
+                "INSERT INTO ledger_entries (transaction_id, account, currency, "
+                    + "amount) VALUES (?, ?, ?, ?)")) {
       for (LedgerPosting posting : postings) {
         tx.setString(1, paymentId);
         tx.setString(2, posting.kind().name());
@@ -259,9 +322,12 @@ public final class StoreTx {
    *
    * @return false when it was applied before (a duplicate: change nothing)
    */
-  public boolean recordEvent(String provider, String eventId, String paymentId, String type) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO provider_events (provider, event_id, payment_id, type, "
-        + "received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (provider, event_id) DO NOTHING")) {
+  public boolean recordEvent(String provider, String eventId, String paymentId, String type)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO provider_events (provider, event_id, payment_id, type, "
+                + "received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (provider, event_id) DO NOTHING")) {
       s.setString(1, provider);
       s.setString(2, eventId);
       s.setString(3, paymentId);
@@ -273,15 +339,24 @@ public final class StoreTx {
 
   /** Inserts a refund. */
   public void insertRefund(RefundRecord r) throws SQLException {
-    update("INSERT INTO refunds (id, payment_id, amount, status, provider_ref, created_at, updated_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?)", r.id(), r.paymentId(), r.amount(), r.status().name(),
-        r.providerRef().orElse(null), r.createdAt(), now);
+    update(
+        "INSERT INTO refunds (id, payment_id, amount, status, provider_ref, created_at, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        r.id(),
+        r.paymentId(),
+        r.amount(),
+        r.status().name(),
+        r.providerRef().orElse(null),
+        r.createdAt(),
+        now);
   }
 
   /** The refund {@code id}, locked. */
   public Optional<RefundRecord> lockRefund(String id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT id, payment_id, amount, status, provider_ref, created_at "
-        + "FROM refunds WHERE id = ? FOR UPDATE")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, payment_id, amount, status, provider_ref, created_at "
+                + "FROM refunds WHERE id = ? FOR UPDATE")) {
       s.setString(1, id);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(PaymentStore.refund(rs)) : Optional.empty();
@@ -291,8 +366,10 @@ public final class StoreTx {
 
   /** The amount of {@code paymentId}'s refunds still waiting for their provider's answer. */
   public long pendingRefunds(String paymentId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(amount), 0) FROM refunds WHERE payment_id = ? "
-        + "AND status = 'PENDING'")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT coalesce(sum(amount), 0) FROM refunds WHERE payment_id = ? "
+                + "AND status = 'PENDING'")) {
       s.setString(1, paymentId);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -303,8 +380,10 @@ public final class StoreTx {
 
   /** The refunds of {@code paymentId}, oldest first. */
   public List<RefundRecord> refunds(String paymentId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT id, payment_id, amount, status, provider_ref, created_at "
-        + "FROM refunds WHERE payment_id = ? ORDER BY created_at, id")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, payment_id, amount, status, provider_ref, created_at "
+                + "FROM refunds WHERE payment_id = ? ORDER BY created_at, id")) {
       s.setString(1, paymentId);
       List<RefundRecord> out = new java.util.ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
@@ -317,14 +396,24 @@ public final class StoreTx {
   }
 
   /** Sets a refund's outcome. */
-  public void finishRefund(String id, RefundRecord.Status status, String providerRef) throws SQLException {
-    update("UPDATE refunds SET status = ?, provider_ref = ?, updated_at = ? WHERE id = ?", status.name(), providerRef,
-        now, id);
+  public void finishRefund(String id, RefundRecord.Status status, String providerRef)
+      throws SQLException {
+    update(
+        "UPDATE refunds SET status = ?, provider_ref = ?, updated_at = ? WHERE id = ?",
+        status.name(),
+        providerRef,
+        now,
+        id);
   }
 
   private void history(String paymentId, String from, String to, String cause) throws SQLException {
-    update("INSERT INTO payment_history (payment_id, from_state, to_state, cause, at) VALUES (?, ?, ?, ?, ?)",
-        paymentId, from, to, cause.length() > 200 ? cause.substring(0, 200) : cause, now);
+    update(
+        "INSERT INTO payment_history (payment_id, from_state, to_state, cause, at) VALUES (?, ?, ?, ?, ?)",
+        paymentId,
+        from,
+        to,
+        cause.length() > 200 ? cause.substring(0, 200) : cause,
+        now);
   }
 
   private int update(String sql, Object... values) throws SQLException {

@@ -34,14 +34,20 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What billing's edge tests share: customers with Padlock keys (created as userdb would at sign-up), cards tokenized
- * at the providers as a client would, the simulator's truth, waiting for a payment's status, and the ledger checks
- * (every transaction balanced; each payment's receivable equal to the provider's net).
+ * What billing's edge tests share: customers with Padlock keys (created as userdb would at
+ * sign-up), cards tokenized at the providers as a client would, the simulator's truth, waiting for
+ * a payment's status, and the ledger checks (every transaction balanced; each payment's receivable
+ * equal to the provider's net).
  */
 final class BillingFixture {
   static final ObjectMapper JSON = new ObjectMapper();
-  /** Config for edge tests: a quick reconciler and short leases, no routing exploration (deterministic). */
-  static final String TEST_CONFIG = """
+
+  /**
+   * Config for edge tests: a quick reconciler and short leases, no routing exploration
+   * (deterministic).
+   */
+  static final String TEST_CONFIG =
+      """
       squadron.billing.routing.exploration = 0
       squadron.billing.idempotency.lease = 3s
       squadron.billing.reconcile {
@@ -62,6 +68,7 @@ final class BillingFixture {
       squadron.billing.provider-defaults.request-timeout = 3s
       squadron.padlock-client.deadline = 5s
       """;
+
   private static final AtomicLong SEQ = new AtomicLong();
 
   private final ServiceExtension padlock;
@@ -80,23 +87,26 @@ final class BillingFixture {
   }
 
   /**
-   * A new customer with Padlock keys. Padlock answers UNAVAILABLE when its Cassandra is slower than its 1 s request
-   * timeout (a loaded 2-core machine): the call is safe to repeat, as userdb would.
+   * A new customer with Padlock keys. Padlock answers UNAVAILABLE when its Cassandra is slower than
+   * its 1 s request timeout (a loaded 2-core machine): the call is safe to repeat, as userdb would.
    */
   String customer() {
     String id = "cust-" + UUID.randomUUID();
     CreateUserKeysRequest request = CreateUserKeysRequest.newBuilder().setUserId(id).build();
-    Await.until(Duration.ofSeconds(30), "Padlock keys for " + id, () -> {
-      try {
-        padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub).createUserKeys(request);
-        return true;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          throw e;
-        }
-        return false;
-      }
-    });
+    Await.until(
+        Duration.ofSeconds(30),
+        "Padlock keys for " + id,
+        () -> {
+          try {
+            padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub).createUserKeys(request);
+            return true;
+          } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+              throw e;
+            }
+            return false;
+          }
+        });
     return id;
   }
 
@@ -119,13 +129,28 @@ final class BillingFixture {
   String tokenize(String provider, String number) {
     try {
       if (provider.equals("acquirex")) {
-        return json(sim.provider("POST", provider, "/v2/vault/cards", apiKey(provider), "{\"cardNumber\":\""
-            + number + "\",\"expiryMonth\":12,\"expiryYear\":2034,\"cvc\":\"123\"}"))
-            .path("recurringDetailReference").asText();
+        return json(sim.provider(
+                "POST",
+                provider,
+                "/v2/vault/cards",
+                apiKey(provider),
+                "{\"cardNumber\":\""
+                    + number
+                    + "\",\"expiryMonth\":12,\"expiryYear\":2034,\"cvc\":\"123\"}"))
+            .path("recurringDetailReference")
+            .asText();
       }
-      return json(sim.provider("POST", provider, "/v1/payment_methods", apiKey(provider), "{\"type\":\"card\","
-          + "\"card\":{\"number\":\"" + number + "\",\"exp_month\":12,\"exp_year\":2034,\"cvc\":\"123\"}}"))
-          .path("id").asText();
+      return json(sim.provider(
+              "POST",
+              provider,
+              "/v1/payment_methods",
+              apiKey(provider),
+              "{\"type\":\"card\","
+                  + "\"card\":{\"number\":\""
+                  + number
+                  + "\",\"exp_month\":12,\"exp_year\":2034,\"cvc\":\"123\"}}"))
+          .path("id")
+          .asText();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -141,11 +166,17 @@ final class BillingFixture {
   }
 
   /** A create request for {@code customer} with a fresh key and reference. */
-  CreatePaymentRequest.Builder request(String customer, long amount, String currency, String country,
-      PaymentMethod method) {
-    return CreatePaymentRequest.newBuilder().setIdempotencyKey(key("create")).setCustomerId(customer)
-        .setReference("order-" + SEQ.incrementAndGet()).setAmount(amount).setCurrency(currency).setCountry(country)
-        .setPaymentMethod(method).setReturnUrl("https://shop.example/return");
+  CreatePaymentRequest.Builder request(
+      String customer, long amount, String currency, String country, PaymentMethod method) {
+    return CreatePaymentRequest.newBuilder()
+        .setIdempotencyKey(key("create"))
+        .setCustomerId(customer)
+        .setReference("order-" + SEQ.incrementAndGet())
+        .setAmount(amount)
+        .setCurrency(currency)
+        .setCountry(country)
+        .setPaymentMethod(method)
+        .setReturnUrl("https://shop.example/return");
   }
 
   String control(String method, String path, String body) {
@@ -158,8 +189,11 @@ final class BillingFixture {
 
   /** The payer acts at the provider. */
   JsonNode act(String provider, String providerRef, String action, String body) {
-    return json(control("POST", "/providers/" + provider + "/payments/" + providerRef + "/actions/" + action,
-        body == null ? "{}" : body));
+    return json(
+        control(
+            "POST",
+            "/providers/" + provider + "/payments/" + providerRef + "/actions/" + action,
+            body == null ? "{}" : body));
   }
 
   /** Moves the simulator's clock. */
@@ -169,8 +203,11 @@ final class BillingFixture {
 
   /** The provider's truth about {@code payment}. */
   JsonNode truth(Payment payment) {
-    return json(control("GET", "/providers/" + payment.getProvider() + "/payments/"
-        + payment.getProviderReference(), null));
+    return json(
+        control(
+            "GET",
+            "/providers/" + payment.getProvider() + "/payments/" + payment.getProviderReference(),
+            null));
   }
 
   Payment get(String id) {
@@ -180,10 +217,13 @@ final class BillingFixture {
   /** Waits until the payment is in one of {@code statuses}. */
   Payment await(String id, PaymentStatus... statuses) {
     Set<PaymentStatus> wanted = Set.of(statuses);
-    return Await.value(Duration.ofSeconds(40), "payment " + id + " in " + Arrays.toString(statuses), () -> {
-      Payment p = get(id);
-      return wanted.contains(p.getStatus()) ? Optional.of(p) : Optional.empty();
-    });
+    return Await.value(
+        Duration.ofSeconds(40),
+        "payment " + id + " in " + Arrays.toString(statuses),
+        () -> {
+          Payment p = get(id);
+          return wanted.contains(p.getStatus()) ? Optional.of(p) : Optional.empty();
+        });
   }
 
   static JsonNode json(String text) {
@@ -196,16 +236,23 @@ final class BillingFixture {
 
   /** Every ledger transaction sums to zero and has at least two entries. */
   void assertLedgerBalanced() {
-    assertThat(queryLong("SELECT count(*) FROM (SELECT t.id FROM ledger_transactions t LEFT JOIN ledger_entries e "
-        + "ON e.transaction_id = t.id GROUP BY t.id HAVING coalesce(sum(e.amount), 0) <> 0 OR count(e.id) < 2) x"))
-        .as("unbalanced ledger transactions").isZero();
+    assertThat(
+            queryLong(
+                "SELECT count(*) FROM (SELECT t.id FROM ledger_transactions t LEFT JOIN ledger_entries e "
+                    + "ON e.transaction_id = t.id GROUP BY t.id HAVING coalesce(sum(e.amount), 0) <> 0 OR count(e.id) < 2) x"))
+        .as("unbalanced ledger transactions")
+        .isZero();
   }
 
   /** What the ledger says the provider owes for {@code paymentId}. */
   long receivable(String paymentId, String provider) {
-    return queryLong("SELECT coalesce(sum(e.amount), 0) FROM ledger_entries e JOIN ledger_transactions t ON "
-        + "t.id = e.transaction_id WHERE t.payment_id = '" + paymentId + "' AND e.account = 'provider_receivable:"
-        + provider + "'");
+    return queryLong(
+        "SELECT coalesce(sum(e.amount), 0) FROM ledger_entries e JOIN ledger_transactions t ON "
+            + "t.id = e.transaction_id WHERE t.payment_id = '"
+            + paymentId
+            + "' AND e.account = 'provider_receivable:"
+            + provider
+            + "'");
   }
 
   /** The ledger's receivable for the payment equals the provider's net (movements less fees). */
@@ -216,12 +263,14 @@ final class BillingFixture {
       net += m.path("amount").asLong() - m.path("fee").asLong();
     }
     assertThat(receivable(payment.getId(), payment.getProvider()))
-        .as("ledger receivable of %s vs %s's net", payment.getId(), payment.getProvider()).isEqualTo(net);
+        .as("ledger receivable of %s vs %s's net", payment.getId(), payment.getProvider())
+        .isEqualTo(net);
   }
 
   long queryLong(String sql) {
     try (Connection c = billing.postgres().dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {

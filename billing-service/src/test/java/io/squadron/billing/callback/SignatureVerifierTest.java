@@ -24,7 +24,8 @@ class SignatureVerifierTest {
   @Test
   void signedWithAKnownSecret_recently_isValid() {
     long t = NOW.getEpochSecond() - 10;
-    assertThat(verifier.verify(header(t, "s1"), BODY, List.of("s1"), NOW)).isEqualTo(SignatureVerifier.Verdict.VALID);
+    assertThat(verifier.verify(header(t, "s1"), BODY, List.of("s1"), NOW))
+        .isEqualTo(SignatureVerifier.Verdict.VALID);
   }
 
   @Test
@@ -58,10 +59,13 @@ class SignatureVerifierTest {
 
   @Test
   void missingOrGarbledHeader_isMalformed() {
-    assertThat(verifier.verify(null, BODY, List.of("s1"), NOW)).isEqualTo(SignatureVerifier.Verdict.MALFORMED);
+    assertThat(verifier.verify(null, BODY, List.of("s1"), NOW))
+        .isEqualTo(SignatureVerifier.Verdict.MALFORMED);
     assertThat(verifier.verify("t=abc,v1=00", BODY, List.of("s1"), NOW))
         .isEqualTo(SignatureVerifier.Verdict.MALFORMED);
-    assertThat(verifier.verify("t=1", BODY, List.of("s1"), NOW)).isEqualTo(SignatureVerifier.Verdict.MALFORMED);
-    assertThat(verifier.verify("v1=zz", BODY, List.of("s1"), NOW)).isEqualTo(SignatureVerifier.Verdict.MALFORMED);
+    assertThat(verifier.verify("t=1", BODY, List.of("s1"), NOW))
+        .isEqualTo(SignatureVerifier.Verdict.MALFORMED);
+    assertThat(verifier.verify("v1=zz", BODY, List.of("s1"), NOW))
+        .isEqualTo(SignatureVerifier.Verdict.MALFORMED);
   }
 }

@@ -12,7 +12,9 @@ class PaymentStateTest {
     assertThat(PaymentState.PROCESSING.canMoveTo(PaymentState.REQUIRES_CAPTURE)).isTrue();
     assertThat(PaymentState.REQUIRES_CAPTURE.canMoveTo(PaymentState.SUCCEEDED)).isTrue();
     assertThat(PaymentState.SUCCEEDED.canMoveTo(PaymentState.DISPUTED)).isTrue();
-    assertThat(PaymentState.PROCESSING.canMoveTo(PaymentState.REQUIRES_ACTION)).as("backwards").isFalse();
+    assertThat(PaymentState.PROCESSING.canMoveTo(PaymentState.REQUIRES_ACTION))
+        .as("backwards")
+        .isFalse();
     assertThat(PaymentState.SUCCEEDED.canMoveTo(PaymentState.PROCESSING)).as("backwards").isFalse();
     assertThat(PaymentState.SUCCEEDED.canMoveTo(PaymentState.SUCCEEDED)).as("not a move").isFalse();
   }
@@ -23,8 +25,10 @@ class PaymentStateTest {
     assertThat(PaymentState.PROCESSING.canMoveTo(PaymentState.FAILED)).isTrue();
     assertThat(PaymentState.SUCCEEDED.canMoveTo(PaymentState.FAILED)).isFalse();
     assertThat(PaymentState.PARTIALLY_REFUNDED.canMoveTo(PaymentState.CANCELED)).isFalse();
-    for (PaymentState end : new PaymentState[] {PaymentState.FAILED, PaymentState.CANCELED, PaymentState.REFUNDED,
-        PaymentState.DISPUTED}) {
+    for (PaymentState end :
+        new PaymentState[] {
+          PaymentState.FAILED, PaymentState.CANCELED, PaymentState.REFUNDED, PaymentState.DISPUTED
+        }) {
       assertThat(end.isFinal()).isTrue();
       for (PaymentState any : PaymentState.values()) {
         assertThat(end.canMoveTo(any)).as(end + " -> " + any).isFalse();

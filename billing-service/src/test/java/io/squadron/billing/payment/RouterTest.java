@@ -11,15 +11,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
-  static final RouteTable TABLE = new RouteTable(Map.of(PaymentMethodType.CARD, new RouteTable.MethodRoutes(
-      List.of("cardpay", "acquirex"), Set.of("*"), Map.of("US", List.of("acquirex", "cardpay")), 1, 1_000_000)));
+  static final RouteTable TABLE =
+      new RouteTable(
+          Map.of(
+              PaymentMethodType.CARD,
+              new RouteTable.MethodRoutes(
+                  List.of("cardpay", "acquirex"),
+                  Set.of("*"),
+                  Map.of("US", List.of("acquirex", "cardpay")),
+                  1,
+                  1_000_000)));
 
   final AtomicLong nanos = new AtomicLong();
 
   Router router(double exploration, double... randoms) {
     double[] r = randoms;
     int[] i = {0};
-    return new Router(TABLE, exploration, Duration.ofMinutes(1), nanos::get, () -> r[i[0]++ % r.length]);
+    return new Router(
+        TABLE, exploration, Duration.ofMinutes(1), nanos::get, () -> r[i[0]++ % r.length]);
   }
 
   @Test
@@ -40,7 +49,8 @@ class RouterTest {
     }
     assertThat(router.order(PaymentMethodType.CARD, "SE", List.of("cardpay", "acquirex")))
         .containsExactly("acquirex", "cardpay");
-    assertThat(router.order(PaymentMethodType.CARD, "SE", List.of("cardpay"))).containsExactly("cardpay");
+    assertThat(router.order(PaymentMethodType.CARD, "SE", List.of("cardpay")))
+        .containsExactly("cardpay");
     assertThat(router.order(PaymentMethodType.SEPA_DEBIT, "SE", List.of("sepadebit"))).isEmpty();
   }
 

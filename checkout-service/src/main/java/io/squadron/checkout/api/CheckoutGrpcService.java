@@ -49,14 +49,25 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
     if (!bad.isEmpty()) {
       throw bad.build();
     }
-    Catalog.Country country = catalog.country(request.getCountry()).orElseThrow(() -> new CheckoutException(
-        Status.Code.NOT_FOUND, CheckoutErrorReason.PLAN_NOT_AVAILABLE, "checkout does not sell in "
-        + request.getCountry(), Optional.of("country")));
+    Catalog.Country country =
+        catalog
+            .country(request.getCountry())
+            .orElseThrow(
+                () ->
+                    new CheckoutException(
+                        Status.Code.NOT_FOUND,
+                        CheckoutErrorReason.PLAN_NOT_AVAILABLE,
+                        "checkout does not sell in " + request.getCountry(),
+                        Optional.of("country")));
     ListPlansResponse.Builder plans = ListPlansResponse.newBuilder();
     for (Catalog.Plan plan : catalog.plans().values()) {
       if (country.price(plan.id(), request.getDevice()).isPresent()) {
-        plans.addPlans(PricedPlan.newBuilder().setPlanId(plan.id()).setName(plan.name())
-            .setAccounts(plan.accounts()).setPrice(flow.listPrice(country, plan.id(), request.getDevice())));
+        plans.addPlans(
+            PricedPlan.newBuilder()
+                .setPlanId(plan.id())
+                .setName(plan.name())
+                .setAccounts(plan.accounts())
+                .setPrice(flow.listPrice(country, plan.id(), request.getDevice())));
       }
     }
     response.onNext(plans.build());
@@ -64,7 +75,8 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
   }
 
   @Override
-  public void createCheckoutSession(CreateCheckoutSessionRequest request, StreamObserver<CheckoutSession> response) {
+  public void createCheckoutSession(
+      CreateCheckoutSessionRequest request, StreamObserver<CheckoutSession> response) {
     RpcErrors.InvalidArgumentBuilder bad = RpcErrors.invalidArguments();
     if (!ID.matcher(request.getUserId()).matches()) {
       bad.field("user_id", "1-128 letters, digits or _.:-");
@@ -86,9 +98,15 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
     if (!bad.isEmpty()) {
       throw bad.build();
     }
-    response.onNext(flow.create(new CheckoutFlow.NewSession(request.getUserId(), request.getPlanId(),
-        request.getCountry(), request.getDevice(), code.isEmpty() ? Optional.empty() : Optional.of(code),
-        List.copyOf(request.getCapabilitiesList()))));
+    response.onNext(
+        flow.create(
+            new CheckoutFlow.NewSession(
+                request.getUserId(),
+                request.getPlanId(),
+                request.getCountry(),
+                request.getDevice(),
+                code.isEmpty() ? Optional.empty() : Optional.of(code),
+                List.copyOf(request.getCapabilitiesList()))));
     response.onCompleted();
   }
 
@@ -104,19 +122,22 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
     }
     for (Map.Entry<String, String> v : request.getValuesMap().entrySet()) {
       if (v.getValue().length() > 256) {
-        bad.field("values." + (v.getKey().length() > 32 ? v.getKey().substring(0, 32) : v.getKey()),
+        bad.field(
+            "values." + (v.getKey().length() > 32 ? v.getKey().substring(0, 32) : v.getKey()),
             "at most 256 characters");
       }
     }
     if (!bad.isEmpty()) {
       throw bad.build();
     }
-    response.onNext(flow.submit(request.getSessionId(), request.getStepId(), request.getValuesMap()));
+    response.onNext(
+        flow.submit(request.getSessionId(), request.getStepId(), request.getValuesMap()));
     response.onCompleted();
   }
 
   @Override
-  public void getCheckoutSession(GetCheckoutSessionRequest request, StreamObserver<CheckoutSession> response) {
+  public void getCheckoutSession(
+      GetCheckoutSessionRequest request, StreamObserver<CheckoutSession> response) {
     RpcErrors.InvalidArgumentBuilder bad = RpcErrors.invalidArguments();
     sessionId(request.getSessionId(), bad);
     if (!bad.isEmpty()) {
@@ -127,7 +148,8 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
   }
 
   @Override
-  public void cancelCheckoutSession(CancelCheckoutSessionRequest request, StreamObserver<CheckoutSession> response) {
+  public void cancelCheckoutSession(
+      CancelCheckoutSessionRequest request, StreamObserver<CheckoutSession> response) {
     RpcErrors.InvalidArgumentBuilder bad = RpcErrors.invalidArguments();
     sessionId(request.getSessionId(), bad);
     if (!bad.isEmpty()) {

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Plans and countries, from {@code squadron.checkout.catalog} (see application.conf): each country has a currency,
- * a tax rule, the pattern of its postal codes (and of business VAT ids, where they exist) and a list price per plan
- * and device in minor units.
+ * Plans and countries, from {@code squadron.checkout.catalog} (see application.conf): each country
+ * has a currency, a tax rule, the pattern of its postal codes (and of business VAT ids, where they
+ * exist) and a list price per plan and device in minor units.
  */
 public final class Catalog {
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -46,7 +46,12 @@ public final class Catalog {
   }
 
   /** A country's terms. */
-  public record Country(String code, String currency, TaxRule tax, Format postalCode, Optional<Format> vatId,
+  public record Country(
+      String code,
+      String currency,
+      TaxRule tax,
+      Format postalCode,
+      Optional<Format> vatId,
       Map<String, Map<Device, Long>> prices) {
     /** The list price of {@code plan} on {@code device}, when the plan is on sale there. */
     public Optional<Long> price(String plan, Device device) {
@@ -64,11 +69,16 @@ public final class Catalog {
     Map<String, Plan> plans = new LinkedHashMap<>();
     ConfigReader p = catalog.child("plans");
     // HOCON objects have no order: plans are listed by the accounts they cover, then by id.
-    List<String> ids = p.keys().stream().sorted(java.util.Comparator.comparing((String id) -> accounts(p, id))
-        .thenComparing(id -> id)).toList();
+    List<String> ids =
+        p.keys().stream()
+            .sorted(
+                java.util.Comparator.comparing((String id) -> accounts(p, id))
+                    .thenComparing(id -> id))
+            .toList();
     for (String id : ids) {
       if (!PLAN_ID.matcher(id).matches()) {
-        throw new InvalidConfigException(p.key(id), "plan id '" + id + "' (expected: " + PLAN_ID + ")");
+        throw new InvalidConfigException(
+            p.key(id), "plan id '" + id + "' (expected: " + PLAN_ID + ")");
       }
       ConfigReader plan = p.childKey(id);
       plans.put(id, new Plan(id, plan.nonEmptyString("name"), plan.intInRange("accounts", 1, 100)));
@@ -77,7 +87,8 @@ public final class Catalog {
     ConfigReader c = catalog.child("countries");
     for (String code : new java.util.TreeSet<>(c.keys())) {
       if (!COUNTRY.matcher(code).matches()) {
-        throw new InvalidConfigException(c.key(code), "'" + code + "' (expected: ISO 3166-1 alpha-2, upper case)");
+        throw new InvalidConfigException(
+            c.key(code), "'" + code + "' (expected: ISO 3166-1 alpha-2, upper case)");
       }
       countries.put(code, country(code, c.childKey(code), plans));
     }
@@ -92,23 +103,28 @@ public final class Catalog {
   private static Country country(String code, ConfigReader r, Map<String, Plan> plans) {
     String currency = r.nonEmptyString("currency");
     if (!CURRENCY.matcher(currency).matches()) {
-      throw new InvalidConfigException(r.key("currency"), "'" + currency + "' (expected: ISO 4217, upper case)");
+      throw new InvalidConfigException(
+          r.key("currency"), "'" + currency + "' (expected: ISO 4217, upper case)");
     }
     String mode = r.nonEmptyString("tax.mode");
-    TaxMode taxMode = switch (mode) {
-      case "vat-included" -> TaxMode.VAT_INCLUDED;
-      case "sales-tax-added" -> TaxMode.SALES_TAX_ADDED;
-      default -> throw new InvalidConfigException(r.key("tax.mode"), "'" + mode
-          + "' (expected: vat-included or sales-tax-added)");
-    };
+    TaxMode taxMode =
+        switch (mode) {
+          case "vat-included" -> TaxMode.VAT_INCLUDED;
+          case "sales-tax-added" -> TaxMode.SALES_TAX_ADDED;
+          default ->
+              throw new InvalidConfigException(
+                  r.key("tax.mode"), "'" + mode + "' (expected: vat-included or sales-tax-added)");
+        };
     TaxRule tax = new TaxRule(taxMode, r.intInRange("tax.rate-bp", 0, 10_000));
     Format postal = format(r.child("postal-code"));
-    Optional<Format> vat = r.has("vat-id") ? Optional.of(format(r.child("vat-id"))) : Optional.empty();
+    Optional<Format> vat =
+        r.has("vat-id") ? Optional.of(format(r.child("vat-id"))) : Optional.empty();
     Map<String, Map<Device, Long>> prices = new LinkedHashMap<>();
     ConfigReader pr = r.child("prices");
     for (String plan : pr.keys()) {
       if (!plans.containsKey(plan)) {
-        throw new InvalidConfigException(pr.key(plan), "unknown plan (expected one of: " + plans.keySet() + ")");
+        throw new InvalidConfigException(
+            pr.key(plan), "unknown plan (expected one of: " + plans.keySet() + ")");
       }
       ConfigReader byDevice = pr.childKey(plan);
       Map<Device, Long> perDevice = new java.util.EnumMap<>(Device.class);
@@ -120,7 +136,8 @@ public final class Catalog {
           d = Device.DEVICE_UNSPECIFIED;
         }
         if (d == Device.DEVICE_UNSPECIFIED || d == Device.UNRECOGNIZED) {
-          throw new InvalidConfigException(byDevice.key(device), "unknown device (expected: web, android, ios)");
+          throw new InvalidConfigException(
+              byDevice.key(device), "unknown device (expected: web, android, ios)");
         }
         perDevice.put(d, (long) byDevice.intInRange(device, 0, 100_000_000));
       }
@@ -135,11 +152,13 @@ public final class Catalog {
     try {
       pattern = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new InvalidConfigException(r.key("pattern"), "not a regular expression: " + e.getDescription());
+      throw new InvalidConfigException(
+          r.key("pattern"), "not a regular expression: " + e.getDescription());
     }
     String example = r.nonEmptyString("example");
     if (!pattern.matcher(example).matches()) {
-      throw new InvalidConfigException(r.key("example"), "'" + example + "' does not match its own pattern");
+      throw new InvalidConfigException(
+          r.key("example"), "'" + example + "' does not match its own pattern");
     }
     return new Format(pattern, example);
   }

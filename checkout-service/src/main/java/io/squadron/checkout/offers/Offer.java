@@ -18,8 +18,15 @@ import java.util.Optional;
  * @param expiresAt not valid from then on
  * @param countries where it is valid; empty: everywhere
  */
-public record Offer(String code, int percentOff, long amountOff, Optional<String> currency, int trialDays,
-    int maxRedemptions, Instant expiresAt, List<String> countries) {
+public record Offer(
+    String code,
+    int percentOff,
+    long amountOff,
+    Optional<String> currency,
+    int trialDays,
+    int maxRedemptions,
+    Instant expiresAt,
+    List<String> countries) {
   public Offer {
     requireNonNull(code, "code");
     requireNonNull(currency, "currency");

@@ -16,32 +16,38 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Offer codes in PostgreSQL. A session quoting a code reserves one use in one transaction: reservations past their
- * expiry are released first, then the user's row is inserted (the primary key refuses a second use by the same user),
- * then {@code used} is incremented only while below the limit (a conditional update PostgreSQL serializes on the
- * code's row, so racers for the last use cannot both win). Release deletes the reservation and gives the use back;
- * redemption marks it paid.
+ * Offer codes in PostgreSQL. A session quoting a code reserves one use in one transaction:
+ * reservations past their expiry are released first, then the user's row is inserted (the primary
+ * key refuses a second use by the same user), then {@code used} is incremented only while below the
+ * limit (a conditional update PostgreSQL serializes on the code's row, so racers for the last use
+ * cannot both win). Release deletes the reservation and gives the use back; redemption marks it
+ * paid.
  */
 public final class OfferStore {
-  private static final String RELEASE_EXPIRED = """
+  private static final String RELEASE_EXPIRED =
+      """
       WITH gone AS (DELETE FROM offer_redemptions WHERE code = ? AND state = 'RESERVED' AND expires_at <= ?
                     RETURNING 1)
       UPDATE offer_codes SET used = used - (SELECT count(*) FROM gone) WHERE code = ? AND EXISTS (SELECT 1 FROM gone)
       """;
-  private static final String SELECT = "SELECT code, percent_off, amount_off, currency, trial_days, max_redemptions,"
-      + " expires_at, countries FROM offer_codes WHERE code = ?";
-  private static final String INSERT_RESERVATION = "INSERT INTO offer_redemptions (code, user_id, session_id, state,"
-      + " expires_at) VALUES (?, ?, ?, 'RESERVED', ?) ON CONFLICT DO NOTHING";
-  private static final String TAKE_USE = "UPDATE offer_codes SET used = used + 1 WHERE code = ?"
-      + " AND used < max_redemptions";
-  private static final String DELETE_RESERVATION = "DELETE FROM offer_redemptions WHERE code = ? AND session_id = ?"
-      + " AND state = 'RESERVED'";
+  private static final String SELECT =
+      "SELECT code, percent_off, amount_off, currency, trial_days, max_redemptions,"
+          + " expires_at, countries FROM offer_codes WHERE code = ?";
+  private static final String INSERT_RESERVATION =
+      "INSERT INTO offer_redemptions (code, user_id, session_id, state,"
+          + " expires_at) VALUES (?, ?, ?, 'RESERVED', ?) ON CONFLICT DO NOTHING";
+  private static final String TAKE_USE =
+      "UPDATE offer_codes SET used = used + 1 WHERE code = ?" + " AND used < max_redemptions";
+  private static final String DELETE_RESERVATION =
+      "DELETE FROM offer_redemptions WHERE code = ? AND session_id = ?" + " AND state = 'RESERVED'";
   private static final String GIVE_BACK = "UPDATE offer_codes SET used = used - 1 WHERE code = ?";
-  private static final String REDEEM = "UPDATE offer_redemptions SET state = 'REDEEMED' WHERE code = ?"
-      + " AND session_id = ?";
-  private static final String EXTEND = "UPDATE offer_redemptions SET expires_at = ? WHERE code = ? AND session_id = ?"
-      + " AND state = 'RESERVED'";
-  private static final String UPSERT = """
+  private static final String REDEEM =
+      "UPDATE offer_redemptions SET state = 'REDEEMED' WHERE code = ?" + " AND session_id = ?";
+  private static final String EXTEND =
+      "UPDATE offer_redemptions SET expires_at = ? WHERE code = ? AND session_id = ?"
+          + " AND state = 'RESERVED'";
+  private static final String UPSERT =
+      """
       INSERT INTO offer_codes (code, percent_off, amount_off, currency, trial_days, max_redemptions, expires_at,
                                countries)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -54,9 +60,13 @@ public final class OfferStore {
     this.dataSource = requireNonNull(dataSource, "dataSource");
   }
 
-  /** Adds {@code offer} unless a code of that name exists (existing codes keep their terms and counts). */
+  /**
+   * Adds {@code offer} unless a code of that name exists (existing codes keep their terms and
+   * counts).
+   */
   public void addIfMissing(Offer offer) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(UPSERT)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(UPSERT)) {
       s.setString(1, offer.code());
       s.setInt(2, offer.percentOff());
       s.setLong(3, offer.amountOff());
@@ -72,13 +82,19 @@ public final class OfferStore {
   }
 
   /**
-   * Reserves one use of {@code code} for {@code userId}'s session until {@code until}, checked against the country
-   * and currency of the session at {@code now}.
+   * Reserves one use of {@code code} for {@code userId}'s session until {@code until}, checked
+   * against the country and currency of the session at {@code now}.
    *
    * @return the offer's terms
    * @throws OfferUnavailableException when it cannot be applied (nothing is reserved then)
    */
-  public Offer reserve(String code, String userId, String sessionId, String country, String currency, Instant now,
+  public Offer reserve(
+      String code,
+      String userId,
+      String sessionId,
+      String country,
+      String currency,
+      Instant now,
       Instant until) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -95,8 +111,16 @@ public final class OfferStore {
     }
   }
 
-  private static Offer reserveIn(Connection c, String code, String userId, String sessionId, String country,
-      String currency, Instant now, Instant until) throws SQLException {
+  private static Offer reserveIn(
+      Connection c,
+      String code,
+      String userId,
+      String sessionId,
+      String country,
+      String currency,
+      Instant now,
+      Instant until)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(RELEASE_EXPIRED)) {
       s.setString(1, code);
       s.setTimestamp(2, Timestamp.from(now));
@@ -105,18 +129,22 @@ public final class OfferStore {
     }
     Optional<Offer> found = find(c, code);
     if (found.isEmpty()) {
-      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE, "no such offer code");
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.NOT_APPLICABLE, "no such offer code");
     }
     Offer offer = found.get();
     if (!now.isBefore(offer.expiresAt())) {
-      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE, "the offer code expired");
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.NOT_APPLICABLE, "the offer code expired");
     }
     if (!offer.countries().isEmpty() && !offer.countries().contains(country)) {
-      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE,
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.NOT_APPLICABLE,
           "the offer code is not valid in " + country);
     }
     if (offer.amountOff() > 0 && !offer.currency().orElseThrow().equals(currency)) {
-      throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE,
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.NOT_APPLICABLE,
           "the offer code is not valid for prices in " + currency);
     }
     try (PreparedStatement s = c.prepareStatement(INSERT_RESERVATION)) {
@@ -125,15 +153,16 @@ public final class OfferStore {
       s.setString(3, sessionId);
       s.setTimestamp(4, Timestamp.from(until));
       if (s.executeUpdate() == 0) {
-        throw new OfferUnavailableException(OfferUnavailableException.Why.ALREADY_USED,
+        throw new OfferUnavailableException(
+            OfferUnavailableException.Why.ALREADY_USED,
             "this offer code was already used by this user");
       }
     }
     try (PreparedStatement s = c.prepareStatement(TAKE_USE)) {
       s.setString(1, code);
       if (s.executeUpdate() == 0) {
-        throw new OfferUnavailableException(OfferUnavailableException.Why.NOT_APPLICABLE,
-            "every use of the offer code is taken");
+        throw new OfferUnavailableException(
+            OfferUnavailableException.Why.NOT_APPLICABLE, "every use of the offer code is taken");
       }
     }
     return offer;
@@ -161,21 +190,30 @@ public final class OfferStore {
     }
   }
 
-  /** Keeps the reservation until {@code until} (a payment is under way and may finish after the session's expiry). */
+  /**
+   * Keeps the reservation until {@code until} (a payment is under way and may finish after the
+   * session's expiry).
+   */
   public void extend(String code, String sessionId, Instant until) {
-    update(EXTEND, "extend offer code reservation", s -> {
-      s.setTimestamp(1, Timestamp.from(until));
-      s.setString(2, code);
-      s.setString(3, sessionId);
-    });
+    update(
+        EXTEND,
+        "extend offer code reservation",
+        s -> {
+          s.setTimestamp(1, Timestamp.from(until));
+          s.setString(2, code);
+          s.setString(3, sessionId);
+        });
   }
 
   /** Marks the reservation of {@code sessionId} redeemed (its payment succeeded). */
   public void redeem(String code, String sessionId) {
-    update(REDEEM, "redeem offer code", s -> {
-      s.setString(1, code);
-      s.setString(2, sessionId);
-    });
+    update(
+        REDEEM,
+        "redeem offer code",
+        s -> {
+          s.setString(1, code);
+          s.setString(2, sessionId);
+        });
   }
 
   /** The uses taken (reserved or redeemed) of {@code code}, or empty for an unknown code. */
@@ -196,7 +234,8 @@ public final class OfferStore {
   }
 
   private void update(String sql, String operation, Binder binder) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       binder.bind(s);
       s.executeUpdate();
     } catch (SQLException e) {
@@ -213,8 +252,16 @@ public final class OfferStore {
         }
         Array countries = r.getArray(8);
         List<String> list = Arrays.asList((String[]) countries.getArray());
-        return Optional.of(new Offer(r.getString(1), r.getInt(2), r.getLong(3), Optional.ofNullable(r.getString(4)),
-            r.getInt(5), r.getInt(6), r.getTimestamp(7).toInstant(), list));
+        return Optional.of(
+            new Offer(
+                r.getString(1),
+                r.getInt(2),
+                r.getLong(3),
+                Optional.ofNullable(r.getString(4)),
+                r.getInt(5),
+                r.getInt(6),
+                r.getTimestamp(7).toInstant(),
+                list));
       }
     }
   }

@@ -2,13 +2,16 @@ package io.squadron.checkout.pricing;
 
 import io.squadron.proto.checkout.v1.QuoteLine;
 
-/** The price breakdown of a plan with an optional discount: lines taxed by one rule, totals summed from them. */
+/**
+ * The price breakdown of a plan with an optional discount: lines taxed by one rule, totals summed
+ * from them.
+ */
 public final class Pricing {
   private Pricing() {}
 
   /**
-   * The breakdown of {@code listPrice} less {@code discount} (both in the country's terms: gross under VAT, net under
-   * sales tax).
+   * The breakdown of {@code listPrice} less {@code discount} (both in the country's terms: gross
+   * under VAT, net under sales tax).
    *
    * @param discount 0..listPrice
    */
@@ -17,7 +20,8 @@ public final class Pricing {
       throw new IllegalArgumentException("listPrice: " + listPrice + " (expected: >= 0)");
     }
     if (discount < 0 || discount > listPrice) {
-      throw new IllegalArgumentException("discount: " + discount + " (expected: 0.." + listPrice + ")");
+      throw new IllegalArgumentException(
+          "discount: " + discount + " (expected: 0.." + listPrice + ")");
     }
     TaxRule.Line plan = rule.line(listPrice);
     Breakdown.Builder b = new Breakdown.Builder().add("plan", plan);
@@ -28,8 +32,8 @@ public final class Pricing {
   }
 
   /**
-   * The discount an offer gives on {@code listPrice}: {@code percentOff} percent (rounded half up to the minor unit)
-   * or {@code amountOff}, never more than the price.
+   * The discount an offer gives on {@code listPrice}: {@code percentOff} percent (rounded half up
+   * to the minor unit) or {@code amountOff}, never more than the price.
    */
   public static long discount(long listPrice, int percentOff, long amountOff) {
     if (percentOff < 0 || percentOff > 100) {
@@ -51,8 +55,14 @@ public final class Pricing {
       private long total;
 
       Builder add(String kind, TaxRule.Line line) {
-        lines.add(QuoteLine.newBuilder().setKind(kind).setDescription(kind).setNet(line.net()).setTax(line.tax())
-            .setGross(line.gross()).build());
+        lines.add(
+            QuoteLine.newBuilder()
+                .setKind(kind)
+                .setDescription(kind)
+                .setNet(line.net())
+                .setTax(line.tax())
+                .setGross(line.gross())
+                .build());
         net += line.net();
         tax += line.tax();
         total += line.gross();

@@ -10,13 +10,16 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs quotes with HMAC-SHA256 over the quote's bytes without its signature, so a quote altered anywhere after
- * quoting (a client sending it back, a row edited in the store) is refused before anyone is charged.
+ * Signs quotes with HMAC-SHA256 over the quote's bytes without its signature, so a quote altered
+ * anywhere after quoting (a client sending it back, a row edited in the store) is refused before
+ * anyone is charged.
  */
 public final class QuoteSigner {
   private final SecretKeySpec key;
 
-  /** @param key at least 32 bytes (checkout's secret {@code squadron.checkout.quote-signing-key}) */
+  /**
+   * @param key at least 32 bytes (checkout's secret {@code squadron.checkout.quote-signing-key})
+   */
   public QuoteSigner(byte[] key) {
     requireNonNull(key, "key");
     if (key.length < 32) {
@@ -45,7 +48,8 @@ public final class QuoteSigner {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      // Deterministic: one message type, no maps, no unknown fields; the signature field itself left out.
+      // Deterministic: one message type, no maps, no unknown fields; the signature field itself
+      // left out.
       return mac.doFinal(quote.toBuilder().clearSignature().build().toByteArray());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);

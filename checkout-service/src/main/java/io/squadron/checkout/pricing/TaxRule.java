@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.proto.checkout.v1.TaxMode;
 
 /**
- * How a country taxes a line: VAT included in the price, or sales tax added to it, at a rate in basis points.
+ * How a country taxes a line: VAT included in the price, or sales tax added to it, at a rate in
+ * basis points.
  *
- * <p>The one rounding rule: a line's tax is rounded half away from zero to the minor unit, line by line; a quote's
- * totals are the sums of its lines. Computed in exact integer arithmetic (no floating point).
+ * <p>The one rounding rule: a line's tax is rounded half away from zero to the minor unit, line by
+ * line; a quote's totals are the sums of its lines. Computed in exact integer arithmetic (no
+ * floating point).
  *
  * @param mode included or added
  * @param rateBp the rate in basis points, 0..10000 (2500 = 25 %)
@@ -17,7 +19,8 @@ public record TaxRule(TaxMode mode, int rateBp) {
   public TaxRule {
     requireNonNull(mode, "mode");
     if (mode != TaxMode.VAT_INCLUDED && mode != TaxMode.SALES_TAX_ADDED) {
-      throw new IllegalArgumentException("mode: " + mode + " (expected: VAT_INCLUDED or SALES_TAX_ADDED)");
+      throw new IllegalArgumentException(
+          "mode: " + mode + " (expected: VAT_INCLUDED or SALES_TAX_ADDED)");
     }
     if (rateBp < 0 || rateBp > 10_000) {
       throw new IllegalArgumentException("rateBp: " + rateBp + " (expected: 0..10000)");
@@ -28,9 +31,9 @@ public record TaxRule(TaxMode mode, int rateBp) {
   public record Line(long net, long tax, long gross) {}
 
   /**
-   * The line of {@code amount} as shown in the country: a gross amount for VAT_INCLUDED, a net amount for
-   * SALES_TAX_ADDED. Negative amounts (discounts) are taxed as their absolute value, negated, so a discount line and
-   * the price line it offsets round the same way.
+   * The line of {@code amount} as shown in the country: a gross amount for VAT_INCLUDED, a net
+   * amount for SALES_TAX_ADDED. Negative amounts (discounts) are taxed as their absolute value,
+   * negated, so a discount line and the price line it offsets round the same way.
    */
   public Line line(long amount) {
     if (amount < 0) {

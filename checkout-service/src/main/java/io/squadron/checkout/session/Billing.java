@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Checkout's calls to billing, each with its own deadline; failures arrive as billing's statuses. */
+/**
+ * Checkout's calls to billing, each with its own deadline; failures arrive as billing's statuses.
+ */
 public final class Billing {
   private final BillingServiceGrpc.BillingServiceBlockingStub stub;
   private final Duration deadline;
@@ -29,8 +31,14 @@ public final class Billing {
   }
 
   List<AvailablePaymentMethod> methods(String country, String currency, long amount) {
-    return stub().listPaymentMethods(ListPaymentMethodsRequest.newBuilder().setCountry(country).setCurrency(currency)
-        .setAmount(amount).build()).getMethodsList();
+    return stub()
+        .listPaymentMethods(
+            ListPaymentMethodsRequest.newBuilder()
+                .setCountry(country)
+                .setCurrency(currency)
+                .setAmount(amount)
+                .build())
+        .getMethodsList();
   }
 
   Payment create(CreatePaymentRequest request) {
@@ -38,11 +46,18 @@ public final class Billing {
   }
 
   Payment confirm(String idempotencyKey, String paymentId) {
-    return stub().confirmPayment(ConfirmPaymentRequest.newBuilder().setIdempotencyKey(idempotencyKey)
-        .setPaymentId(paymentId).build()).getPayment();
+    return stub()
+        .confirmPayment(
+            ConfirmPaymentRequest.newBuilder()
+                .setIdempotencyKey(idempotencyKey)
+                .setPaymentId(paymentId)
+                .build())
+        .getPayment();
   }
 
   Payment get(String paymentId) {
-    return stub().getPayment(GetPaymentRequest.newBuilder().setPaymentId(paymentId).build()).getPayment();
+    return stub()
+        .getPayment(GetPaymentRequest.newBuilder().setPaymentId(paymentId).build())
+        .getPayment();
   }
 }

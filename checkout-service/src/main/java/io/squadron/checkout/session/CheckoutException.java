@@ -14,7 +14,8 @@ public final class CheckoutException extends RuntimeException {
   private final CheckoutErrorReason reason;
   private final Optional<String> field;
 
-  public CheckoutException(Status.Code code, CheckoutErrorReason reason, String message, Optional<String> field) {
+  public CheckoutException(
+      Status.Code code, CheckoutErrorReason reason, String message, Optional<String> field) {
     super(message, null, false, false);
     this.code = requireNonNull(code, "code");
     this.reason = requireNonNull(reason, "reason");

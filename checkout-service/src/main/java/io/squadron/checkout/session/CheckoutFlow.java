@@ -41,16 +41,18 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The backend-driven checkout. A session walks: {@code address} (a form: postal code in the country's format, a VAT
- * id for businesses where the country has one) -> {@code methods} (the payment methods billing offers for the
- * country, currency and amount) -> {@code action} while the payment needs the payer or is pending (redirect, 3-D
- * Secure, instructions, poll) -> {@code done} (a receipt). Detours: {@code requote} when the quote expired before
- * paying, {@code retry} (an error step) when billing could not answer, {@code declined} when the payment failed.
+ * The backend-driven checkout. A session walks: {@code address} (a form: postal code in the
+ * country's format, a VAT id for businesses where the country has one) -> {@code methods} (the
+ * payment methods billing offers for the country, currency and amount) -> {@code action} while the
+ * payment needs the payer or is pending (redirect, 3-D Secure, instructions, poll) -> {@code done}
+ * (a receipt). Detours: {@code requote} when the quote expired before paying, {@code retry} (an
+ * error step) when billing could not answer, {@code declined} when the payment failed.
  *
- * <p>Money is never taken twice: a payment's idempotency key is {@code <session>/<step that started it>}, kept until
- * billing gives a definite answer, so a client retrying a step, or checkout retrying after billing was unavailable,
- * replays the same payment. The offer code's use is reserved at quote time, redeemed when paid, and released when the
- * session is cancelled, expires, or its payment fails.
+ * <p>Money is never taken twice: a payment's idempotency key is {@code <session>/<step that started
+ * it>}, kept until billing gives a definite answer, so a client retrying a step, or checkout
+ * retrying after billing was unavailable, replays the same payment. The offer code's use is
+ * reserved at quote time, redeemed when paid, and released when the session is cancelled, expires,
+ * or its payment fails.
  */
 public final class CheckoutFlow {
   private static final String ADDRESS = "address";
@@ -70,8 +72,15 @@ public final class CheckoutFlow {
   private final Clock clock;
   private final Supplier<String> ids;
 
-  public CheckoutFlow(Catalog catalog, OfferStore offers, SessionStore sessions, Billing billing, QuoteSigner signer,
-      CheckoutSettings settings, Clock clock, Supplier<String> ids) {
+  public CheckoutFlow(
+      Catalog catalog,
+      OfferStore offers,
+      SessionStore sessions,
+      Billing billing,
+      QuoteSigner signer,
+      CheckoutSettings settings,
+      Clock clock,
+      Supplier<String> ids) {
     this.catalog = requireNonNull(catalog, "catalog");
     this.offers = requireNonNull(offers, "offers");
     this.sessions = requireNonNull(sessions, "sessions");
@@ -83,33 +92,73 @@ public final class CheckoutFlow {
   }
 
   /** What a new session needs; validated by the API. */
-  public record NewSession(String userId, String planId, String country, Device device, Optional<String> offerCode,
+  public record NewSession(
+      String userId,
+      String planId,
+      String country,
+      Device device,
+      Optional<String> offerCode,
       List<String> capabilities) {}
 
-  /** The price of {@code planId} in {@code country} on {@code device} without an offer (not signed). */
+  /**
+   * The price of {@code planId} in {@code country} on {@code device} without an offer (not signed).
+   */
   public Quote listPrice(Catalog.Country country, String planId, Device device) {
     Instant now = clock.instant();
-    return quote(country, planId, device, Optional.empty(), now).toBuilder().clearSignature().build();
+    return quote(country, planId, device, Optional.empty(), now).toBuilder()
+        .clearSignature()
+        .build();
   }
 
-  /** Quotes the plan, reserves the offer code's use, stores the session and returns it at its first step. */
+  /**
+   * Quotes the plan, reserves the offer code's use, stores the session and returns it at its first
+   * step.
+   */
   public CheckoutSession create(NewSession n) {
-    Catalog.Country country = catalog.country(n.country()).orElseThrow(() -> new CheckoutException(
-        Status.Code.NOT_FOUND, CheckoutErrorReason.PLAN_NOT_AVAILABLE, "checkout does not sell in " + n.country(),
-        Optional.of("country")));
+    Catalog.Country country =
+        catalog
+            .country(n.country())
+            .orElseThrow(
+                () ->
+                    new CheckoutException(
+                        Status.Code.NOT_FOUND,
+                        CheckoutErrorReason.PLAN_NOT_AVAILABLE,
+                        "checkout does not sell in " + n.country(),
+                        Optional.of("country")));
     if (catalog.plan(n.planId()).isEmpty() || country.price(n.planId(), n.device()).isEmpty()) {
-      throw new CheckoutException(Status.Code.NOT_FOUND, CheckoutErrorReason.PLAN_NOT_AVAILABLE, "plan '"
-          + n.planId() + "' is not on sale in " + n.country() + " on " + n.device(), Optional.of("plan_id"));
+      throw new CheckoutException(
+          Status.Code.NOT_FOUND,
+          CheckoutErrorReason.PLAN_NOT_AVAILABLE,
+          "plan '" + n.planId() + "' is not on sale in " + n.country() + " on " + n.device(),
+          Optional.of("plan_id"));
     }
     Instant now = clock.instant();
     String id = ids.get();
     Instant expiresAt = now.plus(settings.sessionTtl());
-    Optional<Offer> offer = n.offerCode().map(code -> reserve(code, n.userId(), id, country, now, expiresAt));
+    Optional<Offer> offer =
+        n.offerCode().map(code -> reserve(code, n.userId(), id, country, now, expiresAt));
     try {
       Quote quote = quote(country, n.planId(), n.device(), offer, now);
-      SessionRecord r = new SessionRecord(id, n.userId(), SessionState.OPEN, n.planId(), n.country(), n.device(),
-          n.offerCode(), n.capabilities(), quote, Step.getDefaultInstance(), 0, Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty(), expiresAt, 0);
+      SessionRecord r =
+          new SessionRecord(
+              id,
+              n.userId(),
+              SessionState.OPEN,
+              n.planId(),
+              n.country(),
+              n.device(),
+              n.offerCode(),
+              n.capabilities(),
+              quote,
+              Step.getDefaultInstance(),
+              0,
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              expiresAt,
+              0);
       r = r.toBuilder().nextStep(ADDRESS, addressForm(country, Map.of(), Map.of())).build();
       sessions.insert(r);
       return view(r);
@@ -119,26 +168,49 @@ public final class CheckoutFlow {
     }
   }
 
-  private Offer reserve(String code, String userId, String sessionId, Catalog.Country country, Instant now,
+  private Offer reserve(
+      String code,
+      String userId,
+      String sessionId,
+      Catalog.Country country,
+      Instant now,
       Instant until) {
     try {
-      return offers.reserve(code, userId, sessionId, country.code(), country.currency(), now, until);
+      return offers.reserve(
+          code, userId, sessionId, country.code(), country.currency(), now, until);
     } catch (OfferUnavailableException e) {
       boolean used = e.why() == OfferUnavailableException.Why.ALREADY_USED;
-      throw new CheckoutException(used ? Status.Code.ALREADY_EXISTS : Status.Code.FAILED_PRECONDITION,
-          used ? CheckoutErrorReason.OFFER_CODE_ALREADY_USED : CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE,
-          e.getMessage(), Optional.of("offer_code"));
+      throw new CheckoutException(
+          used ? Status.Code.ALREADY_EXISTS : Status.Code.FAILED_PRECONDITION,
+          used
+              ? CheckoutErrorReason.OFFER_CODE_ALREADY_USED
+              : CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE,
+          e.getMessage(),
+          Optional.of("offer_code"));
     }
   }
 
-  private Quote quote(Catalog.Country country, String planId, Device device, Optional<Offer> offer, Instant now) {
+  private Quote quote(
+      Catalog.Country country, String planId, Device device, Optional<Offer> offer, Instant now) {
     long list = country.price(planId, device).orElseThrow();
-    long discount = offer.map(o -> Pricing.discount(list, o.percentOff(), o.amountOff())).orElse(0L);
+    long discount =
+        offer.map(o -> Pricing.discount(list, o.percentOff(), o.amountOff())).orElse(0L);
     Pricing.Breakdown b = Pricing.price(list, discount, country.tax());
-    Quote.Builder q = Quote.newBuilder().setPlanId(planId).setCountry(country.code()).setDevice(device)
-        .setCurrency(country.currency()).setTaxMode(country.tax().mode()).setTaxRateBp(country.tax().rateBp())
-        .setListPrice(list).setDiscount(discount).setTax(b.tax()).setTotal(b.total()).addAllLines(b.lines())
-        .setQuotedAt(timestamp(now)).setExpiresAt(timestamp(now.plus(settings.quoteTtl())));
+    Quote.Builder q =
+        Quote.newBuilder()
+            .setPlanId(planId)
+            .setCountry(country.code())
+            .setDevice(device)
+            .setCurrency(country.currency())
+            .setTaxMode(country.tax().mode())
+            .setTaxRateBp(country.tax().rateBp())
+            .setListPrice(list)
+            .setDiscount(discount)
+            .setTax(b.tax())
+            .setTotal(b.total())
+            .addAllLines(b.lines())
+            .setQuotedAt(timestamp(now))
+            .setExpiresAt(timestamp(now.plus(settings.quoteTtl())));
     offer.ifPresent(o -> q.setOfferCode(o.code()).setTrialDays(o.trialDays()));
     return signer.sign(q.build());
   }
@@ -156,8 +228,11 @@ public final class CheckoutFlow {
     }
     requireOpen(r);
     if (r.paymentId().isPresent()) {
-      throw new CheckoutException(Status.Code.FAILED_PRECONDITION, CheckoutErrorReason.SESSION_CLOSED,
-          "a payment is under way; it can no longer be cancelled here", Optional.empty());
+      throw new CheckoutException(
+          Status.Code.FAILED_PRECONDITION,
+          CheckoutErrorReason.SESSION_CLOSED,
+          "a payment is under way; it can no longer be cancelled here",
+          Optional.empty());
     }
     SessionRecord cancelled = r.toBuilder().state(SessionState.CANCELLED).build();
     save(r, cancelled);
@@ -165,32 +240,43 @@ public final class CheckoutFlow {
     return view(cancelled);
   }
 
-  /** Answers the session's current step with {@code values}; returns the session at its next step. */
+  /**
+   * Answers the session's current step with {@code values}; returns the session at its next step.
+   */
   public CheckoutSession submit(String sessionId, String stepId, Map<String, String> values) {
     SessionRecord r = expireIfDue(load(sessionId));
     if (!stepId.equals(r.step().getStepId())) {
       if (isEarlierStep(stepId, r)) {
-        return view(r);   // a retry of a step already answered: the session as it is now
+        return view(r); // a retry of a step already answered: the session as it is now
       }
-      throw new CheckoutException(Status.Code.FAILED_PRECONDITION, CheckoutErrorReason.STEP_MISMATCH, "step '"
-          + stepId + "' is not the session's current step (get the session to see it)", Optional.of("step_id"));
+      throw new CheckoutException(
+          Status.Code.FAILED_PRECONDITION,
+          CheckoutErrorReason.STEP_MISMATCH,
+          "step '" + stepId + "' is not the session's current step (get the session to see it)",
+          Optional.of("step_id"));
     }
     requireOpen(r);
     if (!signer.verify(r.quote())) {
       // Checked at every step, so an altered price is never charged nor shown as the session's.
-      throw new CheckoutException(Status.Code.INVALID_ARGUMENT, CheckoutErrorReason.QUOTE_TAMPERED,
-          "the session's quote does not match its signature; start a new checkout", Optional.empty());
+      throw new CheckoutException(
+          Status.Code.INVALID_ARGUMENT,
+          CheckoutErrorReason.QUOTE_TAMPERED,
+          "the session's quote does not match its signature; start a new checkout",
+          Optional.empty());
     }
     String kind = stepId.substring(0, stepId.lastIndexOf('-'));
-    SessionRecord next = switch (kind) {
-      case ADDRESS -> address(r, values);
-      case METHODS -> pay(r, values);
-      case REQUOTE -> methods(r);
-      case RETRY -> retry(r);
-      case DECLINED -> afterDecline(r);
-      case ACTION -> follow(r);
-      default -> throw new IllegalStateException("session " + r.id() + " is at an unknown step kind " + kind);
-    };
+    SessionRecord next =
+        switch (kind) {
+          case ADDRESS -> address(r, values);
+          case METHODS -> pay(r, values);
+          case REQUOTE -> methods(r);
+          case RETRY -> retry(r);
+          case DECLINED -> afterDecline(r);
+          case ACTION -> follow(r);
+          default ->
+              throw new IllegalStateException(
+                  "session " + r.id() + " is at an unknown step kind " + kind);
+        };
     save(r, next);
     return view(next);
   }
@@ -229,29 +315,52 @@ public final class CheckoutFlow {
     if (!errors.isEmpty()) {
       return r.toBuilder().nextStep(ADDRESS, addressForm(country, values, errors)).build();
     }
-    SessionRecord withAddress = r.toBuilder().postalCode(Optional.of(postal))
-        .vatId(vat.isEmpty() ? Optional.empty() : Optional.of(vat)).build();
+    SessionRecord withAddress =
+        r.toBuilder()
+            .postalCode(Optional.of(postal))
+            .vatId(vat.isEmpty() ? Optional.empty() : Optional.of(vat))
+            .build();
     return methods(withAddress);
   }
 
-  private static Step.Builder addressForm(Catalog.Country country, Map<String, String> values,
-      Map<String, String> errors) {
-    FormStep.Builder form = FormStep.newBuilder().setTitle("Billing address")
-        .addFields(field("postal_code", "Postal code", true, country.postalCode(), values, errors));
-    country.vatId().ifPresent(f -> form.addFields(field("vat_id", "VAT number (businesses)", false, f, values,
-        errors)));
+  private static Step.Builder addressForm(
+      Catalog.Country country, Map<String, String> values, Map<String, String> errors) {
+    FormStep.Builder form =
+        FormStep.newBuilder()
+            .setTitle("Billing address")
+            .addFields(
+                field("postal_code", "Postal code", true, country.postalCode(), values, errors));
+    country
+        .vatId()
+        .ifPresent(
+            f ->
+                form.addFields(
+                    field("vat_id", "VAT number (businesses)", false, f, values, errors)));
     return Step.newBuilder().setForm(form);
   }
 
-  private static FormField field(String name, String label, boolean required, Catalog.Format format,
-      Map<String, String> values, Map<String, String> errors) {
-    return FormField.newBuilder().setName(name).setLabel(label).setRequired(required)
-        .setPattern(format.pattern().pattern()).setPlaceholder(format.example())
+  private static FormField field(
+      String name,
+      String label,
+      boolean required,
+      Catalog.Format format,
+      Map<String, String> values,
+      Map<String, String> errors) {
+    return FormField.newBuilder()
+        .setName(name)
+        .setLabel(label)
+        .setRequired(required)
+        .setPattern(format.pattern().pattern())
+        .setPlaceholder(format.example())
         .setValue(errors.containsKey(name) ? values.getOrDefault(name, "") : "")
-        .setError(errors.getOrDefault(name, "")).build();
+        .setError(errors.getOrDefault(name, ""))
+        .build();
   }
 
-  /** The methods step (or a retry step when billing cannot answer); re-quotes first when the quote expired. */
+  /**
+   * The methods step (or a retry step when billing cannot answer); re-quotes first when the quote
+   * expired.
+   */
   private SessionRecord methods(SessionRecord r) {
     Quote quote = r.quote();
     List<AvailablePaymentMethod> available;
@@ -260,22 +369,40 @@ public final class CheckoutFlow {
     } catch (StatusRuntimeException e) {
       return retryStep(r, "Payment methods could not be loaded. Try again.");
     }
-    PaymentMethodsStep.Builder step = PaymentMethodsStep.newBuilder().setCurrency(quote.getCurrency())
-        .setAmount(quote.getTotal());
+    PaymentMethodsStep.Builder step =
+        PaymentMethodsStep.newBuilder()
+            .setCurrency(quote.getCurrency())
+            .setAmount(quote.getTotal());
     for (AvailablePaymentMethod m : available) {
-      PaymentMethods.spec(m.getType()).ifPresent(spec -> step.addMethods(PaymentMethodOption.newBuilder()
-          .setMethod(m.getType().name()).setLabel(spec.label()).addAllFields(spec.fieldsFor(m.getProvidersList()))));
+      PaymentMethods.spec(m.getType())
+          .ifPresent(
+              spec ->
+                  step.addMethods(
+                      PaymentMethodOption.newBuilder()
+                          .setMethod(m.getType().name())
+                          .setLabel(spec.label())
+                          .addAllFields(spec.fieldsFor(m.getProvidersList()))));
     }
-    return r.toBuilder().paymentKey(Optional.empty()).paymentMethod(Optional.empty())
-        .nextStep(METHODS, Step.newBuilder().setPaymentMethods(step)).build();
+    return r.toBuilder()
+        .paymentKey(Optional.empty())
+        .paymentMethod(Optional.empty())
+        .nextStep(METHODS, Step.newBuilder().setPaymentMethods(step))
+        .build();
   }
 
   private SessionRecord retryStep(SessionRecord r, String message) {
-    return r.toBuilder().nextStep(RETRY, Step.newBuilder().setError(ErrorStep.newBuilder().setMessage(message)
-        .setRetryable(true))).build();
+    return r.toBuilder()
+        .nextStep(
+            RETRY,
+            Step.newBuilder()
+                .setError(ErrorStep.newBuilder().setMessage(message).setRetryable(true)))
+        .build();
   }
 
-  /** Retries what billing could not answer: the same payment (same key), following it, or listing methods. */
+  /**
+   * Retries what billing could not answer: the same payment (same key), following it, or listing
+   * methods.
+   */
   private SessionRecord retry(SessionRecord r) {
     if (r.paymentId().isPresent()) {
       return follow(r);
@@ -295,8 +422,10 @@ public final class CheckoutFlow {
       type = PaymentMethodType.PAYMENT_METHOD_TYPE_UNSPECIFIED;
     }
     PaymentMethodType chosenType = type;
-    Optional<PaymentMethodOption> option = r.step().getPaymentMethods().getMethodsList().stream()
-        .filter(m -> m.getMethod().equals(chosenType.name())).findFirst();
+    Optional<PaymentMethodOption> option =
+        r.step().getPaymentMethods().getMethodsList().stream()
+            .filter(m -> m.getMethod().equals(chosenType.name()))
+            .findFirst();
     if (option.isEmpty()) {
       throw RpcErrors.invalidArgument("values.method", "one of the methods this step offers");
     }
@@ -310,13 +439,27 @@ public final class CheckoutFlow {
     if (!now.isBefore(instant(r.quote().getExpiresAt()))) {
       Catalog.Country country = catalog.country(r.country()).orElseThrow();
       Quote fresh = quote(country, r.planId(), r.device(), offerTerms(r), now);
-      return r.toBuilder().quote(fresh).nextStep(REQUOTE, Step.newBuilder().setForm(FormStep.newBuilder()
-          .setTitle("The price was updated: " + fresh.getTotal() + " " + fresh.getCurrency() + ". Continue?")))
+      return r.toBuilder()
+          .quote(fresh)
+          .nextStep(
+              REQUOTE,
+              Step.newBuilder()
+                  .setForm(
+                      FormStep.newBuilder()
+                          .setTitle(
+                              "The price was updated: "
+                                  + fresh.getTotal()
+                                  + " "
+                                  + fresh.getCurrency()
+                                  + ". Continue?")))
           .build();
     }
     PaymentMethod method = PaymentMethods.from(type, values, fields);
-    SessionRecord attempt = r.toBuilder().paymentKey(Optional.of(r.id() + "/" + r.step().getStepId()))
-        .paymentMethod(Optional.of(method)).build();
+    SessionRecord attempt =
+        r.toBuilder()
+            .paymentKey(Optional.of(r.id() + "/" + r.step().getStepId()))
+            .paymentMethod(Optional.of(method))
+            .build();
     return charge(attempt);
   }
 
@@ -327,23 +470,40 @@ public final class CheckoutFlow {
     }
     Quote q = r.quote();
     // Re-quoting keeps the discount as quoted: the code's terms are fixed when it was reserved.
-    return Optional.of(new Offer(q.getOfferCode(), 0, q.getDiscount(), Optional.of(q.getCurrency()),
-        q.getTrialDays(), 1, Instant.MAX, List.of()));
+    return Optional.of(
+        new Offer(
+            q.getOfferCode(),
+            0,
+            q.getDiscount(),
+            Optional.of(q.getCurrency()),
+            q.getTrialDays(),
+            1,
+            Instant.MAX,
+            List.of()));
   }
 
   /** Creates (or replays, same key) the payment and moves the session by billing's answer. */
   private SessionRecord charge(SessionRecord r) {
     Quote q = r.quote();
-    CreatePaymentRequest request = CreatePaymentRequest.newBuilder().setIdempotencyKey(r.paymentKey().orElseThrow())
-        .setCustomerId(r.userId()).setReference(r.id()).setAmount(q.getTotal()).setCurrency(q.getCurrency())
-        .setCountry(r.country()).setPaymentMethod(r.paymentMethod().orElseThrow())
-        .setReturnUrl(settings.webUrl() + "?session=" + r.id()).setDescription("Squadron " + r.planId()).build();
+    CreatePaymentRequest request =
+        CreatePaymentRequest.newBuilder()
+            .setIdempotencyKey(r.paymentKey().orElseThrow())
+            .setCustomerId(r.userId())
+            .setReference(r.id())
+            .setAmount(q.getTotal())
+            .setCurrency(q.getCurrency())
+            .setCountry(r.country())
+            .setPaymentMethod(r.paymentMethod().orElseThrow())
+            .setReturnUrl(settings.webUrl() + "?session=" + r.id())
+            .setDescription("Squadron " + r.planId())
+            .build();
     Payment payment;
     try {
       payment = billing.create(request);
     } catch (StatusRuntimeException e) {
       if (isRetryable(e)) {
-        return retryStep(r, "The payment could not be confirmed yet. Try again: you will not be charged twice.");
+        return retryStep(
+            r, "The payment could not be confirmed yet. Try again: you will not be charged twice.");
       }
       return declined(r, "The payment could not be made with this method.");
     }
@@ -355,10 +515,14 @@ public final class CheckoutFlow {
     String paymentId = r.paymentId().orElseThrow();
     Payment payment;
     try {
-      boolean payerActed = r.step().hasPaymentAction() && (r.step().getPaymentAction().hasRedirectUrl()
-          || r.step().getPaymentAction().hasThreeDsUrl());
-      payment = payerActed ? billing.confirm(r.paymentKey().orElseThrow() + "/confirm", paymentId)
-          : billing.get(paymentId);
+      boolean payerActed =
+          r.step().hasPaymentAction()
+              && (r.step().getPaymentAction().hasRedirectUrl()
+                  || r.step().getPaymentAction().hasThreeDsUrl());
+      payment =
+          payerActed
+              ? billing.confirm(r.paymentKey().orElseThrow() + "/confirm", paymentId)
+              : billing.get(paymentId);
     } catch (StatusRuntimeException e) {
       if (isRetryable(e)) {
         return retryStep(r, "The payment's status could not be read. Try again.");
@@ -374,22 +538,49 @@ public final class CheckoutFlow {
       case SUCCEEDED, REQUIRES_CAPTURE -> {
         r.offerCode().ifPresent(code -> offers.redeem(code, r.id()));
         Quote q = r.quote();
-        return b.state(SessionState.COMPLETED).nextStep(DONE, Step.newBuilder().setDone(DoneStep.newBuilder()
-            .setReceipt(Receipt.newBuilder().setSessionId(r.id()).setPaymentId(p.getId()).setPlanId(r.planId())
-                .setCurrency(q.getCurrency()).setTotal(q.getTotal()).setTax(q.getTax()).setTaxMode(q.getTaxMode())
-                .setTrialDays(q.getTrialDays()).setPaidAt(timestamp(clock.instant()))))).build();
+        return b.state(SessionState.COMPLETED)
+            .nextStep(
+                DONE,
+                Step.newBuilder()
+                    .setDone(
+                        DoneStep.newBuilder()
+                            .setReceipt(
+                                Receipt.newBuilder()
+                                    .setSessionId(r.id())
+                                    .setPaymentId(p.getId())
+                                    .setPlanId(r.planId())
+                                    .setCurrency(q.getCurrency())
+                                    .setTotal(q.getTotal())
+                                    .setTax(q.getTax())
+                                    .setTaxMode(q.getTaxMode())
+                                    .setTrialDays(q.getTrialDays())
+                                    .setPaidAt(timestamp(clock.instant())))))
+            .build();
       }
       case PENDING, REQUIRES_ACTION, PROCESSING -> {
-        // The payment may finish after the session would have expired: keep the code's use until it does.
+        // The payment may finish after the session would have expired: keep the code's use until it
+        // does.
         Instant until = clock.instant().plus(settings.paymentWindow());
         r.offerCode().ifPresent(code -> offers.extend(code, r.id(), until));
-        return b.expiresAt(until).nextStep(ACTION, Step.newBuilder().setPaymentAction(action(p))).build();
+        return b.expiresAt(until)
+            .nextStep(ACTION, Step.newBuilder().setPaymentAction(action(p)))
+            .build();
       }
       default -> {
         SessionRecord failed = b.build();
-        return declined(failed, "The payment was declined" + (p.hasFailure()
-            ? " (" + p.getFailure().getReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"
-            : "") + ". Choose another payment method.");
+        return declined(
+            failed,
+            "The payment was declined"
+                + (p.hasFailure()
+                    ? " ("
+                        + p.getFailure()
+                            .getReason()
+                            .name()
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ')
+                        + ")"
+                    : "")
+                + ". Choose another payment method.");
       }
     }
   }
@@ -400,10 +591,15 @@ public final class CheckoutFlow {
     switch (n.getActionCase()) {
       case REDIRECT_TO_URL -> a.setRedirectUrl(n.getRedirectToUrl().getUrl());
       case THREE_DS_CHALLENGE -> a.setThreeDsUrl(n.getThreeDsChallenge().getUrl());
-      case DISPLAY_VOUCHER -> a.setInstructions("Pay the voucher " + n.getDisplayVoucher().getDigitableLine());
+      case DISPLAY_VOUCHER ->
+          a.setInstructions("Pay the voucher " + n.getDisplayVoucher().getDigitableLine());
       case DISPLAY_QR_CODE -> a.setInstructions(n.getDisplayQrCode().getPayload());
-      case DISPLAY_BANK_TRANSFER -> a.setInstructions("Transfer to " + n.getDisplayBankTransfer().getIban()
-          + " with reference " + n.getDisplayBankTransfer().getRemittanceReference());
+      case DISPLAY_BANK_TRANSFER ->
+          a.setInstructions(
+              "Transfer to "
+                  + n.getDisplayBankTransfer().getIban()
+                  + " with reference "
+                  + n.getDisplayBankTransfer().getRemittanceReference());
       case APPROVE_ON_DEVICE -> a.setInstructions(n.getApproveOnDevice().getInstructions());
       case POLL -> a.setPollAfterSeconds(Math.max(1, n.getPoll().getAfterSeconds()));
       default -> a.setPollAfterSeconds(2);
@@ -414,20 +610,37 @@ public final class CheckoutFlow {
   /** The payment failed: its key and the code's use are released; the payer may try again. */
   private SessionRecord declined(SessionRecord r, String message) {
     r.offerCode().ifPresent(code -> offers.release(code, r.id()));
-    return r.toBuilder().paymentKey(Optional.empty()).paymentMethod(Optional.empty()).paymentId(Optional.empty())
-        .nextStep(DECLINED, Step.newBuilder().setError(ErrorStep.newBuilder().setMessage(message)
-            .setRetryable(true))).build();
+    return r.toBuilder()
+        .paymentKey(Optional.empty())
+        .paymentMethod(Optional.empty())
+        .paymentId(Optional.empty())
+        .nextStep(
+            DECLINED,
+            Step.newBuilder()
+                .setError(ErrorStep.newBuilder().setMessage(message).setRetryable(true)))
+        .build();
   }
 
-  /** Trying again after a decline: the offer code is reserved again if it still can be, else the price without it. */
+  /**
+   * Trying again after a decline: the offer code is reserved again if it still can be, else the
+   * price without it.
+   */
   private SessionRecord afterDecline(SessionRecord r) {
     Catalog.Country country = catalog.country(r.country()).orElseThrow();
     Instant now = clock.instant();
     Optional<Offer> offer = Optional.empty();
     if (r.offerCode().isPresent()) {
       try {
-        offer = Optional.of(offers.reserve(r.offerCode().get(), r.userId(), r.id(), country.code(),
-            country.currency(), now, r.expiresAt()));
+        offer =
+            Optional.of(
+                offers.reserve(
+                    r.offerCode().get(),
+                    r.userId(),
+                    r.id(),
+                    country.code(),
+                    country.currency(),
+                    now,
+                    r.expiresAt()));
       } catch (OfferUnavailableException e) {
         offer = Optional.empty();
       }
@@ -435,8 +648,18 @@ public final class CheckoutFlow {
     Quote fresh = quote(country, r.planId(), r.device(), offer, now);
     SessionRecord requoted = r.toBuilder().quote(fresh).build();
     if (fresh.getTotal() != r.quote().getTotal()) {
-      return requoted.toBuilder().nextStep(REQUOTE, Step.newBuilder().setForm(FormStep.newBuilder()
-          .setTitle("The price was updated: " + fresh.getTotal() + " " + fresh.getCurrency() + ". Continue?")))
+      return requoted.toBuilder()
+          .nextStep(
+              REQUOTE,
+              Step.newBuilder()
+                  .setForm(
+                      FormStep.newBuilder()
+                          .setTitle(
+                              "The price was updated: "
+                                  + fresh.getTotal()
+                                  + " "
+                                  + fresh.getCurrency()
+                                  + ". Continue?")))
           .build();
     }
     return methods(requoted);
@@ -444,13 +667,24 @@ public final class CheckoutFlow {
 
   private static boolean isRetryable(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.ABORTED
-        || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN;
+    return code == Status.Code.UNAVAILABLE
+        || code == Status.Code.DEADLINE_EXCEEDED
+        || code == Status.Code.ABORTED
+        || code == Status.Code.RESOURCE_EXHAUSTED
+        || code == Status.Code.INTERNAL
+        || code == Status.Code.UNKNOWN;
   }
 
   private SessionRecord load(String sessionId) {
-    return sessions.find(sessionId).orElseThrow(() -> new CheckoutException(Status.Code.NOT_FOUND,
-        CheckoutErrorReason.SESSION_NOT_FOUND, "no checkout session with this id", Optional.of("session_id")));
+    return sessions
+        .find(sessionId)
+        .orElseThrow(
+            () ->
+                new CheckoutException(
+                    Status.Code.NOT_FOUND,
+                    CheckoutErrorReason.SESSION_NOT_FOUND,
+                    "no checkout session with this id",
+                    Optional.of("session_id")));
   }
 
   private SessionRecord expireIfDue(SessionRecord r) {
@@ -467,29 +701,49 @@ public final class CheckoutFlow {
 
   private static void requireOpen(SessionRecord r) {
     if (r.state() != SessionState.OPEN) {
-      throw new CheckoutException(Status.Code.FAILED_PRECONDITION, CheckoutErrorReason.SESSION_CLOSED,
-          "the checkout session is " + r.state().name().toLowerCase(java.util.Locale.ROOT), Optional.empty());
+      throw new CheckoutException(
+          Status.Code.FAILED_PRECONDITION,
+          CheckoutErrorReason.SESSION_CLOSED,
+          "the checkout session is " + r.state().name().toLowerCase(java.util.Locale.ROOT),
+          Optional.empty());
     }
   }
 
   private void save(SessionRecord before, SessionRecord after) {
     if (!sessions.update(after)) {
-      throw new CheckoutException(Status.Code.ABORTED, CheckoutErrorReason.STEP_MISMATCH,
+      throw new CheckoutException(
+          Status.Code.ABORTED,
+          CheckoutErrorReason.STEP_MISMATCH,
           "the session moved on while this step was submitted; get the session to see its current step",
           Optional.empty());
     }
   }
 
-  /** The session as the client sees it: a step the client did not declare becomes a fallback to the web. */
+  /**
+   * The session as the client sees it: a step the client did not declare becomes a fallback to the
+   * web.
+   */
   private CheckoutSession view(SessionRecord r) {
     Step step = r.step();
     String kind = stepKind(step);
     if (!r.capabilities().isEmpty() && !r.capabilities().contains(kind)) {
-      step = Step.newBuilder().setStepId(step.getStepId()).setFallback(FallbackStep.newBuilder()
-          .setUrl(settings.webUrl() + "?session=" + r.id()).setUnsupportedKind(kind)).build();
+      step =
+          Step.newBuilder()
+              .setStepId(step.getStepId())
+              .setFallback(
+                  FallbackStep.newBuilder()
+                      .setUrl(settings.webUrl() + "?session=" + r.id())
+                      .setUnsupportedKind(kind))
+              .build();
     }
-    return CheckoutSession.newBuilder().setSessionId(r.id()).setUserId(r.userId()).setState(r.state())
-        .setQuote(r.quote()).setNextStep(step).setExpiresAt(timestamp(r.expiresAt())).build();
+    return CheckoutSession.newBuilder()
+        .setSessionId(r.id())
+        .setUserId(r.userId())
+        .setState(r.state())
+        .setQuote(r.quote())
+        .setNextStep(step)
+        .setExpiresAt(timestamp(r.expiresAt()))
+        .build();
   }
 
   /** A step's kind as clients declare it in their capabilities. */
@@ -505,7 +759,8 @@ public final class CheckoutFlow {
   }
 
   /** The step kinds a client may declare. */
-  public static final List<String> STEP_KINDS = List.of("form", "payment_methods", "payment_action", "done", "error");
+  public static final List<String> STEP_KINDS =
+      List.of("form", "payment_methods", "payment_action", "done", "error");
 
   private static Timestamp timestamp(Instant i) {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();

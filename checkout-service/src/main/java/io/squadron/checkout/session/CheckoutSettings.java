@@ -10,14 +10,20 @@ import java.time.Duration;
 /**
  * {@code squadron.checkout.*} besides the catalog and the offers (defaults in reference.conf).
  *
- * @param sessionTtl how long a session (and its offer code reservation) lives without a payment under way
+ * @param sessionTtl how long a session (and its offer code reservation) lives without a payment
+ *     under way
  * @param quoteTtl how long a quote holds; a later payment step re-quotes first
- * @param paymentWindow how long a session with a payment under way (pending, awaiting the payer) is kept
+ * @param paymentWindow how long a session with a payment under way (pending, awaiting the payer) is
+ *     kept
  * @param billingDeadline the deadline of each call to billing
  * @param webUrl the web checkout's address, for fallback steps and payment return URLs
  */
-public record CheckoutSettings(Duration sessionTtl, Duration quoteTtl, Duration paymentWindow,
-    Duration billingDeadline, String webUrl) {
+public record CheckoutSettings(
+    Duration sessionTtl,
+    Duration quoteTtl,
+    Duration paymentWindow,
+    Duration billingDeadline,
+    String webUrl) {
   public CheckoutSettings {
     requireNonNull(sessionTtl, "sessionTtl");
     requireNonNull(quoteTtl, "quoteTtl");
@@ -30,9 +36,14 @@ public record CheckoutSettings(Duration sessionTtl, Duration quoteTtl, Duration 
     ConfigReader r = ConfigReader.at(config, "squadron.checkout");
     String web = r.nonEmptyString("web-url");
     if (!web.startsWith("https://") && !web.startsWith("http://")) {
-      throw new InvalidConfigException(r.key("web-url"), "'" + web + "' (expected: an http(s) URL)");
+      throw new InvalidConfigException(
+          r.key("web-url"), "'" + web + "' (expected: an http(s) URL)");
     }
-    return new CheckoutSettings(r.positiveDuration("session-ttl"), r.positiveDuration("quote-ttl"),
-        r.positiveDuration("payment-window"), r.positiveDuration("billing-deadline"), web);
+    return new CheckoutSettings(
+        r.positiveDuration("session-ttl"),
+        r.positiveDuration("quote-ttl"),
+        r.positiveDuration("payment-window"),
+        r.positiveDuration("billing-deadline"),
+        web);
   }
 }

@@ -12,14 +12,29 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A checkout session as stored. {@code stepSeq} numbers the steps handed out, so every step has an id of its own
- * ({@code <kind>-<seq>}) and a payment's idempotency key, derived from the session and the step that started it,
- * stays the same when a client retries that step.
+ * A checkout session as stored. {@code stepSeq} numbers the steps handed out, so every step has an
+ * id of its own ({@code <kind>-<seq>}) and a payment's idempotency key, derived from the session
+ * and the step that started it, stays the same when a client retries that step.
  */
-public record SessionRecord(String id, String userId, SessionState state, String planId, String country,
-    Device device, Optional<String> offerCode, List<String> capabilities, Quote quote, Step step, int stepSeq,
-    Optional<String> postalCode, Optional<String> vatId, Optional<String> paymentKey,
-    Optional<PaymentMethod> paymentMethod, Optional<String> paymentId, Instant expiresAt, int version) {
+public record SessionRecord(
+    String id,
+    String userId,
+    SessionState state,
+    String planId,
+    String country,
+    Device device,
+    Optional<String> offerCode,
+    List<String> capabilities,
+    Quote quote,
+    Step step,
+    int stepSeq,
+    Optional<String> postalCode,
+    Optional<String> vatId,
+    Optional<String> paymentKey,
+    Optional<PaymentMethod> paymentMethod,
+    Optional<String> paymentId,
+    Instant expiresAt,
+    int version) {
   public SessionRecord {
     requireNonNull(id, "id");
     requireNonNull(userId, "userId");
@@ -82,7 +97,10 @@ public record SessionRecord(String id, String userId, SessionState state, String
       return this;
     }
 
-    /** The next step; its id is {@code <kind>-<next seq>}, so each step handed out has an id of its own. */
+    /**
+     * The next step; its id is {@code <kind>-<next seq>}, so each step handed out has an id of its
+     * own.
+     */
     public Builder nextStep(String kind, Step.Builder v) {
       stepSeq++;
       step = v.setStepId(kind + "-" + stepSeq).build();
@@ -120,8 +138,24 @@ public record SessionRecord(String id, String userId, SessionState state, String
     }
 
     public SessionRecord build() {
-      return new SessionRecord(base.id, base.userId, state, base.planId, base.country, base.device, base.offerCode,
-          base.capabilities, quote, step, stepSeq, postalCode, vatId, paymentKey, paymentMethod, paymentId, expiresAt,
+      return new SessionRecord(
+          base.id,
+          base.userId,
+          state,
+          base.planId,
+          base.country,
+          base.device,
+          base.offerCode,
+          base.capabilities,
+          quote,
+          step,
+          stepSeq,
+          postalCode,
+          vatId,
+          paymentKey,
+          paymentMethod,
+          paymentId,
+          expiresAt,
           base.version);
     }
   }

@@ -19,18 +19,23 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Checkout sessions in PostgreSQL. Updates are optimistic ({@code version}): two submissions of the same session
- * racing each other cannot both move it; the loser reads the session again.
+ * Checkout sessions in PostgreSQL. Updates are optimistic ({@code version}): two submissions of the
+ * same session racing each other cannot both move it; the loser reads the session again.
  */
 public final class SessionStore {
-  private static final String COLUMNS = "id, user_id, state, plan_id, country, device, offer_code, capabilities,"
-      + " quote, step, step_seq, postal_code, vat_id, payment_key, payment_method, payment_id, expires_at, version";
-  private static final String INSERT = "INSERT INTO checkout_sessions (" + COLUMNS + ") VALUES"
-      + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+  private static final String COLUMNS =
+      "id, user_id, state, plan_id, country, device, offer_code, capabilities,"
+          + " quote, step, step_seq, postal_code, vat_id, payment_key, payment_method, payment_id, expires_at, version";
+  private static final String INSERT =
+      "INSERT INTO checkout_sessions ("
+          + COLUMNS
+          + ") VALUES"
+          + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM checkout_sessions WHERE id = ?";
-  private static final String UPDATE = "UPDATE checkout_sessions SET state = ?, quote = ?, step = ?, step_seq = ?,"
-      + " postal_code = ?, vat_id = ?, payment_key = ?, payment_method = ?, payment_id = ?, expires_at = ?,"
-      + " version = version + 1 WHERE id = ? AND version = ?";
+  private static final String UPDATE =
+      "UPDATE checkout_sessions SET state = ?, quote = ?, step = ?, step_seq = ?,"
+          + " postal_code = ?, vat_id = ?, payment_key = ?, payment_method = ?, payment_id = ?, expires_at = ?,"
+          + " version = version + 1 WHERE id = ? AND version = ?";
 
   private final DataSource dataSource;
 
@@ -40,7 +45,8 @@ public final class SessionStore {
 
   /** Stores a new session. */
   public void insert(SessionRecord r) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setString(1, r.id());
       s.setString(2, r.userId());
       s.setString(3, r.state().name());
@@ -66,7 +72,8 @@ public final class SessionStore {
 
   /** The session with this id. */
   public Optional<SessionRecord> find(String id) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(SELECT)) {
       s.setString(1, id);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? Optional.of(read(r)) : Optional.empty();
@@ -82,7 +89,8 @@ public final class SessionStore {
    * @return whether it was replaced
    */
   public boolean update(SessionRecord r) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(UPDATE)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(UPDATE)) {
       s.setString(1, r.state().name());
       s.setBytes(2, r.quote().toByteArray());
       s.setBytes(3, r.step().toByteArray());
@@ -104,15 +112,28 @@ public final class SessionStore {
   private static SessionRecord read(ResultSet r) throws SQLException {
     try {
       byte[] method = r.getBytes(15);
-      return new SessionRecord(r.getString(1), r.getString(2), SessionState.valueOf(r.getString(3)), r.getString(4),
-          r.getString(5), Device.valueOf(r.getString(6)), Optional.ofNullable(r.getString(7)),
-          Arrays.asList((String[]) r.getArray(8).getArray()), Quote.parseFrom(r.getBytes(9)),
-          Step.parseFrom(r.getBytes(10)), r.getInt(11), Optional.ofNullable(r.getString(12)),
-          Optional.ofNullable(r.getString(13)), Optional.ofNullable(r.getString(14)),
+      return new SessionRecord(
+          r.getString(1),
+          r.getString(2),
+          SessionState.valueOf(r.getString(3)),
+          r.getString(4),
+          r.getString(5),
+          Device.valueOf(r.getString(6)),
+          Optional.ofNullable(r.getString(7)),
+          Arrays.asList((String[]) r.getArray(8).getArray()),
+          Quote.parseFrom(r.getBytes(9)),
+          Step.parseFrom(r.getBytes(10)),
+          r.getInt(11),
+          Optional.ofNullable(r.getString(12)),
+          Optional.ofNullable(r.getString(13)),
+          Optional.ofNullable(r.getString(14)),
           method == null ? Optional.empty() : Optional.of(PaymentMethod.parseFrom(method)),
-          Optional.ofNullable(r.getString(16)), r.getTimestamp(17).toInstant(), r.getInt(18));
+          Optional.ofNullable(r.getString(16)),
+          r.getTimestamp(17).toInstant(),
+          r.getInt(18));
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("checkout session " + r.getString(1) + " has an unreadable quote or step", e);
+      throw new IllegalStateException(
+          "checkout session " + r.getString(1) + " has an unreadable quote or step", e);
     }
   }
 }

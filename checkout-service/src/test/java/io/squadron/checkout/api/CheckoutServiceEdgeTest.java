@@ -44,19 +44,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Checkout at its edge: started from its descriptor over mutual TLS on its own PostgreSQL database, called as a
- * client app (gRPC with an app token, and HTTP/JSON as a browser). Billing is not running here (its address is a
- * closed port): every step up to the payment is real, and "billing unavailable" must come back as a retryable step.
+ * Checkout at its edge: started from its descriptor over mutual TLS on its own PostgreSQL database,
+ * called as a client app (gRPC with an app token, and HTTP/JSON as a browser). Billing is not
+ * running here (its address is a closed port): every step up to the payment is real, and "billing
+ * unavailable" must come back as a retryable step.
  */
 class CheckoutServiceEdgeTest {
   @RegisterExtension
-  static final ServiceExtension CHECKOUT = ServiceExtension.forService("checkout")
-      .appToken("ios")
-      .appToken("web")
-      .config("squadron.clients.billing { addresses = [\"127.0.0.1:1\"], deadline = 2s }")
-      .config("squadron.checkout.billing-deadline = 2s")
-      // Only for the expiry test's second instance, called with a service identity.
-      .config("squadron.permissions.policy { \"squadron.checkout.v1.CheckoutService\" += checkout-test }");
+  static final ServiceExtension CHECKOUT =
+      ServiceExtension.forService("checkout")
+          .appToken("ios")
+          .appToken("web")
+          .config("squadron.clients.billing { addresses = [\"127.0.0.1:1\"], deadline = 2s }")
+          .config("squadron.checkout.billing-deadline = 2s")
+          // Only for the expiry test's second instance, called with a service identity.
+          .config(
+              "squadron.permissions.policy { \"squadron.checkout.v1.CheckoutService\" += checkout-test }");
 
   private static CheckoutServiceGrpc.CheckoutServiceBlockingStub app() {
     return CHECKOUT.appStub("ios", CheckoutServiceGrpc::newBlockingStub);
@@ -67,14 +70,21 @@ class CheckoutServiceEdgeTest {
   }
 
   private static CreateCheckoutSessionRequest.Builder create(String country, String offer) {
-    return CreateCheckoutSessionRequest.newBuilder().setUserId(user()).setPlanId("individual").setCountry(country)
-        .setDevice(Device.WEB).setOfferCode(offer);
+    return CreateCheckoutSessionRequest.newBuilder()
+        .setUserId(user())
+        .setPlanId("individual")
+        .setCountry(country)
+        .setDevice(Device.WEB)
+        .setOfferCode(offer);
   }
 
-  private static void addCode(String code, int maxRedemptions, String expiresAt, String... countries) throws Exception {
+  private static void addCode(
+      String code, int maxRedemptions, String expiresAt, String... countries) throws Exception {
     try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement("INSERT INTO offer_codes (code, percent_off, max_redemptions,"
-            + " expires_at, countries) VALUES (?, 25, ?, ?::timestamptz, ?)")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO offer_codes (code, percent_off, max_redemptions,"
+                    + " expires_at, countries) VALUES (?, 25, ?, ?::timestamptz, ?)")) {
       s.setString(1, code);
       s.setInt(2, maxRedemptions);
       s.setString(3, expiresAt);
@@ -85,8 +95,10 @@ class CheckoutServiceEdgeTest {
 
   private static int used(String code) throws Exception {
     try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT used, (SELECT count(*) FROM offer_redemptions r"
-            + " WHERE r.code = o.code) FROM offer_codes o WHERE code = ?")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT used, (SELECT count(*) FROM offer_redemptions r"
+                    + " WHERE r.code = o.code) FROM offer_codes o WHERE code = ?")) {
       s.setString(1, code);
       try (ResultSet r = s.executeQuery()) {
         r.next();
@@ -97,15 +109,23 @@ class CheckoutServiceEdgeTest {
   }
 
   private static CheckoutSession submit(CheckoutSession s, Map<String, String> values) {
-    return app().submitStep(SubmitStepRequest.newBuilder().setSessionId(s.getSessionId())
-        .setStepId(s.getNextStep().getStepId()).putAllValues(values).build());
+    return app()
+        .submitStep(
+            SubmitStepRequest.newBuilder()
+                .setSessionId(s.getSessionId())
+                .setStepId(s.getNextStep().getStepId())
+                .putAllValues(values)
+                .build());
   }
 
   @Test
   void listPlans_pricesTaxesAndCurrencyPerCountryAndDevice() {
-    ListPlansResponse se = app().listPlans(ListPlansRequest.newBuilder().setCountry("SE").setDevice(Device.WEB)
-        .build());
-    assertThat(se.getPlansList()).extracting(PricedPlan::getPlanId)
+    ListPlansResponse se =
+        app()
+            .listPlans(
+                ListPlansRequest.newBuilder().setCountry("SE").setDevice(Device.WEB).build());
+    assertThat(se.getPlansList())
+        .extracting(PricedPlan::getPlanId)
         .containsExactly("individual", "student", "duo", "family");
     Quote individual = se.getPlans(0).getPrice();
     assertThat(individual.getCurrency()).isEqualTo("SEK");
@@ -113,36 +133,63 @@ class CheckoutServiceEdgeTest {
     assertThat(individual.getTotal()).isEqualTo(11900);
     assertThat(individual.getTax()).isEqualTo(2380);
 
-    Quote usIos = app().listPlans(ListPlansRequest.newBuilder().setCountry("US").setDevice(Device.IOS).build())
-        .getPlans(0).getPrice();
+    Quote usIos =
+        app()
+            .listPlans(ListPlansRequest.newBuilder().setCountry("US").setDevice(Device.IOS).build())
+            .getPlans(0)
+            .getPrice();
     assertThat(usIos.getCurrency()).isEqualTo("USD");
     assertThat(usIos.getTaxMode()).isEqualTo(TaxMode.SALES_TAX_ADDED);
     assertThat(usIos.getListPrice()).isEqualTo(1299);
-    assertThat(usIos.getTax()).isEqualTo(94);   // 1299 * 7.25 % = 94.1775
+    assertThat(usIos.getTax()).isEqualTo(94); // 1299 * 7.25 % = 94.1775
     assertThat(usIos.getTotal()).isEqualTo(1393);
 
     // Student is not sold through the iOS app.
-    assertThat(app().listPlans(ListPlansRequest.newBuilder().setCountry("DE").setDevice(Device.IOS).build())
-        .getPlansList()).extracting(PricedPlan::getPlanId).doesNotContain("student");
+    assertThat(
+            app()
+                .listPlans(
+                    ListPlansRequest.newBuilder().setCountry("DE").setDevice(Device.IOS).build())
+                .getPlansList())
+        .extracting(PricedPlan::getPlanId)
+        .doesNotContain("student");
   }
 
   @Test
   void badInput_namesTheField() {
-    assertThatCall(() -> app().createCheckoutSession(create("se", "").setDevice(Device.DEVICE_UNSPECIFIED)
-        .build())).hasCode(Status.Code.INVALID_ARGUMENT).hasBadField("country").hasBadField("device");
+    assertThatCall(
+            () ->
+                app()
+                    .createCheckoutSession(
+                        create("se", "").setDevice(Device.DEVICE_UNSPECIFIED).build()))
+        .hasCode(Status.Code.INVALID_ARGUMENT)
+        .hasBadField("country")
+        .hasBadField("device");
     assertThatCall(() -> app().createCheckoutSession(create("FR", "").build()))
-        .hasCode(Status.Code.NOT_FOUND).hasReason(CheckoutErrorReason.PLAN_NOT_AVAILABLE).hasBadField("country");
-    assertThatCall(() -> app().createCheckoutSession(create("SE", "").setPlanId("platinum").build()))
-        .hasCode(Status.Code.NOT_FOUND).hasReason(CheckoutErrorReason.PLAN_NOT_AVAILABLE).hasBadField("plan_id");
-    assertThatCall(() -> app().createCheckoutSession(create("SE", "").addCapabilities("hologram").build()))
-        .hasCode(Status.Code.INVALID_ARGUMENT).hasBadField("capabilities[0]");
-    assertThatCall(() -> app().getCheckoutSession(GetCheckoutSessionRequest.newBuilder().setSessionId("cs_nope")
-        .build())).hasCode(Status.Code.NOT_FOUND).hasReason(CheckoutErrorReason.SESSION_NOT_FOUND);
+        .hasCode(Status.Code.NOT_FOUND)
+        .hasReason(CheckoutErrorReason.PLAN_NOT_AVAILABLE)
+        .hasBadField("country");
+    assertThatCall(
+            () -> app().createCheckoutSession(create("SE", "").setPlanId("platinum").build()))
+        .hasCode(Status.Code.NOT_FOUND)
+        .hasReason(CheckoutErrorReason.PLAN_NOT_AVAILABLE)
+        .hasBadField("plan_id");
+    assertThatCall(
+            () -> app().createCheckoutSession(create("SE", "").addCapabilities("hologram").build()))
+        .hasCode(Status.Code.INVALID_ARGUMENT)
+        .hasBadField("capabilities[0]");
+    assertThatCall(
+            () ->
+                app()
+                    .getCheckoutSession(
+                        GetCheckoutSessionRequest.newBuilder().setSessionId("cs_nope").build()))
+        .hasCode(Status.Code.NOT_FOUND)
+        .hasReason(CheckoutErrorReason.SESSION_NOT_FOUND);
   }
 
   @Test
-  void session_offerCodeApplied_invalidPostalCodeShownOnItsField_thenBillingUnavailableIsARetryableStep()
-      throws Exception {
+  void
+      session_offerCodeApplied_invalidPostalCodeShownOnItsField_thenBillingUnavailableIsARetryableStep()
+          throws Exception {
     CheckoutSession s = app().createCheckoutSession(create("SE", "welcome50").build());
     assertThat(s.getState()).isEqualTo(SessionState.OPEN);
     Quote q = s.getQuote();
@@ -152,8 +199,9 @@ class CheckoutServiceEdgeTest {
     assertThat(q.getTax()).isEqualTo(1190);
     assertThat(q.getSignature()).isNotEmpty();
     Step address = s.getNextStep();
-    assertThat(address.getForm().getFieldsList()).extracting(FormField::getName).containsExactly("postal_code",
-        "vat_id");
+    assertThat(address.getForm().getFieldsList())
+        .extracting(FormField::getName)
+        .containsExactly("postal_code", "vat_id");
 
     CheckoutSession invalid = submit(s, Map.of("postal_code", "ABC"));
     FormField postal = invalid.getNextStep().getForm().getFields(0);
@@ -162,21 +210,32 @@ class CheckoutServiceEdgeTest {
     assertThat(invalid.getNextStep().getStepId()).isNotEqualTo(address.getStepId());
 
     assertThatCall(() -> submit(invalid, Map.of("postal_code", "123 45", "colour", "red")))
-        .hasCode(Status.Code.INVALID_ARGUMENT).hasBadField("values.colour");
+        .hasCode(Status.Code.INVALID_ARGUMENT)
+        .hasBadField("values.colour");
 
     CheckoutSession retry = submit(invalid, Map.of("postal_code", "123 45"));
     assertThat(retry.getNextStep().getError().getRetryable()).isTrue();
     assertThat(retry.getState()).isEqualTo(SessionState.OPEN);
 
-    // A client retrying the address step it already answered gets the session as it is, not a second move.
+    // A client retrying the address step it already answered gets the session as it is, not a
+    // second move.
     CheckoutSession again = submit(invalid, Map.of("postal_code", "123 45"));
     assertThat(again.getNextStep()).isEqualTo(retry.getNextStep());
-    // Retrying the error step while billing is still down: another retryable step, nothing charged anywhere.
+    // Retrying the error step while billing is still down: another retryable step, nothing charged
+    // anywhere.
     CheckoutSession stillDown = submit(retry, Map.of());
     assertThat(stillDown.getNextStep().getError().getRetryable()).isTrue();
-    assertThatCall(() -> app().submitStep(SubmitStepRequest.newBuilder().setSessionId(s.getSessionId())
-        .setStepId("methods-99").build())).hasCode(Status.Code.FAILED_PRECONDITION)
-        .hasReason(CheckoutErrorReason.STEP_MISMATCH).hasBadField("step_id");
+    assertThatCall(
+            () ->
+                app()
+                    .submitStep(
+                        SubmitStepRequest.newBuilder()
+                            .setSessionId(s.getSessionId())
+                            .setStepId("methods-99")
+                            .build()))
+        .hasCode(Status.Code.FAILED_PRECONDITION)
+        .hasReason(CheckoutErrorReason.STEP_MISMATCH)
+        .hasBadField("step_id");
     assertThat(used("WELCOME50")).isPositive();
   }
 
@@ -187,15 +246,16 @@ class CheckoutServiceEdgeTest {
     try {
       List<Callable<Boolean>> racers = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        racers.add(() -> {
-          try {
-            app().createCheckoutSession(create("DE", "RACE5").build());
-            return true;
-          } catch (io.grpc.StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            return false;
-          }
-        });
+        racers.add(
+            () -> {
+              try {
+                app().createCheckoutSession(create("DE", "RACE5").build());
+                return true;
+              } catch (io.grpc.StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                return false;
+              }
+            });
       }
       long won = 0;
       for (Future<Boolean> f : pool.invokeAll(racers)) {
@@ -207,8 +267,10 @@ class CheckoutServiceEdgeTest {
       pool.shutdownNow();
     }
     assertThatCall(() -> app().createCheckoutSession(create("DE", "RACE5").build()))
-        .hasCode(Status.Code.FAILED_PRECONDITION).hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE)
-        .hasBadField("offer_code").hasMessageContaining("every use");
+        .hasCode(Status.Code.FAILED_PRECONDITION)
+        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE)
+        .hasBadField("offer_code")
+        .hasMessageContaining("every use");
   }
 
   @Test
@@ -218,23 +280,30 @@ class CheckoutServiceEdgeTest {
     CreateCheckoutSessionRequest first = create("SE", "ONCE").build();
     CheckoutSession s = app().createCheckoutSession(first);
     assertThat(used("ONCE")).isEqualTo(1);
-    assertThatCall(() -> app().createCheckoutSession(first)).hasCode(Status.Code.ALREADY_EXISTS)
-        .hasReason(CheckoutErrorReason.OFFER_CODE_ALREADY_USED).hasBadField("offer_code");
+    assertThatCall(() -> app().createCheckoutSession(first))
+        .hasCode(Status.Code.ALREADY_EXISTS)
+        .hasReason(CheckoutErrorReason.OFFER_CODE_ALREADY_USED)
+        .hasBadField("offer_code");
     assertThatCall(() -> app().createCheckoutSession(create("US", "ONCE").build()))
-        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE).hasMessageContaining("not valid in US");
+        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE)
+        .hasMessageContaining("not valid in US");
     assertThatCall(() -> app().createCheckoutSession(create("SE", "GONE").build()))
-        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE).hasMessageContaining("expired");
+        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE)
+        .hasMessageContaining("expired");
     assertThatCall(() -> app().createCheckoutSession(create("SE", "NOSUCHCODE").build()))
         .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE);
     assertThatCall(() -> app().createCheckoutSession(create("US", "SEK20").build()))
         .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE);
 
-    CheckoutSession cancelled = app().cancelCheckoutSession(CancelCheckoutSessionRequest.newBuilder()
-        .setSessionId(s.getSessionId()).build());
+    CheckoutSession cancelled =
+        app()
+            .cancelCheckoutSession(
+                CancelCheckoutSessionRequest.newBuilder().setSessionId(s.getSessionId()).build());
     assertThat(cancelled.getState()).isEqualTo(SessionState.CANCELLED);
     assertThat(used("ONCE")).isZero();
     assertThatCall(() -> submit(cancelled, Map.of("postal_code", "123 45")))
-        .hasCode(Status.Code.FAILED_PRECONDITION).hasReason(CheckoutErrorReason.SESSION_CLOSED);
+        .hasCode(Status.Code.FAILED_PRECONDITION)
+        .hasReason(CheckoutErrorReason.SESSION_CLOSED);
     // Released: the same user may use it again.
     assertThat(app().createCheckoutSession(first).getQuote().getOfferCode()).isEqualTo("ONCE");
   }
@@ -246,10 +315,19 @@ class CheckoutServiceEdgeTest {
     var asTest = CHECKOUT.stub("checkout-test", shortLived, CheckoutServiceGrpc::newBlockingStub);
     CheckoutSession s = asTest.createCheckoutSession(create("SE", "SHORT").build());
     assertThat(used("SHORT")).isEqualTo(1);
-    // The last use is taken until the session expires; then the next racer's reservation releases it.
-    Await.until(Duration.ofSeconds(20), "the session to expire", () -> asTest.getCheckoutSession(
-        GetCheckoutSessionRequest.newBuilder().setSessionId(s.getSessionId()).build()).getState()
-        == SessionState.EXPIRED);
+    // The last use is taken until the session expires; then the next racer's reservation releases
+    // it.
+    Await.until(
+        Duration.ofSeconds(20),
+        "the session to expire",
+        () ->
+            asTest
+                    .getCheckoutSession(
+                        GetCheckoutSessionRequest.newBuilder()
+                            .setSessionId(s.getSessionId())
+                            .build())
+                    .getState()
+                == SessionState.EXPIRED);
     assertThat(used("SHORT")).isZero();
     assertThat(app().createCheckoutSession(create("SE", "SHORT").build()).getQuote().getOfferCode())
         .isEqualTo("SHORT");
@@ -260,19 +338,26 @@ class CheckoutServiceEdgeTest {
     CheckoutSession s = app().createCheckoutSession(create("DE", "").build());
     Quote cheaper = s.getQuote().toBuilder().setTotal(1).build();
     try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
-        PreparedStatement u = c.prepareStatement("UPDATE checkout_sessions SET quote = ? WHERE id = ?")) {
+        PreparedStatement u =
+            c.prepareStatement("UPDATE checkout_sessions SET quote = ? WHERE id = ?")) {
       u.setBytes(1, cheaper.toByteArray());
       u.setString(2, s.getSessionId());
       assertThat(u.executeUpdate()).isEqualTo(1);
     }
-    assertThatCall(() -> submit(s, Map.of("postal_code", "10115"))).hasCode(Status.Code.INVALID_ARGUMENT)
+    assertThatCall(() -> submit(s, Map.of("postal_code", "10115")))
+        .hasCode(Status.Code.INVALID_ARGUMENT)
         .hasReason(CheckoutErrorReason.QUOTE_TAMPERED);
   }
 
   @Test
   void stepUnknownToTheClient_fallsBackToTheWebCheckout() {
-    CheckoutSession s = app().createCheckoutSession(create("US", "").addCapabilities("payment_methods")
-        .addCapabilities("done").build());
+    CheckoutSession s =
+        app()
+            .createCheckoutSession(
+                create("US", "")
+                    .addCapabilities("payment_methods")
+                    .addCapabilities("done")
+                    .build());
     assertThat(s.getNextStep().hasFallback()).isTrue();
     assertThat(s.getNextStep().getFallback().getUnsupportedKind()).isEqualTo("form");
     assertThat(s.getNextStep().getFallback().getUrl()).contains(s.getSessionId());
@@ -281,45 +366,96 @@ class CheckoutServiceEdgeTest {
   @Test
   void httpJson_asABrowser_sameApiSameRules() throws Exception {
     String token = CHECKOUT.appTokenOf("web");
-    HttpResponse<String> plans = CHECKOUT.httpClient().send(HttpRequest.newBuilder(
-        CHECKOUT.httpUri("/v1/plans?country=US&device=WEB")).header("authorization", "Bearer " + token).GET()
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> plans =
+        CHECKOUT
+            .httpClient()
+            .send(
+                HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/plans?country=US&device=WEB"))
+                    .header("authorization", "Bearer " + token)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(plans.statusCode()).isEqualTo(200);
-    JsonObject first = JsonParser.parseString(plans.body()).getAsJsonObject().getAsJsonArray("plans").get(0)
-        .getAsJsonObject();
-    assertThat(first.getAsJsonObject("price").get("taxMode").getAsString()).isEqualTo("SALES_TAX_ADDED");
+    JsonObject first =
+        JsonParser.parseString(plans.body())
+            .getAsJsonObject()
+            .getAsJsonArray("plans")
+            .get(0)
+            .getAsJsonObject();
+    assertThat(first.getAsJsonObject("price").get("taxMode").getAsString())
+        .isEqualTo("SALES_TAX_ADDED");
     assertThat(first.getAsJsonObject("price").get("total").getAsString()).isEqualTo("1286");
 
-    HttpResponse<String> created = CHECKOUT.httpClient().send(HttpRequest.newBuilder(CHECKOUT.httpUri(
-        "/v1/sessions")).header("authorization", "Bearer " + token).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": \"" + user() + "\", \"planId\": \"duo\","
-            + " \"country\": \"DE\", \"device\": \"WEB\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> created =
+        CHECKOUT
+            .httpClient()
+            .send(
+                HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/sessions"))
+                    .header("authorization", "Bearer " + token)
+                    .header("content-type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"userId\": \""
+                                + user()
+                                + "\", \"planId\": \"duo\","
+                                + " \"country\": \"DE\", \"device\": \"WEB\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).isEqualTo(200);
     JsonObject session = JsonParser.parseString(created.body()).getAsJsonObject();
     String id = session.get("sessionId").getAsString();
     String stepId = session.getAsJsonObject("nextStep").get("stepId").getAsString();
 
-    HttpResponse<String> invalid = CHECKOUT.httpClient().send(HttpRequest.newBuilder(CHECKOUT.httpUri(
-        "/v1/sessions/" + id + "/steps/" + stepId)).header("authorization", "Bearer " + token)
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"values\": {\"postal_code\": \"1\"}}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> invalid =
+        CHECKOUT
+            .httpClient()
+            .send(
+                HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/sessions/" + id + "/steps/" + stepId))
+                    .header("authorization", "Bearer " + token)
+                    .header("content-type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"values\": {\"postal_code\": \"1\"}}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(invalid.statusCode()).isEqualTo(200);
-    assertThat(JsonParser.parseString(invalid.body()).getAsJsonObject().getAsJsonObject("nextStep")
-        .getAsJsonObject("form").getAsJsonArray("fields").get(0).getAsJsonObject().get("error").getAsString())
+    assertThat(
+            JsonParser.parseString(invalid.body())
+                .getAsJsonObject()
+                .getAsJsonObject("nextStep")
+                .getAsJsonObject("form")
+                .getAsJsonArray("fields")
+                .get(0)
+                .getAsJsonObject()
+                .get("error")
+                .getAsString())
         .contains("10115");
 
-    HttpResponse<String> anonymous = CHECKOUT.httpClient().send(HttpRequest.newBuilder(CHECKOUT.httpUri(
-        "/v1/sessions/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> anonymous =
+        CHECKOUT
+            .httpClient()
+            .send(
+                HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/sessions/" + id)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    HttpResponse<String> badCountry = CHECKOUT.httpClient().send(HttpRequest.newBuilder(CHECKOUT.httpUri(
-        "/v1/plans?country=germany&device=WEB")).header("authorization", "Bearer " + token).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> badCountry =
+        CHECKOUT
+            .httpClient()
+            .send(
+                HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/plans?country=germany&device=WEB"))
+                    .header("authorization", "Bearer " + token)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(badCountry.statusCode()).isEqualTo(400);
     assertThat(badCountry.body()).contains("\"country\"").doesNotContain("Exception");
 
-    HttpResponse<String> page = CHECKOUT.httpClient().send(HttpRequest.newBuilder(CHECKOUT.httpUri("/")).GET()
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        CHECKOUT
+            .httpClient()
+            .send(
+                HttpRequest.newBuilder(CHECKOUT.httpUri("/")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
     assertThat(page.body()).contains("checkout.js");
@@ -329,7 +465,8 @@ class CheckoutServiceEdgeTest {
   void storedSession_matchesWhatTheClientSaw() throws Exception {
     CheckoutSession s = app().createCheckoutSession(create("SE", "").build());
     try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
-        PreparedStatement q = c.prepareStatement("SELECT state, quote FROM checkout_sessions WHERE id = ?")) {
+        PreparedStatement q =
+            c.prepareStatement("SELECT state, quote FROM checkout_sessions WHERE id = ?")) {
       q.setString(1, s.getSessionId());
       try (ResultSet r = q.executeQuery()) {
         assertThat(r.next()).isTrue();
@@ -337,8 +474,15 @@ class CheckoutServiceEdgeTest {
         assertThat(Quote.parseFrom(r.getBytes(2))).isEqualTo(s.getQuote());
       }
     }
-    assertThatCall(() -> CHECKOUT.stub("billing", CheckoutServiceGrpc::newBlockingStub).getCheckoutSession(
-        GetCheckoutSessionRequest.newBuilder().setSessionId(s.getSessionId()).build()))
-        .hasCode(Status.Code.PERMISSION_DENIED).hasReason(ErrorReason.CALLER_NOT_ALLOWED);
+    assertThatCall(
+            () ->
+                CHECKOUT
+                    .stub("billing", CheckoutServiceGrpc::newBlockingStub)
+                    .getCheckoutSession(
+                        GetCheckoutSessionRequest.newBuilder()
+                            .setSessionId(s.getSessionId())
+                            .build()))
+        .hasCode(Status.Code.PERMISSION_DENIED)
+        .hasReason(ErrorReason.CALLER_NOT_ALLOWED);
   }
 }

@@ -35,14 +35,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Concurrent checkout sessions, create -> address form -> card -> done, through checkout, billing (its PostgreSQL and
- * Kafka, Padlock on Cassandra and memcached) and the provider simulator, every session racing for the last uses of one
- * offer code. Afterwards the stores are asked: uses redeemed beyond the code's limit ({@code overredeemed}) and
- * sessions charged more than once at billing ({@code double_charges}). Each worker is a new user with Padlock keys;
- * the card is tokenized once per worker at each acquirer billing names.
+ * Concurrent checkout sessions, create -> address form -> card -> done, through checkout, billing
+ * (its PostgreSQL and Kafka, Padlock on Cassandra and memcached) and the provider simulator, every
+ * session racing for the last uses of one offer code. Afterwards the stores are asked: uses
+ * redeemed beyond the code's limit ({@code overredeemed}) and sessions charged more than once at
+ * billing ({@code double_charges}). Each worker is a new user with Padlock keys; the card is
+ * tokenized once per worker at each acquirer billing names.
  *
- * <p>Arguments: {@code [workers, default 16] [seconds, default 30] [offer code uses, default 200]}. Ends with
- * {@code BENCH checkout sessions_per_s=... p99_step_ms=... overredeemed=... double_charges=...}.
+ * <p>Arguments: {@code [workers, default 16] [seconds, default 30] [offer code uses, default 200]}.
+ * Ends with {@code BENCH checkout sessions_per_s=... p99_step_ms=... overredeemed=...
+ * double_charges=...}.
  */
 public final class CheckoutBenchmark {
   private static final String CODE = "BENCHLIM";
@@ -51,20 +53,27 @@ public final class CheckoutBenchmark {
   private final PadlockServiceGrpc.PadlockServiceBlockingStub padlock;
   private final String sim;
   private final Map<String, String> apiKeys = new HashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ConcurrentLinkedQueue<long[]> stepNanos = new ConcurrentLinkedQueue<>();
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong withOffer = new AtomicLong();
 
-  private CheckoutBenchmark(CheckoutServiceGrpc.CheckoutServiceBlockingStub checkout,
-      PadlockServiceGrpc.PadlockServiceBlockingStub padlock, String sim) throws Exception {
+  private CheckoutBenchmark(
+      CheckoutServiceGrpc.CheckoutServiceBlockingStub checkout,
+      PadlockServiceGrpc.PadlockServiceBlockingStub padlock,
+      String sim)
+      throws Exception {
     this.checkout = checkout;
     this.padlock = padlock;
     this.sim = sim;
-    JsonObject credentials = JsonParser.parseString(send("GET", sim + "/_control/credentials", null, null))
-        .getAsJsonObject();
-    credentials.keySet().forEach(p -> apiKeys.put(p, credentials.getAsJsonObject(p).get("api_key").getAsString()));
+    JsonObject credentials =
+        JsonParser.parseString(send("GET", sim + "/_control/credentials", null, null))
+            .getAsJsonObject();
+    credentials
+        .keySet()
+        .forEach(p -> apiKeys.put(p, credentials.getAsJsonObject(p).get("api_key").getAsString()));
   }
 
   public static void main(String[] args) {
@@ -82,37 +91,70 @@ public final class CheckoutBenchmark {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int uses = args.length > 2 ? Integer.parseInt(args[2]) : 200;
     String run = "bench_checkout_" + Long.toHexString(System.nanoTime() & 0xffffff);
-    try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).postgres(true).cassandra(true)
-        .memcached(true).kafka(true).providersSim(true).build().start()) {
+    try (LocalInfra infra =
+        LocalInfra.builder()
+            .fromEnvironment(System.getenv())
+            .postgres(true)
+            .cassandra(true)
+            .memcached(true)
+            .kafka(true)
+            .providersSim(true)
+            .build()
+            .start()) {
       Map<String, String> env = infra.environment();
-      String billingDb = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run + "_billing");
-      String checkoutDb = PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run + "_checkout");
+      String billingDb =
+          PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run + "_billing");
+      String checkoutDb =
+          PostgresDatabases.ensure(env.get(LocalInfra.POSTGRES_URL_ENV), run + "_checkout");
       String simUrl = env.get(LocalInfra.PROVIDERS_SIM_ENV);
-      try (ServiceHarness padlock = ServiceHarness.forService("padlock")
-          .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
-          .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":").start();
-          ServiceHarness billing = ServiceHarness.forService("billing").calls("padlock", padlock.port())
-              .postgres(billingDb).kafka(env.get(LocalInfra.KAFKA_ENV), "").providersSim(simUrl).config("""
+      try (ServiceHarness padlock =
+              ServiceHarness.forService("padlock")
+                  .cassandra(env.get(LocalInfra.CASSANDRA_ENV), run + "_padlock")
+                  .memcached(env.get(LocalInfra.MEMCACHED_ENV), run + ":")
+                  .start();
+          ServiceHarness billing =
+              ServiceHarness.forService("billing")
+                  .calls("padlock", padlock.port())
+                  .postgres(billingDb)
+                  .kafka(env.get(LocalInfra.KAFKA_ENV), "")
+                  .providersSim(simUrl)
+                  .config(
+                      """
                   squadron.billing.routing.exploration = 0
                   squadron.stores.postgres.pool-size = 32
                   squadron.padlock-client.deadline = 5s
-                  """).clientDeadline(Duration.ofSeconds(30)).start();
-          ServiceHarness checkout = ServiceHarness.forService("checkout").calls("billing", billing.port())
-              .postgres(checkoutDb).appToken("bench").config("""
+                  """)
+                  .clientDeadline(Duration.ofSeconds(30))
+                  .start();
+          ServiceHarness checkout =
+              ServiceHarness.forService("checkout")
+                  .calls("billing", billing.port())
+                  .postgres(checkoutDb)
+                  .appToken("bench")
+                  .config(
+                      """
                   squadron.checkout.offers.%s { percent-off = 20, max-redemptions = %d,
                     expires-at = "2030-01-01T00:00:00Z" }
                   squadron.stores.postgres.pool-size = 32
-                  """.formatted(CODE, uses)).clientDeadline(Duration.ofSeconds(30)).start()) {
-        CheckoutBenchmark bench = new CheckoutBenchmark(checkout.appStub("bench", CheckoutServiceGrpc::newBlockingStub),
-            padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub), simUrl);
+                  """
+                          .formatted(CODE, uses))
+                  .clientDeadline(Duration.ofSeconds(30))
+                  .start()) {
+        CheckoutBenchmark bench =
+            new CheckoutBenchmark(
+                checkout.appStub("bench", CheckoutServiceGrpc::newBlockingStub),
+                padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub),
+                simUrl);
         bench.execute(workers, seconds, uses, checkoutDb, billingDb);
       }
     }
   }
 
-  private void execute(int workers, int seconds, int uses, String checkoutDb, String billingDb) throws Exception {
-    System.out.printf("checkout benchmark: %d workers for %d s; sessions race for %d uses of %s%n", workers, seconds,
-        uses, CODE);
+  private void execute(int workers, int seconds, int uses, String checkoutDb, String billingDb)
+      throws Exception {
+    System.out.printf(
+        "checkout benchmark: %d workers for %d s; sessions race for %d uses of %s%n",
+        workers, seconds, uses, CODE);
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
@@ -128,11 +170,19 @@ public final class CheckoutBenchmark {
     long[] all = stepNanos.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     double p50 = quantileMs(all, 0.5);
     double p99 = quantileMs(all, 0.99);
-    long redeemed = scalar(checkoutDb, "SELECT count(*) FROM offer_redemptions WHERE code = '" + CODE + "'"
-        + " AND state = 'REDEEMED'");
+    long redeemed =
+        scalar(
+            checkoutDb,
+            "SELECT count(*) FROM offer_redemptions WHERE code = '"
+                + CODE
+                + "'"
+                + " AND state = 'REDEEMED'");
     long overredeemed = Math.max(0, redeemed - uses);
-    long doubleCharges = scalar(billingDb, "SELECT count(*) FROM (SELECT reference FROM payments"
-        + " WHERE captured > 0 GROUP BY reference HAVING count(*) > 1) twice");
+    long doubleCharges =
+        scalar(
+            billingDb,
+            "SELECT count(*) FROM (SELECT reference FROM payments"
+                + " WHERE captured > 0 GROUP BY reference HAVING count(*) > 1) twice");
     System.out.printf("%-22s %10s%n", "sessions completed", completed.get());
     System.out.printf("%-22s %10s%n", "sessions failed", failed.get());
     System.out.printf("%-22s %10s%n", "with the offer code", withOffer.get());
@@ -140,9 +190,10 @@ public final class CheckoutBenchmark {
     System.out.printf("%-22s %10d%n", "steps timed", all.length);
     System.out.printf("%-22s %10.1f%n", "p50 step ms", p50);
     System.out.printf("%-22s %10.1f%n", "p99 step ms", p99);
-    System.out.printf("BENCH checkout sessions_per_s=%.1f p99_step_ms=%.1f p50_step_ms=%.1f overredeemed=%d"
-        + " double_charges=%d failed=%d workers=%d%n", completed.get() / elapsed, p99, p50, overredeemed,
-        doubleCharges, failed.get(), workers);
+    System.out.printf(
+        "BENCH checkout sessions_per_s=%.1f p99_step_ms=%.1f p50_step_ms=%.1f overredeemed=%d"
+            + " double_charges=%d failed=%d workers=%d%n",
+        completed.get() / elapsed, p99, p50, overredeemed, doubleCharges, failed.get(), workers);
   }
 
   private void loop(long end) {
@@ -152,8 +203,13 @@ public final class CheckoutBenchmark {
       try {
         String user = "bench-" + UUID.randomUUID();
         padlock.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
-        CreateCheckoutSessionRequest.Builder create = CreateCheckoutSessionRequest.newBuilder().setUserId(user)
-            .setPlanId("individual").setCountry("DE").setDevice(Device.WEB).setOfferCode(CODE);
+        CreateCheckoutSessionRequest.Builder create =
+            CreateCheckoutSessionRequest.newBuilder()
+                .setUserId(user)
+                .setPlanId("individual")
+                .setCountry("DE")
+                .setDevice(Device.WEB)
+                .setOfferCode(CODE);
         CheckoutSession s;
         long t0 = System.nanoTime();
         try {
@@ -163,13 +219,15 @@ public final class CheckoutBenchmark {
           if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
             throw e;
           }
-          s = checkout.createCheckoutSession(create.clearOfferCode().build());   // every use taken
+          s = checkout.createCheckoutSession(create.clearOfferCode().build()); // every use taken
         }
         steps.add(System.nanoTime() - t0);
         s = timed(steps, s, Map.of("postal_code", "10115"));
-        PaymentMethodOption card = s.getNextStep().getPaymentMethods().getMethodsList().stream()
-            .filter(m -> m.getMethod().equals("CARD")).findFirst().orElseThrow(() -> new IllegalStateException(
-                "no card offered"));
+        PaymentMethodOption card =
+            s.getNextStep().getPaymentMethods().getMethodsList().stream()
+                .filter(m -> m.getMethod().equals("CARD"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no card offered"));
         Map<String, String> values = new HashMap<>();
         values.put("method", "CARD");
         for (String field : card.getFieldsList()) {
@@ -181,7 +239,8 @@ public final class CheckoutBenchmark {
           s = timed(steps, s, Map.of());
         }
         if (s.getState() != SessionState.COMPLETED) {
-          throw new IllegalStateException("session ended " + s.getState() + " at " + s.getNextStep());
+          throw new IllegalStateException(
+              "session ended " + s.getState() + " at " + s.getNextStep());
         }
         completed.incrementAndGet();
         stepNanos.add(steps.stream().mapToLong(Long::longValue).toArray());
@@ -195,8 +254,13 @@ public final class CheckoutBenchmark {
 
   private CheckoutSession timed(List<Long> steps, CheckoutSession s, Map<String, String> values) {
     long t0 = System.nanoTime();
-    CheckoutSession next = checkout.submitStep(SubmitStepRequest.newBuilder().setSessionId(s.getSessionId())
-        .setStepId(s.getNextStep().getStepId()).putAllValues(values).build());
+    CheckoutSession next =
+        checkout.submitStep(
+            SubmitStepRequest.newBuilder()
+                .setSessionId(s.getSessionId())
+                .setStepId(s.getNextStep().getStepId())
+                .putAllValues(values)
+                .build());
     steps.add(System.nanoTime() - t0);
     return next;
   }
@@ -204,10 +268,16 @@ public final class CheckoutBenchmark {
   private String tokenize(String provider) {
     try {
       boolean acquirex = provider.equals("acquirex");
-      String answer = send("POST", sim + "/" + provider + (acquirex ? "/v2/vault/cards" : "/v1/payment_methods"),
-          apiKeys.get(provider), acquirex ? "{\"cardNumber\":\"5555555555554444\",\"expiryMonth\":12,"
-              + "\"expiryYear\":2034}" : "{\"type\":\"card\",\"card\":{\"number\":\"4242424242424242\","
-              + "\"exp_month\":12,\"exp_year\":2034}}");
+      String answer =
+          send(
+              "POST",
+              sim + "/" + provider + (acquirex ? "/v2/vault/cards" : "/v1/payment_methods"),
+              apiKeys.get(provider),
+              acquirex
+                  ? "{\"cardNumber\":\"5555555555554444\",\"expiryMonth\":12,"
+                      + "\"expiryYear\":2034}"
+                  : "{\"type\":\"card\",\"card\":{\"number\":\"4242424242424242\","
+                      + "\"exp_month\":12,\"exp_year\":2034}}");
       JsonObject body = JsonParser.parseString(answer).getAsJsonObject();
       return (acquirex ? body.get("recurringDetailReference") : body.get("id")).getAsString();
     } catch (Exception e) {
@@ -216,10 +286,17 @@ public final class CheckoutBenchmark {
   }
 
   private String send(String method, String url, String apiKey, String body) throws Exception {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (apiKey != null) {
-      r.header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", "tok-" + UUID.randomUUID());
+      r.header("Authorization", "Bearer " + apiKey)
+          .header("Idempotency-Key", "tok-" + UUID.randomUUID());
     }
     if (body != null) {
       r.header("Content-Type", "application/json");
@@ -240,7 +317,8 @@ public final class CheckoutBenchmark {
   }
 
   private static long scalar(String jdbcUrl, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);

@@ -11,10 +11,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rounding rule (per line, half away from zero) on known figures, and its properties on 20,000 random cases per
- * property (fixed seeds, so a failure replays): totals are the sums of the lines, never off by a minor unit; under
- * VAT the payer pays exactly the list price less the discount; each line's tax is the exact tax rounded to the
- * nearest minor unit; and the two modes agree (the VAT inside a price that sales tax produced is that sales tax).
+ * The rounding rule (per line, half away from zero) on known figures, and its properties on 20,000
+ * random cases per property (fixed seeds, so a failure replays): totals are the sums of the lines,
+ * never off by a minor unit; under VAT the payer pays exactly the list price less the discount;
+ * each line's tax is the exact tax rounded to the nearest minor unit; and the two modes agree (the
+ * VAT inside a price that sales tax produced is that sales tax).
  */
 class PricingTest {
   private static final TaxRule SE = new TaxRule(TaxMode.VAT_INCLUDED, 2500);
@@ -28,7 +29,8 @@ class PricingTest {
     assertThat(b.tax()).isEqualTo(2380);
     assertThat(b.net()).isEqualTo(9520);
     // EUR 10.99 incl. 19 %: 1099 * 19 / 119 = 175.47 -> 175.
-    assertThat(Pricing.price(1099, 0, new TaxRule(TaxMode.VAT_INCLUDED, 1900)).tax()).isEqualTo(175);
+    assertThat(Pricing.price(1099, 0, new TaxRule(TaxMode.VAT_INCLUDED, 1900)).tax())
+        .isEqualTo(175);
   }
 
   @Test
@@ -63,7 +65,8 @@ class PricingTest {
   void badInput_refusedNamingTheArgument() {
     assertThatThrownBy(() -> Pricing.price(100, 101, SE)).hasMessageContaining("discount: 101");
     assertThatThrownBy(() -> Pricing.price(-1, 0, SE)).hasMessageContaining("listPrice: -1");
-    assertThatThrownBy(() -> new TaxRule(TaxMode.VAT_INCLUDED, 10_001)).hasMessageContaining("rateBp: 10001");
+    assertThatThrownBy(() -> new TaxRule(TaxMode.VAT_INCLUDED, 10_001))
+        .hasMessageContaining("rateBp: 10001");
     assertThatThrownBy(() -> Pricing.discount(100, 101, 0)).hasMessageContaining("percentOff: 101");
   }
 
@@ -71,8 +74,10 @@ class PricingTest {
   void property_totalsAreTheSumsOfTheLines_neverOffByAMinorUnit() {
     SplittableRandom random = new SplittableRandom(13);
     for (int i = 0; i < 20_000; i++) {
-      TaxRule rule = new TaxRule(random.nextBoolean() ? TaxMode.VAT_INCLUDED : TaxMode.SALES_TAX_ADDED,
-          random.nextInt(0, 3_001));
+      TaxRule rule =
+          new TaxRule(
+              random.nextBoolean() ? TaxMode.VAT_INCLUDED : TaxMode.SALES_TAX_ADDED,
+              random.nextInt(0, 3_001));
       long list = random.nextLong(0, 10_000_000);
       long discount = list == 0 ? 0 : random.nextLong(0, list + 1);
       Pricing.Breakdown b = Pricing.price(list, discount, rule);
@@ -80,7 +85,9 @@ class PricingTest {
       long tax = 0;
       long gross = 0;
       for (QuoteLine line : b.lines()) {
-        assertThat(line.getNet() + line.getTax()).as("line %s of %s", line, rule).isEqualTo(line.getGross());
+        assertThat(line.getNet() + line.getTax())
+            .as("line %s of %s", line, rule)
+            .isEqualTo(line.getGross());
         net += line.getNet();
         tax += line.getTax();
         gross += line.getGross();
@@ -88,7 +95,8 @@ class PricingTest {
       assertThat(b.total()).isEqualTo(gross).isEqualTo(net + tax);
       assertThat(b.tax()).isEqualTo(tax).isGreaterThanOrEqualTo(0);
       if (rule.mode() == TaxMode.VAT_INCLUDED) {
-        assertThat(b.total()).as("VAT included: the payer pays the shown price less the discount")
+        assertThat(b.total())
+            .as("VAT included: the payer pays the shown price less the discount")
             .isEqualTo(list - discount);
       } else {
         assertThat(b.net()).isEqualTo(list - discount);
@@ -103,8 +111,9 @@ class PricingTest {
       int bp = random.nextInt(1, 3_001);
       long amount = random.nextLong(0, 100_000_000);
       BigDecimal added = BigDecimal.valueOf(amount * bp).divide(BigDecimal.valueOf(10_000));
-      BigDecimal included = BigDecimal.valueOf(amount * bp).divide(BigDecimal.valueOf(10_000L + bp), 12,
-          RoundingMode.HALF_UP);
+      BigDecimal included =
+          BigDecimal.valueOf(amount * bp)
+              .divide(BigDecimal.valueOf(10_000L + bp), 12, RoundingMode.HALF_UP);
       assertThat(new TaxRule(TaxMode.SALES_TAX_ADDED, bp).line(amount).tax())
           .isEqualTo(added.setScale(0, RoundingMode.HALF_UP).longValueExact());
       assertThat(new TaxRule(TaxMode.VAT_INCLUDED, bp).line(amount).tax())

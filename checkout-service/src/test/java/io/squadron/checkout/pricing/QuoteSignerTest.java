@@ -10,8 +10,16 @@ import org.junit.jupiter.api.Test;
 class QuoteSignerTest {
   private static final byte[] KEY = new byte[32];
   private final QuoteSigner signer = new QuoteSigner(KEY);
-  private final Quote quote = signer.sign(Quote.newBuilder().setPlanId("individual").setCountry("SE")
-      .setCurrency("SEK").setListPrice(11900).setTax(2380).setTotal(11900).build());
+  private final Quote quote =
+      signer.sign(
+          Quote.newBuilder()
+              .setPlanId("individual")
+              .setCountry("SE")
+              .setCurrency("SEK")
+              .setListPrice(11900)
+              .setTax(2380)
+              .setTotal(11900)
+              .build());
 
   @Test
   void signedQuote_verifies() {

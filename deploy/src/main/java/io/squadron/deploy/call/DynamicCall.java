@@ -31,24 +31,32 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One unary call made from JSON with descriptors learned at run time: the request is parsed with protobuf's
- * {@link JsonFormat} (proto3 JSON mapping), the response and any error's {@code google.rpc.Status} printed back as
- * JSON, with the standard error details readable.
+ * One unary call made from JSON with descriptors learned at run time: the request is parsed with
+ * protobuf's {@link JsonFormat} (proto3 JSON mapping), the response and any error's {@code
+ * google.rpc.Status} printed back as JSON, with the standard error details readable.
  */
 final class DynamicCall {
-  private static final JsonFormat.TypeRegistry ERROR_DETAILS = JsonFormat.TypeRegistry.newBuilder()
-      .add(ErrorInfo.getDescriptor()).add(BadRequest.getDescriptor()).add(RetryInfo.getDescriptor())
-      .add(DebugInfo.getDescriptor()).add(QuotaFailure.getDescriptor()).add(PreconditionFailure.getDescriptor())
-      .add(ResourceInfo.getDescriptor()).add(Help.getDescriptor()).add(LocalizedMessage.getDescriptor())
-      .add(RequestInfo.getDescriptor())
-      .build();
+  private static final JsonFormat.TypeRegistry ERROR_DETAILS =
+      JsonFormat.TypeRegistry.newBuilder()
+          .add(ErrorInfo.getDescriptor())
+          .add(BadRequest.getDescriptor())
+          .add(RetryInfo.getDescriptor())
+          .add(DebugInfo.getDescriptor())
+          .add(QuotaFailure.getDescriptor())
+          .add(PreconditionFailure.getDescriptor())
+          .add(ResourceInfo.getDescriptor())
+          .add(Help.getDescriptor())
+          .add(LocalizedMessage.getDescriptor())
+          .add(RequestInfo.getDescriptor())
+          .build();
 
   private final MethodDescriptor method;
 
   DynamicCall(MethodDescriptor method) {
     this.method = requireNonNull(method, "method");
     if (method.isClientStreaming() || method.isServerStreaming()) {
-      throw new IllegalArgumentException(method.getFullName() + " is a streaming method (expected: a unary one)");
+      throw new IllegalArgumentException(
+          method.getFullName() + " is a streaming method (expected: a unary one)");
     }
   }
 
@@ -58,8 +66,12 @@ final class DynamicCall {
     try {
       JsonFormat.parser().merge(json, request);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("the request is not a " + method.getInputType().getFullName()
-          + " in JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the request is not a "
+              + method.getInputType().getFullName()
+              + " in JSON: "
+              + e.getMessage(),
+          e);
     }
     return request.build();
   }
@@ -69,22 +81,33 @@ final class DynamicCall {
     io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
         io.grpc.MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
             .setType(MethodType.UNARY)
-            .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(
-                method.getService().getFullName(), method.getName()))
+            .setFullMethodName(
+                io.grpc.MethodDescriptor.generateFullMethodName(
+                    method.getService().getFullName(), method.getName()))
             .setRequestMarshaller(new Marshaller(method.getInputType()))
             .setResponseMarshaller(new Marshaller(method.getOutputType()))
             .build();
-    DynamicMessage response = ClientCalls.blockingUnaryCall(channel, grpcMethod,
-        CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), request);
+    DynamicMessage response =
+        ClientCalls.blockingUnaryCall(
+            channel,
+            grpcMethod,
+            CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS),
+            request);
     return print(response);
   }
 
-  /** An error as JSON: the {@code google.rpc.Status} from its trailers (or its code and description alone). */
+  /**
+   * An error as JSON: the {@code google.rpc.Status} from its trailers (or its code and description
+   * alone).
+   */
   static String errorJson(StatusRuntimeException error) {
     com.google.rpc.Status status = StatusProto.fromThrowable(error);
     if (status == null) {
-      status = com.google.rpc.Status.newBuilder().setCode(error.getStatus().getCode().value())
-          .setMessage(String.valueOf(error.getStatus().getDescription())).build();
+      status =
+          com.google.rpc.Status.newBuilder()
+              .setCode(error.getStatus().getCode().value())
+              .setMessage(String.valueOf(error.getStatus().getDescription()))
+              .build();
     }
     try {
       return JsonFormat.printer().usingTypeRegistry(ERROR_DETAILS).print(status);
@@ -103,7 +126,8 @@ final class DynamicCall {
   }
 
   /** Reads and writes one message type as protobuf bytes. */
-  private static final class Marshaller implements io.grpc.MethodDescriptor.Marshaller<DynamicMessage> {
+  private static final class Marshaller
+      implements io.grpc.MethodDescriptor.Marshaller<DynamicMessage> {
     private final Descriptor type;
 
     Marshaller(Descriptor type) {

@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Learns a service's API from the running server, as grpcurl does: asks gRPC server reflection (v1) for the file
- * that defines a symbol and its dependencies, and builds the protobuf descriptors from them. Nothing about the
- * service is compiled in.
+ * Learns a service's API from the running server, as grpcurl does: asks gRPC server reflection (v1)
+ * for the file that defines a symbol and its dependencies, and builds the protobuf descriptors from
+ * them. Nothing about the service is compiled in.
  */
 final class ReflectionResolver {
   private final Channel channel;
@@ -51,65 +51,77 @@ final class ReflectionResolver {
         return service;
       }
     }
-    throw Status.NOT_FOUND.withDescription("the server's reflection does not know " + fullName).asRuntimeException();
+    throw Status.NOT_FOUND
+        .withDescription("the server's reflection does not know " + fullName)
+        .asRuntimeException();
   }
 
   private Map<String, FileDescriptorProto> filesContaining(String symbol) {
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ClientCalls.asyncBidiStreamingCall(
-        channel.newCall(ServerReflectionGrpc.getServerReflectionInfoMethod(),
-            CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {
-            answer.complete(value);
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(
+                ServerReflectionGrpc.getServerReflectionInfoMethod(),
+                CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ServerReflectionResponse value) {
+                answer.complete(value);
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
 
-          @Override
-          public void onCompleted() {
-            answer.completeExceptionally(Status.UNAVAILABLE.withDescription("reflection closed without an answer")
-                .asRuntimeException());
-          }
-        });
+              @Override
+              public void onCompleted() {
+                answer.completeExceptionally(
+                    Status.UNAVAILABLE
+                        .withDescription("reflection closed without an answer")
+                        .asRuntimeException());
+              }
+            });
     requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
     requests.onCompleted();
     ServerReflectionResponse response;
     try {
       response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof StatusRuntimeException s ? s
+      throw e.getCause() instanceof StatusRuntimeException s
+          ? s
           : Status.UNKNOWN.withCause(e.getCause()).asRuntimeException();
     } catch (TimeoutException e) {
-      throw Status.DEADLINE_EXCEEDED.withDescription("reflection did not answer in " + timeout).asRuntimeException();
+      throw Status.DEADLINE_EXCEEDED
+          .withDescription("reflection did not answer in " + timeout)
+          .asRuntimeException();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withCause(e).asRuntimeException();
     }
     if (response.hasErrorResponse()) {
       throw Status.fromCodeValue(response.getErrorResponse().getErrorCode())
-          .withDescription(response.getErrorResponse().getErrorMessage()).asRuntimeException();
+          .withDescription(response.getErrorResponse().getErrorMessage())
+          .asRuntimeException();
     }
     Map<String, FileDescriptorProto> files = new HashMap<>();
-    for (Iterator<ByteString> it = response.getFileDescriptorResponse().getFileDescriptorProtoList().iterator();
+    for (Iterator<ByteString> it =
+            response.getFileDescriptorResponse().getFileDescriptorProtoList().iterator();
         it.hasNext(); ) {
       try {
         FileDescriptorProto file = FileDescriptorProto.parseFrom(it.next());
         files.put(file.getName(), file);
       } catch (InvalidProtocolBufferException e) {
-        throw Status.INTERNAL.withDescription("reflection sent a file descriptor that does not parse")
+        throw Status.INTERNAL
+            .withDescription("reflection sent a file descriptor that does not parse")
             .asRuntimeException();
       }
     }
     return files;
   }
 
-  private static FileDescriptor build(String name, Map<String, FileDescriptorProto> files,
-      Map<String, FileDescriptor> built) {
+  private static FileDescriptor build(
+      String name, Map<String, FileDescriptorProto> files, Map<String, FileDescriptor> built) {
     FileDescriptor done = built.get(name);
     if (done != null) {
       return done;
@@ -127,7 +139,8 @@ final class ReflectionResolver {
       built.put(name, descriptor);
       return descriptor;
     } catch (DescriptorValidationException e) {
-      throw Status.INTERNAL.withDescription(name + " is not a valid descriptor: " + e.getMessage())
+      throw Status.INTERNAL
+          .withDescription(name + " is not a valid descriptor: " + e.getMessage())
           .asRuntimeException();
     }
   }

@@ -1,7 +1,5 @@
 package io.squadron.deploy.call;
 
-import static java.util.Objects.requireNonNull;
-
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
@@ -21,8 +19,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A call to a running service from outside, the way another team's tool or a client app would make it: the method
- * learned from server reflection, JSON in and out, over mutual TLS as a named identity or over TLS with an app token.
+ * A call to a running service from outside, the way another team's tool or a client app would make
+ * it: the method learned from server reflection, JSON in and out, over mutual TLS as a named
+ * identity or over TLS with an app token.
  */
 public final class ServiceCall implements AutoCloseable {
   private final String service;
@@ -32,8 +31,13 @@ public final class ServiceCall implements AutoCloseable {
   private final Channel channel;
   private final Duration deadline;
 
-  private ServiceCall(String service, List<String> grpcServices, ManagedChannel transport, ChannelFactory channels,
-      Channel channel, Duration deadline) {
+  private ServiceCall(
+      String service,
+      List<String> grpcServices,
+      ManagedChannel transport,
+      ChannelFactory channels,
+      Channel channel,
+      Duration deadline) {
     this.service = service;
     this.grpcServices = grpcServices;
     this.transport = transport;
@@ -43,40 +47,72 @@ public final class ServiceCall implements AutoCloseable {
   }
 
   /**
-   * Calls {@code service} at {@code address} as the service identity {@code caller}, over mutual TLS with its
-   * certificate from {@code certDir}.
+   * Calls {@code service} at {@code address} as the service identity {@code caller}, over mutual
+   * TLS with its certificate from {@code certDir}.
    */
-  public static ServiceCall asIdentity(String service, List<String> grpcServices, String address, Path certDir,
-      String caller, Duration deadline) {
-    Config config = ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.security { service-name = " + quote(caller) + ", cert-dir = " + quote(certDir.toString()) + " }\n"
-            + "squadron.clients." + quote(service) + " { addresses = [" + quote(address) + "], deadline = "
-            + deadline.toMillis() + "ms }\n"));
+  public static ServiceCall asIdentity(
+      String service,
+      List<String> grpcServices,
+      String address,
+      Path certDir,
+      String caller,
+      Duration deadline) {
+    Config config =
+        ConfigLoader.withOverrides(
+            ConfigFactory.parseString(
+                "squadron.security { service-name = "
+                    + quote(caller)
+                    + ", cert-dir = "
+                    + quote(certDir.toString())
+                    + " }\n"
+                    + "squadron.clients."
+                    + quote(service)
+                    + " { addresses = ["
+                    + quote(address)
+                    + "], deadline = "
+                    + deadline.toMillis()
+                    + "ms }\n"));
     ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build();
-    return new ServiceCall(service, grpcServices, null, channels, channels.channel(service), deadline);
+    return new ServiceCall(
+        service, grpcServices, null, channels, channels.channel(service), deadline);
   }
 
-  /** Calls {@code service} at {@code address} as a client app: TLS checked against {@code caFile}, a bearer token. */
-  public static ServiceCall asApp(String service, List<String> grpcServices, String address, Path caFile,
-      String token, Duration deadline) {
+  /**
+   * Calls {@code service} at {@code address} as a client app: TLS checked against {@code caFile}, a
+   * bearer token.
+   */
+  public static ServiceCall asApp(
+      String service,
+      List<String> grpcServices,
+      String address,
+      Path caFile,
+      String token,
+      Duration deadline) {
     int colon = address.lastIndexOf(':');
-    ManagedChannel transport = NettyChannelBuilder
-        .forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
-            Platform.appTls(caFile, service))
-        .build();
-    Channel withToken = ClientInterceptors.intercept(transport, new io.grpc.ClientInterceptor() {
-      @Override
-      public <ReqT, RespT> io.grpc.ClientCall<ReqT, RespT> interceptCall(io.grpc.MethodDescriptor<ReqT, RespT> m,
-          io.grpc.CallOptions options, Channel next) {
-        return next.newCall(m, options.withCallCredentials(Platform.appToken(token)));
-      }
-    });
+    ManagedChannel transport =
+        NettyChannelBuilder.forAddress(
+                address.substring(0, colon),
+                Integer.parseInt(address.substring(colon + 1)),
+                Platform.appTls(caFile, service))
+            .build();
+    Channel withToken =
+        ClientInterceptors.intercept(
+            transport,
+            new io.grpc.ClientInterceptor() {
+              @Override
+              public <ReqT, RespT> io.grpc.ClientCall<ReqT, RespT> interceptCall(
+                  io.grpc.MethodDescriptor<ReqT, RespT> m,
+                  io.grpc.CallOptions options,
+                  Channel next) {
+                return next.newCall(m, options.withCallCredentials(Platform.appToken(token)));
+              }
+            });
     return new ServiceCall(service, grpcServices, transport, null, withToken, deadline);
   }
 
   /**
-   * Calls {@code method} ({@code Method}, {@code Service/Method} or {@code package.Service/Method}) with the JSON
-   * request {@code json}; returns the response as JSON.
+   * Calls {@code method} ({@code Method}, {@code Service/Method} or {@code package.Service/Method})
+   * with the JSON request {@code json}; returns the response as JSON.
    *
    * @throws IllegalArgumentException when the method or the JSON is wrong (the message says how)
    * @throws io.grpc.StatusRuntimeException when the call fails (print it with {@link #errorJson})
@@ -89,17 +125,29 @@ public final class ServiceCall implements AutoCloseable {
   }
 
   /**
-   * The methods of the service's gRPC services as the running server describes them: one line per method with its
-   * request fields, e.g. {@code squadron.shuffle.v1.ShuffleService/Shuffle {tracks, mode, seed}}.
+   * The methods of the service's gRPC services as the running server describes them: one line per
+   * method with its request fields, e.g. {@code squadron.shuffle.v1.ShuffleService/Shuffle {tracks,
+   * mode, seed}}.
    */
   public List<String> describe() {
     ReflectionResolver reflection = new ReflectionResolver(channel, deadline);
     List<String> lines = new java.util.ArrayList<>();
     for (String grpcService : grpcServices) {
       for (MethodDescriptor m : reflection.service(grpcService).getMethods()) {
-        lines.add(grpcService + "/" + m.getName() + " {" + String.join(", ", m.getInputType().getFields().stream()
-            .map(com.google.protobuf.Descriptors.FieldDescriptor::getJsonName).toList()) + "}"
-            + (m.isClientStreaming() || m.isServerStreaming() ? " (streaming: not callable here)" : ""));
+        lines.add(
+            grpcService
+                + "/"
+                + m.getName()
+                + " {"
+                + String.join(
+                    ", ",
+                    m.getInputType().getFields().stream()
+                        .map(com.google.protobuf.Descriptors.FieldDescriptor::getJsonName)
+                        .toList())
+                + "}"
+                + (m.isClientStreaming() || m.isServerStreaming()
+                    ? " (streaming: not callable here)"
+                    : ""));
       }
     }
     return lines;
@@ -128,7 +176,9 @@ public final class ServiceCall implements AutoCloseable {
     }
     ReflectionResolver reflection = new ReflectionResolver(channel, deadline);
     for (String grpcService : grpcServices) {
-      if (serviceName != null && !grpcService.equals(serviceName) && !grpcService.endsWith("." + serviceName)) {
+      if (serviceName != null
+          && !grpcService.equals(serviceName)
+          && !grpcService.endsWith("." + serviceName)) {
         continue;
       }
       ServiceDescriptor descriptor = reflection.service(grpcService);
@@ -137,8 +187,14 @@ public final class ServiceCall implements AutoCloseable {
         return found;
       }
     }
-    throw new IllegalArgumentException("no method '" + method + "' on " + service + " (its gRPC services: "
-        + grpcServices + "; use Method or package.Service/Method)");
+    throw new IllegalArgumentException(
+        "no method '"
+            + method
+            + "' on "
+            + service
+            + " (its gRPC services: "
+            + grpcServices
+            + "; use Method or package.Service/Method)");
   }
 
   @Override

@@ -19,9 +19,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The services of a checkout, found from their descriptors ({@code <module>/src/main/resources/squadron-service.conf})
- * and ordered so that every service comes after the services it calls. Tools take the platform from here; no tool
- * names a service.
+ * The services of a checkout, found from their descriptors ({@code
+ * <module>/src/main/resources/squadron-service.conf}) and ordered so that every service comes after
+ * the services it calls. Tools take the platform from here; no tool names a service.
  */
 public final class ServiceCatalog {
   private static final int MAX_DEPTH = 6;
@@ -36,8 +36,8 @@ public final class ServiceCatalog {
   /**
    * Finds every service module under {@code home}.
    *
-   * @throws InvalidConfigException when a descriptor is invalid, two name the same service, a service calls one
-   *     that has no descriptor, or calls form a cycle
+   * @throws InvalidConfigException when a descriptor is invalid, two name the same service, a
+   *     service calls one that has no descriptor, or calls form a cycle
    */
   public static ServiceCatalog discover(Path home) {
     requireNonNull(home, "home");
@@ -53,8 +53,9 @@ public final class ServiceCatalog {
       ServiceModule found = new ServiceModule(descriptor, home.relativize(module).toString());
       ServiceModule previous = byName.putIfAbsent(descriptor.name(), found);
       if (previous != null) {
-        throw new InvalidConfigException(file + ": service.name", descriptor.name() + " is also declared by "
-            + previous.moduleDir());
+        throw new InvalidConfigException(
+            file + ": service.name",
+            descriptor.name() + " is also declared by " + previous.moduleDir());
       }
     }
     return new ServiceCatalog(inCallOrder(byName));
@@ -62,9 +63,14 @@ public final class ServiceCatalog {
 
   private static List<Path> descriptorFiles(Path home) {
     try (Stream<Path> files = Files.walk(home, MAX_DEPTH)) {
-      return files.filter(p -> p.endsWith(DESCRIPTOR_PATH) || p.toString().endsWith("/" + DESCRIPTOR_PATH))
+      return files
+          .filter(p -> p.endsWith(DESCRIPTOR_PATH) || p.toString().endsWith("/" + DESCRIPTOR_PATH))
           .filter(p -> home.relativize(p).toString().split("/").length >= 4)
-          .filter(p -> !home.relativize(p).toString().matches("(.*/)?(target|\\.squadron|\\.git|node_modules)/.*"))
+          .filter(
+              p ->
+                  !home.relativize(p)
+                      .toString()
+                      .matches("(.*/)?(target|\\.squadron|\\.git|node_modules)/.*"))
           .sorted(Comparator.comparing(Path::toString))
           .toList();
     } catch (IOException e) {
@@ -81,19 +87,24 @@ public final class ServiceCatalog {
     return ordered;
   }
 
-  private static void visit(String name, Map<String, ServiceModule> byName, Set<String> done, Set<String> path,
+  private static void visit(
+      String name,
+      Map<String, ServiceModule> byName,
+      Set<String> done,
+      Set<String> path,
       List<ServiceModule> ordered) {
     if (done.contains(name)) {
       return;
     }
     if (!path.add(name)) {
-      throw new InvalidConfigException("service.calls", "calls form a cycle: " + String.join(" -> ", path) + " -> "
-          + name);
+      throw new InvalidConfigException(
+          "service.calls", "calls form a cycle: " + String.join(" -> ", path) + " -> " + name);
     }
     ServiceModule module = byName.get(name);
     for (String callee : new java.util.TreeSet<>(module.descriptor().calls())) {
       if (!byName.containsKey(callee)) {
-        throw new InvalidConfigException(module.moduleDir() + "/" + DESCRIPTOR_PATH + ": service.calls",
+        throw new InvalidConfigException(
+            module.moduleDir() + "/" + DESCRIPTOR_PATH + ": service.calls",
             "'" + callee + "' has no descriptor in this checkout");
       }
       visit(callee, byName, done, path, ordered);

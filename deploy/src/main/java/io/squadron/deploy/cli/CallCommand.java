@@ -18,38 +18,68 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code squadron call SERVICE [METHOD 'JSON'] [--as IDENTITY | --app-token TOKEN]}: one call to a service of the
- * running local platform, JSON in and out, errors printed as their {@code google.rpc.Status} with details. By default
- * it calls as the operator identity over mutual TLS; {@code --app-token} calls as a client app does.
+ * {@code squadron call SERVICE [METHOD 'JSON'] [--as IDENTITY | --app-token TOKEN]}: one call to a
+ * service of the running local platform, JSON in and out, errors printed as their {@code
+ * google.rpc.Status} with details. By default it calls as the operator identity over mutual TLS;
+ * {@code --app-token} calls as a client app does.
  *
  * <p>Exit status: 0 answered, 1 the call failed (the status is printed), 64 usage error.
  */
-@Command(name = "call", mixinStandardHelpOptions = true,
-    description = "Call a method of a running service with a JSON request; prints the JSON response or error.")
+@Command(
+    name = "call",
+    mixinStandardHelpOptions = true,
+    description =
+        "Call a method of a running service with a JSON request; prints the JSON response or error.")
 final class CallCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name, e.g. as in './squadron status'.")
+  @Parameters(
+      index = "0",
+      paramLabel = "SERVICE",
+      description = "The service's name, e.g. as in './squadron status'.")
   String service;
 
-  @Parameters(index = "1", paramLabel = "METHOD", arity = "0..1",
-      description = "Method, Service/Method or package.Service/Method; without it, lists the service's methods.")
+  @Parameters(
+      index = "1",
+      paramLabel = "METHOD",
+      arity = "0..1",
+      description =
+          "Method, Service/Method or package.Service/Method; without it, lists the service's methods.")
   String method;
 
-  @Parameters(index = "2", paramLabel = "JSON", defaultValue = "{}", description = "The request in protobuf JSON.")
+  @Parameters(
+      index = "2",
+      paramLabel = "JSON",
+      defaultValue = "{}",
+      description = "The request in protobuf JSON.")
   String json;
 
-  @Option(names = "--as", paramLabel = "IDENTITY", description = "Call as this service identity over mutual TLS "
-      + "(default: " + LocalPlatform.OPERATOR_IDENTITY + "); its certificate is issued by the local CA if missing.")
+  @Option(
+      names = "--as",
+      paramLabel = "IDENTITY",
+      description =
+          "Call as this service identity over mutual TLS "
+              + "(default: "
+              + LocalPlatform.OPERATOR_IDENTITY
+              + "); its certificate is issued by the local CA if missing.")
   String identity = LocalPlatform.OPERATOR_IDENTITY;
 
-  @Option(names = "--app-token", paramLabel = "TOKEN", description = "Call as a client app: TLS without a client "
-      + "certificate, 'authorization: Bearer TOKEN' ('./squadron up' prints the demo app's token).")
+  @Option(
+      names = "--app-token",
+      paramLabel = "TOKEN",
+      description =
+          "Call as a client app: TLS without a client "
+              + "certificate, 'authorization: Bearer TOKEN' ('./squadron up' prints the demo app's token).")
   String appToken;
 
-  @Option(names = "--address", paramLabel = "HOST:PORT", description = "Where the service is (default: the local "
-      + "platform's).")
+  @Option(
+      names = "--address",
+      paramLabel = "HOST:PORT",
+      description = "Where the service is (default: the local " + "platform's).")
   String address;
 
-  @Option(names = "--deadline", paramLabel = "SECONDS", description = "Deadline of the call (default: 20).")
+  @Option(
+      names = "--deadline",
+      paramLabel = "SECONDS",
+      description = "Deadline of the call (default: 20).")
   long deadlineSeconds = 20;
 
   @Override
@@ -62,10 +92,13 @@ final class CallCommand implements Callable<Integer> {
     }
     String target = address;
     if (target == null) {
-      Optional<RunningService> running = RunState.read(workspace.stateFile()).flatMap(s -> s.service(service));
+      Optional<RunningService> running =
+          RunState.read(workspace.stateFile()).flatMap(s -> s.service(service));
       if (running.isEmpty()) {
-        System.err.println(service + " is not running: start the platform ('./squadron up --detach') or pass "
-            + "--address HOST:PORT");
+        System.err.println(
+            service
+                + " is not running: start the platform ('./squadron up --detach') or pass "
+                + "--address HOST:PORT");
         return 64;
       }
       target = running.get().address();
@@ -75,10 +108,17 @@ final class CallCommand implements Callable<Integer> {
     if (appToken == null && !Files.exists(workspace.certDir().resolve(identity + ".crt"))) {
       DevCerts.generate(workspace.certDir(), java.util.List.of(identity));
     }
-    try (ServiceCall call = appToken != null
-        ? ServiceCall.asApp(service, grpcServices, target, workspace.certDir().resolve(DevCerts.CA_CERT), appToken,
-            deadline)
-        : ServiceCall.asIdentity(service, grpcServices, target, workspace.certDir(), identity, deadline)) {
+    try (ServiceCall call =
+        appToken != null
+            ? ServiceCall.asApp(
+                service,
+                grpcServices,
+                target,
+                workspace.certDir().resolve(DevCerts.CA_CERT),
+                appToken,
+                deadline)
+            : ServiceCall.asIdentity(
+                service, grpcServices, target, workspace.certDir(), identity, deadline)) {
       if (method == null) {
         call.describe().forEach(System.out::println);
         return 0;

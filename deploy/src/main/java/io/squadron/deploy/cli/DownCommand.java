@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 
-/** {@code squadron down}: stops a platform started with {@code up --detach} (or left over by a crashed {@code up}). */
+/**
+ * {@code squadron down}: stops a platform started with {@code up --detach} (or left over by a
+ * crashed {@code up}).
+ */
 @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local platform.")
 final class DownCommand implements Callable<Integer> {
   @Override
@@ -25,7 +28,8 @@ final class DownCommand implements Callable<Integer> {
     }
     Optional<ProcessHandle> supervisor = state.get().liveSupervisor();
     if (supervisor.isPresent()) {
-      System.out.println("Stopping the supervisor (pid " + supervisor.get().pid() + ") and its services...");
+      System.out.println(
+          "Stopping the supervisor (pid " + supervisor.get().pid() + ") and its services...");
       supervisor.get().destroy();
       try {
         supervisor.get().onExit().get(60, TimeUnit.SECONDS);

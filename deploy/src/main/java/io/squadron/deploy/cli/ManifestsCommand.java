@@ -10,19 +10,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code squadron manifests}: writes the Kubernetes manifests of every region from the descriptors and
- * {@code deploy/regions.conf} (commit the result; a test fails while they differ).
+ * {@code squadron manifests}: writes the Kubernetes manifests of every region from the descriptors
+ * and {@code deploy/regions.conf} (commit the result; a test fails while they differ).
  */
-@Command(name = "manifests", mixinStandardHelpOptions = true,
-    description = "Generate the Kubernetes manifests (per region and deployment group) from the descriptors.")
+@Command(
+    name = "manifests",
+    mixinStandardHelpOptions = true,
+    description =
+        "Generate the Kubernetes manifests (per region and deployment group) from the descriptors.")
 final class ManifestsCommand implements Callable<Integer> {
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: deploy/k8s).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Output directory (default: deploy/k8s).")
   Path out;
 
   @Override
   public Integer call() {
     Workspace workspace = SquadronCli.workspace();
-    Path dir = out != null ? out.toAbsolutePath() : workspace.home().resolve("deploy").resolve("k8s");
+    Path dir =
+        out != null ? out.toAbsolutePath() : workspace.home().resolve("deploy").resolve("k8s");
     ServiceCatalog catalog = ServiceCatalog.discover(workspace.home());
     for (String file : K8sManifests.write(catalog, PlatformTopology.read(workspace.home()), dir)) {
       System.out.println("wrote " + dir.resolve(file));

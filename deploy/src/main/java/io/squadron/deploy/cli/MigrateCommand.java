@@ -16,18 +16,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code squadron migrate SERVICE advance|rollback|status}: moves a service's live store migration (its descriptor's
- * {@code store-migration}) one phase, refusing while any live instance still runs another phase. It runs the
- * store-migration library's command with the service's class path and config: by default the local platform's
- * ({@code squadron up}), else the file given.
+ * {@code squadron migrate SERVICE advance|rollback|status}: moves a service's live store migration
+ * (its descriptor's {@code store-migration}) one phase, refusing while any live instance still runs
+ * another phase. It runs the store-migration library's command with the service's class path and
+ * config: by default the local platform's ({@code squadron up}), else the file given.
  */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = "Advance, roll back or show a service's live store migration (e.g. POSTGRES_ONLY -> CASSANDRA_ONLY).")
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Advance, roll back or show a service's live store migration (e.g. POSTGRES_ONLY -> CASSANDRA_ONLY).")
 final class MigrateCommand implements Callable<Integer> {
   /** The store-migration library's command line. */
   static final String MIGRATION_CLI = "io.squadron.migration.cli.MigrationCli";
 
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "A service whose descriptor has a store-migration.")
+  @Parameters(
+      index = "0",
+      paramLabel = "SERVICE",
+      description = "A service whose descriptor has a store-migration.")
   String service;
 
   @Parameters(index = "1", paramLabel = "ACTION", description = "advance, rollback or status")
@@ -50,23 +56,45 @@ final class MigrateCommand implements Callable<Integer> {
       return 64;
     }
     if (module.get().descriptor().storeMigration().isEmpty()) {
-      System.err.println(service + " declares no store-migration in its descriptor (services that do: "
-          + catalog.services().stream().filter(s -> s.descriptor().storeMigration().isPresent())
-              .map(ServiceModule::name).toList() + ")");
+      System.err.println(
+          service
+              + " declares no store-migration in its descriptor (services that do: "
+              + catalog.services().stream()
+                  .filter(s -> s.descriptor().storeMigration().isPresent())
+                  .map(ServiceModule::name)
+                  .toList()
+              + ")");
       return 64;
     }
     Path file = config != null ? config : workspace.configFile(service);
     if (!Files.isRegularFile(file)) {
-      System.err.println("no config of " + service + " at " + file + ": start the platform ('./squadron up "
-          + "--detach') or pass --config FILE");
+      System.err.println(
+          "no config of "
+              + service
+              + " at "
+              + file
+              + ": start the platform ('./squadron up "
+              + "--detach') or pass --config FILE");
       return 64;
     }
     Path target = workspace.module(module.get().moduleDir()).resolve("target");
-    String classpath = target.resolve("classes") + File.pathSeparator
-        + Files.readString(target.resolve("classpath.txt"), StandardCharsets.UTF_8).trim();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp", classpath,
-        MIGRATION_CLI, action, "--service", service, "--config", file.toString()));
+    String classpath =
+        target.resolve("classes")
+            + File.pathSeparator
+            + Files.readString(target.resolve("classpath.txt"), StandardCharsets.UTF_8).trim();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-cp",
+                classpath,
+                MIGRATION_CLI,
+                action,
+                "--service",
+                service,
+                "--config",
+                file.toString()));
     return new ProcessBuilder(command).inheritIO().start().waitFor();
   }
 }

@@ -11,18 +11,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code squadron rollout SERVICE --to VERSION --plan}: prints the rollout's steps from the descriptor and
- * {@code deploy/regions.conf}. Only the plan so far: running the steps (canary and baseline instances, the canary
- * analysis between steps, rollback and resume) is not built yet, and the command says so rather than pretend.
+ * {@code squadron rollout SERVICE --to VERSION --plan}: prints the rollout's steps from the
+ * descriptor and {@code deploy/regions.conf}. Only the plan so far: running the steps (canary and
+ * baseline instances, the canary analysis between steps, rollback and resume) is not built yet, and
+ * the command says so rather than pretend.
  */
-@Command(name = "rollout", mixinStandardHelpOptions = true,
-    description = "Roll a service out to a new version: canary -> its region -> every region (--plan: print the "
-        + "steps).")
+@Command(
+    name = "rollout",
+    mixinStandardHelpOptions = true,
+    description =
+        "Roll a service out to a new version: canary -> its region -> every region (--plan: print the "
+            + "steps).")
 final class RolloutCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "The service (its descriptor's name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "SERVICE",
+      description = "The service (its descriptor's name).")
   String service;
 
-  @Option(names = "--to", required = true, paramLabel = "VERSION", description = "The version to roll out.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "VERSION",
+      description = "The version to roll out.")
   String version;
 
   @Option(names = "--plan", description = "Print the steps and stop.")
@@ -34,13 +45,16 @@ final class RolloutCommand implements Callable<Integer> {
     ServiceCatalog catalog = ServiceCatalog.discover(workspace.home());
     ServiceModule module = catalog.find(service).orElse(null);
     if (module == null) {
-      System.err.println("squadron rollout: no service '" + service + "' (services: " + catalog.names() + ")");
+      System.err.println(
+          "squadron rollout: no service '" + service + "' (services: " + catalog.names() + ")");
       return 2;
     }
-    RolloutPlan plan = RolloutPlan.of(module.descriptor(), PlatformTopology.read(workspace.home()), version);
+    RolloutPlan plan =
+        RolloutPlan.of(module.descriptor(), PlatformTopology.read(workspace.home()), version);
     System.out.print(plan.describe());
     if (!planOnly) {
-      System.err.println("squadron rollout: running the steps is not built yet (only --plan); nothing was changed");
+      System.err.println(
+          "squadron rollout: running the steps is not built yet (only --plan); nothing was changed");
       return 2;
     }
     return 0;

@@ -6,17 +6,32 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code squadron}: run the platform locally, run the tests with real stores. The {@code squadron} script at the
- * repository root builds what is missing and starts this with {@code -Dsquadron.home=<checkout>}.
+ * {@code squadron}: run the platform locally, run the tests with real stores. The {@code squadron}
+ * script at the repository root builds what is missing and starts this with {@code
+ * -Dsquadron.home=<checkout>}.
  */
-@Command(name = "squadron", mixinStandardHelpOptions = true, version = "squadron 0.1.0",
+@Command(
+    name = "squadron",
+    mixinStandardHelpOptions = true,
+    version = "squadron 0.1.0",
     description = "Squadron: a fleet of small gRPC services.",
-    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TestCommand.class, FuzzCommand.class,
-        CertsCommand.class, MigrateCommand.class, CallCommand.class, NewServiceCommand.class,
-        UpgradeServiceCommand.class, MonitoringCommand.class, ManifestsCommand.class, RolloutCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
+      TestCommand.class,
+      FuzzCommand.class,
+      CertsCommand.class,
+      MigrateCommand.class,
+      CallCommand.class,
+      NewServiceCommand.class,
+      UpgradeServiceCommand.class,
+      MonitoringCommand.class,
+      ManifestsCommand.class,
+      RolloutCommand.class
+    })
 public final class SquadronCli implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

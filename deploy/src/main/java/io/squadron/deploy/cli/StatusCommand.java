@@ -17,7 +17,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code squadron status}: each local service's process, address and readiness. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the local platform's services.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the local platform's services.")
 final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -34,15 +37,21 @@ final class StatusCommand implements Callable<Integer> {
       String ready = "down";
       if (alive) {
         try {
-          int code = http.send(HttpRequest.newBuilder(URI.create(s.readyUrl())).timeout(Duration.ofSeconds(2)).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode();
+          int code =
+              http.send(
+                      HttpRequest.newBuilder(URI.create(s.readyUrl()))
+                          .timeout(Duration.ofSeconds(2))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
           ready = code == 200 ? "yes" : "no (" + code + ")";
         } catch (Exception e) {
           ready = "unreachable";
         }
       }
       allReady &= ready.equals("yes");
-      System.out.printf("%-10s %-8d %-22s %-10s %s%n", s.name(), s.pid(), s.address(), ready, s.metricsUrl());
+      System.out.printf(
+          "%-10s %-8d %-22s %-10s %s%n", s.name(), s.pid(), s.address(), ready, s.metricsUrl());
     }
     printPrometheus();
     return allReady ? 0 : 1;
@@ -57,11 +66,15 @@ final class StatusCommand implements Callable<Integer> {
     String targets;
     try {
       List<PrometheusClient.Target> active = prometheus.activeTargets();
-      targets = active.stream().filter(t -> t.health().equals("up")).count() + " of " + active.size()
-          + " targets up";
+      targets =
+          active.stream().filter(t -> t.health().equals("up")).count()
+              + " of "
+              + active.size()
+              + " targets up";
     } catch (PrometheusQueryException e) {
       targets = "not answering (" + e.getMessage() + ")";
     }
-    System.out.println("prometheus " + info.get().url() + " (pid " + info.get().pid() + "): " + targets);
+    System.out.println(
+        "prometheus " + info.get().url() + " (pid " + info.get().pid() + "): " + targets);
   }
 }

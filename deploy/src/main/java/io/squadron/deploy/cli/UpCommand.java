@@ -17,17 +17,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code squadron up}: starts the platform, prints each service's address and metrics URL, makes a demo call to
- * each, then runs until Ctrl-C. With {@code --detach} a background supervisor keeps it running until
- * {@code squadron down}.
+ * {@code squadron up}: starts the platform, prints each service's address and metrics URL, makes a
+ * demo call to each, then runs until Ctrl-C. With {@code --detach} a background supervisor keeps it
+ * running until {@code squadron down}.
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = "Start the platform on this machine, show it working, run until Ctrl-C (or --detach).")
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start the platform on this machine, show it working, run until Ctrl-C (or --detach).")
 final class UpCommand implements Callable<Integer> {
-  @Option(names = "--detach", description = "Leave the platform running in the background; stop it with 'down'.")
+  @Option(
+      names = "--detach",
+      description = "Leave the platform running in the background; stop it with 'down'.")
   boolean detach;
 
-  @Option(names = "--supervise", hidden = true, description = "Internal: the background supervisor of --detach.")
+  @Option(
+      names = "--supervise",
+      hidden = true,
+      description = "Internal: the background supervisor of --detach.")
   boolean supervise;
 
   @Override
@@ -35,8 +43,10 @@ final class UpCommand implements Callable<Integer> {
     Workspace workspace = SquadronCli.workspace();
     Optional<RunState> existing = RunState.read(workspace.stateFile());
     if (existing.isPresent() && existing.get().liveSupervisor().isPresent()) {
-      System.out.println("The platform is already running (supervisor pid " + existing.get().supervisorPid()
-          + "); './squadron status' shows it, './squadron down' stops it.");
+      System.out.println(
+          "The platform is already running (supervisor pid "
+              + existing.get().supervisorPid()
+              + "); './squadron status' shows it, './squadron down' stops it.");
       return 1;
     }
     if (detach) {
@@ -50,11 +60,15 @@ final class UpCommand implements Callable<Integer> {
     System.out.println("Starting the Squadron platform (each service is its own process):");
     LocalPlatform platform = new LocalPlatform(workspace, System.out, System.getenv());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("Stopping the platform...");
-      platform.close();
-      stopped.countDown();
-    }, "squadron-down"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("Stopping the platform...");
+                  platform.close();
+                  stopped.countDown();
+                },
+                "squadron-down"));
     try {
       platform.start();
     } catch (RuntimeException e) {
@@ -63,13 +77,19 @@ final class UpCommand implements Callable<Integer> {
     }
     System.out.println("Demo calls:");
     boolean ok = platform.demo();
-    System.out.println(ok ? "The platform is up." : "The platform is up, but a demo call failed (see above).");
+    System.out.println(
+        ok ? "The platform is up." : "The platform is up, but a demo call failed (see above).");
     platform.printHowToCall();
     if (supervised) {
-      Files.writeString(readyMarker(workspace), Long.toString(ProcessHandle.current().pid()),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)
-          .toFile().deleteOnExit();
+      Files.writeString(
+              readyMarker(workspace),
+              Long.toString(ProcessHandle.current().pid()),
+              StandardCharsets.UTF_8,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+              java.nio.file.StandardOpenOption.WRITE)
+          .toFile()
+          .deleteOnExit();
     } else {
       System.out.println("Running until Ctrl-C. Logs: " + workspace.runDir().resolve("logs"));
     }
@@ -90,12 +110,15 @@ final class UpCommand implements Callable<Integer> {
     command.add(SquadronCli.class.getName());
     command.add("up");
     command.add("--supervise");
-    Process supervisor = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .redirectInput(new File("/dev/null"))
-        .start();
-    long deadline = System.nanoTime() + 600_000_000_000L; // Cassandra alone took 145 s on a loaded 2-core machine
+    Process supervisor =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(new File("/dev/null"))
+            .start();
+    long deadline =
+        System.nanoTime()
+            + 600_000_000_000L; // Cassandra alone took 145 s on a loaded 2-core machine
     while (System.nanoTime() < deadline && supervisor.isAlive() && !Files.exists(marker)) {
       Thread.sleep(200);
     }
@@ -105,8 +128,12 @@ final class UpCommand implements Callable<Integer> {
       System.out.println("FAILED: the platform did not come up; log: " + log);
       return 1;
     }
-    System.out.println("Detached (supervisor pid " + supervisor.pid() + "). './squadron status' shows it, "
-        + "'./squadron down' stops it. Log: " + log);
+    System.out.println(
+        "Detached (supervisor pid "
+            + supervisor.pid()
+            + "). './squadron status' shows it, "
+            + "'./squadron down' stops it. Log: "
+            + log);
     return 0;
   }
 

@@ -5,7 +5,9 @@ import static io.squadron.deploy.render.Documents.map;
 import io.squadron.deploy.catalog.PlatformTopology;
 import java.util.Map;
 
-/** The names, labels and ports the manifests share, so that selectors, DNS names and configs agree. */
+/**
+ * The names, labels and ports the manifests share, so that selectors, DNS names and configs agree.
+ */
 final class K8sNames {
   static final int GRPC_PORT = 7000;
   static final int ADMIN_PORT = 9090;
@@ -26,7 +28,10 @@ final class K8sNames {
 
   private K8sNames() {}
 
-  /** The headless Service (and DNS name) of one group of a service in a region: {@code padlock-eu-a}. */
+  /**
+   * The headless Service (and DNS name) of one group of a service in a region: {@code
+   * padlock-eu-a}.
+   */
   static String groupService(String service, String region, String group) {
     return service + "-" + region + "-" + group;
   }
@@ -42,12 +47,25 @@ final class K8sNames {
 
   /** Labels of everything that belongs to a service. */
   static Map<String, Object> serviceLabels(PlatformTopology t, String service, String region) {
-    return map(NAME, service, PART_OF, "squadron", COMPONENT, "service", MANAGED_BY, "squadron-manifests",
-        REGION, region);
+    return map(
+        NAME,
+        service,
+        PART_OF,
+        "squadron",
+        COMPONENT,
+        "service",
+        MANAGED_BY,
+        "squadron-manifests",
+        REGION,
+        region);
   }
 
-  /** Labels of a group's pods and objects (the selector is name and group; the version changes per release). */
-  static Map<String, Object> groupLabels(PlatformTopology t, String service, String region, String group) {
+  /**
+   * Labels of a group's pods and objects (the selector is name and group; the version changes per
+   * release).
+   */
+  static Map<String, Object> groupLabels(
+      PlatformTopology t, String service, String region, String group) {
     Map<String, Object> labels = serviceLabels(t, service, region);
     labels.put(GROUP, group);
     labels.put(VERSION, t.imageTag());

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * What {@code squadron up} shows of each service: the service's own demo program (named in its descriptor) run
- * against it as the operator identity, its output, and the service's metrics counting the calls.
+ * What {@code squadron up} shows of each service: the service's own demo program (named in its
+ * descriptor) run against it as the operator identity, its output, and the service's metrics
+ * counting the calls.
  */
 final class DemoCalls {
   private static final Duration DEMO_TIMEOUT = Duration.ofSeconds(90);
@@ -29,7 +30,8 @@ final class DemoCalls {
   private final Workspace workspace;
   private final ServiceConfigs configs;
   private final PrintStream out;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   DemoCalls(Workspace workspace, ServiceConfigs configs, PrintStream out) {
     this.workspace = requireNonNull(workspace, "workspace");
@@ -55,16 +57,20 @@ final class DemoCalls {
   }
 
   private boolean runProgram(ServiceModule service, String mainClass) {
-    Path config = ModuleClasspath.writeConfig(workspace.configFile("demo-" + service.name()),
-        configs.forDemo(service.descriptor()));
+    Path config =
+        ModuleClasspath.writeConfig(
+            workspace.configFile("demo-" + service.name()), configs.forDemo(service.descriptor()));
     try {
-      Process process = new ProcessBuilder(
-          ModuleClasspath.javaCommand(workspace, service.moduleDir(), mainClass, config, "128m"))
-          .redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      Process process =
+          new ProcessBuilder(
+                  ModuleClasspath.javaCommand(
+                      workspace, service.moduleDir(), mainClass, config, "128m"))
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
           // Demo programs print their results on stdout; their log lines carry a level.
@@ -94,11 +100,16 @@ final class DemoCalls {
 
   private String countLines(RunningService service) {
     try {
-      String body = http.send(HttpRequest.newBuilder(URI.create(service.metricsUrl())).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(service.metricsUrl())).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       return body.lines()
-          .filter(l -> l.startsWith("squadron_rpc_server_duration_seconds_count")
-              && l.contains("caller=\"" + ServiceConfigs.OPERATOR_IDENTITY + "\""))
+          .filter(
+              l ->
+                  l.startsWith("squadron_rpc_server_duration_seconds_count")
+                      && l.contains("caller=\"" + ServiceConfigs.OPERATOR_IDENTITY + "\""))
           .collect(Collectors.joining("\n      "));
     } catch (IOException e) {
       return "(metrics not readable: " + e.getMessage() + ")";

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Picks free loopback ports for services the command starts (their configs must name ports before they run). */
+/**
+ * Picks free loopback ports for services the command starts (their configs must name ports before
+ * they run).
+ */
 final class FreePorts {
   private FreePorts() {}
 

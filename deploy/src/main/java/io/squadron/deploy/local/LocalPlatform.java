@@ -22,13 +22,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The whole platform on this machine: every service the checkout's descriptors declare, each as its own process with
- * mutual TLS, after the stores they need (real PostgreSQL, Cassandra, memcached, unless {@code SQUADRON_*} name
- * running ones). Records them in the {@link RunState}, runs each service's demo, and stops everything in reverse.
+ * The whole platform on this machine: every service the checkout's descriptors declare, each as its
+ * own process with mutual TLS, after the stores they need (real PostgreSQL, Cassandra, memcached,
+ * unless {@code SQUADRON_*} name running ones). Records them in the {@link RunState}, runs each
+ * service's demo, and stops everything in reverse.
  */
 public final class LocalPlatform implements AutoCloseable {
   /** The identity of the operator's tools ({@code up}'s demo calls, {@code squadron call}). */
   public static final String OPERATOR_IDENTITY = "squadron-cli";
+
   /** The client app {@code up} configures on every service, so an app's path can be tried. */
   public static final String DEMO_APP = "demo";
 
@@ -42,7 +44,10 @@ public final class LocalPlatform implements AutoCloseable {
   private LocalPrometheus prometheus;
   private ServiceConfigs configs;
 
-  /** A platform of the services in {@code workspace}, taking external stores from {@code environment}. */
+  /**
+   * A platform of the services in {@code workspace}, taking external stores from {@code
+   * environment}.
+   */
   public LocalPlatform(Workspace workspace, PrintStream out, Map<String, String> environment) {
     this.workspace = requireNonNull(workspace, "workspace");
     this.out = requireNonNull(out, "out");
@@ -51,7 +56,10 @@ public final class LocalPlatform implements AutoCloseable {
     this.demoAppToken = Platform.newAppToken();
   }
 
-  /** Starts the stores and every service in call order; on failure stops what had started and rethrows. */
+  /**
+   * Starts the stores and every service in call order; on failure stops what had started and
+   * rethrows.
+   */
   public void start() {
     try {
       List<String> identities = new ArrayList<>(catalog.names());
@@ -59,7 +67,8 @@ public final class LocalPlatform implements AutoCloseable {
       DevCerts.generate(workspace.certDir(), identities);
       startPrometheus();
       startStores();
-      configs = new ServiceConfigs(workspace, stores, running, Platform.appTokenSha256(demoAppToken));
+      configs =
+          new ServiceConfigs(workspace, stores, running, Platform.appTokenSha256(demoAppToken));
       ServiceLauncher launcher = new ServiceLauncher(workspace);
       for (ServiceModule service : catalog.services()) {
         long t0 = System.nanoTime();
@@ -68,8 +77,13 @@ public final class LocalPlatform implements AutoCloseable {
         if (prometheus != null) {
           prometheus.add(started, Map.of());
         }
-        out.printf("  %-10s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n", service.name(), started.address(),
-            started.metricsUrl(), started.pid(), (System.nanoTime() - t0) / 1e9);
+        out.printf(
+            "  %-10s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n",
+            service.name(),
+            started.address(),
+            started.metricsUrl(),
+            started.pid(),
+            (System.nanoTime() - t0) / 1e9);
       }
     } catch (IOException e) {
       close();
@@ -78,18 +92,24 @@ public final class LocalPlatform implements AutoCloseable {
       close();
       throw e;
     }
-    new RunState(ProcessHandle.current().pid(), Processes.startMillis(ProcessHandle.current()),
-        List.copyOf(running.values())).write(workspace.stateFile());
+    new RunState(
+            ProcessHandle.current().pid(),
+            Processes.startMillis(ProcessHandle.current()),
+            List.copyOf(running.values()))
+        .write(workspace.stateFile());
   }
 
   private void startPrometheus() {
     try {
       prometheus = LocalPrometheus.start(workspace);
-      out.printf("  %-10s %s   (scrapes every instance every %d s; rules: deploy/prometheus/rules)%n", "prometheus",
-          prometheus.url(), LocalPrometheus.SCRAPE_INTERVAL.toSeconds());
+      out.printf(
+          "  %-10s %s   (scrapes every instance every %d s; rules: deploy/prometheus/rules)%n",
+          "prometheus", prometheus.url(), LocalPrometheus.SCRAPE_INTERVAL.toSeconds());
     } catch (InfraStartException e) {
       // The platform runs without it; graphs, alerts and canary analysis need it.
-      out.println("  prometheus: NOT started, the platform runs without metrics collection: " + e.getMessage());
+      out.println(
+          "  prometheus: NOT started, the platform runs without metrics collection: "
+              + e.getMessage());
     }
   }
 
@@ -100,8 +120,11 @@ public final class LocalPlatform implements AutoCloseable {
 
   private void startStores() {
     long t0 = System.nanoTime();
-    out.println("  stores: starting " + String.join(", ", catalog.storeKinds())
-        + (catalog.storeKinds().contains("cassandra") ? " (Cassandra takes ~15 s)" : "") + "...");
+    out.println(
+        "  stores: starting "
+            + String.join(", ", catalog.storeKinds())
+            + (catalog.storeKinds().contains("cassandra") ? " (Cassandra takes ~15 s)" : "")
+            + "...");
     stores = LocalStores.start(catalog.storeKinds(), environment);
     for (LocalServer server : stores.servers()) {
       out.printf("  %-10s %s%n", server.kind(), server.address());
@@ -111,8 +134,12 @@ public final class LocalPlatform implements AutoCloseable {
 
   /** Runs each service's demo as the operator identity over mutual TLS; false when one failed. */
   public boolean demo() {
-    out.println("  (demos call as spiffe://squadron/" + ServiceConfigs.OPERATOR_IDENTITY
-        + " over mutual TLS, certificates in " + workspace.certDir() + ")");
+    out.println(
+        "  (demos call as spiffe://squadron/"
+            + ServiceConfigs.OPERATOR_IDENTITY
+            + " over mutual TLS, certificates in "
+            + workspace.certDir()
+            + ")");
     return new DemoCalls(workspace, configs, out).run(catalog.services(), running);
   }
 
@@ -120,19 +147,43 @@ public final class LocalPlatform implements AutoCloseable {
   public void printHowToCall() {
     out.println("Call it yourself (JSON in and out, errors with their google.rpc details):");
     ServiceModule first = catalog.services().get(catalog.services().size() - 1);
-    out.println("  ./squadron call " + first.name() + "                        # lists its methods and their fields");
-    out.println("  ./squadron call " + first.name() + " METHOD '{...}'         # as "
-        + ServiceConfigs.OPERATOR_IDENTITY + " (mutual TLS)");
-    out.println("  ./squadron call " + first.name() + " METHOD '{...}' --app-token " + demoAppToken
-        + "   # as app:" + ServiceConfigs.DEMO_APP + " (TLS + bearer token, no client certificate)");
-    out.println("  grpcurl -cacert " + workspace.certDir().resolve(DevCerts.CA_CERT) + " -cert "
-        + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".crt") + " -key "
-        + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".key") + " -servername " + first.name()
-        + " " + running.get(first.name()).address() + " list");
-    prometheusUrl().ifPresent(url -> {
-      out.println("Metrics and alerts (Prometheus; dashboards: deploy/dashboards, rules: deploy/prometheus/rules):");
-      out.println("  " + url + "/graph    " + url + "/alerts    " + url + "/targets");
-    });
+    out.println(
+        "  ./squadron call "
+            + first.name()
+            + "                        # lists its methods and their fields");
+    out.println(
+        "  ./squadron call "
+            + first.name()
+            + " METHOD '{...}'         # as "
+            + ServiceConfigs.OPERATOR_IDENTITY
+            + " (mutual TLS)");
+    out.println(
+        "  ./squadron call "
+            + first.name()
+            + " METHOD '{...}' --app-token "
+            + demoAppToken
+            + "   # as app:"
+            + ServiceConfigs.DEMO_APP
+            + " (TLS + bearer token, no client certificate)");
+    out.println(
+        "  grpcurl -cacert "
+            + workspace.certDir().resolve(DevCerts.CA_CERT)
+            + " -cert "
+            + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".crt")
+            + " -key "
+            + workspace.certDir().resolve(ServiceConfigs.OPERATOR_IDENTITY + ".key")
+            + " -servername "
+            + first.name()
+            + " "
+            + running.get(first.name()).address()
+            + " list");
+    prometheusUrl()
+        .ifPresent(
+            url -> {
+              out.println(
+                  "Metrics and alerts (Prometheus; dashboards: deploy/dashboards, rules: deploy/prometheus/rules):");
+              out.println("  " + url + "/graph    " + url + "/alerts    " + url + "/targets");
+            });
   }
 
   /** Stops every service, last started first, then the stores, and removes the state file. */
@@ -144,7 +195,8 @@ public final class LocalPlatform implements AutoCloseable {
       if (prometheus != null) {
         prometheus.remove(s);
       }
-      Processes.find(s.pid(), s.startMillis()).ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
+      Processes.find(s.pid(), s.startMillis())
+          .ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
     }
     running.clear();
     if (prometheus != null) {

@@ -18,26 +18,33 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The local platform's Prometheus: a real server (local-infra's {@link PrometheusLauncher}) that scrapes every
- * service instance {@code up} starts, through file-based service discovery kept current as instances start and stop,
- * and evaluates the platform's rules ({@code deploy/prometheus/rules/*.yml}).
+ * The local platform's Prometheus: a real server (local-infra's {@link PrometheusLauncher}) that
+ * scrapes every service instance {@code up} starts, through file-based service discovery kept
+ * current as instances start and stop, and evaluates the platform's rules ({@code
+ * deploy/prometheus/rules/*.yml}).
  *
- * <p>Target labels: {@value #SERVICE} (the platform's service name), {@code instance} (the admin address), and
- * {@value #REGION}, {@value #GROUP}, {@value #VERSION} when the caller knows them. rpc-core's meters carry their own
- * {@code service} tag (the gRPC service, e.g. {@code squadron.padlock.v1.PadlockService}); it is stored as
- * {@value #GRPC_SERVICE}, so {@code service} means the same thing on every series.
+ * <p>Target labels: {@value #SERVICE} (the platform's service name), {@code instance} (the admin
+ * address), and {@value #REGION}, {@value #GROUP}, {@value #VERSION} when the caller knows them.
+ * rpc-core's meters carry their own {@code service} tag (the gRPC service, e.g. {@code
+ * squadron.padlock.v1.PadlockService}); it is stored as {@value #GRPC_SERVICE}, so {@code service}
+ * means the same thing on every series.
  */
 public final class LocalPrometheus implements AutoCloseable {
   /** The label of the platform's service name. */
   public static final String SERVICE = "service";
+
   /** The label rpc-core's gRPC service tag is renamed to. */
   public static final String GRPC_SERVICE = "grpc_service";
+
   /** The label of an instance's region. */
   public static final String REGION = "region";
+
   /** The label of an instance's deployment group. */
   public static final String GROUP = "group";
+
   /** The label of an instance's version. */
   public static final String VERSION = "version";
+
   /** How often the local Prometheus scrapes. */
   public static final Duration SCRAPE_INTERVAL = PrometheusLauncher.DEFAULT_SCRAPE_INTERVAL;
 
@@ -51,25 +58,34 @@ public final class LocalPrometheus implements AutoCloseable {
   }
 
   /**
-   * Starts Prometheus (installing Debian's package first when missing and root) with the rule files of the
-   * checkout, and records where it is for the other commands ({@link PrometheusInfo}).
+   * Starts Prometheus (installing Debian's package first when missing and root) with the rule files
+   * of the checkout, and records where it is for the other commands ({@link PrometheusInfo}).
    *
-   * @throws io.squadron.infra.InfraStartException when it is missing and cannot be installed, or does not start
+   * @throws io.squadron.infra.InfraStartException when it is missing and cannot be installed, or
+   *     does not start
    */
   public static LocalPrometheus start(Workspace workspace) {
     requireNonNull(workspace, "workspace");
-    PrometheusLauncher launcher = PrometheusLauncher.builder()
-        .scrapeInterval(SCRAPE_INTERVAL)
-        .renameScrapedLabel(SERVICE, GRPC_SERVICE)
-        .ruleFiles(ruleFiles(workspace));
+    PrometheusLauncher launcher =
+        PrometheusLauncher.builder()
+            .scrapeInterval(SCRAPE_INTERVAL)
+            .renameScrapedLabel(SERVICE, GRPC_SERVICE)
+            .ruleFiles(ruleFiles(workspace));
     PrometheusServer server = launcher.start();
     LocalPrometheus prometheus = new LocalPrometheus(workspace, server);
-    new PrometheusInfo(server.url(), server.pid(), Processes.startMillis(ProcessHandle.of(server.pid())
-        .orElseThrow()), server.targetsDir()).write(workspace);
+    new PrometheusInfo(
+            server.url(),
+            server.pid(),
+            Processes.startMillis(ProcessHandle.of(server.pid()).orElseThrow()),
+            server.targetsDir())
+        .write(workspace);
     return prometheus;
   }
 
-  /** The rule files Prometheus loads: every {@code *.yml} of {@code deploy/prometheus/rules}, if there is one. */
+  /**
+   * The rule files Prometheus loads: every {@code *.yml} of {@code deploy/prometheus/rules}, if
+   * there is one.
+   */
   static List<String> ruleFiles(Workspace workspace) {
     Path rules = workspace.home().resolve("deploy").resolve("prometheus").resolve("rules");
     if (!Files.isDirectory(rules)) {
@@ -97,7 +113,8 @@ public final class LocalPrometheus implements AutoCloseable {
 
   /**
    * Scrapes {@code instance} from now on, with {@code labels} ({@value #REGION}, {@value #GROUP},
-   * {@value #VERSION}, ...) besides its {@value #SERVICE}; replaces what was known of the same admin address.
+   * {@value #VERSION}, ...) besides its {@value #SERVICE}; replaces what was known of the same
+   * admin address.
    */
   public synchronized void add(RunningService instance, Map<String, String> labels) {
     requireNonNull(instance, "instance");
@@ -105,7 +122,8 @@ public final class LocalPrometheus implements AutoCloseable {
     Map<String, String> all = new LinkedHashMap<>(labels);
     all.put(SERVICE, instance.name());
     String address = "127.0.0.1:" + instance.adminPort();
-    targetsByService.computeIfAbsent(instance.name(), k -> new LinkedHashMap<>())
+    targetsByService
+        .computeIfAbsent(instance.name(), k -> new LinkedHashMap<>())
         .put(address, new ScrapeTarget(address, all));
     write(instance.name());
   }
@@ -120,7 +138,8 @@ public final class LocalPrometheus implements AutoCloseable {
   }
 
   private void write(String service) {
-    server.setTargets(service, new ArrayList<>(targetsByService.getOrDefault(service, Map.of()).values()));
+    server.setTargets(
+        service, new ArrayList<>(targetsByService.getOrDefault(service, Map.of()).values()));
   }
 
   /** Stops Prometheus (its data goes with it) and removes the record of where it was. */

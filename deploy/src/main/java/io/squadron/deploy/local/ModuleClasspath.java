@@ -22,10 +22,12 @@ final class ModuleClasspath {
     Path module = workspace.module(moduleDir);
     Path deps = module.resolve("target").resolve("classpath.txt");
     if (!Files.isRegularFile(deps)) {
-      throw new IllegalStateException(moduleDir + " is not built (no " + deps + "); run ./squadron build");
+      throw new IllegalStateException(
+          moduleDir + " is not built (no " + deps + "); run ./squadron build");
     }
     try {
-      return module.resolve("target").resolve("classes") + File.pathSeparator
+      return module.resolve("target").resolve("classes")
+          + File.pathSeparator
           + Files.readString(deps, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + deps, e);
@@ -33,8 +35,8 @@ final class ModuleClasspath {
   }
 
   /** {@code java -Xmx.. -cp <module> mainClass --config configFile}. */
-  static List<String> javaCommand(Workspace workspace, String moduleDir, String mainClass, Path configFile,
-      String heap) {
+  static List<String> javaCommand(
+      Workspace workspace, String moduleDir, String mainClass, Path configFile, String heap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -47,11 +49,15 @@ final class ModuleClasspath {
     return command;
   }
 
-  /** Writes a config file readable by this user only (it may hold store passwords or a local master key). */
+  /**
+   * Writes a config file readable by this user only (it may hold store passwords or a local master
+   * key).
+   */
   static Path writeConfig(Path file, String hocon) {
     try {
       Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, hocon, StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds and stops processes by pid, gracefully first, and only when the pid still is the process we started: a pid
- * is matched with its start time, since pids are reused and Linux cuts command lines at 4 KiB (a Java class path is
- * longer than that, so the main class is not visible there).
+ * Finds and stops processes by pid, gracefully first, and only when the pid still is the process we
+ * started: a pid is matched with its start time, since pids are reused and Linux cuts command lines
+ * at 4 KiB (a Java class path is longer than that, so the main class is not visible there).
  */
 public final class Processes {
   private Processes() {}
@@ -17,7 +17,10 @@ public final class Processes {
     return process.info().startInstant().map(i -> i.toEpochMilli()).orElse(-1L);
   }
 
-  /** The live process {@code pid} if it started at {@code startMillis} (or the start time is unknown). */
+  /**
+   * The live process {@code pid} if it started at {@code startMillis} (or the start time is
+   * unknown).
+   */
   public static Optional<ProcessHandle> find(long pid, long startMillis) {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)

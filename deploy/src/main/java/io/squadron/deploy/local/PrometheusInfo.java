@@ -15,13 +15,14 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Where the local platform's Prometheus is, for the commands that run beside {@code up} ({@code status},
- * {@code down}, {@code rollout}'s canary analysis): {@code .squadron/run/prometheus.properties}, written when it is
- * ready and removed when it stops.
+ * Where the local platform's Prometheus is, for the commands that run beside {@code up} ({@code
+ * status}, {@code down}, {@code rollout}'s canary analysis): {@code
+ * .squadron/run/prometheus.properties}, written when it is ready and removed when it stops.
  *
  * @param url its base URL ({@code http://127.0.0.1:PORT}; the query API is under {@code /api/v1})
  * @param pid its process id
- * @param startMillis when the process started (epoch ms), to tell it from a later process with the same pid
+ * @param startMillis when the process started (epoch ms), to tell it from a later process with the
+ *     same pid
  * @param targetsDir its file-based service discovery directory ({@code <service>.json} per service)
  */
 public record PrometheusInfo(URI url, long pid, long startMillis, Path targetsDir) {
@@ -37,7 +38,10 @@ public record PrometheusInfo(URI url, long pid, long startMillis, Path targetsDi
     return workspace.runDir().resolve(FILE);
   }
 
-  /** The Prometheus of the platform running in {@code workspace}, if one was started and is still running. */
+  /**
+   * The Prometheus of the platform running in {@code workspace}, if one was started and is still
+   * running.
+   */
   public static Optional<PrometheusInfo> read(Workspace workspace) {
     Path file = file(workspace);
     if (!Files.isRegularFile(file)) {
@@ -49,9 +53,12 @@ public record PrometheusInfo(URI url, long pid, long startMillis, Path targetsDi
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    PrometheusInfo info = new PrometheusInfo(URI.create(p.getProperty("url")),
-        Long.parseLong(p.getProperty("pid", "-1")), Long.parseLong(p.getProperty("start", "-1")),
-        Path.of(p.getProperty("targets-dir", "")));
+    PrometheusInfo info =
+        new PrometheusInfo(
+            URI.create(p.getProperty("url")),
+            Long.parseLong(p.getProperty("pid", "-1")),
+            Long.parseLong(p.getProperty("start", "-1")),
+            Path.of(p.getProperty("targets-dir", "")));
     return info.liveProcess().isPresent() ? Optional.of(info) : Optional.empty();
   }
 

@@ -13,14 +13,17 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What a running local platform left for {@code down} and {@code status}: the supervising process and every service
- * process with its ports, in a properties file under the run directory.
+ * What a running local platform left for {@code down} and {@code status}: the supervising process
+ * and every service process with its ports, in a properties file under the run directory.
  *
- * @param supervisorPid the {@code squadron up} process (it also owns the stores and stops everything on SIGTERM)
- * @param supervisorStartMillis when it started (epoch ms), to tell it from a later process with the same pid
+ * @param supervisorPid the {@code squadron up} process (it also owns the stores and stops
+ *     everything on SIGTERM)
+ * @param supervisorStartMillis when it started (epoch ms), to tell it from a later process with the
+ *     same pid
  * @param services the service processes
  */
-public record RunState(long supervisorPid, long supervisorStartMillis, List<RunningService> services) {
+public record RunState(
+    long supervisorPid, long supervisorStartMillis, List<RunningService> services) {
   public RunState {
     services = List.copyOf(services);
   }
@@ -47,7 +50,10 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
       throw new UncheckedIOException("cannot write " + tmp, e);
     }
     try {
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
@@ -79,14 +85,20 @@ public record RunState(long supervisorPid, long supervisorStartMillis, List<Runn
     String names = p.getProperty("services", "");
     if (!names.isBlank()) {
       for (String name : names.split(",")) {
-        services.add(new RunningService(name, p.getProperty(name + ".module"),
-            Long.parseLong(p.getProperty(name + ".pid")),
-            Integer.parseInt(p.getProperty(name + ".port")),
-            Integer.parseInt(p.getProperty(name + ".admin-port")),
-            Long.parseLong(p.getProperty(name + ".start", "-1"))));
+        services.add(
+            new RunningService(
+                name,
+                p.getProperty(name + ".module"),
+                Long.parseLong(p.getProperty(name + ".pid")),
+                Integer.parseInt(p.getProperty(name + ".port")),
+                Integer.parseInt(p.getProperty(name + ".admin-port")),
+                Long.parseLong(p.getProperty(name + ".start", "-1"))));
       }
     }
-    return Optional.of(new RunState(Long.parseLong(p.getProperty("supervisor.pid", "-1")),
-        Long.parseLong(p.getProperty("supervisor.start", "-1")), services));
+    return Optional.of(
+        new RunState(
+            Long.parseLong(p.getProperty("supervisor.pid", "-1")),
+            Long.parseLong(p.getProperty("supervisor.start", "-1")),
+            services));
   }
 }

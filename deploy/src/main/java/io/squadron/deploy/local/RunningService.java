@@ -10,9 +10,11 @@ import static java.util.Objects.requireNonNull;
  * @param pid its process id
  * @param port its gRPC port on 127.0.0.1
  * @param adminPort its admin HTTP port on 127.0.0.1
- * @param startMillis when the process started (epoch ms), to tell it from a later process with the same pid
+ * @param startMillis when the process started (epoch ms), to tell it from a later process with the
+ *     same pid
  */
-public record RunningService(String name, String moduleDir, long pid, int port, int adminPort, long startMillis) {
+public record RunningService(
+    String name, String moduleDir, long pid, int port, int adminPort, long startMillis) {
   public RunningService {
     requireNonNull(name, "name");
     requireNonNull(moduleDir, "moduleDir");

@@ -6,14 +6,13 @@ import com.typesafe.config.ConfigUtil;
 import io.squadron.deploy.catalog.ServiceModule;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Map;
 
 /**
- * The deployment config {@code up} writes for each service, from its descriptor only: mutual TLS with the local
- * CA, the operator identity and the demo app added to its policy, its own database, keyspace and key prefix on the
- * local stores, fresh secrets, and where the services it calls are.
+ * The deployment config {@code up} writes for each service, from its descriptor only: mutual TLS
+ * with the local CA, the operator identity and the demo app added to its policy, its own database,
+ * keyspace and key prefix on the local stores, fresh secrets, and where the services it calls are.
  */
 final class ServiceConfigs {
   static final String OPERATOR_IDENTITY = LocalPlatform.OPERATOR_IDENTITY;
@@ -30,7 +29,10 @@ final class ServiceConfigs {
    * @param running the services started so far, by name
    * @param demoAppTokenSha256 the hex SHA-256 of the demo app's token
    */
-  ServiceConfigs(Workspace workspace, LocalStores stores, Map<String, RunningService> running,
+  ServiceConfigs(
+      Workspace workspace,
+      LocalStores stores,
+      Map<String, RunningService> running,
       String demoAppTokenSha256) {
     this.workspace = requireNonNull(workspace, "workspace");
     this.stores = requireNonNull(stores, "stores");
@@ -40,13 +42,22 @@ final class ServiceConfigs {
 
   String forService(ServiceModule service) {
     ServiceDescriptor d = service.descriptor();
-    StringBuilder hocon = new StringBuilder()
-        .append("squadron.security { mode = mtls, cert-dir = ").append(quote(workspace.certDir().toString()))
-        .append(", apps.").append(DEMO_APP).append(".token-sha256 = ").append(quote(demoAppTokenSha256))
-        .append(" }\n");
+    StringBuilder hocon =
+        new StringBuilder()
+            .append("squadron.security { mode = mtls, cert-dir = ")
+            .append(quote(workspace.certDir().toString()))
+            .append(", apps.")
+            .append(DEMO_APP)
+            .append(".token-sha256 = ")
+            .append(quote(demoAppTokenSha256))
+            .append(" }\n");
     for (String grpcService : d.grpcServices()) {
-      hocon.append("squadron.permissions.policy { ").append(quote(grpcService)).append(" += ")
-          .append(quote(OPERATOR_IDENTITY)).append(" }\n");
+      hocon
+          .append("squadron.permissions.policy { ")
+          .append(quote(grpcService))
+          .append(" += ")
+          .append(quote(OPERATOR_IDENTITY))
+          .append(" }\n");
     }
     hocon.append(stores.configFor(d));
     for (String callee : d.calls()) {
@@ -56,7 +67,10 @@ final class ServiceConfigs {
       // A fresh secret per local run: the local stores are fresh too. Never a real one.
       byte[] value = new byte[secret.randomBytes()];
       random.nextBytes(value);
-      hocon.append(secret.configKey()).append(" = ").append(quote(Base64.getEncoder().encodeToString(value)))
+      hocon
+          .append(secret.configKey())
+          .append(" = ")
+          .append(quote(Base64.getEncoder().encodeToString(value)))
           .append('\n');
     }
     return hocon.toString();
@@ -64,17 +78,22 @@ final class ServiceConfigs {
 
   /** The config of a tool calling {@code service} as the operator identity. */
   String forOperator(String service) {
-    return "squadron.security { service-name = " + quote(OPERATOR_IDENTITY) + ", cert-dir = "
-        + quote(workspace.certDir().toString()) + " }\n"
-        // The first call pays for a cold JVM and a TLS handshake; on a busy 2-core machine that takes seconds.
+    return "squadron.security { service-name = "
+        + quote(OPERATOR_IDENTITY)
+        + ", cert-dir = "
+        + quote(workspace.certDir().toString())
+        + " }\n"
+        // The first call pays for a cold JVM and a TLS handshake; on a busy 2-core machine that
+        // takes seconds.
         + "squadron.client-defaults.deadline = 20s\n"
         + clientOf(service);
   }
 
   /**
-   * The config of {@code service}'s demo program, as the operator identity: clients of the service and of the
-   * services it calls (a demo may set up what the service needs, such as a user's keys), and the external systems it
-   * talks to (a demo may play their other side, such as the payer at the provider simulator).
+   * The config of {@code service}'s demo program, as the operator identity: clients of the service
+   * and of the services it calls (a demo may set up what the service needs, such as a user's keys),
+   * and the external systems it talks to (a demo may play their other side, such as the payer at
+   * the provider simulator).
    */
   String forDemo(ServiceDescriptor service) {
     StringBuilder hocon = new StringBuilder(forOperator(service.name()));

@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The checkout the command runs from ({@code home}) and its state directory ({@code home/.squadron} unless given):
- * the run directory ({@code run/}), where the local platform keeps generated configs, logs and its state file, and
- * the local certificates ({@code certs/}). A test that starts a platform of its own gives it a state directory of
- * its own, so it never touches a platform a developer runs from the same checkout.
+ * The checkout the command runs from ({@code home}) and its state directory ({@code home/.squadron}
+ * unless given): the run directory ({@code run/}), where the local platform keeps generated
+ * configs, logs and its state file, and the local certificates ({@code certs/}). A test that starts
+ * a platform of its own gives it a state directory of its own, so it never touches a platform a
+ * developer runs from the same checkout.
  *
  * @param home the repository root
  * @param stateDir where runs keep their state
@@ -21,7 +22,8 @@ public record Workspace(Path home, Path stateDir) {
     requireNonNull(home, "home");
     requireNonNull(stateDir, "stateDir");
     if (!Files.isRegularFile(home.resolve("pom.xml"))) {
-      throw new IllegalArgumentException("home: " + home + " is not the Squadron checkout (no pom.xml)");
+      throw new IllegalArgumentException(
+          "home: " + home + " is not the Squadron checkout (no pom.xml)");
     }
   }
 
@@ -50,7 +52,9 @@ public record Workspace(Path home, Path stateDir) {
     return ensure(runDir().resolve("config")).resolve(service + ".conf");
   }
 
-  /** The local platform CA and certificates ({@code squadron certs} writes them; kept across runs). */
+  /**
+   * The local platform CA and certificates ({@code squadron certs} writes them; kept across runs).
+   */
   public Path certDir() {
     return ensure(stateDir.resolve("certs"));
   }

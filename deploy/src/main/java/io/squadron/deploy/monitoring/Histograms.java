@@ -11,10 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The bucket boundaries of rpc-core's call duration histograms exactly as services expose them. A latency SLO
- * selects one bucket by its {@code le} label, which must match the exposed text character for character (Prometheus
- * 2 does not normalise {@code 0.016777216} and {@code 1.6777216E-2}); so the text is taken from Micrometer's own
- * exposition of a timer built like rpc-core's ({@link MetricsSettings#DEFAULT}'s range), not computed here.
+ * The bucket boundaries of rpc-core's call duration histograms exactly as services expose them. A
+ * latency SLO selects one bucket by its {@code le} label, which must match the exposed text
+ * character for character (Prometheus 2 does not normalise {@code 0.016777216} and {@code
+ * 1.6777216E-2}); so the text is taken from Micrometer's own exposition of a timer built like
+ * rpc-core's ({@link MetricsSettings#DEFAULT}'s range), not computed here.
  */
 final class Histograms {
   /** One bucket: its upper bound in seconds and its {@code le} label as exposed. */
@@ -28,21 +29,25 @@ final class Histograms {
   static List<Bucket> callDurationBuckets() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
-      Timer timer = Timer.builder("bucket.probe")
-          .minimumExpectedValue(MetricsSettings.DEFAULT.minExpected())
-          .maximumExpectedValue(MetricsSettings.DEFAULT.maxExpected())
-          .publishPercentileHistogram(true)
-          .register(registry);
+      Timer timer =
+          Timer.builder("bucket.probe")
+              .minimumExpectedValue(MetricsSettings.DEFAULT.minExpected())
+              .maximumExpectedValue(MetricsSettings.DEFAULT.maxExpected())
+              .publishPercentileHistogram(true)
+              .register(registry);
       timer.record(Duration.ofMillis(1));
       List<Bucket> buckets = new ArrayList<>();
       for (String line : registry.scrape().split("\n")) {
         Matcher m = LE.matcher(line);
-        if (line.startsWith("bucket_probe_seconds_bucket") && m.find() && !m.group(1).equals("+Inf")) {
+        if (line.startsWith("bucket_probe_seconds_bucket")
+            && m.find()
+            && !m.group(1).equals("+Inf")) {
           buckets.add(new Bucket(Double.parseDouble(m.group(1)), m.group(1)));
         }
       }
       if (buckets.isEmpty()) {
-        throw new IllegalStateException("Micrometer exposed no histogram buckets for a timer with a histogram");
+        throw new IllegalStateException(
+            "Micrometer exposed no histogram buckets for a timer with a histogram");
       }
       return buckets;
     } finally {
@@ -51,8 +56,8 @@ final class Histograms {
   }
 
   /**
-   * The largest bucket at or below {@code threshold}: calls above it count as slow, so the objective is measured
-   * at most one bucket stricter than stated, never looser.
+   * The largest bucket at or below {@code threshold}: calls above it count as slow, so the
+   * objective is measured at most one bucket stricter than stated, never looser.
    */
   static Bucket atOrBelow(Duration threshold) {
     double seconds = threshold.toNanos() / 1e9;
@@ -63,7 +68,8 @@ final class Histograms {
       }
     }
     if (best == null) {
-      throw new IllegalArgumentException("threshold: " + threshold + " is below the smallest histogram bucket");
+      throw new IllegalArgumentException(
+          "threshold: " + threshold + " is below the smallest histogram bucket");
     }
     return best;
   }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * One graph of a dashboard: a title, the unit of its values (Grafana's unit ids: {@code reqps}, {@code s},
- * {@code percentunit}, {@code short}), its PromQL queries, and how it is drawn.
+ * One graph of a dashboard: a title, the unit of its values (Grafana's unit ids: {@code reqps},
+ * {@code s}, {@code percentunit}, {@code short}), its PromQL queries, and how it is drawn.
  *
  * @param title the panel's title
  * @param description one line shown as the panel's help
@@ -22,7 +22,8 @@ record Panel(String title, String description, String unit, String kind, List<Qu
     requireNonNull(kind, "kind");
     queries = List.copyOf(queries);
     if (queries.isEmpty()) {
-      throw new IllegalArgumentException("queries: none for panel '" + title + "' (expected: at least one)");
+      throw new IllegalArgumentException(
+          "queries: none for panel '" + title + "' (expected: at least one)");
     }
   }
 

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A service's own dashboard rows, for the metrics only it exports (Padlock's cache layers, billing's providers):
- * {@value #FILE} beside its descriptor. The generated dashboard of the service shows them after the rows every
- * service gets.
+ * A service's own dashboard rows, for the metrics only it exports (Padlock's cache layers,
+ * billing's providers): {@value #FILE} beside its descriptor. The generated dashboard of the
+ * service shows them after the rows every service gets.
  *
  * <pre>
  * dashboard.rows = [
@@ -25,16 +25,18 @@ import java.util.Set;
  *   ] }
  * ]
  * </pre>
- * Keys: {@code title}, {@code panels}; per panel {@code title}, {@code unit} (Grafana's unit id, default
- * {@code short}), {@code description}, {@code kind} ({@code timeseries} or {@code stat}), {@code queries}; per
- * query {@code expr}, {@code legend}. Unknown keys are refused.
+ *
+ * Keys: {@code title}, {@code panels}; per panel {@code title}, {@code unit} (Grafana's unit id,
+ * default {@code short}), {@code description}, {@code kind} ({@code timeseries} or {@code stat}),
+ * {@code queries}; per query {@code expr}, {@code legend}. Unknown keys are refused.
  */
 final class ServicePanels {
   /** The file name, beside {@code squadron-service.conf} in the module's resources. */
   static final String FILE = "squadron-dashboard.conf";
 
   private static final Set<String> ROW_KEYS = Set.of("title", "panels");
-  private static final Set<String> PANEL_KEYS = Set.of("title", "unit", "description", "kind", "queries");
+  private static final Set<String> PANEL_KEYS =
+      Set.of("title", "unit", "description", "kind", "queries");
   private static final Set<String> QUERY_KEYS = Set.of("expr", "legend");
 
   private ServicePanels() {}
@@ -46,7 +48,10 @@ final class ServicePanels {
     }
     Config config;
     try {
-      config = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+      config =
+          ConfigFactory.parseFile(
+                  file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+              .resolve();
     } catch (ConfigException e) {
       throw new InvalidConfigException(file.toString(), e.getMessage());
     }
@@ -65,17 +70,26 @@ final class ServicePanels {
         for (int q = 0; q < queryConfigs.size(); q++) {
           String queryAt = panelAt + ".queries[" + q + "]";
           Config query = checked(queryConfigs.get(q), queryAt, QUERY_KEYS);
-          queries.add(new Panel.Query(string(query, queryAt, "expr", null), string(query, queryAt, "legend", "")));
+          queries.add(
+              new Panel.Query(
+                  string(query, queryAt, "expr", null), string(query, queryAt, "legend", "")));
         }
         String kind = string(panel, panelAt, "kind", "timeseries");
         if (!kind.equals("timeseries") && !kind.equals("stat")) {
-          throw new InvalidConfigException(panelAt + ".kind", "'" + kind + "' (expected: timeseries or stat)");
+          throw new InvalidConfigException(
+              panelAt + ".kind", "'" + kind + "' (expected: timeseries or stat)");
         }
         if (queries.isEmpty()) {
-          throw new InvalidConfigException(panelAt + ".queries", "empty (expected: at least one query)");
+          throw new InvalidConfigException(
+              panelAt + ".queries", "empty (expected: at least one query)");
         }
-        panels.add(new Panel(string(panel, panelAt, "title", null), string(panel, panelAt, "description", ""),
-            string(panel, panelAt, "unit", "short"), kind, queries));
+        panels.add(
+            new Panel(
+                string(panel, panelAt, "title", null),
+                string(panel, panelAt, "description", ""),
+                string(panel, panelAt, "unit", "short"),
+                kind,
+                queries));
       }
       rows.add(new Panel.Row(string(row, at, "title", null), panels));
     }
@@ -85,8 +99,8 @@ final class ServicePanels {
   private static Config checked(Config config, String at, Set<String> keys) {
     for (String key : config.root().keySet()) {
       if (!keys.contains(key)) {
-        throw new InvalidConfigException(at + "." + key, "unknown key (expected one of: " + new java.util.TreeSet<>(
-            keys) + ")");
+        throw new InvalidConfigException(
+            at + "." + key, "unknown key (expected one of: " + new java.util.TreeSet<>(keys) + ")");
       }
     }
     return config;
@@ -100,7 +114,10 @@ final class ServicePanels {
     }
   }
 
-  /** The non-empty string at {@code key}, or {@code fallback} when it is absent ({@code null}: required). */
+  /**
+   * The non-empty string at {@code key}, or {@code fallback} when it is absent ({@code null}:
+   * required).
+   */
   private static String string(Config config, String at, String key, String fallback) {
     if (!config.hasPath(key)) {
       if (fallback == null) {

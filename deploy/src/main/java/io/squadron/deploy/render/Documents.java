@@ -1,9 +1,9 @@
 package io.squadron.deploy.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,24 +15,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * YAML and JSON text of documents built as ordered maps and lists (keys keep their insertion order), with a header
- * comment naming the generator.
+ * YAML and JSON text of documents built as ordered maps and lists (keys keep their insertion
+ * order), with a header comment naming the generator.
  */
 public final class Documents {
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .build());
-  private static final ObjectWriter JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-              .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-              .withObjectEmptySeparator("")
-              .withArrayEmptySeparator(""))
-          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-          .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+              .disable(YAMLGenerator.Feature.SPLIT_LINES)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .build());
+  private static final ObjectWriter JSON =
+      new ObjectMapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .writer(
+              new DefaultPrettyPrinter(
+                      Separators.createDefaultInstance()
+                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                          .withObjectEmptySeparator("")
+                          .withArrayEmptySeparator(""))
+                  .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                  .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
   private Documents() {}
 
@@ -41,7 +47,9 @@ public final class Documents {
     return comment(comment) + write(YAML.writer(), document);
   }
 
-  /** Several YAML documents in one stream (separated by {@code ---}), after {@code # comment} lines. */
+  /**
+   * Several YAML documents in one stream (separated by {@code ---}), after {@code # comment} lines.
+   */
   public static String yamlStream(String comment, List<?> documents) {
     StringBuilder out = new StringBuilder(comment(comment));
     String sep = "";
@@ -60,7 +68,8 @@ public final class Documents {
   /** An ordered map from alternating keys and values: {@code map("a", 1, "b", 2)}. */
   public static Map<String, Object> map(Object... keysAndValues) {
     if (keysAndValues.length % 2 != 0) {
-      throw new IllegalArgumentException("keysAndValues: " + keysAndValues.length + " items (expected: pairs)");
+      throw new IllegalArgumentException(
+          "keysAndValues: " + keysAndValues.length + " items (expected: pairs)");
     }
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The steps of a rollout, from the service's descriptor (its deployment groups, in order) and the platform's regions
- * (in order): a canary (one instance of the first group in the first region, beside a baseline of the old version
- * started at the same time, judged by the canary analysis), then the rest of that group in that region, then each
- * other group of that region, then every other region group by group. A bad release so reaches one instance first,
- * then at most one group of one region at a time.
+ * The steps of a rollout, from the service's descriptor (its deployment groups, in order) and the
+ * platform's regions (in order): a canary (one instance of the first group in the first region,
+ * beside a baseline of the old version started at the same time, judged by the canary analysis),
+ * then the rest of that group in that region, then each other group of that region, then every
+ * other region group by group. A bad release so reaches one instance first, then at most one group
+ * of one region at a time.
  *
  * @param service the service rolled out
  * @param version the version it goes to
@@ -42,10 +43,19 @@ public record RolloutPlan(String service, String version, List<Step> steps) {
       requireNonNull(scope, "scope");
     }
 
-    /** A line for the plan and the reports: {@code 1. canary: one instance of group a in us-east}. */
+    /**
+     * A line for the plan and the reports: {@code 1. canary: one instance of group a in us-east}.
+     */
     public String describe() {
-      return number + ". " + (scope == Scope.CANARY ? "canary: one instance of group " + group + " in " + region
-          + ", against a baseline of the old version started with it" : "group " + group + " in " + region);
+      return number
+          + ". "
+          + (scope == Scope.CANARY
+              ? "canary: one instance of group "
+                  + group
+                  + " in "
+                  + region
+                  + ", against a baseline of the old version started with it"
+              : "group " + group + " in " + region);
     }
   }
 
@@ -55,13 +65,19 @@ public record RolloutPlan(String service, String version, List<Step> steps) {
     steps = List.copyOf(steps);
   }
 
-  /** The plan of {@code descriptor}'s service to {@code version} over {@code topology}'s regions. */
-  public static RolloutPlan of(ServiceDescriptor descriptor, PlatformTopology topology, String version) {
+  /**
+   * The plan of {@code descriptor}'s service to {@code version} over {@code topology}'s regions.
+   */
+  public static RolloutPlan of(
+      ServiceDescriptor descriptor, PlatformTopology topology, String version) {
     requireNonNull(descriptor, "descriptor");
     requireNonNull(topology, "topology");
     if (version == null || !version.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-      throw new IllegalArgumentException("--to " + version + ": expected a version such as 1.4.2 or 2026-12-01.1 "
-          + "(letters, digits, '.', '_' or '-', at most 63)");
+      throw new IllegalArgumentException(
+          "--to "
+              + version
+              + ": expected a version such as 1.4.2 or 2026-12-01.1 "
+              + "(letters, digits, '.', '_' or '-', at most 63)");
     }
     List<String> groups = descriptor.deploymentGroups();
     List<String> regions = topology.regions();

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Brings a generated module to the project's code format ({@code mvn spotless:apply} on it), so it passes the format
- * check in {@code verify} from the start. The templates hold readable Java, not formatter output: the formatter owns
- * line wrapping, so a template never has to track its rules.
+ * Brings a generated module to the project's code format ({@code mvn spotless:apply} on it), so it
+ * passes the format check in {@code verify} from the start. The templates hold readable Java, not
+ * formatter output: the formatter owns line wrapping, so a template never has to track its rules.
  */
 public final class ModuleFormatter {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -28,21 +28,28 @@ public final class ModuleFormatter {
   /**
    * Formats {@code module} (a directory under the checkout, e.g. {@code playlist-service}).
    *
-   * @throws IllegalStateException when Maven fails or takes longer than 5 minutes (its output in the message)
+   * @throws IllegalStateException when Maven fails or takes longer than 5 minutes (its output in
+   *     the message)
    */
   public void format(String module) {
     requireNonNull(module, "module");
     List<String> command = List.of("mvn", "-B", "-q", "-nsu", "spotless:apply", "-pl", module);
     try {
-      Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
       byte[] output = p.getInputStream().readAllBytes();
       if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("formatting " + module + " took longer than " + TIMEOUT);
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("formatting " + module + " failed (" + String.join(" ", command) + "):\n"
-            + new String(output, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "formatting "
+                + module
+                + " failed ("
+                + String.join(" ", command)
+                + "):\n"
+                + new String(output, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run Maven to format " + module, e);

@@ -21,9 +21,10 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Writes a new service module into a checkout: validates the name and its calls against the services the checkout's
- * descriptors declare, renders the template, and either writes everything (the module, its {@code .proto}, its line
- * in the parent pom) or nothing: a failure part way undoes what was written.
+ * Writes a new service module into a checkout: validates the name and its calls against the
+ * services the checkout's descriptors declare, renders the template, and either writes everything
+ * (the module, its {@code .proto}, its line in the parent pom) or nothing: a failure part way
+ * undoes what was written.
  */
 public final class ServiceGenerator {
   private final Path home;
@@ -37,25 +38,34 @@ public final class ServiceGenerator {
    * Generates the service.
    *
    * @return the files written, relative to the checkout
-   * @throws IllegalArgumentException when the name is taken or a called service does not exist (nothing written)
+   * @throws IllegalArgumentException when the name is taken or a called service does not exist
+   *     (nothing written)
    */
   public List<Path> generate(ServiceParams params, ServiceTemplate template) {
     ServiceCatalog catalog = ServiceCatalog.discover(home);
     if (catalog.find(params.name()).isPresent()) {
-      throw new IllegalArgumentException("name '" + params.name() + "' is taken: a service with that name exists");
+      throw new IllegalArgumentException(
+          "name '" + params.name() + "' is taken: a service with that name exists");
     }
     for (String callee : params.allCalls(template.keyService())) {
       if (catalog.find(callee).isEmpty()) {
-        throw new IllegalArgumentException("'" + callee + "' is not a service of this checkout (services: "
-            + catalog.names() + ")");
+        throw new IllegalArgumentException(
+            "'"
+                + callee
+                + "' is not a service of this checkout (services: "
+                + catalog.names()
+                + ")");
       }
     }
-    params.encryptCategory().ifPresent(category -> requireKeyCategory(catalog, template.keyService(), category));
+    params
+        .encryptCategory()
+        .ifPresent(category -> requireKeyCategory(catalog, template.keyService(), category));
     Map<Path, String> files = template.render(params);
     Path module = home.resolve(params.name() + "-service");
     for (Path file : files.keySet()) {
       if (Files.exists(home.resolve(file))) {
-        throw new IllegalArgumentException(file + " exists already: the name '" + params.name() + "' is taken");
+        throw new IllegalArgumentException(
+            file + " exists already: the name '" + params.name() + "' is taken");
       }
     }
     Path pom = home.resolve("pom.xml");
@@ -75,21 +85,30 @@ public final class ServiceGenerator {
     } catch (IOException | RuntimeException e) {
       undo(written, module, pom, pomBefore);
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("generating " + params.name() + " failed; nothing was left behind", io);
+        throw new UncheckedIOException(
+            "generating " + params.name() + " failed; nothing was left behind", io);
       }
       throw (RuntimeException) e;
     }
   }
 
   /**
-   * Padlock derives keys only for the categories its config lists (a category is a key-rotation and shredding unit
-   * the key service's owners agree to), so an unknown one would fail on the first write: refuse it now.
+   * Padlock derives keys only for the categories its config lists (a category is a key-rotation and
+   * shredding unit the key service's owners agree to), so an unknown one would fail on the first
+   * write: refuse it now.
    */
   private void requireKeyCategory(ServiceCatalog catalog, String keyService, String category) {
-    ServiceModule keyModule = catalog.find(keyService).orElseThrow(() ->
-        new IllegalArgumentException("--encrypt needs the key service '" + keyService
-            + "', which this checkout does not have"));
-    Path reference = home.resolve(keyModule.moduleDir()).resolve("src/main/resources/reference.conf");
+    ServiceModule keyModule =
+        catalog
+            .find(keyService)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--encrypt needs the key service '"
+                            + keyService
+                            + "', which this checkout does not have"));
+    Path reference =
+        home.resolve(keyModule.moduleDir()).resolve("src/main/resources/reference.conf");
     if (!Files.isRegularFile(reference)) {
       return; // a key service without a categories list in its defaults: nothing to check against
     }
@@ -97,13 +116,25 @@ public final class ServiceGenerator {
     String path = "squadron." + keyService + ".categories";
     Set<String> known = categories.hasPath(path) ? categories.getObject(path).keySet() : Set.of();
     if (!known.isEmpty() && !known.contains(category)) {
-      throw new IllegalArgumentException("--encrypt " + category + ": not a category of " + keyService
-          + " (categories: " + new TreeSet<>(known) + "); add it under " + path + " in "
-          + home.relativize(reference) + " first");
+      throw new IllegalArgumentException(
+          "--encrypt "
+              + category
+              + ": not a category of "
+              + keyService
+              + " (categories: "
+              + new TreeSet<>(known)
+              + "); add it under "
+              + path
+              + " in "
+              + home.relativize(reference)
+              + " first");
     }
   }
 
-  /** The parent pom with {@code <module>module</module>} before deploy's (deploy stays last: it runs the tools). */
+  /**
+   * The parent pom with {@code <module>module</module>} before deploy's (deploy stays last: it runs
+   * the tools).
+   */
   static String withModule(String pom, String module) {
     String line = "    <module>" + module + "</module>\n";
     if (pom.contains("<module>" + module + "</module>")) {
@@ -122,7 +153,9 @@ public final class ServiceGenerator {
       try {
         Files.deleteIfExists(home.resolve(file));
         // Directories made for it (proto/src/main/proto/squadron/<pkg>/v1) go too when left empty.
-        for (Path dir = home.resolve(file).getParent(); dir != null && !dir.equals(home); dir = dir.getParent()) {
+        for (Path dir = home.resolve(file).getParent();
+            dir != null && !dir.equals(home);
+            dir = dir.getParent()) {
           if (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent()) {
             break;
           }

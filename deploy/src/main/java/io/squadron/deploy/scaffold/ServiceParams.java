@@ -14,22 +14,40 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a squad chose for a new service: its name, its store, the Padlock category it encrypts with, the services it
- * calls and the services that may call it; and the names derived from them for the template.
+ * What a squad chose for a new service: its name, its store, the Padlock category it encrypts with,
+ * the services it calls and the services that may call it; and the names derived from them for the
+ * template.
  *
  * @param name the service name: lower-case letters and digits, words joined by single dashes
  * @param store {@code postgres}, {@code cassandra} or {@code none}
- * @param encryptCategory the Padlock key category of its personal data, if any (then it calls Padlock)
+ * @param encryptCategory the Padlock key category of its personal data, if any (then it calls
+ *     Padlock)
  * @param calls the services it calls
  * @param callers the services allowed to call it
  */
-public record ServiceParams(String name, String store, Optional<String> encryptCategory, List<String> calls,
+public record ServiceParams(
+    String name,
+    String store,
+    Optional<String> encryptCategory,
+    List<String> calls,
     List<String> callers) {
   /** What a name may look like: 2-30 characters, a letter first, words joined by single dashes. */
   public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,29}(-[a-z0-9]+)*");
+
   private static final Pattern CATEGORY = Pattern.compile("[a-z][a-z0-9-]{0,30}");
-  private static final Set<String> RESERVED = Set.of("service", "squadron", "proto", "rpc", "deploy", "testkit",
-      "bom", "internal", "test", "java", "app");
+  private static final Set<String> RESERVED =
+      Set.of(
+          "service",
+          "squadron",
+          "proto",
+          "rpc",
+          "deploy",
+          "testkit",
+          "bom",
+          "internal",
+          "test",
+          "java",
+          "app");
 
   public ServiceParams {
     requireNonNull(name, "name");
@@ -38,23 +56,30 @@ public record ServiceParams(String name, String store, Optional<String> encryptC
     calls = List.copyOf(calls);
     callers = List.copyOf(callers);
     if (!NAME.matcher(name).matches() || name.length() > 30 || name.endsWith("-service")) {
-      throw new IllegalArgumentException("name '" + name + "': expected lower-case letters and digits, words joined "
-          + "by single dashes, 2 to 30 characters, a letter first, without '-service' (the module gets that)");
+      throw new IllegalArgumentException(
+          "name '"
+              + name
+              + "': expected lower-case letters and digits, words joined "
+              + "by single dashes, 2 to 30 characters, a letter first, without '-service' (the module gets that)");
     }
     if (name.length() < 2 || RESERVED.contains(name)) {
       throw new IllegalArgumentException("name '" + name + "' is reserved or too short");
     }
     if (!List.of("postgres", "cassandra", "none").contains(store)) {
-      throw new IllegalArgumentException("--store " + store + ": expected postgres, cassandra or none");
+      throw new IllegalArgumentException(
+          "--store " + store + ": expected postgres, cassandra or none");
     }
-    encryptCategory.ifPresent(c -> {
-      if (!CATEGORY.matcher(c).matches()) {
-        throw new IllegalArgumentException("--encrypt " + c + ": expected a category name such as 'account'");
-      }
-      if (store.equals("none")) {
-        throw new IllegalArgumentException("--encrypt needs a store: there is nothing to encrypt without one");
-      }
-    });
+    encryptCategory.ifPresent(
+        c -> {
+          if (!CATEGORY.matcher(c).matches()) {
+            throw new IllegalArgumentException(
+                "--encrypt " + c + ": expected a category name such as 'account'");
+          }
+          if (store.equals("none")) {
+            throw new IllegalArgumentException(
+                "--encrypt needs a store: there is nothing to encrypt without one");
+          }
+        });
     for (String s : calls) {
       if (s.equals(name)) {
         throw new IllegalArgumentException("--calls " + s + ": a service does not call itself");
@@ -93,7 +118,9 @@ public record ServiceParams(String name, String store, Optional<String> encryptC
     v.put("NAME", name.replace('-', '_').toUpperCase(Locale.ROOT));
     v.put("templateVersion", Integer.toString(templateVersion));
     v.put("storeKind", store);
-    v.put("StoreKind", store.isEmpty() ? "" : Character.toUpperCase(store.charAt(0)) + store.substring(1));
+    v.put(
+        "StoreKind",
+        store.isEmpty() ? "" : Character.toUpperCase(store.charAt(0)) + store.substring(1));
     v.put("storeList", store.equals("none") ? "" : store);
     v.put("schemaDir", store.equals("postgres") ? "db/" + v.get("name_") : "cql/" + v.get("name_"));
     v.put("category", encryptCategory.orElse(""));
@@ -119,9 +146,12 @@ public record ServiceParams(String name, String store, Optional<String> encryptC
 
   /** The parameters recorded in a generated module's {@code squadron-template.properties}. */
   static ServiceParams fromRecord(Properties record) {
-    return new ServiceParams(record.getProperty("name"), record.getProperty("store"),
+    return new ServiceParams(
+        record.getProperty("name"),
+        record.getProperty("store"),
         Optional.ofNullable(record.getProperty("encrypt")).filter(s -> !s.isBlank()),
-        csv(record.getProperty("calls")), csv(record.getProperty("callers")));
+        csv(record.getProperty("calls")),
+        csv(record.getProperty("callers")));
   }
 
   private static List<String> csv(String value) {

@@ -15,13 +15,15 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * One version of the new-service template, read from deploy's resources ({@code templates/service/v<N>/}): an
- * {@code INDEX} of files, each rendered with {@link TemplateRenderer}. Every version ever released stays, so
- * {@code upgrade-service} can render what a module was generated from next to what the template gives today.
+ * One version of the new-service template, read from deploy's resources ({@code
+ * templates/service/v<N>/}): an {@code INDEX} of files, each rendered with {@link
+ * TemplateRenderer}. Every version ever released stays, so {@code upgrade-service} can render what
+ * a module was generated from next to what the template gives today.
  */
 public final class ServiceTemplate {
   /** The version {@code new-service} uses. */
   public static final int CURRENT_VERSION = 1;
+
   /** Where the released template versions are, on deploy's class path. */
   static final String ROOT = "/templates/service";
 
@@ -46,10 +48,14 @@ public final class ServiceTemplate {
     return load(ROOT, version);
   }
 
-  /** Loads {@code version} from the class-path directory {@code root} (tests keep versions of their own). */
+  /**
+   * Loads {@code version} from the class-path directory {@code root} (tests keep versions of their
+   * own).
+   */
   static ServiceTemplate load(String root, int version) {
     String text = resource(root, version, "INDEX");
-    List<String> index = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    List<String> index =
+        text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     Properties properties = new Properties();
     try {
       properties.load(new StringReader(resource(root, version, "template.properties")));
@@ -58,14 +64,15 @@ public final class ServiceTemplate {
     }
     String keyService = properties.getProperty("key-service");
     if (keyService == null || keyService.isBlank()) {
-      throw new IllegalStateException("template v" + version + ": template.properties names no key-service");
+      throw new IllegalStateException(
+          "template v" + version + ": template.properties names no key-service");
     }
     return new ServiceTemplate(root, version, index, keyService.strip());
   }
 
   /**
-   * The service that gives out the encryption keys the template's {@code --encrypt} code calls (the template's
-   * client code is written for it, so the template names it, not the tools).
+   * The service that gives out the encryption keys the template's {@code --encrypt} code calls (the
+   * template's client code is written for it, so the template names it, not the tools).
    */
   public String keyService() {
     return keyService;
@@ -77,12 +84,13 @@ public final class ServiceTemplate {
   }
 
   /**
-   * The files for {@code params}, by path relative to the repository root ({@code <name>-service/...} and
-   * {@code proto/src/main/proto/...}).
+   * The files for {@code params}, by path relative to the repository root ({@code
+   * <name>-service/...} and {@code proto/src/main/proto/...}).
    */
   public Map<Path, String> render(ServiceParams params) {
     requireNonNull(params, "params");
-    TemplateRenderer renderer = new TemplateRenderer(params.variables(version, keyService), params.flags());
+    TemplateRenderer renderer =
+        new TemplateRenderer(params.variables(version, keyService), params.flags());
     Set<String> flags = params.flags();
     Map<Path, String> files = new LinkedHashMap<>();
     for (String entry : index) {
@@ -94,11 +102,15 @@ public final class ServiceTemplate {
           continue;
         }
       }
-      String content = renderer.render(resource(root, version, path + ".tmpl"), "template v" + version + " " + path);
+      String content =
+          renderer.render(
+              resource(root, version, path + ".tmpl"), "template v" + version + " " + path);
       String target = renderer.render(path, "template v" + version + " path " + path);
-      Path where = target.startsWith("module/")
-          ? Path.of(params.name() + "-service").resolve(target.substring("module/".length()))
-          : Path.of("proto", "src", "main", "proto").resolve(target.substring("proto/".length()));
+      Path where =
+          target.startsWith("module/")
+              ? Path.of(params.name() + "-service").resolve(target.substring("module/".length()))
+              : Path.of("proto", "src", "main", "proto")
+                  .resolve(target.substring("proto/".length()));
       files.put(where, content);
     }
     return files;

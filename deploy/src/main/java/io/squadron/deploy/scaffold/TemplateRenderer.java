@@ -10,14 +10,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A deliberately small template language (a subset of Mustache): {@code {{name}}} is replaced by a variable,
- * {@code {{#flag}}...{{/flag}}} is kept only when the flag is set, {@code {{^flag}}...{{/flag}}} only when it is not.
- * A line holding nothing but a section tag disappears entirely, so templates read like the files they make. An
- * unknown variable or an unclosed section is an error: a template never renders half-filled.
+ * A deliberately small template language (a subset of Mustache): {@code {{name}}} is replaced by a
+ * variable, {@code {{#flag}}...{{/flag}}} is kept only when the flag is set, {@code
+ * {{^flag}}...{{/flag}}} only when it is not. A line holding nothing but a section tag disappears
+ * entirely, so templates read like the files they make. An unknown variable or an unclosed section
+ * is an error: a template never renders half-filled.
  */
 final class TemplateRenderer {
   private static final Pattern TAG = Pattern.compile("\\{\\{([#^/]?)([A-Za-z_][A-Za-z0-9_]*)}}");
-  private static final Pattern SECTION_LINE = Pattern.compile("(?m)^[ \\t]*\\{\\{[#^/][A-Za-z_][A-Za-z0-9_]*}}[ \\t]*\\n");
+  private static final Pattern SECTION_LINE =
+      Pattern.compile("(?m)^[ \\t]*\\{\\{[#^/][A-Za-z_][A-Za-z0-9_]*}}[ \\t]*\\n");
 
   private final Map<String, String> variables;
   private final Set<String> flags;
@@ -77,7 +79,10 @@ final class TemplateRenderer {
     return out.toString();
   }
 
-  /** Removes the line break after a section tag that stands alone on its line (and the line's indent). */
+  /**
+   * Removes the line break after a section tag that stands alone on its line (and the line's
+   * indent).
+   */
   private static String standaloneSectionTagsOnOwnLine(String template) {
     Matcher m = SECTION_LINE.matcher(template);
     StringBuilder out = new StringBuilder(template.length());

@@ -21,15 +21,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parses manifests with fabric8's Kubernetes model, strictly: a built-in kind becomes its model class (a wrong type
- * fails Jackson), and any field the model does not know, at any depth, fails too (fabric8 would otherwise keep it
- * quietly in {@code additionalProperties}). Kinds of custom resources parse as {@link GenericKubernetesResource}.
+ * Parses manifests with fabric8's Kubernetes model, strictly: a built-in kind becomes its model
+ * class (a wrong type fails Jackson), and any field the model does not know, at any depth, fails
+ * too (fabric8 would otherwise keep it quietly in {@code additionalProperties}). Kinds of custom
+ * resources parse as {@link GenericKubernetesResource}.
  */
 final class StrictKubernetes {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      // apiVersion + kind -> the model's class (GenericKubernetesResource for kinds it does not know).
-      .registerModule(new SimpleModule().addDeserializer(KubernetesResource.class, new KubernetesDeserializer()));
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // apiVersion + kind -> the model's class (GenericKubernetesResource for kinds it does not
+          // know).
+          .registerModule(
+              new SimpleModule()
+                  .addDeserializer(KubernetesResource.class, new KubernetesDeserializer()));
 
   private StrictKubernetes() {}
 
@@ -46,7 +51,9 @@ final class StrictKubernetes {
           throw new IllegalArgumentException("not a Kubernetes object: " + doc);
         }
         if (!(object instanceof GenericKubernetesResource)) {
-          requireNoUnknownFields(object, object.getKind() + "/" + object.getMetadata().getName(),
+          requireNoUnknownFields(
+              object,
+              object.getKind() + "/" + object.getMetadata().getName(),
               java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
         }
         resources.add(object);
@@ -76,7 +83,9 @@ final class StrictKubernetes {
       return;
     }
     for (Method m : value.getClass().getMethods()) {
-      if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
+      if (m.getParameterCount() != 0
+          || Modifier.isStatic(m.getModifiers())
+          || !m.getName().startsWith("get")
           || m.getDeclaringClass() == Object.class) {
         continue;
       }
@@ -88,7 +97,8 @@ final class StrictKubernetes {
       }
       if (m.getName().equals("getAdditionalProperties")) {
         if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {
-          throw new IllegalArgumentException(path + ": fields unknown to the Kubernetes model: " + extra.keySet());
+          throw new IllegalArgumentException(
+              path + ": fields unknown to the Kubernetes model: " + extra.keySet());
         }
         continue;
       }

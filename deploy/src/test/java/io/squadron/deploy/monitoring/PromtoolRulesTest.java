@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped rule files pass {@code promtool check rules} (syntax, PromQL, lint) and their unit tests pass
- * {@code promtool test rules}: every alert fires on the series it is about and on no look-alike. promtool comes
- * from Debian's prometheus package, installed when missing; the tests are skipped only where it cannot be installed
- * (not root), with the command to run.
+ * The shipped rule files pass {@code promtool check rules} (syntax, PromQL, lint) and their unit
+ * tests pass {@code promtool test rules}: every alert fires on the series it is about and on no
+ * look-alike. promtool comes from Debian's prometheus package, installed when missing; the tests
+ * are skipped only where it cannot be installed (not root), with the command to run.
  */
 class PromtoolRulesTest {
   private static final Path DEPLOY = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
@@ -46,7 +46,8 @@ class PromtoolRulesTest {
   private static Result promtool(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(promtool.toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(DEPLOY.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(DEPLOY.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("promtool finished").isTrue();
     return new Result(p.exitValue(), output);
@@ -54,7 +55,10 @@ class PromtoolRulesTest {
 
   private static List<String> files(String dir) throws IOException {
     try (Stream<Path> files = Files.list(DEPLOY.resolve(dir))) {
-      return files.filter(p -> p.toString().endsWith(".yml")).map(p -> DEPLOY.relativize(p).toString()).sorted()
+      return files
+          .filter(p -> p.toString().endsWith(".yml"))
+          .map(p -> DEPLOY.relativize(p).toString())
+          .sorted()
           .toList();
     }
   }
@@ -90,27 +94,38 @@ class PromtoolRulesTest {
     Set<String> alerts = new TreeSet<>();
     for (String file : files(MonitoringFiles.RULES_DIR)) {
       for (JsonNode group : YAML.readTree(DEPLOY.resolve(file).toFile()).path("groups")) {
-        group.path("rules").forEach(r -> {
-          if (r.has("alert")) {
-            alerts.add(r.path("alert").asText());
-          }
-        });
+        group
+            .path("rules")
+            .forEach(
+                r -> {
+                  if (r.has("alert")) {
+                    alerts.add(r.path("alert").asText());
+                  }
+                });
       }
     }
     Set<String> firing = new TreeSet<>();
     for (String file : files(MonitoringFiles.TESTS_DIR)) {
       for (JsonNode test : YAML.readTree(DEPLOY.resolve(file).toFile()).path("tests")) {
-        test.path("alert_rule_test").forEach(t -> {
-          if (!t.path("exp_alerts").isEmpty()) {
-            firing.add(t.path("alertname").asText());
-          }
-        });
+        test.path("alert_rule_test")
+            .forEach(
+                t -> {
+                  if (!t.path("exp_alerts").isEmpty()) {
+                    firing.add(t.path("alertname").asText());
+                  }
+                });
       }
     }
 
-    assertThat(alerts).contains("SloAvailabilityFastBurn", "SloLatencyBudgetBurn", "PadlockCacheHitRatioDrop",
-        "ElsEndpointEjectionsFrequent", "RateLimitRejectionSpike", "BillingProviderSuccessDrop",
-        "EventsConsumerLagHigh");
+    assertThat(alerts)
+        .contains(
+            "SloAvailabilityFastBurn",
+            "SloLatencyBudgetBurn",
+            "PadlockCacheHitRatioDrop",
+            "ElsEndpointEjectionsFrequent",
+            "RateLimitRejectionSpike",
+            "BillingProviderSuccessDrop",
+            "EventsConsumerLagHigh");
     assertThat(firing).containsAll(alerts);
   }
 }

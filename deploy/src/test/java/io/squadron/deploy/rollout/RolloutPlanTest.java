@@ -12,9 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every service's plan over this checkout's regions: one canary first, then each group of each region once. */
+/**
+ * Every service's plan over this checkout's regions: one canary first, then each group of each
+ * region once.
+ */
 class RolloutPlanTest {
-  private static final Path HOME = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+  private static final Path HOME =
+      Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
 
   @Test
   void everyServicesPlan_canaryThenItsRegionThenEveryRegion_groupByGroup() {
@@ -26,8 +30,13 @@ class RolloutPlanTest {
 
       List<RolloutPlan.Step> steps = plan.steps();
       assertThat(steps).hasSize(1 + topology.regions().size() * d.deploymentGroups().size());
-      assertThat(steps.get(0)).isEqualTo(new RolloutPlan.Step(1, topology.regions().get(0),
-          d.deploymentGroups().get(0), RolloutPlan.Scope.CANARY));
+      assertThat(steps.get(0))
+          .isEqualTo(
+              new RolloutPlan.Step(
+                  1,
+                  topology.regions().get(0),
+                  d.deploymentGroups().get(0),
+                  RolloutPlan.Scope.CANARY));
       List<String> order = new ArrayList<>();
       for (RolloutPlan.Step s : steps.subList(1, steps.size())) {
         assertThat(s.scope()).isEqualTo(RolloutPlan.Scope.GROUP);
@@ -35,8 +44,11 @@ class RolloutPlanTest {
       }
       List<String> expected = new ArrayList<>();
       topology.regions().forEach(r -> d.deploymentGroups().forEach(g -> expected.add(r + "/" + g)));
-      assertThat(order).as("%s: the canary's region first, group by group", d.name()).isEqualTo(expected);
-      assertThat(plan.describe()).contains("1. canary: one instance of group " + d.deploymentGroups().get(0));
+      assertThat(order)
+          .as("%s: the canary's region first, group by group", d.name())
+          .isEqualTo(expected);
+      assertThat(plan.describe())
+          .contains("1. canary: one instance of group " + d.deploymentGroups().get(0));
     }
   }
 
@@ -44,7 +56,8 @@ class RolloutPlanTest {
   void aVersionThatIsNoName_isRefused() {
     PlatformTopology topology = PlatformTopology.read(HOME);
     ServiceDescriptor d = ServiceCatalog.discover(HOME).services().get(0).descriptor();
-    assertThatThrownBy(() -> RolloutPlan.of(d, topology, "../../etc")).hasMessageContaining("--to ../../etc");
+    assertThatThrownBy(() -> RolloutPlan.of(d, topology, "../../etc"))
+        .hasMessageContaining("--to ../../etc");
     assertThatThrownBy(() -> RolloutPlan.of(d, topology, null)).hasMessageContaining("--to null");
   }
 }

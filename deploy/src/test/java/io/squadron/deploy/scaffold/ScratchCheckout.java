@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A scratch copy of this repository's tracked files (what a fresh clone holds), where a service is generated and
- * built with Maven, as a squad would do it, without touching the real checkout.
+ * A scratch copy of this repository's tracked files (what a fresh clone holds), where a service is
+ * generated and built with Maven, as a squad would do it, without touching the real checkout.
  */
 public final class ScratchCheckout implements AutoCloseable {
   private final Path root;
@@ -29,7 +29,9 @@ public final class ScratchCheckout implements AutoCloseable {
   /** Copies the tracked files of the repository that contains the working directory. */
   public static ScratchCheckout ofThisRepository() throws IOException {
     String declared = System.getProperty("squadron.home"); // set by ./squadron for benchmarks
-    Path home = repositoryRoot(declared != null ? Path.of(declared).toAbsolutePath() : Path.of("").toAbsolutePath());
+    Path home =
+        repositoryRoot(
+            declared != null ? Path.of(declared).toAbsolutePath() : Path.of("").toAbsolutePath());
     Path copy = Files.createTempDirectory("squadron-scratch-");
     String files = run(home, List.of("git", "ls-files", "-z"), Duration.ofMinutes(1)).output();
     for (String file : files.split("\0")) {
@@ -43,7 +45,8 @@ public final class ScratchCheckout implements AutoCloseable {
         Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
-    // The same local Maven repository as this build (a worktree may name its own), so the platform's modules
+    // The same local Maven repository as this build (a worktree may name its own), so the
+    // platform's modules
     // installed by this build are the ones the generated service builds against.
     Path mavenConfig = home.resolve(".mvn/maven.config");
     if (Files.isRegularFile(mavenConfig)) {
@@ -55,7 +58,8 @@ public final class ScratchCheckout implements AutoCloseable {
 
   static Path repositoryRoot(Path from) {
     for (Path dir = from; dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("squadron")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+      if (Files.isRegularFile(dir.resolve("squadron"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
         return dir;
       }
     }
@@ -67,7 +71,10 @@ public final class ScratchCheckout implements AutoCloseable {
     return root;
   }
 
-  /** What a command printed (stdout and stderr together) and its exit status; {@code timedOut} when it was killed. */
+  /**
+   * What a command printed (stdout and stderr together) and its exit status; {@code timedOut} when
+   * it was killed.
+   */
   public record Result(int exit, String output, boolean timedOut) {
     /** The output's last {@code n} lines, for a failure message. */
     public String tail(int n) {
@@ -93,14 +100,19 @@ public final class ScratchCheckout implements AutoCloseable {
     try {
       Path log = Files.createTempFile("squadron-scratch-", ".log");
       try {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
+        Process p =
+            new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!done) {
           p.descendants().forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        return new Result(done ? p.exitValue() : -1, Files.readString(log, StandardCharsets.UTF_8), !done);
+        return new Result(
+            done ? p.exitValue() : -1, Files.readString(log, StandardCharsets.UTF_8), !done);
       } finally {
         Files.deleteIfExists(log);
       }

@@ -8,11 +8,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TemplateRendererTest {
-  private final TemplateRenderer renderer = new TemplateRenderer(Map.of("name", "playlist"), Set.of("store"));
+  private final TemplateRenderer renderer =
+      new TemplateRenderer(Map.of("name", "playlist"), Set.of("store"));
 
   @Test
   void variablesAndSections_standaloneSectionLinesVanish() {
-    String template = """
+    String template =
+        """
         a {{name}}
         {{#store}}
         with store
@@ -27,14 +29,20 @@ class TemplateRendererTest {
 
   @Test
   void nestedSections_keepOnlyWhenEveryEnclosingOneHolds() {
-    assertThat(renderer.render("{{^store}}{{#store}}never{{/store}}{{/store}}{{#store}}{{^other}}ok{{/other}}{{/store}}",
-        "t")).isEqualTo("ok");
+    assertThat(
+            renderer.render(
+                "{{^store}}{{#store}}never{{/store}}{{/store}}{{#store}}{{^other}}ok{{/other}}{{/store}}",
+                "t"))
+        .isEqualTo("ok");
   }
 
   @Test
   void unknownVariable_orUnbalancedSection_isAnErrorNamingTheTemplate() {
-    assertThatThrownBy(() -> renderer.render("{{nope}}", "pom.xml")).hasMessage("pom.xml: unknown variable {{nope}}");
-    assertThatThrownBy(() -> renderer.render("{{#store}}x", "a")).hasMessageContaining("never closed");
-    assertThatThrownBy(() -> renderer.render("x{{/store}}", "a")).hasMessageContaining("closes nothing open");
+    assertThatThrownBy(() -> renderer.render("{{nope}}", "pom.xml"))
+        .hasMessage("pom.xml: unknown variable {{nope}}");
+    assertThatThrownBy(() -> renderer.render("{{#store}}x", "a"))
+        .hasMessageContaining("never closed");
+    assertThatThrownBy(() -> renderer.render("x{{/store}}", "a"))
+        .hasMessageContaining("closes nothing open");
   }
 }

@@ -29,27 +29,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One simulated endpoint behind a real gRPC server on 127.0.0.1: a bounded number of requests served at once
- * (the rest wait in a FIFO queue, so queueing is real), service times of {@code base + exponential}, an
- * optional failure rate answered after its own latency without taking a slot, and ORCA load reports
- * (utilization, qps, eps) on every response for weighted_round_robin. Requests whose caller gave up are skipped
- * when they reach the head of the queue, as a well-behaved server does. Optional behaviours: load shedding
- * (RESOURCE_EXHAUSTED at once when too many wait), a JIT warm-up (the first calls after start are slower),
- * stop-the-world pauses (GC), and a region: a caller from another region (header {@code x-bench-region}) sees
- * half the inter-region round trip on the way in and half on the way out.
+ * One simulated endpoint behind a real gRPC server on 127.0.0.1: a bounded number of requests
+ * served at once (the rest wait in a FIFO queue, so queueing is real), service times of {@code base
+ * + exponential}, an optional failure rate answered after its own latency without taking a slot,
+ * and ORCA load reports (utilization, qps, eps) on every response for weighted_round_robin.
+ * Requests whose caller gave up are skipped when they reach the head of the queue, as a
+ * well-behaved server does. Optional behaviours: load shedding (RESOURCE_EXHAUSTED at once when too
+ * many wait), a JIT warm-up (the first calls after start are slower), stop-the-world pauses (GC),
+ * and a region: a caller from another region (header {@code x-bench-region}) sees half the
+ * inter-region round trip on the way in and half on the way out.
  */
 final class BenchServer {
 
-  static final MethodDescriptor<byte[], byte[]> METHOD = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY)
-      .setFullMethodName("squadron.bench.Echo/Call")
-      .setRequestMarshaller(BytesMarshaller.INSTANCE)
-      .setResponseMarshaller(BytesMarshaller.INSTANCE)
-      .build();
+  static final MethodDescriptor<byte[], byte[]> METHOD =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("squadron.bench.Echo/Call")
+          .setRequestMarshaller(BytesMarshaller.INSTANCE)
+          .setResponseMarshaller(BytesMarshaller.INSTANCE)
+          .build();
 
   private static final byte[] RESPONSE = new byte[16];
-  static final Metadata.Key<String> REGION_HEADER = Metadata.Key.of("x-bench-region",
-      Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> REGION_HEADER =
+      Metadata.Key.of("x-bench-region", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> CALLER_REGION = Context.key("bench-caller-region");
 
   private final ScheduledExecutorService timer;
@@ -58,8 +60,10 @@ final class BenchServer {
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong receivedCrossRegion = new AtomicLong();
+
   /** Requests received per {@link #BUCKET_NANOS} since {@link #bucketsFrom}. */
   private final AtomicLongArray buckets = new AtomicLongArray(64);
+
   private final AtomicLongArray crossBuckets = new AtomicLongArray(64);
   private volatile long bucketsFrom = Long.MAX_VALUE;
   static final long BUCKET_NANOS = 500_000_000L;
@@ -74,13 +78,18 @@ final class BenchServer {
   private volatile double slowdown = 1.0;
   private volatile double failureRate;
   private volatile double failureMs;
+
   /** Shed (RESOURCE_EXHAUSTED in 1 ms) when this many requests already wait; 0: never. */
   private volatile int shedAbove;
+
   /** JIT warm-up: service times multiplied by {@code 1 + 9 exp(-served / warmupCalls)}; 0: warm. */
   private volatile double warmupCalls;
+
   private long servedSinceStart;
+
   /** Stop-the-world pause: nothing starts or completes before this (nanoTime). */
   private volatile long pausedUntil = System.nanoTime();
+
   private final String region;
   private final double interRegionMs;
   // Decayed sums (1 s time constant) for the ORCA report.
@@ -89,13 +98,23 @@ final class BenchServer {
   private double errors;
   private long decayedAt = System.nanoTime();
 
-  BenchServer(ScheduledExecutorService timer, long seed, int slots, double baseMs, double meanExtraMs) {
+  BenchServer(
+      ScheduledExecutorService timer, long seed, int slots, double baseMs, double meanExtraMs) {
     this(timer, seed, slots, baseMs, meanExtraMs, null, 0);
   }
 
-  /** An endpoint in {@code region}; callers from other regions see {@code interRegionMs} more round trip. */
-  BenchServer(ScheduledExecutorService timer, long seed, int slots, double baseMs, double meanExtraMs,
-      String region, double interRegionMs) {
+  /**
+   * An endpoint in {@code region}; callers from other regions see {@code interRegionMs} more round
+   * trip.
+   */
+  BenchServer(
+      ScheduledExecutorService timer,
+      long seed,
+      int slots,
+      double baseMs,
+      double meanExtraMs,
+      String region,
+      double interRegionMs) {
     this.region = region;
     this.interRegionMs = interRegionMs;
     this.timer = timer;
@@ -106,32 +125,36 @@ final class BenchServer {
   }
 
   void start() throws IOException {
-    ServerServiceDefinition service = ServerServiceDefinition.builder("squadron.bench.Echo")
-        .addMethod(METHOD, ServerCalls.asyncUnaryCall(this::handle))
-        .build();
-    ServerInterceptor callerRegion = new ServerInterceptor() {
-      @Override
-      public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-          ServerCallHandler<Q, A> next) {
-        String r = headers.get(REGION_HEADER);
-        return Contexts.interceptCall(Context.current().withValue(CALLER_REGION, r), call, headers, next);
-      }
-    };
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("squadron.bench.Echo")
+            .addMethod(METHOD, ServerCalls.asyncUnaryCall(this::handle))
+            .build();
+    ServerInterceptor callerRegion =
+        new ServerInterceptor() {
+          @Override
+          public <Q, A> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+            String r = headers.get(REGION_HEADER);
+            return Contexts.interceptCall(
+                Context.current().withValue(CALLER_REGION, r), call, headers, next);
+          }
+        };
     synchronized (this) {
       servedSinceStart = 0;
     }
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        .directExecutor()
-        .addService(ServerInterceptors.intercept(service, callerRegion))
-        .intercept(OrcaMetricReportingServerInterceptor.create(orca))
-        .build()
-        .start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(service, callerRegion))
+            .intercept(OrcaMetricReportingServerInterceptor.create(orca))
+            .build()
+            .start();
     port = server.getPort();
   }
 
   /**
-   * Crash, first half: connections reset, in-flight calls fail, new connections are refused. Returns the
-   * requests the endpoint held (in service or queued), which are lost.
+   * Crash, first half: connections reset, in-flight calls fail, new connections are refused.
+   * Returns the requests the endpoint held (in service or queued), which are lost.
    */
   int killNow() {
     int held;
@@ -154,12 +177,16 @@ final class BenchServer {
     awaitDown();
   }
 
-  /** Sheds load: RESOURCE_EXHAUSTED in 1 ms when {@code waiting} requests already wait (0: never). */
+  /**
+   * Sheds load: RESOURCE_EXHAUSTED in 1 ms when {@code waiting} requests already wait (0: never).
+   */
   void shedAbove(int waiting) {
     shedAbove = waiting;
   }
 
-  /** Starts cold: service times are {@code 1 + 9 exp(-served / calls)} times longer (JIT warm-up). */
+  /**
+   * Starts cold: service times are {@code 1 + 9 exp(-served / calls)} times longer (JIT warm-up).
+   */
   void warmup(double calls) {
     warmupCalls = calls;
   }
@@ -214,8 +241,10 @@ final class BenchServer {
 
   private void handle(byte[] request, StreamObserver<byte[]> observer) {
     String caller = CALLER_REGION.get();
-    long oneWay = region != null && caller != null && !region.equals(caller)
-        ? (long) (interRegionMs * 1e6 / 2) : 0;
+    long oneWay =
+        region != null && caller != null && !region.equals(caller)
+            ? (long) (interRegionMs * 1e6 / 2)
+            : 0;
     if (oneWay > 0) {
       timer.schedule(() -> admit(new Call(observer, oneWay)), oneWay, TimeUnit.NANOSECONDS);
     } else {
@@ -265,18 +294,23 @@ final class BenchServer {
     }
     if (fails || shed) {
       long nanos = (long) ((shed ? 1.0 : failureMs) * 1e6);
-      Status status = shed ? Status.RESOURCE_EXHAUSTED.withDescription("overloaded, shedding load")
-          : Status.UNAVAILABLE.withDescription("injected failure");
-      timer.schedule(() -> {
-        synchronized (this) {
-          account(nanos / 1e9, true);
-        }
-        try {
-          observer.onError(status.asRuntimeException());
-        } catch (RuntimeException e) {
-          // cancelled meanwhile
-        }
-      }, nanos + call.returnNanos, TimeUnit.NANOSECONDS);
+      Status status =
+          shed
+              ? Status.RESOURCE_EXHAUSTED.withDescription("overloaded, shedding load")
+              : Status.UNAVAILABLE.withDescription("injected failure");
+      timer.schedule(
+          () -> {
+            synchronized (this) {
+              account(nanos / 1e9, true);
+            }
+            try {
+              observer.onError(status.asRuntimeException());
+            } catch (RuntimeException e) {
+              // cancelled meanwhile
+            }
+          },
+          nanos + call.returnNanos,
+          TimeUnit.NANOSECONDS);
     }
   }
 
@@ -284,11 +318,14 @@ final class BenchServer {
   private void startNext() {
     long pause = pausedUntil - System.nanoTime();
     if (pause > 0) {
-      timer.schedule(() -> {
-        synchronized (this) {
-          startNext();
-        }
-      }, pause, TimeUnit.NANOSECONDS);
+      timer.schedule(
+          () -> {
+            synchronized (this) {
+              startNext();
+            }
+          },
+          pause,
+          TimeUnit.NANOSECONDS);
       return;
     }
     while (inService < slots && !queue.isEmpty()) {

@@ -39,24 +39,27 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code ./squadron bench els}: ELS against grpc-java's own policies and Finagle's P2C with Peak-EWMA, on real
- * loopback servers.
+ * {@code ./squadron bench els}: ELS against grpc-java's own policies and Finagle's P2C with
+ * Peak-EWMA, on real loopback servers.
  *
- * <p>Per policy: 8 endpoints, each serving 2 requests at once with service times of 10 ms + exponential(40 ms)
- * (capacity about 40 req/s each, 320 in all); 4 independent client channels each send an open-loop Poisson
- * stream of 40 req/s (160 req/s, about 50% utilization) with a 2 s deadline and no retries (the scenarios say
- * where they differ). All policies run at the same time, each on its own servers and channels, so the shared
- * machine's stalls hit them alike. Every scenario: 2 s warm-up, 10 s measured, fresh servers and channels, the
- * same seeds for every policy. Endpoint 3 is the one most scenarios make bad.
+ * <p>Per policy: 8 endpoints, each serving 2 requests at once with service times of 10 ms +
+ * exponential(40 ms) (capacity about 40 req/s each, 320 in all); 4 independent client channels each
+ * send an open-loop Poisson stream of 40 req/s (160 req/s, about 50% utilization) with a 2 s
+ * deadline and no retries (the scenarios say where they differ). All policies run at the same time,
+ * each on its own servers and channels, so the shared machine's stalls hit them alike. Every
+ * scenario: 2 s warm-up, 10 s measured, fresh servers and channels, the same seeds for every
+ * policy. Endpoint 3 is the one most scenarios make bad.
  *
- * <p>The verdict per scenario: ELS's p99 over all calls (a failed call counts as the deadline) is best or within
- * 5% of the best, and its success rate is best or within 0.1 percentage point of the best.
+ * <p>The verdict per scenario: ELS's p99 over all calls (a failed call counts as the deadline) is
+ * best or within 5% of the best, and its success rate is best or within 0.1 percentage point of the
+ * best.
  *
- * <p>Arguments: {@code --only=SLOW,FAIL_FAST} for a quick look at some scenarios (the full run is what the
- * README reports), {@code --out=DIR} for where the table and chart go (default
- * {@code <squadron.home>/els-loadbalancer/bench}). For experiments, {@code -Dels.bench.extraPolicy=NAME=JSON}
- * adds one more lane, e.g. {@code els_uniform={"els":{"quasiRandom":false}}}, and
- * {@code -Dels.bench.elsConfig=JSON} replaces ELS's config.
+ * <p>Arguments: {@code --only=SLOW,FAIL_FAST} for a quick look at some scenarios (the full run is
+ * what the README reports), {@code --out=DIR} for where the table and chart go (default {@code
+ * <squadron.home>/els-loadbalancer/bench}). For experiments, {@code
+ * -Dels.bench.extraPolicy=NAME=JSON} adds one more lane, e.g. {@code
+ * els_uniform={"els":{"quasiRandom":false}}}, and {@code -Dels.bench.elsConfig=JSON} replaces ELS's
+ * config.
  */
 public final class ElsBenchmark {
 
@@ -77,20 +80,27 @@ public final class ElsBenchmark {
   static final String ELS = "els";
   static final String ELS_BLIND = "els_blind";
 
-  /** The policies, as load-balancing configs. Non-default settings of grpc-java's policies are in the README. */
+  /**
+   * The policies, as load-balancing configs. Non-default settings of grpc-java's policies are in
+   * the README.
+   */
   static final Map<String, String> POLICIES = new LinkedHashMap<>();
 
   static {
     POLICIES.put(ELS, "{\"els\":{}}");
     POLICIES.put("round_robin", "{\"round_robin\":{}}");
     POLICIES.put("least_request", "{\"least_request_experimental\":{\"choiceCount\":2}}");
-    POLICIES.put("weighted_rr", "{\"weighted_round_robin\":"
-        + "{\"blackoutPeriod\":\"1s\",\"weightUpdatePeriod\":\"0.5s\"}}");
-    POLICIES.put("outlier_rr", "{\"outlier_detection_experimental\":{"
-        + "\"interval\":\"1s\",\"baseEjectionTime\":\"30s\","
-        + "\"successRateEjection\":{\"requestVolume\":20},"
-        + "\"failurePercentageEjection\":{\"requestVolume\":20},"
-        + "\"childPolicy\":[{\"round_robin\":{}}]}}");
+    POLICIES.put(
+        "weighted_rr",
+        "{\"weighted_round_robin\":"
+            + "{\"blackoutPeriod\":\"1s\",\"weightUpdatePeriod\":\"0.5s\"}}");
+    POLICIES.put(
+        "outlier_rr",
+        "{\"outlier_detection_experimental\":{"
+            + "\"interval\":\"1s\",\"baseEjectionTime\":\"30s\","
+            + "\"successRateEjection\":{\"requestVolume\":20},"
+            + "\"failurePercentageEjection\":{\"requestVolume\":20},"
+            + "\"childPolicy\":[{\"round_robin\":{}}]}}");
     POLICIES.put("p2c_peak_ewma", "{\"" + PeakEwmaLoadBalancerProvider.NAME + "\":{}}");
   }
 
@@ -103,7 +113,10 @@ public final class ElsBenchmark {
     return lanes;
   }
 
-  /** The service config of a lane's client: ELS knows its region in the region scenarios; the rest are blind. */
+  /**
+   * The service config of a lane's client: ELS knows its region in the region scenarios; the rest
+   * are blind.
+   */
   static String serviceConfig(String lane, String clientRegion) {
     String lb;
     if (lane.equals(ELS_BLIND)) {
@@ -112,7 +125,12 @@ public final class ElsBenchmark {
       String els = POLICIES.get(ELS);
       String body = els.substring(els.indexOf(':') + 1, els.length() - 1).trim();
       String inner = body.substring(1, body.length() - 1).trim();
-      lb = "{\"els\":{\"localRegion\":\"" + clientRegion + "\"" + (inner.isEmpty() ? "" : "," + inner) + "}}";
+      lb =
+          "{\"els\":{\"localRegion\":\""
+              + clientRegion
+              + "\""
+              + (inner.isEmpty() ? "" : "," + inner)
+              + "}}";
     } else {
       lb = POLICIES.get(lane);
     }
@@ -121,8 +139,12 @@ public final class ElsBenchmark {
 
   private final StaticResolverProvider resolver = new StaticResolverProvider();
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
-  /** Scenario actions (kill, restart, slow down) run here, never on the servers' completion timer. */
+
+  /**
+   * Scenario actions (kill, restart, slow down) run here, never on the servers' completion timer.
+   */
   private final ScheduledExecutorService actions = Executors.newSingleThreadScheduledExecutor();
+
   private final AtomicInteger runs = new AtomicInteger();
 
   private ElsBenchmark() {
@@ -163,7 +185,8 @@ public final class ElsBenchmark {
       int eq = extra.indexOf('=');
       POLICIES.put(extra.substring(0, eq), extra.substring(eq + 1));
     }
-    System.err.printf(Locale.ROOT, "load average %.2f; warming up the JIT (not measured)...%n", loadAverage());
+    System.err.printf(
+        Locale.ROOT, "load average %.2f; warming up the JIT (not measured)...%n", loadAverage());
     runScenario(Scenario.EVEN, WARMUP_MS, 2000);
     List<RunResult> results = new ArrayList<>();
     for (Scenario s : Scenario.values()) {
@@ -172,14 +195,31 @@ public final class ElsBenchmark {
       }
       for (RunResult r : runScenarioChecked(s)) {
         results.add(r);
-        System.err.printf(Locale.ROOT, "  %-14s %-14s success %7.3f%%  p99 all %7.1f  p50 %6.1f  p99 ok %7.1f ms  "
-                + "bad %5.1f%%  stall %3.0f ms  held at kill %d  failures %s%n", s.label(), r.policy,
-            100 * r.successRate(), r.p99All, r.p50, r.p99, 100 * r.badShare, r.maxStallMs, r.heldAtKill,
+        System.err.printf(
+            Locale.ROOT,
+            "  %-14s %-14s success %7.3f%%  p99 all %7.1f  p50 %6.1f  p99 ok %7.1f ms  "
+                + "bad %5.1f%%  stall %3.0f ms  held at kill %d  failures %s%n",
+            s.label(),
+            r.policy,
+            100 * r.successRate(),
+            r.p99All,
+            r.p50,
+            r.p99,
+            100 * r.badShare,
+            r.maxStallMs,
+            r.heldAtKill,
             r.failures);
       }
     }
-    String table = "Load average at the start: " + String.format(Locale.ROOT, "%.2f", loadAverage()) + "\n\n"
-        + verdicts(results) + "\n" + table(results) + "\n" + timelines(results);
+    String table =
+        "Load average at the start: "
+            + String.format(Locale.ROOT, "%.2f", loadAverage())
+            + "\n\n"
+            + verdicts(results)
+            + "\n"
+            + table(results)
+            + "\n"
+            + timelines(results);
     System.out.println();
     System.out.println(table);
     Path dir = outputDir();
@@ -187,9 +227,14 @@ public final class ElsBenchmark {
     Files.writeString(dir.resolve("els-bench.md"), table, StandardCharsets.UTF_8);
     List<String> policies = new ArrayList<>(POLICIES.keySet());
     policies.add(1, ELS_BLIND);
-    Files.writeString(dir.resolve("els-bench.svg"), Chart.svg(results, policies), StandardCharsets.UTF_8);
-    System.out.printf(Locale.ROOT, "(%d s; load average now %.2f; table and chart written to %s)%n",
-        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), loadAverage(), dir.toAbsolutePath());
+    Files.writeString(
+        dir.resolve("els-bench.svg"), Chart.svg(results, policies), StandardCharsets.UTF_8);
+    System.out.printf(
+        Locale.ROOT,
+        "(%d s; load average now %.2f; table and chart written to %s)%n",
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+        loadAverage(),
+        dir.toAbsolutePath());
     System.out.println(benchLine(results));
   }
 
@@ -197,7 +242,10 @@ public final class ElsBenchmark {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  /** {@code --out}, else {@code <squadron.home>/els-loadbalancer/bench}, else relative to the working directory. */
+  /**
+   * {@code --out}, else {@code <squadron.home>/els-loadbalancer/bench}, else relative to the
+   * working directory.
+   */
   private static Path outputDir() {
     String out = System.getProperty("els.bench.out");
     if (out != null) {
@@ -207,7 +255,9 @@ public final class ElsBenchmark {
     if (home != null) {
       return Path.of(home, "els-loadbalancer", "bench");
     }
-    return Files.isDirectory(Path.of("els-loadbalancer")) ? Path.of("els-loadbalancer", "bench") : Path.of("bench");
+    return Files.isDirectory(Path.of("els-loadbalancer"))
+        ? Path.of("els-loadbalancer", "bench")
+        : Path.of("bench");
   }
 
   /** ELS's standing in one scenario. */
@@ -259,40 +309,70 @@ public final class ElsBenchmark {
     List<Verdict> verdicts = verdictList(results);
     long p99 = verdicts.stream().filter(v -> v.p99Ok).count();
     long success = verdicts.stream().filter(v -> v.successOk).count();
-    String failfast = verdicts.stream().filter(v -> v.scenario == Scenario.FAIL_FAST && v.els != null)
-        .map(v -> String.format(Locale.ROOT, "%.2f", 100 * v.els.successRate())).findFirst().orElse("n/a");
-    return "BENCH els scenarios=" + verdicts.size() + " p99_all_best_or_within_5pct=" + p99
-        + " success_best_or_within_0_1pp=" + success + " failfast_success_pct=" + failfast;
+    String failfast =
+        verdicts.stream()
+            .filter(v -> v.scenario == Scenario.FAIL_FAST && v.els != null)
+            .map(v -> String.format(Locale.ROOT, "%.2f", 100 * v.els.successRate()))
+            .findFirst()
+            .orElse("n/a");
+    return "BENCH els scenarios="
+        + verdicts.size()
+        + " p99_all_best_or_within_5pct="
+        + p99
+        + " success_best_or_within_0_1pp="
+        + success
+        + " failfast_success_pct="
+        + failfast;
   }
 
   /** One line per scenario: ELS against the best other policy on each criterion. */
   static String verdicts(List<RunResult> results) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| scenario | els p99 all ms | best other p99 all ms | els / best | p99 ok | els success % "
-        + "| best other success % | success ok |\n");
+    sb.append(
+        "| scenario | els p99 all ms | best other p99 all ms | els / best | p99 ok | els success % "
+            + "| best other success % | success ok |\n");
     sb.append("| --- | ---: | --- | ---: | :---: | ---: | --- | :---: |\n");
     for (Verdict v : verdictList(results)) {
       if (v.els == null || v.bestP99Other == null) {
         continue;
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f %s | %.3f | %s | %.3f | %.3f %s | %s |%n",
-          v.scenario.label(), v.els.p99All, v.bestP99Other.p99All, v.bestP99Other.policy,
-          v.els.p99All / v.bestP99Other.p99All, v.p99Ok ? "yes" : "**no**", 100 * v.els.successRate(),
-          100 * v.bestSuccessOther.successRate(), v.bestSuccessOther.policy, v.successOk ? "yes" : "**no**"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f | %.1f %s | %.3f | %s | %.3f | %.3f %s | %s |%n",
+              v.scenario.label(),
+              v.els.p99All,
+              v.bestP99Other.p99All,
+              v.bestP99Other.policy,
+              v.els.p99All / v.bestP99Other.p99All,
+              v.p99Ok ? "yes" : "**no**",
+              100 * v.els.successRate(),
+              100 * v.bestSuccessOther.successRate(),
+              v.bestSuccessOther.policy,
+              v.successOk ? "yes" : "**no**"));
     }
     return sb.toString();
   }
 
-  /** Share of traffic to the bad endpoint (or across regions) per half second, for the scenarios that change. */
+  /**
+   * Share of traffic to the bad endpoint (or across regions) per half second, for the scenarios
+   * that change.
+   */
   static String timelines(List<RunResult> results) {
     StringBuilder sb = new StringBuilder();
-    for (Scenario s : List.of(Scenario.DOWN, Scenario.TRANSIENT, Scenario.COLD, Scenario.REGION_LOSS)) {
+    for (Scenario s :
+        List.of(Scenario.DOWN, Scenario.TRANSIENT, Scenario.COLD, Scenario.REGION_LOSS)) {
       if (results.stream().noneMatch(r -> r.scenario == s)) {
         continue;
       }
-      sb.append(String.format(Locale.ROOT, "Share of requests %s (%%), per half second of the measured window, "
-              + "scenario %s (%s):%n%n", s.sharesCrossRegion() ? "that crossed regions" : "to endpoint 3",
-          s.label(), s.description));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Share of requests %s (%%), per half second of the measured window, "
+                  + "scenario %s (%s):%n%n",
+              s.sharesCrossRegion() ? "that crossed regions" : "to endpoint 3",
+              s.label(),
+              s.description));
       boolean header = false;
       for (RunResult r : results) {
         if (r.scenario != s) {
@@ -321,32 +401,52 @@ public final class ElsBenchmark {
 
   static String table(List<RunResult> results) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| scenario | policy | success % | p99 all calls ms | p99.9 all calls ms | p50 ok ms | p99 ok ms "
-        + "| share to bad endpoint % | failures | max stall ms |\n");
+    sb.append(
+        "| scenario | policy | success % | p99 all calls ms | p99.9 all calls ms | p50 ok ms | p99 ok ms "
+            + "| share to bad endpoint % | failures | max stall ms |\n");
     sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
     for (RunResult r : results) {
       StringBuilder f = new StringBuilder();
-      r.failures.forEach((k, v) -> f.append(f.length() == 0 ? "" : " ").append(k).append('=').append(v));
+      r.failures.forEach(
+          (k, v) -> f.append(f.length() == 0 ? "" : " ").append(k).append('=').append(v));
       if (r.heldAtKill > 0) {
-        f.append(f.length() == 0 ? "" : " ").append("(held at kill ").append(r.heldAtKill).append(')');
+        f.append(f.length() == 0 ? "" : " ")
+            .append("(held at kill ")
+            .append(r.heldAtKill)
+            .append(')');
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.1f | %.1f | %.1f | %.1f | %.2f%s | %s | %.0f |%n",
-          r.scenario.label(), r.policy, 100 * r.successRate(), r.p99All, r.p999All, r.p50, r.p99,
-          100 * r.badShare, r.scenario.sharesCrossRegion() ? " (x-region)" : "", f, r.maxStallMs));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.3f | %.1f | %.1f | %.1f | %.1f | %.2f%s | %s | %.0f |%n",
+              r.scenario.label(),
+              r.policy,
+              100 * r.successRate(),
+              r.p99All,
+              r.p999All,
+              r.p50,
+              r.p99,
+              100 * r.badShare,
+              r.scenario.sharesCrossRegion() ? " (x-region)" : "",
+              f,
+              r.maxStallMs));
     }
     return sb.toString();
   }
 
   /**
-   * Runs a scenario; when the shared machine stalled this JVM for more than {@link #MAX_STALL_MS} during the
-   * measured window, runs it again (at most twice) and keeps the attempt with the smallest stall. All policies
-   * run together, so this treats them alike.
+   * Runs a scenario; when the shared machine stalled this JVM for more than {@link #MAX_STALL_MS}
+   * during the measured window, runs it again (at most twice) and keeps the attempt with the
+   * smallest stall. All policies run together, so this treats them alike.
    */
   private List<RunResult> runScenarioChecked(Scenario s) throws Exception {
     List<RunResult> best = runScenario(s, WARMUP_MS, MEASURE_MS);
     for (int attempt = 1; attempt <= 2 && best.get(0).maxStallMs > MAX_STALL_MS; attempt++) {
-      System.err.printf(Locale.ROOT, "  (%s: the machine stalled this JVM %.0f ms; running the scenario again)%n",
-          s.label(), best.get(0).maxStallMs);
+      System.err.printf(
+          Locale.ROOT,
+          "  (%s: the machine stalled this JVM %.0f ms; running the scenario again)%n",
+          s.label(),
+          best.get(0).maxStallMs);
       List<RunResult> again = runScenario(s, WARMUP_MS, MEASURE_MS);
       if (again.get(0).maxStallMs < best.get(0).maxStallMs) {
         best = again;
@@ -377,8 +477,10 @@ public final class ElsBenchmark {
 
   private static EquivalentAddressGroup address(BenchServer server, String region) {
     InetSocketAddress a = new InetSocketAddress("127.0.0.1", server.port());
-    return region == null ? new EquivalentAddressGroup(a)
-        : new EquivalentAddressGroup(a, Attributes.newBuilder().set(ElsLoadBalancerProvider.REGION, region).build());
+    return region == null
+        ? new EquivalentAddressGroup(a)
+        : new EquivalentAddressGroup(
+            a, Attributes.newBuilder().set(ElsLoadBalancerProvider.REGION, region).build());
   }
 
   private static String endpointRegion(Scenario s, int i) {
@@ -386,10 +488,11 @@ public final class ElsBenchmark {
   }
 
   /**
-   * Runs one scenario for every policy at the same time: each policy has its own servers and channels, so a
-   * stall of the shared machine hits every policy alike.
+   * Runs one scenario for every policy at the same time: each policy has its own servers and
+   * channels, so a stall of the shared machine hits every policy alike.
    */
-  private List<RunResult> runScenario(Scenario scenario, long warmupMs, long measureMs) throws Exception {
+  private List<RunResult> runScenario(Scenario scenario, long warmupMs, long measureMs)
+      throws Exception {
     int runId = runs.incrementAndGet();
     List<Lane> lanes = new ArrayList<>();
     for (String policy : lanes(scenario)) {
@@ -397,8 +500,15 @@ public final class ElsBenchmark {
       lanes.add(lane);
       for (int i = 0; i < ENDPOINTS; i++) {
         int slots = scenario == Scenario.HETERO ? HETERO_SLOTS[i] : SLOTS;
-        BenchServer server = new BenchServer(timer, 1000L * scenario.ordinal() + i, slots, BASE_MS,
-            MEAN_EXTRA_MS, endpointRegion(scenario, i), INTER_REGION_MS);
+        BenchServer server =
+            new BenchServer(
+                timer,
+                1000L * scenario.ordinal() + i,
+                slots,
+                BASE_MS,
+                MEAN_EXTRA_MS,
+                endpointRegion(scenario, i),
+                INTER_REGION_MS);
         if (scenario == Scenario.SHED) {
           server.shedAbove(4);
         }
@@ -409,7 +519,7 @@ public final class ElsBenchmark {
             case HALF_CAPACITY -> server.slots(SLOTS / 2);
             case SHED -> server.slowdown(3);
             case COLD -> server.warmup(100);
-            default -> { }
+            default -> {}
           }
         }
         lane.servers.add(server);
@@ -423,9 +533,13 @@ public final class ElsBenchmark {
       for (int c = 0; c < scenario.clients(); c++) {
         String region = scenario.regions() ? (c < scenario.clients() / 2 ? "a" : "b") : null;
         @SuppressWarnings("unchecked")
-        Map<String, ?> serviceConfig = (Map<String, ?>) JsonParser.parse(serviceConfig(policy, region));
-        NettyChannelBuilder b = NettyChannelBuilder.forTarget(StaticResolverProvider.SCHEME + ":///" + lane.target)
-            .usePlaintext().defaultServiceConfig(serviceConfig).directExecutor();
+        Map<String, ?> serviceConfig =
+            (Map<String, ?>) JsonParser.parse(serviceConfig(policy, region));
+        NettyChannelBuilder b =
+            NettyChannelBuilder.forTarget(StaticResolverProvider.SCHEME + ":///" + lane.target)
+                .usePlaintext()
+                .defaultServiceConfig(serviceConfig)
+                .directExecutor();
         if (region != null) {
           Metadata headers = new Metadata();
           headers.put(BenchServer.REGION_HEADER, region);
@@ -453,8 +567,10 @@ public final class ElsBenchmark {
       for (int c = 0; c < lane.channels.size(); c++) {
         ManagedChannel ch = lane.channels.get(c);
         Random arrivals = new Random(7919L * (c + 1));
-        Thread t = new Thread(() -> drive(scenario, ch, arrivals, t0, measureStart, end, lane),
-            "load-" + lane.policy + "-" + c);
+        Thread t =
+            new Thread(
+                () -> drive(scenario, ch, arrivals, t0, measureStart, end, lane),
+                "load-" + lane.policy + "-" + c);
         t.start();
         threads.add(t);
       }
@@ -463,7 +579,8 @@ public final class ElsBenchmark {
       t.join();
     }
     stalls.join();
-    // Every call has a deadline, so every call ends by itself; wait for all (a stalled machine may need long).
+    // Every call has a deadline, so every call ends by itself; wait for all (a stalled machine may
+    // need long).
     long drainUntil = System.nanoTime() + ms(30_000);
     while (lanes.stream().anyMatch(l -> l.inFlight.get() > 0) && System.nanoTime() < drainUntil) {
       LockSupport.parkNanos(ms(10));
@@ -494,9 +611,20 @@ public final class ElsBenchmark {
       long sent = lane.sent.sum();
       Map<String, Long> failureCounts = new TreeMap<>();
       lane.failures.forEach((k, v) -> failureCounts.put(k, v.sum()));
-      RunResult result = new RunResult(scenario, lane.policy, sent, ok.length, percentile(ok, 0.50),
-          percentile(ok, 0.99), percentileAll(ok, sent, 0.99), percentileAll(ok, sent, 0.999),
-          total == 0 ? 0 : bad / (double) total, failureCounts, lane.heldAtKill.get(), stalls.maxStallMs());
+      RunResult result =
+          new RunResult(
+              scenario,
+              lane.policy,
+              sent,
+              ok.length,
+              percentile(ok, 0.50),
+              percentile(ok, 0.99),
+              percentileAll(ok, sent, 0.99),
+              percentileAll(ok, sent, 0.999),
+              total == 0 ? 0 : bad / (double) total,
+              failureCounts,
+              lane.heldAtKill.get(),
+              stalls.maxStallMs());
       int n = (int) (measureMs * 1_000_000L / BenchServer.BUCKET_NANOS);
       result.shareTimeline = new double[n];
       for (int b = 0; b < n; b++) {
@@ -533,16 +661,19 @@ public final class ElsBenchmark {
         at(down, () -> lanes.forEach(l -> l.servers.get(BAD).slowdown(10)));
         at(back, () -> lanes.forEach(l -> l.servers.get(BAD).slowdown(1)));
       }
-      case COLD -> at(down, () -> {
-        for (Lane l : lanes) {
-          BenchServer s = l.servers.get(BAD);
-          s.start();
-          s.bucketsFrom(measureStart);
-          List<EquivalentAddressGroup> all = new ArrayList<>(l.addresses);
-          all.add(BAD, address(s, null));
-          resolver.update(l.target, all);
-        }
-      });
+      case COLD ->
+          at(
+              down,
+              () -> {
+                for (Lane l : lanes) {
+                  BenchServer s = l.servers.get(BAD);
+                  s.start();
+                  s.bucketsFrom(measureStart);
+                  List<EquivalentAddressGroup> all = new ArrayList<>(l.addresses);
+                  all.add(BAD, address(s, null));
+                  resolver.update(l.target, all);
+                }
+              });
       case GC -> {
         for (long t = 1000; t < MEASURE_MS; t += 2000) {
           at(measureStart + ms(t), () -> lanes.forEach(l -> l.servers.get(BAD).pause(300)));
@@ -554,11 +685,13 @@ public final class ElsBenchmark {
           at(measureStart + ms(t), () -> lanes.forEach(l -> l.servers.get(BAD).slowdown(factor)));
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
-  /** Kills the endpoints in every lane at once (all first, then waits), so no lane is killed later. */
+  /**
+   * Kills the endpoints in every lane at once (all first, then waits), so no lane is killed later.
+   */
   private static void kill(List<Lane> lanes, List<Integer> which) throws InterruptedException {
     for (Lane l : lanes) {
       for (int i : which) {
@@ -580,8 +713,14 @@ public final class ElsBenchmark {
     }
   }
 
-  private static void drive(Scenario scenario, ManagedChannel channel, Random arrivals, long t0,
-      long measureStart, long end, Lane lane) {
+  private static void drive(
+      Scenario scenario,
+      ManagedChannel channel,
+      Random arrivals,
+      long t0,
+      long measureStart,
+      long end,
+      Lane lane) {
     byte[] request = new byte[16];
     int burst = scenario.burst();
     double meanGapNanos = 1e9 * burst / scenario.ratePerClient();
@@ -603,16 +742,20 @@ public final class ElsBenchmark {
         }
         lane.inFlight.incrementAndGet();
         ClientCalls.asyncUnaryCall(
-            channel.newCall(BenchServer.METHOD, CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MS,
-                TimeUnit.MILLISECONDS)),
-            request, new StreamObserver<byte[]>() {
+            channel.newCall(
+                BenchServer.METHOD,
+                CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)),
+            request,
+            new StreamObserver<byte[]>() {
               @Override
               public void onNext(byte[] value) {}
 
               @Override
               public void onError(Throwable t) {
                 if (measured) {
-                  lane.failures.computeIfAbsent(Status.fromThrowable(t).getCode().name(), c -> new LongAdder())
+                  lane.failures
+                      .computeIfAbsent(
+                          Status.fromThrowable(t).getCode().name(), c -> new LongAdder())
                       .increment();
                 }
                 lane.inFlight.decrementAndGet();
@@ -636,13 +779,16 @@ public final class ElsBenchmark {
   }
 
   private void at(long nanoTime, Action action) {
-    actions.schedule(() -> {
-      try {
-        action.run();
-      } catch (Exception e) {
-        System.err.println("scenario action failed: " + e);
-      }
-    }, nanoTime - System.nanoTime(), TimeUnit.NANOSECONDS);
+    actions.schedule(
+        () -> {
+          try {
+            action.run();
+          } catch (Exception e) {
+            System.err.println("scenario action failed: " + e);
+          }
+        },
+        nanoTime - System.nanoTime(),
+        TimeUnit.NANOSECONDS);
   }
 
   private static long ms(long millis) {
@@ -650,8 +796,8 @@ public final class ElsBenchmark {
   }
 
   /**
-   * Quantile {@code q} over {@code sent} calls of which {@code okSorted} succeeded, a failure counting as the
-   * deadline (the caller waited the whole deadline for nothing).
+   * Quantile {@code q} over {@code sent} calls of which {@code okSorted} succeeded, a failure
+   * counting as the deadline (the caller waited the whole deadline for nothing).
    */
   static double percentileAll(long[] okSorted, long sent, double q) {
     if (sent == 0) {

@@ -20,7 +20,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A real channel over loopback selects {@code els} through its service config and spreads calls. */
+/**
+ * A real channel over loopback selects {@code els} through its service config and spreads calls.
+ */
 class ElsEndToEndTest {
 
   @Test
@@ -42,17 +44,24 @@ class ElsEndToEndTest {
       }
       resolver.put("e2e", addresses);
       // The provider found by the service loader; metrics to this channel's own registry.
-      channel = NettyChannelBuilder.forTarget("bench:///e2e").usePlaintext()
-          .setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry)
-          .defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("els", Map.of())))).build();
+      channel =
+          NettyChannelBuilder.forTarget("bench:///e2e")
+              .usePlaintext()
+              .setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry)
+              .defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("els", Map.of()))))
+              .build();
       for (int i = 0; i < 300; i++) {
-        ClientCalls.blockingUnaryCall(channel, BenchServer.METHOD,
-            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[1]);
+        ClientCalls.blockingUnaryCall(
+            channel,
+            BenchServer.METHOD,
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+            new byte[1]);
       }
       for (BenchServer s : servers) {
         assertThat(s.received()).isPositive();
       }
-      List<Gauge> weights = new ArrayList<>(registry.find("els.endpoint.weight").tag("target", "e2e").gauges());
+      List<Gauge> weights =
+          new ArrayList<>(registry.find("els.endpoint.weight").tag("target", "e2e").gauges());
       assertThat(weights).hasSize(3);
     } finally {
       if (channel != null) {

@@ -22,20 +22,22 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A reference policy for the benchmark, not shipped: Finagle's power of two choices with the Peak-EWMA load
- * metric ({@code Balancers.p2cPeakEwma}; linkerd2-proxy and tower use the same algorithm). Each endpoint keeps
- * an exponentially weighted moving average of its round-trip times that jumps to any sample above it (the
- * peak) and otherwise decays towards new samples with weight {@code exp(-dt / decayTime)}; it also decays
- * towards 0 as time passes without samples. A pick draws two distinct READY endpoints at random and takes the
- * one with the lower {@code cost = ewma * (pending + 1)}; an endpoint without history but with a request
- * pending costs a penalty, so it is probed by one request first. Every completed call is a sample, failures
- * included (as in Finagle: failures are Finagle's failure accrual's business, which is another module).
- * Decay time 10 s, Finagle's default. Named {@code p2c_peak_ewma}; config {@code {}}.
+ * A reference policy for the benchmark, not shipped: Finagle's power of two choices with the
+ * Peak-EWMA load metric ({@code Balancers.p2cPeakEwma}; linkerd2-proxy and tower use the same
+ * algorithm). Each endpoint keeps an exponentially weighted moving average of its round-trip times
+ * that jumps to any sample above it (the peak) and otherwise decays towards new samples with weight
+ * {@code exp(-dt / decayTime)}; it also decays towards 0 as time passes without samples. A pick
+ * draws two distinct READY endpoints at random and takes the one with the lower {@code cost = ewma
+ * * (pending + 1)}; an endpoint without history but with a request pending costs a penalty, so it
+ * is probed by one request first. Every completed call is a sample, failures included (as in
+ * Finagle: failures are Finagle's failure accrual's business, which is another module). Decay time
+ * 10 s, Finagle's default. Named {@code p2c_peak_ewma}; config {@code {}}.
  */
 final class PeakEwmaLoadBalancerProvider extends LoadBalancerProvider {
 
   static final String NAME = "p2c_peak_ewma";
   static final double DECAY_NANOS = 10e9;
+
   /** Finagle's penalty for a host without latency history that has requests pending. */
   static final double PENALTY = Long.MAX_VALUE >> 16;
 
@@ -117,13 +119,16 @@ final class PeakEwmaLoadBalancerProvider extends LoadBalancerProvider {
       for (EquivalentAddressGroup g : resolved.getAddresses()) {
         wanted.putIfAbsent(new EquivalentAddressGroup(g.getAddresses()), g);
       }
-      endpoints.entrySet().removeIf(e -> {
-        if (!wanted.containsKey(e.getKey())) {
-          e.getValue().subchannel.shutdown();
-          return true;
-        }
-        return false;
-      });
+      endpoints
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (!wanted.containsKey(e.getKey())) {
+                  e.getValue().subchannel.shutdown();
+                  return true;
+                }
+                return false;
+              });
       for (Map.Entry<EquivalentAddressGroup, EquivalentAddressGroup> w : wanted.entrySet()) {
         if (!endpoints.containsKey(w.getKey())) {
           Endpoint ep = new Endpoint(w.getKey(), w.getValue());
@@ -163,7 +168,8 @@ final class PeakEwmaLoadBalancerProvider extends LoadBalancerProvider {
       } else if (connecting) {
         helper.updateBalancingState(CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
       } else {
-        helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(lastError)));
+        helper.updateBalancingState(
+            TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(lastError)));
       }
     }
 
@@ -171,31 +177,34 @@ final class PeakEwmaLoadBalancerProvider extends LoadBalancerProvider {
       final EquivalentAddressGroup key;
       final Subchannel subchannel;
       final Metric metric = new Metric();
-      final ClientStreamTracer.Factory tracer = new ClientStreamTracer.Factory() {
-        @Override
-        public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-          long start = metric.start();
-          return new ClientStreamTracer() {
-            private boolean closed;
-
+      final ClientStreamTracer.Factory tracer =
+          new ClientStreamTracer.Factory() {
             @Override
-            public void streamClosed(Status status) {
-              synchronized (this) {
-                if (closed) {
-                  return;
+            public ClientStreamTracer newClientStreamTracer(
+                ClientStreamTracer.StreamInfo info, Metadata headers) {
+              long start = metric.start();
+              return new ClientStreamTracer() {
+                private boolean closed;
+
+                @Override
+                public void streamClosed(Status status) {
+                  synchronized (this) {
+                    if (closed) {
+                      return;
+                    }
+                    closed = true;
+                  }
+                  metric.end(start);
                 }
-                closed = true;
-              }
-              metric.end(start);
+              };
             }
           };
-        }
-      };
       ConnectivityState state = IDLE;
 
       Endpoint(EquivalentAddressGroup key, EquivalentAddressGroup group) {
         this.key = key;
-        this.subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
+        this.subchannel =
+            helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
       }
 
       void onState(ConnectivityStateInfo info) {
@@ -209,7 +218,8 @@ final class PeakEwmaLoadBalancerProvider extends LoadBalancerProvider {
           lastError = info.getStatus();
         }
         // Like round_robin: once in TRANSIENT_FAILURE, stay there until READY.
-        if (!(state == TRANSIENT_FAILURE && (info.getState() == CONNECTING || info.getState() == IDLE))) {
+        if (!(state == TRANSIENT_FAILURE
+            && (info.getState() == CONNECTING || info.getState() == IDLE))) {
           state = info.getState();
         }
         update();

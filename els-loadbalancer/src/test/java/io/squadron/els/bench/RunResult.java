@@ -8,24 +8,54 @@ final class RunResult {
   final String policy;
   final long sent;
   final long succeeded;
+
   /** p50 and p99 of successful calls only. */
   final double p50;
+
   final double p99;
-  /** p99 and p99.9 over every call sent, a failed call counting as the deadline (never answered in time). */
+
+  /**
+   * p99 and p99.9 over every call sent, a failed call counting as the deadline (never answered in
+   * time).
+   */
   final double p99All;
+
   final double p999All;
+
   /** Share of requests to the bad endpoint, or across regions in the region scenarios. */
   final double badShare;
+
   final Map<String, Long> failures;
-  /** Requests the killed endpoint(s) held (in service or queued) when killed: lost with the process. */
+
+  /**
+   * Requests the killed endpoint(s) held (in service or queued) when killed: lost with the process.
+   */
   final long heldAtKill;
-  /** Share of requests to the bad endpoint (or across regions) per half second of the measured window. */
+
+  /**
+   * Share of requests to the bad endpoint (or across regions) per half second of the measured
+   * window.
+   */
   double[] shareTimeline = new double[0];
-  /** The longest the JVM was descheduled during the measured window (a 5 ms sleep that overslept). */
+
+  /**
+   * The longest the JVM was descheduled during the measured window (a 5 ms sleep that overslept).
+   */
   final double maxStallMs;
 
-  RunResult(Scenario scenario, String policy, long sent, long succeeded, double p50, double p99, double p99All,
-      double p999All, double badShare, Map<String, Long> failures, long heldAtKill, double maxStallMs) {
+  RunResult(
+      Scenario scenario,
+      String policy,
+      long sent,
+      long succeeded,
+      double p50,
+      double p99,
+      double p99All,
+      double p999All,
+      double badShare,
+      Map<String, Long> failures,
+      long heldAtKill,
+      double maxStallMs) {
     this.scenario = scenario;
     this.policy = policy;
     this.sent = sent;

@@ -1,8 +1,9 @@
 package io.squadron.els.bench;
 
 /**
- * The workloads. Unless a scenario says otherwise: 8 endpoints of 2 slots, 4 clients of 40 requests/s, and the
- * "bad" endpoint (3) is the one the scenario changes while the others stay normal.
+ * The workloads. Unless a scenario says otherwise: 8 endpoints of 2 slots, 4 clients of 40
+ * requests/s, and the "bad" endpoint (3) is the one the scenario changes while the others stay
+ * normal.
  */
 enum Scenario {
   EVEN("even", "all endpoints alike"),
@@ -12,8 +13,12 @@ enum Scenario {
   HALF_CAPACITY("halfcap", "endpoint 3 has 1 slot instead of 2"),
   TRANSIENT("transient", "endpoint 3 is 10x slower from 2 s to 5 s"),
   HERD("herd", "16 independent clients of 12 requests/s (60% load), endpoints alike"),
-  COLD("cold", "endpoint 3 starts at 2 s and joins by a resolver update; its first calls are up to 10x slower"),
-  SHED("shed", "every endpoint sheds load (RESOURCE_EXHAUSTED) when 4 wait; endpoint 3 is 3x slower"),
+  COLD(
+      "cold",
+      "endpoint 3 starts at 2 s and joins by a resolver update; its first calls are up to 10x slower"),
+  SHED(
+      "shed",
+      "every endpoint sheds load (RESOURCE_EXHAUSTED) when 4 wait; endpoint 3 is 3x slower"),
   BURSTY("bursty", "requests come in bursts of 8 at once (fan-out), same mean rate"),
   GC("gc", "endpoint 3 stops the world for 300 ms every 2 s"),
   DEGRADE("degrade", "endpoint 3 slows down steadily, 1x at 0 s to 6x at 10 s (a leak)"),
@@ -51,7 +56,10 @@ enum Scenario {
     return this == BURSTY ? 8 : 1;
   }
 
-  /** Whether the share column means requests that crossed regions rather than requests to endpoint 3. */
+  /**
+   * Whether the share column means requests that crossed regions rather than requests to endpoint
+   * 3.
+   */
   boolean sharesCrossRegion() {
     return regions();
   }

@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Detects stalls of the benchmark JVM (the machine is shared): a thread parks 5 ms at a time between two
- * instants and records how much longer than asked it slept.
+ * Detects stalls of the benchmark JVM (the machine is shared): a thread parks 5 ms at a time
+ * between two instants and records how much longer than asked it slept.
  */
 final class StallWatch extends Thread {
 

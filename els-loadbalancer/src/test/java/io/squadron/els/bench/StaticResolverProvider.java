@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resolves {@code bench:///NAME} to the list of addresses registered under NAME (with their attributes); no
- * service config. {@link #update} pushes a new list to every channel resolving NAME, as DNS would when a new
- * instance starts.
+ * Resolves {@code bench:///NAME} to the list of addresses registered under NAME (with their
+ * attributes); no service config. {@link #update} pushes a new list to every channel resolving
+ * NAME, as DNS would when a new instance starts.
  */
 final class StaticResolverProvider extends NameResolverProvider {
 
@@ -57,9 +57,13 @@ final class StaticResolverProvider extends NameResolverProvider {
 
       @Override
       public void start(Listener2 listener) {
-        listeners.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
-        listener.onResult(ResolutionResult.newBuilder().setAddresses(targets.getOrDefault(name, addresses))
-            .build());
+        listeners
+            .computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            .add(listener);
+        listener.onResult(
+            ResolutionResult.newBuilder()
+                .setAddresses(targets.getOrDefault(name, addresses))
+                .build());
       }
 
       @Override

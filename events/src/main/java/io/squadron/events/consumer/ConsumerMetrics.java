@@ -21,7 +21,10 @@ final class ConsumerMetrics {
 
   /** What became of a record. */
   enum Outcome {
-    APPLIED, DUPLICATE, IGNORED, DEAD_LETTERED;
+    APPLIED,
+    DUPLICATE,
+    IGNORED,
+    DEAD_LETTERED;
 
     String tag() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -33,35 +36,67 @@ final class ConsumerMetrics {
   private final ConcurrentMap<String, Counter> events = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> retries = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Timer> endToEnd = new ConcurrentHashMap<>();
-  /** The lag of each partition this consumer's threads own (partitions are disjoint between threads). */
+
+  /**
+   * The lag of each partition this consumer's threads own (partitions are disjoint between
+   * threads).
+   */
   private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+
   private final Timer handleLatency;
 
   ConsumerMetrics(MeterRegistry registry, String group, Collection<String> topics) {
     this.registry = registry;
     this.group = group;
     for (String topic : topics) {
-      Gauge.builder(LAG, lag, m -> m.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-              .mapToLong(Map.Entry::getValue).sum())
-          .tag("consumer", group).tag("topic", topic)
-          .description("Records in the topic not yet consumed by this instance's partitions").register(registry);
+      Gauge.builder(
+              LAG,
+              lag,
+              m ->
+                  m.entrySet().stream()
+                      .filter(e -> e.getKey().topic().equals(topic))
+                      .mapToLong(Map.Entry::getValue)
+                      .sum())
+          .tag("consumer", group)
+          .tag("topic", topic)
+          .description("Records in the topic not yet consumed by this instance's partitions")
+          .register(registry);
     }
-    handleLatency = Timer.builder(HANDLE_LATENCY).tag("consumer", group)
-        .description("One poll's events applied: transaction, handlers and commit").register(registry);
+    handleLatency =
+        Timer.builder(HANDLE_LATENCY)
+            .tag("consumer", group)
+            .description("One poll's events applied: transaction, handlers and commit")
+            .register(registry);
   }
 
   void count(String topic, Outcome outcome, int n) {
     if (n == 0) {
       return;
     }
-    events.computeIfAbsent(topic + '\u0000' + outcome.tag(), k -> Counter.builder(EVENTS).tag("consumer", group)
-        .tag("topic", topic).tag("outcome", outcome.tag())
-        .description("Records consumed, by what became of them").register(registry)).increment(n);
+    events
+        .computeIfAbsent(
+            topic + '\u0000' + outcome.tag(),
+            k ->
+                Counter.builder(EVENTS)
+                    .tag("consumer", group)
+                    .tag("topic", topic)
+                    .tag("outcome", outcome.tag())
+                    .description("Records consumed, by what became of them")
+                    .register(registry))
+        .increment(n);
   }
 
   void retry(String topic) {
-    retries.computeIfAbsent(topic, t -> Counter.builder(RETRIES).tag("consumer", group).tag("topic", t)
-        .description("Handler attempts that failed and were retried").register(registry)).increment();
+    retries
+        .computeIfAbsent(
+            topic,
+            t ->
+                Counter.builder(RETRIES)
+                    .tag("consumer", group)
+                    .tag("topic", t)
+                    .description("Handler attempts that failed and were retried")
+                    .register(registry))
+        .increment();
   }
 
   void lag(TopicPartition partition, long records) {
@@ -77,9 +112,16 @@ final class ConsumerMetrics {
   }
 
   void endToEnd(String topic, Duration latency) {
-    endToEnd.computeIfAbsent(topic, t -> Timer.builder(END_TO_END).tag("consumer", group).tag("topic", t)
-        .publishPercentileHistogram()
-        .description("From the event's occurred-at to its handler's commit").register(registry))
+    endToEnd
+        .computeIfAbsent(
+            topic,
+            t ->
+                Timer.builder(END_TO_END)
+                    .tag("consumer", group)
+                    .tag("topic", t)
+                    .publishPercentileHistogram()
+                    .description("From the event's occurred-at to its handler's commit")
+                    .register(registry))
         .record(latency.isNegative() ? Duration.ZERO : latency);
   }
 

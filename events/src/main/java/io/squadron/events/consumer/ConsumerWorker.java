@@ -34,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer thread: poll, apply the polled events in one database transaction (falling back to one transaction
- * per event, with retries, when that fails), commit the offsets, repeat.
+ * One consumer thread: poll, apply the polled events in one database transaction (falling back to
+ * one transaction per event, with retries, when that fails), commit the offsets, repeat.
  */
 final class ConsumerWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ConsumerWorker.class);
@@ -61,11 +61,16 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * A record to act on: an event with a handler, its envelope and payload; or a malformed record ({@code malformed}
-   * says what is wrong), to dead-letter in its place in the partition's order.
+   * A record to act on: an event with a handler, its envelope and payload; or a malformed record
+   * ({@code malformed} says what is wrong), to dead-letter in its place in the partition's order.
    */
-  private record Item(ConsumerRecord<byte[], byte[]> record, EventEnvelope envelope, UUID eventId,
-      TypedHandler<?> handler, Message payload, String malformed) {
+  private record Item(
+      ConsumerRecord<byte[], byte[]> record,
+      EventEnvelope envelope,
+      UUID eventId,
+      TypedHandler<?> handler,
+      Message payload,
+      String malformed) {
     static Item malformed(ConsumerRecord<byte[], byte[]> record, String what) {
       return new Item(record, null, null, null, null, what);
     }
@@ -79,12 +84,17 @@ final class ConsumerWorker implements Runnable {
     }
 
     ProcessedEvents.Entry entry() {
-      return new ProcessedEvents.Entry(eventId, record.topic(), record.partition(), record.offset());
+      return new ProcessedEvents.Entry(
+          eventId, record.topic(), record.partition(), record.offset());
     }
   }
 
-  ConsumerWorker(EventConsumer.Settings settings, KafkaConsumer<byte[], byte[]> consumer, DeadLetters deadLetters,
-      ConsumerMetrics metrics, boolean housekeeper) {
+  ConsumerWorker(
+      EventConsumer.Settings settings,
+      KafkaConsumer<byte[], byte[]> consumer,
+      DeadLetters deadLetters,
+      ConsumerMetrics metrics,
+      boolean housekeeper) {
     this.settings = settings;
     this.consumer = consumer;
     this.deadLetters = deadLetters;
@@ -92,7 +102,10 @@ final class ConsumerWorker implements Runnable {
     this.housekeeper = housekeeper;
   }
 
-  /** Asks the thread to stop: the batch in progress is abandoned uncommitted (it will be redelivered). */
+  /**
+   * Asks the thread to stop: the batch in progress is abandoned uncommitted (it will be
+   * redelivered).
+   */
   void stop() {
     running = false;
     consumer.wakeup();
@@ -102,20 +115,22 @@ final class ConsumerWorker implements Runnable {
   public void run() {
     int failures = 0;
     try {
-      consumer.subscribe(settings.topics(), new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          metrics.forget(partitions);
-        }
+      consumer.subscribe(
+          settings.topics(),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              metrics.forget(partitions);
+            }
 
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-          metrics.forget(partitions);
-        }
-      });
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+              metrics.forget(partitions);
+            }
+          });
       while (running) {
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
         try {
@@ -133,9 +148,14 @@ final class ConsumerWorker implements Runnable {
           if (!running) {
             break;
           }
-          log.warn("Consumer {}: round failed ({} in a row), retrying: {}", settings.group(), failures, e.toString());
+          log.warn(
+              "Consumer {}: round failed ({} in a row), retrying: {}",
+              settings.group(),
+              failures,
+              e.toString());
           rewind(records);
-          if (!Backoff.sleep(settings.backoff().delay(Math.min(failures, 30), random), () -> running)) {
+          if (!Backoff.sleep(
+              settings.backoff().delay(Math.min(failures, 30), random), () -> running)) {
             break;
           }
         }
@@ -173,7 +193,9 @@ final class ConsumerWorker implements Runnable {
         items.add(Item.malformed(record, "payload does not parse as " + envelope.getType()));
         continue;
       }
-      items.add(new Item(record, envelope, UUID.fromString(envelope.getEventId()), handler, payload, null));
+      items.add(
+          new Item(
+              record, envelope, UUID.fromString(envelope.getEventId()), handler, payload, null));
     }
     if (!items.isEmpty()) {
       if (applyBatch(items)) {
@@ -198,10 +220,14 @@ final class ConsumerWorker implements Runnable {
       try {
         List<ProcessedEvents.Entry> entries = new ArrayList<>(items.size());
         items.stream().filter(Item::isEvent).forEach(item -> entries.add(item.entry()));
-        Set<UUID> fresh = entries.isEmpty() ? Set.of()
-            : ProcessedEvents.record(tx, settings.group(), ProcessedEvents.APPLIED, entries);
+        Set<UUID> fresh =
+            entries.isEmpty()
+                ? Set.of()
+                : ProcessedEvents.record(tx, settings.group(), ProcessedEvents.APPLIED, entries);
         for (int i = 0; i < items.size(); i++) {
-          if (items.get(i).isEvent() && fresh.remove(items.get(i).eventId())) { // a second copy in the same batch is a duplicate
+          if (items.get(i).isEvent()
+              && fresh.remove(
+                  items.get(i).eventId())) { // a second copy in the same batch is a duplicate
             handle(items.get(i), tx);
             applied[i] = true;
           }
@@ -209,7 +235,11 @@ final class ConsumerWorker implements Runnable {
         tx.commit();
       } catch (Exception e) {
         rollback(tx);
-        log.debug("Consumer {}: batch of {} failed, applying one by one", settings.group(), items.size(), e);
+        log.debug(
+            "Consumer {}: batch of {} failed, applying one by one",
+            settings.group(),
+            items.size(),
+            e);
         return false;
       }
     } catch (SQLException e) {
@@ -221,7 +251,8 @@ final class ConsumerWorker implements Runnable {
       Item item = items.get(i);
       if (applied[i]) {
         metrics.count(item.record().topic(), Outcome.APPLIED, 1);
-        metrics.endToEnd(item.record().topic(), Duration.between(Envelopes.occurredAt(item.envelope()), now));
+        metrics.endToEnd(
+            item.record().topic(), Duration.between(Envelopes.occurredAt(item.envelope()), now));
       } else if (item.isEvent()) {
         metrics.count(item.record().topic(), Outcome.DUPLICATE, 1);
       }
@@ -232,7 +263,8 @@ final class ConsumerWorker implements Runnable {
   private void applyOneByOne(List<Item> items, Map<TopicPartition, Long> stopAt) throws Stopped {
     for (Item item : items) {
       if (stopAt.containsKey(item.partition())) {
-        continue; // the partition went to another consumer: it resumes from the first record not done
+        continue; // the partition went to another consumer: it resumes from the first record not
+        // done
       }
       if (!item.isEvent()) {
         deadLetter(item.record(), Reason.MALFORMED, item.malformed(), 0, null);
@@ -252,7 +284,11 @@ final class ConsumerWorker implements Runnable {
           failure = e;
         }
         if (causedBy(failure, NonRetryableEventException.class)) {
-          deadLetter(item.record(), Reason.NON_RETRYABLE, Failures.describe(failure, ERROR_TEXT_MAX), attempts + 1,
+          deadLetter(
+              item.record(),
+              Reason.NON_RETRYABLE,
+              Failures.describe(failure, ERROR_TEXT_MAX),
+              attempts + 1,
               item);
           break;
         }
@@ -260,19 +296,32 @@ final class ConsumerWorker implements Runnable {
         if (Failures.environmental(failure)) {
           environmental++;
           if (environmental == 1 || environmental % 20 == 0) {
-            log.warn("Consumer {}: database unavailable for event {} ({} tries), retrying: {}", settings.group(),
-                item.eventId(), environmental, failure.getClass().getName());
+            log.warn(
+                "Consumer {}: database unavailable for event {} ({} tries), retrying: {}",
+                settings.group(),
+                item.eventId(),
+                environmental,
+                failure.getClass().getName());
           }
           delay = settings.backoff().delay(Math.min(environmental, 30), random);
         } else {
           attempts++;
           if (attempts >= settings.maxAttempts()) {
-            deadLetter(item.record(), Reason.HANDLER_FAILED, Failures.describe(failure, ERROR_TEXT_MAX), attempts,
+            deadLetter(
+                item.record(),
+                Reason.HANDLER_FAILED,
+                Failures.describe(failure, ERROR_TEXT_MAX),
+                attempts,
                 item);
             break;
           }
-          log.warn("Consumer {}: handler for {} event {} failed (attempt {} of {}): {}", settings.group(),
-              item.envelope().getType(), item.eventId(), attempts, settings.maxAttempts(),
+          log.warn(
+              "Consumer {}: handler for {} event {} failed (attempt {} of {}): {}",
+              settings.group(),
+              item.envelope().getType(),
+              item.eventId(),
+              attempts,
+              settings.maxAttempts(),
               failure.getClass().getName());
           log.debug("Consumer {}: handler failure", settings.group(), failure);
           delay = settings.backoff().delay(attempts, random);
@@ -293,8 +342,10 @@ final class ConsumerWorker implements Runnable {
     try (Connection tx = settings.dataSource().getConnection()) {
       tx.setAutoCommit(false);
       try {
-        applied = !ProcessedEvents.record(tx, settings.group(), ProcessedEvents.APPLIED, List.of(item.entry()))
-            .isEmpty();
+        applied =
+            !ProcessedEvents.record(
+                    tx, settings.group(), ProcessedEvents.APPLIED, List.of(item.entry()))
+                .isEmpty();
         if (applied) {
           handle(item, tx);
         }
@@ -307,7 +358,9 @@ final class ConsumerWorker implements Runnable {
     String topic = item.record().topic();
     if (applied) {
       metrics.count(topic, Outcome.APPLIED, 1);
-      metrics.endToEnd(topic, Duration.between(Envelopes.occurredAt(item.envelope()), settings.clock().instant()));
+      metrics.endToEnd(
+          topic,
+          Duration.between(Envelopes.occurredAt(item.envelope()), settings.clock().instant()));
     } else {
       metrics.count(topic, Outcome.DUPLICATE, 1);
     }
@@ -315,29 +368,44 @@ final class ConsumerWorker implements Runnable {
 
   private static void handle(Item item, Connection tx) throws Exception {
     ConsumerRecord<byte[], byte[]> r = item.record();
-    item.handler().handle(item.envelope(), item.payload(), r.topic(), r.partition(), r.offset(), tx);
+    item.handler()
+        .handle(item.envelope(), item.payload(), r.topic(), r.partition(), r.offset(), tx);
   }
 
   /**
-   * Sends {@code record} to the dead-letter topic and, for an event, records it as processed (outcome
-   * dead_lettered) so a redelivered copy is skipped. Retries until both are done or the consumer closes.
+   * Sends {@code record} to the dead-letter topic and, for an event, records it as processed
+   * (outcome dead_lettered) so a redelivered copy is skipped. Retries until both are done or the
+   * consumer closes.
    */
-  private void deadLetter(ConsumerRecord<byte[], byte[]> record, Reason reason, String error, int attempts, Item item)
+  private void deadLetter(
+      ConsumerRecord<byte[], byte[]> record, Reason reason, String error, int attempts, Item item)
       throws Stopped {
     Instant now = settings.clock().instant();
-    retryUntilDone("send to the dead-letter topic", () -> deadLetters.send(record, reason, error, attempts, now));
+    retryUntilDone(
+        "send to the dead-letter topic",
+        () -> deadLetters.send(record, reason, error, attempts, now));
     if (item != null) {
-      retryUntilDone("record a dead-lettered event", () -> {
-        try (Connection tx = settings.dataSource().getConnection()) {
-          tx.setAutoCommit(true);
-          ProcessedEvents.record(tx, settings.group(), ProcessedEvents.DEAD_LETTERED, List.of(item.entry()));
-        }
-      });
+      retryUntilDone(
+          "record a dead-lettered event",
+          () -> {
+            try (Connection tx = settings.dataSource().getConnection()) {
+              tx.setAutoCommit(true);
+              ProcessedEvents.record(
+                  tx, settings.group(), ProcessedEvents.DEAD_LETTERED, List.of(item.entry()));
+            }
+          });
     }
     metrics.count(record.topic(), Outcome.DEAD_LETTERED, 1);
-    log.warn("Consumer {}: record {}-{}@{} (event {}) sent to the dead-letter topic: {} after {} attempts, {}",
-        settings.group(), record.topic(), record.partition(), record.offset(),
-        item == null ? "unknown" : item.eventId(), reason, attempts, item == null ? error : "see its headers");
+    log.warn(
+        "Consumer {}: record {}-{}@{} (event {}) sent to the dead-letter topic: {} after {} attempts, {}",
+        settings.group(),
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        item == null ? "unknown" : item.eventId(),
+        reason,
+        attempts,
+        item == null ? error : "see its headers");
   }
 
   @FunctionalInterface
@@ -355,7 +423,12 @@ final class ConsumerWorker implements Runnable {
         return;
       } catch (Exception e) {
         if (failures == 1 || failures % 20 == 0) {
-          log.warn("Consumer {}: cannot {} ({} tries), retrying: {}", settings.group(), what, failures, e.toString());
+          log.warn(
+              "Consumer {}: cannot {} ({} tries), retrying: {}",
+              settings.group(),
+              what,
+              failures,
+              e.toString());
         }
         pause(settings.backoff().delay(Math.min(failures, 30), random));
       }
@@ -363,14 +436,16 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * Waits {@code delay} while staying in the group: the assigned partitions are paused and polled (which also runs
-   * rebalance callbacks), so a long retry does not exceed {@code max.poll.interval.ms}.
+   * Waits {@code delay} while staying in the group: the assigned partitions are paused and polled
+   * (which also runs rebalance callbacks), so a long retry does not exceed {@code
+   * max.poll.interval.ms}.
    */
   private void pause(Duration delay) throws Stopped {
     long deadline = System.nanoTime() + delay.toNanos();
     do {
       long left = deadline - System.nanoTime();
-      if (!Backoff.sleep(Duration.ofNanos(Math.max(0, Math.min(left, Duration.ofSeconds(1).toNanos()))),
+      if (!Backoff.sleep(
+          Duration.ofNanos(Math.max(0, Math.min(left, Duration.ofSeconds(1).toNanos()))),
           () -> running)) {
         throw new Stopped();
       }
@@ -404,7 +479,8 @@ final class ConsumerWorker implements Runnable {
         continue;
       }
       List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
-      offsets.put(tp, new OffsetAndMetadata(stopAt.getOrDefault(tp, rs.get(rs.size() - 1).offset() + 1)));
+      offsets.put(
+          tp, new OffsetAndMetadata(stopAt.getOrDefault(tp, rs.get(rs.size() - 1).offset() + 1)));
     }
     if (offsets.isEmpty()) {
       return;
@@ -417,9 +493,13 @@ final class ConsumerWorker implements Runnable {
         consumer.commitSync(offsets, Duration.ofSeconds(30));
       }
     } catch (KafkaException e) {
-      // Applied and recorded already: a later commit covers these offsets, or after a rebalance or restart the
+      // Applied and recorded already: a later commit covers these offsets, or after a rebalance or
+      // restart the
       // records come again and are skipped as duplicates.
-      log.warn("Consumer {}: offset commit failed, a later one covers it: {}", settings.group(), e.toString());
+      log.warn(
+          "Consumer {}: offset commit failed, a later one covers it: {}",
+          settings.group(),
+          e.toString());
     }
   }
 
@@ -459,7 +539,10 @@ final class ConsumerWorker implements Runnable {
         deleted = ProcessedEvents.deleteOlderThan(c, settings.group(), cutoff, DELETE_CHUNK);
       } while (deleted == DELETE_CHUNK && running);
     } catch (SQLException e) {
-      log.warn("Consumer {}: cannot delete old processed-event records: {}", settings.group(), e.toString());
+      log.warn(
+          "Consumer {}: cannot delete old processed-event records: {}",
+          settings.group(),
+          e.toString());
     }
   }
 

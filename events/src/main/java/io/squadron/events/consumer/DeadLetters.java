@@ -31,8 +31,11 @@ final class DeadLetters {
     this.group = group;
   }
 
-  /** Sends {@code record} to its dead-letter topic and waits for the acknowledgement (up to 30 s). */
-  void send(ConsumerRecord<byte[], byte[]> record, Reason reason, String error, int attempts, Instant now)
+  /**
+   * Sends {@code record} to its dead-letter topic and waits for the acknowledgement (up to 30 s).
+   */
+  void send(
+      ConsumerRecord<byte[], byte[]> record, Reason reason, String error, int attempts, Instant now)
       throws Exception {
     RecordHeaders headers = new RecordHeaders();
     for (Header h : record.headers()) {
@@ -48,8 +51,15 @@ final class DeadLetters {
     add(headers, EventHeaders.DLT_CONSUMER_GROUP, group);
     add(headers, EventHeaders.DLT_ATTEMPTS, Integer.toString(attempts));
     add(headers, EventHeaders.DLT_FAILED_AT, now.toString());
-    producer.send(new ProducerRecord<>(EventTopics.deadLetterTopic(record.topic()), null, record.key(),
-        record.value(), headers)).get(30, TimeUnit.SECONDS);
+    producer
+        .send(
+            new ProducerRecord<>(
+                EventTopics.deadLetterTopic(record.topic()),
+                null,
+                record.key(),
+                record.value(),
+                headers))
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static void add(RecordHeaders headers, String key, String value) {

@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Consumes events from Kafka and applies each one exactly once per consumer group, inside a PostgreSQL transaction
- * of the service's own.
+ * Consumes events from Kafka and applies each one exactly once per consumer group, inside a
+ * PostgreSQL transaction of the service's own.
  *
  * <pre>{@code
  * EventConsumer consumer = EventConsumer.builder("checkout", dataSource, bootstrapServers)
@@ -44,35 +44,49 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * }</pre>
  *
  * <p>How a poll's records are applied:
+ *
  * <ol>
- *   <li>Each record is parsed; one that is not a well-formed event envelope (or whose payload does not parse as its
- *       type) goes to {@code <topic>.dlt} at once. Types without a handler are skipped.
- *   <li>In one transaction: the event ids are inserted into {@code squadron_processed_event} (consumer group, event
- *       id); ids already there are duplicates and skipped; each new event's handler runs with the transaction's
- *       connection; commit.
- *   <li>If that transaction fails, the events are applied one per transaction: a failing handler is retried with
- *       exponential backoff; after {@code maxAttempts} failures (or at once for {@link NonRetryableEventException})
- *       the record goes to the dead-letter topic with headers naming the error and its original topic, partition and
- *       offset, and is recorded as processed, so the partition keeps moving. Failures that say the database is
- *       unavailable are retried without limit instead.
- *   <li>Only then are the offsets committed. A crash before that commit redelivers the records; their ids are
- *       already recorded, so nothing is applied twice.
+ *   <li>Each record is parsed; one that is not a well-formed event envelope (or whose payload does
+ *       not parse as its type) goes to {@code <topic>.dlt} at once. Types without a handler are
+ *       skipped.
+ *   <li>In one transaction: the event ids are inserted into {@code squadron_processed_event}
+ *       (consumer group, event id); ids already there are duplicates and skipped; each new event's
+ *       handler runs with the transaction's connection; commit.
+ *   <li>If that transaction fails, the events are applied one per transaction: a failing handler is
+ *       retried with exponential backoff; after {@code maxAttempts} failures (or at once for {@link
+ *       NonRetryableEventException}) the record goes to the dead-letter topic with headers naming
+ *       the error and its original topic, partition and offset, and is recorded as processed, so
+ *       the partition keeps moving. Failures that say the database is unavailable are retried
+ *       without limit instead.
+ *   <li>Only then are the offsets committed. A crash before that commit redelivers the records;
+ *       their ids are already recorded, so nothing is applied twice.
  * </ol>
  *
- * <p>Events of one partition are applied in offset order, so events with the same key in the order they were
- * published. {@code concurrency(n)} runs n consumers of the group in this process, each on its own partitions.
+ * <p>Events of one partition are applied in offset order, so events with the same key in the order
+ * they were published. {@code concurrency(n)} runs n consumers of the group in this process, each
+ * on its own partitions.
  */
 public final class EventConsumer implements AutoCloseable {
   /** Handler attempts before an event is dead-lettered. */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
   /** Records per poll, and so at most per transaction. */
   public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+
   /** How long processed-event records are kept (duplicates older than this are applied again). */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
   /** What the workers share. */
-  record Settings(String group, DataSource dataSource, List<String> topics, Map<String, TypedHandler<?>> handlers,
-      int maxAttempts, Backoff backoff, Duration retention, Duration cleanupInterval, Duration pollTimeout,
+  record Settings(
+      String group,
+      DataSource dataSource,
+      List<String> topics,
+      Map<String, TypedHandler<?>> handlers,
+      int maxAttempts,
+      Backoff backoff,
+      Duration retention,
+      Duration cleanupInterval,
+      Duration pollTimeout,
       Clock clock) {}
 
   /**
@@ -99,8 +113,18 @@ public final class EventConsumer implements AutoCloseable {
   private boolean started;
 
   private EventConsumer(Builder b) {
-    this.settings = new Settings(b.group, b.dataSource, List.copyOf(b.topics), Map.copyOf(b.handlers), b.maxAttempts,
-        b.backoff, b.retention, b.cleanupInterval, b.pollTimeout, b.clock);
+    this.settings =
+        new Settings(
+            b.group,
+            b.dataSource,
+            List.copyOf(b.topics),
+            Map.copyOf(b.handlers),
+            b.maxAttempts,
+            b.backoff,
+            b.retention,
+            b.cleanupInterval,
+            b.pollTimeout,
+            b.clock);
     this.concurrency = b.concurrency;
     this.createDeadLetterTopics = b.createDeadLetterTopics;
     this.metrics = new ConsumerMetrics(b.registry, b.group, b.topics);
@@ -112,12 +136,14 @@ public final class EventConsumer implements AutoCloseable {
     Map<String, Object> consumer = new HashMap<>();
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, b.group);
     consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, b.startFromLatest ? "latest" : "earliest");
+    consumer.put(
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, b.startFromLatest ? "latest" : "earliest");
     consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, b.maxPollRecords);
     // The consumer group protocol of KIP-848 (Kafka 4): rebalances without stopping every member.
     consumer.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
-    // Fewer, fuller fetches (the broker answers at 16 KiB or after 50 ms): a busy topic costs the broker and this
+    // Fewer, fuller fetches (the broker answers at 16 KiB or after 50 ms): a busy topic costs the
+    // broker and this
     // process far less CPU per event, an idle one adds at most 50 ms.
     consumer.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 16 * 1024);
     consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
@@ -143,9 +169,10 @@ public final class EventConsumer implements AutoCloseable {
   }
 
   /**
-   * A builder for a consumer in the group {@code group} (also the namespace of its processed-event records: two
-   * services must not share a group), applying events in transactions on {@code dataSource} (a pool with at least
-   * {@code concurrency} connections), reading from the Kafka cluster at {@code bootstrapServers}.
+   * A builder for a consumer in the group {@code group} (also the namespace of its processed-event
+   * records: two services must not share a group), applying events in transactions on {@code
+   * dataSource} (a pool with at least {@code concurrency} connections), reading from the Kafka
+   * cluster at {@code bootstrapServers}.
    */
   public static Builder builder(String group, DataSource dataSource, String bootstrapServers) {
     return new Builder(group, dataSource, bootstrapServers);
@@ -155,8 +182,8 @@ public final class EventConsumer implements AutoCloseable {
    * Creates the dead-letter topics (unless turned off), then starts the consumer threads.
    *
    * @return this
-   * @throws IllegalStateException if a subscribed topic does not exist, the broker does not answer, or when
-   *     started twice
+   * @throws IllegalStateException if a subscribed topic does not exist, the broker does not answer,
+   *     or when started twice
    */
   public EventConsumer start() {
     synchronized (lifecycle) {
@@ -167,19 +194,24 @@ public final class EventConsumer implements AutoCloseable {
       if (createDeadLetterTopics) {
         try (Admin admin = Admin.create(adminConfig)) {
           for (String topic : settings.topics()) {
-            EventTopics.ensure(admin, EventTopics.deadLetterTopic(topic), EventTopics.partitions(admin, topic));
+            EventTopics.ensure(
+                admin, EventTopics.deadLetterTopic(topic), EventTopics.partitions(admin, topic));
           }
         }
       }
-      deadLetterProducer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+      deadLetterProducer =
+          new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
       DeadLetters deadLetters = new DeadLetters(deadLetterProducer, settings.group());
       for (int i = 0; i < concurrency; i++) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
-        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "squadron-consumer-" + settings.group() + "-" + i);
+        config.putIfAbsent(
+            ConsumerConfig.CLIENT_ID_CONFIG, "squadron-consumer-" + settings.group() + "-" + i);
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        ConsumerWorker worker = new ConsumerWorker(settings, consumer, deadLetters, metrics, i == 0);
-        Thread thread = new Thread(worker, "squadron-events-consumer-" + settings.group() + "-" + i);
+        ConsumerWorker worker =
+            new ConsumerWorker(settings, consumer, deadLetters, metrics, i == 0);
+        Thread thread =
+            new Thread(worker, "squadron-events-consumer-" + settings.group() + "-" + i);
         thread.setDaemon(true);
         workers.add(worker);
         threads.add(thread);
@@ -205,8 +237,9 @@ public final class EventConsumer implements AutoCloseable {
   }
 
   /**
-   * Stops the threads (a batch in progress is abandoned uncommitted and will be redelivered, its applied events
-   * then skipped as duplicates), leaves the group and closes the clients. Waits up to 30 s. Idempotent.
+   * Stops the threads (a batch in progress is abandoned uncommitted and will be redelivered, its
+   * applied events then skipped as duplicates), leaves the group and closes the clients. Waits up
+   * to 30 s. Idempotent.
    */
   @Override
   public void close() {
@@ -252,13 +285,15 @@ public final class EventConsumer implements AutoCloseable {
     private Builder(String group, DataSource dataSource, String bootstrapServers) {
       requireNonNull(group, "group");
       if (!group.matches("[a-zA-Z0-9._-]{1,200}")) {
-        throw new IllegalArgumentException("group: '" + group + "' (expected: 1-200 of [a-zA-Z0-9._-])");
+        throw new IllegalArgumentException(
+            "group: '" + group + "' (expected: 1-200 of [a-zA-Z0-9._-])");
       }
       this.group = group;
       this.dataSource = requireNonNull(dataSource, "dataSource");
       requireNonNull(bootstrapServers, "bootstrapServers");
       if (bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrapServers: '' (expected: host:port[,host:port...])");
+        throw new IllegalArgumentException(
+            "bootstrapServers: '' (expected: host:port[,host:port...])");
       }
       this.bootstrapServers = bootstrapServers;
     }
@@ -267,11 +302,15 @@ public final class EventConsumer implements AutoCloseable {
     public Builder topic(String topic) {
       requireNonNull(topic, "topic");
       if (!Envelopes.legalTopic(topic)) {
-        throw new IllegalArgumentException("topic: '" + topic + "' (expected: 1-249 of [a-zA-Z0-9._-])");
+        throw new IllegalArgumentException(
+            "topic: '" + topic + "' (expected: 1-249 of [a-zA-Z0-9._-])");
       }
       if (topic.endsWith(EventTopics.DEAD_LETTER_SUFFIX)) {
-        throw new IllegalArgumentException("topic: " + topic + " (expected: not a dead-letter topic; reading those"
-            + " back is a tool's job, not a consumer's)");
+        throw new IllegalArgumentException(
+            "topic: "
+                + topic
+                + " (expected: not a dead-letter topic; reading those"
+                + " back is a tool's job, not a consumer's)");
       }
       topics.add(topic);
       return this;
@@ -288,7 +327,10 @@ public final class EventConsumer implements AutoCloseable {
       return this;
     }
 
-    /** Consumer threads in this process (default 1); more than the topics' partitions leaves some idle. */
+    /**
+     * Consumer threads in this process (default 1); more than the topics' partitions leaves some
+     * idle.
+     */
     public Builder concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > 64) {
         throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: 1..64)");
@@ -309,7 +351,8 @@ public final class EventConsumer implements AutoCloseable {
     /** Records per poll and so at most per transaction (default 500). */
     public Builder maxPollRecords(int maxPollRecords) {
       if (maxPollRecords < 1 || maxPollRecords > 10_000) {
-        throw new IllegalArgumentException("maxPollRecords: " + maxPollRecords + " (expected: 1..10000)");
+        throw new IllegalArgumentException(
+            "maxPollRecords: " + maxPollRecords + " (expected: 1..10000)");
       }
       this.maxPollRecords = maxPollRecords;
       return this;
@@ -322,8 +365,9 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * How long processed-event records are kept (default 7 days): a copy of an event redelivered later than this
-     * would be applied again. Keep it well above the longest a relay or consumer can be down.
+     * How long processed-event records are kept (default 7 days): a copy of an event redelivered
+     * later than this would be applied again. Keep it well above the longest a relay or consumer
+     * can be down.
      */
     public Builder retention(Duration retention) {
       requireNonNull(retention, "retention");
@@ -345,8 +389,9 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #start()} creates {@code <topic>.dlt} for every subscribed topic, with its partition count
-     * (default true; turn off where topics are managed elsewhere and the consumer has no admin rights).
+     * Whether {@link #start()} creates {@code <topic>.dlt} for every subscribed topic, with its
+     * partition count (default true; turn off where topics are managed elsewhere and the consumer
+     * has no admin rights).
      */
     public Builder createDeadLetterTopics(boolean create) {
       this.createDeadLetterTopics = create;
@@ -354,15 +399,18 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * Where a group without committed offsets starts: false (default) reads every event still in the topic; true
-     * only those published from now on.
+     * Where a group without committed offsets starts: false (default) reads every event still in
+     * the topic; true only those published from now on.
      */
     public Builder startFromLatest(boolean latest) {
       this.startFromLatest = latest;
       return this;
     }
 
-    /** The clock for the end-to-end latency metric and the retention cut-off (default the system clock, UTC). */
+    /**
+     * The clock for the end-to-end latency metric and the retention cut-off (default the system
+     * clock, UTC).
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
@@ -375,16 +423,20 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * A Kafka client setting (security, tuning), for the consumers and, where it is a producer setting too, the
-     * dead-letter producer. Offsets are always committed by the library.
+     * A Kafka client setting (security, tuning), for the consumers and, where it is a producer
+     * setting too, the dead-letter producer. Offsets are always committed by the library.
      */
     public Builder kafkaProperty(String key, Object value) {
       requireNonNull(key, "key");
       requireNonNull(value, "value");
-      if (key.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) || key.equals(ConsumerConfig.GROUP_ID_CONFIG)
+      if (key.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)
+          || key.equals(ConsumerConfig.GROUP_ID_CONFIG)
           || key.equals(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-        throw new IllegalArgumentException("kafkaProperty: " + key + " (expected: not enable.auto.commit, group.id"
-            + " or bootstrap.servers, which the consumer sets)");
+        throw new IllegalArgumentException(
+            "kafkaProperty: "
+                + key
+                + " (expected: not enable.auto.commit, group.id"
+                + " or bootstrap.servers, which the consumer sets)");
       }
       kafkaProperties.put(key, value);
       return this;
@@ -403,10 +455,12 @@ public final class EventConsumer implements AutoCloseable {
      */
     public EventConsumer build() {
       if (topics.isEmpty()) {
-        throw new IllegalStateException("consumer " + group + ": no topic (expected: at least one topic(...))");
+        throw new IllegalStateException(
+            "consumer " + group + ": no topic (expected: at least one topic(...))");
       }
       if (handlers.isEmpty()) {
-        throw new IllegalStateException("consumer " + group + ": no handler (expected: at least one on(...))");
+        throw new IllegalStateException(
+            "consumer " + group + ": no handler (expected: at least one on(...))");
       }
       return new EventConsumer(this);
     }

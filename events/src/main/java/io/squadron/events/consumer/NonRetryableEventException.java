@@ -1,8 +1,8 @@
 package io.squadron.events.consumer;
 
 /**
- * Thrown by a handler for an event that can never be applied (its content is invalid for this consumer): the event
- * goes to the dead-letter topic at once instead of being retried.
+ * Thrown by a handler for an event that can never be applied (its content is invalid for this
+ * consumer): the event goes to the dead-letter topic at once instead of being retried.
  */
 public final class NonRetryableEventException extends Exception {
   private static final long serialVersionUID = 1L;

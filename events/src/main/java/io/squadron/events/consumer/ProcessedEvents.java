@@ -16,12 +16,14 @@ final class ProcessedEvents {
   static final String APPLIED = "applied";
   static final String DEAD_LETTERED = "dead_lettered";
 
-  private static final String RECORD = "INSERT INTO squadron_processed_event"
-      + " (consumer_group, event_id, topic, kafka_partition, kafka_offset, outcome)"
-      + " SELECT ?, e, t, p, o, ? FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[]) AS x(e, t, p, o)"
-      + " ON CONFLICT DO NOTHING RETURNING event_id";
-  private static final String DELETE_OLD = "DELETE FROM squadron_processed_event WHERE ctid IN (SELECT ctid FROM"
-      + " squadron_processed_event WHERE consumer_group = ? AND processed_at < ? LIMIT ?)";
+  private static final String RECORD =
+      "INSERT INTO squadron_processed_event"
+          + " (consumer_group, event_id, topic, kafka_partition, kafka_offset, outcome)"
+          + " SELECT ?, e, t, p, o, ? FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[]) AS x(e, t, p, o)"
+          + " ON CONFLICT DO NOTHING RETURNING event_id";
+  private static final String DELETE_OLD =
+      "DELETE FROM squadron_processed_event WHERE ctid IN (SELECT ctid FROM"
+          + " squadron_processed_event WHERE consumer_group = ? AND processed_at < ? LIMIT ?)";
 
   private ProcessedEvents() {}
 
@@ -29,11 +31,12 @@ final class ProcessedEvents {
   record Entry(UUID eventId, String topic, int partition, long offset) {}
 
   /**
-   * Records {@code entries} as processed by {@code group} with {@code outcome}, within {@code tx}, and returns the
-   * ids that were new (an id recorded before, or twice in {@code entries}, is returned at most once). Waits for a
-   * concurrent transaction that recorded the same id to finish.
+   * Records {@code entries} as processed by {@code group} with {@code outcome}, within {@code tx},
+   * and returns the ids that were new (an id recorded before, or twice in {@code entries}, is
+   * returned at most once). Waits for a concurrent transaction that recorded the same id to finish.
    */
-  static Set<UUID> record(Connection tx, String group, String outcome, List<Entry> entries) throws SQLException {
+  static Set<UUID> record(Connection tx, String group, String outcome, List<Entry> entries)
+      throws SQLException {
     UUID[] ids = new UUID[entries.size()];
     String[] topics = new String[entries.size()];
     Integer[] partitions = new Integer[entries.size()];
@@ -62,8 +65,12 @@ final class ProcessedEvents {
     return fresh;
   }
 
-  /** Deletes up to {@code limit} of {@code group}'s records older than {@code cutoff}; returns how many. */
-  static int deleteOlderThan(Connection c, String group, Instant cutoff, int limit) throws SQLException {
+  /**
+   * Deletes up to {@code limit} of {@code group}'s records older than {@code cutoff}; returns how
+   * many.
+   */
+  static int deleteOlderThan(Connection c, String group, Instant cutoff, int limit)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(DELETE_OLD)) {
       s.setString(1, group);
       s.setTimestamp(2, Timestamp.from(cutoff));

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * An event as a handler gets it: the message and its envelope (id, key, producer, when it occurred) and where it was
- * read from.
+ * An event as a handler gets it: the message and its envelope (id, key, producer, when it occurred)
+ * and where it was read from.
  *
  * @param <T> the event message type
  * @param eventId the event's unique id (the deduplication key)
@@ -23,8 +23,17 @@ import java.util.UUID;
  * @param offset the offset
  * @param payload the event message
  */
-public record ReceivedEvent<T extends Message>(UUID eventId, String type, String key, Instant occurredAt,
-    String producer, Optional<String> correlationId, String topic, int partition, long offset, T payload) {
+public record ReceivedEvent<T extends Message>(
+    UUID eventId,
+    String type,
+    String key,
+    Instant occurredAt,
+    String producer,
+    Optional<String> correlationId,
+    String topic,
+    int partition,
+    long offset,
+    T payload) {
   /** Validates. */
   public ReceivedEvent {
     requireNonNull(eventId, "eventId");
@@ -40,6 +49,16 @@ public record ReceivedEvent<T extends Message>(UUID eventId, String type, String
   @Override
   public String toString() {
     // No key or payload: they may be personal data.
-    return "ReceivedEvent{" + type + " " + eventId + " from " + topic + "-" + partition + "@" + offset + "}";
+    return "ReceivedEvent{"
+        + type
+        + " "
+        + eventId
+        + " from "
+        + topic
+        + "-"
+        + partition
+        + "@"
+        + offset
+        + "}";
   }
 }

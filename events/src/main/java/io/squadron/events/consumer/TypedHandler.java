@@ -24,12 +24,27 @@ final class TypedHandler<T extends Message> {
   }
 
   @SuppressWarnings("unchecked")
-  void handle(EventEnvelope envelope, Message payload, String topic, int partition, long offset, Connection tx)
+  void handle(
+      EventEnvelope envelope,
+      Message payload,
+      String topic,
+      int partition,
+      long offset,
+      Connection tx)
       throws Exception {
     String correlation = envelope.getCorrelationId();
-    handler.handle(new ReceivedEvent<>(UUID.fromString(envelope.getEventId()), envelope.getType(), envelope.getKey(),
-        Envelopes.occurredAt(envelope), envelope.getProducer(),
-        correlation.isEmpty() ? Optional.empty() : Optional.of(correlation), topic, partition, offset, (T) payload),
+    handler.handle(
+        new ReceivedEvent<>(
+            UUID.fromString(envelope.getEventId()),
+            envelope.getType(),
+            envelope.getKey(),
+            Envelopes.occurredAt(envelope),
+            envelope.getProducer(),
+            correlation.isEmpty() ? Optional.empty() : Optional.of(correlation),
+            topic,
+            partition,
+            offset,
+            (T) payload),
         tx);
   }
 }

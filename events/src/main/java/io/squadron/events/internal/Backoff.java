@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with jitter: {@code initial * 2^(attempt - 1)}, capped at {@code max}, each delay drawn
- * uniformly from 80% to 100% of that (so retrying instances drift apart).
+ * Exponential backoff with jitter: {@code initial * 2^(attempt - 1)}, capped at {@code max}, each
+ * delay drawn uniformly from 80% to 100% of that (so retrying instances drift apart).
  *
  * @param initial the delay before the first retry
  * @param max the longest delay
@@ -23,7 +23,8 @@ public record Backoff(Duration initial, Duration max) {
       throw new IllegalArgumentException("initial backoff: " + initial + " (expected: > 0)");
     }
     if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("max backoff: " + max + " (expected: >= initial " + initial + ")");
+      throw new IllegalArgumentException(
+          "max backoff: " + max + " (expected: >= initial " + initial + ")");
     }
   }
 
@@ -43,8 +44,8 @@ public record Backoff(Duration initial, Duration max) {
   }
 
   /**
-   * Sleeps {@code delay} in slices of at most 50 ms, returning early (false) once {@code keepGoing} turns false or
-   * the thread is interrupted (the interrupt flag is kept).
+   * Sleeps {@code delay} in slices of at most 50 ms, returning early (false) once {@code keepGoing}
+   * turns false or the thread is interrupted (the interrupt flag is kept).
    *
    * @return whether the whole delay passed
    */

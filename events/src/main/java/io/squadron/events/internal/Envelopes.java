@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public final class Envelopes {
   /** The envelope layout this library writes and reads. */
   public static final int SCHEMA_VERSION = 1;
+
   /** Kafka's rule for topic names. */
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -20,22 +21,36 @@ public final class Envelopes {
 
   /** Whether {@code topic} is a legal Kafka topic name. */
   public static boolean legalTopic(String topic) {
-    return topic != null && TOPIC.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
+    return topic != null
+        && TOPIC.matcher(topic).matches()
+        && !topic.equals(".")
+        && !topic.equals("..");
   }
 
-  /** The full protobuf name of {@code message}'s type, e.g. {@code squadron.billing.events.v1.PaymentSucceeded}. */
+  /**
+   * The full protobuf name of {@code message}'s type, e.g. {@code
+   * squadron.billing.events.v1.PaymentSucceeded}.
+   */
   public static String typeName(Message message) {
     return message.getDescriptorForType().getFullName();
   }
 
   /** A new envelope around {@code payload}. */
-  public static EventEnvelope wrap(UUID eventId, String producer, String key, Instant occurredAt, Message payload,
+  public static EventEnvelope wrap(
+      UUID eventId,
+      String producer,
+      String key,
+      Instant occurredAt,
+      Message payload,
       String correlationId) {
     return EventEnvelope.newBuilder()
         .setEventId(eventId.toString())
         .setType(typeName(payload))
         .setKey(key)
-        .setOccurredAt(Timestamp.newBuilder().setSeconds(occurredAt.getEpochSecond()).setNanos(occurredAt.getNano()))
+        .setOccurredAt(
+            Timestamp.newBuilder()
+                .setSeconds(occurredAt.getEpochSecond())
+                .setNanos(occurredAt.getNano()))
         .setProducer(producer)
         .setPayload(Any.pack(payload))
         .setSchemaVersion(SCHEMA_VERSION)
@@ -50,8 +65,8 @@ public final class Envelopes {
   }
 
   /**
-   * Parses and checks a record value: an envelope of this schema version, with a UUID event id, a type and a payload
-   * of that type.
+   * Parses and checks a record value: an envelope of this schema version, with a UUID event id, a
+   * type and a payload of that type.
    *
    * @throws MalformedEventException naming what is wrong (never the payload's content)
    */
@@ -63,11 +78,16 @@ public final class Envelopes {
     try {
       envelope = EventEnvelope.parseFrom(value);
     } catch (InvalidProtocolBufferException e) {
-      throw new MalformedEventException("value is not a squadron.events.v1.EventEnvelope: " + e.getMessage());
+      throw new MalformedEventException(
+          "value is not a squadron.events.v1.EventEnvelope: " + e.getMessage());
     }
     if (envelope.getSchemaVersion() != SCHEMA_VERSION) {
-      throw new MalformedEventException("envelope schema_version " + envelope.getSchemaVersion()
-          + " (expected: " + SCHEMA_VERSION + ")");
+      throw new MalformedEventException(
+          "envelope schema_version "
+              + envelope.getSchemaVersion()
+              + " (expected: "
+              + SCHEMA_VERSION
+              + ")");
     }
     try {
       UUID.fromString(envelope.getEventId());
@@ -77,10 +97,14 @@ public final class Envelopes {
     if (envelope.getType().isEmpty()) {
       throw new MalformedEventException("envelope type is empty");
     }
-    // Any's rule: the type is the part after the last '/', whatever the prefix (other languages may use their own).
+    // Any's rule: the type is the part after the last '/', whatever the prefix (other languages may
+    // use their own).
     if (!envelope.getPayload().getTypeUrl().endsWith("/" + envelope.getType())) {
-      throw new MalformedEventException("envelope payload type URL " + envelope.getPayload().getTypeUrl()
-          + " does not match type " + envelope.getType());
+      throw new MalformedEventException(
+          "envelope payload type URL "
+              + envelope.getPayload().getTypeUrl()
+              + " does not match type "
+              + envelope.getType());
     }
     return envelope;
   }

@@ -1,6 +1,9 @@
 package io.squadron.events.internal;
 
-/** A record that is not a well-formed event: it goes to the dead-letter topic at once, retrying cannot fix it. */
+/**
+ * A record that is not a well-formed event: it goes to the dead-letter topic at once, retrying
+ * cannot fix it.
+ */
 public final class MalformedEventException extends Exception {
   private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,5 @@
 /**
- * Implementation shared by the outbox, relay and consumer packages: the envelope codec, backoff. Public only
- * because those packages are siblings; not an API for services.
+ * Implementation shared by the outbox, relay and consumer packages: the envelope codec, backoff.
+ * Public only because those packages are siblings; not an API for services.
  */
 package io.squadron.events.internal;

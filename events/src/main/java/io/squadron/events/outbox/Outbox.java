@@ -12,9 +12,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Writes events into the {@code squadron_outbox} table in the caller's own transaction: the state change and its
- * events commit together or not at all. The {@link io.squadron.events.relay.OutboxRelay} publishes them once
- * committed.
+ * Writes events into the {@code squadron_outbox} table in the caller's own transaction: the state
+ * change and its events commit together or not at all. The {@link
+ * io.squadron.events.relay.OutboxRelay} publishes them once committed.
  *
  * <pre>{@code
  * Outbox outbox = Outbox.forProducer("billing");
@@ -26,16 +26,17 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p><b>Order per key</b> is the order of the outbox rows' ids, i.e. of the appends. Two transactions that append
- * events for the same key concurrently get ids in insert order, which need not be their commit order: serialize
- * writers of one key through the state change itself (lock or update the row the key names before appending), as
- * a correct state change does anyway.
+ * <p><b>Order per key</b> is the order of the outbox rows' ids, i.e. of the appends. Two
+ * transactions that append events for the same key concurrently get ids in insert order, which need
+ * not be their commit order: serialize writers of one key through the state change itself (lock or
+ * update the row the key names before appending), as a correct state change does anyway.
  *
  * <p>Thread-safe: holds no state besides the producer name and clock.
  */
 public final class Outbox {
-  private static final String INSERT = "INSERT INTO squadron_outbox (event_id, topic, event_key, event_type, envelope)"
-      + " VALUES (?, ?, ?, ?, ?)";
+  private static final String INSERT =
+      "INSERT INTO squadron_outbox (event_id, topic, event_key, event_type, envelope)"
+          + " VALUES (?, ?, ?, ?, ?)";
 
   private final String producer;
   private final Clock clock;
@@ -46,19 +47,23 @@ public final class Outbox {
   }
 
   /**
-   * An outbox whose events name {@code producer} (the service, e.g. {@code "billing"}) and occur at the system
-   * clock's time.
+   * An outbox whose events name {@code producer} (the service, e.g. {@code "billing"}) and occur at
+   * the system clock's time.
    */
   public static Outbox forProducer(String producer) {
     return forProducer(producer, Clock.systemUTC());
   }
 
-  /** An outbox whose events name {@code producer} and take their occurred-at time from {@code clock}. */
+  /**
+   * An outbox whose events name {@code producer} and take their occurred-at time from {@code
+   * clock}.
+   */
   public static Outbox forProducer(String producer, Clock clock) {
     requireNonNull(producer, "producer");
     requireNonNull(clock, "clock");
     if (producer.isBlank() || producer.length() > 64) {
-      throw new IllegalArgumentException("producer: '" + producer + "' (expected: 1-64 characters, not blank)");
+      throw new IllegalArgumentException(
+          "producer: '" + producer + "' (expected: 1-64 characters, not blank)");
     }
     return new Outbox(producer, clock);
   }
@@ -67,7 +72,8 @@ public final class Outbox {
    * Inserts {@code events} into the outbox within {@code tx}'s current transaction, in order.
    *
    * @param tx a connection with auto-commit off, inside the transaction that makes the state change
-   * @throws IllegalStateException if {@code tx} is in auto-commit mode (the event would commit on its own)
+   * @throws IllegalStateException if {@code tx} is in auto-commit mode (the event would commit on
+   *     its own)
    * @throws SQLException from the insert, e.g. a unique violation for an event id appended before
    */
   public void append(Connection tx, EventMessage... events) throws SQLException {
@@ -79,8 +85,9 @@ public final class Outbox {
     requireNonNull(tx, "tx");
     requireNonNull(events, "events");
     if (tx.getAutoCommit()) {
-      throw new IllegalStateException("the outbox writes in the caller's transaction: call setAutoCommit(false) on"
-          + " the connection and commit the state change and its events together");
+      throw new IllegalStateException(
+          "the outbox writes in the caller's transaction: call setAutoCommit(false) on"
+              + " the connection and commit the state change and its events together");
     }
     if (events.isEmpty()) {
       return;
@@ -89,8 +96,14 @@ public final class Outbox {
     try (PreparedStatement insert = tx.prepareStatement(INSERT)) {
       for (EventMessage event : events) {
         requireNonNull(event, "event");
-        EventEnvelope envelope = Envelopes.wrap(event.eventId(), producer, event.key(), now, event.payload(),
-            event.correlationId().orElse(null));
+        EventEnvelope envelope =
+            Envelopes.wrap(
+                event.eventId(),
+                producer,
+                event.key(),
+                now,
+                event.payload(),
+                event.correlationId().orElse(null));
         insert.setObject(1, event.eventId());
         insert.setString(2, event.topic());
         insert.setString(3, event.key());

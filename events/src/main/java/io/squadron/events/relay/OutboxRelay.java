@@ -44,37 +44,49 @@ import org.slf4j.LoggerFactory;
  * relay.close();
  * }</pre>
  *
- * <p>Each round, in one database transaction: claim the oldest unsent rows ({@code FOR UPDATE SKIP LOCKED}, so
- * several relays of one database never take the same row), hold back any key with an earlier unsent row another
- * relay holds, send the rest with the idempotent producer ({@code enable.idempotence=true}, {@code acks=all}; the
- * record key is the event key, so a key always lands in one partition, in order), wait for the broker's
- * acknowledgements, mark those rows sent, commit.
+ * <p>Each round, in one database transaction: claim the oldest unsent rows ({@code FOR UPDATE SKIP
+ * LOCKED}, so several relays of one database never take the same row), hold back any key with an
+ * earlier unsent row another relay holds, send the rest with the idempotent producer ({@code
+ * enable.idempotence=true}, {@code acks=all}; the record key is the event key, so a key always
+ * lands in one partition, in order), wait for the broker's acknowledgements, mark those rows sent,
+ * commit.
  *
  * <p>Guarantees and failure cases:
+ *
  * <ul>
- *   <li><b>Nothing is skipped.</b> A round that fails (broker down, database down) rolls back and is retried with
- *       exponential backoff, forever; a row is marked sent only after the broker acknowledged it.
- *   <li><b>At least once.</b> A relay that dies between the acknowledgement and its commit leaves the rows unsent:
- *       they are published again. Consumers deduplicate by event id ({@link io.squadron.events.consumer}).
- *   <li><b>In order per key</b>, as appended. If one record of a key fails while later ones of the key were in
- *       flight, the producer is closed at once (aborting what it still holds) and only the rows before the failure
- *       are marked; the rest are published again. A record already written past the failed one can then reach the
- *       topic ahead of the failed one's republished copy; that takes a send failing for good, i.e. the broker away
- *       for longer than {@link Builder#sendTimeout(Duration) sendTimeout} (2 minutes by default).
+ *   <li><b>Nothing is skipped.</b> A round that fails (broker down, database down) rolls back and
+ *       is retried with exponential backoff, forever; a row is marked sent only after the broker
+ *       acknowledged it.
+ *   <li><b>At least once.</b> A relay that dies between the acknowledgement and its commit leaves
+ *       the rows unsent: they are published again. Consumers deduplicate by event id ({@link
+ *       io.squadron.events.consumer}).
+ *   <li><b>In order per key</b>, as appended. If one record of a key fails while later ones of the
+ *       key were in flight, the producer is closed at once (aborting what it still holds) and only
+ *       the rows before the failure are marked; the rest are published again. A record already
+ *       written past the failed one can then reach the topic ahead of the failed one's republished
+ *       copy; that takes a send failing for good, i.e. the broker away for longer than {@link
+ *       Builder#sendTimeout(Duration) sendTimeout} (2 minutes by default).
  * </ul>
  *
- * <p>Every {@link Builder#housekeepingInterval} it refreshes the backlog gauges and deletes sent rows older than the
- * {@link Builder#retention(Duration) retention}.
+ * <p>Every {@link Builder#housekeepingInterval} it refreshes the backlog gauges and deletes sent
+ * rows older than the {@link Builder#retention(Duration) retention}.
  */
 public final class OutboxRelay implements AutoCloseable {
   /** Rows per round. */
   public static final int DEFAULT_BATCH_SIZE = 500;
+
   /** Pause after a round that found nothing to publish. */
   public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(20);
+
   /** How long sent rows are kept. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
-  /** How long a send may wait for the broker before the round fails (Kafka's {@code delivery.timeout.ms}). */
+
+  /**
+   * How long a send may wait for the broker before the round fails (Kafka's {@code
+   * delivery.timeout.ms}).
+   */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofMinutes(2);
+
   /** How often the backlog is counted and old sent rows deleted. */
   public static final Duration DEFAULT_HOUSEKEEPING_INTERVAL = Duration.ofSeconds(5);
 
@@ -126,7 +138,8 @@ public final class OutboxRelay implements AutoCloseable {
     int requestTimeout = (int) Math.min(30_000, b.sendTimeout.toMillis());
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) b.sendTimeout.toMillis());
-    // send() waits for partition metadata while the broker is away; keep that short so the round fails, backs off
+    // send() waits for partition metadata while the broker is away; keep that short so the round
+    // fails, backs off
     // and notices close().
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     config.putAll(b.kafkaProperties);
@@ -134,8 +147,8 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * A builder for a relay of the outbox in {@code dataSource} (a pool: the relay borrows a connection per round)
-   * to the Kafka cluster at {@code bootstrapServers}.
+   * A builder for a relay of the outbox in {@code dataSource} (a pool: the relay borrows a
+   * connection per round) to the Kafka cluster at {@code bootstrapServers}.
    */
   public static Builder builder(DataSource dataSource, String bootstrapServers) {
     return new Builder(dataSource, bootstrapServers);
@@ -160,14 +173,17 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** Events published and acknowledged since start (also the {@code squadron.events.relay.published} counter). */
+  /**
+   * Events published and acknowledged since start (also the {@code squadron.events.relay.published}
+   * counter).
+   */
   public long published() {
     return publishedCount.get();
   }
 
   /**
-   * Stops the relay: the current round finishes (or fails and rolls back), then the producer is closed. Waits up to
-   * the send timeout plus 10 s. Idempotent.
+   * Stops the relay: the current round finishes (or fails and rolls back), then the producer is
+   * closed. Waits up to the send timeout plus 10 s. Idempotent.
    */
   @Override
   public void close() {
@@ -198,7 +214,11 @@ public final class OutboxRelay implements AutoCloseable {
           try {
             housekeeping();
           } catch (SQLException e) {
-            log.warn("Outbox relay {}: housekeeping failed, retried in {}: {}", name, housekeepingInterval, e.toString());
+            log.warn(
+                "Outbox relay {}: housekeeping failed, retried in {}: {}",
+                name,
+                housekeepingInterval,
+                e.toString());
           }
           if (published == 0) {
             Backoff.sleep(idlePoll, () -> running);
@@ -207,7 +227,11 @@ public final class OutboxRelay implements AutoCloseable {
           failures++;
           metrics.failure();
           if (failures == 1 || failures % 20 == 0) {
-            log.warn("Outbox relay {}: round failed ({} in a row), retrying: {}", name, failures, e.toString());
+            log.warn(
+                "Outbox relay {}: round failed ({} in a row), retrying: {}",
+                name,
+                failures,
+                e.toString());
           }
           closeProducer(Duration.ZERO);
           Backoff.sleep(backoff.delay(Math.min(failures, 30), random), () -> running);
@@ -256,7 +280,9 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** The rows acknowledged (those before any failure of their key), and the first failure if any. */
+  /**
+   * The rows acknowledged (those before any failure of their key), and the first failure if any.
+   */
   private record Published(List<OutboxRow> acked, PublishFailure failure) {}
 
   /** A send that failed; the rows of its key from it on stay unsent. */
@@ -297,8 +323,11 @@ public final class OutboxRelay implements AutoCloseable {
       } catch (ExecutionException | TimeoutException e) {
         failedKeys.add(row.orderingKey());
         if (failure == null) {
-          failure = new PublishFailure("broker did not acknowledge " + row.topic() + ": " + e.getCause(), e);
-          // Abort what the producer still holds, so later records of the failed key do not overtake it.
+          failure =
+              new PublishFailure(
+                  "broker did not acknowledge " + row.topic() + ": " + e.getCause(), e);
+          // Abort what the producer still holds, so later records of the failed key do not overtake
+          // it.
           closeProducer(Duration.ZERO);
         }
       } catch (InterruptedException e) {
@@ -319,14 +348,16 @@ public final class OutboxRelay implements AutoCloseable {
     RecordHeaders headers = new RecordHeaders();
     headers.add(EventHeaders.EVENT_ID, row.eventId().toString().getBytes(StandardCharsets.UTF_8));
     headers.add(EventHeaders.EVENT_TYPE, row.type().getBytes(StandardCharsets.UTF_8));
-    return new ProducerRecord<>(row.topic(), null, row.key().getBytes(StandardCharsets.UTF_8), row.envelope(),
-        headers);
+    return new ProducerRecord<>(
+        row.topic(), null, row.key().getBytes(StandardCharsets.UTF_8), row.envelope(), headers);
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
     synchronized (lifecycle) {
       if (producer == null) {
-        producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        producer =
+            new KafkaProducer<>(
+                producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
       }
       return producer;
     }
@@ -357,7 +388,9 @@ public final class OutboxRelay implements AutoCloseable {
       c.setAutoCommit(true);
       OutboxRows.Backlog backlog = OutboxRows.backlog(c);
       Instant instant = clock.instant();
-      metrics.backlog(backlog.rows(), backlog.oldest().map(o -> Duration.between(o, instant)).orElse(Duration.ZERO));
+      metrics.backlog(
+          backlog.rows(),
+          backlog.oldest().map(o -> Duration.between(o, instant)).orElse(Duration.ZERO));
       Instant cutoff = instant.minus(retention);
       int deleted;
       do {
@@ -387,16 +420,21 @@ public final class OutboxRelay implements AutoCloseable {
       this.dataSource = requireNonNull(dataSource, "dataSource");
       requireNonNull(bootstrapServers, "bootstrapServers");
       if (bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrapServers: '' (expected: host:port[,host:port...])");
+        throw new IllegalArgumentException(
+            "bootstrapServers: '' (expected: host:port[,host:port...])");
       }
       this.bootstrapServers = bootstrapServers;
     }
 
-    /** Names the relay in metrics ({@code relay} tag), its thread and its Kafka client id (default "outbox"). */
+    /**
+     * Names the relay in metrics ({@code relay} tag), its thread and its Kafka client id (default
+     * "outbox").
+     */
     public Builder name(String name) {
       requireNonNull(name, "name");
       if (!name.matches("[a-zA-Z0-9._-]{1,64}")) {
-        throw new IllegalArgumentException("name: '" + name + "' (expected: 1-64 of [a-zA-Z0-9._-])");
+        throw new IllegalArgumentException(
+            "name: '" + name + "' (expected: 1-64 of [a-zA-Z0-9._-])");
       }
       this.name = name;
       return this;
@@ -411,7 +449,10 @@ public final class OutboxRelay implements AutoCloseable {
       return this;
     }
 
-    /** Pause after a round that found nothing (default 20 ms): the added latency of an event when idle. */
+    /**
+     * Pause after a round that found nothing (default 20 ms): the added latency of an event when
+     * idle.
+     */
     public Builder idlePoll(Duration idlePoll) {
       this.idlePoll = positive(idlePoll, "idlePoll");
       return this;
@@ -445,7 +486,9 @@ public final class OutboxRelay implements AutoCloseable {
       return this;
     }
 
-    /** The clock for the delay metrics and the retention cut-off (default the system clock, UTC). */
+    /**
+     * The clock for the delay metrics and the retention cut-off (default the system clock, UTC).
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
@@ -464,16 +507,22 @@ public final class OutboxRelay implements AutoCloseable {
     public Builder kafkaProperty(String key, Object value) {
       requireNonNull(key, "key");
       requireNonNull(value, "value");
-      if (key.equals(ProducerConfig.ACKS_CONFIG) || key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)
+      if (key.equals(ProducerConfig.ACKS_CONFIG)
+          || key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)
           || key.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-        throw new IllegalArgumentException("kafkaProperty: " + key + " (expected: not acks, enable.idempotence or "
-            + "bootstrap.servers, which the relay sets)");
+        throw new IllegalArgumentException(
+            "kafkaProperty: "
+                + key
+                + " (expected: not acks, enable.idempotence or "
+                + "bootstrap.servers, which the relay sets)");
       }
       kafkaProperties.put(key, value);
       return this;
     }
 
-    /** Test hook: runs after the broker acknowledged a round and before the rows are marked sent. */
+    /**
+     * Test hook: runs after the broker acknowledged a round and before the rows are marked sent.
+     */
     Builder afterPublish(Runnable hook) {
       this.afterPublish = requireNonNull(hook, "hook");
       return this;

@@ -16,31 +16,48 @@ import java.util.UUID;
 
 /** The relay's SQL on {@code squadron_outbox}. */
 final class OutboxRows {
-  private static final String CLAIM = "SELECT id, event_id, topic, event_key, event_type, envelope, created_at"
-      + " FROM squadron_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+  private static final String CLAIM =
+      "SELECT id, event_id, topic, event_key, event_type, envelope, created_at"
+          + " FROM squadron_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+
   /**
-   * Claimed rows with an earlier unsent row of the same key that this relay did not claim: another relay holds it
-   * (or it was committed after the claim). Publishing them now could overtake it.
+   * Claimed rows with an earlier unsent row of the same key that this relay did not claim: another
+   * relay holds it (or it was committed after the claim). Publishing them now could overtake it.
    */
-  private static final String HELD_BACK = "SELECT o.id FROM squadron_outbox o WHERE o.id = ANY (?) AND EXISTS ("
-      + "SELECT 1 FROM squadron_outbox p WHERE p.topic = o.topic AND p.event_key = o.event_key"
-      + " AND p.sent_at IS NULL AND p.id < o.id AND p.id <> ALL (?))";
-  private static final String MARK_SENT = "UPDATE squadron_outbox SET sent_at = now() WHERE id = ANY (?)";
-  private static final String BACKLOG = "SELECT count(*), min(created_at) FROM squadron_outbox WHERE sent_at IS NULL";
-  private static final String DELETE_SENT = "DELETE FROM squadron_outbox WHERE id IN (SELECT id FROM squadron_outbox"
-      + " WHERE sent_at < ? ORDER BY id LIMIT ?)";
+  private static final String HELD_BACK =
+      "SELECT o.id FROM squadron_outbox o WHERE o.id = ANY (?) AND EXISTS ("
+          + "SELECT 1 FROM squadron_outbox p WHERE p.topic = o.topic AND p.event_key = o.event_key"
+          + " AND p.sent_at IS NULL AND p.id < o.id AND p.id <> ALL (?))";
+
+  private static final String MARK_SENT =
+      "UPDATE squadron_outbox SET sent_at = now() WHERE id = ANY (?)";
+  private static final String BACKLOG =
+      "SELECT count(*), min(created_at) FROM squadron_outbox WHERE sent_at IS NULL";
+  private static final String DELETE_SENT =
+      "DELETE FROM squadron_outbox WHERE id IN (SELECT id FROM squadron_outbox"
+          + " WHERE sent_at < ? ORDER BY id LIMIT ?)";
 
   private OutboxRows() {}
 
-  /** Locks and returns up to {@code limit} of the oldest unsent rows no other transaction holds, in id order. */
+  /**
+   * Locks and returns up to {@code limit} of the oldest unsent rows no other transaction holds, in
+   * id order.
+   */
   static List<OutboxRow> claim(Connection c, int limit) throws SQLException {
     List<OutboxRow> rows = new ArrayList<>(Math.min(limit, 1024));
     try (PreparedStatement s = c.prepareStatement(CLAIM)) {
       s.setInt(1, limit);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          rows.add(new OutboxRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-              rs.getString(5), rs.getBytes(6), rs.getTimestamp(7).toInstant()));
+          rows.add(
+              new OutboxRow(
+                  rs.getLong(1),
+                  rs.getObject(2, UUID.class),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getBytes(6),
+                  rs.getTimestamp(7).toInstant()));
         }
       }
     }
@@ -48,8 +65,9 @@ final class OutboxRows {
   }
 
   /**
-   * The claimed rows that may be published now, in id order: a key with an earlier unsent row outside the claim is
-   * held back from that row on (it goes out in a later round, after the earlier row).
+   * The claimed rows that may be published now, in id order: a key with an earlier unsent row
+   * outside the claim is held back from that row on (it goes out in a later round, after the
+   * earlier row).
    */
   static List<OutboxRow> publishable(Connection c, List<OutboxRow> claimed) throws SQLException {
     Set<Long> heldBack = new HashSet<>();
@@ -93,14 +111,17 @@ final class OutboxRows {
   record Backlog(long rows, Optional<Instant> oldest) {}
 
   static Backlog backlog(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(BACKLOG); ResultSet rs = s.executeQuery()) {
+    try (PreparedStatement s = c.prepareStatement(BACKLOG);
+        ResultSet rs = s.executeQuery()) {
       rs.next();
       Timestamp oldest = rs.getTimestamp(2);
       return new Backlog(rs.getLong(1), Optional.ofNullable(oldest).map(Timestamp::toInstant));
     }
   }
 
-  /** Deletes up to {@code limit} rows sent before {@code cutoff}, oldest first; returns how many. */
+  /**
+   * Deletes up to {@code limit} rows sent before {@code cutoff}, oldest first; returns how many.
+   */
   static int deleteSent(Connection c, Instant cutoff, int limit) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(DELETE_SENT)) {
       s.setTimestamp(1, Timestamp.from(cutoff));

@@ -33,18 +33,38 @@ final class RelayMetrics {
   RelayMetrics(MeterRegistry registry, String name) {
     this.registry = registry;
     this.name = name;
-    Gauge.builder(BACKLOG, backlog, AtomicLong::get).tag("relay", name)
-        .description("Outbox rows not yet published (all relays of this database)").register(registry);
-    Gauge.builder(OLDEST_AGE, oldestAgeMillis, v -> v.get() / 1000.0).tag("relay", name).baseUnit("seconds")
-        .description("Age of the oldest unpublished outbox row").register(registry);
-    publishLatency = Timer.builder(PUBLISH_LATENCY).tag("relay", name).publishPercentileHistogram()
-        .description("From sending a batch to the broker's acknowledgement of all of it").register(registry);
-    outboxDelay = Timer.builder(OUTBOX_DELAY).tag("relay", name).publishPercentileHistogram()
-        .description("From an outbox row's insert to the broker's acknowledgement").register(registry);
-    failures = Counter.builder(FAILURES).tag("relay", name)
-        .description("Relay rounds that failed (broker or database unavailable); they are retried").register(registry);
-    deleted = Counter.builder(DELETED).tag("relay", name)
-        .description("Sent outbox rows deleted after the retention").register(registry);
+    Gauge.builder(BACKLOG, backlog, AtomicLong::get)
+        .tag("relay", name)
+        .description("Outbox rows not yet published (all relays of this database)")
+        .register(registry);
+    Gauge.builder(OLDEST_AGE, oldestAgeMillis, v -> v.get() / 1000.0)
+        .tag("relay", name)
+        .baseUnit("seconds")
+        .description("Age of the oldest unpublished outbox row")
+        .register(registry);
+    publishLatency =
+        Timer.builder(PUBLISH_LATENCY)
+            .tag("relay", name)
+            .publishPercentileHistogram()
+            .description("From sending a batch to the broker's acknowledgement of all of it")
+            .register(registry);
+    outboxDelay =
+        Timer.builder(OUTBOX_DELAY)
+            .tag("relay", name)
+            .publishPercentileHistogram()
+            .description("From an outbox row's insert to the broker's acknowledgement")
+            .register(registry);
+    failures =
+        Counter.builder(FAILURES)
+            .tag("relay", name)
+            .description(
+                "Relay rounds that failed (broker or database unavailable); they are retried")
+            .register(registry);
+    deleted =
+        Counter.builder(DELETED)
+            .tag("relay", name)
+            .description("Sent outbox rows deleted after the retention")
+            .register(registry);
   }
 
   void backlog(long rows, Duration oldestAge) {
@@ -53,8 +73,16 @@ final class RelayMetrics {
   }
 
   void published(String topic, int count) {
-    published.computeIfAbsent(topic, t -> Counter.builder(PUBLISHED).tag("relay", name).tag("topic", t)
-        .description("Events published and acknowledged by the broker").register(registry)).increment(count);
+    published
+        .computeIfAbsent(
+            topic,
+            t ->
+                Counter.builder(PUBLISHED)
+                    .tag("relay", name)
+                    .tag("topic", t)
+                    .description("Events published and acknowledged by the broker")
+                    .register(registry))
+        .increment(count);
   }
 
   void publishLatency(Duration latency) {
@@ -62,7 +90,10 @@ final class RelayMetrics {
   }
 
   void outboxDelay(Instant created, Instant acked) {
-    outboxDelay.record(Duration.between(created, acked).isNegative() ? Duration.ZERO : Duration.between(created, acked));
+    outboxDelay.record(
+        Duration.between(created, acked).isNegative()
+            ? Duration.ZERO
+            : Duration.between(created, acked));
   }
 
   void failure() {

@@ -17,10 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A consumer that restarts resumes from its group's committed offset. */
 class ConsumerRestartTest {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
-  @RegisterExtension
-  static final KafkaExtension KAFKA = KafkaExtension.perClass();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
 
   private static HikariDataSource pool;
 
@@ -37,7 +35,9 @@ class ConsumerRestartTest {
 
   private EventConsumer consumer(String topic, AppliedLog log) {
     return EventConsumer.builder(KAFKA.group("restart"), pool, KAFKA.bootstrapServers())
-        .topic(topic).on(PaymentSucceeded.class, log.handler()).build();
+        .topic(topic)
+        .on(PaymentSucceeded.class, log.handler())
+        .build();
   }
 
   @Test
@@ -50,7 +50,8 @@ class ConsumerRestartTest {
         ledger.change("r-" + i % 10);
       }
       try (EventConsumer first = consumer(topic, log).start()) {
-        AppliedLog.await("the first 100 applied", Duration.ofSeconds(60), () -> first.stats().applied() == 100);
+        AppliedLog.await(
+            "the first 100 applied", Duration.ofSeconds(60), () -> first.stats().applied() == 100);
       }
 
       for (int i = 0; i < 100; i++) {
@@ -58,12 +59,14 @@ class ConsumerRestartTest {
       }
       AppliedLog.await("all 200 published", Duration.ofSeconds(30), () -> relay.published() == 200);
       try (EventConsumer second = consumer(topic, log).start()) {
-        AppliedLog.await("the next 100 applied", Duration.ofSeconds(60), () -> second.stats().applied() == 100);
+        AppliedLog.await(
+            "the next 100 applied", Duration.ofSeconds(60), () -> second.stats().applied() == 100);
         // Had it started from the beginning, it would have met the first 100 again (as duplicates).
         assertThat(second.stats().duplicates()).isZero();
       }
     }
     assertThat(log.applications().values()).hasSize(200).containsOnly(1);
-    assertThat(log.sequencesInAppliedOrder().values()).allSatisfy(seqs -> assertThat(seqs).isSorted().hasSize(20));
+    assertThat(log.sequencesInAppliedOrder().values())
+        .allSatisfy(seqs -> assertThat(seqs).isSorted().hasSize(20));
   }
 }

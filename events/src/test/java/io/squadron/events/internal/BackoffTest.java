@@ -37,7 +37,8 @@ class BackoffTest {
   @Test
   void delay_jitterTakesAtMostAFifthOff() {
     Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-    assertThat(backoff.delay(2, fixed(0.999999))).isBetween(Duration.ofMillis(160), Duration.ofMillis(161));
+    assertThat(backoff.delay(2, fixed(0.999999)))
+        .isBetween(Duration.ofMillis(160), Duration.ofMillis(161));
     assertThat(backoff.delay(2, fixed(0.5))).isEqualTo(Duration.ofMillis(180));
   }
 
@@ -47,7 +48,8 @@ class BackoffTest {
         .hasMessageStartingWith("initial backoff:");
     assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessageStartingWith("max backoff:");
-    assertThatThrownBy(() -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)).delay(0, fixed(0)))
+    assertThatThrownBy(
+            () -> new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)).delay(0, fixed(0)))
         .hasMessageStartingWith("attempt:");
   }
 

@@ -14,8 +14,13 @@ class EnvelopesTest {
   private static final UUID ID = UUID.fromString("6f1c2d3e-4a5b-4c6d-8e7f-901234567890");
 
   private static EventEnvelope valid() {
-    return Envelopes.wrap(ID, "userdb", "user-1", Instant.parse("2026-11-30T10:15:30.123456789Z"),
-        UserDeleted.newBuilder().setUserId("user-1").build(), "req-9");
+    return Envelopes.wrap(
+        ID,
+        "userdb",
+        "user-1",
+        Instant.parse("2026-11-30T10:15:30.123456789Z"),
+        UserDeleted.newBuilder().setUserId("user-1").build(),
+        "req-9");
   }
 
   @Test
@@ -27,7 +32,8 @@ class EnvelopesTest {
     assertThat(parsed.getProducer()).isEqualTo("userdb");
     assertThat(parsed.getCorrelationId()).isEqualTo("req-9");
     assertThat(parsed.getSchemaVersion()).isEqualTo(Envelopes.SCHEMA_VERSION);
-    assertThat(Envelopes.occurredAt(parsed)).isEqualTo(Instant.parse("2026-11-30T10:15:30.123456789Z"));
+    assertThat(Envelopes.occurredAt(parsed))
+        .isEqualTo(Instant.parse("2026-11-30T10:15:30.123456789Z"));
     assertThat(parsed.getPayload().unpack(UserDeleted.class).getUserId()).isEqualTo("user-1");
   }
 
@@ -35,24 +41,40 @@ class EnvelopesTest {
   void parse_rejectsWhatIsNoEvent_sayingWhy() {
     assertThatThrownBy(() -> Envelopes.parse(null)).hasMessageContaining("no value");
     assertThatThrownBy(() -> Envelopes.parse(new byte[] {(byte) 0xff, 0x01}))
-        .isInstanceOf(MalformedEventException.class).hasMessageContaining("not a squadron.events.v1.EventEnvelope");
-    assertThatThrownBy(() -> Envelopes.parse(valid().toBuilder().setSchemaVersion(0).build().toByteArray()))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("not a squadron.events.v1.EventEnvelope");
+    assertThatThrownBy(
+            () -> Envelopes.parse(valid().toBuilder().setSchemaVersion(0).build().toByteArray()))
         .hasMessageContaining("schema_version 0");
-    assertThatThrownBy(() -> Envelopes.parse(valid().toBuilder().setEventId("42").build().toByteArray()))
+    assertThatThrownBy(
+            () -> Envelopes.parse(valid().toBuilder().setEventId("42").build().toByteArray()))
         .hasMessageContaining("not a UUID");
     assertThatThrownBy(() -> Envelopes.parse(valid().toBuilder().setType("").build().toByteArray()))
         .hasMessageContaining("type is empty");
-    assertThatThrownBy(() -> Envelopes.parse(valid().toBuilder()
-        .setPayload(Any.pack(EventEnvelope.getDefaultInstance())).build().toByteArray()))
+    assertThatThrownBy(
+            () ->
+                Envelopes.parse(
+                    valid().toBuilder()
+                        .setPayload(Any.pack(EventEnvelope.getDefaultInstance()))
+                        .build()
+                        .toByteArray()))
         .hasMessageContaining("does not match type");
   }
 
   @Test
   void parse_acceptsAnotherTypeUrlPrefix_asAnyDoes() throws Exception {
     EventEnvelope envelope = valid();
-    EventEnvelope otherPrefix = envelope.toBuilder().setPayload(envelope.getPayload().toBuilder()
-        .setTypeUrl("type.squadron.example/squadron.userdb.events.v1.UserDeleted")).build();
-    assertThat(Envelopes.parse(otherPrefix.toByteArray()).getPayload().unpack(UserDeleted.class).getUserId())
+    EventEnvelope otherPrefix =
+        envelope.toBuilder()
+            .setPayload(
+                envelope.getPayload().toBuilder()
+                    .setTypeUrl("type.squadron.example/squadron.userdb.events.v1.UserDeleted"))
+            .build();
+    assertThat(
+            Envelopes.parse(otherPrefix.toByteArray())
+                .getPayload()
+                .unpack(UserDeleted.class)
+                .getUserId())
         .isEqualTo("user-1");
   }
 

@@ -25,10 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A relay process killed between the broker's acknowledgement and marking the rows sent. */
 class RelayKilledBetweenPublishAndMarkTest {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
-  @RegisterExtension
-  static final KafkaExtension KAFKA = KafkaExtension.perClass();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
 
   private static HikariDataSource pool;
 
@@ -44,7 +42,8 @@ class RelayKilledBetweenPublishAndMarkTest {
   }
 
   @Test
-  void relayKilledBetweenPublishAndMark_republishes_duplicateDeliveredAndIgnored() throws Exception {
+  void relayKilledBetweenPublishAndMark_republishes_duplicateDeliveredAndIgnored()
+      throws Exception {
     String topic = KAFKA.createTopic("payments", 2);
     Ledger ledger = new Ledger(pool, topic);
     AppliedLog log = new AppliedLog(pool, "relay-crash");
@@ -53,33 +52,57 @@ class RelayKilledBetweenPublishAndMarkTest {
     }
 
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process doomed = new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        RelayThatDiesAfterPublishing.class.getName(), PG.jdbcUrl(), KAFKA.bootstrapServers())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process doomed =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RelayThatDiesAfterPublishing.class.getName(),
+                PG.jdbcUrl(),
+                KAFKA.bootstrapServers())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertThat(doomed.waitFor(90, TimeUnit.SECONDS)).as("the doomed relay died").isTrue();
     assertThat(doomed.exitValue()).isEqualTo(RelayThatDiesAfterPublishing.HALTED);
 
-    // The broker has all 20, the outbox still says none was sent: the relay's transaction died with it.
+    // The broker has all 20, the outbox still says none was sent: the relay's transaction died with
+    // it.
     assertThat(KAFKA.readAll(topic)).hasSize(20);
-    AppliedLog.await("the dead relay's locks released", Duration.ofSeconds(30), () -> AppliedLog.unsent(pool) == 20);
+    AppliedLog.await(
+        "the dead relay's locks released",
+        Duration.ofSeconds(30),
+        () -> AppliedLog.unsent(pool) == 20);
 
-    try (OutboxRelay relay = OutboxRelay.builder(pool, KAFKA.bootstrapServers()).name("survivor").build().start();
-         EventConsumer consumer = EventConsumer.builder(KAFKA.group("relay-crash"), pool, KAFKA.bootstrapServers())
-             .topic(topic).on(PaymentSucceeded.class, log.handler()).build().start()) {
-      AppliedLog.await("every copy consumed", Duration.ofSeconds(60),
+    try (OutboxRelay relay =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers()).name("survivor").build().start();
+        EventConsumer consumer =
+            EventConsumer.builder(KAFKA.group("relay-crash"), pool, KAFKA.bootstrapServers())
+                .topic(topic)
+                .on(PaymentSucceeded.class, log.handler())
+                .build()
+                .start()) {
+      AppliedLog.await(
+          "every copy consumed",
+          Duration.ofSeconds(60),
           () -> consumer.stats().applied() + consumer.stats().duplicates() == 40);
       assertThat(relay.published()).as("republished").isEqualTo(20);
       assertThat(consumer.stats().applied()).isEqualTo(20);
       assertThat(consumer.stats().duplicates()).isEqualTo(20);
     }
     List<ConsumerRecord<byte[], byte[]>> onTopic = KAFKA.readAll(topic);
-    Map<String, Long> copies = onTopic.stream().map(r -> {
-      try {
-        return EventEnvelope.parseFrom(r.value()).getEventId();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    Map<String, Long> copies =
+        onTopic.stream()
+            .map(
+                r -> {
+                  try {
+                    return EventEnvelope.parseFrom(r.value()).getEventId();
+                  } catch (Exception e) {
+                    throw new AssertionError(e);
+                  }
+                })
+            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     assertThat(copies).hasSize(20).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(2));
     assertThat(log.applications().values()).hasSize(20).containsOnly(1);
     assertThat(AppliedLog.unsent(pool)).isZero();

@@ -34,8 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A platform CA for local runs and tests: an ECDSA P-256 root that issues service certificates with
- * {@code spiffe://<trust domain>/<service>} as URI SAN (plus {@code localhost} and {@code 127.0.0.1}), usable for both
- * server and client authentication.
+ * {@code spiffe://<trust domain>/<service>} as URI SAN (plus {@code localhost} and {@code
+ * 127.0.0.1}), usable for both server and client authentication.
  *
  * <pre>{@code
  * DevCertificateAuthority ca = DevCertificateAuthority.create("squadron dev CA");
@@ -53,7 +53,8 @@ public final class DevCertificateAuthority {
   private final String trustDomain;
   private final SecureRandom random = new SecureRandom();
 
-  private DevCertificateAuthority(X509Certificate certificate, PrivateKey privateKey, String trustDomain) {
+  private DevCertificateAuthority(
+      X509Certificate certificate, PrivateKey privateKey, String trustDomain) {
     this.certificate = certificate;
     this.privateKey = privateKey;
     this.trustDomain = trustDomain;
@@ -73,13 +74,20 @@ public final class DevCertificateAuthority {
       KeyPair keys = newKeyPair();
       X500Name name = new X500Name("CN=" + commonName);
       Instant now = Instant.now();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(new SecureRandom()),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(3650))), name,
-          keys.getPublic());
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              serial(new SecureRandom()),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(Duration.ofDays(3650))),
+              name,
+              keys.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
       X509Certificate cert = sign(builder, keys.getPrivate());
       return new DevCertificateAuthority(cert, keys.getPrivate(), trustDomain);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
@@ -87,12 +95,16 @@ public final class DevCertificateAuthority {
     }
   }
 
-  /** Loads a CA written by {@link #writeTo(Path)}: {@code ca.crt} and {@code ca.key} in {@code dir}. */
+  /**
+   * Loads a CA written by {@link #writeTo(Path)}: {@code ca.crt} and {@code ca.key} in {@code dir}.
+   */
   public static DevCertificateAuthority load(Path dir, String trustDomain) throws IOException {
     requireNonNull(dir, "dir");
     requireNonNull(trustDomain, "trustDomain");
-    return new DevCertificateAuthority(Pem.readCertificate(dir.resolve(DevCerts.CA_CERT)),
-        Pem.readPrivateKey(dir.resolve(DevCerts.CA_KEY)), trustDomain);
+    return new DevCertificateAuthority(
+        Pem.readCertificate(dir.resolve(DevCerts.CA_CERT)),
+        Pem.readPrivateKey(dir.resolve(DevCerts.CA_KEY)),
+        trustDomain);
   }
 
   /** The CA certificate (what servers and clients trust). */
@@ -100,37 +112,61 @@ public final class DevCertificateAuthority {
     return certificate;
   }
 
-  /** A certificate for {@code service}, valid from five minutes ago for {@link #DEFAULT_VALIDITY}. */
+  /**
+   * A certificate for {@code service}, valid from five minutes ago for {@link #DEFAULT_VALIDITY}.
+   */
   public IssuedCertificate issue(String service) {
     Instant now = Instant.now();
     return issue(service, now.minus(Duration.ofMinutes(5)), now.plus(DEFAULT_VALIDITY));
   }
 
-  /** A certificate for {@code service} valid between the given instants (tests issue expired ones this way). */
+  /**
+   * A certificate for {@code service} valid between the given instants (tests issue expired ones
+   * this way).
+   */
   public IssuedCertificate issue(String service, Instant notBefore, Instant notAfter) {
     String spiffeId = SpiffeUri.of(trustDomain, service);
     requireNonNull(notBefore, "notBefore");
     requireNonNull(notAfter, "notAfter");
     if (!notAfter.isAfter(notBefore)) {
-      throw new IllegalArgumentException("notAfter: " + notAfter + " (expected: after notBefore " + notBefore + ")");
+      throw new IllegalArgumentException(
+          "notAfter: " + notAfter + " (expected: after notBefore " + notBefore + ")");
     }
     try {
       KeyPair keys = newKeyPair();
       PublicKey publicKey = keys.getPublic();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random),
-          Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + service), publicKey);
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              certificate,
+              serial(random),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              new X500Name("CN=" + service),
+              publicKey);
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(Extension.keyUsage, true,
+      builder.addExtension(
+          Extension.keyUsage,
+          true,
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-      builder.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId),
-          new GeneralName(GeneralName.dNSName, "localhost"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
-      builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+      builder.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId),
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+              }));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
       return new IssuedCertificate(sign(builder, privateKey), keys.getPrivate());
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot issue a certificate for " + service, e);

@@ -11,26 +11,29 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Writes the platform's development certificates into a directory: {@code ca.crt}/{@code ca.key} (created once and
- * reused on later runs) and {@code <service>.crt}/{@code <service>.key} per service. This is the layout
- * {@code squadron.security.cert-dir} expects.
+ * Writes the platform's development certificates into a directory: {@code ca.crt}/{@code ca.key}
+ * (created once and reused on later runs) and {@code <service>.crt}/{@code <service>.key} per
+ * service. This is the layout {@code squadron.security.cert-dir} expects.
  *
  * <p>Command line ({@code ./squadron certs}): {@code DevCerts <dir> <service>...}
  */
 public final class DevCerts {
   /** The CA certificate's file name. */
   public static final String CA_CERT = "ca.crt";
+
   /** The CA key's file name. */
   public static final String CA_KEY = "ca.key";
 
   private DevCerts() {}
 
   /**
-   * Creates (or reuses) the CA in {@code dir} and issues a fresh certificate for each of {@code services}.
+   * Creates (or reuses) the CA in {@code dir} and issues a fresh certificate for each of {@code
+   * services}.
    *
    * @return the CA
    */
-  public static DevCertificateAuthority generate(Path dir, Collection<String> services) throws IOException {
+  public static DevCertificateAuthority generate(Path dir, Collection<String> services)
+      throws IOException {
     requireNonNull(dir, "dir");
     requireNonNull(services, "services");
     services.forEach(SpiffeUri::requireValidServiceName);
@@ -59,8 +62,12 @@ public final class DevCerts {
     generate(dir, services);
     System.out.println("CA: " + dir.resolve(CA_CERT));
     for (String service : services) {
-      System.out.println(SpiffeUri.of(SpiffeUri.DEFAULT_TRUST_DOMAIN, service) + ": " + dir.resolve(service + ".crt")
-          + ", " + dir.resolve(service + ".key"));
+      System.out.println(
+          SpiffeUri.of(SpiffeUri.DEFAULT_TRUST_DOMAIN, service)
+              + ": "
+              + dir.resolve(service + ".crt")
+              + ", "
+              + dir.resolve(service + ".key"));
     }
   }
 }

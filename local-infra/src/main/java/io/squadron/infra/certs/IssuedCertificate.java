@@ -20,8 +20,8 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
   }
 
   /**
-   * Writes {@code <baseName>.crt} (PEM certificate) and {@code <baseName>.key} (PKCS#8 PEM, owner-only where the file
-   * system supports it) into {@code dir}.
+   * Writes {@code <baseName>.crt} (PEM certificate) and {@code <baseName>.key} (PKCS#8 PEM,
+   * owner-only where the file system supports it) into {@code dir}.
    */
   public void writeTo(Path dir, String baseName) throws IOException {
     requireNonNull(dir, "dir");

@@ -15,9 +15,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * JDK {@link SSLContext}s from a directory {@code ./squadron certs} wrote, for plain-Java clients of the platform's
- * HTTPS listeners (a test's {@code java.net.http.HttpClient}, a tool): trusting only the platform CA, and optionally
- * presenting one identity's certificate.
+ * JDK {@link SSLContext}s from a directory {@code ./squadron certs} wrote, for plain-Java clients
+ * of the platform's HTTPS listeners (a test's {@code java.net.http.HttpClient}, a tool): trusting
+ * only the platform CA, and optionally presenting one identity's certificate.
  */
 public final class TlsContexts {
   private static final char[] NO_PASSWORD = new char[0];
@@ -25,8 +25,8 @@ public final class TlsContexts {
   private TlsContexts() {}
 
   /**
-   * A client context trusting {@code ca.crt} in {@code certDir}, presenting {@code <identity>.crt} and
-   * {@code <identity>.key} when {@code identity} is present.
+   * A client context trusting {@code ca.crt} in {@code certDir}, presenting {@code <identity>.crt}
+   * and {@code <identity>.key} when {@code identity} is present.
    */
   public static SSLContext client(Path certDir, Optional<String> identity) throws IOException {
     requireNonNull(certDir, "certDir");
@@ -34,8 +34,10 @@ public final class TlsContexts {
     try {
       KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
       trusted.load(null, null);
-      trusted.setCertificateEntry("squadron-ca", Pem.readCertificate(certDir.resolve(DevCerts.CA_CERT)));
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trusted.setCertificateEntry(
+          "squadron-ca", Pem.readCertificate(certDir.resolve(DevCerts.CA_CERT)));
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(trusted);
       KeyManagerFactory keys = null;
       if (identity.isPresent()) {
@@ -51,7 +53,8 @@ public final class TlsContexts {
       context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot build a TLS context from " + certDir + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot build a TLS context from " + certDir + ": " + e.getMessage(), e);
     }
   }
 }

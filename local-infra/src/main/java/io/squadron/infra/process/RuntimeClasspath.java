@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The classpath of a server that runs in a forked JVM (Cassandra, Kafka), written at build time by its
- * {@code <name>-runtime} module, where Maven resolves the server's artifacts, into a resource of absolute paths of
- * jars in the local Maven repository. Services never carry those jars; only the forked server sees them.
+ * The classpath of a server that runs in a forked JVM (Cassandra, Kafka), written at build time by
+ * its {@code <name>-runtime} module, where Maven resolves the server's artifacts, into a resource
+ * of absolute paths of jars in the local Maven repository. Services never carry those jars; only
+ * the forked server sees them.
  */
 public final class RuntimeClasspath {
   private RuntimeClasspath() {}
@@ -29,19 +30,33 @@ public final class RuntimeClasspath {
     String classpath;
     try (InputStream in = RuntimeClasspath.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new InfraStartException("resource " + resource + " is missing: build the " + module + " module (mvn -pl "
-            + module + " install)");
+        throw new InfraStartException(
+            "resource "
+                + resource
+                + " is missing: build the "
+                + module
+                + " module (mvn -pl "
+                + module
+                + " install)");
       }
       classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new InfraStartException("cannot read resource " + resource, e);
     }
-    List<String> missing = Arrays.stream(classpath.split(File.pathSeparator))
-        .filter(jar -> !Files.isRegularFile(Path.of(jar)))
-        .toList();
+    List<String> missing =
+        Arrays.stream(classpath.split(File.pathSeparator))
+            .filter(jar -> !Files.isRegularFile(Path.of(jar)))
+            .toList();
     if (!missing.isEmpty()) {
-      throw new InfraStartException(missing.size() + " jars of the " + server + " classpath are missing (first: "
-          + missing.get(0) + "): rebuild the " + module + " module so Maven resolves them again");
+      throw new InfraStartException(
+          missing.size()
+              + " jars of the "
+              + server
+              + " classpath are missing (first: "
+              + missing.get(0)
+              + "): rebuild the "
+              + module
+              + " module so Maven resolves them again");
     }
     return classpath;
   }

@@ -20,8 +20,8 @@ class ChromiumTest {
   }
 
   @Test
-  void locate_findsBrowserAndDriverOnTheSearchPath(@TempDir Path a, @TempDir Path b, @TempDir Path work)
-      throws Exception {
+  void locate_findsBrowserAndDriverOnTheSearchPath(
+      @TempDir Path a, @TempDir Path b, @TempDir Path work) throws Exception {
     Path browser = executable(a, "chromium");
     Path driver = executable(b, "chromedriver");
     Chromium found = Chromium.locate(a + File.pathSeparator + b, false, work);
@@ -30,8 +30,8 @@ class ChromiumTest {
   }
 
   @Test
-  void locate_missingAndNotInstalling_failsWithTheInstallCommand(@TempDir Path empty, @TempDir Path work)
-      throws Exception {
+  void locate_missingAndNotInstalling_failsWithTheInstallCommand(
+      @TempDir Path empty, @TempDir Path work) throws Exception {
     executable(empty, "chromium"); // the driver is missing: both are needed
     assertThatThrownBy(() -> Chromium.locate(empty.toString(), false, work))
         .isInstanceOf(InfraStartException.class)

@@ -8,8 +8,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.squadron.els.ElsLoadBalancerProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.squadron.els.ElsLoadBalancerProvider;
 import io.squadron.rpc.internal.metrics.ClientMetricsInterceptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Creates channels to other services by name, as configured in {@link ClientsSettings}: target resolution
- * ({@code static:///...} or {@code dns:///...}), the load-balancing policy, a default deadline on every call, retries
- * only for methods that enable them, and client metrics. The factory owns what it creates: {@link #close()} shuts
- * every channel down.
+ * Creates channels to other services by name, as configured in {@link ClientsSettings}: target
+ * resolution ({@code static:///...} or {@code dns:///...}), the load-balancing policy, a default
+ * deadline on every call, retries only for methods that enable them, and client metrics. The
+ * factory owns what it creates: {@link #close()} shuts every channel down.
  *
  * <pre>{@code
  * try (ChannelFactory channels = ChannelFactory.builder(ClientsSettings.from(config)).meterRegistry(registry).build()) {
@@ -58,12 +58,14 @@ public final class ChannelFactory implements AutoCloseable {
   /** A new channel as described by {@code client}. */
   public ManagedChannel channel(ClientSettings client) {
     requireNonNull(client, "client");
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(client.target(), credentials.apply(client))
-        .defaultServiceConfig(ServiceConfigs.of(client))
-        .disableServiceConfigLookUp()
-        .maxInboundMessageSize(client.maxInboundMessageSize())
-        // The els policy's per-endpoint weights and breaker state go where this factory's metrics go.
-        .setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry);
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forTarget(client.target(), credentials.apply(client))
+            .defaultServiceConfig(ServiceConfigs.of(client))
+            .disableServiceConfigLookUp()
+            .maxInboundMessageSize(client.maxInboundMessageSize())
+            // The els policy's per-endpoint weights and breaker state go where this factory's
+            // metrics go.
+            .setNameResolverArg(ElsLoadBalancerProvider.METER_REGISTRY, registry);
     if (ServiceConfigs.anyRetry(client)) {
       builder.enableRetry();
     } else {
@@ -71,7 +73,8 @@ public final class ChannelFactory implements AutoCloseable {
       builder.disableRetry();
     }
     List<ClientInterceptor> chain = new ArrayList<>(interceptors);
-    chain.add(new ClientMetricsInterceptor(registry, client.name(), client.metrics(), System::nanoTime));
+    chain.add(
+        new ClientMetricsInterceptor(registry, client.name(), client.metrics(), System::nanoTime));
     builder.intercept(chain);
     ManagedChannel channel = builder.build();
     created.add(channel);
@@ -108,7 +111,8 @@ public final class ChannelFactory implements AutoCloseable {
   public static final class Builder {
     private final ClientsSettings settings;
     private MeterRegistry registry = new SimpleMeterRegistry();
-    private Function<ClientSettings, ChannelCredentials> credentials = c -> InsecureChannelCredentials.create();
+    private Function<ClientSettings, ChannelCredentials> credentials =
+        c -> InsecureChannelCredentials.create();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private final List<AutoCloseable> onClose = new ArrayList<>();
 
@@ -122,7 +126,9 @@ public final class ChannelFactory implements AutoCloseable {
       return this;
     }
 
-    /** The transport security per target (mutual TLS, checking the server names the service meant). */
+    /**
+     * The transport security per target (mutual TLS, checking the server names the service meant).
+     */
     public Builder credentials(Function<ClientSettings, ChannelCredentials> credentials) {
       this.credentials = requireNonNull(credentials, "credentials");
       return this;
@@ -134,7 +140,10 @@ public final class ChannelFactory implements AutoCloseable {
       return this;
     }
 
-    /** Closes {@code resource} (e.g. a certificate watcher the credentials use) when the factory closes. */
+    /**
+     * Closes {@code resource} (e.g. a certificate watcher the credentials use) when the factory
+     * closes.
+     */
     public Builder onClose(AutoCloseable resource) {
       onClose.add(requireNonNull(resource, "resource"));
       return this;

@@ -1,10 +1,10 @@
 package io.squadron.rpc.client;
 
-import io.squadron.rpc.internal.client.StaticNameResolverProvider;
 import static java.util.Objects.requireNonNull;
 
 import io.squadron.rpc.config.ConfigReader;
 import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.internal.client.StaticNameResolverProvider;
 import io.squadron.rpc.metrics.MetricsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How to reach one service, read from {@code squadron.clients.<name>} with defaults from
- * {@code squadron.client-defaults}.
+ * How to reach one service, read from {@code squadron.clients.<name>} with defaults from {@code
+ * squadron.client-defaults}.
  *
  * <pre>
  * squadron.clients.shuffle {
@@ -25,7 +25,8 @@ import java.util.Optional;
  * </pre>
  *
  * @param name the service's name in config and in client metrics
- * @param target a gRPC target URI ({@code dns:///host:port}, or {@code static:///h1:p1,h2:p2} for addresses)
+ * @param target a gRPC target URI ({@code dns:///host:port}, or {@code static:///h1:p1,h2:p2} for
+ *     addresses)
  * @param loadBalancingPolicy the policy name ({@code round_robin}, {@code els}, ...)
  * @param loadBalancingConfig the policy's config object, JSON-shaped (numbers as Double)
  * @param deadline the default deadline of every call
@@ -33,8 +34,15 @@ import java.util.Optional;
  * @param methods per-method overrides
  * @param metrics how latency is recorded
  */
-public record ClientSettings(String name, String target, String loadBalancingPolicy, Map<String, ?> loadBalancingConfig,
-    Duration deadline, int maxInboundMessageSize, List<MethodSettings> methods, MetricsSettings metrics) {
+public record ClientSettings(
+    String name,
+    String target,
+    String loadBalancingPolicy,
+    Map<String, ?> loadBalancingConfig,
+    Duration deadline,
+    int maxInboundMessageSize,
+    List<MethodSettings> methods,
+    MetricsSettings metrics) {
 
   public ClientSettings {
     requireNonNull(name, "name");
@@ -46,38 +54,58 @@ public record ClientSettings(String name, String target, String loadBalancingPol
     requireNonNull(metrics, "metrics");
   }
 
-  /** Settings for calling {@code name} at fixed addresses with the defaults of {@code squadron.client-defaults}. */
-  public static ClientSettings forAddresses(String name, List<String> addresses, ClientSettings defaults) {
-    return new ClientSettings(name, StaticNameResolverProvider.target(addresses), defaults.loadBalancingPolicy,
-        defaults.loadBalancingConfig, defaults.deadline, defaults.maxInboundMessageSize, List.of(),
+  /**
+   * Settings for calling {@code name} at fixed addresses with the defaults of {@code
+   * squadron.client-defaults}.
+   */
+  public static ClientSettings forAddresses(
+      String name, List<String> addresses, ClientSettings defaults) {
+    return new ClientSettings(
+        name,
+        StaticNameResolverProvider.target(addresses),
+        defaults.loadBalancingPolicy,
+        defaults.loadBalancingConfig,
+        defaults.deadline,
+        defaults.maxInboundMessageSize,
+        List.of(),
         defaults.metrics);
   }
 
   /** A copy using another load-balancing policy and its JSON config. */
   public ClientSettings withLoadBalancing(String policy, Map<String, ?> config) {
-    return new ClientSettings(name, target, policy, config, deadline, maxInboundMessageSize, methods, metrics);
+    return new ClientSettings(
+        name, target, policy, config, deadline, maxInboundMessageSize, methods, metrics);
   }
 
   /** A copy with another default deadline. */
   public ClientSettings withDeadline(Duration newDeadline) {
-    return new ClientSettings(name, target, loadBalancingPolicy, loadBalancingConfig, newDeadline,
-        maxInboundMessageSize, methods, metrics);
+    return new ClientSettings(
+        name,
+        target,
+        loadBalancingPolicy,
+        loadBalancingConfig,
+        newDeadline,
+        maxInboundMessageSize,
+        methods,
+        metrics);
   }
 
   /**
-   * Reads one client: {@code client} is {@code squadron.clients.<name>}, {@code defaults} is
-   * {@code squadron.client-defaults}; a key set in the client wins.
+   * Reads one client: {@code client} is {@code squadron.clients.<name>}, {@code defaults} is {@code
+   * squadron.client-defaults}; a key set in the client wins.
    */
   static ClientSettings from(String name, ConfigReader client, ConfigReader defaults) {
     String target;
     if (client.has("target") && client.has("addresses")) {
-      throw new InvalidConfigException(client.key("target"), "set either target or addresses, not both");
+      throw new InvalidConfigException(
+          client.key("target"), "set either target or addresses, not both");
     } else if (client.has("target")) {
       target = client.nonEmptyString("target");
     } else if (client.has("addresses")) {
       List<String> addresses = client.strings("addresses");
       if (addresses.isEmpty()) {
-        throw new InvalidConfigException(client.key("addresses"), "empty (expected: [\"host:port\", ...])");
+        throw new InvalidConfigException(
+            client.key("addresses"), "empty (expected: [\"host:port\", ...])");
       }
       try {
         target = StaticNameResolverProvider.target(addresses);
@@ -85,34 +113,56 @@ public record ClientSettings(String name, String target, String loadBalancingPol
         throw new InvalidConfigException(client.key("addresses"), e.getMessage());
       }
     } else {
-      throw new InvalidConfigException(client.key("target"), "missing (expected: target or addresses)");
+      throw new InvalidConfigException(
+          client.key("target"), "missing (expected: target or addresses)");
     }
     ConfigReader source = client.has("load-balancing-policy") ? client : defaults;
     String policy = source.nonEmptyString("load-balancing-policy");
     Map<String, ?> policyConfig =
         source.has("load-balancing-config") ? source.jsonObject("load-balancing-config") : Map.of();
     Duration deadline = (client.has("deadline") ? client : defaults).positiveDuration("deadline");
-    int maxInbound = (client.has("max-inbound-message-size") ? client : defaults)
-        .bytes("max-inbound-message-size", 1024);
+    int maxInbound =
+        (client.has("max-inbound-message-size") ? client : defaults)
+            .bytes("max-inbound-message-size", 1024);
     List<MethodSettings> methods = new ArrayList<>();
     if (client.has("methods")) {
       ConfigReader all = client.child("methods");
       for (String method : all.keys()) {
         ConfigReader m = all.childKey(method);
-        methods.add(new MethodSettings(method,
-            m.has("deadline") ? Optional.of(m.positiveDuration("deadline")) : Optional.empty(),
-            m.has("retry") ? Optional.of(RetrySettings.from(m.child("retry"))) : Optional.empty()));
+        methods.add(
+            new MethodSettings(
+                method,
+                m.has("deadline") ? Optional.of(m.positiveDuration("deadline")) : Optional.empty(),
+                m.has("retry")
+                    ? Optional.of(RetrySettings.from(m.child("retry")))
+                    : Optional.empty()));
       }
     }
-    return new ClientSettings(name, target, policy, policyConfig, deadline, maxInbound, methods,
+    return new ClientSettings(
+        name,
+        target,
+        policy,
+        policyConfig,
+        deadline,
+        maxInbound,
+        methods,
         MetricsSettings.from(defaults.child("metrics")));
   }
 
-  /** The defaults alone, as settings for an unnamed client (targets still come from each client). */
+  /**
+   * The defaults alone, as settings for an unnamed client (targets still come from each client).
+   */
   static ClientSettings defaults(ConfigReader defaults) {
-    return new ClientSettings("defaults", "static:///127.0.0.1:1", defaults.nonEmptyString("load-balancing-policy"),
-        defaults.has("load-balancing-config") ? defaults.jsonObject("load-balancing-config") : Map.of(),
-        defaults.positiveDuration("deadline"), defaults.bytes("max-inbound-message-size", 1024), List.of(),
+    return new ClientSettings(
+        "defaults",
+        "static:///127.0.0.1:1",
+        defaults.nonEmptyString("load-balancing-policy"),
+        defaults.has("load-balancing-config")
+            ? defaults.jsonObject("load-balancing-config")
+            : Map.of(),
+        defaults.positiveDuration("deadline"),
+        defaults.bytes("max-inbound-message-size", 1024),
+        List.of(),
         MetricsSettings.from(defaults.child("metrics")));
   }
 }

@@ -35,7 +35,9 @@ public final class ClientsSettings {
     return new ClientsSettings(clients, ClientSettings.defaults(defaults));
   }
 
-  /** Exactly these clients, with {@code defaults} for anything added later through {@link #with}. */
+  /**
+   * Exactly these clients, with {@code defaults} for anything added later through {@link #with}.
+   */
   public static ClientsSettings of(ClientSettings defaults, ClientSettings... clients) {
     Map<String, ClientSettings> byName = new LinkedHashMap<>();
     for (ClientSettings client : clients) {
@@ -53,8 +55,12 @@ public final class ClientsSettings {
 
   /** The settings of the service named {@code name}. */
   public ClientSettings get(String name) {
-    return find(name).orElseThrow(() -> new InvalidConfigException("squadron.clients." + name,
-        "missing (expected: target or addresses of the service to call)"));
+    return find(name)
+        .orElseThrow(
+            () ->
+                new InvalidConfigException(
+                    "squadron.clients." + name,
+                    "missing (expected: target or addresses of the service to call)"));
   }
 
   /** The settings of {@code name}, if configured. */

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns {@link ClientSettings} into a gRPC service config (the JSON-shaped map grpc-java takes): the load-balancing
- * policy, a default timeout for every method ({@code "name": [{}]}), and per-method timeouts and retry policies.
+ * Turns {@link ClientSettings} into a gRPC service config (the JSON-shaped map grpc-java takes):
+ * the load-balancing policy, a default timeout for every method ({@code "name": [{}]}), and
+ * per-method timeouts and retry policies.
  */
 final class ServiceConfigs {
   private ServiceConfigs() {}
@@ -21,8 +22,11 @@ final class ServiceConfigs {
     List<Object> methodConfigs = new ArrayList<>();
     methodConfigs.add(methodConfig(Map.of(), settings.deadline(), null));
     for (MethodSettings method : settings.methods()) {
-      methodConfigs.add(methodConfig(name(method.fullMethodName()), method.deadline().orElse(settings.deadline()),
-          method.retry().orElse(null)));
+      methodConfigs.add(
+          methodConfig(
+              name(method.fullMethodName()),
+              method.deadline().orElse(settings.deadline()),
+              method.retry().orElse(null)));
     }
     config.put("methodConfig", methodConfigs);
     return config;
@@ -32,7 +36,8 @@ final class ServiceConfigs {
     return settings.methods().stream().anyMatch(m -> m.retry().isPresent());
   }
 
-  private static Map<String, Object> methodConfig(Map<String, Object> name, Duration timeout, RetrySettings retry) {
+  private static Map<String, Object> methodConfig(
+      Map<String, Object> name, Duration timeout, RetrySettings retry) {
     Map<String, Object> methodConfig = new LinkedHashMap<>();
     methodConfig.put("name", List.of(name));
     methodConfig.put("timeout", seconds(timeout));
@@ -42,7 +47,8 @@ final class ServiceConfigs {
       policy.put("initialBackoff", seconds(retry.initialBackoff()));
       policy.put("maxBackoff", seconds(retry.maxBackoff()));
       policy.put("backoffMultiplier", retry.backoffMultiplier());
-      policy.put("retryableStatusCodes", retry.retryableStatusCodes().stream().map(Enum::name).toList());
+      policy.put(
+          "retryableStatusCodes", retry.retryableStatusCodes().stream().map(Enum::name).toList());
       methodConfig.put("retryPolicy", policy);
     }
     return methodConfig;

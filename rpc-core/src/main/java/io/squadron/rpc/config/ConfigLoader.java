@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Loads a configuration, highest priority first: environment overrides, the file given on the command line, the
- * service's own defaults (its descriptor and {@code application.conf}, read from its own module by
- * {@code ServiceConfig}, never from the whole class path, so two services in one test JVM do not mix), then every
- * {@code reference.conf} on the class path (each module ships its own keys' defaults there).
+ * Loads a configuration, highest priority first: environment overrides, the file given on the
+ * command line, the service's own defaults (its descriptor and {@code application.conf}, read from
+ * its own module by {@code ServiceConfig}, never from the whole class path, so two services in one
+ * test JVM do not mix), then every {@code reference.conf} on the class path (each module ships its
+ * own keys' defaults there).
  *
- * <p>Only {@code main} should call this; everything below {@code main} receives typed settings objects.
+ * <p>Only {@code main} should call this; everything below {@code main} receives typed settings
+ * objects.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -32,11 +34,14 @@ public final class ConfigLoader {
   }
 
   /**
-   * Loads and resolves the configuration with {@code serviceDefaults} between the file and the libraries' defaults.
+   * Loads and resolves the configuration with {@code serviceDefaults} between the file and the
+   * libraries' defaults.
    *
-   * @throws InvalidConfigException when the file is missing or does not parse, or a substitution fails
+   * @throws InvalidConfigException when the file is missing or does not parse, or a substitution
+   *     fails
    */
-  public static Config load(Optional<Path> file, Map<String, String> environment, Config serviceDefaults) {
+  public static Config load(
+      Optional<Path> file, Map<String, String> environment, Config serviceDefaults) {
     ClassLoader loader = ConfigLoader.class.getClassLoader();
     Config fromFile = ConfigFactory.empty();
     if (file.isPresent()) {
@@ -44,13 +49,18 @@ public final class ConfigLoader {
       if (!Files.isRegularFile(path)) {
         throw new InvalidConfigException("config file", path + " does not exist or is not a file");
       }
-      fromFile = parse(() -> ConfigFactory.parseFile(path.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false)), path.toString());
+      fromFile =
+          parse(
+              () ->
+                  ConfigFactory.parseFile(
+                      path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)),
+              path.toString());
     }
-    Config merged = EnvironmentOverrides.from(environment)
-        .withFallback(fromFile)
-        .withFallback(serviceDefaults)
-        .withFallback(parse(() -> ConfigFactory.defaultReference(loader), "reference.conf"));
+    Config merged =
+        EnvironmentOverrides.from(environment)
+            .withFallback(fromFile)
+            .withFallback(serviceDefaults)
+            .withFallback(parse(() -> ConfigFactory.defaultReference(loader), "reference.conf"));
     try {
       return merged.resolve();
     } catch (ConfigException e) {
@@ -72,7 +82,10 @@ public final class ConfigLoader {
     return withOverrides(overrides, ConfigFactory.empty());
   }
 
-  /** As {@link #withOverrides(Config)} with {@code serviceDefaults} between the overrides and the libraries'. */
+  /**
+   * As {@link #withOverrides(Config)} with {@code serviceDefaults} between the overrides and the
+   * libraries'.
+   */
   public static Config withOverrides(Config overrides, Config serviceDefaults) {
     ClassLoader loader = ConfigLoader.class.getClassLoader();
     try {

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * A typed, validating view of one namespace of the configuration ({@code squadron.server}, ...). Every failure is an
- * {@link InvalidConfigException} naming the full key and what was expected.
+ * A typed, validating view of one namespace of the configuration ({@code squadron.server}, ...).
+ * Every failure is an {@link InvalidConfigException} naming the full key and what was expected.
  */
 public final class ConfigReader {
   private final Config config;
@@ -24,7 +24,9 @@ public final class ConfigReader {
     this.prefix = prefix;
   }
 
-  /** A reader over the namespace at {@code path} of {@code root}; a missing namespace is an error. */
+  /**
+   * A reader over the namespace at {@code path} of {@code root}; a missing namespace is an error.
+   */
   public static ConfigReader at(Config root, String path) {
     if (!root.hasPath(path)) {
       throw new InvalidConfigException(path, "missing (expected: an object)");
@@ -38,8 +40,8 @@ public final class ConfigReader {
   }
 
   /**
-   * The namespace under the single key {@code key} (which may hold dots or slashes, like a method name), quoted in
-   * paths and messages only where HOCON needs it.
+   * The namespace under the single key {@code key} (which may hold dots or slashes, like a method
+   * name), quoted in paths and messages only where HOCON needs it.
    */
   public ConfigReader childKey(String key) {
     return child(com.typesafe.config.ConfigUtil.joinPath(key));
@@ -113,7 +115,8 @@ public final class ConfigReader {
   public int bytes(String path, int min) {
     long value = get(() -> config.getBytes(path), key(path));
     if (value < min || value > Integer.MAX_VALUE) {
-      throw new InvalidConfigException(key(path), value + " bytes (expected: " + min + ".." + Integer.MAX_VALUE + ")");
+      throw new InvalidConfigException(
+          key(path), value + " bytes (expected: " + min + ".." + Integer.MAX_VALUE + ")");
     }
     return (int) value;
   }
@@ -137,8 +140,8 @@ public final class ConfigReader {
   }
 
   /**
-   * The object at {@code path} as JSON-shaped Java values (maps, lists, strings, booleans, numbers as Double), the form
-   * gRPC's service config takes.
+   * The object at {@code path} as JSON-shaped Java values (maps, lists, strings, booleans, numbers
+   * as Double), the form gRPC's service config takes.
    */
   public Map<String, ?> jsonObject(String path) {
     Object value = get(() -> config.getObject(path), key(path)).unwrapped();

@@ -7,13 +7,14 @@ import com.typesafe.config.ConfigValueFactory;
 import java.util.Map;
 
 /**
- * Turns environment variables into configuration overrides with Typesafe Config's own convention, so operators who
- * know HOCON need nothing new: {@code CONFIG_FORCE_squadron_server_port=9000} sets {@code squadron.server.port}; in
- * the name after the prefix {@code _} is a dot, {@code __} a dash and {@code ___} an underscore.
+ * Turns environment variables into configuration overrides with Typesafe Config's own convention,
+ * so operators who know HOCON need nothing new: {@code CONFIG_FORCE_squadron_server_port=9000} sets
+ * {@code squadron.server.port}; in the name after the prefix {@code _} is a dot, {@code __} a dash
+ * and {@code ___} an underscore.
  *
- * <p>The environment is passed in (never read here), so tests and {@code main} decide where it comes from. A
- * variable whose name is no configuration key ({@code CONFIG_FORCE__}, {@code CONFIG_FORCE_a__}) is an
- * {@link InvalidConfigException} naming the variable.
+ * <p>The environment is passed in (never read here), so tests and {@code main} decide where it
+ * comes from. A variable whose name is no configuration key ({@code CONFIG_FORCE__}, {@code
+ * CONFIG_FORCE_a__}) is an {@link InvalidConfigException} naming the variable.
  */
 public final class EnvironmentOverrides {
   /** The prefix of every variable that overrides a configuration key. */
@@ -28,12 +29,20 @@ public final class EnvironmentOverrides {
       if (e.getKey().startsWith(PREFIX) && e.getKey().length() > PREFIX.length()) {
         String path = toPath(e.getKey().substring(PREFIX.length()));
         try {
-          overrides = overrides.withValue(path, ConfigValueFactory.fromAnyRef(e.getValue(), "env " + e.getKey()));
+          overrides =
+              overrides.withValue(
+                  path, ConfigValueFactory.fromAnyRef(e.getValue(), "env " + e.getKey()));
         } catch (ConfigException notAPath) {
           // Never the value: it may be a secret.
-          throw new InvalidConfigException(e.getKey(), "names no configuration key ('" + path + "'; expected: "
-              + PREFIX + "<key> with _ for '.', __ for '-' and ___ for '_', e.g. "
-              + PREFIX + "squadron_server_port)");
+          throw new InvalidConfigException(
+              e.getKey(),
+              "names no configuration key ('"
+                  + path
+                  + "'; expected: "
+                  + PREFIX
+                  + "<key> with _ for '.', __ for '-' and ___ for '_', e.g. "
+                  + PREFIX
+                  + "squadron_server_port)");
         }
       }
     }

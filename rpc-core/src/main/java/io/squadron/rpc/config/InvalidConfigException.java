@@ -1,8 +1,8 @@
 package io.squadron.rpc.config;
 
 /**
- * A configuration value is missing, of the wrong type or out of range. The message always starts with the full key,
- * so an operator can fix the file without reading code.
+ * A configuration value is missing, of the wrong type or out of range. The message always starts
+ * with the full key, so an operator can fix the file without reading code.
  */
 public final class InvalidConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;

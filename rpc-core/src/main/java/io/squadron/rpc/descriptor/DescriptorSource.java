@@ -9,8 +9,8 @@ import java.net.URL;
 import java.util.Optional;
 
 /**
- * A {@link ServiceDescriptor} and where it was read from: the root of one service module's classes (a directory or a
- * jar), which also holds that service's own {@code application.conf}.
+ * A {@link ServiceDescriptor} and where it was read from: the root of one service module's classes
+ * (a directory or a jar), which also holds that service's own {@code application.conf}.
  *
  * @param descriptor the parsed descriptor
  * @param url the descriptor file's URL
@@ -27,9 +27,9 @@ public record DescriptorSource(ServiceDescriptor descriptor, URL url) {
   }
 
   /**
-   * The resource {@code name} next to the descriptor (in the same directory or jar), if it exists; a service's own
-   * {@code application.conf} is read this way, so the defaults of another service on the same class path (a test
-   * hosting two services) never mix in.
+   * The resource {@code name} next to the descriptor (in the same directory or jar), if it exists;
+   * a service's own {@code application.conf} is read this way, so the defaults of another service
+   * on the same class path (a test hosting two services) never mix in.
    */
   public Optional<URL> sibling(String name) {
     try {

@@ -21,36 +21,40 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a service declares about itself in {@value #FILE} at the root of its module's resources: its name and main
- * class, the gRPC services it serves, the stores it needs, the services it calls, who may call which method, the
- * Padlock categories it encrypts with, its demo, its resources and scaling bounds, and its deployment groups.
+ * What a service declares about itself in {@value #FILE} at the root of its module's resources: its
+ * name and main class, the gRPC services it serves, the stores it needs, the services it calls, who
+ * may call which method, the Padlock categories it encrypts with, its demo, its resources and
+ * scaling bounds, and its deployment groups.
  *
- * <p>One file is the source for everything that would otherwise be repeated per tool: the service reads its identity
- * and the base of its permission policy from it, and {@code squadron up}, the tests' {@code ServiceExtension}, the
- * Kubernetes manifests, the dashboards and the new-service scaffold read it instead of naming services in code.
- * Every key is under {@code service}; unknown keys are refused so a typo is never silently ignored.
+ * <p>One file is the source for everything that would otherwise be repeated per tool: the service
+ * reads its identity and the base of its permission policy from it, and {@code squadron up}, the
+ * tests' {@code ServiceExtension}, the Kubernetes manifests, the dashboards and the new-service
+ * scaffold read it instead of naming services in code. Every key is under {@code service}; unknown
+ * keys are refused so a typo is never silently ignored.
  *
- * @param name the service name: its identity ({@code spiffe://squadron/<name>}), config and client name
+ * @param name the service name: its identity ({@code spiffe://squadron/<name>}), config and client
+ *     name
  * @param description one line for humans
  * @param mainClass the class with {@code main(String[])} and {@code start(Config)}
  * @param grpcServices the full names of the gRPC services it serves
- * @param stores the kinds of store it needs ({@link Stores}); tools create one database, keyspace or prefix per
- *     service and fill the standard {@code squadron.stores.<kind>} keys
+ * @param stores the kinds of store it needs ({@link Stores}); tools create one database, keyspace
+ *     or prefix per service and fill the standard {@code squadron.stores.<kind>} keys
  * @param calls the services it calls (its clients; start order and network policy follow from them)
- * @param permissions who may call what: a service ({@code package.Service}) or a method
- *     ({@code package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code app:*},
- *     {@code service:*}); {@code app:*} only per method, never for a whole service
+ * @param permissions who may call what: a service ({@code package.Service}) or a method ({@code
+ *     package.Service/Method}) to the callers allowed (service names, {@code app:<name>}, {@code
+ *     app:*}, {@code service:*}); {@code app:*} only per method, never for a whole service
  * @param padlockCategories the Padlock key categories it encrypts personal data with
- * @param demo a class with {@code main(String[])} that calls the running service and exits 0 when it behaved
+ * @param demo a class with {@code main(String[])} that calls the running service and exits 0 when
+ *     it behaved
  * @param resources heap and container resources of one instance
  * @param scaling how many instances, and when to add more
  * @param deploymentGroups the groups every region runs, rolled out one after the other
  * @param secrets config keys that hold secrets, and how a local run generates them
  * @param storeMigration the live store migration it runs, if any
- * @param httpJson present when it also serves HTTP/JSON for browsers (its methods' {@code google.api.http}
- *     bindings, optionally static files such as its web client)
- * @param slo its service level objectives (availability and latency), which its burn-rate alerts and dashboards
- *     are generated from
+ * @param httpJson present when it also serves HTTP/JSON for browsers (its methods' {@code
+ *     google.api.http} bindings, optionally static files such as its web client)
+ * @param slo its service level objectives (availability and latency), which its burn-rate alerts
+ *     and dashboards are generated from
  */
 public record ServiceDescriptor(
     String name,
@@ -76,9 +80,24 @@ public record ServiceDescriptor(
   private static final Pattern JAVA_CLASS = Pattern.compile("([a-zA-Z_$][\\w$]*\\.)*[A-Z][\\w$]*");
   private static final Pattern GRPC_SERVICE = Pattern.compile("([a-z_][a-z0-9_]*\\.)+[A-Z]\\w*");
   private static final Pattern GROUP = Pattern.compile("[a-z0-9]{1,8}");
-  private static final Set<String> KEYS = Set.of("name", "description", "main-class", "grpc-services", "stores",
-      "calls", "permissions", "padlock-categories", "demo", "resources", "scaling", "deployment-groups", "secrets",
-      "store-migration", "http-json", "slo");
+  private static final Set<String> KEYS =
+      Set.of(
+          "name",
+          "description",
+          "main-class",
+          "grpc-services",
+          "stores",
+          "calls",
+          "permissions",
+          "padlock-categories",
+          "demo",
+          "resources",
+          "scaling",
+          "deployment-groups",
+          "secrets",
+          "store-migration",
+          "http-json",
+          "slo");
 
   public ServiceDescriptor {
     SpiffeId.requireValidServiceName(name);
@@ -114,68 +133,93 @@ public record ServiceDescriptor(
     requireNonNull(file, "file");
     Config parsed;
     try {
-      parsed = ConfigFactory.parseURL(file, ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+      parsed =
+          ConfigFactory.parseURL(file, ConfigParseOptions.defaults().setAllowMissing(false))
+              .resolve();
     } catch (ConfigException e) {
       throw new InvalidConfigException(file.toString(), e.getMessage());
     }
     try {
       return fromConfig(parsed);
     } catch (InvalidConfigException e) {
-      throw new InvalidConfigException(file + ": " + e.key(), e.getMessage().substring(e.key().length() + 2));
+      throw new InvalidConfigException(
+          file + ": " + e.key(), e.getMessage().substring(e.key().length() + 2));
     }
   }
 
   /**
-   * Reads the {@code service} object of {@code root} (a parsed descriptor, or a service's whole config, where it
-   * sits at {@code squadron.service}: pass {@code config.getConfig("squadron")}).
+   * Reads the {@code service} object of {@code root} (a parsed descriptor, or a service's whole
+   * config, where it sits at {@code squadron.service}: pass {@code config.getConfig("squadron")}).
    */
   public static ServiceDescriptor fromConfig(Config root) {
     ConfigReader s = ConfigReader.at(root, "service");
     for (String key : s.keys()) {
       if (!KEYS.contains(key)) {
-        throw new InvalidConfigException(s.key(key), "unknown key (expected one of: " + new java.util.TreeSet<>(KEYS)
-            + ")");
+        throw new InvalidConfigException(
+            s.key(key), "unknown key (expected one of: " + new java.util.TreeSet<>(KEYS) + ")");
       }
     }
     String name = s.nonEmptyString("name");
     if (!SpiffeId.isValidServiceName(name)) {
-      throw new InvalidConfigException(s.key("name"), "'" + name
-          + "' (expected: lower-case letters, digits and inner dashes, at most 63)");
+      throw new InvalidConfigException(
+          s.key("name"),
+          "'" + name + "' (expected: lower-case letters, digits and inner dashes, at most 63)");
     }
     String mainClass = s.nonEmptyString("main-class");
     requireMatch(s, "main-class", mainClass, JAVA_CLASS, "a fully qualified class name");
     List<String> grpcServices = s.strings("grpc-services");
     if (grpcServices.isEmpty()) {
-      throw new InvalidConfigException(s.key("grpc-services"), "empty (expected: the gRPC services it serves)");
+      throw new InvalidConfigException(
+          s.key("grpc-services"), "empty (expected: the gRPC services it serves)");
     }
-    grpcServices.forEach(g -> requireMatch(s, "grpc-services", g, GRPC_SERVICE, "a full gRPC service name"));
+    grpcServices.forEach(
+        g -> requireMatch(s, "grpc-services", g, GRPC_SERVICE, "a full gRPC service name"));
     List<String> stores = s.has("stores") ? s.strings("stores") : List.of();
-    stores.forEach(k -> {
-      if (!Stores.KINDS.contains(k)) {
-        throw new InvalidConfigException(s.key("stores"), "'" + k + "' (expected one of: " + Stores.KINDS + ")");
-      }
-    });
+    stores.forEach(
+        k -> {
+          if (!Stores.KINDS.contains(k)) {
+            throw new InvalidConfigException(
+                s.key("stores"), "'" + k + "' (expected one of: " + Stores.KINDS + ")");
+          }
+        });
     List<String> calls = s.has("calls") ? s.strings("calls") : List.of();
-    calls.forEach(c -> {
-      if (!SpiffeId.isValidServiceName(c) || c.equals(name)) {
-        throw new InvalidConfigException(s.key("calls"), "'" + c + "' (expected: names of other services)");
-      }
-    });
+    calls.forEach(
+        c -> {
+          if (!SpiffeId.isValidServiceName(c) || c.equals(name)) {
+            throw new InvalidConfigException(
+                s.key("calls"), "'" + c + "' (expected: names of other services)");
+          }
+        });
     Map<String, List<String>> permissions = permissions(s, grpcServices);
-    List<String> categories = s.has("padlock-categories") ? s.strings("padlock-categories") : List.of();
+    List<String> categories =
+        s.has("padlock-categories") ? s.strings("padlock-categories") : List.of();
     Optional<String> demo = s.optionalString("demo");
     demo.ifPresent(d -> requireMatch(s, "demo", d, JAVA_CLASS, "a fully qualified class name"));
-    List<String> groups = s.has("deployment-groups") ? s.strings("deployment-groups") : List.of("a", "b");
+    List<String> groups =
+        s.has("deployment-groups") ? s.strings("deployment-groups") : List.of("a", "b");
     if (groups.isEmpty() || groups.size() != Set.copyOf(groups).size()) {
-      throw new InvalidConfigException(s.key("deployment-groups"), groups + " (expected: distinct group names)");
+      throw new InvalidConfigException(
+          s.key("deployment-groups"), groups + " (expected: distinct group names)");
     }
-    groups.forEach(g -> requireMatch(s, "deployment-groups", g, GROUP, "1-8 lower-case letters or digits"));
-    return new ServiceDescriptor(name, s.has("description") ? s.string("description") : "", mainClass,
-        grpcServices, stores, calls, permissions, categories, demo,
+    groups.forEach(
+        g -> requireMatch(s, "deployment-groups", g, GROUP, "1-8 lower-case letters or digits"));
+    return new ServiceDescriptor(
+        name,
+        s.has("description") ? s.string("description") : "",
+        mainClass,
+        grpcServices,
+        stores,
+        calls,
+        permissions,
+        categories,
+        demo,
         s.has("resources") ? Resources.from(s.child("resources")) : Resources.DEFAULT,
         s.has("scaling") ? Scaling.from(s.child("scaling")) : Scaling.DEFAULT,
-        groups, secrets(s), s.has("store-migration")
-            ? Optional.of(StoreMigration.from(s.child("store-migration"), stores)) : Optional.empty(),
+        groups,
+        secrets(s),
+        s.has("store-migration")
+            ? Optional.of(StoreMigration.from(s.child("store-migration"), stores))
+            : Optional.empty(),
         s.has("http-json") ? Optional.of(HttpJson.from(s.child("http-json"))) : Optional.empty(),
         s.has("slo") ? Slo.from(s.child("slo")) : Slo.DEFAULT);
   }
@@ -189,14 +233,23 @@ public record ServiceDescriptor(
     for (String target : p.keys()) {
       String service = target.contains("/") ? target.substring(0, target.indexOf('/')) : target;
       if (!grpcServices.contains(service)) {
-        throw new InvalidConfigException(p.key(target), "names " + service + ", which this service does not serve "
-            + "(expected one of: " + grpcServices + ")");
+        throw new InvalidConfigException(
+            p.key(target),
+            "names "
+                + service
+                + ", which this service does not serve "
+                + "(expected one of: "
+                + grpcServices
+                + ")");
       }
       List<String> callers = p.strings(com.typesafe.config.ConfigUtil.joinPath(target));
       for (String caller : callers) {
-        if (!caller.equals("app:*") && !caller.equals("service:*") && !SpiffeId.isValidCaller(caller)) {
-          throw new InvalidConfigException(p.key(target), "caller '" + caller
-              + "' (expected: a service name, app:<name>, app:* or service:*)");
+        if (!caller.equals("app:*")
+            && !caller.equals("service:*")
+            && !SpiffeId.isValidCaller(caller)) {
+          throw new InvalidConfigException(
+              p.key(target),
+              "caller '" + caller + "' (expected: a service name, app:<name>, app:* or service:*)");
         }
         String serviceWide = PermissionPolicy.anyAppServiceWideProblem(target, caller);
         if (serviceWide != null) {
@@ -220,7 +273,8 @@ public record ServiceDescriptor(
     return secrets;
   }
 
-  private static void requireMatch(ConfigReader s, String key, String value, Pattern pattern, String expected) {
+  private static void requireMatch(
+      ConfigReader s, String key, String value, Pattern pattern, String expected) {
     if (!pattern.matcher(value).matches()) {
       throw new InvalidConfigException(s.key(key), "'" + value + "' (expected: " + expected + ")");
     }
@@ -235,29 +289,39 @@ public record ServiceDescriptor(
   public static final class Stores {
     /** PostgreSQL: a database of the service's own; fills {@code squadron.stores.postgres.url}. */
     public static final String POSTGRES = "postgres";
+
     /**
-     * Cassandra: a keyspace of the service's own; fills {@code squadron.stores.cassandra.endpoint} and
-     * {@code .keyspace}.
+     * Cassandra: a keyspace of the service's own; fills {@code squadron.stores.cassandra.endpoint}
+     * and {@code .keyspace}.
      */
     public static final String CASSANDRA = "cassandra";
-    /** memcached: a key prefix of the service's own; fills {@code squadron.stores.memcached.addresses} and
-     * {@code .key-prefix}. */
-    public static final String MEMCACHED = "memcached";
+
     /**
-     * Kafka, for the events library (outbox relay, consumers): fills {@code squadron.stores.kafka.bootstrap-servers}
-     * and {@code .topic-prefix} (empty on the local platform; one per test class on a test broker, which the service
-     * puts before every topic and consumer group name it uses).
+     * memcached: a key prefix of the service's own; fills {@code
+     * squadron.stores.memcached.addresses} and {@code .key-prefix}.
+     */
+    public static final String MEMCACHED = "memcached";
+
+    /**
+     * Kafka, for the events library (outbox relay, consumers): fills {@code
+     * squadron.stores.kafka.bootstrap-servers} and {@code .topic-prefix} (empty on the local
+     * platform; one per test class on a test broker, which the service puts before every topic and
+     * consumer group name it uses).
      */
     public static final String KAFKA = "kafka";
+
     /**
-     * The payment provider simulator (an external system the service talks to, not a store of its own; local runs and
-     * tests only): fills {@code squadron.providers.base-url} (provider {@code p} at {@code base-url/p}),
-     * {@code squadron.providers.control-url} (the simulator's control API) and {@code squadron.providers.credentials}
-     * (its merchant dashboard as it answers: per provider {@code base_url}, {@code api_key}, {@code webhook_secrets}).
+     * The payment provider simulator (an external system the service talks to, not a store of its
+     * own; local runs and tests only): fills {@code squadron.providers.base-url} (provider {@code
+     * p} at {@code base-url/p}), {@code squadron.providers.control-url} (the simulator's control
+     * API) and {@code squadron.providers.credentials} (its merchant dashboard as it answers: per
+     * provider {@code base_url}, {@code api_key}, {@code webhook_secrets}).
      */
     public static final String PROVIDERS_SIM = "providers-sim";
+
     /** Every kind. */
-    public static final List<String> KINDS = List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA, PROVIDERS_SIM);
+    public static final List<String> KINDS =
+        List.of(POSTGRES, CASSANDRA, MEMCACHED, KAFKA, PROVIDERS_SIM);
 
     private Stores() {}
   }
@@ -299,7 +363,8 @@ public record ServiceDescriptor(
    *
    * @param minInstances at least this many (>= 1)
    * @param maxInstances at most this many
-   * @param targetCpuUtilization the average CPU utilization (percent of the request) scaling aims at
+   * @param targetCpuUtilization the average CPU utilization (percent of the request) scaling aims
+   *     at
    */
   public record Scaling(int minInstances, int maxInstances, int targetCpuUtilization) {
     /** One to four instances, aiming at 70% CPU. */
@@ -307,27 +372,33 @@ public record ServiceDescriptor(
 
     public Scaling {
       if (minInstances < 1 || maxInstances < minInstances) {
-        throw new IllegalArgumentException("instances: " + minInstances + ".." + maxInstances
-            + " (expected: 1 <= min <= max)");
+        throw new IllegalArgumentException(
+            "instances: " + minInstances + ".." + maxInstances + " (expected: 1 <= min <= max)");
       }
       if (targetCpuUtilization < 10 || targetCpuUtilization > 95) {
-        throw new IllegalArgumentException("targetCpuUtilization: " + targetCpuUtilization + " (expected: 10..95)");
+        throw new IllegalArgumentException(
+            "targetCpuUtilization: " + targetCpuUtilization + " (expected: 10..95)");
       }
     }
 
     static Scaling from(ConfigReader r) {
-      int min = r.has("min-instances") ? r.intInRange("min-instances", 1, 1000) : DEFAULT.minInstances;
-      int max = r.has("max-instances") ? r.intInRange("max-instances", min, 1000) : Math.max(min,
-          DEFAULT.maxInstances);
-      int cpu = r.has("target-cpu-utilization") ? r.intInRange("target-cpu-utilization", 10, 95)
-          : DEFAULT.targetCpuUtilization;
+      int min =
+          r.has("min-instances") ? r.intInRange("min-instances", 1, 1000) : DEFAULT.minInstances;
+      int max =
+          r.has("max-instances")
+              ? r.intInRange("max-instances", min, 1000)
+              : Math.max(min, DEFAULT.maxInstances);
+      int cpu =
+          r.has("target-cpu-utilization")
+              ? r.intInRange("target-cpu-utilization", 10, 95)
+              : DEFAULT.targetCpuUtilization;
       return new Scaling(min, max, cpu);
     }
   }
 
   /**
-   * A config key holding a secret. Production takes it from a secret store (a Kubernetes Secret); a local run and
-   * the tests generate a fresh value.
+   * A config key holding a secret. Production takes it from a secret store (a Kubernetes Secret); a
+   * local run and the tests generate a fresh value.
    *
    * @param configKey the key, e.g. {@code squadron.padlock.master-keys.keys.1}
    * @param randomBytes how many random bytes a local run generates (written Base64)
@@ -346,8 +417,8 @@ public record ServiceDescriptor(
   }
 
   /**
-   * A live migration between two of the service's stores ({@code store-migration} module), moved phase by phase by
-   * {@code squadron migrate}.
+   * A live migration between two of the service's stores ({@code store-migration} module), moved
+   * phase by phase by {@code squadron migrate}.
    *
    * @param name the migration's name in the control record
    * @param source the store kind it moves from
@@ -361,12 +432,14 @@ public record ServiceDescriptor(
     }
 
     static StoreMigration from(ConfigReader r, List<String> stores) {
-      StoreMigration m = new StoreMigration(r.nonEmptyString("name"), r.nonEmptyString("source"),
-          r.nonEmptyString("target"));
+      StoreMigration m =
+          new StoreMigration(
+              r.nonEmptyString("name"), r.nonEmptyString("source"), r.nonEmptyString("target"));
       for (String side : List.of("source", "target")) {
         String kind = side.equals("source") ? m.source : m.target;
         if (!stores.contains(kind)) {
-          throw new InvalidConfigException(r.key(side), "'" + kind + "' is not one of the service's stores " + stores);
+          throw new InvalidConfigException(
+              r.key(side), "'" + kind + "' is not one of the service's stores " + stores);
         }
       }
       return m;
@@ -374,8 +447,9 @@ public record ServiceDescriptor(
   }
 
   /**
-   * The service serves HTTP/JSON beside gRPC (rpc-core's {@code squadron.http}: port, CORS, limits): every
-   * {@code google.api.http} binding of its unary methods, through the same chain as gRPC calls.
+   * The service serves HTTP/JSON beside gRPC (rpc-core's {@code squadron.http}: port, CORS,
+   * limits): every {@code google.api.http} binding of its unary methods, through the same chain as
+   * gRPC calls.
    *
    * <pre>
    * http-json {
@@ -383,7 +457,8 @@ public record ServiceDescriptor(
    * }
    * </pre>
    *
-   * @param staticResources a directory of the service module's resources served as static files (its web client)
+   * @param staticResources a directory of the service module's resources served as static files
+   *     (its web client)
    */
   public record HttpJson(Optional<String> staticResources) {
     private static final Set<String> KEYS = Set.of("static-resources");
@@ -396,30 +471,39 @@ public record ServiceDescriptor(
     static HttpJson from(ConfigReader r) {
       for (String key : r.keys()) {
         if (!KEYS.contains(key)) {
-          throw new InvalidConfigException(r.key(key), "unknown key (expected one of: " + KEYS + ")");
+          throw new InvalidConfigException(
+              r.key(key), "unknown key (expected one of: " + KEYS + ")");
         }
       }
       Optional<String> dir = r.optionalString("static-resources");
-      dir.ifPresent(d -> requireMatch(r, "static-resources", d, RESOURCE_DIR,
-          "a directory of the module's resources, such as web or web/checkout"));
+      dir.ifPresent(
+          d ->
+              requireMatch(
+                  r,
+                  "static-resources",
+                  d,
+                  RESOURCE_DIR,
+                  "a directory of the module's resources, such as web or web/checkout"));
       return new HttpJson(dir);
     }
   }
 
   /**
-   * What the service promises its callers, as the SRE workbook's error budgets: over 30 days, at most
-   * {@code 100 - availability} percent of calls may fail with a server error, and at most
-   * {@code 100 - latencyTarget} percent of successful calls may be slower than {@code latencyThreshold}. The
-   * platform's burn-rate alerts page when the budget burns 14.4 times too fast over 1 h (and 5 min) or 6 times over
-   * 6 h (and 30 min), and open a ticket at 1 time over 3 days (and 6 h).
+   * What the service promises its callers, as the SRE workbook's error budgets: over 30 days, at
+   * most {@code 100 - availability} percent of calls may fail with a server error, and at most
+   * {@code 100 - latencyTarget} percent of successful calls may be slower than {@code
+   * latencyThreshold}. The platform's burn-rate alerts page when the budget burns 14.4 times too
+   * fast over 1 h (and 5 min) or 6 times over 6 h (and 30 min), and open a ticket at 1 time over 3
+   * days (and 6 h).
    *
-   * <p>Both objectives are at least 95%: with a budget above 1/14.4 of all calls the fast-burn page could never
-   * fire.
+   * <p>Both objectives are at least 95%: with a budget above 1/14.4 of all calls the fast-burn page
+   * could never fire.
    *
-   * @param availability percent of calls without a server error (UNKNOWN, INTERNAL, UNAVAILABLE, DATA_LOSS,
-   *     DEADLINE_EXCEEDED, UNIMPLEMENTED), in 95..99.999
+   * @param availability percent of calls without a server error (UNKNOWN, INTERNAL, UNAVAILABLE,
+   *     DATA_LOSS, DEADLINE_EXCEEDED, UNIMPLEMENTED), in 95..99.999
    * @param latencyThreshold a successful call slower than this counts against the latency objective
-   * @param latencyTarget percent of successful calls faster than {@code latencyThreshold}, in 95..99.999
+   * @param latencyTarget percent of successful calls faster than {@code latencyThreshold}, in
+   *     95..99.999
    */
   public record Slo(double availability, Duration latencyThreshold, double latencyTarget) {
     /** 99.9% available; 99% of successful calls under 250 ms. */
@@ -427,14 +511,18 @@ public record ServiceDescriptor(
 
     public Slo {
       if (!(availability >= 95 && availability <= 99.999)) {
-        throw new IllegalArgumentException("availability: " + availability + " (expected: 95..99.999)");
+        throw new IllegalArgumentException(
+            "availability: " + availability + " (expected: 95..99.999)");
       }
       requireNonNull(latencyThreshold, "latencyThreshold");
-      if (latencyThreshold.toNanos() < 100_000 || latencyThreshold.compareTo(Duration.ofSeconds(30)) > 0) {
-        throw new IllegalArgumentException("latencyThreshold: " + latencyThreshold + " (expected: 100us..30s)");
+      if (latencyThreshold.toNanos() < 100_000
+          || latencyThreshold.compareTo(Duration.ofSeconds(30)) > 0) {
+        throw new IllegalArgumentException(
+            "latencyThreshold: " + latencyThreshold + " (expected: 100us..30s)");
       }
       if (!(latencyTarget >= 95 && latencyTarget <= 99.999)) {
-        throw new IllegalArgumentException("latencyTarget: " + latencyTarget + " (expected: 95..99.999)");
+        throw new IllegalArgumentException(
+            "latencyTarget: " + latencyTarget + " (expected: 95..99.999)");
       }
     }
 
@@ -450,27 +538,39 @@ public record ServiceDescriptor(
 
     /** In decimal, so that 99.95 gives 0.0005 and not 0.0004999999999999716. */
     private static double budget(double percent) {
-      return java.math.BigDecimal.valueOf(100).subtract(java.math.BigDecimal.valueOf(percent)).movePointLeft(2)
+      return java.math.BigDecimal.valueOf(100)
+          .subtract(java.math.BigDecimal.valueOf(percent))
+          .movePointLeft(2)
           .doubleValue();
     }
 
     static Slo from(ConfigReader r) {
       for (String key : r.keys()) {
         if (!Set.of("availability", "latency-threshold", "latency-target").contains(key)) {
-          throw new InvalidConfigException(r.key(key), "unknown key (expected one of: [availability, "
-              + "latency-target, latency-threshold])");
+          throw new InvalidConfigException(
+              r.key(key),
+              "unknown key (expected one of: [availability, "
+                  + "latency-target, latency-threshold])");
         }
       }
-      double availability = r.has("availability") ? r.doubleInRange("availability", 95, 99.999)
-          : DEFAULT.availability;
-      Duration threshold = r.has("latency-threshold") ? r.positiveDuration("latency-threshold")
-          : DEFAULT.latencyThreshold;
+      double availability =
+          r.has("availability")
+              ? r.doubleInRange("availability", 95, 99.999)
+              : DEFAULT.availability;
+      Duration threshold =
+          r.has("latency-threshold")
+              ? r.positiveDuration("latency-threshold")
+              : DEFAULT.latencyThreshold;
       if (threshold.toNanos() < 100_000 || threshold.compareTo(Duration.ofSeconds(30)) > 0) {
-        throw new InvalidConfigException(r.key("latency-threshold"), threshold.toMillis()
-            + "ms (expected: 100us..30s, the range of the call duration histogram)");
+        throw new InvalidConfigException(
+            r.key("latency-threshold"),
+            threshold.toMillis()
+                + "ms (expected: 100us..30s, the range of the call duration histogram)");
       }
-      double target = r.has("latency-target") ? r.doubleInRange("latency-target", 95, 99.999)
-          : DEFAULT.latencyTarget;
+      double target =
+          r.has("latency-target")
+              ? r.doubleInRange("latency-target", 95, 99.999)
+              : DEFAULT.latencyTarget;
       return new Slo(availability, threshold, target);
     }
   }

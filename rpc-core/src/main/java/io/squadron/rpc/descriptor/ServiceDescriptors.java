@@ -18,7 +18,8 @@ public final class ServiceDescriptors {
   private ServiceDescriptors() {}
 
   /**
-   * The descriptor in the same class-path root as {@code mainClass} (its module's {@code target/classes} or jar).
+   * The descriptor in the same class-path root as {@code mainClass} (its module's {@code
+   * target/classes} or jar).
    *
    * @throws InvalidConfigException when there is none or it does not name {@code mainClass}
    */
@@ -28,28 +29,40 @@ public final class ServiceDescriptors {
     try {
       file = new URL(classPathRoot(mainClass), ServiceDescriptor.FILE);
     } catch (MalformedURLException e) {
-      throw new InvalidConfigException(ServiceDescriptor.FILE, "no descriptor beside " + mainClass.getName());
+      throw new InvalidConfigException(
+          ServiceDescriptor.FILE, "no descriptor beside " + mainClass.getName());
     }
     DescriptorSource found;
     try {
       found = DescriptorSource.read(file);
     } catch (InvalidConfigException e) {
-      if (e.getMessage().contains("java.io.FileNotFoundException") || e.getMessage().contains("No such file")) {
-        throw new InvalidConfigException(ServiceDescriptor.FILE, "missing beside " + mainClass.getName()
-            + " (expected: src/main/resources/" + ServiceDescriptor.FILE + " in its module)");
+      if (e.getMessage().contains("java.io.FileNotFoundException")
+          || e.getMessage().contains("No such file")) {
+        throw new InvalidConfigException(
+            ServiceDescriptor.FILE,
+            "missing beside "
+                + mainClass.getName()
+                + " (expected: src/main/resources/"
+                + ServiceDescriptor.FILE
+                + " in its module)");
       }
       throw e;
     }
     if (!found.descriptor().mainClass().equals(mainClass.getName())) {
-      throw new InvalidConfigException(file + ": service.main-class", found.descriptor().mainClass()
-          + " (expected: " + mainClass.getName() + ", the class starting it)");
+      throw new InvalidConfigException(
+          file + ": service.main-class",
+          found.descriptor().mainClass()
+              + " (expected: "
+              + mainClass.getName()
+              + ", the class starting it)");
     }
     return found;
   }
 
   /**
-   * The class-path root {@code mainClass} was loaded from, as a URL ending in {@code /}: its module's
-   * {@code target/classes/} or {@code jar:file:...!/}; resources relative to it belong to that module only.
+   * The class-path root {@code mainClass} was loaded from, as a URL ending in {@code /}: its
+   * module's {@code target/classes/} or {@code jar:file:...!/}; resources relative to it belong to
+   * that module only.
    *
    * @throws InvalidConfigException when the root cannot be located
    */
@@ -57,20 +70,21 @@ public final class ServiceDescriptors {
     requireNonNull(mainClass, "mainClass");
     CodeSource source = mainClass.getProtectionDomain().getCodeSource();
     if (source == null || source.getLocation() == null) {
-      throw new InvalidConfigException(ServiceDescriptor.FILE, "cannot locate the class-path root of "
-          + mainClass.getName());
+      throw new InvalidConfigException(
+          ServiceDescriptor.FILE, "cannot locate the class-path root of " + mainClass.getName());
     }
     URL root = source.getLocation();
     try {
       return root.getPath().endsWith(".jar") ? new URL("jar:" + root + "!/") : root;
     } catch (MalformedURLException e) {
-      throw new InvalidConfigException(ServiceDescriptor.FILE, "cannot locate the class-path root of "
-          + mainClass.getName());
+      throw new InvalidConfigException(
+          ServiceDescriptor.FILE, "cannot locate the class-path root of " + mainClass.getName());
     }
   }
 
   /**
-   * Every descriptor on {@code loader}'s class path, by service name (a test class path may hold several services).
+   * Every descriptor on {@code loader}'s class path, by service name (a test class path may hold
+   * several services).
    *
    * @throws InvalidConfigException when two descriptors name the same service
    */
@@ -87,8 +101,9 @@ public final class ServiceDescriptors {
       DescriptorSource source = DescriptorSource.read(url);
       DescriptorSource previous = found.putIfAbsent(source.descriptor().name(), source);
       if (previous != null && !previous.url().equals(url)) {
-        throw new InvalidConfigException(url + ": service.name", source.descriptor().name()
-            + " is also declared by " + previous.url());
+        throw new InvalidConfigException(
+            url + ": service.name",
+            source.descriptor().name() + " is also declared by " + previous.url());
       }
     }
     return Collections.unmodifiableMap(found);

@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * Which other web origins may call a service's HTTP/JSON API from a browser (CORS), read from
- * {@code squadron.http.cors}. A page served by the service itself is same-origin and needs none of this. A request
- * from an origin not listed is refused with 403 before it reaches the service, and so is its preflight.
+ * {@code squadron.http.cors}. A page served by the service itself is same-origin and needs none of
+ * this. A request from an origin not listed is refused with 403 before it reaches the service, and
+ * so is its preflight.
  *
- * @param allowedOrigins exact origins ({@code https://shop.example.com}, scheme and host and port if not the
- *     default), or {@code *} for any; empty: no cross-origin caller
+ * @param allowedOrigins exact origins ({@code https://shop.example.com}, scheme and host and port
+ *     if not the default), or {@code *} for any; empty: no cross-origin caller
  * @param allowedMethods HTTP methods a cross-origin page may use
  * @param allowedHeaders request headers it may send, lower case
  * @param exposedHeaders response headers its scripts may read
@@ -33,11 +34,18 @@ public record CorsSettings(
     Duration maxAge) {
 
   /** No cross-origin caller; the defaults for everything else. */
-  public static final CorsSettings NONE = new CorsSettings(Set.of(), Set.of("GET", "POST", "PUT", "PATCH", "DELETE"),
-      Set.of("authorization", "content-type"), Set.of("retry-after"), false, Duration.ofMinutes(10));
+  public static final CorsSettings NONE =
+      new CorsSettings(
+          Set.of(),
+          Set.of("GET", "POST", "PUT", "PATCH", "DELETE"),
+          Set.of("authorization", "content-type"),
+          Set.of("retry-after"),
+          false,
+          Duration.ofMinutes(10));
 
   public CorsSettings {
-    allowedOrigins = Set.copyOf(new LinkedHashSet<>(requireNonNull(allowedOrigins, "allowedOrigins")));
+    allowedOrigins =
+        Set.copyOf(new LinkedHashSet<>(requireNonNull(allowedOrigins, "allowedOrigins")));
     allowedMethods = Set.copyOf(requireNonNull(allowedMethods, "allowedMethods"));
     allowedHeaders = lowerCase(requireNonNull(allowedHeaders, "allowedHeaders"));
     exposedHeaders = lowerCase(requireNonNull(exposedHeaders, "exposedHeaders"));
@@ -45,16 +53,19 @@ public record CorsSettings(
     for (String origin : allowedOrigins) {
       String problem = originProblem(origin);
       if (problem != null) {
-        throw new IllegalArgumentException("allowedOrigins: '" + origin + "' (expected: " + problem + ")");
+        throw new IllegalArgumentException(
+            "allowedOrigins: '" + origin + "' (expected: " + problem + ")");
       }
     }
     if (allowCredentials && allowedOrigins.contains("*")) {
-      throw new IllegalArgumentException("allowCredentials: true with origin '*' (expected: the exact origins, "
-          + "browsers refuse credentials for any origin)");
+      throw new IllegalArgumentException(
+          "allowCredentials: true with origin '*' (expected: the exact origins, "
+              + "browsers refuse credentials for any origin)");
     }
     for (String method : allowedMethods) {
       if (!method.matches("[A-Z]+")) {
-        throw new IllegalArgumentException("allowedMethods: '" + method + "' (expected: upper-case HTTP methods)");
+        throw new IllegalArgumentException(
+            "allowedMethods: '" + method + "' (expected: upper-case HTTP methods)");
       }
     }
     if (maxAge.isNegative()) {
@@ -64,8 +75,8 @@ public record CorsSettings(
 
   /** A copy allowing {@code origins} (exact origins or {@code *}). */
   public CorsSettings withAllowedOrigins(String... origins) {
-    return new CorsSettings(Set.of(origins), allowedMethods, allowedHeaders, exposedHeaders, allowCredentials,
-        maxAge);
+    return new CorsSettings(
+        Set.of(origins), allowedMethods, allowedHeaders, exposedHeaders, allowCredentials, maxAge);
   }
 
   /** Whether a page from {@code origin} may call. */
@@ -75,18 +86,23 @@ public record CorsSettings(
 
   static CorsSettings from(ConfigReader cors) {
     try {
-      return new CorsSettings(Set.copyOf(cors.strings("allowed-origins")), Set.copyOf(cors.strings("allowed-methods")),
-          Set.copyOf(cors.strings("allowed-headers")), Set.copyOf(cors.strings("exposed-headers")),
-          cors.bool("allow-credentials"), cors.duration("max-age"));
+      return new CorsSettings(
+          Set.copyOf(cors.strings("allowed-origins")),
+          Set.copyOf(cors.strings("allowed-methods")),
+          Set.copyOf(cors.strings("allowed-headers")),
+          Set.copyOf(cors.strings("exposed-headers")),
+          cors.bool("allow-credentials"),
+          cors.duration("max-age"));
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
       String setting = message.substring(0, message.indexOf(':'));
-      String key = switch (setting) {
-        case "allowedOrigins" -> "allowed-origins";
-        case "allowCredentials" -> "allow-credentials";
-        case "allowedMethods" -> "allowed-methods";
-        default -> "max-age";
-      };
+      String key =
+          switch (setting) {
+            case "allowedOrigins" -> "allowed-origins";
+            case "allowCredentials" -> "allow-credentials";
+            case "allowedMethods" -> "allowed-methods";
+            default -> "max-age";
+          };
       throw new InvalidConfigException(cors.key(key), message.substring(message.indexOf(':') + 2));
     }
   }
@@ -103,9 +119,14 @@ public record CorsSettings(
     }
     try {
       URI uri = new URI(origin);
-      boolean ok = ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-          && uri.getRawPath().isEmpty() && uri.getRawQuery() == null && uri.getRawFragment() == null
-          && uri.getRawUserInfo() == null && origin.equals(origin.toLowerCase(Locale.ROOT));
+      boolean ok =
+          ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+              && uri.getHost() != null
+              && uri.getRawPath().isEmpty()
+              && uri.getRawQuery() == null
+              && uri.getRawFragment() == null
+              && uri.getRawUserInfo() == null
+              && origin.equals(origin.toLowerCase(Locale.ROOT));
       return ok ? null : "scheme://host[:port] in lower case, no path or trailing slash, or *";
     } catch (URISyntaxException e) {
       return "scheme://host[:port], or *";

@@ -6,7 +6,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Static files from a directory; only regular files inside it (after resolving links) are served. */
+/**
+ * Static files from a directory; only regular files inside it (after resolving links) are served.
+ */
 final class DirectoryFiles implements StaticFiles {
   private final Path root;
 

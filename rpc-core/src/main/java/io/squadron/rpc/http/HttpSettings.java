@@ -7,16 +7,19 @@ import io.squadron.rpc.config.ConfigReader;
 import java.time.Duration;
 
 /**
- * The HTTP/JSON listener of a service that serves its API to browsers, read from {@code squadron.http} (defaults and
- * documentation in rpc-core's {@code reference.conf}). A service opts in with {@code http-json} in its descriptor;
- * the listener serves TLS with the service's certificate unless the server runs plaintext-dev.
+ * The HTTP/JSON listener of a service that serves its API to browsers, read from {@code
+ * squadron.http} (defaults and documentation in rpc-core's {@code reference.conf}). A service opts
+ * in with {@code http-json} in its descriptor; the listener serves TLS with the service's
+ * certificate unless the server runs plaintext-dev.
  *
  * @param host the address to bind
  * @param port the port; 0 binds any free port ({@code SquadronServer.httpPort()} tells which)
  * @param maxRequestSize larger request bodies are refused with 413
- * @param requestTimeout a call running longer is cancelled and answered 504 (the call's gRPC deadline)
+ * @param requestTimeout a call running longer is cancelled and answered 504 (the call's gRPC
+ *     deadline)
  * @param idleTimeout a connection idle this long is closed
- * @param staticMaxAge how long browsers may cache static files other than HTML (HTML is always revalidated)
+ * @param staticMaxAge how long browsers may cache static files other than HTML (HTML is always
+ *     revalidated)
  * @param cors which other origins may call from a browser
  */
 public record HttpSettings(
@@ -64,15 +67,25 @@ public record HttpSettings(
         CorsSettings.from(http.child("cors")));
   }
 
-  /** Loopback on a free port, 1 MiB requests, 30 s calls, no cross-origin caller: for tests and benchmarks. */
+  /**
+   * Loopback on a free port, 1 MiB requests, 30 s calls, no cross-origin caller: for tests and
+   * benchmarks.
+   */
   public static HttpSettings loopback() {
-    return new HttpSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(60),
-        Duration.ofMinutes(5), CorsSettings.NONE);
+    return new HttpSettings(
+        "127.0.0.1",
+        0,
+        1024 * 1024,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        Duration.ofMinutes(5),
+        CorsSettings.NONE);
   }
 
   /** A copy with other CORS settings. */
   public HttpSettings withCors(CorsSettings newCors) {
-    return new HttpSettings(host, port, maxRequestSize, requestTimeout, idleTimeout, staticMaxAge, newCors);
+    return new HttpSettings(
+        host, port, maxRequestSize, requestTimeout, idleTimeout, staticMaxAge, newCors);
   }
 
   /** A copy with another maximum request size. */

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.jar.JarEntry;
 
 /**
- * Static files from class-path resources under a directory or jar URL. A {@code file:} URL serves regular files
- * only (the JDK would list a directory); a {@code jar:} URL serves entries that are not directories.
+ * Static files from class-path resources under a directory or jar URL. A {@code file:} URL serves
+ * regular files only (the JDK would list a directory); a {@code jar:} URL serves entries that are
+ * not directories.
  */
 final class ResourceFiles implements StaticFiles {
   private final URL root;

@@ -5,13 +5,17 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Context;
 
 /**
- * The identity of a caller: a service ({@code checkout}, from its certificate) or a client app ({@code app:ios}, from
- * its token). The name is safe to use as a metric label and in error messages: it is never a secret.
+ * The identity of a caller: a service ({@code checkout}, from its certificate) or a client app
+ * ({@code app:ios}, from its token). The name is safe to use as a metric label and in error
+ * messages: it is never a secret.
  *
  * @param name the identity as written in permission policies: a service name or {@code app:<name>}
  */
 public record Caller(String name) {
-  /** The caller of a call that passed no identity stage (only possible when no identity stage is configured). */
+  /**
+   * The caller of a call that passed no identity stage (only possible when no identity stage is
+   * configured).
+   */
   public static final Caller UNKNOWN = new Caller("unknown");
 
   private static final Context.Key<Caller> KEY = Context.keyWithDefault("squadron-caller", UNKNOWN);

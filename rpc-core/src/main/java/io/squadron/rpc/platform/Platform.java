@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * The service contract. Every service's main class looks like this, and writes none of the platform:
+ * The service contract. Every service's main class looks like this, and writes none of the
+ * platform:
  *
  * <pre>{@code
  * public final class BillingMain {
@@ -48,25 +49,31 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * }
  * }</pre>
  *
- * <p>{@link #run} loads the config ({@link ServiceConfig}: the environment, {@code --config FILE}, the service's own
- * {@code application.conf} and descriptor, the libraries' defaults), routes {@code java.util.logging} (grpc-java's)
- * to SLF4J, starts the service, and on SIGTERM shuts it down gracefully. {@link #start} gives the assembly a
- * {@link ServiceContext}; tests and tools call {@code start(Config)} with a config of their own.
+ * <p>{@link #run} loads the config ({@link ServiceConfig}: the environment, {@code --config FILE},
+ * the service's own {@code application.conf} and descriptor, the libraries' defaults), routes
+ * {@code java.util.logging} (grpc-java's) to SLF4J, starts the service, and on SIGTERM shuts it
+ * down gracefully. {@link #start} gives the assembly a {@link ServiceContext}; tests and tools call
+ * {@code start(Config)} with a config of their own.
  */
 public final class Platform {
   private static final Logger log = LoggerFactory.getLogger(Platform.class);
   private static java.util.logging.Logger refusedMessages;
 
-  /** The exit status of a service that cannot start because of its configuration (sysexits' EX_CONFIG). */
+  /**
+   * The exit status of a service that cannot start because of its configuration (sysexits'
+   * EX_CONFIG).
+   */
   public static final int EXIT_CONFIG = 78;
 
   private Platform() {}
 
   /**
-   * A service's {@code main}: loads its config, starts it with {@code start}, and blocks until it has stopped. A bad
-   * config stops the process with {@value #EXIT_CONFIG} and one line naming the key.
+   * A service's {@code main}: loads its config, starts it with {@code start}, and blocks until it
+   * has stopped. A bad config stops the process with {@value #EXIT_CONFIG} and one line naming the
+   * key.
    */
-  public static void run(Class<?> mainClass, String[] args, Function<Config, SquadronServer> start) {
+  public static void run(
+      Class<?> mainClass, String[] args, Function<Config, SquadronServer> start) {
     requireNonNull(mainClass, "mainClass");
     requireNonNull(args, "args");
     requireNonNull(start, "start");
@@ -74,7 +81,8 @@ public final class Platform {
     SquadronServer server;
     try {
       DescriptorSource service = ServiceDescriptors.of(mainClass);
-      server = start.apply(ServiceConfig.load(service, ConfigLoader.configFile(args), System.getenv()));
+      server =
+          start.apply(ServiceConfig.load(service, ConfigLoader.configFile(args), System.getenv()));
     } catch (InvalidConfigException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(EXIT_CONFIG);
@@ -90,18 +98,22 @@ public final class Platform {
   }
 
   /**
-   * Assembles and starts a service from its config: {@code assembly} opens what the service needs through the
-   * context and returns the server builder; the server is built and started, and owns what was registered. If any
-   * step fails, what was registered so far is closed, newest first, and the failure is rethrown.
+   * Assembles and starts a service from its config: {@code assembly} opens what the service needs
+   * through the context and returns the server builder; the server is built and started, and owns
+   * what was registered. If any step fails, what was registered so far is closed, newest first, and
+   * the failure is rethrown.
    *
-   * @throws InvalidConfigException when the config holds no service descriptor ({@code squadron.service})
+   * @throws InvalidConfigException when the config holds no service descriptor ({@code
+   *     squadron.service})
    */
   public static SquadronServer start(Config config, ServiceAssembly assembly) {
     requireNonNull(config, "config");
     requireNonNull(assembly, "assembly");
     if (!config.hasPath("squadron.service")) {
-      throw new InvalidConfigException("squadron.service", "missing (expected: the service's descriptor; load the "
-          + "config with ServiceConfig, which reads squadron-service.conf)");
+      throw new InvalidConfigException(
+          "squadron.service",
+          "missing (expected: the service's descriptor; load the "
+              + "config with ServiceConfig, which reads squadron-service.conf)");
     }
     ServiceDescriptor descriptor = ServiceDescriptor.fromConfig(config.getConfig("squadron"));
     ServiceContext service = new ServiceContext(config, descriptor, newMeterRegistry());
@@ -109,7 +121,8 @@ public final class Platform {
     try {
       builder = requireNonNull(assembly.assemble(service), "assembly returned no server builder");
       if (builder != service.server()) {
-        throw new IllegalStateException("assembly must return service.server(), not a builder of its own");
+        throw new IllegalStateException(
+            "assembly must return service.server(), not a builder of its own");
       }
       service.transferTo(builder);
     } catch (RuntimeException | Error e) {
@@ -129,22 +142,24 @@ public final class Platform {
 
   /**
    * A server builder with every platform stage configured from {@code config}: listener settings
-   * ({@code squadron.server}, {@code squadron.admin}), mutual TLS and caller identity ({@code squadron.security}),
-   * permissions ({@code squadron.permissions}) and rate limits ({@code squadron.rate-limits}). Services get it from
-   * {@link ServiceContext#server()}; a benchmark or test hosting a bare gRPC service may call it directly.
+   * ({@code squadron.server}, {@code squadron.admin}), mutual TLS and caller identity ({@code
+   * squadron.security}), permissions ({@code squadron.permissions}) and rate limits ({@code
+   * squadron.rate-limits}). Services get it from {@link ServiceContext#server()}; a benchmark or
+   * test hosting a bare gRPC service may call it directly.
    */
   public static SquadronServer.Builder server(Config config, PrometheusMeterRegistry registry) {
     requireNonNull(config, "config");
     requireNonNull(registry, "registry");
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.from(config)).meterRegistry(registry);
+    SquadronServer.Builder builder =
+        SquadronServer.builder(ServerSettings.from(config)).meterRegistry(registry);
     ServerSecurity.configure(builder, config, registry);
     return builder;
   }
 
   /**
-   * A channel factory builder for the services in {@code squadron.clients}, as {@code squadron.security.service-name}
-   * over mutual TLS (or as configured). Services get theirs from {@link ServiceContext#clients()}; tools, demo
-   * programs and tests call this.
+   * A channel factory builder for the services in {@code squadron.clients}, as {@code
+   * squadron.security.service-name} over mutual TLS (or as configured). Services get theirs from
+   * {@link ServiceContext#clients()}; tools, demo programs and tests call this.
    */
   public static ChannelFactory.Builder clients(Config config, PrometheusMeterRegistry registry) {
     requireNonNull(config, "config");
@@ -154,8 +169,9 @@ public final class Platform {
   }
 
   /**
-   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call; the server maps the
-   * token to {@code app:<name>}. Sent over TLS only: on an insecure channel the call fails with UNAUTHENTICATED.
+   * Per-call credentials of a client app: {@code authorization: Bearer <token>} on every call; the
+   * server maps the token to {@code app:<name>}. Sent over TLS only: on an insecure channel the
+   * call fails with UNAUTHENTICATED.
    */
   public static CallCredentials appToken(String token) {
     return ClientSecurity.appToken(token);
@@ -172,18 +188,18 @@ public final class Platform {
   }
 
   /**
-   * Transport credentials of a client app calling {@code service}: TLS without a client certificate (an app
-   * authenticates with {@link #appToken}), accepting only a server certified by the CA in {@code caFile} as
-   * {@code service}.
+   * Transport credentials of a client app calling {@code service}: TLS without a client certificate
+   * (an app authenticates with {@link #appToken}), accepting only a server certified by the CA in
+   * {@code caFile} as {@code service}.
    */
   public static ChannelCredentials appTls(Path caFile, String service) {
     return TlsCredentials.forApp(caFile, SpiffeId.DEFAULT_TRUST_DOMAIN, service);
   }
 
   /**
-   * Sends {@code java.util.logging} records (grpc-java and Netty log through it) to SLF4J, so they reach the
-   * service's log configuration, levels and format. JVM-wide: only {@code main} (through {@link #run}) and test
-   * kits call it.
+   * Sends {@code java.util.logging} records (grpc-java and Netty log through it) to SLF4J, so they
+   * reach the service's log configuration, levels and format. JVM-wide: only {@code main} (through
+   * {@link #run}) and test kits call it.
    */
   public static synchronized void routeJavaLoggingToSlf4j() {
     if (!SLF4JBridgeHandler.isInstalled()) {
@@ -197,7 +213,9 @@ public final class Platform {
     }
   }
 
-  /** The descriptors on this class path, by service name (tests and tools hosting several services). */
+  /**
+   * The descriptors on this class path, by service name (tests and tools hosting several services).
+   */
   public static Map<String, DescriptorSource> descriptorsOnClassPath() {
     return ServiceDescriptors.onClassPath(Platform.class.getClassLoader());
   }

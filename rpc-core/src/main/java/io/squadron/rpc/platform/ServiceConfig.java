@@ -17,12 +17,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A service's configuration: environment overrides, then the file given on the command line, then the service's own
- * {@code application.conf} (from its module only), then its descriptor, then every library's {@code reference.conf}.
+ * A service's configuration: environment overrides, then the file given on the command line, then
+ * the service's own {@code application.conf} (from its module only), then its descriptor, then
+ * every library's {@code reference.conf}.
  *
- * <p>The descriptor contributes {@code squadron.service} (the whole descriptor), the service's identity
- * ({@code squadron.security.service-name}) and the base of its permission policy
- * ({@code squadron.permissions.policy}), to which a deployment adds callers with {@code +=}.
+ * <p>The descriptor contributes {@code squadron.service} (the whole descriptor), the service's
+ * identity ({@code squadron.security.service-name}) and the base of its permission policy ({@code
+ * squadron.permissions.policy}), to which a deployment adds callers with {@code +=}.
  */
 public final class ServiceConfig {
   private ServiceConfig() {}
@@ -32,7 +33,8 @@ public final class ServiceConfig {
    *
    * @throws InvalidConfigException naming the bad key or file
    */
-  public static Config load(DescriptorSource service, Optional<Path> file, Map<String, String> environment) {
+  public static Config load(
+      DescriptorSource service, Optional<Path> file, Map<String, String> environment) {
     return ConfigLoader.load(file, environment, defaults(service));
   }
 
@@ -44,14 +46,19 @@ public final class ServiceConfig {
   /** The service's own defaults: its {@code application.conf} over what its descriptor says. */
   static Config defaults(DescriptorSource service) {
     requireNonNull(service, "service");
-    Config own = service.sibling("application.conf").map(ServiceConfig::parse).orElse(ConfigFactory.empty());
+    Config own =
+        service.sibling("application.conf").map(ServiceConfig::parse).orElse(ConfigFactory.empty());
     Map<String, Object> declared = new LinkedHashMap<>();
     declared.put("security.service-name", service.descriptor().name());
-    Config fromDescriptor = ConfigFactory.parseMap(declared).atKey("squadron")
-        // fromMap keeps keys literal: a method name's dots are not a path.
-        .withFallback(ConfigValueFactory.fromMap(Map.of("policy", service.descriptor().permissions())).toConfig()
-            .atPath("squadron.permissions"))
-        .withFallback(parse(service.url()).getConfig("service").atPath("squadron.service"));
+    Config fromDescriptor =
+        ConfigFactory.parseMap(declared)
+            .atKey("squadron")
+            // fromMap keeps keys literal: a method name's dots are not a path.
+            .withFallback(
+                ConfigValueFactory.fromMap(Map.of("policy", service.descriptor().permissions()))
+                    .toConfig()
+                    .atPath("squadron.permissions"))
+            .withFallback(parse(service.url()).getConfig("service").atPath("squadron.service"));
     return own.withFallback(fromDescriptor);
   }
 

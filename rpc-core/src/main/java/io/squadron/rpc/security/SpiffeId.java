@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Service identities in certificates: a service {@code shuffle} in trust domain {@code squadron} is the URI SAN
- * {@code spiffe://squadron/shuffle}. Also the one place that says what a valid service or caller name is.
+ * Service identities in certificates: a service {@code shuffle} in trust domain {@code squadron} is
+ * the URI SAN {@code spiffe://squadron/shuffle}. Also the one place that says what a valid service
+ * or caller name is.
  */
 public final class SpiffeId {
   /** The platform's trust domain. */
@@ -25,12 +26,15 @@ public final class SpiffeId {
 
   /** {@code spiffe://<trustDomain>/<service>}. */
   public static String of(String trustDomain, String service) {
-    return "spiffe://" + requireValidTrustDomain(trustDomain) + "/" + requireValidServiceName(service);
+    return "spiffe://"
+        + requireValidTrustDomain(trustDomain)
+        + "/"
+        + requireValidServiceName(service);
   }
 
   /**
-   * The service named by the first URI SAN of {@code certificate} in {@code trustDomain}, or empty when the certificate
-   * has none (or names another trust domain, or an invalid service).
+   * The service named by the first URI SAN of {@code certificate} in {@code trustDomain}, or empty
+   * when the certificate has none (or names another trust domain, or an invalid service).
    */
   public static Optional<String> service(X509Certificate certificate, String trustDomain) {
     Collection<List<?>> names;
@@ -44,8 +48,11 @@ public final class SpiffeId {
     }
     String prefix = "spiffe://" + trustDomain + "/";
     for (List<?> name : names) {
-      if (name.size() >= 2 && name.get(0) instanceof Integer type && type == SAN_URI
-          && name.get(1) instanceof String uri && uri.startsWith(prefix)) {
+      if (name.size() >= 2
+          && name.get(0) instanceof Integer type
+          && type == SAN_URI
+          && name.get(1) instanceof String uri
+          && uri.startsWith(prefix)) {
         String service = uri.substring(prefix.length());
         return isValidServiceName(service) ? Optional.of(service) : Optional.empty();
       }
@@ -58,7 +65,10 @@ public final class SpiffeId {
     return name != null && SERVICE.matcher(name).matches();
   }
 
-  /** A client app's name (the part after {@code app:}): letters, digits, dot, dash, underscore, at most 63. */
+  /**
+   * A client app's name (the part after {@code app:}): letters, digits, dot, dash, underscore, at
+   * most 63.
+   */
   public static boolean isValidAppName(String name) {
     return name != null && APP.matcher(name).matches();
   }
@@ -68,14 +78,18 @@ public final class SpiffeId {
     if (caller == null) {
       return false;
     }
-    return caller.startsWith("app:") ? isValidAppName(caller.substring(4)) : isValidServiceName(caller);
+    return caller.startsWith("app:")
+        ? isValidAppName(caller.substring(4))
+        : isValidServiceName(caller);
   }
 
   /** {@code name}, or an IllegalArgumentException saying what a service name is. */
   public static String requireValidServiceName(String name) {
     if (!isValidServiceName(name)) {
-      throw new IllegalArgumentException("service name: '" + name
-          + "' (expected: lower-case letters, digits and inner dashes, at most 63)");
+      throw new IllegalArgumentException(
+          "service name: '"
+              + name
+              + "' (expected: lower-case letters, digits and inner dashes, at most 63)");
     }
     return name;
   }
@@ -83,7 +97,8 @@ public final class SpiffeId {
   private static String requireValidTrustDomain(String trustDomain) {
     requireNonNull(trustDomain, "trustDomain");
     if (!trustDomain.matches("[a-z0-9]([a-z0-9.-]{0,253}[a-z0-9])?")) {
-      throw new IllegalArgumentException("trustDomain: '" + trustDomain + "' (expected: a lower-case DNS name)");
+      throw new IllegalArgumentException(
+          "trustDomain: '" + trustDomain + "' (expected: a lower-case DNS name)");
     }
     return trustDomain;
   }

@@ -9,15 +9,17 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
- * The admin HTTP endpoint ({@code squadron.admin}): one listener for Prometheus and probes ({@code /metrics},
- * {@code /healthz}, {@code /readyz}), which may face the pod network, and a separate listener for the operations a
- * service registered ({@code POST /admin/<action>}), which binds loopback only, so an action is never reachable from
- * the network whatever the first listener is exposed to.
+ * The admin HTTP endpoint ({@code squadron.admin}): one listener for Prometheus and probes ({@code
+ * /metrics}, {@code /healthz}, {@code /readyz}), which may face the pod network, and a separate
+ * listener for the operations a service registered ({@code POST /admin/<action>}), which binds
+ * loopback only, so an action is never reachable from the network whatever the first listener is
+ * exposed to.
  *
  * @param enabled whether the endpoint runs
  * @param host the observability listener's address (loopback by default; {@code 0.0.0.0} in a pod)
  * @param port its port; 0 binds any free port
- * @param requestTimeout a connection must deliver one complete request within this time, or it is closed
+ * @param requestTimeout a connection must deliver one complete request within this time, or it is
+ *     closed
  * @param maxConnections connections beyond this many are closed at once
  * @param actionsEnabled whether the actions listener runs
  * @param actionsHost the actions listener's address: a loopback address only
@@ -50,8 +52,11 @@ public record AdminSettings(
       throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
     }
     if (!isLoopback(actionsHost)) {
-      throw new IllegalArgumentException("actionsHost: '" + actionsHost + "' (expected: a loopback address such as "
-          + "127.0.0.1: admin actions are never served to the network)");
+      throw new IllegalArgumentException(
+          "actionsHost: '"
+              + actionsHost
+              + "' (expected: a loopback address such as "
+              + "127.0.0.1: admin actions are never served to the network)");
     }
   }
 
@@ -60,12 +65,22 @@ public record AdminSettings(
     ConfigReader actions = admin.child("actions");
     String actionsHost = actions.nonEmptyString("host");
     if (!isLoopback(actionsHost)) {
-      throw new InvalidConfigException(actions.key("host"), "'" + actionsHost + "' (expected: a loopback address "
-          + "such as 127.0.0.1: admin actions are never served to the network)");
+      throw new InvalidConfigException(
+          actions.key("host"),
+          "'"
+              + actionsHost
+              + "' (expected: a loopback address "
+              + "such as 127.0.0.1: admin actions are never served to the network)");
     }
-    return new AdminSettings(admin.bool("enabled"), admin.nonEmptyString("host"), admin.port("port"),
-        admin.positiveDuration("request-timeout"), admin.intInRange("max-connections", 1, 100_000),
-        actions.bool("enabled"), actionsHost, actions.port("port"));
+    return new AdminSettings(
+        admin.bool("enabled"),
+        admin.nonEmptyString("host"),
+        admin.port("port"),
+        admin.positiveDuration("request-timeout"),
+        admin.intInRange("max-connections", 1, 100_000),
+        actions.bool("enabled"),
+        actionsHost,
+        actions.port("port"));
   }
 
   /** Whether {@code host} names a loopback address (a literal, or a name that resolves to one). */

@@ -16,16 +16,16 @@ import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.squadron.rpc.admin.AdminAction;
+import io.squadron.rpc.errors.ExceptionMapper;
+import io.squadron.rpc.health.ReadinessCheck;
 import io.squadron.rpc.http.HttpSettings;
 import io.squadron.rpc.http.StaticFiles;
 import io.squadron.rpc.internal.admin.AdminHttpServer;
 import io.squadron.rpc.internal.errors.ErrorMapping;
-import io.squadron.rpc.errors.ExceptionMapper;
 import io.squadron.rpc.internal.errors.ExceptionMappingInterceptor;
 import io.squadron.rpc.internal.errors.RequestValidation;
 import io.squadron.rpc.internal.health.Readiness;
 import io.squadron.rpc.internal.http.HttpJsonServer;
-import io.squadron.rpc.health.ReadinessCheck;
 import io.squadron.rpc.internal.metrics.ServerMetricsInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,18 +41,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running service: gRPC on Netty with the Squadron chain in front of every application service, plus
- * {@code grpc.health.v1} (driven by readiness), server reflection and the admin HTTP endpoint.
+ * A running service: gRPC on Netty with the Squadron chain in front of every application service,
+ * plus {@code grpc.health.v1} (driven by readiness), server reflection and the admin HTTP endpoint.
  *
  * <pre>{@code
  * SquadronServer server = SquadronServer.builder(ServerSettings.from(config))
@@ -63,19 +63,21 @@ import org.slf4j.LoggerFactory;
  * server.awaitTermination();
  * }</pre>
  *
- * <p>Handlers run on a bounded pool ({@code squadron.server.executor-threads}); connections are bounded in concurrent
- * calls, keepalive and age ({@link ServerLimits}). Health and reflection pass the identity and rate-limit stages (not
- * the permission stage): any identified caller, service or app, may use them; an unidentified connection gets no
- * health {@code Watch} or reflection stream. Orchestrators probe the admin endpoint's {@code /healthz} and
- * {@code /readyz} instead.
+ * <p>Handlers run on a bounded pool ({@code squadron.server.executor-threads}); connections are
+ * bounded in concurrent calls, keepalive and age ({@link ServerLimits}). Health and reflection pass
+ * the identity and rate-limit stages (not the permission stage): any identified caller, service or
+ * app, may use them; an unidentified connection gets no health {@code Watch} or reflection stream.
+ * Orchestrators probe the admin endpoint's {@code /healthz} and {@code /readyz} instead.
  *
- * <p>A server is never built without an identity stage, and never plaintext on a non-loopback address.
+ * <p>A server is never built without an identity stage, and never plaintext on a non-loopback
+ * address.
  *
  * <p>With {@link Builder#http}, the server also listens for HTTP/JSON on a port of its own: the
- * {@code google.api.http} bindings of its methods (see {@code google/api/http.proto}), called through the same chain
- * as gRPC calls (so a client app's request meets the same size limit), on the same bounded handler pool, and
- * optionally {@link Builder#staticFiles static files} such as a web client. Its TLS is the gRPC port's; plaintext
- * HTTP/JSON, like plaintext gRPC, only on a loopback address.
+ * {@code google.api.http} bindings of its methods (see {@code google/api/http.proto}), called
+ * through the same chain as gRPC calls (so a client app's request meets the same size limit), on
+ * the same bounded handler pool, and optionally {@link Builder#staticFiles static files} such as a
+ * web client. Its TLS is the gRPC port's; plaintext HTTP/JSON, like plaintext gRPC, only on a
+ * loopback address.
  */
 public final class SquadronServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SquadronServer.class);
@@ -93,9 +95,16 @@ public final class SquadronServer implements AutoCloseable {
   private volatile AdminHttpServer admin;
   private volatile boolean stopping;
 
-  private SquadronServer(ServerSettings settings, Server server, ThreadPoolExecutor executor,
-      PrometheusMeterRegistry registry, Readiness readiness, Map<String, AdminAction> adminActions,
-      List<AutoCloseable> closeOnShutdown, HttpJsonServer http, Optional<HttpJsonServer.Tls> httpTls) {
+  private SquadronServer(
+      ServerSettings settings,
+      Server server,
+      ThreadPoolExecutor executor,
+      PrometheusMeterRegistry registry,
+      Readiness readiness,
+      Map<String, AdminAction> adminActions,
+      List<AutoCloseable> closeOnShutdown,
+      HttpJsonServer http,
+      Optional<HttpJsonServer.Tls> httpTls) {
     this.settings = settings;
     this.executor = executor;
     this.http = http;
@@ -105,11 +114,13 @@ public final class SquadronServer implements AutoCloseable {
     this.server = server;
     this.registry = registry;
     this.readiness = readiness;
-    this.readinessThread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "squadron-readiness");
-      t.setDaemon(true);
-      return t;
-    });
+    this.readinessThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "squadron-readiness");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** A builder for a server with {@code settings}. */
@@ -134,8 +145,11 @@ public final class SquadronServer implements AutoCloseable {
         }
       }
       readiness.refresh();
-      readinessThread.scheduleWithFixedDelay(readiness::refresh, settings.readinessInterval().toMillis(),
-          settings.readinessInterval().toMillis(), TimeUnit.MILLISECONDS);
+      readinessThread.scheduleWithFixedDelay(
+          readiness::refresh,
+          settings.readinessInterval().toMillis(),
+          settings.readinessInterval().toMillis(),
+          TimeUnit.MILLISECONDS);
       if (settings.admin().enabled()) {
         admin = AdminHttpServer.start(settings.admin(), registry, readiness, adminActions);
       }
@@ -143,11 +157,18 @@ public final class SquadronServer implements AutoCloseable {
       close();
       throw new UncheckedIOException("cannot bind " + settings.host() + ":" + settings.port(), e);
     }
-    log.info("serving gRPC on {}:{}{}{}", settings.host(), port(),
+    log.info(
+        "serving gRPC on {}:{}{}{}",
+        settings.host(),
+        port(),
         http == null ? "" : ", HTTP/JSON on " + http.port(),
         admin == null ? "" : ", admin on http://" + settings.admin().host() + ":" + admin.port(),
-        admin == null || admin.actionsPort() < 0 ? ""
-            : ", admin actions on http://" + settings.admin().actionsHost() + ":" + admin.actionsPort());
+        admin == null || admin.actionsPort() < 0
+            ? ""
+            : ", admin actions on http://"
+                + settings.admin().actionsHost()
+                + ":"
+                + admin.actionsPort());
     return this;
   }
 
@@ -161,7 +182,10 @@ public final class SquadronServer implements AutoCloseable {
     return http == null ? -1 : http.port();
   }
 
-  /** The bound admin HTTP port ({@code /metrics}, {@code /healthz}, {@code /readyz}), or -1 when it is off. */
+  /**
+   * The bound admin HTTP port ({@code /metrics}, {@code /healthz}, {@code /readyz}), or -1 when it
+   * is off.
+   */
   public int adminPort() {
     AdminHttpServer a = admin;
     return a == null ? -1 : a.port();
@@ -178,7 +202,9 @@ public final class SquadronServer implements AutoCloseable {
     return registry;
   }
 
-  /** Whether every readiness check passed when last evaluated (and the server is not shutting down). */
+  /**
+   * Whether every readiness check passed when last evaluated (and the server is not shutting down).
+   */
   public boolean isReady() {
     return readiness.isReady();
   }
@@ -200,10 +226,11 @@ public final class SquadronServer implements AutoCloseable {
   }
 
   /**
-   * Reports NOT_SERVING and keeps serving new connections and calls for the drain delay (balancers and clients see
-   * NOT_SERVING and stop sending), then stops accepting, lets in-flight calls finish within the grace period, cancels
-   * what is left, and waits for every handler to return before it closes the registered resources, so no handler
-   * writes to a store after the store was closed. Safe to call more than once.
+   * Reports NOT_SERVING and keeps serving new connections and calls for the drain delay (balancers
+   * and clients see NOT_SERVING and stop sending), then stops accepting, lets in-flight calls
+   * finish within the grace period, cancels what is left, and waits for every handler to return
+   * before it closes the registered resources, so no handler writes to a store after the store was
+   * closed. Safe to call more than once.
    */
   public void shutdownGracefully() {
     synchronized (this) {
@@ -212,7 +239,9 @@ public final class SquadronServer implements AutoCloseable {
       }
       stopping = true;
     }
-    log.info("shutting down: NOT_SERVING, draining for {}, grace period {}", settings.drainDelay(),
+    log.info(
+        "shutting down: NOT_SERVING, draining for {}, grace period {}",
+        settings.drainDelay(),
         settings.gracePeriod());
     readiness.shutDown();
     readinessThread.shutdownNow();
@@ -230,7 +259,8 @@ public final class SquadronServer implements AutoCloseable {
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
       }
-      if (http != null && !http.awaitIdle(Duration.ofNanos(Math.max(0, graceEnds - System.nanoTime())))) {
+      if (http != null
+          && !http.awaitIdle(Duration.ofNanos(Math.max(0, graceEnds - System.nanoTime())))) {
         log.warn("grace period over; closing the HTTP/JSON connections still busy");
       }
       if (http != null) {
@@ -249,7 +279,8 @@ public final class SquadronServer implements AutoCloseable {
       if (a != null) {
         a.close();
       }
-      // Newest first: a resource may use the ones opened before it (a client over a channel over a pool).
+      // Newest first: a resource may use the ones opened before it (a client over a channel over a
+      // pool).
       for (int i = closeOnShutdown.size() - 1; i >= 0; i--) {
         AutoCloseable resource = closeOnShutdown.get(i);
         try {
@@ -263,18 +294,23 @@ public final class SquadronServer implements AutoCloseable {
   }
 
   /**
-   * Waits for the handlers still running (a call closed or cancelled does not stop its handler's thread): first for
-   * the grace period, then interrupted, 5 s more. Only then may the stores they use close.
+   * Waits for the handlers still running (a call closed or cancelled does not stop its handler's
+   * thread): first for the grace period, then interrupted, 5 s more. Only then may the stores they
+   * use close.
    */
   private void awaitHandlers() throws InterruptedException {
     executor.shutdown();
     if (executor.awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
       return;
     }
-    log.warn("{} handler(s) still running after the grace period; interrupting them", executor.getActiveCount());
+    log.warn(
+        "{} handler(s) still running after the grace period; interrupting them",
+        executor.getActiveCount());
     executor.shutdownNow();
     if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-      log.error("{} handler(s) ignore interruption; closing the stores under them", executor.getActiveCount());
+      log.error(
+          "{} handler(s) ignore interruption; closing the stores under them",
+          executor.getActiveCount());
     }
   }
 
@@ -293,7 +329,8 @@ public final class SquadronServer implements AutoCloseable {
   public static final class Builder {
     private final ServerSettings settings;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
-    private final Map<InterceptorStage, List<ServerInterceptor>> stages = new EnumMap<>(InterceptorStage.class);
+    private final Map<InterceptorStage, List<ServerInterceptor>> stages =
+        new EnumMap<>(InterceptorStage.class);
     private final Map<String, ReadinessCheck> readinessChecks = new LinkedHashMap<>();
     private final List<ExceptionMapper> exceptionMappers = new ArrayList<>();
     private final Map<String, AdminAction> adminActions = new LinkedHashMap<>();
@@ -320,15 +357,18 @@ public final class SquadronServer implements AutoCloseable {
     }
 
     /**
-     * Adds an interceptor at {@code stage}. Within a stage, interceptors run in the order added. METRICS and
-     * ERROR_MAPPING are built in and take none.
+     * Adds an interceptor at {@code stage}. Within a stage, interceptors run in the order added.
+     * METRICS and ERROR_MAPPING are built in and take none.
      */
     public Builder interceptor(InterceptorStage stage, ServerInterceptor interceptor) {
       requireNonNull(stage, "stage");
       requireNonNull(interceptor, "interceptor");
       if (stage == InterceptorStage.METRICS || stage == InterceptorStage.ERROR_MAPPING) {
-        throw new IllegalArgumentException("stage: " + stage + " is built in (expected: IDENTITY, PERMISSION, "
-            + "RATE_LIMIT or APPLICATION)");
+        throw new IllegalArgumentException(
+            "stage: "
+                + stage
+                + " is built in (expected: IDENTITY, PERMISSION, "
+                + "RATE_LIMIT or APPLICATION)");
       }
       stages.computeIfAbsent(stage, s -> new ArrayList<>()).add(interceptor);
       return this;
@@ -344,7 +384,9 @@ public final class SquadronServer implements AutoCloseable {
       return this;
     }
 
-    /** Adds a mapper from a service's own exceptions to statuses, asked before the built-in rules. */
+    /**
+     * Adds a mapper from a service's own exceptions to statuses, asked before the built-in rules.
+     */
     public Builder exceptionMapper(ExceptionMapper mapper) {
       exceptionMappers.add(requireNonNull(mapper, "mapper"));
       return this;
@@ -355,7 +397,8 @@ public final class SquadronServer implements AutoCloseable {
       requireNonNull(name, "name");
       requireNonNull(action, "action");
       if (!name.matches("[a-z0-9-]+")) {
-        throw new IllegalArgumentException("adminAction: " + name + " (expected: lower-case words joined by '-')");
+        throw new IllegalArgumentException(
+            "adminAction: " + name + " (expected: lower-case words joined by '-')");
       }
       if (adminActions.putIfAbsent(name, action) != null) {
         throw new IllegalArgumentException("adminAction: " + name + " added twice");
@@ -364,8 +407,8 @@ public final class SquadronServer implements AutoCloseable {
     }
 
     /**
-     * Closes {@code resource} (a watcher thread, a pool) after the server has stopped and its grace period is over;
-     * resources close newest first.
+     * Closes {@code resource} (a watcher thread, a pool) after the server has stopped and its grace
+     * period is over; resources close newest first.
      */
     public Builder closeOnShutdown(AutoCloseable resource) {
       closeOnShutdown.add(requireNonNull(resource, "resource"));
@@ -379,31 +422,40 @@ public final class SquadronServer implements AutoCloseable {
     }
 
     /**
-     * Serves the {@code google.api.http} bindings of the services' unary methods as HTTP/JSON on a listener of its
-     * own, through the same chain as gRPC calls. Bindings are read and checked when the server is built.
+     * Serves the {@code google.api.http} bindings of the services' unary methods as HTTP/JSON on a
+     * listener of its own, through the same chain as gRPC calls. Bindings are read and checked when
+     * the server is built.
      */
     public Builder http(HttpSettings settings) {
       this.http = requireNonNull(settings, "settings");
       return this;
     }
 
-    /** Serves {@code files} under {@code /} of the HTTP/JSON listener (GET and HEAD no binding takes). */
+    /**
+     * Serves {@code files} under {@code /} of the HTTP/JSON listener (GET and HEAD no binding
+     * takes).
+     */
     public Builder staticFiles(StaticFiles files) {
       this.staticFiles = requireNonNull(files, "files");
       return this;
     }
 
     /**
-     * The HTTP/JSON listener serves TLS with {@code keyManager}'s certificate and accepts client certificates
-     * {@code clientTrust} trusts (a caller's identity, as on the gRPC port; pass the gRPC port's managers so a
-     * rotation serves both). Required when the gRPC port has TLS, and when HTTP/JSON listens beyond loopback.
+     * The HTTP/JSON listener serves TLS with {@code keyManager}'s certificate and accepts client
+     * certificates {@code clientTrust} trusts (a caller's identity, as on the gRPC port; pass the
+     * gRPC port's managers so a rotation serves both). Required when the gRPC port has TLS, and
+     * when HTTP/JSON listens beyond loopback.
      */
-    public Builder httpTls(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager clientTrust) {
+    public Builder httpTls(
+        X509ExtendedKeyManager keyManager, X509ExtendedTrustManager clientTrust) {
       this.httpTls = new HttpJsonServer.Tls(keyManager, clientTrust);
       return this;
     }
 
-    /** Records into {@code registry} instead of a fresh one (a process hosting several servers shares one). */
+    /**
+     * Records into {@code registry} instead of a fresh one (a process hosting several servers
+     * shares one).
+     */
     public Builder meterRegistry(PrometheusMeterRegistry registry) {
       this.registry = requireNonNull(registry, "registry");
       return this;
@@ -412,8 +464,8 @@ public final class SquadronServer implements AutoCloseable {
     /**
      * Builds the server; call {@link SquadronServer#start()} to bind it.
      *
-     * @throws IllegalStateException without a service or an identity stage, or when plaintext would listen on a
-     *     non-loopback address
+     * @throws IllegalStateException without a service or an identity stage, or when plaintext would
+     *     listen on a non-loopback address
      */
     public SquadronServer build() {
       if (services.isEmpty()) {
@@ -421,18 +473,25 @@ public final class SquadronServer implements AutoCloseable {
       }
       List<ServerInterceptor> identity = stages.getOrDefault(InterceptorStage.IDENTITY, List.of());
       if (identity.isEmpty()) {
-        throw new IllegalStateException("no identity stage (expected: the server from Platform.server or "
-            + "ServerSecurity.configure, which add mutual TLS and caller identity): every caller would be anonymous");
+        throw new IllegalStateException(
+            "no identity stage (expected: the server from Platform.server or "
+                + "ServerSecurity.configure, which add mutual TLS and caller identity): every caller would be anonymous");
       }
-      if (credentials instanceof InsecureServerCredentials && !AdminSettings.isLoopback(settings.host())) {
-        throw new IllegalStateException("plaintext gRPC on " + settings.host() + " (expected: a loopback host; "
-            + "anything else needs TLS)");
+      if (credentials instanceof InsecureServerCredentials
+          && !AdminSettings.isLoopback(settings.host())) {
+        throw new IllegalStateException(
+            "plaintext gRPC on "
+                + settings.host()
+                + " (expected: a loopback host; "
+                + "anything else needs TLS)");
       }
-      PrometheusMeterRegistry meters = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PrometheusMeterRegistry meters =
+          registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ServerLimits limits = settings.limits();
       RequestValidation validation = new RequestValidation(limits.appMaxInboundMessageSize());
       List<ServerInterceptor> chain = chain(meters, validation);
-      // Health and reflection: any identified caller, within its rate limit; no permission entry needed.
+      // Health and reflection: any identified caller, within its rate limit; no permission entry
+      // needed.
       List<ServerInterceptor> platformChain = new ArrayList<>(identity);
       platformChain.addAll(stages.getOrDefault(InterceptorStage.RATE_LIMIT, List.of()));
       HealthStatusManager health = new HealthStatusManager();
@@ -440,58 +499,87 @@ public final class SquadronServer implements AutoCloseable {
       List<ServerServiceDefinition> intercepted = new ArrayList<>();
       ThreadPoolExecutor executor = handlerExecutor(limits.executorThreads());
       new ExecutorServiceMetrics(executor, "squadron-grpc", List.of()).bindTo(meters);
-      NettyServerBuilder netty = NettyServerBuilder
-          .forAddress(new InetSocketAddress(settings.host(), settings.port()), credentials)
-          .executor(executor)
-          .maxInboundMessageSize(settings.maxInboundMessageSize())
-          .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
-          .keepAliveTime(limits.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-          .keepAliveTimeout(limits.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-          .permitKeepAliveTime(limits.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-          .permitKeepAliveWithoutCalls(false)
-          .maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
-          .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
-          .addService(ServerInterceptors.interceptForward(health.getHealthService(), platformChain))
-          .addService(ServerInterceptors.interceptForward(ProtoReflectionServiceV1.newInstance(), platformChain))
-          .addService(ServerInterceptors.interceptForward(legacyReflection(), platformChain));
+      NettyServerBuilder netty =
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(settings.host(), settings.port()), credentials)
+              .executor(executor)
+              .maxInboundMessageSize(settings.maxInboundMessageSize())
+              .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
+              .keepAliveTime(limits.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+              .keepAliveTimeout(limits.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+              .permitKeepAliveTime(limits.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+              .permitKeepAliveWithoutCalls(false)
+              .maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
+              .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
+              .addService(
+                  ServerInterceptors.interceptForward(health.getHealthService(), platformChain))
+              .addService(
+                  ServerInterceptors.interceptForward(
+                      ProtoReflectionServiceV1.newInstance(), platformChain))
+              .addService(ServerInterceptors.interceptForward(legacyReflection(), platformChain));
       if (!limits.maxConnectionIdle().isZero()) {
         netty.maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
       }
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        ServerServiceDefinition withChain = ServerInterceptors.interceptForward(validation.wrap(service), chain);
+        ServerServiceDefinition withChain =
+            ServerInterceptors.interceptForward(validation.wrap(service), chain);
         intercepted.add(withChain);
         netty.addService(withChain);
       }
       HttpJsonServer httpServer = null;
       if (http != null) {
         if (httpTls == null && !(credentials instanceof InsecureServerCredentials)) {
-          throw new IllegalStateException("http: the gRPC port has TLS, so HTTP/JSON must too (set httpTls)");
+          throw new IllegalStateException(
+              "http: the gRPC port has TLS, so HTTP/JSON must too (set httpTls)");
         }
         if (httpTls == null && !AdminSettings.isLoopback(http.host())) {
-          throw new IllegalStateException("plaintext HTTP/JSON on " + http.host() + " (expected: a loopback host; "
-              + "anything else needs TLS)");
+          throw new IllegalStateException(
+              "plaintext HTTP/JSON on "
+                  + http.host()
+                  + " (expected: a loopback host; "
+                  + "anything else needs TLS)");
         }
-        // The gRPC port's handler pool: HTTP/JSON calls share its bound, and shutdown waits for them too.
-        httpServer = HttpJsonServer.create(http, intercepted, Optional.ofNullable(staticFiles), meters, executor,
-            validation);
+        // The gRPC port's handler pool: HTTP/JSON calls share its bound, and shutdown waits for
+        // them too.
+        httpServer =
+            HttpJsonServer.create(
+                http, intercepted, Optional.ofNullable(staticFiles), meters, executor, validation);
       } else if (staticFiles != null) {
-        throw new IllegalStateException("staticFiles: served on the HTTP/JSON listener (set http too)");
+        throw new IllegalStateException(
+            "staticFiles: served on the HTTP/JSON listener (set http too)");
       }
       Readiness readiness = new Readiness(readinessChecks, health, serviceNames);
-      return new SquadronServer(settings, netty.build(), executor, meters, readiness, adminActions, closeOnShutdown,
-          httpServer, Optional.ofNullable(httpServer == null ? null : httpTls));
+      return new SquadronServer(
+          settings,
+          netty.build(),
+          executor,
+          meters,
+          readiness,
+          adminActions,
+          closeOnShutdown,
+          httpServer,
+          Optional.ofNullable(httpServer == null ? null : httpTls));
     }
 
-    /** Fixed handler threads; a call waits in the queue while all are busy (its deadline keeps running). */
+    /**
+     * Fixed handler threads; a call waits in the queue while all are busy (its deadline keeps
+     * running).
+     */
     private static ThreadPoolExecutor handlerExecutor(int threads) {
       AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "squadron-grpc-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      ThreadPoolExecutor executor =
+          new ThreadPoolExecutor(
+              threads,
+              threads,
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "squadron-grpc-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       executor.allowCoreThreadTimeOut(true);
       return executor;
     }
@@ -502,13 +590,16 @@ public final class SquadronServer implements AutoCloseable {
       return io.grpc.protobuf.services.ProtoReflectionService.newInstance().bindService();
     }
 
-    private List<ServerInterceptor> chain(PrometheusMeterRegistry meters, RequestValidation validation) {
+    private List<ServerInterceptor> chain(
+        PrometheusMeterRegistry meters, RequestValidation validation) {
       List<ServerInterceptor> chain = new ArrayList<>();
       for (InterceptorStage stage : InterceptorStage.values()) {
         switch (stage) {
-          case METRICS -> chain.add(new ServerMetricsInterceptor(meters, settings.metrics(), System::nanoTime));
-          case ERROR_MAPPING -> chain.add(new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers),
-              validation));
+          case METRICS ->
+              chain.add(new ServerMetricsInterceptor(meters, settings.metrics(), System::nanoTime));
+          case ERROR_MAPPING ->
+              chain.add(
+                  new ExceptionMappingInterceptor(new ErrorMapping(exceptionMappers), validation));
           default -> chain.addAll(stages.getOrDefault(stage, List.of()));
         }
       }

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Drives unary calls with a fixed number of calls outstanding (each completion starts the next) for a fixed time,
- * recording every latency. Shared by the rpc benchmarks so both sides of a comparison see the same load.
+ * Drives unary calls with a fixed number of calls outstanding (each completion starts the next) for
+ * a fixed time, recording every latency. Shared by the rpc benchmarks so both sides of a comparison
+ * see the same load.
  */
 public final class ClosedLoopLoad {
   private static final int MAX_SAMPLES = 8_000_000;
@@ -51,10 +52,11 @@ public final class ClosedLoopLoad {
   /**
    * The outcome of one run.
    *
-   * @param allocatedBytes bytes allocated by every thread of this JVM during the run (client and server sides of the
-   *     channel under test: both live in the benchmark's process)
+   * @param allocatedBytes bytes allocated by every thread of this JVM during the run (client and
+   *     server sides of the channel under test: both live in the benchmark's process)
    */
-  public record Result(long calls, long failures, double seconds, long[] latenciesNanos, long allocatedBytes) {
+  public record Result(
+      long calls, long failures, double seconds, long[] latenciesNanos, long allocatedBytes) {
     public double qps() {
       return calls / seconds;
     }
@@ -69,7 +71,8 @@ public final class ClosedLoopLoad {
       if (latenciesNanos.length == 0) {
         return Double.NaN;
       }
-      int index = (int) Math.min(latenciesNanos.length - 1, Math.ceil(q * latenciesNanos.length) - 1);
+      int index =
+          (int) Math.min(latenciesNanos.length - 1, Math.ceil(q * latenciesNanos.length) - 1);
       return latenciesNanos[Math.max(0, index)] / 1_000.0;
     }
   }
@@ -109,8 +112,14 @@ public final class ClosedLoopLoad {
     private final CountDownLatch done;
     private long started;
 
-    Caller(ShuffleServiceGrpc.ShuffleServiceStub stub, long end, long[] samples, AtomicInteger sampleCount,
-        AtomicLong calls, AtomicLong failures, CountDownLatch done) {
+    Caller(
+        ShuffleServiceGrpc.ShuffleServiceStub stub,
+        long end,
+        long[] samples,
+        AtomicInteger sampleCount,
+        AtomicLong calls,
+        AtomicLong failures,
+        CountDownLatch done) {
       this.stub = stub;
       this.end = end;
       this.samples = samples;

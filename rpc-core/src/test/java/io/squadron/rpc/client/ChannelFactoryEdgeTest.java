@@ -37,29 +37,41 @@ class ChannelFactoryEdgeTest {
   }
 
   private SquadronServer server(ScriptedShuffleService service) {
-    SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback())).service(service)
-        .build().start();
+    SquadronServer server =
+        TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+            .service(service)
+            .build()
+            .start();
     toClose.add(server);
     return server;
   }
 
   private ChannelFactory factory(String hocon, SimpleMeterRegistry registry) {
     Config config = ConfigLoader.withOverrides(ConfigFactory.parseString(hocon));
-    ChannelFactory factory = ChannelFactory.builder(ClientsSettings.from(config)).meterRegistry(registry).build();
+    ChannelFactory factory =
+        ChannelFactory.builder(ClientsSettings.from(config)).meterRegistry(registry).build();
     toClose.add(factory);
     return factory;
   }
 
   private static ShuffleRequest script(String script) {
-    return ShuffleRequest.newBuilder().addTracks(Track.newBuilder().setTrackId(script).setArtistId("a")).build();
+    return ShuffleRequest.newBuilder()
+        .addTracks(Track.newBuilder().setTrackId(script).setArtistId("a"))
+        .build();
   }
 
   @Test
   void staticAddresses_roundRobinOverEveryEndpoint() {
     SquadronServer a = server(new ScriptedShuffleService("a"));
     SquadronServer b = server(new ScriptedShuffleService("b"));
-    ChannelFactory factory = factory("squadron.clients.shuffle.addresses = [\"127.0.0.1:" + a.port()
-        + "\", \"127.0.0.1:" + b.port() + "\"]", new SimpleMeterRegistry());
+    ChannelFactory factory =
+        factory(
+            "squadron.clients.shuffle.addresses = [\"127.0.0.1:"
+                + a.port()
+                + "\", \"127.0.0.1:"
+                + b.port()
+                + "\"]",
+            new SimpleMeterRegistry());
     var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
 
     Set<String> servedBy = new HashSet<>();
@@ -73,12 +85,17 @@ class ChannelFactoryEdgeTest {
   @Test
   void defaultDeadline_appliesToCallsThatSetNone() {
     SquadronServer server = server(new ScriptedShuffleService("s"));
-    ChannelFactory factory = factory("squadron.clients.shuffle { addresses = [\"127.0.0.1:" + server.port()
-        + "\"], deadline = 200ms }", new SimpleMeterRegistry());
+    ChannelFactory factory =
+        factory(
+            "squadron.clients.shuffle { addresses = [\"127.0.0.1:"
+                + server.port()
+                + "\"], deadline = 200ms }",
+            new SimpleMeterRegistry());
     var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
 
     assertThatThrownBy(() -> stub.shuffle(script("sleep:2000")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     assertThat(stub.shuffle(script("sleep:10")).getTracksCount()).isEqualTo(2);
   }
@@ -86,9 +103,12 @@ class ChannelFactoryEdgeTest {
   @Test
   void methodDeadline_overridesTheDefault() {
     SquadronServer server = server(new ScriptedShuffleService("s"));
-    ChannelFactory factory = factory("squadron.clients.shuffle { addresses = [\"127.0.0.1:" + server.port()
-        + "\"], deadline = 100ms, methods { \"squadron.shuffle.v1.ShuffleService/Shuffle\" { deadline = 5s } } }",
-        new SimpleMeterRegistry());
+    ChannelFactory factory =
+        factory(
+            "squadron.clients.shuffle { addresses = [\"127.0.0.1:"
+                + server.port()
+                + "\"], deadline = 100ms, methods { \"squadron.shuffle.v1.ShuffleService/Shuffle\" { deadline = 5s } } }",
+            new SimpleMeterRegistry());
     var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
 
     assertThat(stub.shuffle(script("sleep:300")).getTracksCount()).isEqualTo(2);
@@ -99,19 +119,32 @@ class ChannelFactoryEdgeTest {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
     SquadronServer server = server(service);
     String address = "\"127.0.0.1:" + server.port() + "\"";
-    ChannelFactory factory = factory("squadron.clients {\n"
-        + "  plain.addresses = [" + address + "]\n"
-        + "  retrying { addresses = [" + address + "], methods { \"squadron.shuffle.v1.ShuffleService/Shuffle\" {"
-        + "    retry { max-attempts = 3, initial-backoff = 10ms, max-backoff = 50ms, backoff-multiplier = 2,"
-        + "            retryable-status-codes = [UNAVAILABLE] } } } }\n"
-        + "}", new SimpleMeterRegistry());
+    ChannelFactory factory =
+        factory(
+            "squadron.clients {\n"
+                + "  plain.addresses = ["
+                + address
+                + "]\n"
+                + "  retrying { addresses = ["
+                + address
+                + "], methods { \"squadron.shuffle.v1.ShuffleService/Shuffle\" {"
+                + "    retry { max-attempts = 3, initial-backoff = 10ms, max-backoff = 50ms, backoff-multiplier = 2,"
+                + "            retryable-status-codes = [UNAVAILABLE] } } } }\n"
+                + "}",
+            new SimpleMeterRegistry());
 
-    assertThatThrownBy(() -> ShuffleServiceGrpc.newBlockingStub(factory.channel("plain"))
-        .shuffle(script("unavailable"))).isInstanceOf(StatusRuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                ShuffleServiceGrpc.newBlockingStub(factory.channel("plain"))
+                    .shuffle(script("unavailable")))
+        .isInstanceOf(StatusRuntimeException.class);
     assertThat(service.calls.get()).isEqualTo(1);
 
-    assertThatThrownBy(() -> ShuffleServiceGrpc.newBlockingStub(factory.channel("retrying"))
-        .shuffle(script("unavailable"))).isInstanceOf(StatusRuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                ShuffleServiceGrpc.newBlockingStub(factory.channel("retrying"))
+                    .shuffle(script("unavailable")))
+        .isInstanceOf(StatusRuntimeException.class);
     assertThat(service.calls.get()).isEqualTo(1 + 3);
   }
 
@@ -119,18 +152,37 @@ class ChannelFactoryEdgeTest {
   void clientMetrics_perTargetMethodAndStatus() {
     SquadronServer server = server(new ScriptedShuffleService("s"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ChannelFactory factory = factory("squadron.clients.shuffle.addresses = [\"127.0.0.1:" + server.port() + "\"]",
-        registry);
+    ChannelFactory factory =
+        factory(
+            "squadron.clients.shuffle.addresses = [\"127.0.0.1:" + server.port() + "\"]", registry);
     var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
     stub.shuffle(script("ok"));
-    assertThatThrownBy(() -> stub.shuffle(script("invalid"))).isInstanceOf(StatusRuntimeException.class);
+    assertThatThrownBy(() -> stub.shuffle(script("invalid")))
+        .isInstanceOf(StatusRuntimeException.class);
 
-    assertThat(registry.get(ClientMetricsInterceptor.DURATION).tag("target", "shuffle").tag("method", "Shuffle")
-        .tag("status", "OK").timer().count()).isEqualTo(1);
-    assertThat(registry.get(ClientMetricsInterceptor.DURATION).tag("status", "INVALID_ARGUMENT").timer().count())
+    assertThat(
+            registry
+                .get(ClientMetricsInterceptor.DURATION)
+                .tag("target", "shuffle")
+                .tag("method", "Shuffle")
+                .tag("status", "OK")
+                .timer()
+                .count())
         .isEqualTo(1);
-    assertThat(registry.get(ClientMetricsInterceptor.DURATION).tag("status", "OK").timer()
-        .totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(
+            registry
+                .get(ClientMetricsInterceptor.DURATION)
+                .tag("status", "INVALID_ARGUMENT")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get(ClientMetricsInterceptor.DURATION)
+                .tag("status", "OK")
+                .timer()
+                .totalTime(TimeUnit.NANOSECONDS))
+        .isPositive();
   }
 
   @Test
@@ -138,24 +190,40 @@ class ChannelFactoryEdgeTest {
     SquadronServer a = server(new ScriptedShuffleService("a"));
     SquadronServer b = server(new ScriptedShuffleService("b"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ChannelFactory factory = factory("squadron.clients.shuffle.addresses = [\"127.0.0.1:" + a.port()
-        + "\", \"127.0.0.1:" + b.port() + "\"]", registry);
-    assertThat(ClientsSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty())).defaults()
-        .loadBalancingPolicy()).isEqualTo("els");
+    ChannelFactory factory =
+        factory(
+            "squadron.clients.shuffle.addresses = [\"127.0.0.1:"
+                + a.port()
+                + "\", \"127.0.0.1:"
+                + b.port()
+                + "\"]",
+            registry);
+    assertThat(
+            ClientsSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty()))
+                .defaults()
+                .loadBalancingPolicy())
+        .isEqualTo("els");
     var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
     for (int i = 0; i < 20; i++) {
       stub.shuffle(script("ok"));
     }
 
-    assertThat(registry.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("els.endpoint"));
+    assertThat(registry.getMeters())
+        .anySatisfy(m -> assertThat(m.getId().getName()).startsWith("els.endpoint"));
   }
 
   @Test
   void close_shutsDownEveryChannelItCreated() {
     SquadronServer server = server(new ScriptedShuffleService("s"));
-    ChannelFactory factory = ChannelFactory.builder(ClientsSettings.from(ConfigLoader.withOverrides(
-        ConfigFactory.parseString("squadron.clients.shuffle.addresses = [\"127.0.0.1:" + server.port() + "\"]"))))
-        .build();
+    ChannelFactory factory =
+        ChannelFactory.builder(
+                ClientsSettings.from(
+                    ConfigLoader.withOverrides(
+                        ConfigFactory.parseString(
+                            "squadron.clients.shuffle.addresses = [\"127.0.0.1:"
+                                + server.port()
+                                + "\"]"))))
+            .build();
     var channel = factory.channel("shuffle");
     factory.close();
     assertThat(channel.isShutdown()).isTrue();

@@ -25,37 +25,44 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Answers with what it received (and who called), so tests see exactly what the transcoder built. */
+/**
+ * Answers with what it received (and who called), so tests see exactly what the transcoder built.
+ */
 final class CartTestService extends CartServiceGrpc.CartServiceImplBase {
   /** Calls of Fail("HANG") that saw their context cancelled. */
   final AtomicInteger cancelledHangs = new AtomicInteger();
+
   /** Calls of Fail("HANG") running. */
   final AtomicInteger hanging = new AtomicInteger();
 
   @Override
   public void getCart(GetCartRequest request, StreamObserver<Cart> response) {
-    reply(response, Cart.newBuilder()
-        .setCartId(request.getCartId())
-        .setView(request.getView())
-        .addAllTags(request.getTagsList())
-        .setTotalCents(request.getLimit())
-        .setGift(request.getIncludeItems())
-        .setShopId(request.getFilter().getSkuPrefix())
-        .setCreated(request.getFilter().getCreatedAfter())
-        .build());
+    reply(
+        response,
+        Cart.newBuilder()
+            .setCartId(request.getCartId())
+            .setView(request.getView())
+            .addAllTags(request.getTagsList())
+            .setTotalCents(request.getLimit())
+            .setGift(request.getIncludeItems())
+            .setShopId(request.getFilter().getSkuPrefix())
+            .setCreated(request.getFilter().getCreatedAfter())
+            .build());
   }
 
   @Override
   public void createCart(CreateCartRequest request, StreamObserver<Cart> response) {
-    reply(response, Cart.newBuilder()
-        .setCartId("c-1")
-        .setShopId(request.getShopId())
-        .addAllItems(request.getItemsList())
-        .putAllLabels(request.getLabelsMap())
-        .setGift(request.getGift())
-        .setCreated(request.getCreated())
-        .setTotalCents(request.getItemsList().stream().mapToLong(Item::getQuantity).sum() * 100)
-        .build());
+    reply(
+        response,
+        Cart.newBuilder()
+            .setCartId("c-1")
+            .setShopId(request.getShopId())
+            .addAllItems(request.getItemsList())
+            .putAllLabels(request.getLabelsMap())
+            .setGift(request.getGift())
+            .setCreated(request.getCreated())
+            .setTotalCents(request.getItemsList().stream().mapToLong(Item::getQuantity).sum() * 100)
+            .build());
   }
 
   @Override
@@ -65,7 +72,9 @@ final class CartTestService extends CartServiceGrpc.CartServiceImplBase {
 
   @Override
   public void cancelCart(CancelCartRequest request, StreamObserver<Cart> response) {
-    reply(response, Cart.newBuilder().setCartId(request.getCartId()).setNote(request.getReason()).build());
+    reply(
+        response,
+        Cart.newBuilder().setCartId(request.getCartId()).setNote(request.getReason()).build());
   }
 
   @Override
@@ -75,9 +84,15 @@ final class CartTestService extends CartServiceGrpc.CartServiceImplBase {
 
   @Override
   public void listItems(GetCartRequest request, StreamObserver<Cart> response) {
-    reply(response, Cart.newBuilder().setCartId(request.getCartId())
-        .addItems(Item.newBuilder().setSku(request.getCartId() + "-sku").setQuantity(request.getLimit()))
-        .build());
+    reply(
+        response,
+        Cart.newBuilder()
+            .setCartId(request.getCartId())
+            .addItems(
+                Item.newBuilder()
+                    .setSku(request.getCartId() + "-sku")
+                    .setQuantity(request.getLimit()))
+            .build());
   }
 
   @Override
@@ -92,7 +107,8 @@ final class CartTestService extends CartServiceGrpc.CartServiceImplBase {
         response.onNext(FailResponse.newBuilder().setCaller(Caller.current().name()).build());
         response.onCompleted();
       }
-      case "THROW" -> throw new IllegalStateException("internal detail that must stay on the server");
+      case "THROW" ->
+          throw new IllegalStateException("internal detail that must stay on the server");
       case "HANG" -> {
         CountDownLatch cancelled = new CountDownLatch(1);
         Context.current().addListener(c -> cancelled.countDown(), Runnable::run);
@@ -111,14 +127,23 @@ final class CartTestService extends CartServiceGrpc.CartServiceImplBase {
       default -> {
         List<Message> details = new ArrayList<>();
         if (!request.getBadField().isEmpty()) {
-          details.add(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
-              .setField(request.getBadField()).setDescription("bad")).build());
+          details.add(
+              BadRequest.newBuilder()
+                  .addFieldViolations(
+                      BadRequest.FieldViolation.newBuilder()
+                          .setField(request.getBadField())
+                          .setDescription("bad"))
+                  .build());
         }
         if (request.getRetryAfterMs() > 0) {
           details.add(RpcErrors.retryInfo(Duration.ofMillis(request.getRetryAfterMs())));
         }
-        response.onError(RpcErrors.of(Status.Code.valueOf(request.getCode()), ErrorReason.DEPENDENCY_UNAVAILABLE,
-            request.getMessage(), details.toArray(Message[]::new)));
+        response.onError(
+            RpcErrors.of(
+                Status.Code.valueOf(request.getCode()),
+                ErrorReason.DEPENDENCY_UNAVAILABLE,
+                request.getMessage(),
+                details.toArray(Message[]::new)));
       }
     }
   }

@@ -1,11 +1,5 @@
 package io.squadron.rpc.security;
 
-import io.squadron.rpc.internal.metrics.SecurityMetrics;
-import io.squadron.rpc.internal.security.AppTokens;
-import io.squadron.rpc.internal.security.SecuritySettings;
-import io.squadron.rpc.internal.security.TlsCredentials;
-import io.squadron.rpc.platform.ClientSecurity;
-import io.squadron.rpc.platform.ServerSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,22 +16,28 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
-import io.grpc.protobuf.StatusProto;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.squadron.infra.certs.DevCertificateAuthority;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.proto.shuffle.v1.ShuffleRequest;
 import io.squadron.proto.shuffle.v1.ShuffleServiceGrpc;
 import io.squadron.proto.shuffle.v1.Track;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.infra.certs.DevCertificateAuthority;
-import io.squadron.infra.certs.DevCerts;
+import io.squadron.rpc.internal.metrics.SecurityMetrics;
+import io.squadron.rpc.internal.security.AppTokens;
+import io.squadron.rpc.internal.security.SecuritySettings;
+import io.squadron.rpc.internal.security.TlsCredentials;
+import io.squadron.rpc.platform.ClientSecurity;
+import io.squadron.rpc.platform.ServerSecurity;
 import io.squadron.rpc.server.ServerLimits;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
@@ -57,32 +57,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole security chain at the edge: a real {@link SquadronServer} on a loopback port with mutual TLS from
- * certificates the dev CA generated, called through rpc-core's {@link ChannelFactory} configured by
- * {@link ClientSecurity} (or a bare TLS channel for client apps). Rate limits run on a fake clock.
+ * The whole security chain at the edge: a real {@link SquadronServer} on a loopback port with
+ * mutual TLS from certificates the dev CA generated, called through rpc-core's {@link
+ * ChannelFactory} configured by {@link ClientSecurity} (or a bare TLS channel for client apps).
+ * Rate limits run on a fake clock.
  */
 class SecurityEdgeTest {
   private static final String SHUFFLE = "squadron.shuffle.v1.ShuffleService";
   private static final String APP_TOKEN = "ios-token-for-tests-only";
 
-  @TempDir
-  static Path pki;
-  @TempDir
-  static Path roguePki;
+  @TempDir static Path pki;
+  @TempDir static Path roguePki;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CallerEchoService service = new CallerEchoService();
   private ServerSecurity security;
 
   @BeforeAll
   static void certificates() throws Exception {
-    DevCertificateAuthority ca = DevCerts.generate(pki, List.of("shuffle", "checkout", "billing", "search"));
-    ca.issue("checkout", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)))
+    DevCertificateAuthority ca =
+        DevCerts.generate(pki, List.of("shuffle", "checkout", "billing", "search"));
+    ca.issue(
+            "checkout",
+            Instant.now().minus(Duration.ofDays(10)),
+            Instant.now().minus(Duration.ofDays(1)))
         .writeTo(pki, "expired-checkout");
-    // The platform CA, but an identity in another trust domain: a valid chain that names no squadron service.
-    DevCertificateAuthority.load(pki, "elsewhere").issue("checkout").writeTo(pki, "foreign-checkout");
+    // The platform CA, but an identity in another trust domain: a valid chain that names no
+    // squadron service.
+    DevCertificateAuthority.load(pki, "elsewhere")
+        .issue("checkout")
+        .writeTo(pki, "foreign-checkout");
     // Another CA issuing a certificate for the same name: it must not be trusted.
     DevCertificateAuthority.create("rogue CA").issue("checkout").writeTo(roguePki, "checkout");
   }
@@ -103,11 +110,15 @@ class SecurityEdgeTest {
   }
 
   private SquadronServer server(String serviceName, String extraConfig, ServerSettings settings) {
-    Config config = config("""
+    Config config =
+        config(
+            """
         squadron.security { service-name = %s, cert-dir = "%s" }
         squadron.permissions.policy { "%s/Shuffle" = [checkout, search, "app:*"] }
         squadron.rate-limits.default { rate = 10, burst = 5 }
-        """.formatted(serviceName, pki, SHUFFLE) + extraConfig);
+        """
+                    .formatted(serviceName, pki, SHUFFLE)
+                + extraConfig);
     SquadronServer.Builder builder = SquadronServer.builder(settings).service(service);
     security = ServerSecurity.configure(builder, config, registry, clock::get);
     toClose.add(security);
@@ -120,26 +131,40 @@ class SecurityEdgeTest {
     return server("shuffle", extraConfig);
   }
 
-  /** A stub calling {@code server} as {@code caller}, through ClientSecurity; {@code tls} overrides the files. */
-  private ShuffleServiceGrpc.ShuffleServiceBlockingStub stubAs(String caller, SquadronServer server, String tls) {
-    Config config = config("""
+  /**
+   * A stub calling {@code server} as {@code caller}, through ClientSecurity; {@code tls} overrides
+   * the files.
+   */
+  private ShuffleServiceGrpc.ShuffleServiceBlockingStub stubAs(
+      String caller, SquadronServer server, String tls) {
+    Config config =
+        config(
+            """
         squadron.security { service-name = %s, cert-dir = "%s" %s }
         squadron.clients.shuffle.addresses = ["127.0.0.1:%d"]
-        """.formatted(caller, pki, tls, server.port()));
-    ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)), config)
-        .build();
+        """
+                .formatted(caller, pki, tls, server.port()));
+    ChannelFactory channels =
+        ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(config)), config)
+            .build();
     toClose.add(channels);
     return ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle"));
   }
 
-  private ShuffleServiceGrpc.ShuffleServiceBlockingStub stubAs(String caller, SquadronServer server) {
+  private ShuffleServiceGrpc.ShuffleServiceBlockingStub stubAs(
+      String caller, SquadronServer server) {
     return stubAs(caller, server, "");
   }
 
   /** A client app: TLS checking the server is "shuffle", no client certificate. */
-  private ShuffleServiceGrpc.ShuffleServiceBlockingStub appStub(SquadronServer server) throws Exception {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
-        TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle")).build();
+  private ShuffleServiceGrpc.ShuffleServiceBlockingStub appStub(SquadronServer server)
+      throws Exception {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(
+                "127.0.0.1",
+                server.port(),
+                TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle"))
+            .build();
     toClose.add(channel::shutdownNow);
     return ShuffleServiceGrpc.newBlockingStub(channel);
   }
@@ -148,7 +173,8 @@ class SecurityEdgeTest {
     return stub.shuffle(ShuffleRequest.getDefaultInstance()).getTracks(0).getTrackId();
   }
 
-  private static StatusRuntimeException failure(ShuffleServiceGrpc.ShuffleServiceBlockingStub stub) {
+  private static StatusRuntimeException failure(
+      ShuffleServiceGrpc.ShuffleServiceBlockingStub stub) {
     try {
       stub.shuffle(ShuffleRequest.getDefaultInstance());
     } catch (StatusRuntimeException e) {
@@ -169,13 +195,20 @@ class SecurityEdgeTest {
   }
 
   private double denied(String caller, String reason) {
-    Counter c = registry.find(SecurityMetrics.DENIED).tags("caller", caller, "reason", reason, "method", "Shuffle")
-        .counter();
+    Counter c =
+        registry
+            .find(SecurityMetrics.DENIED)
+            .tags("caller", caller, "reason", reason, "method", "Shuffle")
+            .counter();
     return c == null ? 0 : c.count();
   }
 
   private double rateLimited(String caller) {
-    Counter c = registry.find(SecurityMetrics.RATE_LIMITED).tags("caller", caller, "method", "Shuffle").counter();
+    Counter c =
+        registry
+            .find(SecurityMetrics.RATE_LIMITED)
+            .tags("caller", caller, "method", "Shuffle")
+            .counter();
     return c == null ? 0 : c.count();
   }
 
@@ -190,8 +223,12 @@ class SecurityEdgeTest {
   @Test
   void certificateFromAnotherCa_failsHandshake_neverReachesHandler() {
     SquadronServer server = server("");
-    var stub = stubAs("checkout", server, ", cert-file = \"%s\", key-file = \"%s\"".formatted(
-        roguePki.resolve("checkout.crt"), roguePki.resolve("checkout.key")));
+    var stub =
+        stubAs(
+            "checkout",
+            server,
+            ", cert-file = \"%s\", key-file = \"%s\""
+                .formatted(roguePki.resolve("checkout.crt"), roguePki.resolve("checkout.key")));
 
     assertThat(failure(stub).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(service.handled).hasValue(0);
@@ -200,8 +237,13 @@ class SecurityEdgeTest {
   @Test
   void expiredCertificate_failsHandshake() {
     SquadronServer server = server("");
-    var stub = stubAs("checkout", server, ", cert-file = \"%s\", key-file = \"%s\"".formatted(
-        pki.resolve("expired-checkout.crt"), pki.resolve("expired-checkout.key")));
+    var stub =
+        stubAs(
+            "checkout",
+            server,
+            ", cert-file = \"%s\", key-file = \"%s\""
+                .formatted(
+                    pki.resolve("expired-checkout.crt"), pki.resolve("expired-checkout.key")));
 
     assertThat(failure(stub).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(service.handled).hasValue(0);
@@ -210,8 +252,13 @@ class SecurityEdgeTest {
   @Test
   void certificateWithoutAPlatformIdentity_unauthenticated() throws Exception {
     SquadronServer server = server("");
-    var stub = stubAs("checkout", server, ", cert-file = \"%s\", key-file = \"%s\"".formatted(
-        pki.resolve("foreign-checkout.crt"), pki.resolve("foreign-checkout.key")));
+    var stub =
+        stubAs(
+            "checkout",
+            server,
+            ", cert-file = \"%s\", key-file = \"%s\""
+                .formatted(
+                    pki.resolve("foreign-checkout.crt"), pki.resolve("foreign-checkout.key")));
 
     StatusRuntimeException e = failure(stub);
 
@@ -223,7 +270,8 @@ class SecurityEdgeTest {
 
   @Test
   void clientRefusesServerCertifiedAsAnotherService() {
-    SquadronServer server = server("billing", "");   // the address "shuffle" resolves to runs as billing
+    SquadronServer server =
+        server("billing", ""); // the address "shuffle" resolves to runs as billing
 
     StatusRuntimeException e = failure(stubAs("checkout", server));
 
@@ -234,18 +282,24 @@ class SecurityEdgeTest {
   @Test
   void clientChecksTheServiceIdentity_notTheHostName() {
     SquadronServer server = server("");
-    // Reached under a DNS name its certificate does not carry (as through a Kubernetes Service): still "shuffle".
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
-            TlsCredentials.client(SecuritySettings.TlsFiles.inDirectory(pki, "checkout"), "squadron", "shuffle"))
-        .overrideAuthority("shuffle.prod.svc.cluster.local:7000")
-        .build();
+    // Reached under a DNS name its certificate does not carry (as through a Kubernetes Service):
+    // still "shuffle".
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(
+                "127.0.0.1",
+                server.port(),
+                TlsCredentials.client(
+                    SecuritySettings.TlsFiles.inDirectory(pki, "checkout"), "squadron", "shuffle"))
+            .overrideAuthority("shuffle.prod.svc.cluster.local:7000")
+            .build();
     toClose.add(channel::shutdownNow);
 
     assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channel))).isEqualTo("checkout");
   }
 
   @Test
-  void validCertificateOfServiceNotInPolicy_permissionDenied_namingMethodAndCaller() throws Exception {
+  void validCertificateOfServiceNotInPolicy_permissionDenied_namingMethodAndCaller()
+      throws Exception {
     SquadronServer server = server("");
 
     StatusRuntimeException e = failure(stubAs("billing", server));
@@ -261,13 +315,17 @@ class SecurityEdgeTest {
 
   @Test
   void appToken_good_bad_missing() throws Exception {
-    SquadronServer server = server("squadron.security.apps.ios.token-sha256 = \"%s\""
-        .formatted(AppTokens.sha256Hex(APP_TOKEN)));
+    SquadronServer server =
+        server(
+            "squadron.security.apps.ios.token-sha256 = \"%s\""
+                .formatted(AppTokens.sha256Hex(APP_TOKEN)));
     var app = appStub(server);
 
-    assertThat(callerSeen(app.withCallCredentials(ClientSecurity.appToken(APP_TOKEN)))).isEqualTo("app:ios");
+    assertThat(callerSeen(app.withCallCredentials(ClientSecurity.appToken(APP_TOKEN))))
+        .isEqualTo("app:ios");
 
-    StatusRuntimeException bad = failure(app.withCallCredentials(ClientSecurity.appToken("not-the-token")));
+    StatusRuntimeException bad =
+        failure(app.withCallCredentials(ClientSecurity.appToken("not-the-token")));
     assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(bad.getStatus().getDescription()).doesNotContain("not-the-token");
     assertThat(errorInfo(bad).getReason()).isEqualTo("UNAUTHENTICATED_CALLER");
@@ -285,7 +343,8 @@ class SecurityEdgeTest {
   void withoutAppTokens_aConnectionWithoutCertificate_failsHandshake() throws Exception {
     SquadronServer server = server("");
 
-    StatusRuntimeException e = failure(appStub(server).withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
+    StatusRuntimeException e =
+        failure(appStub(server).withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(service.handled).hasValue(0);
@@ -293,7 +352,7 @@ class SecurityEdgeTest {
 
   @Test
   void defaultLimit_rejectsOverTheConfiguredRate_withRetryInfo() throws Exception {
-    SquadronServer server = server("");   // default: 10/s, burst 5
+    SquadronServer server = server(""); // default: 10/s, burst 5
     var checkout = stubAs("checkout", server);
 
     for (int i = 0; i < 5; i++) {
@@ -303,25 +362,33 @@ class SecurityEdgeTest {
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(errorInfo(e).getReason()).isEqualTo("RATE_LIMITED");
-    RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream()
-        .filter(d -> d.is(RetryInfo.class)).findFirst().orElseThrow().unpack(RetryInfo.class);
+    RetryInfo retry =
+        StatusProto.fromThrowable(e).getDetailsList().stream()
+            .filter(d -> d.is(RetryInfo.class))
+            .findFirst()
+            .orElseThrow()
+            .unpack(RetryInfo.class);
     assertThat(retry.getRetryDelay().getSeconds()).isZero();
     assertThat(retry.getRetryDelay().getNanos()).isEqualTo(100_000_000);
     assertThat(rateLimited("checkout")).isEqualTo(1);
 
-    clock.addAndGet(Duration.ofMillis(100).toNanos());   // one token refills
+    clock.addAndGet(Duration.ofMillis(100).toNanos()); // one token refills
     assertThat(callerSeen(checkout)).isEqualTo("checkout");
     assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(service.handled).hasValue(6);
     assertThat(rateLimited("checkout")).isEqualTo(2);
-    assertThat(registry.scrape()).contains("squadron_rpc_server_rate_limited_total{caller=\"checkout\"");
+    assertThat(registry.scrape())
+        .contains("squadron_rpc_server_rate_limited_total{caller=\"checkout\"");
   }
 
   @Test
   void override_liftsTheLimitForOneCallerOnly() {
-    SquadronServer server = server("""
+    SquadronServer server =
+        server(
+            """
         squadron.rate-limits.overrides = [{ caller = checkout, method = "%s/Shuffle", rate = 100, burst = 50 }]
-        """.formatted(SHUFFLE));
+        """
+                .formatted(SHUFFLE));
     var checkout = stubAs("checkout", server);
     var search = stubAs("search", server);
 
@@ -349,7 +416,8 @@ class SecurityEdgeTest {
     assertThat(failure(billing).getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
 
     Files.writeString(policy, "policy { \"%s/Shuffle\" = [billing] }".formatted(SHUFFLE));
-    assertThat(security.reloadPermissions()).isTrue();   // the admin call; the watcher does the same on its own
+    assertThat(security.reloadPermissions())
+        .isTrue(); // the admin call; the watcher does the same on its own
 
     assertThat(callerSeen(billing)).isEqualTo("billing");
     assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -371,102 +439,145 @@ class SecurityEdgeTest {
 
   @Test
   void plaintextDevelopmentMode_takesTheCallerFromTheHeader() {
-    Config config = config("""
+    Config config =
+        config(
+            """
         squadron.security { mode = plaintext-dev, service-name = shuffle }
         squadron.permissions.policy { "%s" = [checkout] }
-        """.formatted(SHUFFLE));
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+        """
+                .formatted(SHUFFLE));
+    SquadronServer.Builder builder =
+        SquadronServer.builder(ServerSettings.loopback()).service(service);
     toClose.add(ServerSecurity.configure(builder, config, registry, clock::get));
     SquadronServer server = builder.build().start();
     toClose.add(server);
-    Config client = config("""
+    Config client =
+        config(
+            """
         squadron.security { mode = plaintext-dev, service-name = checkout }
         squadron.clients.shuffle.addresses = ["127.0.0.1:%d"]
-        """.formatted(server.port()));
-    ChannelFactory channels = ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(client)), client)
-        .build();
+        """
+                .formatted(server.port()));
+    ChannelFactory channels =
+        ClientSecurity.configure(ChannelFactory.builder(ClientsSettings.from(client)), client)
+            .build();
     toClose.add(channels);
 
-    assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle")))).isEqualTo("checkout");
+    assertThat(callerSeen(ShuffleServiceGrpc.newBlockingStub(channels.channel("shuffle"))))
+        .isEqualTo("checkout");
   }
 
   @Test
   void withAppTokens_healthAndReflectionWithoutAnIdentity_unauthenticated() throws Exception {
-    SquadronServer server = server("squadron.security.apps.ios.token-sha256 = \"%s\""
-        .formatted(AppTokens.sha256Hex(APP_TOKEN)));
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
-        TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle")).build();
+    SquadronServer server =
+        server(
+            "squadron.security.apps.ios.token-sha256 = \"%s\""
+                .formatted(AppTokens.sha256Hex(APP_TOKEN)));
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(
+                "127.0.0.1",
+                server.port(),
+                TlsCredentials.forApp(pki.resolve("ca.crt"), "squadron", "shuffle"))
+            .build();
     toClose.add(channel::shutdownNow);
-    var anonymousHealth = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    var anonymousHealth =
+        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
 
     assertThatThrownBy(() -> anonymousHealth.check(HealthCheckRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
-    assertThatThrownBy(() -> anonymousHealth.watch(HealthCheckRequest.getDefaultInstance()).hasNext())
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> anonymousHealth.watch(HealthCheckRequest.getDefaultInstance()).hasNext())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     CompletableFuture<Status> reflection = new CompletableFuture<>();
-    ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
-      @Override
-      public void onNext(ServerReflectionResponse value) {
-        reflection.complete(Status.OK);
-      }
+    ServerReflectionGrpc.newStub(channel)
+        .serverReflectionInfo(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ServerReflectionResponse value) {
+                reflection.complete(Status.OK);
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        reflection.complete(Status.fromThrowable(t));
-      }
+              @Override
+              public void onError(Throwable t) {
+                reflection.complete(Status.fromThrowable(t));
+              }
 
-      @Override
-      public void onCompleted() {}
-    }).onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    assertThat(reflection.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              @Override
+              public void onCompleted() {}
+            })
+        .onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    assertThat(reflection.get(10, TimeUnit.SECONDS).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
 
     // An identified app, and a service, still get both.
-    assertThat(anonymousHealth.withCallCredentials(ClientSecurity.appToken(APP_TOKEN))
-        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(
+            anonymousHealth
+                .withCallCredentials(ClientSecurity.appToken(APP_TOKEN))
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(ServingStatus.SERVING);
     assertThat(service.handled).hasValue(0);
   }
 
   @Test
-  void appRequestOverTheAppLimit_resourceExhaustedBeforeTheHandler_aServiceMaySendIt() throws Exception {
-    ServerSettings settings = ServerSettings.loopback()
-        .withLimits(ServerLimits.DEFAULT.withAppMaxInboundMessageSize(64 * 1024));
-    SquadronServer server = server("shuffle", "squadron.security.apps.ios.token-sha256 = \"%s\""
-        .formatted(AppTokens.sha256Hex(APP_TOKEN)), settings);
+  void appRequestOverTheAppLimit_resourceExhaustedBeforeTheHandler_aServiceMaySendIt()
+      throws Exception {
+    ServerSettings settings =
+        ServerSettings.loopback()
+            .withLimits(ServerLimits.DEFAULT.withAppMaxInboundMessageSize(64 * 1024));
+    SquadronServer server =
+        server(
+            "shuffle",
+            "squadron.security.apps.ios.token-sha256 = \"%s\""
+                .formatted(AppTokens.sha256Hex(APP_TOKEN)),
+            settings);
     ShuffleRequest.Builder big = ShuffleRequest.newBuilder();
     for (int i = 0; i < 2000; i++) {
-      big.addTracks(Track.newBuilder().setTrackId("track-%040d".formatted(i)).setArtistId("artist-" + i));
+      big.addTracks(
+          Track.newBuilder().setTrackId("track-%040d".formatted(i)).setArtistId("artist-" + i));
     }
     ShuffleRequest request = big.build();
     assertThat(request.getSerializedSize()).isGreaterThan(64 * 1024);
     var app = appStub(server).withCallCredentials(ClientSecurity.appToken(APP_TOKEN));
 
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> app.shuffle(request));
+    StatusRuntimeException e =
+        assertThrows(StatusRuntimeException.class, () -> app.shuffle(request));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(errorInfo(e).getReason()).isEqualTo("REQUEST_TOO_LARGE");
     assertThat(e.getStatus().getDescription()).contains("client app");
     assertThat(service.handled).hasValue(0);
-    assertThat(stubAs("checkout", server).shuffle(request).getTracks(0).getTrackId()).isEqualTo("checkout");
+    assertThat(stubAs("checkout", server).shuffle(request).getTracks(0).getTrackId())
+        .isEqualTo("checkout");
     assertThat(service.handled).hasValue(1);
   }
 
   @Test
   void appToken_neverSentOverAnInsecureChannel() {
-    Config config = config("""
+    Config config =
+        config(
+            """
         squadron.security { mode = plaintext-dev, service-name = shuffle, apps.ios.token-sha256 = "%s" }
         squadron.permissions.policy { "%s/Shuffle" = ["app:*"] }
-        """.formatted(AppTokens.sha256Hex(APP_TOKEN), SHUFFLE));
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+        """
+                .formatted(AppTokens.sha256Hex(APP_TOKEN), SHUFFLE));
+    SquadronServer.Builder builder =
+        SquadronServer.builder(ServerSettings.loopback()).service(service);
     toClose.add(ServerSecurity.configure(builder, config, registry, clock::get));
     SquadronServer server = builder.build().start();
     toClose.add(server);
-    ManagedChannel plaintext = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    ManagedChannel plaintext =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     toClose.add(plaintext::shutdownNow);
 
-    StatusRuntimeException e = failure(ShuffleServiceGrpc.newBlockingStub(plaintext)
-        .withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
+    StatusRuntimeException e =
+        failure(
+            ShuffleServiceGrpc.newBlockingStub(plaintext)
+                .withCallCredentials(ClientSecurity.appToken(APP_TOKEN)));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(e.getStatus().getDescription()).contains("not secure").doesNotContain(APP_TOKEN);
@@ -476,27 +587,42 @@ class SecurityEdgeTest {
 
   @Test
   void plaintextDevelopmentMode_onANonLoopbackHost_isRefused() {
-    Config config = config("""
+    Config config =
+        config(
+            """
         squadron.security { mode = plaintext-dev, service-name = shuffle }
         squadron.server.host = "0.0.0.0"
         """);
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(service);
+    SquadronServer.Builder builder =
+        SquadronServer.builder(ServerSettings.loopback()).service(service);
 
     assertThatThrownBy(() -> ServerSecurity.configure(builder, config, registry, clock::get))
         .isInstanceOf(io.squadron.rpc.config.InvalidConfigException.class)
         .hasMessageStartingWith("squadron.security.mode:")
         .hasMessageContaining("loopback");
     // The builder refuses a plaintext listener beyond loopback whoever configured it.
-    SquadronServer.Builder anywhere = io.squadron.rpc.server.TestServers.anyCaller(SquadronServer.builder(
-        new ServerSettings("0.0.0.0", 0, 4 << 20, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1),
-            ServerLimits.DEFAULT, io.squadron.rpc.server.AdminSettings.LOOPBACK,
-            io.squadron.rpc.metrics.MetricsSettings.DEFAULT))).service(service);
-    assertThatThrownBy(anywhere::build).isInstanceOf(IllegalStateException.class)
+    SquadronServer.Builder anywhere =
+        io.squadron.rpc.server.TestServers.anyCaller(
+                SquadronServer.builder(
+                    new ServerSettings(
+                        "0.0.0.0",
+                        0,
+                        4 << 20,
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        Duration.ofSeconds(1),
+                        ServerLimits.DEFAULT,
+                        io.squadron.rpc.server.AdminSettings.LOOPBACK,
+                        io.squadron.rpc.metrics.MetricsSettings.DEFAULT)))
+            .service(service);
+    assertThatThrownBy(anywhere::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("plaintext gRPC on 0.0.0.0");
   }
 
   @Test
-  void certificateRotation_newCaBundleAndNewServerCertificate_takeEffectWithoutRestart() throws Exception {
+  void certificateRotation_newCaBundleAndNewServerCertificate_takeEffectWithoutRestart()
+      throws Exception {
     Path live = Files.createTempDirectory(pki, "live");
     Files.copy(pki.resolve("ca.crt"), live.resolve("ca.crt"));
     Files.copy(pki.resolve("shuffle.crt"), live.resolve("shuffle.crt"));
@@ -507,10 +633,13 @@ class SecurityEdgeTest {
     nextCa.issue("checkout").writeTo(next, "checkout");
     nextCa.issue("shuffle").writeTo(next, "shuffle");
     Path bundle = next.resolve("bundle.crt");
-    Files.writeString(bundle, Files.readString(pki.resolve("ca.crt")) + Files.readString(next.resolve("ca.crt")));
-    SquadronServer server = server("shuffle", "squadron.security.cert-dir = \"%s\"".formatted(live));
-    String nextCheckout = ", ca-file = \"%s\", cert-file = \"%s\", key-file = \"%s\"".formatted(bundle,
-        next.resolve("checkout.crt"), next.resolve("checkout.key"));
+    Files.writeString(
+        bundle, Files.readString(pki.resolve("ca.crt")) + Files.readString(next.resolve("ca.crt")));
+    SquadronServer server =
+        server("shuffle", "squadron.security.cert-dir = \"%s\"".formatted(live));
+    String nextCheckout =
+        ", ca-file = \"%s\", cert-file = \"%s\", key-file = \"%s\""
+            .formatted(bundle, next.resolve("checkout.crt"), next.resolve("checkout.key"));
     assertThat(failure(stubAs("checkout", server, nextCheckout)).getStatus().getCode())
         .isEqualTo(Status.Code.UNAVAILABLE);
 
@@ -519,78 +648,117 @@ class SecurityEdgeTest {
     assertThat(security.reloadCertificates()).isTrue();
     assertThat(callerSeen(stubAs("checkout", server, nextCheckout))).isEqualTo("checkout");
 
-    // Step 2: the server presents a certificate of the new CA; a client trusting only the new CA accepts it.
-    String onlyNextCa = ", ca-file = \"%s\", cert-file = \"%s\", key-file = \"%s\"".formatted(
-        next.resolve("ca.crt"), next.resolve("checkout.crt"), next.resolve("checkout.key"));
+    // Step 2: the server presents a certificate of the new CA; a client trusting only the new CA
+    // accepts it.
+    String onlyNextCa =
+        ", ca-file = \"%s\", cert-file = \"%s\", key-file = \"%s\""
+            .formatted(
+                next.resolve("ca.crt"), next.resolve("checkout.crt"), next.resolve("checkout.key"));
     assertThat(failure(stubAs("checkout", server, onlyNextCa)).getStatus().getCode())
         .isEqualTo(Status.Code.UNAVAILABLE);
-    Files.copy(next.resolve("shuffle.key"), live.resolve("shuffle.key"), StandardCopyOption.REPLACE_EXISTING);
-    // Only the key replaced so far: it does not match the certificate, and the old pair stays in use.
+    Files.copy(
+        next.resolve("shuffle.key"),
+        live.resolve("shuffle.key"),
+        StandardCopyOption.REPLACE_EXISTING);
+    // Only the key replaced so far: it does not match the certificate, and the old pair stays in
+    // use.
     security.reloadCertificates();
     assertThat(callerSeen(stubAs("checkout", server))).isEqualTo("checkout");
-    Files.copy(next.resolve("shuffle.crt"), live.resolve("shuffle.crt"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        next.resolve("shuffle.crt"),
+        live.resolve("shuffle.crt"),
+        StandardCopyOption.REPLACE_EXISTING);
     assertThat(security.reloadCertificates()).isTrue();
     assertThat(callerSeen(stubAs("checkout", server, onlyNextCa))).isEqualTo("checkout");
   }
 
   @Test
-  void rateLimitOverridesFile_reloadedWithoutRestart_bucketsInUseTakeTheNewLimit() throws Exception {
+  void rateLimitOverridesFile_reloadedWithoutRestart_bucketsInUseTakeTheNewLimit()
+      throws Exception {
     Path limits = Files.createTempFile(pki, "limits", ".conf");
     Files.writeString(limits, "overrides = []");
-    SquadronServer server = server("squadron.rate-limits.file = \"%s\"".formatted(limits));   // default 10/s, 5
+    SquadronServer server =
+        server("squadron.rate-limits.file = \"%s\"".formatted(limits)); // default 10/s, 5
     var checkout = stubAs("checkout", server);
     for (int i = 0; i < 5; i++) {
       callerSeen(checkout);
     }
     assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
-    Files.writeString(limits, """
+    Files.writeString(
+        limits,
+        """
         overrides = [{ caller = checkout, method = "%s/Shuffle", rate = 10, burst = 50 }]
-        """.formatted(SHUFFLE));
-    assertThat(security.reloadRateLimits()).isTrue();   // the admin call; the watcher does the same on its own
+        """
+            .formatted(SHUFFLE));
+    assertThat(security.reloadRateLimits())
+        .isTrue(); // the admin call; the watcher does the same on its own
 
     // The clock has not moved: the 5 used stay used, 45 more of the new burst are there.
     for (int i = 0; i < 45; i++) {
       assertThat(callerSeen(checkout)).isEqualTo("checkout");
     }
     assertThat(failure(checkout).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    Files.writeString(limits, "overrides = [{ caller = checkout, method = \"*\", rate = -1, burst = 1 }]");
+    Files.writeString(
+        limits, "overrides = [{ caller = checkout, method = \"*\", rate = -1, burst = 1 }]");
     assertThatThrownBy(security::reloadRateLimits)
         .hasMessageStartingWith(limits + ": squadron.rate-limits.overrides[0]");
   }
 
   @Test
-  void longLivedStream_closedWithPermissionDeniedWhenThePolicyNoLongerAllowsItsCaller() throws Exception {
-    MethodDescriptor<byte[], byte[]> ticks = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
-        .setFullMethodName("squadron.test.v1.TickService/Ticks")
-        .setRequestMarshaller(new BytesMarshaller()).setResponseMarshaller(new BytesMarshaller()).build();
-    CompletableFuture<io.grpc.stub.ServerCallStreamObserver<byte[]>> handlerSide = new CompletableFuture<>();
-    io.grpc.ServerServiceDefinition tickService = io.grpc.ServerServiceDefinition.builder(
-            io.grpc.ServiceDescriptor.newBuilder("squadron.test.v1.TickService").addMethod(ticks).build())
-        .addMethod(ticks, io.grpc.stub.ServerCalls.asyncServerStreamingCall((request, out) -> {
-          out.onNext(new byte[] {1});
-          handlerSide.complete((io.grpc.stub.ServerCallStreamObserver<byte[]>) out);
-        }))
-        .build();
+  void longLivedStream_closedWithPermissionDeniedWhenThePolicyNoLongerAllowsItsCaller()
+      throws Exception {
+    MethodDescriptor<byte[], byte[]> ticks =
+        MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+            .setFullMethodName("squadron.test.v1.TickService/Ticks")
+            .setRequestMarshaller(new BytesMarshaller())
+            .setResponseMarshaller(new BytesMarshaller())
+            .build();
+    CompletableFuture<io.grpc.stub.ServerCallStreamObserver<byte[]>> handlerSide =
+        new CompletableFuture<>();
+    io.grpc.ServerServiceDefinition tickService =
+        io.grpc.ServerServiceDefinition.builder(
+                io.grpc.ServiceDescriptor.newBuilder("squadron.test.v1.TickService")
+                    .addMethod(ticks)
+                    .build())
+            .addMethod(
+                ticks,
+                io.grpc.stub.ServerCalls.asyncServerStreamingCall(
+                    (request, out) -> {
+                      out.onNext(new byte[] {1});
+                      handlerSide.complete((io.grpc.stub.ServerCallStreamObserver<byte[]>) out);
+                    }))
+            .build();
     Path policy = Files.createTempFile(pki, "policy", ".conf");
     Files.writeString(policy, "policy { \"squadron.test.v1.TickService\" = [checkout] }");
-    Config config = config("""
+    Config config =
+        config(
+            """
         squadron.security { service-name = shuffle, cert-dir = "%s" }
         squadron.permissions.file = "%s"
-        """.formatted(pki, policy));
-    SquadronServer.Builder builder = SquadronServer.builder(ServerSettings.loopback()).service(tickService);
+        """
+                .formatted(pki, policy));
+    SquadronServer.Builder builder =
+        SquadronServer.builder(ServerSettings.loopback()).service(tickService);
     security = ServerSecurity.configure(builder, config, registry, clock::get);
     toClose.add(security);
     SquadronServer server = builder.build().start();
     toClose.add(server);
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(),
-        TlsCredentials.client(SecuritySettings.TlsFiles.inDirectory(pki, "checkout"), "squadron", "shuffle")).build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(
+                "127.0.0.1",
+                server.port(),
+                TlsCredentials.client(
+                    SecuritySettings.TlsFiles.inDirectory(pki, "checkout"), "squadron", "shuffle"))
+            .build();
     toClose.add(channel::shutdownNow);
     CompletableFuture<byte[]> first = new CompletableFuture<>();
     CompletableFuture<Status> ended = new CompletableFuture<>();
-    io.grpc.stub.ClientCalls.asyncServerStreamingCall(channel.newCall(ticks, io.grpc.CallOptions.DEFAULT),
-        new byte[0], new StreamObserver<>() {
+    io.grpc.stub.ClientCalls.asyncServerStreamingCall(
+        channel.newCall(ticks, io.grpc.CallOptions.DEFAULT),
+        new byte[0],
+        new StreamObserver<>() {
           @Override
           public void onNext(byte[] value) {
             first.complete(value);
@@ -614,8 +782,8 @@ class SecurityEdgeTest {
 
     Status status = ended.get(10, TimeUnit.SECONDS);
     assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(status.getDescription()).isEqualTo(
-        "caller 'checkout' may no longer call squadron.test.v1.TickService/Ticks");
+    assertThat(status.getDescription())
+        .isEqualTo("caller 'checkout' may no longer call squadron.test.v1.TickService/Ticks");
     // The handler learns its stream is gone, and what it sends afterwards goes nowhere.
     assertThat(out.isCancelled()).isTrue();
     out.onNext(new byte[] {2});

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The admin HTTP endpoint of a real server: slow clients, and where admin actions are served. */
 class AdminEndpointEdgeTest {
   private final List<AutoCloseable> toClose = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @AfterEach
   void closeAll() throws Exception {
@@ -40,23 +41,33 @@ class AdminEndpointEdgeTest {
   }
 
   private SquadronServer server(AtomicInteger runs) {
-    return start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s"))
-        .adminAction("reload-things", () -> "reloaded " + runs.incrementAndGet()));
+    return start(
+        TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+            .service(new ScriptedShuffleService("s"))
+            .adminAction("reload-things", () -> "reloaded " + runs.incrementAndGet()));
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(3)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(3))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Opens a connection that sends a request line and one header, never the blank line that ends the request. */
+  private HttpResponse<String> post(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(3))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Opens a connection that sends a request line and one header, never the blank line that ends the
+   * request.
+   */
   private Socket halfSentRequest(int port) throws Exception {
     Socket socket = new Socket("127.0.0.1", port);
     toClose.add(socket);
@@ -85,12 +96,23 @@ class AdminEndpointEdgeTest {
   @Test
   void halfSentRequest_isDisconnectedAfterTheRequestTimeout() throws Exception {
     ServerSettings settings = ServerSettings.loopback();
-    AdminSettings shortTimeout = new AdminSettings(true, "127.0.0.1", 0, Duration.ofMillis(300), 64, true,
-        "127.0.0.1", 0);
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(new ServerSettings(settings.host(),
-        0, settings.maxInboundMessageSize(), settings.gracePeriod(), settings.drainDelay(),
-        settings.readinessInterval(), settings.limits(), shortTimeout, settings.metrics())))
-        .service(new ScriptedShuffleService("s")));
+    AdminSettings shortTimeout =
+        new AdminSettings(true, "127.0.0.1", 0, Duration.ofMillis(300), 64, true, "127.0.0.1", 0);
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(
+                    SquadronServer.builder(
+                        new ServerSettings(
+                            settings.host(),
+                            0,
+                            settings.maxInboundMessageSize(),
+                            settings.gracePeriod(),
+                            settings.drainDelay(),
+                            settings.readinessInterval(),
+                            settings.limits(),
+                            shortTimeout,
+                            settings.metrics())))
+                .service(new ScriptedShuffleService("s")));
     Socket socket = halfSentRequest(server.adminPort());
     socket.setSoTimeout(10_000);
     long start = System.nanoTime();
@@ -103,7 +125,8 @@ class AdminEndpointEdgeTest {
   }
 
   @Test
-  void adminActions_servedOnTheLoopbackActionsListenerOnly_notOnTheObservabilityPort() throws Exception {
+  void adminActions_servedOnTheLoopbackActionsListenerOnly_notOnTheObservabilityPort()
+      throws Exception {
     AtomicInteger runs = new AtomicInteger();
     SquadronServer server = server(runs);
 
@@ -121,12 +144,20 @@ class AdminEndpointEdgeTest {
 
   @Test
   void actionsListenerOnANonLoopbackHost_isRefusedNamingTheKey() {
-    assertThatThrownBy(() -> ServerSettings.from(ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.admin.actions.host = \"0.0.0.0\""))))
+    assertThatThrownBy(
+            () ->
+                ServerSettings.from(
+                    ConfigLoader.withOverrides(
+                        ConfigFactory.parseString("squadron.admin.actions.host = \"0.0.0.0\""))))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("squadron.admin.actions.host:")
         .hasMessageContaining("loopback");
-    assertThat(ServerSettings.from(ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.admin.host = \"0.0.0.0\""))).admin().actionsHost()).isEqualTo("127.0.0.1");
+    assertThat(
+            ServerSettings.from(
+                    ConfigLoader.withOverrides(
+                        ConfigFactory.parseString("squadron.admin.host = \"0.0.0.0\"")))
+                .admin()
+                .actionsHost())
+        .isEqualTo("127.0.0.1");
   }
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test handler whose behaviour the first track id picks: {@code ok}, {@code invalid}, {@code boom} (throws),
- * {@code onerror} (hands an exception to onError), {@code unavailable}, {@code block} (waits for {@link #release}),
- * {@code sleep:<ms>}.
+ * A test handler whose behaviour the first track id picks: {@code ok}, {@code invalid}, {@code
+ * boom} (throws), {@code onerror} (hands an exception to onError), {@code unavailable}, {@code
+ * block} (waits for {@link #release}), {@code sleep:<ms>}.
  */
 public final class ScriptedShuffleService extends ShuffleServiceGrpc.ShuffleServiceImplBase {
   public final AtomicInteger calls = new AtomicInteger();
@@ -36,17 +36,24 @@ public final class ScriptedShuffleService extends ShuffleServiceGrpc.ShuffleServ
         out.onError(new IllegalArgumentException("another internal detail"));
         return;
       }
-      case "unavailable" -> throw Status.UNAVAILABLE.withDescription("try later").asRuntimeException();
+      case "unavailable" ->
+          throw Status.UNAVAILABLE.withDescription("try later").asRuntimeException();
       case "block" -> {
         blocked.countDown();
         await(release);
       }
       case "sleep" -> sleep(Long.parseLong(script.substring(script.indexOf(':') + 1)));
-      default -> { }
+      default -> {}
     }
-    out.onNext(ShuffleResponse.newBuilder().setSeed(request.getSeed()).addAllTracks(request.getTracksList())
-        .addTracks(io.squadron.proto.shuffle.v1.Track.newBuilder().setTrackId("served-by").setArtistId(name))
-        .build());
+    out.onNext(
+        ShuffleResponse.newBuilder()
+            .setSeed(request.getSeed())
+            .addAllTracks(request.getTracksList())
+            .addTracks(
+                io.squadron.proto.shuffle.v1.Track.newBuilder()
+                    .setTrackId("served-by")
+                    .setArtistId(name))
+            .build());
     out.onCompleted();
   }
 

@@ -25,7 +25,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The bounds one server puts on what its callers may hold: threads, calls per connection, connection age. */
+/**
+ * The bounds one server puts on what its callers may hold: threads, calls per connection,
+ * connection age.
+ */
 class ServerLimitsEdgeTest {
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -37,23 +40,34 @@ class ServerLimitsEdgeTest {
   }
 
   private SquadronServer start(ServerLimits limits, ScriptedShuffleService service) {
-    SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()
-        .withShutdown(Duration.ofMillis(200), Duration.ZERO).withLimits(limits))).service(service).build().start();
-    toClose.add(() -> {
-      service.release.countDown();
-      server.close();
-    });
+    SquadronServer server =
+        TestServers.anyCaller(
+                SquadronServer.builder(
+                    ServerSettings.loopback()
+                        .withShutdown(Duration.ofMillis(200), Duration.ZERO)
+                        .withLimits(limits)))
+            .service(service)
+            .build()
+            .start();
+    toClose.add(
+        () -> {
+          service.release.countDown();
+          server.close();
+        });
     return server;
   }
 
   private ManagedChannel channel(SquadronServer server) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     toClose.add(channel::shutdownNow);
     return channel;
   }
 
   private static ShuffleRequest block() {
-    return ShuffleRequest.newBuilder().addTracks(Track.newBuilder().setTrackId("block").setArtistId("a")).build();
+    return ShuffleRequest.newBuilder()
+        .addTracks(Track.newBuilder().setTrackId("block").setArtistId("a"))
+        .build();
   }
 
   private static void until(String what, BooleanSupplier condition) throws InterruptedException {
@@ -67,7 +81,8 @@ class ServerLimitsEdgeTest {
   }
 
   /** Asserts that {@code condition} stays true for a while (a bound holding, not a race lost). */
-  private static void staysTrue(String what, BooleanSupplier condition) throws InterruptedException {
+  private static void staysTrue(String what, BooleanSupplier condition)
+      throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     while (System.nanoTime() < end) {
       assertThat(condition.getAsBoolean()).as(what).isTrue();
@@ -77,7 +92,8 @@ class ServerLimitsEdgeTest {
 
   @Test
   void referenceDefaults_boundThreadsCallsKeepaliveAndConnectionAge() {
-    ServerLimits limits = ServerSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty())).limits();
+    ServerLimits limits =
+        ServerSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty())).limits();
 
     assertThat(limits).isEqualTo(ServerLimits.DEFAULT);
     assertThat(limits.executorThreads()).isBetween(1, 1000);
@@ -90,7 +106,8 @@ class ServerLimitsEdgeTest {
   @Test
   void concurrentCallsOnOneConnection_boundedByMaxConcurrentCallsPerConnection() throws Exception {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
-    SquadronServer server = start(ServerLimits.DEFAULT.withMaxConcurrentCallsPerConnection(2), service);
+    SquadronServer server =
+        start(ServerLimits.DEFAULT.withMaxConcurrentCallsPerConnection(2), service);
     var stub = ShuffleServiceGrpc.newFutureStub(channel(server));
 
     List<ListenableFuture<ShuffleResponse>> calls = new ArrayList<>();
@@ -118,7 +135,8 @@ class ServerLimitsEdgeTest {
     }
     until("two calls in their handlers", () -> service.calls.get() == 2);
     staysTrue("the third call waits for a thread", () -> service.calls.get() == 2);
-    assertThat(server.meterRegistry().scrape()).containsPattern("executor_queued_tasks\\{name=\"squadron-grpc\"} [1-9]");
+    assertThat(server.meterRegistry().scrape())
+        .containsPattern("executor_queued_tasks\\{name=\"squadron-grpc\"} [1-9]");
 
     service.release.countDown();
     for (ListenableFuture<ShuffleResponse> call : calls) {
@@ -128,27 +146,33 @@ class ServerLimitsEdgeTest {
 
   @Test
   void longLivedStream_endsAfterMaxConnectionAgeAndGrace() throws Exception {
-    SquadronServer server = start(ServerLimits.DEFAULT.withMaxConnectionAge(Duration.ofMillis(500),
-        Duration.ofMillis(500)), new ScriptedShuffleService("s"));
+    SquadronServer server =
+        start(
+            ServerLimits.DEFAULT.withMaxConnectionAge(
+                Duration.ofMillis(500), Duration.ofMillis(500)),
+            new ScriptedShuffleService("s"));
     CompletableFuture<Status> ended = new CompletableFuture<>();
     CompletableFuture<HealthCheckResponse> first = new CompletableFuture<>();
 
-    HealthGrpc.newStub(channel(server)).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-      @Override
-      public void onNext(HealthCheckResponse value) {
-        first.complete(value);
-      }
+    HealthGrpc.newStub(channel(server))
+        .watch(
+            HealthCheckRequest.getDefaultInstance(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(HealthCheckResponse value) {
+                first.complete(value);
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(Status.fromThrowable(t));
-      }
+              @Override
+              public void onError(Throwable t) {
+                ended.complete(Status.fromThrowable(t));
+              }
 
-      @Override
-      public void onCompleted() {
-        ended.complete(Status.OK);
-      }
-    });
+              @Override
+              public void onCompleted() {
+                ended.complete(Status.OK);
+              }
+            });
 
     assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isNotNull();
     assertThat(ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAVAILABLE);

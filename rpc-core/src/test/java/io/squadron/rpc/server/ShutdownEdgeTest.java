@@ -26,7 +26,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SIGTERM's path: drain first, then stop accepting, and stores close only after the last handler returned. */
+/**
+ * SIGTERM's path: drain first, then stop accepting, and stores close only after the last handler
+ * returned.
+ */
 class ShutdownEdgeTest {
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -38,7 +41,8 @@ class ShutdownEdgeTest {
   }
 
   private ManagedChannel channel(int port) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     toClose.add(channel::shutdownNow);
     return channel;
   }
@@ -61,28 +65,46 @@ class ShutdownEdgeTest {
 
   @Test
   void drainDelay_isOnByDefault_andNewConnectionsAreServedWhileNotServing() throws Exception {
-    ServerSettings defaults = ServerSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty()));
+    ServerSettings defaults =
+        ServerSettings.from(ConfigLoader.withOverrides(ConfigFactory.empty()));
     assertThat(defaults.drainDelay()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 
-    SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()
-        .withShutdown(Duration.ofSeconds(1), Duration.ofSeconds(2)))).service(new ScriptedShuffleService("s"))
-        .build().start();
+    SquadronServer server =
+        TestServers.anyCaller(
+                SquadronServer.builder(
+                    ServerSettings.loopback()
+                        .withShutdown(Duration.ofSeconds(1), Duration.ofSeconds(2))))
+            .service(new ScriptedShuffleService("s"))
+            .build()
+            .start();
     toClose.add(server);
     int port = server.port();
     Thread stopper = shutDownInBackground(server);
     until("NOT_SERVING", () -> !server.isReady());
 
-    // Draining: a client that has not noticed yet, on a brand-new connection, is still served; health says go away.
+    // Draining: a client that has not noticed yet, on a brand-new connection, is still served;
+    // health says go away.
     ManagedChannel late = channel(port);
-    assertThat(HealthGrpc.newBlockingStub(late).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+    assertThat(
+            HealthGrpc.newBlockingStub(late)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
         .isEqualTo(ServingStatus.NOT_SERVING);
-    assertThat(ShuffleServiceGrpc.newBlockingStub(late).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .shuffle(ShuffleRequest.getDefaultInstance()).getTracksCount()).isEqualTo(1);
+    assertThat(
+            ShuffleServiceGrpc.newBlockingStub(late)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .shuffle(ShuffleRequest.getDefaultInstance())
+                .getTracksCount())
+        .isEqualTo(1);
 
     stopper.join(10_000);
     assertThat(stopper.isAlive()).isFalse();
-    assertThatThrownBy(() -> ShuffleServiceGrpc.newBlockingStub(channel(port)).withDeadlineAfter(2, TimeUnit.SECONDS)
-        .shuffle(ShuffleRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                ShuffleServiceGrpc.newBlockingStub(channel(port))
+                    .withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .shuffle(ShuffleRequest.getDefaultInstance()))
+        .isInstanceOf(StatusRuntimeException.class);
   }
 
   @Test
@@ -91,28 +113,36 @@ class ShutdownEdgeTest {
     AtomicReference<Boolean> wroteToAClosedStore = new AtomicReference<>();
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    // A handler stuck in a store call that ignores interruption (as a JDBC write may), then writing.
-    ShuffleServiceGrpc.ShuffleServiceImplBase stuck = new ShuffleServiceGrpc.ShuffleServiceImplBase() {
-      @Override
-      public void shuffle(ShuffleRequest request, StreamObserver<ShuffleResponse> out) {
-        entered.countDown();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (release.getCount() > 0 && System.nanoTime() < deadline) {
-          try {
-            release.await(10, TimeUnit.MILLISECONDS);
-          } catch (InterruptedException ignored) {
-            // keeps waiting, like a blocking driver call
+    // A handler stuck in a store call that ignores interruption (as a JDBC write may), then
+    // writing.
+    ShuffleServiceGrpc.ShuffleServiceImplBase stuck =
+        new ShuffleServiceGrpc.ShuffleServiceImplBase() {
+          @Override
+          public void shuffle(ShuffleRequest request, StreamObserver<ShuffleResponse> out) {
+            entered.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (release.getCount() > 0 && System.nanoTime() < deadline) {
+              try {
+                release.await(10, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException ignored) {
+                // keeps waiting, like a blocking driver call
+              }
+            }
+            wroteToAClosedStore.set(storeClosed.get());
           }
-        }
-        wroteToAClosedStore.set(storeClosed.get());
-      }
-    };
-    SquadronServer server = TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()
-        .withShutdown(Duration.ofMillis(200), Duration.ZERO))).service(stuck)
-        .closeOnShutdown(() -> storeClosed.set(true))
-        .build().start();
+        };
+    SquadronServer server =
+        TestServers.anyCaller(
+                SquadronServer.builder(
+                    ServerSettings.loopback().withShutdown(Duration.ofMillis(200), Duration.ZERO)))
+            .service(stuck)
+            .closeOnShutdown(() -> storeClosed.set(true))
+            .build()
+            .start();
     toClose.add(server);
-    var call = ShuffleServiceGrpc.newFutureStub(channel(server.port())).shuffle(ShuffleRequest.getDefaultInstance());
+    var call =
+        ShuffleServiceGrpc.newFutureStub(channel(server.port()))
+            .shuffle(ShuffleRequest.getDefaultInstance());
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
     Thread stopper = shutDownInBackground(server);

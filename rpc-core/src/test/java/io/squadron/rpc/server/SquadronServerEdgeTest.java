@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A real {@link SquadronServer} on a free loopback port, called through generated stubs and plain HTTP. */
+/**
+ * A real {@link SquadronServer} on a free loopback port, called through generated stubs and plain
+ * HTTP.
+ */
 class SquadronServerEdgeTest {
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -52,102 +55,142 @@ class SquadronServerEdgeTest {
   }
 
   private ManagedChannel channel(SquadronServer server) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     toClose.add(channel::shutdownNow);
     return channel;
   }
 
   private static ShuffleRequest script(String script) {
-    return ShuffleRequest.newBuilder().addTracks(Track.newBuilder().setTrackId(script).setArtistId("a")).build();
+    return ShuffleRequest.newBuilder()
+        .addTracks(Track.newBuilder().setTrackId(script).setArtistId("a"))
+        .build();
   }
 
   private String get(SquadronServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private int status(SquadronServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test
   void serverWithoutAnIdentityStage_isRefused() {
-    SquadronServer.Builder anonymous = SquadronServer.builder(ServerSettings.loopback())
-        .service(new ScriptedShuffleService("s"));
+    SquadronServer.Builder anonymous =
+        SquadronServer.builder(ServerSettings.loopback()).service(new ScriptedShuffleService("s"));
 
-    assertThatThrownBy(anonymous::build).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(anonymous::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no identity stage");
   }
 
   @Test
   void invalidArgument_carriesBadRequestAndErrorInfo() {
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s")));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
     assertThatThrownBy(() -> stub.shuffle(script("invalid")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          com.google.rpc.Status details = StatusProto.fromThrowable(e);
-          assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(BadRequest.class)).isTrue());
-          assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(ErrorInfo.class)).isTrue());
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              com.google.rpc.Status details = StatusProto.fromThrowable(e);
+              assertThat(details.getDetailsList())
+                  .anySatisfy(any -> assertThat(any.is(BadRequest.class)).isTrue());
+              assertThat(details.getDetailsList())
+                  .anySatisfy(any -> assertThat(any.is(ErrorInfo.class)).isTrue());
+            });
   }
 
   @Test
   void unexpectedException_becomesInternalWithErrorIdOnly() {
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s")));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
     for (String script : List.of("boom", "onerror")) {
       assertThatThrownBy(() -> stub.shuffle(script(script)))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-            assertThat(e.getStatus().getDescription()).contains("error id").doesNotContain("hunter2")
-                .doesNotContain("internal detail").doesNotContain("Exception");
-            assertThat(e.getTrailers().keys()).doesNotContain("grpc-status-details-bin-stack");
-          });
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                assertThat(e.getStatus().getDescription())
+                    .contains("error id")
+                    .doesNotContain("hunter2")
+                    .doesNotContain("internal detail")
+                    .doesNotContain("Exception");
+                assertThat(e.getTrailers().keys()).doesNotContain("grpc-status-details-bin-stack");
+              });
     }
   }
 
   @Test
   void statusThrownOnPurpose_passesThrough() {
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s")));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
     assertThatThrownBy(() -> stub.shuffle(script("unavailable")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getStatus().getDescription()).isEqualTo("try later");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).isEqualTo("try later");
+            });
   }
 
   @Test
   void serviceExceptionMapper_isAskedBeforeTheDefault() {
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s"))
-        .exceptionMapper(e -> e instanceof IllegalStateException
-            ? java.util.Optional.of(Status.FAILED_PRECONDITION.withDescription("mapped").asRuntimeException())
-            : java.util.Optional.empty()));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s"))
+                .exceptionMapper(
+                    e ->
+                        e instanceof IllegalStateException
+                            ? java.util.Optional.of(
+                                Status.FAILED_PRECONDITION
+                                    .withDescription("mapped")
+                                    .asRuntimeException())
+                            : java.util.Optional.empty()));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
     assertThatThrownBy(() -> stub.shuffle(script("boom")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
   }
 
   @Test
   void oversizeRequest_resourceExhaustedBeforeTheHandler() {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048)))
-        .service(service));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(
+                    SquadronServer.builder(
+                        ServerSettings.loopback().withMaxInboundMessageSize(2048)))
+                .service(service));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
 
     assertThatThrownBy(() -> stub.shuffle(script("x".repeat(4096))))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     assertThat(service.calls.get()).isZero();
   }
@@ -155,28 +198,45 @@ class SquadronServerEdgeTest {
   @Test
   void oversizeRequests_loggedAsOneLineWithoutAStackTrace_atMostOncePerSecond() {
     io.squadron.rpc.platform.Platform.routeJavaLoggingToSlf4j();
-    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
         new ch.qos.logback.core.read.ListAppender<>();
     appender.start();
     root.addAppender(appender);
     try {
-      SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback().withMaxInboundMessageSize(2048)))
-          .service(new ScriptedShuffleService("s")));
+      SquadronServer server =
+          start(
+              TestServers.anyCaller(
+                      SquadronServer.builder(
+                          ServerSettings.loopback().withMaxInboundMessageSize(2048)))
+                  .service(new ScriptedShuffleService("s")));
       var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
       for (int i = 0; i < 5; i++) {
-        assertThatThrownBy(() -> stub.shuffle(script("x".repeat(4096)))).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> stub.shuffle(script("x".repeat(4096))))
+            .isInstanceOf(StatusRuntimeException.class);
       }
-      var refused = appender.list.stream().filter(e -> e.getFormattedMessage().contains("refused a request message"))
-          .toList();
-      assertThat(refused).hasSizeBetween(1, 2); // five refusals within a second: one line (two if a second ticked)
-      assertThat(refused).allSatisfy(e -> {
-        assertThat(e.getThrowableProxy()).isNull();
-        assertThat(e.getFormattedMessage()).contains("RESOURCE_EXHAUSTED").doesNotContain("\n");
-      });
-      assertThat(appender.list).noneSatisfy(e -> assertThat(e.getThrowableProxy()).isNotNull()
-          .satisfies(t -> assertThat(t.getMessage()).contains("exceeds maximum size")));
+      var refused =
+          appender.list.stream()
+              .filter(e -> e.getFormattedMessage().contains("refused a request message"))
+              .toList();
+      assertThat(refused)
+          .hasSizeBetween(1, 2); // five refusals within a second: one line (two if a second ticked)
+      assertThat(refused)
+          .allSatisfy(
+              e -> {
+                assertThat(e.getThrowableProxy()).isNull();
+                assertThat(e.getFormattedMessage())
+                    .contains("RESOURCE_EXHAUSTED")
+                    .doesNotContain("\n");
+              });
+      assertThat(appender.list)
+          .noneSatisfy(
+              e ->
+                  assertThat(e.getThrowableProxy())
+                      .isNotNull()
+                      .satisfies(t -> assertThat(t.getMessage()).contains("exceeds maximum size")));
     } finally {
       root.detachAppender(appender);
     }
@@ -184,32 +244,41 @@ class SquadronServerEdgeTest {
 
   @Test
   void metrics_countCallsPerMethodAndStatus() throws Exception {
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s")));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s")));
     var stub = ShuffleServiceGrpc.newBlockingStub(channel(server));
     stub.shuffle(script("ok"));
     stub.shuffle(script("ok"));
-    assertThatThrownBy(() -> stub.shuffle(script("invalid"))).isInstanceOf(StatusRuntimeException.class);
+    assertThatThrownBy(() -> stub.shuffle(script("invalid")))
+        .isInstanceOf(StatusRuntimeException.class);
 
     String metrics = get(server, "/metrics");
-    assertThat(metrics).containsPattern(
-        "squadron_rpc_server_duration_seconds_count\\{[^}]*method=\"Shuffle\"[^}]*status=\"OK\"[^}]*} 2");
-    assertThat(metrics).containsPattern(
-        "squadron_rpc_server_duration_seconds_count\\{[^}]*status=\"INVALID_ARGUMENT\"[^}]*} 1");
+    assertThat(metrics)
+        .containsPattern(
+            "squadron_rpc_server_duration_seconds_count\\{[^}]*method=\"Shuffle\"[^}]*status=\"OK\"[^}]*} 2");
+    assertThat(metrics)
+        .containsPattern(
+            "squadron_rpc_server_duration_seconds_count\\{[^}]*status=\"INVALID_ARGUMENT\"[^}]*} 1");
     assertThat(metrics).contains("squadron_rpc_server_duration_seconds_bucket");
-    assertThat(metrics).containsPattern("squadron_rpc_server_in_flight\\{[^}]*method=\"Shuffle\"[^}]*} 0");
+    assertThat(metrics)
+        .containsPattern("squadron_rpc_server_in_flight\\{[^}]*method=\"Shuffle\"[^}]*} 0");
   }
 
   @Test
   void readiness_drivesHealthAndReadyz() throws Exception {
     AtomicBoolean storeUp = new AtomicBoolean(false);
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s"))
-        .readinessCheck("store", storeUp::get));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s"))
+                .readinessCheck("store", storeUp::get));
     var health = HealthGrpc.newBlockingStub(channel(server));
     String service = ShuffleServiceGrpc.SERVICE_NAME;
 
-    assertThat(health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
+    assertThat(
+            health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
         .isEqualTo(ServingStatus.NOT_SERVING);
     assertThat(status(server, "/readyz")).isEqualTo(503);
     assertThat(get(server, "/readyz")).contains("store");
@@ -217,31 +286,47 @@ class SquadronServerEdgeTest {
 
     storeUp.set(true);
     server.refreshReadiness();
-    assertThat(health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
+    assertThat(
+            health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
         .isEqualTo(ServingStatus.SERVING);
-    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(ServingStatus.SERVING);
     assertThat(status(server, "/readyz")).isEqualTo(200);
   }
 
   @Test
   void adminActions_runOnPostOnly() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
     AtomicBoolean closed = new AtomicBoolean();
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s"))
-        .adminAction("reload-things", () -> "reloaded " + runs.incrementAndGet())
-        .closeOnShutdown(() -> closed.set(true)));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s"))
+                .adminAction("reload-things", () -> "reloaded " + runs.incrementAndGet())
+                .closeOnShutdown(() -> closed.set(true)));
     URI uri = URI.create("http://127.0.0.1:" + server.adminActionsPort() + "/admin/reload-things");
 
-    HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post =
+        http.send(
+            HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(200);
     assertThat(post.body()).isEqualTo("reloaded 1\n");
-    assertThat(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+    assertThat(
+            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode())
         .isEqualTo(405);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminActionsPort()
-        + "/admin/nope")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode()).isEqualTo(404);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:" + server.adminActionsPort() + "/admin/nope"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .isEqualTo(404);
     assertThat(runs.get()).isEqualTo(1);
 
     server.shutdownGracefully();
@@ -250,24 +335,28 @@ class SquadronServerEdgeTest {
 
   @Test
   void reflection_listsTheApplicationService() throws Exception {
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
-        .service(new ScriptedShuffleService("s")));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(new ScriptedShuffleService("s")));
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel(server))
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {
-            answer.complete(value);
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel(server))
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse value) {
+                    answer.complete(value);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
     ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
     requests.onCompleted();
@@ -280,16 +369,21 @@ class SquadronServerEdgeTest {
   @Test
   void gracefulShutdown_notServingThenInFlightCallFinishes() throws Exception {
     ScriptedShuffleService service = new ScriptedShuffleService("s");
-    SquadronServer server = start(TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback())).service(service));
+    SquadronServer server =
+        start(
+            TestServers.anyCaller(SquadronServer.builder(ServerSettings.loopback()))
+                .service(service));
     ManagedChannel channel = channel(server);
     var future = ShuffleServiceGrpc.newFutureStub(channel).shuffle(script("block"));
     assertThat(service.blocked.await(10, TimeUnit.SECONDS)).isTrue();
 
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread stopper = new Thread(() -> {
-      server.shutdownGracefully();
-      stopped.countDown();
-    });
+    Thread stopper =
+        new Thread(
+            () -> {
+              server.shutdownGracefully();
+              stopped.countDown();
+            });
     stopper.start();
     // Shutdown has begun: readiness is off for good, but the in-flight call is still running.
     while (server.isReady()) {
@@ -300,7 +394,11 @@ class SquadronServerEdgeTest {
 
     assertThat(future.get(10, TimeUnit.SECONDS).getTracksCount()).isEqualTo(2);
     assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(() -> ShuffleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-        .shuffle(script("ok"))).isInstanceOf(StatusRuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                ShuffleServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .shuffle(script("ok")))
+        .isInstanceOf(StatusRuntimeException.class);
   }
 }

@@ -13,17 +13,21 @@ public final class TestServers {
   private TestServers() {}
 
   /**
-   * Adds an identity stage that identifies every call as {@link #TESTER}: a server is never built without one, and
-   * these tests are about the rest of the chain.
+   * Adds an identity stage that identifies every call as {@link #TESTER}: a server is never built
+   * without one, and these tests are about the rest of the chain.
    */
   public static SquadronServer.Builder anyCaller(SquadronServer.Builder builder) {
-    ServerInterceptor identity = new ServerInterceptor() {
-      @Override
-      public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(io.grpc.ServerCall<ReqT, RespT> call,
-          io.grpc.Metadata headers, io.grpc.ServerCallHandler<ReqT, RespT> next) {
-        return Contexts.interceptCall(Context.current().withValue(Caller.contextKey(), TESTER), call, headers, next);
-      }
-    };
+    ServerInterceptor identity =
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(
+              io.grpc.ServerCall<ReqT, RespT> call,
+              io.grpc.Metadata headers,
+              io.grpc.ServerCallHandler<ReqT, RespT> next) {
+            return Contexts.interceptCall(
+                Context.current().withValue(Caller.contextKey(), TESTER), call, headers, next);
+          }
+        };
     return builder.interceptor(InterceptorStage.IDENTITY, identity);
   }
 }

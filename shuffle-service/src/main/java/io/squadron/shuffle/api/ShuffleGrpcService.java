@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
- * The gRPC handler of {@code squadron.shuffle.v1.ShuffleService}: validates the request, runs the domain shuffle on
- * the track indices, and answers with the request's own track messages in the new order.
+ * The gRPC handler of {@code squadron.shuffle.v1.ShuffleService}: validates the request, runs the
+ * domain shuffle on the track indices, and answers with the request's own track messages in the new
+ * order.
  */
 public final class ShuffleGrpcService extends ShuffleServiceGrpc.ShuffleServiceImplBase {
   private static final int MAX_REPORTED_VIOLATIONS = 20;
@@ -28,7 +29,8 @@ public final class ShuffleGrpcService extends ShuffleServiceGrpc.ShuffleServiceI
   private final LongSupplier seeds;
 
   /**
-   * A handler drawing the seeds of unseeded requests from {@code seeds} (never 0: zero means "no seed" on the wire).
+   * A handler drawing the seeds of unseeded requests from {@code seeds} (never 0: zero means "no
+   * seed" on the wire).
    */
   public ShuffleGrpcService(ShuffleSettings settings, LongSupplier seeds) {
     this.settings = requireNonNull(settings, "settings");
@@ -38,15 +40,19 @@ public final class ShuffleGrpcService extends ShuffleServiceGrpc.ShuffleServiceI
   @Override
   public void shuffle(ShuffleRequest request, StreamObserver<ShuffleResponse> responseObserver) {
     validate(request);
-    ShuffleMode mode = request.getMode() == ShuffleMode.SHUFFLE_MODE_UNSPECIFIED
-        ? ShuffleMode.SHUFFLE_MODE_BALANCED : request.getMode();
+    ShuffleMode mode =
+        request.getMode() == ShuffleMode.SHUFFLE_MODE_UNSPECIFIED
+            ? ShuffleMode.SHUFFLE_MODE_BALANCED
+            : request.getMode();
     long seed = request.getSeed() != 0 ? request.getSeed() : nonZeroSeed();
     List<Track> tracks = request.getTracksList();
     List<io.squadron.shuffle.domain.Track> domain = new ArrayList<>(tracks.size());
     for (Track t : tracks) {
-      domain.add(new io.squadron.shuffle.domain.Track(t.getTrackId(), t.getArtistId(), t.getAlbumId()));
+      domain.add(
+          new io.squadron.shuffle.domain.Track(t.getTrackId(), t.getArtistId(), t.getAlbumId()));
     }
-    Shuffler shuffler = mode == ShuffleMode.SHUFFLE_MODE_RANDOM ? Shuffler.fisherYates() : Shuffler.balanced();
+    Shuffler shuffler =
+        mode == ShuffleMode.SHUFFLE_MODE_RANDOM ? Shuffler.fisherYates() : Shuffler.balanced();
     int[] order = shuffler.order(domain, new SplittableRandom(seed));
     ShuffleResponse.Builder response = ShuffleResponse.newBuilder().setSeed(seed).setMode(mode);
     for (int index : order) {
@@ -58,14 +64,23 @@ public final class ShuffleGrpcService extends ShuffleServiceGrpc.ShuffleServiceI
 
   private void validate(ShuffleRequest request) {
     if (request.getTracksCount() > settings.maxTracks()) {
-      throw RpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
-          "tracks: " + request.getTracksCount() + " tracks (expected: at most " + settings.maxTracks() + ")");
+      throw RpcErrors.of(
+          Status.Code.RESOURCE_EXHAUSTED,
+          ErrorReason.REQUEST_TOO_LARGE,
+          "tracks: "
+              + request.getTracksCount()
+              + " tracks (expected: at most "
+              + settings.maxTracks()
+              + ")");
     }
     RpcErrors.InvalidArgumentBuilder violations = RpcErrors.invalidArguments();
     int reported = 0;
     if (request.getMode() == ShuffleMode.UNRECOGNIZED) {
-      violations.field("mode", "unknown value " + request.getModeValue()
-          + " (expected: SHUFFLE_MODE_BALANCED or SHUFFLE_MODE_RANDOM)");
+      violations.field(
+          "mode",
+          "unknown value "
+              + request.getModeValue()
+              + " (expected: SHUFFLE_MODE_BALANCED or SHUFFLE_MODE_RANDOM)");
       reported++;
     }
     for (int i = 0; i < request.getTracksCount() && reported < MAX_REPORTED_VIOLATIONS; i++) {
@@ -96,7 +111,11 @@ public final class ShuffleGrpcService extends ShuffleServiceGrpc.ShuffleServiceI
       return required ? "must not be empty" : null;
     }
     if (id.length() > settings.maxIdLength()) {
-      return "too long: " + id.length() + " characters (expected: at most " + settings.maxIdLength() + ")";
+      return "too long: "
+          + id.length()
+          + " characters (expected: at most "
+          + settings.maxIdLength()
+          + ")";
     }
     return null;
   }

@@ -6,9 +6,9 @@ import io.squadron.rpc.server.SquadronServer;
 import java.security.SecureRandom;
 
 /**
- * Starts the shuffle service: {@code java ... ShuffleMain [--config FILE]}. Configuration comes from the file, from
- * {@code CONFIG_FORCE_*} environment variables, from the service's descriptor and {@code application.conf}, and from
- * the defaults in {@code reference.conf}.
+ * Starts the shuffle service: {@code java ... ShuffleMain [--config FILE]}. Configuration comes
+ * from the file, from {@code CONFIG_FORCE_*} environment variables, from the service's descriptor
+ * and {@code application.conf}, and from the defaults in {@code reference.conf}.
  */
 public final class ShuffleMain {
   private ShuffleMain() {}
@@ -17,11 +17,18 @@ public final class ShuffleMain {
     Platform.run(ShuffleMain.class, args, ShuffleMain::start);
   }
 
-  /** Builds and starts the service from a resolved config (also used by tests and the local platform). */
+  /**
+   * Builds and starts the service from a resolved config (also used by tests and the local
+   * platform).
+   */
   public static SquadronServer start(Config config) {
-    return Platform.start(config, service -> {
-      SecureRandom seeds = new SecureRandom();
-      return service.server().service(new ShuffleGrpcService(ShuffleSettings.from(config), seeds::nextLong));
-    });
+    return Platform.start(
+        config,
+        service -> {
+          SecureRandom seeds = new SecureRandom();
+          return service
+              .server()
+              .service(new ShuffleGrpcService(ShuffleSettings.from(config), seeds::nextLong));
+        });
   }
 }

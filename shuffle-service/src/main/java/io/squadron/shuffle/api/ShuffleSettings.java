@@ -25,7 +25,8 @@ public record ShuffleSettings(int maxTracks, int maxIdLength) {
   /** Reads {@code squadron.shuffle}. */
   public static ShuffleSettings from(Config root) {
     ConfigReader shuffle = ConfigReader.at(root, "squadron.shuffle");
-    return new ShuffleSettings(shuffle.intInRange("max-tracks", 1, 10_000_000),
+    return new ShuffleSettings(
+        shuffle.intInRange("max-tracks", 1, 10_000_000),
         shuffle.intInRange("max-id-length", 1, 65_536));
   }
 }

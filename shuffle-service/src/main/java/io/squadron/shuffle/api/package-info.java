@@ -1,2 +1,4 @@
-/** The shuffle service's gRPC edge: request validation, proto <-> domain mapping, and {@code main}. */
+/**
+ * The shuffle service's gRPC edge: request validation, proto <-> domain mapping, and {@code main}.
+ */
 package io.squadron.shuffle.api;

@@ -9,38 +9,41 @@ import java.util.RandomAccess;
 import java.util.random.RandomGenerator;
 
 /**
- * Spotify's balanced shuffle ("How to shuffle songs?"): a playlist that <em>feels</em> random, without runs of one
- * artist.
+ * Spotify's balanced shuffle ("How to shuffle songs?"): a playlist that <em>feels</em> random,
+ * without runs of one artist.
  *
  * <ol>
  *   <li>Group the tracks by artist.
- *   <li>Shuffle each artist's tracks (Fisher–Yates). When album ids are given, do it one level down first: shuffle
- *       each album's tracks, spread each album over the artist's sequence the way step 3 spreads artists over the
- *       playlist, and merge the albums by position.
- *   <li>Give an artist with {@code n} tracks the positions {@code (i + offset + jitter_i) / n} in {@code [0, 1)}:
- *       evenly spaced with gap {@code 1/n}, from a random offset (one per artist, uniform in {@code [0, 1)} of a
- *       gap, so artists do not start together) and a small random jitter per track (uniform in
- *       {@code ±jitter} of a gap).
+ *   <li>Shuffle each artist's tracks (Fisher–Yates). When album ids are given, do it one level down
+ *       first: shuffle each album's tracks, spread each album over the artist's sequence the way
+ *       step 3 spreads artists over the playlist, and merge the albums by position.
+ *   <li>Give an artist with {@code n} tracks the positions {@code (i + offset + jitter_i) / n} in
+ *       {@code [0, 1)}: evenly spaced with gap {@code 1/n}, from a random offset (one per artist,
+ *       uniform in {@code [0, 1)} of a gap, so artists do not start together) and a small random
+ *       jitter per track (uniform in {@code ±jitter} of a gap).
  *   <li>Merge all artists by position.
  * </ol>
  *
- * <p>One refinement for dominant artists (more than 1/8 of the playlist). The many small artists, each with its
- * own random offset, do not fill the playlist evenly: their merged positions bunch and leave holes as random points
- * do, and a hole between two of a big artist's positions puts two of its tracks side by side. For an artist with a
- * share {@code s} of the tracks that happens at about {@code e^(-(1-s)/s)} of its gaps: 1 in 5 for 40%. So
- * dominant artists are merged after the others, smallest first, each against everything merged so far treated as
- * one evenly spread sequence (both sides get evenly spaced, jittered positions and are interleaved by position).
- * Each side keeps its order, so the artists merged earlier stay evenly spread, and a dominant artist's tracks are
- * separated by the rest as evenly as the counts allow.
+ * <p>One refinement for dominant artists (more than 1/8 of the playlist). The many small artists,
+ * each with its own random offset, do not fill the playlist evenly: their merged positions bunch
+ * and leave holes as random points do, and a hole between two of a big artist's positions puts two
+ * of its tracks side by side. For an artist with a share {@code s} of the tracks that happens at
+ * about {@code e^(-(1-s)/s)} of its gaps: 1 in 5 for 40%. So dominant artists are merged after the
+ * others, smallest first, each against everything merged so far treated as one evenly spread
+ * sequence (both sides get evenly spaced, jittered positions and are interleaved by position). Each
+ * side keeps its order, so the artists merged earlier stay evenly spread, and a dominant artist's
+ * tracks are separated by the rest as evenly as the counts allow.
  *
- * <p>Artists are told apart exactly (by their full id). Albums are told apart within an artist by the album id's
- * {@link String#hashCode()}: two different albums of one artist whose ids share a hash code (and an album whose id
- * hashes to 0, which shares it with "no album") are spread as one album. That only makes their spacing slightly
- * less even; the output is a permutation of the input either way.
+ * <p>Artists are told apart exactly (by their full id). Albums are told apart within an artist by
+ * the album id's {@link String#hashCode()}: two different albums of one artist whose ids share a
+ * hash code (and an album whose id hashes to 0, which shares it with "no album") are spread as one
+ * album. That only makes their spacing slightly less even; the output is a permutation of the input
+ * either way.
  *
- * <p>Runs in linear expected time without boxing: artist ids are interned to ints in one pass, (artist, album)
- * pairs in a primitive table, tracks are laid out by counting sort and positions are sorted as primitive doubles by
- * a bucket sort. Deterministic for a given input order and random source; stateless and thread-safe.
+ * <p>Runs in linear expected time without boxing: artist ids are interned to ints in one pass,
+ * (artist, album) pairs in a primitive table, tracks are laid out by counting sort and positions
+ * are sorted as primitive doubles by a bucket sort. Deterministic for a given input order and
+ * random source; stateless and thread-safe.
  */
 public final class BalancedShuffle implements Shuffler {
 
@@ -50,8 +53,9 @@ public final class BalancedShuffle implements Shuffler {
   static final BalancedShuffle DEFAULT = new BalancedShuffle(DEFAULT_JITTER);
 
   /**
-   * An artist with more than {@code 1/8} of the playlist is dominant: merged after the others (see the class
-   * comment). At most 7 artists can be dominant, so the extra merges cost at most a few linear passes.
+   * An artist with more than {@code 1/8} of the playlist is dominant: merged after the others (see
+   * the class comment). At most 7 artists can be dominant, so the extra merges cost at most a few
+   * linear passes.
    */
   private static final int DOMINANT_SHARE_DIVISOR = 8;
 
@@ -75,8 +79,8 @@ public final class BalancedShuffle implements Shuffler {
   /**
    * Returns a balanced shuffle with the given jitter.
    *
-   * @param jitter how far each track may move from its evenly spaced position, as a fraction of its artist's gap;
-   *     {@code 0} spaces every artist exactly evenly
+   * @param jitter how far each track may move from its evenly spaced position, as a fraction of its
+   *     artist's gap; {@code 0} spaces every artist exactly evenly
    * @return the shuffle
    * @throws IllegalArgumentException if {@code jitter} is not in {@code [0, 0.5]}
    */
@@ -90,7 +94,8 @@ public final class BalancedShuffle implements Shuffler {
   /**
    * Returns this shuffle's jitter.
    *
-   * @return the largest move of a track from its evenly spaced position, as a fraction of its artist's gap
+   * @return the largest move of a track from its evenly spaced position, as a fraction of its
+   *     artist's gap
    */
   public double jitter() {
     return jitter;
@@ -148,7 +153,8 @@ public final class BalancedShuffle implements Shuffler {
       groupArtist = identity(artistCount);
     }
 
-    // Rank the artists: the ordinary ones first (first-seen order), then the dominant ones by ascending size.
+    // Rank the artists: the ordinary ones first (first-seen order), then the dominant ones by
+    // ascending size.
     int[] artistSize = new int[artistCount];
     for (int i = 0; i < n; i++) {
       artistSize[artistOf[i]]++;
@@ -170,11 +176,13 @@ public final class BalancedShuffle implements Shuffler {
       groupRank[g] = artistRank[groupArtist[g]];
     }
 
-    // Lay the tracks out artist by artist in rank order, and within an artist album by album (stable counting
+    // Lay the tracks out artist by artist in rank order, and within an artist album by album
+    // (stable counting
     // sorts).
     int[] groupsByRank = new int[groupCount];
     int[] rankGroupStart = new int[artistCount + 1];
-    countingSort(identity(groupCount), groupRank, groupCount, artistCount, groupsByRank, rankGroupStart);
+    countingSort(
+        identity(groupCount), groupRank, groupCount, artistCount, groupsByRank, rankGroupStart);
     int[] groupEnd = new int[groupCount];
     for (int i = 0; i < n; i++) {
       groupEnd[groupOf[i]]++;
@@ -220,7 +228,8 @@ public final class BalancedShuffle implements Shuffler {
       from = to;
     }
 
-    // Merge the ordinary artists by position, then each dominant artist into everything merged so far.
+    // Merge the ordinary artists by position, then each dominant artist into everything merged so
+    // far.
     int merged = ordinaryCount == 0 ? 0 : artistEnd[ordinaryCount - 1];
     sorter.sort(items, positions, 0, merged);
     int[] buffer = dominant.length == 0 ? null : new int[n];
@@ -232,9 +241,9 @@ public final class BalancedShuffle implements Shuffler {
   }
 
   /**
-   * Merges {@code items[0, split)} (everything merged so far) with {@code items[split, end)} (one dominant artist),
-   * giving both sequences evenly spaced, jittered positions and interleaving them by position; both keep their
-   * order.
+   * Merges {@code items[0, split)} (everything merged so far) with {@code items[split, end)} (one
+   * dominant artist), giving both sequences evenly spaced, jittered positions and interleaving them
+   * by position; both keep their order.
    */
   private void mergeEvenly(int[] items, int split, int end, int[] buffer, RandomGenerator random) {
     int m = split;
@@ -267,7 +276,10 @@ public final class BalancedShuffle implements Shuffler {
     System.arraycopy(buffer, 0, items, 0, end);
   }
 
-  /** The jittered position of the {@code i}-th of {@code m} evenly spaced items (unclamped, for comparisons). */
+  /**
+   * The jittered position of the {@code i}-th of {@code m} evenly spaced items (unclamped, for
+   * comparisons).
+   */
   private double position(int i, double offset, int m, RandomGenerator random) {
     double slot = i + offset;
     if (jitter > 0) {
@@ -277,14 +289,17 @@ public final class BalancedShuffle implements Shuffler {
   }
 
   /**
-   * Whether an artist with {@code size} of the playlist's {@code n} tracks is dominant: holds more than
-   * {@code 1 / DOMINANT_SHARE_DIVISOR} of it.
+   * Whether an artist with {@code size} of the playlist's {@code n} tracks is dominant: holds more
+   * than {@code 1 / DOMINANT_SHARE_DIVISOR} of it.
    */
   private static boolean isDominant(int size, int n) {
     return (long) size * DOMINANT_SHARE_DIVISOR > n;
   }
 
-  /** The dominant artists, by ascending size (ties: first seen first). At most {@code DOMINANT_SHARE_DIVISOR}. */
+  /**
+   * The dominant artists, by ascending size (ties: first seen first). At most {@code
+   * DOMINANT_SHARE_DIVISOR}.
+   */
   private static int[] dominantBySize(int[] artistSize, int n) {
     int count = 0;
     int[] found = new int[DOMINANT_SHARE_DIVISOR];
@@ -307,7 +322,10 @@ public final class BalancedShuffle implements Shuffler {
     return dominant;
   }
 
-  /** Writes evenly spaced, jittered positions in {@code [0, 1)} for the {@code to - from} items of one group. */
+  /**
+   * Writes evenly spaced, jittered positions in {@code [0, 1)} for the {@code to - from} items of
+   * one group.
+   */
   private void spread(double[] positions, int from, int to, RandomGenerator random) {
     int m = to - from;
     double gap = 1.0 / m;
@@ -324,10 +342,11 @@ public final class BalancedShuffle implements Shuffler {
   }
 
   /**
-   * Stable counting sort of {@code src[0, count)} by {@code keyOf[element]} into {@code dst}; {@code start[k]} is
-   * where key {@code k}'s elements begin ({@code start[keyCount] == count}).
+   * Stable counting sort of {@code src[0, count)} by {@code keyOf[element]} into {@code dst};
+   * {@code start[k]} is where key {@code k}'s elements begin ({@code start[keyCount] == count}).
    */
-  private static void countingSort(int[] src, int[] keyOf, int count, int keyCount, int[] dst, int[] start) {
+  private static void countingSort(
+      int[] src, int[] keyOf, int count, int keyCount, int[] dst, int[] start) {
     for (int t = 0; t < count; t++) {
       start[keyOf[src[t]] + 1]++;
     }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A uniform random permutation (Fisher–Yates, Durstenfeld's in-place variant): every order is equally likely, so
- * runs of one artist happen as often as chance allows. {@link #order} and {@link #shuffle} draw the same random
- * numbers, so for one seed they describe the same permutation.
+ * A uniform random permutation (Fisher–Yates, Durstenfeld's in-place variant): every order is
+ * equally likely, so runs of one artist happen as often as chance allows. {@link #order} and {@link
+ * #shuffle} draw the same random numbers, so for one seed they describe the same permutation.
  */
 public final class FisherYatesShuffle implements Shuffler {
 
@@ -39,7 +39,10 @@ public final class FisherYatesShuffle implements Shuffler {
     return order;
   }
 
-  /** Shuffles the track array itself rather than an index array: the cheapest possible uniform shuffle. */
+  /**
+   * Shuffles the track array itself rather than an index array: the cheapest possible uniform
+   * shuffle.
+   */
   @Override
   public List<Track> shuffle(List<Track> tracks, RandomGenerator random) {
     requireNonNull(tracks, "tracks");

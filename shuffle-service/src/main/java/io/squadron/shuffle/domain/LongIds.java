@@ -1,8 +1,8 @@
 package io.squadron.shuffle.domain;
 
 /**
- * Interns {@code long} keys to dense int ids {@code 0, 1, 2, ...} in order of first appearance: an open-addressing
- * table of primitives, no boxing. Not thread-safe; one per call.
+ * Interns {@code long} keys to dense int ids {@code 0, 1, 2, ...} in order of first appearance: an
+ * open-addressing table of primitives, no boxing. Not thread-safe; one per call.
  */
 final class LongIds {
 
@@ -18,7 +18,9 @@ final class LongIds {
     shift = 64 - Integer.numberOfTrailingZeros(slots);
   }
 
-  /** Returns the id of {@code key}, assigning the next free id the first time {@code key} is seen. */
+  /**
+   * Returns the id of {@code key}, assigning the next free id the first time {@code key} is seen.
+   */
   int idOf(long key) {
     int mask = keys.length - 1;
     int slot = slot(key);

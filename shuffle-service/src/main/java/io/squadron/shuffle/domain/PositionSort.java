@@ -3,11 +3,12 @@ package io.squadron.shuffle.domain;
 import java.util.Arrays;
 
 /**
- * Sorts a range of item indices by their positions in {@code [0, 1)}, kept in a parallel {@code double[]}. One pass
- * of bucket sort (a counting sort into as many buckets as items) puts each item in its slot; positions from the
- * balanced shuffle are spread nearly uniformly, so buckets hold about one item each and are finished by insertion
- * sort, in linear time. A bucket that is large anyway is heap-sorted, so the worst case stays O(n log n). No
- * boxing, no comparator. Not thread-safe; one per call.
+ * Sorts a range of item indices by their positions in {@code [0, 1)}, kept in a parallel {@code
+ * double[]}. One pass of bucket sort (a counting sort into as many buckets as items) puts each item
+ * in its slot; positions from the balanced shuffle are spread nearly uniformly, so buckets hold
+ * about one item each and are finished by insertion sort, in linear time. A bucket that is large
+ * anyway is heap-sorted, so the worst case stays O(n log n). No boxing, no comparator. Not
+ * thread-safe; one per call.
  */
 final class PositionSort {
 
@@ -25,8 +26,8 @@ final class PositionSort {
   }
 
   /**
-   * Sorts {@code items[from, to)} by {@code keys[from, to)} ascending, moving both arrays together. Keys must lie in
-   * {@code [0, 1)}.
+   * Sorts {@code items[from, to)} by {@code keys[from, to)} ascending, moving both arrays together.
+   * Keys must lie in {@code [0, 1)}.
    */
   void sort(int[] items, double[] keys, int from, int to) {
     int m = to - from;

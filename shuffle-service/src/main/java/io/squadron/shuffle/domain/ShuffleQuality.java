@@ -8,19 +8,22 @@ import java.util.List;
 /**
  * How well an order keeps each artist's tracks apart; the measure the tests and the benchmark use.
  *
- * <p>For an artist with {@code n >= 2} tracks in a playlist of length {@code L}, the ideal gap is {@code L / n}
- * (perfectly even spacing). Its <em>min-gap ratio</em> is the smallest distance between two of its consecutive
- * tracks (in positions: neighbours are 1 apart) divided by that ideal gap: 1 is perfectly even, near 0 means two
- * of its tracks (almost) touch. The ratio can exceed 1 for an artist whose tracks sit far from the playlist's
- * ends.
+ * <p>For an artist with {@code n >= 2} tracks in a playlist of length {@code L}, the ideal gap is
+ * {@code L / n} (perfectly even spacing). Its <em>min-gap ratio</em> is the smallest distance
+ * between two of its consecutive tracks (in positions: neighbours are 1 apart) divided by that
+ * ideal gap: 1 is perfectly even, near 0 means two of its tracks (almost) touch. The ratio can
+ * exceed 1 for an artist whose tracks sit far from the playlist's ends.
  *
  * @param tracks the playlist's length
  * @param adjacentSameArtist how many neighbouring pairs share an artist
  * @param adjacentSameAlbum how many neighbouring pairs share an artist and a non-empty album
- * @param longestArtistRun the longest run of consecutive tracks by one artist (0 for an empty playlist)
+ * @param longestArtistRun the longest run of consecutive tracks by one artist (0 for an empty
+ *     playlist)
  * @param artistsMeasured how many artists have at least two tracks (the ones the ratios cover)
- * @param meanMinGapRatio the mean of the min-gap ratios over the measured artists; 1 when there are none
- * @param worstMinGapRatio the smallest min-gap ratio over the measured artists; 1 when there are none
+ * @param meanMinGapRatio the mean of the min-gap ratios over the measured artists; 1 when there are
+ *     none
+ * @param worstMinGapRatio the smallest min-gap ratio over the measured artists; 1 when there are
+ *     none
  */
 public record ShuffleQuality(
     int tracks,

@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * Orders a playlist. Implementations are stateless and thread-safe; the order depends only on the input list
- * (its contents and their order) and on the random source, so the same seed always gives the same order.
+ * Orders a playlist. Implementations are stateless and thread-safe; the order depends only on the
+ * input list (its contents and their order) and on the random source, so the same seed always gives
+ * the same order.
  *
  * <p>Implementations: {@link #fisherYates()} and {@link #balanced()}.
  */
@@ -26,7 +27,8 @@ public interface Shuffler {
   }
 
   /**
-   * Returns Spotify's balanced shuffle with the default jitter ({@link BalancedShuffle#DEFAULT_JITTER}).
+   * Returns Spotify's balanced shuffle with the default jitter ({@link
+   * BalancedShuffle#DEFAULT_JITTER}).
    *
    * @return the shared default {@link BalancedShuffle}
    */
@@ -35,9 +37,10 @@ public interface Shuffler {
   }
 
   /**
-   * Computes the new order of {@code tracks} as a permutation of their indices: element {@code k} of the result
-   * is the index in {@code tracks} of the track that goes to position {@code k}. Use it to reorder any parallel
-   * structure (for example the request's own messages) without copying tracks around.
+   * Computes the new order of {@code tracks} as a permutation of their indices: element {@code k}
+   * of the result is the index in {@code tracks} of the track that goes to position {@code k}. Use
+   * it to reorder any parallel structure (for example the request's own messages) without copying
+   * tracks around.
    *
    * @param tracks the playlist; may be empty; must not contain {@code null}
    * @param random the random source; consumed by this call
@@ -61,7 +64,8 @@ public interface Shuffler {
    *
    * @param tracks the playlist; may be empty; must not contain {@code null}
    * @param random the random source; consumed by this call
-   * @return an unmodifiable list holding every input track exactly once (duplicates stay duplicates)
+   * @return an unmodifiable list holding every input track exactly once (duplicates stay
+   *     duplicates)
    */
   default List<Track> shuffle(List<Track> tracks, RandomGenerator random) {
     requireNonNull(tracks, "tracks");
@@ -80,7 +84,8 @@ public interface Shuffler {
    *
    * @param tracks the playlist; may be empty; must not contain {@code null}
    * @param seed the seed; the same seed and input always give the same order
-   * @return an unmodifiable list holding every input track exactly once (duplicates stay duplicates)
+   * @return an unmodifiable list holding every input track exactly once (duplicates stay
+   *     duplicates)
    */
   default List<Track> shuffle(List<Track> tracks, long seed) {
     return shuffle(tracks, new SplittableRandom(seed));

@@ -1,13 +1,14 @@
 package io.squadron.shuffle.domain;
 
 /**
- * Interns strings to dense int ids {@code 0, 1, 2, ...} in order of first appearance, exactly (full character
- * comparison, not just hashes), without boxing or allocating per lookup.
+ * Interns strings to dense int ids {@code 0, 1, 2, ...} in order of first appearance, exactly (full
+ * character comparison, not just hashes), without boxing or allocating per lookup.
  *
- * <p>Built for speed on large inputs where every string is a distinct object (as in a parsed request): the table
- * keeps, per slot, the hash, the id and where a copy of the key's characters lies in one contiguous arena. A
- * lookup therefore reads one table line and one arena region, both in a few compact arrays, instead of chasing the
- * first occurrence's {@code String} and its byte array somewhere across the heap. Not thread-safe; one per call.
+ * <p>Built for speed on large inputs where every string is a distinct object (as in a parsed
+ * request): the table keeps, per slot, the hash, the id and where a copy of the key's characters
+ * lies in one contiguous arena. A lookup therefore reads one table line and one arena region, both
+ * in a few compact arrays, instead of chasing the first occurrence's {@code String} and its byte
+ * array somewhere across the heap. Not thread-safe; one per call.
  */
 final class StringIds {
 

@@ -6,9 +6,10 @@ import static java.util.Objects.requireNonNull;
  * One entry of a playlist.
  *
  * @param trackId the track's id; need not be unique within a playlist (playlists may repeat a song)
- * @param artistId the artist's id; tracks with equal artist ids are kept apart by {@link BalancedShuffle}
- * @param albumId the album's id, or the empty string when unknown; within one artist, tracks with equal album ids
- *     are kept apart too. A {@code null} album id is stored as the empty string.
+ * @param artistId the artist's id; tracks with equal artist ids are kept apart by {@link
+ *     BalancedShuffle}
+ * @param albumId the album's id, or the empty string when unknown; within one artist, tracks with
+ *     equal album ids are kept apart too. A {@code null} album id is stored as the empty string.
  */
 public record Track(String trackId, String artistId, String albumId) {
 

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * shuffle with its deployment defaults: services may send the large playlists its 32 MiB transport limit is for
- * (rpc-core's SecurityEdgeTest shows a service passing where an app is refused), client apps at most rpc-core's app
- * limit.
+ * shuffle with its deployment defaults: services may send the large playlists its 32 MiB transport
+ * limit is for (rpc-core's SecurityEdgeTest shows a service passing where an app is refused),
+ * client apps at most rpc-core's app limit.
  */
 class ShuffleAppLimitsEdgeTest {
   @RegisterExtension
@@ -27,8 +27,10 @@ class ShuffleAppLimitsEdgeTest {
   private static ShuffleRequest eightMebibytes() {
     ShuffleRequest.Builder request = ShuffleRequest.newBuilder();
     for (int i = 0; i < 90_000; i++) {
-      request.addTracks(Track.newBuilder().setTrackId("track-%034d".formatted(i))
-          .setArtistId("artist-%033d".formatted(i % 5000)));
+      request.addTracks(
+          Track.newBuilder()
+              .setTrackId("track-%034d".formatted(i))
+              .setArtistId("artist-%033d".formatted(i % 5000)));
     }
     return request.build();
   }
@@ -43,12 +45,25 @@ class ShuffleAppLimitsEdgeTest {
         .hasReason(ErrorReason.REQUEST_TOO_LARGE)
         .hasMessageContaining("client app");
     // The server records a call just after it closes it: wait for the line.
-    Await.until(Duration.ofSeconds(10), "the rejection counted", () -> SHUFFLE.server().meterRegistry().scrape()
-        .matches("(?s).*squadron_rpc_server_duration_seconds_count\\{caller=\"app:ios\"[^}]*"
-            + "status=\"RESOURCE_EXHAUSTED\"[^}]*} 1.*"));
+    Await.until(
+        Duration.ofSeconds(10),
+        "the rejection counted",
+        () ->
+            SHUFFLE
+                .server()
+                .meterRegistry()
+                .scrape()
+                .matches(
+                    "(?s).*squadron_rpc_server_duration_seconds_count\\{caller=\"app:ios\"[^}]*"
+                        + "status=\"RESOURCE_EXHAUSTED\"[^}]*} 1.*"));
     // A playlist of an app's size still works.
-    ShuffleRequest small = ShuffleRequest.newBuilder().addAllTracks(big.getTracksList().subList(0, 1000)).build();
-    assertThat(SHUFFLE.appStub("ios", ShuffleServiceGrpc::newBlockingStub).shuffle(small).getTracksCount())
+    ShuffleRequest small =
+        ShuffleRequest.newBuilder().addAllTracks(big.getTracksList().subList(0, 1000)).build();
+    assertThat(
+            SHUFFLE
+                .appStub("ios", ShuffleServiceGrpc::newBlockingStub)
+                .shuffle(small)
+                .getTracksCount())
         .isEqualTo(1000);
   }
 }

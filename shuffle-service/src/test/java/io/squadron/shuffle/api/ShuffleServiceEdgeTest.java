@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The real shuffle server started from its descriptor on a free loopback port, with mutual TLS and its real policy,
- * called through rpc-core's client (as the checkout service) and the generated stub.
+ * The real shuffle server started from its descriptor on a free loopback port, with mutual TLS and
+ * its real policy, called through rpc-core's client (as the checkout service) and the generated
+ * stub.
  */
 class ShuffleServiceEdgeTest {
   @RegisterExtension
-  static final ServiceExtension SHUFFLE = ServiceExtension.forService("shuffle")
-      .config("squadron.shuffle.max-tracks = 1000");
+  static final ServiceExtension SHUFFLE =
+      ServiceExtension.forService("shuffle").config("squadron.shuffle.max-tracks = 1000");
 
   private static ShuffleServiceGrpc.ShuffleServiceBlockingStub shuffle() {
     return SHUFFLE.stub("checkout", ShuffleServiceGrpc::newBlockingStub);
@@ -45,7 +46,8 @@ class ShuffleServiceEdgeTest {
   void shuffle_returnsPermutationOfRequestTracks() {
     List<Track> tracks = playlist(200, 7);
     tracks.add(tracks.get(0)); // playlists repeat songs
-    ShuffleResponse response = shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(tracks).setSeed(42).build());
+    ShuffleResponse response =
+        shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(tracks).setSeed(42).build());
 
     assertThat(response.getTracksList()).containsExactlyInAnyOrderElementsOf(tracks);
     assertThat(response.getTracksList()).isNotEqualTo(tracks);
@@ -55,20 +57,29 @@ class ShuffleServiceEdgeTest {
 
   @Test
   void shuffle_sameSeedSameOrder_noSeedReportsTheOneDrawn() {
-    ShuffleRequest seeded = ShuffleRequest.newBuilder().addAllTracks(playlist(100, 5)).setSeed(7)
-        .setMode(ShuffleMode.SHUFFLE_MODE_RANDOM).build();
-    assertThat(shuffle().shuffle(seeded).getTracksList()).isEqualTo(shuffle().shuffle(seeded).getTracksList());
+    ShuffleRequest seeded =
+        ShuffleRequest.newBuilder()
+            .addAllTracks(playlist(100, 5))
+            .setSeed(7)
+            .setMode(ShuffleMode.SHUFFLE_MODE_RANDOM)
+            .build();
+    assertThat(shuffle().shuffle(seeded).getTracksList())
+        .isEqualTo(shuffle().shuffle(seeded).getTracksList());
 
     ShuffleResponse unseeded = shuffle().shuffle(seeded.toBuilder().setSeed(0).build());
     assertThat(unseeded.getSeed()).isNotZero();
-    ShuffleResponse replayed = shuffle().shuffle(seeded.toBuilder().setSeed(unseeded.getSeed()).build());
+    ShuffleResponse replayed =
+        shuffle().shuffle(seeded.toBuilder().setSeed(unseeded.getSeed()).build());
     assertThat(replayed.getTracksList()).isEqualTo(unseeded.getTracksList());
   }
 
   @Test
   void shuffle_serviceNotInThePolicy_permissionDenied() {
-    assertThatCall(() -> SHUFFLE.stub("billing", ShuffleServiceGrpc::newBlockingStub)
-        .shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(3, 2)).build()))
+    assertThatCall(
+            () ->
+                SHUFFLE
+                    .stub("billing", ShuffleServiceGrpc::newBlockingStub)
+                    .shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(3, 2)).build()))
         .hasCode(Status.Code.PERMISSION_DENIED)
         .hasReason(ErrorReason.CALLER_NOT_ALLOWED)
         .hasMessageContaining("Shuffle")
@@ -78,16 +89,30 @@ class ShuffleServiceEdgeTest {
   @Test
   void shuffle_callsCountedInMetricsWithTheCaller_rejectionsToo() throws Exception {
     shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(3, 2)).build());
-    assertThatCall(() -> SHUFFLE.stub("billing", ShuffleServiceGrpc::newBlockingStub)
-        .shuffle(ShuffleRequest.getDefaultInstance())).hasCode(Status.Code.PERMISSION_DENIED);
-    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + SHUFFLE.server().adminPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(metrics).containsPattern("squadron_rpc_server_duration_seconds_count\\{caller=\"checkout\","
-        + "method=\"Shuffle\",[^}]*status=\"OK\"} [1-9]");
-    // The duration timer is the outermost stage: a call the permission stage rejects is counted too.
-    assertThat(metrics).containsPattern("squadron_rpc_server_duration_seconds_count\\{caller=\"billing\","
-        + "method=\"Shuffle\",[^}]*status=\"PERMISSION_DENIED\"} [1-9]");
+    assertThatCall(
+            () ->
+                SHUFFLE
+                    .stub("billing", ShuffleServiceGrpc::newBlockingStub)
+                    .shuffle(ShuffleRequest.getDefaultInstance()))
+        .hasCode(Status.Code.PERMISSION_DENIED);
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + SHUFFLE.server().adminPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .containsPattern(
+            "squadron_rpc_server_duration_seconds_count\\{caller=\"checkout\","
+                + "method=\"Shuffle\",[^}]*status=\"OK\"} [1-9]");
+    // The duration timer is the outermost stage: a call the permission stage rejects is counted
+    // too.
+    assertThat(metrics)
+        .containsPattern(
+            "squadron_rpc_server_duration_seconds_count\\{caller=\"billing\","
+                + "method=\"Shuffle\",[^}]*status=\"PERMISSION_DENIED\"} [1-9]");
   }
 
   @Test
@@ -100,7 +125,8 @@ class ShuffleServiceEdgeTest {
     List<Track> tracks = playlist(5, 2);
     tracks.set(3, tracks.get(3).toBuilder().setArtistId("").build());
 
-    assertThatCall(() -> shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(tracks).build()))
+    assertThatCall(
+            () -> shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(tracks).build()))
         .hasCode(Status.Code.INVALID_ARGUMENT)
         .hasReason(ErrorReason.INVALID_FIELD)
         .hasBadField("tracks[3].artist_id")
@@ -111,7 +137,8 @@ class ShuffleServiceEdgeTest {
   void shuffle_emptyTrackId_invalidArgument() {
     List<Track> tracks = playlist(3, 2);
     tracks.set(0, tracks.get(0).toBuilder().setTrackId("").build());
-    assertThatCall(() -> shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(tracks).build()))
+    assertThatCall(
+            () -> shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(tracks).build()))
         .hasCode(Status.Code.INVALID_ARGUMENT)
         .hasBadField("tracks[0].track_id");
   }
@@ -134,7 +161,10 @@ class ShuffleServiceEdgeTest {
 
   @Test
   void shuffle_moreTracksThanTheLimit_resourceExhausted() {
-    assertThatCall(() -> shuffle().shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(1001, 3)).build()))
+    assertThatCall(
+            () ->
+                shuffle()
+                    .shuffle(ShuffleRequest.newBuilder().addAllTracks(playlist(1001, 3)).build()))
         .hasCode(Status.Code.RESOURCE_EXHAUSTED)
         .hasReason(ErrorReason.REQUEST_TOO_LARGE);
   }

@@ -12,14 +12,16 @@ import java.util.SplittableRandom;
 /**
  * Times the balanced shuffle against Fisher–Yates on one large playlist, in one JVM run.
  *
- * <p>The playlist: 1,000,000 tracks over 50,000 artists whose sizes follow Zipf's law (exponent 1: the k-th
- * artist has about 1/k of the top artist's tracks; every artist has at least one), each artist's tracks in albums
- * of 12, in a random order (fixed seed). Every track has its own id strings, as a parsed request would. Both
- * shuffles are warmed up, then timed in alternation; the table shows the median, fastest and slowest run and the
- * quality of one result. The last line is {@code BENCH shuffle tracks=… balanced_ms=… fisher_yates_ms=… ratio=…
- * adjacent_balanced=… adjacent_fisher_yates=…}, with {@code ratio = balanced_ms / fisher_yates_ms}.
+ * <p>The playlist: 1,000,000 tracks over 50,000 artists whose sizes follow Zipf's law (exponent 1:
+ * the k-th artist has about 1/k of the top artist's tracks; every artist has at least one), each
+ * artist's tracks in albums of 12, in a random order (fixed seed). Every track has its own id
+ * strings, as a parsed request would. Both shuffles are warmed up, then timed in alternation; the
+ * table shows the median, fastest and slowest run and the quality of one result. The last line is
+ * {@code BENCH shuffle tracks=… balanced_ms=… fisher_yates_ms=… ratio=… adjacent_balanced=…
+ * adjacent_fisher_yates=…}, with {@code ratio = balanced_ms / fisher_yates_ms}.
  *
- * <p>Arguments (optional): tracks, artists, warm-up rounds, timed rounds. Run with about {@code -Xmx1g}.
+ * <p>Arguments (optional): tracks, artists, warm-up rounds, timed rounds. Run with about {@code
+ * -Xmx1g}.
  */
 public final class ShuffleBenchmark {
 
@@ -31,7 +33,8 @@ public final class ShuffleBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args optional: tracks (default 1000000), artists (50000), warm-up rounds (8), timed rounds (15)
+   * @param args optional: tracks (default 1000000), artists (50000), warm-up rounds (8), timed
+   *     rounds (15)
    */
   public static void main(String[] args) {
     int tracks = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -68,27 +71,62 @@ public final class ShuffleBenchmark {
       c.quality = ShuffleQuality.of(c.shuffler.shuffle(c.input, 7L));
     }
 
-    System.out.printf(Locale.ROOT, "shuffle benchmark: %,d tracks, %,d artists (Zipf, top artist %,d tracks), "
-        + "albums of %d, %d warm-up + %d timed rounds (checksum %d)%n",
-        tracks, artists, topArtistSize(playlist), ALBUM_SIZE, warmups, rounds, sink & 0xff);
-    System.out.printf(Locale.ROOT, "%-20s %10s %10s %10s %14s %12s %12s %12s %14s%n", "shuffle", "median_ms",
-        "min_ms", "max_ms", "adjacent_pairs", "same_album", "longest_run", "mean_gap", "worst_gap");
+    System.out.printf(
+        Locale.ROOT,
+        "shuffle benchmark: %,d tracks, %,d artists (Zipf, top artist %,d tracks), "
+            + "albums of %d, %d warm-up + %d timed rounds (checksum %d)%n",
+        tracks,
+        artists,
+        topArtistSize(playlist),
+        ALBUM_SIZE,
+        warmups,
+        rounds,
+        sink & 0xff);
+    System.out.printf(
+        Locale.ROOT,
+        "%-20s %10s %10s %10s %14s %12s %12s %12s %14s%n",
+        "shuffle",
+        "median_ms",
+        "min_ms",
+        "max_ms",
+        "adjacent_pairs",
+        "same_album",
+        "longest_run",
+        "mean_gap",
+        "worst_gap");
     for (Case c : cases) {
       ShuffleQuality q = c.quality;
-      System.out.printf(Locale.ROOT, "%-20s %10.1f %10.1f %10.1f %14d %12d %12d %12.3f %14.4f%n", c.name,
-          c.medianMs(), c.minMs(), c.maxMs(), q.adjacentSameArtist(), q.adjacentSameAlbum(),
-          q.longestArtistRun(), q.meanMinGapRatio(), q.worstMinGapRatio());
+      System.out.printf(
+          Locale.ROOT,
+          "%-20s %10.1f %10.1f %10.1f %14d %12d %12d %12.3f %14.4f%n",
+          c.name,
+          c.medianMs(),
+          c.minMs(),
+          c.maxMs(),
+          q.adjacentSameArtist(),
+          q.adjacentSameAlbum(),
+          q.longestArtistRun(),
+          q.meanMinGapRatio(),
+          q.worstMinGapRatio());
     }
     double balanced = cases[0].medianMs();
     double fisherYates = cases[1].medianMs();
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "BENCH shuffle tracks=%d balanced_ms=%.1f fisher_yates_ms=%.1f ratio=%.2f adjacent_balanced=%d "
             + "adjacent_fisher_yates=%d%n",
-        tracks, balanced, fisherYates, balanced / fisherYates, cases[0].quality.adjacentSameArtist(),
+        tracks,
+        balanced,
+        fisherYates,
+        balanced / fisherYates,
+        cases[0].quality.adjacentSameArtist(),
         cases[1].quality.adjacentSameArtist());
   }
 
-  /** Builds the playlist: Zipf artist sizes, albums of {@link #ALBUM_SIZE}, a random order, fresh strings. */
+  /**
+   * Builds the playlist: Zipf artist sizes, albums of {@link #ALBUM_SIZE}, a random order, fresh
+   * strings.
+   */
   static List<Track> playlist(int tracks, int artists, long seed) {
     if (artists < 1 || tracks < artists) {
       throw new IllegalArgumentException(
@@ -120,7 +158,8 @@ public final class ShuffleBenchmark {
     for (int i = 0; i < tracks; i++) {
       int a = artistOf[i];
       int n = numberOf[i];
-      playlist.add(Track.of("track-" + a + "-" + n, "artist-" + a, "album-" + a + "-" + n / ALBUM_SIZE));
+      playlist.add(
+          Track.of("track-" + a + "-" + n, "artist-" + a, "album-" + a + "-" + n / ALBUM_SIZE));
     }
     return playlist;
   }

@@ -29,10 +29,12 @@ class BalancedShuffleTest extends ShufflerContractTest {
       ShuffleQuality b = ShuffleQuality.of(Shuffler.balanced().shuffle(playlist, seed));
       balanced += b.adjacentSameArtist();
       balancedWorstRun = Math.max(balancedWorstRun, b.longestArtistRun());
-      fisherYates += ShuffleQuality.of(Shuffler.fisherYates().shuffle(playlist, seed)).adjacentSameArtist();
+      fisherYates +=
+          ShuffleQuality.of(Shuffler.fisherYates().shuffle(playlist, seed)).adjacentSameArtist();
     }
 
-    // Fisher–Yates puts about 16 same-artist pairs into each of these playlists, mostly the dominant artist's.
+    // Fisher–Yates puts about 16 same-artist pairs into each of these playlists, mostly the
+    // dominant artist's.
     assertThat(fisherYates).isGreaterThan(10L * SEEDS);
     assertThat(balanced).isLessThan(fisherYates / 10);
     assertThat(balancedWorstRun).isLessThanOrEqualTo(2);
@@ -49,7 +51,9 @@ class BalancedShuffleTest extends ShufflerContractTest {
       ShuffleQuality b = ShuffleQuality.of(Shuffler.balanced().shuffle(playlist, seed));
       balancedMean += b.meanMinGapRatio() / SEEDS;
       balancedWorst += b.worstMinGapRatio() / SEEDS;
-      fisherYatesMean += ShuffleQuality.of(Shuffler.fisherYates().shuffle(playlist, seed)).meanMinGapRatio() / SEEDS;
+      fisherYatesMean +=
+          ShuffleQuality.of(Shuffler.fisherYates().shuffle(playlist, seed)).meanMinGapRatio()
+              / SEEDS;
     }
 
     assertThat(balancedMean).isGreaterThan(0.7);
@@ -82,7 +86,9 @@ class BalancedShuffleTest extends ShufflerContractTest {
     }
 
     for (long seed = 0; seed < SEEDS; seed++) {
-      assertThat(ShuffleQuality.of(BalancedShuffle.withJitter(0).shuffle(playlist, seed)).adjacentSameArtist())
+      assertThat(
+              ShuffleQuality.of(BalancedShuffle.withJitter(0).shuffle(playlist, seed))
+                  .adjacentSameArtist())
           .isZero();
     }
   }
@@ -97,10 +103,12 @@ class BalancedShuffleTest extends ShufflerContractTest {
       List<Track> out = Shuffler.balanced().shuffle(playlist, seed);
       assertThat(out).containsExactlyInAnyOrderElementsOf(playlist);
       balanced += ShuffleQuality.of(out).adjacentSameAlbum();
-      fisherYates += ShuffleQuality.of(Shuffler.fisherYates().shuffle(playlist, seed)).adjacentSameAlbum();
+      fisherYates +=
+          ShuffleQuality.of(Shuffler.fisherYates().shuffle(playlist, seed)).adjacentSameAlbum();
     }
 
-    // Fisher–Yates: 39 neighbour pairs, each the same album with probability 9/39: about 9 per playlist.
+    // Fisher–Yates: 39 neighbour pairs, each the same album with probability 9/39: about 9 per
+    // playlist.
     assertThat(fisherYates).isGreaterThan(7L * SEEDS);
     assertThat(balanced).isLessThan(fisherYates / 20);
   }
@@ -111,7 +119,9 @@ class BalancedShuffleTest extends ShufflerContractTest {
 
     List<Track> a = Shuffler.balanced().shuffle(playlist, 1);
 
-    assertThat(a).containsExactlyInAnyOrderElementsOf(playlist).isNotEqualTo(Shuffler.balanced().shuffle(playlist, 2));
+    assertThat(a)
+        .containsExactlyInAnyOrderElementsOf(playlist)
+        .isNotEqualTo(Shuffler.balanced().shuffle(playlist, 2));
   }
 
   @Test
@@ -120,7 +130,8 @@ class BalancedShuffleTest extends ShufflerContractTest {
     for (int artist = 0; artist < 3; artist++) {
       for (int album = 0; album < 3; album++) {
         for (int i = 0; i < 5; i++) {
-          playlist.add(Track.of(artist + "-" + album + "-" + i, "artist-" + artist, "album-" + album));
+          playlist.add(
+              Track.of(artist + "-" + album + "-" + i, "artist-" + artist, "album-" + album));
         }
       }
     }
@@ -135,19 +146,25 @@ class BalancedShuffleTest extends ShufflerContractTest {
       artistPairs += ShuffleQuality.of(out).adjacentSameArtist();
     }
 
-    // Fisher–Yates: each artist's own 15-track sequence has 14 neighbour pairs, 4/14 of them from one album.
+    // Fisher–Yates: each artist's own 15-track sequence has 14 neighbour pairs, 4/14 of them from
+    // one album.
     assertThat(fisherYates).isGreaterThan(10L * SEEDS);
     assertThat(balanced).isLessThan(fisherYates / 10);
     assertThat(artistPairs).isLessThan(SEEDS);
   }
 
-  /** Counts, in each artist's own sequence (its tracks in playlist order), neighbours from one album. */
+  /**
+   * Counts, in each artist's own sequence (its tracks in playlist order), neighbours from one
+   * album.
+   */
   private static int sameAlbumPairsWithinEachArtist(List<Track> playlist) {
     Map<String, List<Track>> byArtist = new LinkedHashMap<>();
     for (Track t : playlist) {
       byArtist.computeIfAbsent(t.artistId(), a -> new ArrayList<>()).add(t);
     }
-    return byArtist.values().stream().mapToInt(own -> ShuffleQuality.of(own).adjacentSameAlbum()).sum();
+    return byArtist.values().stream()
+        .mapToInt(own -> ShuffleQuality.of(own).adjacentSameAlbum())
+        .sum();
   }
 
   @Test
@@ -156,7 +173,8 @@ class BalancedShuffleTest extends ShufflerContractTest {
     playlist.addAll(Playlists.byArtist(7, 3));
     playlist.add(Track.of("x", "the-artist", ""));
 
-    assertThat(Shuffler.balanced().shuffle(playlist, 9)).containsExactlyInAnyOrderElementsOf(playlist);
+    assertThat(Shuffler.balanced().shuffle(playlist, 9))
+        .containsExactlyInAnyOrderElementsOf(playlist);
   }
 
   @Test
@@ -178,7 +196,8 @@ class BalancedShuffleTest extends ShufflerContractTest {
 
   @Test
   void withJitter_outOfRange_rejectedNamingTheValue() {
-    assertThatIllegalArgumentException().isThrownBy(() -> BalancedShuffle.withJitter(-0.1))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> BalancedShuffle.withJitter(-0.1))
         .withMessageContaining("jitter: -0.1");
     assertThatIllegalArgumentException().isThrownBy(() -> BalancedShuffle.withJitter(0.6));
     assertThatIllegalArgumentException().isThrownBy(() -> BalancedShuffle.withJitter(Double.NaN));

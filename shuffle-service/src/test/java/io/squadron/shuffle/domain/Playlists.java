@@ -9,8 +9,8 @@ final class Playlists {
   private Playlists() {}
 
   /**
-   * Returns a playlist with {@code counts[a]} tracks by artist {@code "artist-a"}, artist by artist (the worst
-   * possible order), track ids unique.
+   * Returns a playlist with {@code counts[a]} tracks by artist {@code "artist-a"}, artist by artist
+   * (the worst possible order), track ids unique.
    */
   static List<Track> byArtist(int... counts) {
     List<Track> tracks = new ArrayList<>();
@@ -22,7 +22,10 @@ final class Playlists {
     return tracks;
   }
 
-  /** Returns one artist's playlist: {@code albums} albums of {@code perAlbum} tracks, album by album. */
+  /**
+   * Returns one artist's playlist: {@code albums} albums of {@code perAlbum} tracks, album by
+   * album.
+   */
   static List<Track> oneArtistWithAlbums(int albums, int perAlbum) {
     List<Track> tracks = new ArrayList<>();
     for (int b = 0; b < albums; b++) {

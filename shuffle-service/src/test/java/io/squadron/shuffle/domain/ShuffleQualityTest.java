@@ -63,13 +63,14 @@ class ShuffleQualityTest {
 
   @Test
   void of_sameAlbumNeighbours_countedOnlyForNonEmptyAlbumOfSameArtist() {
-    List<Track> playlist = List.of(
-        Track.of("1", "A", "x"),
-        Track.of("2", "A", "x"), // same artist, same album
-        Track.of("3", "A", "y"), // same artist, other album
-        Track.of("4", "A", ""), // no album
-        Track.of("5", "A", ""), // no album twice: not an album pair
-        Track.of("6", "B", "y")); // other artist, album id equal by chance
+    List<Track> playlist =
+        List.of(
+            Track.of("1", "A", "x"),
+            Track.of("2", "A", "x"), // same artist, same album
+            Track.of("3", "A", "y"), // same artist, other album
+            Track.of("4", "A", ""), // no album
+            Track.of("5", "A", ""), // no album twice: not an album pair
+            Track.of("6", "B", "y")); // other artist, album id equal by chance
 
     ShuffleQuality q = ShuffleQuality.of(playlist);
 

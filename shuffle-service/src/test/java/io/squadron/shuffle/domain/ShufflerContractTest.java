@@ -15,7 +15,10 @@ abstract class ShufflerContractTest {
 
   abstract Shuffler shuffler();
 
-  /** A playlist with duplicates, several artists and albums, some tracks without album, in a scrambled order. */
+  /**
+   * A playlist with duplicates, several artists and albums, some tracks without album, in a
+   * scrambled order.
+   */
   static List<Track> mixedPlaylist() {
     List<Track> tracks = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(7);
@@ -59,7 +62,8 @@ abstract class ShufflerContractTest {
   void shuffle_differentSeeds_differentOrders() {
     List<Track> input = mixedPlaylist();
 
-    long distinct = IntStream.range(0, 50).mapToObj(seed -> shuffler().shuffle(input, seed)).distinct().count();
+    long distinct =
+        IntStream.range(0, 50).mapToObj(seed -> shuffler().shuffle(input, seed)).distinct().count();
 
     assertThat(distinct).isEqualTo(50);
   }
@@ -94,7 +98,8 @@ abstract class ShufflerContractTest {
   void shuffle_nonRandomAccessList_sameAsArrayList() {
     List<Track> input = mixedPlaylist();
 
-    assertThat(shuffler().shuffle(new LinkedList<>(input), 5)).isEqualTo(shuffler().shuffle(input, 5));
+    assertThat(shuffler().shuffle(new LinkedList<>(input), 5))
+        .isEqualTo(shuffler().shuffle(input, 5));
   }
 
   @Test

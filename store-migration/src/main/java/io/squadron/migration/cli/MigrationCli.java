@@ -19,11 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code MigrationCli advance|rollback|status --service NAME [--config FILE]} (what {@code squadron migrate} runs,
- * with the service's class path): moves the service's live store migration one phase forward or back, or shows
- * where it is. Reads the service's own configuration (the control record is in its PostgreSQL database). Refuses to
- * change the phase until every live instance runs the current one, to leave {@code BACKFILL} before the backfill has
- * finished, and to roll back from the target-only phase.
+ * {@code MigrationCli advance|rollback|status --service NAME [--config FILE]} (what {@code squadron
+ * migrate} runs, with the service's class path): moves the service's live store migration one phase
+ * forward or back, or shows where it is. Reads the service's own configuration (the control record
+ * is in its PostgreSQL database). Refuses to change the phase until every live instance runs the
+ * current one, to leave {@code BACKFILL} before the backfill has finished, and to roll back from
+ * the target-only phase.
  *
  * <p>Exit status: 0 done (or status shown), 2 refused (the reason is printed), 64 usage error.
  */
@@ -35,7 +36,8 @@ public final class MigrationCli {
   public static void main(String[] args) {
     String service = option(args, "--service");
     if (args.length < 1 || !ACTIONS.contains(args[0]) || service == null) {
-      System.err.println("usage: MigrationCli advance|rollback|status --service NAME [--config FILE]");
+      System.err.println(
+          "usage: MigrationCli advance|rollback|status --service NAME [--config FILE]");
       System.exit(64);
     }
     DescriptorSource source = Platform.descriptorsOnClassPath().get(service);
@@ -52,27 +54,39 @@ public final class MigrationCli {
     }
   }
 
-  /** Runs {@code action} against the migration configured in {@code config}; returns the exit status. */
+  /**
+   * Runs {@code action} against the migration configured in {@code config}; returns the exit
+   * status.
+   */
   public static int run(String action, Config config, PrintStream out) {
     MigrationSettings settings = MigrationSettings.from(config);
-    PostgresSettings pg = PostgresSettings.from(config).withPoolSize(2); // Flyway holds one connection for its lock and uses another
+    PostgresSettings pg =
+        PostgresSettings.from(config)
+            .withPoolSize(2); // Flyway holds one connection for its lock and uses another
     try (PostgresStore store = PostgresStore.open(pg, "store-migration-cli", null)) {
-      MigrationController controller = new MigrationController(JdbcControlStore.create(store.dataSource()),
-          settings.name(), settings.liveness(), Clock.systemUTC());
+      MigrationController controller =
+          new MigrationController(
+              JdbcControlStore.create(store.dataSource()),
+              settings.name(),
+              settings.liveness(),
+              Clock.systemUTC());
       return run(action, controller, settings, out);
     }
   }
 
   /** Runs {@code action} with {@code controller}; returns the exit status. */
-  public static int run(String action, MigrationController controller, MigrationSettings settings, PrintStream out) {
+  public static int run(
+      String action, MigrationController controller, MigrationSettings settings, PrintStream out) {
     switch (action) {
       case "status" -> {
         print(controller.status(), settings, out);
         return 0;
       }
       case "advance", "rollback" -> {
-        MigrationController.Outcome outcome = action.equals("advance") ? controller.advance() : controller.rollback();
-        out.println((outcome.changed() ? "ok: " : "refused: ") + labels(outcome.message(), settings));
+        MigrationController.Outcome outcome =
+            action.equals("advance") ? controller.advance() : controller.rollback();
+        out.println(
+            (outcome.changed() ? "ok: " : "refused: ") + labels(outcome.message(), settings));
         return outcome.changed() ? 0 : 2;
       }
       default -> {
@@ -82,19 +96,46 @@ public final class MigrationCli {
     }
   }
 
-  private static void print(MigrationController.Status status, MigrationSettings settings, PrintStream out) {
-    out.println("migration " + settings.name() + ": " + settings.label(status.record().phase()) + " (epoch "
-        + status.record().epoch() + ", since " + status.record().changedAt() + ")");
-    out.println("instances: " + status.live().size() + " live" + (status.settled() ? ", all on this phase"
-        : ", " + status.lagging().size() + " not yet"));
+  private static void print(
+      MigrationController.Status status, MigrationSettings settings, PrintStream out) {
+    out.println(
+        "migration "
+            + settings.name()
+            + ": "
+            + settings.label(status.record().phase())
+            + " (epoch "
+            + status.record().epoch()
+            + ", since "
+            + status.record().changedAt()
+            + ")");
+    out.println(
+        "instances: "
+            + status.live().size()
+            + " live"
+            + (status.settled()
+                ? ", all on this phase"
+                : ", " + status.lagging().size() + " not yet"));
     for (InstanceReport r : status.live()) {
-      out.println("  " + r.instanceId() + " " + settings.label(r.phase()) + " epoch " + r.epoch() + " at "
-          + r.reportedAt());
+      out.println(
+          "  "
+              + r.instanceId()
+              + " "
+              + settings.label(r.phase())
+              + " epoch "
+              + r.epoch()
+              + " at "
+              + r.reportedAt());
     }
-    out.println("backfill: " + status.backfill().copied() + " rows copied, " + status.backfill().reconciled()
-        + " target rows reconciled, " + status.backfill().mismatches()
-        + " mismatches, " + (status.backfill().done() ? "done" : "not done")
-        + status.backfill().cursor().map(c -> ", after key " + c).orElse(""));
+    out.println(
+        "backfill: "
+            + status.backfill().copied()
+            + " rows copied, "
+            + status.backfill().reconciled()
+            + " target rows reconciled, "
+            + status.backfill().mismatches()
+            + " mismatches, "
+            + (status.backfill().done() ? "done" : "not done")
+            + status.backfill().cursor().map(c -> ", after key " + c).orElse(""));
   }
 
   private static String labels(String message, MigrationSettings settings) {

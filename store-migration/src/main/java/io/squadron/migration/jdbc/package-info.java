@@ -1,2 +1,5 @@
-/** A {@link io.squadron.migration.ControlStore} in a SQL database (PostgreSQL), in tables of its own. */
+/**
+ * A {@link io.squadron.migration.ControlStore} in a SQL database (PostgreSQL), in tables of its
+ * own.
+ */
 package io.squadron.migration.jdbc;

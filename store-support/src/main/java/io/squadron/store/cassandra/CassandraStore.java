@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * server.readinessCheck("cassandra", cassandra::isReachable);
  * }</pre>
  *
- * <p>The session fails fast: the driver never retries a statement, and a statement that takes longer than the
- * request timeout fails. By default statements run at LOCAL_QUORUM (lightweight transactions at LOCAL_SERIAL); set
- * another consistency per statement where a service wants it. Dead or paused nodes are noticed within about a
- * second (heartbeats), and reconnection is tried every 0.2 to 2 s, so the service recovers by itself when the node
- * returns. Failures of {@link #open} and {@link #migrate} that mean "cannot reach Cassandra" are
- * {@link StoreUnavailableException}s.
+ * <p>The session fails fast: the driver never retries a statement, and a statement that takes
+ * longer than the request timeout fails. By default statements run at LOCAL_QUORUM (lightweight
+ * transactions at LOCAL_SERIAL); set another consistency per statement where a service wants it.
+ * Dead or paused nodes are noticed within about a second (heartbeats), and reconnection is tried
+ * every 0.2 to 2 s, so the service recovers by itself when the node returns. Failures of {@link
+ * #open} and {@link #migrate} that mean "cannot reach Cassandra" are {@link
+ * StoreUnavailableException}s.
  */
 public final class CassandraStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CassandraStore.class);
@@ -47,16 +48,18 @@ public final class CassandraStore implements AutoCloseable {
   private CassandraStore(CqlSession session, CassandraSettings settings, String sessionName) {
     this.session = session;
     this.settings = settings;
-    this.migrator = new CqlMigrator(session, settings.keyspace(), settings.schemaTimeout(), sessionName);
+    this.migrator =
+        new CqlMigrator(session, settings.keyspace(), settings.schemaTimeout(), sessionName);
   }
 
   /**
-   * Connects to {@code settings.endpoint()}, creates the keyspace if it is missing (with
-   * {@code settings.replication()}), and returns a session bound to it.
+   * Connects to {@code settings.endpoint()}, creates the keyspace if it is missing (with {@code
+   * settings.replication()}), and returns a session bound to it.
    *
    * @param sessionName names the session in the driver's logs (the service's name)
    * @throws StoreUnavailableException when Cassandra cannot be reached within the connect timeout
-   * @throws IllegalStateException when the keyspace cannot be created (no permission, bad replication)
+   * @throws IllegalStateException when the keyspace cannot be created (no permission, bad
+   *     replication)
    */
   public static CassandraStore open(CassandraSettings settings, String sessionName) {
     requireNonNull(settings, "settings");
@@ -72,12 +75,14 @@ public final class CassandraStore implements AutoCloseable {
     return new CassandraStore(session, settings, sessionName);
   }
 
-  private static CqlSession connect(CassandraSettings settings, DriverConfigLoader config, boolean withKeyspace) {
+  private static CqlSession connect(
+      CassandraSettings settings, DriverConfigLoader config, boolean withKeyspace) {
     try {
-      var builder = CqlSession.builder()
-          .addContactPoints(settings.endpoint().contactPoints())
-          .withLocalDatacenter(settings.endpoint().localDatacenter())
-          .withConfigLoader(config);
+      var builder =
+          CqlSession.builder()
+              .addContactPoints(settings.endpoint().contactPoints())
+              .withLocalDatacenter(settings.endpoint().localDatacenter())
+              .withConfigLoader(config);
       if (withKeyspace) {
         builder.withKeyspace(CqlIdentifier.fromInternal(settings.keyspace()));
       }
@@ -92,17 +97,24 @@ public final class CassandraStore implements AutoCloseable {
 
   private static void createKeyspace(CassandraSettings settings, DriverConfigLoader config) {
     try (CqlSession admin = connect(settings, config, false)) {
-      String cql = "CREATE KEYSPACE IF NOT EXISTS " + settings.keyspace() + " WITH replication = "
-          + settings.replication().toCql();
-      log.info("cassandra: creating keyspace {} with replication {}", settings.keyspace(),
+      String cql =
+          "CREATE KEYSPACE IF NOT EXISTS "
+              + settings.keyspace()
+              + " WITH replication = "
+              + settings.replication().toCql();
+      log.info(
+          "cassandra: creating keyspace {} with replication {}",
+          settings.keyspace(),
           settings.replication().toCql());
       admin.execute(SimpleStatement.newInstance(cql).setTimeout(settings.schemaTimeout()));
       if (!admin.checkSchemaAgreement()) {
-        log.warn("cassandra: nodes disagree on the schema after creating keyspace {}", settings.keyspace());
+        log.warn(
+            "cassandra: nodes disagree on the schema after creating keyspace {}",
+            settings.keyspace());
       }
     } catch (QueryValidationException e) {
-      throw new IllegalStateException("cassandra: cannot create keyspace " + settings.keyspace() + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cassandra: cannot create keyspace " + settings.keyspace() + ": " + e.getMessage(), e);
     } catch (DriverException e) {
       throw new StoreUnavailableException("cassandra", "create keyspace", e);
     }
@@ -113,19 +125,25 @@ public final class CassandraStore implements AutoCloseable {
         .withString(DefaultDriverOption.SESSION_NAME, sessionName)
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.requestTimeout())
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.LOCAL_QUORUM.name())
-        .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, ConsistencyLevel.LOCAL_SERIAL.name())
+        .withString(
+            DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, ConsistencyLevel.LOCAL_SERIAL.name())
         .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, false)
         .withClass(DefaultDriverOption.RETRY_POLICY_CLASS, NoRetryPolicy.class)
         .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, settings.connectTimeout())
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, settings.connectTimeout())
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, settings.connectTimeout())
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, settings.connectTimeout())
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, settings.schemaTimeout())
-        // A schema statement completes only after the driver's metadata refresh, which waits this window for more
+        .withDuration(
+            DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, settings.connectTimeout())
+        .withDuration(
+            DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, settings.schemaTimeout())
+        // A schema statement completes only after the driver's metadata refresh, which waits this
+        // window for more
         // changes: the default 1 s made every CREATE of a migration a second slower.
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50))
-        // Notice a dead or paused node within about a second, and come back quickly when it returns.
-        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, heartbeatInterval(settings.requestTimeout()))
+        // Notice a dead or paused node within about a second, and come back quickly when it
+        // returns.
+        .withDuration(
+            DefaultDriverOption.HEARTBEAT_INTERVAL, heartbeatInterval(settings.requestTimeout()))
         .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, settings.requestTimeout())
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
@@ -140,19 +158,20 @@ public final class CassandraStore implements AutoCloseable {
 
   /**
    * Applies the versioned CQL files {@code V<n>__<description>.cql} under the class path location
-   * {@code classpathLocation} that are not applied yet, in version order, and records each in the keyspace's
-   * {@code schema_history} table under {@code name}. Statements are separated by {@code ;}; comments
-   * ({@code --}, {@code //}, {@code /* *}{@code /}) are allowed; table names without a keyspace are the store's
-   * keyspace's. Instances starting at once apply each version once (a lock row with a lease); a version that
-   * failed half way is applied again from its first statement at the next start, so write statements that can run
-   * twice ({@code IF NOT EXISTS}).
+   * {@code classpathLocation} that are not applied yet, in version order, and records each in the
+   * keyspace's {@code schema_history} table under {@code name}. Statements are separated by {@code
+   * ;}; comments ({@code --}, {@code //}, {@code /* *}{@code /}) are allowed; table names without a
+   * keyspace are the store's keyspace's. Instances starting at once apply each version once (a lock
+   * row with a lease); a version that failed half way is applied again from its first statement at
+   * the next start, so write statements that can run twice ({@code IF NOT EXISTS}).
    *
-   * @param name the schema's name in the history, e.g. the service's name; several schemas (a service's, a
-   *     library's) share a keyspace under different names
+   * @param name the schema's name in the history, e.g. the service's name; several schemas (a
+   *     service's, a library's) share a keyspace under different names
    * @return how many versions this call applied
-   * @throws IllegalStateException when an applied version's file changed or is gone, a new version is older than an
-   *     applied one, or a statement is rejected
-   * @throws IllegalArgumentException when the location has no such file, or a {@code .cql} file is misnamed
+   * @throws IllegalStateException when an applied version's file changed or is gone, a new version
+   *     is older than an applied one, or a statement is rejected
+   * @throws IllegalArgumentException when the location has no such file, or a {@code .cql} file is
+   *     misnamed
    * @throws StoreUnavailableException when Cassandra cannot be reached
    */
   public int migrate(String name, String classpathLocation) {
@@ -161,8 +180,12 @@ public final class CassandraStore implements AutoCloseable {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("name: '" + name + "' (expected: " + NAME.pattern() + ")");
     }
-    List<CqlScript> scripts = CqlScripts.load(Thread.currentThread().getContextClassLoader() != null
-        ? Thread.currentThread().getContextClassLoader() : CassandraStore.class.getClassLoader(), classpathLocation);
+    List<CqlScript> scripts =
+        CqlScripts.load(
+            Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader()
+                : CassandraStore.class.getClassLoader(),
+            classpathLocation);
     return migrator.migrate(name, classpathLocation, scripts);
   }
 
@@ -182,12 +205,14 @@ public final class CassandraStore implements AutoCloseable {
   }
 
   /**
-   * Whether a node answers a trivial query within the request timeout (a readiness check: cheap, never throws).
+   * Whether a node answers a trivial query within the request timeout (a readiness check: cheap,
+   * never throws).
    */
   public boolean isReachable() {
     try {
-      session.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local")
-          .setTimeout(settings.requestTimeout()));
+      session.execute(
+          SimpleStatement.newInstance("SELECT release_version FROM system.local")
+              .setTimeout(settings.requestTimeout()));
       return true;
     } catch (DriverException e) {
       log.debug("cassandra readiness check failed: {}", e.getClass().getSimpleName());

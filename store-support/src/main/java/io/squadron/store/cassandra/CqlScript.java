@@ -12,7 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One versioned CQL file, {@code V<n>__<description>.cql}: its version, description, checksum and statements.
+ * One versioned CQL file, {@code V<n>__<description>.cql}: its version, description, checksum and
+ * statements.
  *
  * @param version the version, {@code >= 1}
  * @param description the description (underscores in the file name read as spaces)
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * @param checksum SHA-256 of the text with line endings normalized to {@code \n}, in hex
  * @param statements the statements, comments removed, without the {@code ;}
  */
-record CqlScript(int version, String description, String fileName, String checksum, List<String> statements) {
+record CqlScript(
+    int version, String description, String fileName, String checksum, List<String> statements) {
   /** The name of a versioned CQL file. */
   static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]{0,8})__([A-Za-z0-9_-]+)\\.cql");
 
@@ -34,14 +36,15 @@ record CqlScript(int version, String description, String fileName, String checks
   /**
    * Parses the file {@code fileName} with {@code text}.
    *
-   * @throws IllegalArgumentException when the name does not follow {@code V<n>__<description>.cql}, or the text has
-   *     no statement or an unterminated string or comment
+   * @throws IllegalArgumentException when the name does not follow {@code V<n>__<description>.cql},
+   *     or the text has no statement or an unterminated string or comment
    */
   static CqlScript parse(String fileName, String text) {
     Matcher m = FILE_NAME.matcher(fileName);
     if (!m.matches()) {
-      throw new IllegalArgumentException(fileName
-          + ": not a versioned CQL file name (expected: V<n>__<description>.cql, e.g. V1__create_users.cql)");
+      throw new IllegalArgumentException(
+          fileName
+              + ": not a versioned CQL file name (expected: V<n>__<description>.cql, e.g. V1__create_users.cql)");
     }
     String normalized = text.replace("\r\n", "\n").replace('\r', '\n');
     List<String> statements;
@@ -53,14 +56,19 @@ record CqlScript(int version, String description, String fileName, String checks
     if (statements.isEmpty()) {
       throw new IllegalArgumentException(fileName + ": no statement");
     }
-    return new CqlScript(Integer.parseInt(m.group(1)), m.group(2).replace('_', ' '), fileName, sha256(normalized),
+    return new CqlScript(
+        Integer.parseInt(m.group(1)),
+        m.group(2).replace('_', ' '),
+        fileName,
+        sha256(normalized),
         statements);
   }
 
   /**
-   * Splits CQL text into statements at each {@code ;} outside strings ({@code '...'} with {@code ''} inside),
-   * quoted names ({@code "..."}), {@code $$...$$} bodies and comments ({@code --} and {@code //} to the end of the
-   * line, {@code /* ... *}{@code /}). Comments are dropped; empty statements are skipped.
+   * Splits CQL text into statements at each {@code ;} outside strings ({@code '...'} with {@code
+   * ''} inside), quoted names ({@code "..."}), {@code $$...$$} bodies and comments ({@code --} and
+   * {@code //} to the end of the line, {@code /* ... *}{@code /}). Comments are dropped; empty
+   * statements are skipped.
    */
   static List<String> split(String text) {
     List<String> statements = new ArrayList<>();
@@ -125,8 +133,9 @@ record CqlScript(int version, String description, String fileName, String checks
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from this JDK", e);
     }

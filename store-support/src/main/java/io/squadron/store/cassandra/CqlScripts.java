@@ -18,8 +18,8 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Finds the versioned CQL files of one class path location, in directories and in jars (every class path entry that
- * has the location contributes).
+ * Finds the versioned CQL files of one class path location, in directories and in jars (every class
+ * path entry that has the location contributes).
  */
 final class CqlScripts {
   private CqlScripts() {}
@@ -27,11 +27,12 @@ final class CqlScripts {
   /**
    * The scripts under {@code location} (e.g. {@code cql/padlock}), in version order.
    *
-   * @throws IllegalArgumentException when the location is missing or empty, a {@code .cql} file is misnamed, or two
-   *     files have one version
+   * @throws IllegalArgumentException when the location is missing or empty, a {@code .cql} file is
+   *     misnamed, or two files have one version
    */
   static List<CqlScript> load(ClassLoader loader, String location) {
-    String dir = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+    String dir =
+        location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
     dir = dir.replaceAll("^/+|/+$", "");
     TreeMap<Integer, CqlScript> byVersion = new TreeMap<>();
     try {
@@ -42,8 +43,15 @@ final class CqlScripts {
           CqlScript script = CqlScript.parse(file.getKey(), file.getValue());
           CqlScript other = byVersion.put(script.version(), script);
           if (other != null && !other.fileName().equals(script.fileName())) {
-            throw new IllegalArgumentException("classpath:" + dir + ": " + other.fileName() + " and "
-                + script.fileName() + " have the same version " + script.version());
+            throw new IllegalArgumentException(
+                "classpath:"
+                    + dir
+                    + ": "
+                    + other.fileName()
+                    + " and "
+                    + script.fileName()
+                    + " have the same version "
+                    + script.version());
           }
         }
       }
@@ -51,8 +59,13 @@ final class CqlScripts {
       throw new UncheckedIOException("cannot list classpath:" + dir, e);
     }
     if (byVersion.isEmpty()) {
-      throw new IllegalArgumentException("classpath:" + dir + ": no V<n>__<description>.cql file (is the location"
-          + " right, and are the files in src/main/resources/" + dir + "?)");
+      throw new IllegalArgumentException(
+          "classpath:"
+              + dir
+              + ": no V<n>__<description>.cql file (is the location"
+              + " right, and are the files in src/main/resources/"
+              + dir
+              + "?)");
     }
     return List.copyOf(byVersion.values());
   }
@@ -85,9 +98,13 @@ final class CqlScripts {
           for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
             JarEntry entry = entries.nextElement();
             String name = entry.getName();
-            if (name.startsWith(prefix) && name.endsWith(".cql") && name.indexOf('/', prefix.length()) < 0) {
+            if (name.startsWith(prefix)
+                && name.endsWith(".cql")
+                && name.indexOf('/', prefix.length()) < 0) {
               try (InputStream in = jar.getInputStream(entry)) {
-                files.put(name.substring(prefix.length()), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                files.put(
+                    name.substring(prefix.length()),
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
               }
             }
           }

@@ -8,20 +8,23 @@ import io.squadron.rpc.config.InvalidConfigException;
 import java.time.Duration;
 
 /**
- * How a service reaches its PostgreSQL database: {@code squadron.stores.postgres} (defaults and documentation in this
- * module's {@code reference.conf}). Tools ({@code squadron up}, tests) fill {@code url} with a database of the
- * service's own.
+ * How a service reaches its PostgreSQL database: {@code squadron.stores.postgres} (defaults and
+ * documentation in this module's {@code reference.conf}). Tools ({@code squadron up}, tests) fill
+ * {@code url} with a database of the service's own.
  *
- * @param url the JDBC URL, {@code jdbc:postgresql://host:port/database}, user and password as parameters
+ * @param url the JDBC URL, {@code jdbc:postgresql://host:port/database}, user and password as
+ *     parameters
  * @param poolSize the most connections the pool holds
- * @param connectionTimeout how long a call waits for a connection before it fails fast (and the longest a start
- *     waits for the first one)
+ * @param connectionTimeout how long a call waits for a connection before it fails fast (and the
+ *     longest a start waits for the first one)
  */
 public record PostgresSettings(String url, int poolSize, Duration connectionTimeout) {
   /** {@code squadron.stores.postgres}. */
   public static final String PATH = "squadron.stores.postgres";
+
   /** The default of {@code pool-size}. */
   public static final int DEFAULT_POOL_SIZE = 16;
+
   /** The default of {@code connection-timeout}. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
@@ -30,15 +33,19 @@ public record PostgresSettings(String url, int poolSize, Duration connectionTime
     requireNonNull(url, "url");
     requireNonNull(connectionTimeout, "connectionTimeout");
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("url: " + redact(url) + " (expected: jdbc:postgresql://host:port/database"
-          + "?user=...&password=...)");
+      throw new IllegalArgumentException(
+          "url: "
+              + redact(url)
+              + " (expected: jdbc:postgresql://host:port/database"
+              + "?user=...&password=...)");
     }
     if (poolSize < 1 || poolSize > 1000) {
       throw new IllegalArgumentException("poolSize: " + poolSize + " (expected: 1..1000)");
     }
     // HikariCP's lower bound.
     if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
-      throw new IllegalArgumentException("connectionTimeout: " + connectionTimeout + " (expected: >= 250ms)");
+      throw new IllegalArgumentException(
+          "connectionTimeout: " + connectionTimeout + " (expected: >= 250ms)");
     }
   }
 
@@ -56,12 +63,14 @@ public record PostgresSettings(String url, int poolSize, Duration connectionTime
     ConfigReader pg = ConfigReader.at(root, PATH);
     String url = pg.nonEmptyString("url");
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new InvalidConfigException(pg.key("url"), redact(url)
-          + " (expected: jdbc:postgresql://host:port/database?user=...&password=...)");
+      throw new InvalidConfigException(
+          pg.key("url"),
+          redact(url) + " (expected: jdbc:postgresql://host:port/database?user=...&password=...)");
     }
     Duration timeout = pg.positiveDuration("connection-timeout");
     if (timeout.compareTo(Duration.ofMillis(250)) < 0) {
-      throw new InvalidConfigException(pg.key("connection-timeout"), timeout + " (expected: >= 250ms)");
+      throw new InvalidConfigException(
+          pg.key("connection-timeout"), timeout + " (expected: >= 250ms)");
     }
     return new PostgresSettings(url, pg.intInRange("pool-size", 1, 1000), timeout);
   }
@@ -83,8 +92,13 @@ public record PostgresSettings(String url, int poolSize, Duration connectionTime
 
   @Override
   public String toString() {
-    return "PostgresSettings{url=" + redactedUrl() + ", poolSize=" + poolSize + ", connectionTimeout="
-        + connectionTimeout + "}";
+    return "PostgresSettings{url="
+        + redactedUrl()
+        + ", poolSize="
+        + poolSize
+        + ", connectionTimeout="
+        + connectionTimeout
+        + "}";
   }
 
   static String redact(String url) {

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's PostgreSQL database: a HikariCP pool, versioned schemas by Flyway, and a readiness check.
+ * A service's PostgreSQL database: a HikariCP pool, versioned schemas by Flyway, and a readiness
+ * check.
  *
  * <pre>{@code
  * PostgresStore pg = PostgresStore.open(PostgresSettings.from(config), "userdb", registry);
@@ -31,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Several schemas share one database without clashing: each {@link #migrate} name has its own Flyway history
- * table, {@code flyway_history_<name>} (a service's own tables, a library's outbox or control tables). A call that
- * cannot get a connection within the connection timeout fails at once; nothing retries.
+ * <p>Several schemas share one database without clashing: each {@link #migrate} name has its own
+ * Flyway history table, {@code flyway_history_<name>} (a service's own tables, a library's outbox
+ * or control tables). A call that cannot get a connection within the connection timeout fails at
+ * once; nothing retries.
  */
 public final class PostgresStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
@@ -51,10 +53,12 @@ public final class PostgresStore implements AutoCloseable {
    * Opens the pool and waits (at most the connection timeout) for its first connection.
    *
    * @param poolName names the pool in logs and metrics (the service's name)
-   * @param registry where the pool's metrics go ({@code hikaricp_*}, tagged with the pool name); null for none
+   * @param registry where the pool's metrics go ({@code hikaricp_*}, tagged with the pool name);
+   *     null for none
    * @throws StoreUnavailableException when no connection could be made
    */
-  public static PostgresStore open(PostgresSettings settings, String poolName, MeterRegistry registry) {
+  public static PostgresStore open(
+      PostgresSettings settings, String poolName, MeterRegistry registry) {
     requireNonNull(settings, "settings");
     requireNonNull(poolName, "poolName");
     HikariConfig config = new HikariConfig();
@@ -80,16 +84,18 @@ public final class PostgresStore implements AutoCloseable {
   }
 
   /**
-   * Applies the versioned SQL migrations ({@code V<n>__<description>.sql}) under the class path location
-   * {@code location} that are not applied yet, recorded in the table {@code flyway_history_<name>}. Flyway checks
-   * the checksums of applied versions, refuses a changed one, and lets one instance at a time migrate (a PostgreSQL
-   * advisory lock), so instances may start together.
+   * Applies the versioned SQL migrations ({@code V<n>__<description>.sql}) under the class path
+   * location {@code location} that are not applied yet, recorded in the table {@code
+   * flyway_history_<name>}. Flyway checks the checksums of applied versions, refuses a changed one,
+   * and lets one instance at a time migrate (a PostgreSQL advisory lock), so instances may start
+   * together.
    *
-   * @param name the schema's name, e.g. the service's or the library's ({@code [a-z][a-z0-9_]{0,40}})
+   * @param name the schema's name, e.g. the service's or the library's ({@code
+   *     [a-z][a-z0-9_]{0,40}})
    * @param location a class path directory, e.g. {@code db/userdb} (or {@code classpath:db/userdb})
    * @return how many versions this call applied
-   * @throws IllegalStateException when validation fails (a changed or missing applied version, a misnamed file,
-   *     a missing location) or a migration's SQL fails
+   * @throws IllegalStateException when validation fails (a changed or missing applied version, a
+   *     misnamed file, a missing location) or a migration's SQL fails
    * @throws StoreUnavailableException when the database cannot be reached
    */
   public int migrate(String name, String location) {
@@ -97,8 +103,9 @@ public final class PostgresStore implements AutoCloseable {
   }
 
   /**
-   * As {@link #migrate(String, String)} on any data source: for a library that is handed the service's pool and
-   * keeps its own tables there (an outbox, a control table) under its own schema name.
+   * As {@link #migrate(String, String)} on any data source: for a library that is handed the
+   * service's pool and keeps its own tables there (an outbox, a control table) under its own schema
+   * name.
    */
   public static int migrate(DataSource dataSource, String name, String location) {
     requireNonNull(dataSource, "dataSource");
@@ -113,7 +120,8 @@ public final class PostgresStore implements AutoCloseable {
           .dataSource(dataSource)
           .locations(where)
           .table(historyTable(name))
-          // Other schemas' tables may be in the database already: start this one's history at version 0.
+          // Other schemas' tables may be in the database already: start this one's history at
+          // version 0.
           .baselineOnMigrate(true)
           .baselineVersion("0")
           .failOnMissingLocations(true)
@@ -125,7 +133,8 @@ public final class PostgresStore implements AutoCloseable {
       if (unreachable(e)) {
         throw new StoreUnavailableException("postgres", "migrate " + name, e);
       }
-      throw new IllegalStateException("postgres schema '" + name + "' (" + where + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "postgres schema '" + name + "' (" + where + "): " + e.getMessage(), e);
     }
   }
 
@@ -137,7 +146,9 @@ public final class PostgresStore implements AutoCloseable {
   private static boolean unreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException
-          || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+          || (t instanceof SQLException sql
+              && sql.getSQLState() != null
+              && sql.getSQLState().startsWith("08"))) {
         return true;
       }
     }
@@ -155,8 +166,8 @@ public final class PostgresStore implements AutoCloseable {
   }
 
   /**
-   * Whether the database answers: a connection from the pool within the connection timeout, checked by the driver
-   * with a timeout of its own (a readiness check: never throws).
+   * Whether the database answers: a connection from the pool within the connection timeout, checked
+   * by the driver with a timeout of its own (a readiness check: never throws).
    */
   public boolean isReachable() {
     try (Connection c = dataSource.getConnection()) {
@@ -168,8 +179,8 @@ public final class PostgresStore implements AutoCloseable {
   }
 
   /**
-   * The exception for a failed {@code operation}: names the operation and the failure's type and SQLState, never
-   * the driver's message (it may quote the statement's values).
+   * The exception for a failed {@code operation}: names the operation and the failure's type and
+   * SQLState, never the driver's message (it may quote the statement's values).
    */
   public static StoreUnavailableException unavailable(String operation, SQLException failure) {
     return new StoreUnavailableException("postgres", operation, failure);

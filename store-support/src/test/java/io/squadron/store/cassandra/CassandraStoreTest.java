@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * CassandraStore on a real Cassandra node of this class's own (the last test stops and restarts it): a keyspace per
- * test, created by {@link CassandraStore#open}; versioned CQL applied once, in order, by one of several instances;
- * changed versions refused; readiness; failures as UNAVAILABLE.
+ * CassandraStore on a real Cassandra node of this class's own (the last test stops and restarts
+ * it): a keyspace per test, created by {@link CassandraStore#open}; versioned CQL applied once, in
+ * order, by one of several instances; changed versions refused; readiness; failures as UNAVAILABLE.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CassandraStoreTest {
@@ -49,9 +49,13 @@ class CassandraStoreTest {
     server.close();
   }
 
-  /** A keyspace of the test's own; generous timeouts (lightweight transactions on a busy 2-core machine). */
+  /**
+   * A keyspace of the test's own; generous timeouts (lightweight transactions on a busy 2-core
+   * machine).
+   */
   private static CassandraSettings newKeyspace() {
-    String keyspace = "store_" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0x7fffffff);
+    String keyspace =
+        "store_" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0x7fffffff);
     return CassandraSettings.of(CassandraEndpoint.parse(server.endpoint()), keyspace)
         .withRequestTimeout(Duration.ofSeconds(10));
   }
@@ -63,8 +67,10 @@ class CassandraStoreTest {
 
   private static List<Integer> versions(CassandraStore store, String name) {
     List<Integer> versions = new ArrayList<>();
-    for (Row row : store.session().execute("SELECT version FROM schema_history WHERE name = ? AND version > 0",
-        name)) {
+    for (Row row :
+        store
+            .session()
+            .execute("SELECT version FROM schema_history WHERE name = ? AND version > 0", name)) {
       versions.add(row.getInt("version"));
     }
     return versions;
@@ -75,8 +81,8 @@ class CassandraStoreTest {
   void open_createsTheKeyspace_migrateAppliesInOrderOnce_andRecordsEachVersion() {
     CassandraSettings settings = newKeyspace();
     try (CassandraStore store = CassandraStore.open(settings, "counters-svc")) {
-      assertThat(store.session().getKeyspace()).hasValueSatisfying(k -> assertThat(k.asInternal())
-          .isEqualTo(settings.keyspace()));
+      assertThat(store.session().getKeyspace())
+          .hasValueSatisfying(k -> assertThat(k.asInternal()).isEqualTo(settings.keyspace()));
       assertThat(store.keyspace()).isEqualTo(settings.keyspace());
       assertThat(store.isReachable()).isTrue();
 
@@ -84,20 +90,39 @@ class CassandraStoreTest {
       assertThat(store.migrate("counters", "classpath:cql/store_test/counters")).isZero();
 
       assertThat(hits(store)).isEqualTo(1);
-      assertThat(store.session().execute("SELECT body FROM notes WHERE id = 'v2'").one().getString("body"))
+      assertThat(
+              store
+                  .session()
+                  .execute("SELECT body FROM notes WHERE id = 'v2'")
+                  .one()
+                  .getString("body"))
           .isEqualTo("it's here; once");
-      List<Row> history = store.session().execute("SELECT version, description, checksum, applied_at, applied_by"
-          + " FROM schema_history WHERE name = 'counters'").all();
+      List<Row> history =
+          store
+              .session()
+              .execute(
+                  "SELECT version, description, checksum, applied_at, applied_by"
+                      + " FROM schema_history WHERE name = 'counters'")
+              .all();
       // No version 0 row: that is the lock, present only while an instance applies.
       assertThat(history).extracting(r -> r.getInt("version")).containsExactly(1, 2);
-      assertThat(history).extracting(r -> r.getString("description")).containsExactly("counters", "first hit");
-      assertThat(history).allSatisfy(r -> {
-        assertThat(r.getString("checksum")).hasSize(64);
-        assertThat(r.getInstant("applied_at")).isNotNull();
-        assertThat(r.getString("applied_by")).startsWith("counters-svc-");
-      });
-      assertThat(store.session().execute("SELECT * FROM schema_history WHERE name = 'counters' AND version = 0")
-          .all()).as("lock row released").isEmpty();
+      assertThat(history)
+          .extracting(r -> r.getString("description"))
+          .containsExactly("counters", "first hit");
+      assertThat(history)
+          .allSatisfy(
+              r -> {
+                assertThat(r.getString("checksum")).hasSize(64);
+                assertThat(r.getInstant("applied_at")).isNotNull();
+                assertThat(r.getString("applied_by")).startsWith("counters-svc-");
+              });
+      assertThat(
+              store
+                  .session()
+                  .execute("SELECT * FROM schema_history WHERE name = 'counters' AND version = 0")
+                  .all())
+          .as("lock row released")
+          .isEmpty();
     }
     // A second start finds the keyspace and nothing to apply.
     try (CassandraStore again = CassandraStore.open(settings, "counters-svc")) {
@@ -111,7 +136,8 @@ class CassandraStoreTest {
   void instancesStartingTogether_applyEachVersionOnce() throws Exception {
     CassandraSettings settings = newKeyspace();
     try (CassandraStore first = CassandraStore.open(settings, "first")) {
-      // The keyspace exists now; each instance below opens its own session, as separate processes would.
+      // The keyspace exists now; each instance below opens its own session, as separate processes
+      // would.
       List<CassandraStore> stores = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(3);
       try {
@@ -121,10 +147,11 @@ class CassandraStoreTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
         for (CassandraStore store : stores) {
-          Callable<Integer> migrate = () -> {
-            go.await();
-            return store.migrate("counters", "cql/store_test/counters");
-          };
+          Callable<Integer> migrate =
+              () -> {
+                go.await();
+                return store.migrate("counters", "cql/store_test/counters");
+              };
           results.add(pool.submit(migrate));
         }
         go.countDown();
@@ -178,18 +205,25 @@ class CassandraStoreTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("V2__b.cql is new but version 3 is applied already");
       assertThatThrownBy(() -> store.migrate("gaps", "cql/store_test/nowhere"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no V<n>__<description>.cql file");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no V<n>__<description>.cql file");
       assertThatThrownBy(() -> store.migrate("Gaps", "cql/store_test/gap_v1_v3"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("name");
     }
   }
 
   @Test
   @Order(6)
   void open_nothingListening_failsFastUnavailable() {
-    CassandraSettings nowhere = new CassandraSettings(
-        CassandraEndpoint.parse("127.0.0.1:" + Ports.random().next() + "/datacenter1"), "nowhere",
-        CassandraSettings.Replication.simple(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    CassandraSettings nowhere =
+        new CassandraSettings(
+            CassandraEndpoint.parse("127.0.0.1:" + Ports.random().next() + "/datacenter1"),
+            "nowhere",
+            CassandraSettings.Replication.simple(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5));
     long start = System.nanoTime();
     assertThatThrownBy(() -> CassandraStore.open(nowhere, "nowhere"))
         .isInstanceOf(StoreUnavailableException.class)
@@ -199,7 +233,8 @@ class CassandraStoreTest {
 
   @Test
   @Order(100)
-  void nodeStopped_notReady_statementsFailUnavailable_thenReadyAgainAfterRestart() throws Exception {
+  void nodeStopped_notReady_statementsFailUnavailable_thenReadyAgainAfterRestart()
+      throws Exception {
     try (CassandraStore store = CassandraStore.open(newKeyspace(), "fault")) {
       store.migrate("counters", "cql/store_test/counters");
       assertThat(store.isReachable()).isTrue();
@@ -215,7 +250,11 @@ class CassandraStoreTest {
       } catch (DriverException e) {
         failure = new StoreUnavailableException("cassandra", "read hits", e);
       }
-      assertThat(new ErrorMapping(List.of(StoreErrors.exceptionMapper())).toStatus(failure).getStatus().getCode())
+      assertThat(
+              new ErrorMapping(List.of(StoreErrors.exceptionMapper()))
+                  .toStatus(failure)
+                  .getStatus()
+                  .getCode())
           .isEqualTo(Status.Code.UNAVAILABLE);
 
       server.restart();
@@ -224,7 +263,8 @@ class CassandraStoreTest {
     }
   }
 
-  private static void eventually(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  private static void eventually(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

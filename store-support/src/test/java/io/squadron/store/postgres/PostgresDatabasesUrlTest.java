@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 class PostgresDatabasesUrlTest {
   @Test
   void withDatabase_replacesOnlyTheDatabase() {
-    assertThat(PostgresDatabases.withDatabase("jdbc:postgresql://h:5432/postgres?user=u&password=p", "t_x"))
+    assertThat(
+            PostgresDatabases.withDatabase(
+                "jdbc:postgresql://h:5432/postgres?user=u&password=p", "t_x"))
         .isEqualTo("jdbc:postgresql://h:5432/t_x?user=u&password=p");
     assertThat(PostgresDatabases.withDatabase("jdbc:postgresql://h1:1,h2:2?user=u", "t_x"))
         .isEqualTo("jdbc:postgresql://h1:1,h2:2/t_x?user=u");
@@ -20,9 +22,12 @@ class PostgresDatabasesUrlTest {
   void withDatabase_badNameOrUrl_rejectedWithoutThePassword() {
     assertThatThrownBy(() -> PostgresDatabases.withDatabase("jdbc:postgresql://h:1/p", "user-db"))
         .hasMessageContaining("database: 'user-db'");
-    assertThatThrownBy(() -> PostgresDatabases.withDatabase("jdbc:postgresql://h:1/p", "x; DROP DATABASE p"))
+    assertThatThrownBy(
+            () -> PostgresDatabases.withDatabase("jdbc:postgresql://h:1/p", "x; DROP DATABASE p"))
         .hasMessageContaining("database:");
-    assertThatThrownBy(() -> PostgresDatabases.withDatabase("postgres://h:1/p?password=secret", "db"))
-        .hasMessageContaining("adminJdbcUrl").hasMessageNotContaining("secret");
+    assertThatThrownBy(
+            () -> PostgresDatabases.withDatabase("postgres://h:1/p?password=secret", "db"))
+        .hasMessageContaining("adminJdbcUrl")
+        .hasMessageNotContaining("secret");
   }
 }

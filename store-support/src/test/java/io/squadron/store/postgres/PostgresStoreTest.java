@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * PostgresStore on a real PostgreSQL server of this class's own (the last test stops and restarts it): a database
- * per test from {@link PostgresDatabases}, Flyway schemas with a history table per name, readiness, and failures
- * as UNAVAILABLE.
+ * PostgresStore on a real PostgreSQL server of this class's own (the last test stops and restarts
+ * it): a database per test from {@link PostgresDatabases}, Flyway schemas with a history table per
+ * name, readiness, and failures as UNAVAILABLE.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresStoreTest {
@@ -54,13 +54,16 @@ class PostgresStoreTest {
   }
 
   private static PostgresSettings newDatabase() throws SQLException {
-    String database = "store_" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0x7fffffff);
-    return PostgresSettings.of(PostgresDatabases.ensure(server.jdbcUrl(), database)).withPoolSize(4)
+    String database =
+        "store_" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0x7fffffff);
+    return PostgresSettings.of(PostgresDatabases.ensure(server.jdbcUrl(), database))
+        .withPoolSize(4)
         .withConnectionTimeout(Duration.ofSeconds(5));
   }
 
   private static long count(PostgresStore store, String sql) throws SQLException {
-    try (Connection c = store.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql);
+    try (Connection c = store.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(sql);
         ResultSet r = s.executeQuery()) {
       r.next();
       return r.getLong(1);
@@ -70,8 +73,11 @@ class PostgresStoreTest {
   private static List<String> versions(PostgresStore store, String name) throws SQLException {
     List<String> versions = new ArrayList<>();
     try (Connection c = store.dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT version FROM " + PostgresStore.historyTable(name)
-            + " WHERE success ORDER BY installed_rank");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT version FROM "
+                    + PostgresStore.historyTable(name)
+                    + " WHERE success ORDER BY installed_rank");
         ResultSet r = s.executeQuery()) {
       while (r.next()) {
         versions.add(r.getString(1));
@@ -85,10 +91,16 @@ class PostgresStoreTest {
   void ensure_createsOnce_andReturnsTheDatabasesUrl() throws Exception {
     String first = PostgresDatabases.ensure(server.jdbcUrl(), "store_ensure");
     String again = PostgresDatabases.ensure(server.jdbcUrl(), "store_ensure");
-    assertThat(again).isEqualTo(first).startsWith("jdbc:postgresql://127.0.0.1:" + server.port() + "/store_ensure?");
+    assertThat(again)
+        .isEqualTo(first)
+        .startsWith("jdbc:postgresql://127.0.0.1:" + server.port() + "/store_ensure?");
     try (PostgresStore store = PostgresStore.open(PostgresSettings.of(first), "ensure", null)) {
-      assertThat(count(store, "SELECT count(*) FROM pg_database WHERE datname = current_database()"
-          + " AND datname = 'store_ensure'")).isEqualTo(1);
+      assertThat(
+              count(
+                  store,
+                  "SELECT count(*) FROM pg_database WHERE datname = current_database()"
+                      + " AND datname = 'store_ensure'"))
+          .isEqualTo(1);
     }
   }
 
@@ -103,7 +115,8 @@ class PostgresStoreTest {
       assertThat(versions(store, "orders")).containsExactly("1", "2");
       assertThat(count(store, "SELECT count(*) FROM orders")).isEqualTo(1);
       assertThat(store.isReachable()).isTrue();
-      assertThat(registry.find("hikaricp.connections").tag("pool", "orders-svc").gauge()).isNotNull();
+      assertThat(registry.find("hikaricp.connections").tag("pool", "orders-svc").gauge())
+          .isNotNull();
     }
   }
 
@@ -112,11 +125,13 @@ class PostgresStoreTest {
   void twoSchemasInOneDatabase_haveTheirOwnHistory() throws Exception {
     try (PostgresStore store = PostgresStore.open(newDatabase(), "shared", null)) {
       assertThat(store.migrate("orders", "db/store_test/orders")).isEqualTo(2);
-      // The database is not empty any more: the second schema starts its own history at 0 and applies its V1.
+      // The database is not empty any more: the second schema starts its own history at 0 and
+      // applies its V1.
       assertThat(store.migrate("outbox", "db/store_test/outbox")).isEqualTo(1);
 
       assertThat(versions(store, "orders")).containsExactly("1", "2");
-      // "0" is the baseline Flyway records for a schema that starts in a database with other tables.
+      // "0" is the baseline Flyway records for a schema that starts in a database with other
+      // tables.
       assertThat(versions(store, "outbox")).containsExactly("0", "1");
       assertThat(count(store, "SELECT count(*) FROM outbox")).isZero();
       assertThat(store.migrate("orders", "db/store_test/orders")).isZero();
@@ -135,10 +150,11 @@ class PostgresStoreTest {
       for (int i = 0; i < 3; i++) {
         PostgresStore store = PostgresStore.open(settings, "instance-" + i, null);
         stores.add(store);
-        Callable<Integer> migrate = () -> {
-          go.await();
-          return store.migrate("orders", "db/store_test/orders");
-        };
+        Callable<Integer> migrate =
+            () -> {
+              go.await();
+              return store.migrate("orders", "db/store_test/orders");
+            };
         results.add(pool.submit(migrate));
       }
       go.countDown();
@@ -167,7 +183,8 @@ class PostgresStoreTest {
       assertThatThrownBy(() -> store.migrate("orders", "db/store_test/nowhere"))
           .isInstanceOf(IllegalStateException.class);
       assertThatThrownBy(() -> store.migrate("Orders", "db/store_test/orders"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("name");
     }
   }
 
@@ -175,8 +192,11 @@ class PostgresStoreTest {
   @Order(6)
   void open_nothingListening_failsFastUnavailable() {
     int port = Ports.random().next();
-    PostgresSettings nowhere = new PostgresSettings("jdbc:postgresql://127.0.0.1:" + port
-        + "/db?user=u&password=secret", 2, Duration.ofMillis(500));
+    PostgresSettings nowhere =
+        new PostgresSettings(
+            "jdbc:postgresql://127.0.0.1:" + port + "/db?user=u&password=secret",
+            2,
+            Duration.ofMillis(500));
     long start = System.nanoTime();
     assertThatThrownBy(() -> PostgresStore.open(nowhere, "nowhere", null))
         .isInstanceOf(StoreUnavailableException.class)
@@ -188,25 +208,30 @@ class PostgresStoreTest {
   @Test
   @Order(100)
   void serverStopped_notReady_callsUnavailable_thenReadyAgainAfterRestart() throws Exception {
-    try (PostgresStore store = PostgresStore.open(newDatabase().withConnectionTimeout(Duration.ofSeconds(1)), "fault",
-        null)) {
+    try (PostgresStore store =
+        PostgresStore.open(
+            newDatabase().withConnectionTimeout(Duration.ofSeconds(1)), "fault", null)) {
       store.migrate("orders", "db/store_test/orders");
       assertThat(store.isReachable()).isTrue();
 
       server.stop();
       long start = System.nanoTime();
       assertThat(store.isReachable()).isFalse();
-      assertThat(System.nanoTime() - start).as("a quick check").isLessThan(TimeUnit.SECONDS.toNanos(5));
+      assertThat(System.nanoTime() - start)
+          .as("a quick check")
+          .isLessThan(TimeUnit.SECONDS.toNanos(5));
       StatusRuntimeException status;
       try {
         count(store, "SELECT count(*) FROM orders");
         throw new AssertionError("read from a stopped server");
       } catch (SQLException e) {
-        status = new ErrorMapping(List.of(StoreErrors.exceptionMapper()))
-            .toStatus(PostgresStore.unavailable("read orders", e));
+        status =
+            new ErrorMapping(List.of(StoreErrors.exceptionMapper()))
+                .toStatus(PostgresStore.unavailable("read orders", e));
       }
       assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(status.getStatus().getDescription()).contains("postgres unavailable during read orders");
+      assertThat(status.getStatus().getDescription())
+          .contains("postgres unavailable during read orders");
       assertThat(io.grpc.protobuf.StatusProto.fromThrowable(status).getDetailsList())
           .anyMatch(a -> a.is(com.google.rpc.RetryInfo.class));
 

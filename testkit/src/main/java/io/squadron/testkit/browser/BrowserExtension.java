@@ -26,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real headless Chromium for a test class, driven through Selenium WebDriver: Debian's {@code chromium} and
- * {@code chromium-driver} (installed by local-infra's {@link Chromium} when missing and running as root), a fresh
- * profile per class, and a screenshot under {@code target/screenshots/<TestClass>/} when a test fails, or whenever
- * a test asks ({@link #screenshot}).
+ * A real headless Chromium for a test class, driven through Selenium WebDriver: Debian's {@code
+ * chromium} and {@code chromium-driver} (installed by local-infra's {@link Chromium} when missing
+ * and running as root), a fresh profile per class, and a screenshot under {@code
+ * target/screenshots/<TestClass>/} when a test fails, or whenever a test asks ({@link
+ * #screenshot}).
  *
  * <pre>{@code
  * @RegisterExtension static final ServiceExtension CHECKOUT = ServiceExtension.forService("checkout");
@@ -42,17 +43,28 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The flags are the ones that work on these machines (no display, no sandbox as root, no network beyond the test's
- * own servers): {@value #FLAGS_DOC}. The browser accepts the test CA's certificates without trusting the CA (it
- * cannot be added to Chromium's store without a user profile database): pages are served by the test's own server.
+ * <p>The flags are the ones that work on these machines (no display, no sandbox as root, no network
+ * beyond the test's own servers): {@value #FLAGS_DOC}. The browser accepts the test CA's
+ * certificates without trusting the CA (it cannot be added to Chromium's store without a user
+ * profile database): pages are served by the test's own server.
  */
 public final class BrowserExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   private static final Logger log = LoggerFactory.getLogger(BrowserExtension.class);
-  static final String FLAGS_DOC = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-      + "--disable-background-networking --disable-component-update --disable-sync, a fresh --user-data-dir";
-  private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--disable-dev-shm-usage", "--window-size=1280,900");
+  static final String FLAGS_DOC =
+      "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+          + "--disable-background-networking --disable-component-update --disable-sync, a fresh --user-data-dir";
+  private static final List<String> FLAGS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-dev-shm-usage",
+          "--window-size=1280,900");
 
   private final Path screenshotRoot;
   private Duration pageLoadTimeout = Duration.ofSeconds(30);
@@ -69,7 +81,9 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
     return new BrowserExtension(Path.of("target", "screenshots"));
   }
 
-  /** How long {@link #open} waits for a page to load (default 30 s: a busy 2-core machine is slow). */
+  /**
+   * How long {@link #open} waits for a page to load (default 30 s: a busy 2-core machine is slow).
+   */
   public BrowserExtension pageLoadTimeout(Duration timeout) {
     this.pageLoadTimeout = requireNonNull(timeout, "timeout");
     return this;
@@ -85,14 +99,18 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
     options.addArguments(FLAGS);
     options.addArguments("--user-data-dir=" + profile);
     options.setAcceptInsecureCerts(true);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(chromium.driver().toFile())
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromium.driver().toFile())
+            .usingAnyFreePort()
+            .build();
     long started = System.nanoTime();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(pageLoadTimeout);
-    log.info("headless {} started in {} ms", chromium.version(), (System.nanoTime() - started) / 1_000_000);
+    log.info(
+        "headless {} started in {} ms",
+        chromium.version(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   @Override
@@ -122,8 +140,9 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
   /** The browser (a {@link ChromeDriver}); for the running test class only. */
   public WebDriver driver() {
     if (driver == null) {
-      throw new IllegalStateException("the browser runs only while the test class does (register the extension "
-          + "with @RegisterExtension on a static field)");
+      throw new IllegalStateException(
+          "the browser runs only while the test class does (register the extension "
+              + "with @RegisterExtension on a static field)");
     }
     return driver;
   }
@@ -135,11 +154,15 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
     return browser;
   }
 
-  /** Saves what the page shows now as {@code target/screenshots/<TestClass>/<name>.png}; returns the file. */
+  /**
+   * Saves what the page shows now as {@code target/screenshots/<TestClass>/<name>.png}; returns the
+   * file.
+   */
   public Path screenshot(String name) {
     requireNonNull(name, "name");
     if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("name: '" + name + "' (expected: letters, digits, '.', '_', '-')");
+      throw new IllegalArgumentException(
+          "name: '" + name + "' (expected: letters, digits, '.', '_', '-')");
     }
     byte[] png = ((ChromeDriver) driver()).getScreenshotAs(OutputType.BYTES);
     try {
@@ -154,7 +177,8 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
 
   /** The directory screenshots of this class go to. */
   public Path screenshotDirectory() {
-    return Optional.ofNullable(screenshots).orElseThrow(() -> new IllegalStateException("not started"));
+    return Optional.ofNullable(screenshots)
+        .orElseThrow(() -> new IllegalStateException("not started"));
   }
 
   private static void deleteQuietly(Path dir) {

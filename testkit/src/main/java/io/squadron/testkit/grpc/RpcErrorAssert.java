@@ -18,8 +18,8 @@ import java.util.Optional;
 import org.assertj.core.api.AbstractAssert;
 
 /**
- * Assertions on a failed call's status and its {@code google.rpc} details, as a client in any language would read
- * them:
+ * Assertions on a failed call's status and its {@code google.rpc} details, as a client in any
+ * language would read them:
  *
  * <pre>{@code
  * RpcErrorAssert.assertThatCall(() -> stub.shuffle(bad))
@@ -34,8 +34,12 @@ public final class RpcErrorAssert extends AbstractAssert<RpcErrorAssert, StatusR
   private RpcErrorAssert(StatusRuntimeException actual) {
     super(actual, RpcErrorAssert.class);
     com.google.rpc.Status details = StatusProto.fromThrowable(actual);
-    this.status = details != null ? details : com.google.rpc.Status.newBuilder()
-        .setCode(actual.getStatus().getCode().value()).build();
+    this.status =
+        details != null
+            ? details
+            : com.google.rpc.Status.newBuilder()
+                .setCode(actual.getStatus().getCode().value())
+                .build();
   }
 
   /** Runs {@code call}, which must fail with a gRPC status, and asserts on that failure. */
@@ -66,22 +70,27 @@ public final class RpcErrorAssert extends AbstractAssert<RpcErrorAssert, StatusR
 
   public RpcErrorAssert hasCode(Status.Code code) {
     if (actual.getStatus().getCode() != code) {
-      failWithMessage("expected status %s but was %s: %s", code, actual.getStatus().getCode(),
-          actual.getStatus().getDescription());
+      failWithMessage(
+          "expected status %s but was %s: %s",
+          code, actual.getStatus().getCode(), actual.getStatus().getDescription());
     }
     return this;
   }
 
-  /** The {@code ErrorInfo} reason is {@code reason}'s name (a shared or a service's own proto enum). */
+  /**
+   * The {@code ErrorInfo} reason is {@code reason}'s name (a shared or a service's own proto enum).
+   */
   public RpcErrorAssert hasReason(ProtocolMessageEnum reason) {
     String expected = reason.getValueDescriptor().getName();
     Optional<ErrorInfo> info = errorInfo(status);
     if (info.isEmpty()) {
-      failWithMessage("expected ErrorInfo reason %s but the status has no ErrorInfo (%s)", expected,
-          actual.getStatus());
+      failWithMessage(
+          "expected ErrorInfo reason %s but the status has no ErrorInfo (%s)",
+          expected, actual.getStatus());
     } else if (!info.get().getReason().equals(expected)) {
-      failWithMessage("expected ErrorInfo reason %s but was %s (%s)", expected, info.get().getReason(),
-          actual.getStatus().getDescription());
+      failWithMessage(
+          "expected ErrorInfo reason %s but was %s (%s)",
+          expected, info.get().getReason(), actual.getStatus().getDescription());
     }
     return this;
   }
@@ -90,8 +99,9 @@ public final class RpcErrorAssert extends AbstractAssert<RpcErrorAssert, StatusR
   public RpcErrorAssert hasBadField(String field) {
     List<String> fields = badFields(status);
     if (!fields.contains(field)) {
-      failWithMessage("expected a BadRequest violation of %s but the violations are %s (%s)", field, fields,
-          actual.getStatus().getDescription());
+      failWithMessage(
+          "expected a BadRequest violation of %s but the violations are %s (%s)",
+          field, fields, actual.getStatus().getDescription());
     }
     return this;
   }
@@ -116,11 +126,17 @@ public final class RpcErrorAssert extends AbstractAssert<RpcErrorAssert, StatusR
     return this;
   }
 
-  /** The status description does not contain {@code text} (a name, an address, a secret), ignoring case. */
+  /**
+   * The status description does not contain {@code text} (a name, an address, a secret), ignoring
+   * case.
+   */
   public RpcErrorAssert hasMessageNotContaining(String text) {
     String description = String.valueOf(actual.getStatus().getDescription());
-    if (description.toLowerCase(java.util.Locale.ROOT).contains(text.toLowerCase(java.util.Locale.ROOT))) {
-      failWithMessage("expected the description not to contain '%s' but was '%s'", text, description);
+    if (description
+        .toLowerCase(java.util.Locale.ROOT)
+        .contains(text.toLowerCase(java.util.Locale.ROOT))) {
+      failWithMessage(
+          "expected the description not to contain '%s' but was '%s'", text, description);
     }
     return this;
   }
@@ -132,17 +148,23 @@ public final class RpcErrorAssert extends AbstractAssert<RpcErrorAssert, StatusR
 
   /** The fields named by the {@code BadRequest} of {@code status}. */
   public static List<String> badFields(com.google.rpc.Status status) {
-    return detail(status, BadRequest.class).map(b -> b.getFieldViolationsList().stream()
-        .map(BadRequest.FieldViolation::getField).toList()).orElse(List.of());
+    return detail(status, BadRequest.class)
+        .map(
+            b ->
+                b.getFieldViolationsList().stream()
+                    .map(BadRequest.FieldViolation::getField)
+                    .toList())
+        .orElse(List.of());
   }
 
   /** The delay asked by the {@code RetryInfo} of {@code status}, if it carries one. */
   public static Optional<Duration> retryDelay(com.google.rpc.Status status) {
-    return detail(status, RetryInfo.class).map(r -> Duration.ofSeconds(r.getRetryDelay().getSeconds(),
-        r.getRetryDelay().getNanos()));
+    return detail(status, RetryInfo.class)
+        .map(r -> Duration.ofSeconds(r.getRetryDelay().getSeconds(), r.getRetryDelay().getNanos()));
   }
 
-  private static <T extends Message> Optional<T> detail(com.google.rpc.Status status, Class<T> type) {
+  private static <T extends Message> Optional<T> detail(
+      com.google.rpc.Status status, Class<T> type) {
     for (Any any : status.getDetailsList()) {
       if (any.is(type)) {
         try {

@@ -1,2 +1,5 @@
-/** Assertions on gRPC failures and their {@code google.rpc} details (reason, bad fields, retry delay). */
+/**
+ * Assertions on gRPC failures and their {@code google.rpc} details (reason, bad fields, retry
+ * delay).
+ */
 package io.squadron.testkit.grpc;

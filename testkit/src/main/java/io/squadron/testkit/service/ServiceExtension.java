@@ -21,10 +21,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts a service for a test class exactly as it runs in production ({@link ServiceHarness}: its descriptor, its
- * main class's {@code start(Config)}, mutual TLS, its real policy) on real stores of its own: a database, keyspace or
- * key prefix created for the class on the test JVM's shared servers, for each store its descriptor needs. Stops it
- * after the class.
+ * Starts a service for a test class exactly as it runs in production ({@link ServiceHarness}: its
+ * descriptor, its main class's {@code start(Config)}, mutual TLS, its real policy) on real stores
+ * of its own: a database, keyspace or key prefix created for the class on the test JVM's shared
+ * servers, for each store its descriptor needs. Stops it after the class.
  *
  * <pre>{@code
  * &#64;RegisterExtension
@@ -40,8 +40,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>A fault test passes its own store ({@code PostgresExtension.ownServer()}, declared before this extension) with
- * {@link #postgres(PostgresExtension)} and friends, and stops or pauses it through that extension.
+ * <p>A fault test passes its own store ({@code PostgresExtension.ownServer()}, declared before this
+ * extension) with {@link #postgres(PostgresExtension)} and friends, and stops or pauses it through
+ * that extension.
  */
 public final class ServiceExtension implements BeforeAllCallback, AfterAllCallback {
   private final ServiceHarness harness;
@@ -75,13 +76,19 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
-  /** HOCON over the generated config (later calls win); e.g. {@code "squadron.userdb.store = cassandra"}. */
+  /**
+   * HOCON over the generated config (later calls win); e.g. {@code "squadron.userdb.store =
+   * cassandra"}.
+   */
   public ServiceExtension config(String hocon) {
     harness.config(hocon);
     return this;
   }
 
-  /** The service's PostgreSQL database is {@code pg}'s (a fault test's private server), not one of its own. */
+  /**
+   * The service's PostgreSQL database is {@code pg}'s (a fault test's private server), not one of
+   * its own.
+   */
   public ServiceExtension postgres(PostgresExtension pg) {
     this.postgres = requireNonNull(pg, "pg");
     return this;
@@ -105,7 +112,10 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
-  /** The service's payment provider simulator is {@code sim}'s (a test that drives or faults it), not one of its own. */
+  /**
+   * The service's payment provider simulator is {@code sim}'s (a test that drives or faults it),
+   * not one of its own.
+   */
   public ServiceExtension providersSim(ProvidersSimExtension sim) {
     this.providersSim = requireNonNull(sim, "sim");
     return this;
@@ -117,7 +127,10 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
-  /** The deadline of the test's calls (default 20 s: a busy 2-core CI machine must not turn slowness into failures). */
+  /**
+   * The deadline of the test's calls (default 20 s: a busy 2-core CI machine must not turn slowness
+   * into failures).
+   */
   public ServiceExtension clientDeadline(Duration deadline) {
     harness.clientDeadline(deadline);
     return this;
@@ -126,12 +139,15 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
   @Override
   public synchronized void beforeAll(ExtensionContext context) throws Exception {
     if (setUp) {
-      return; // started early by a caller's extension (JUnit orders @RegisterExtension fields unpredictably)
+      return; // started early by a caller's extension (JUnit orders @RegisterExtension fields
+      // unpredictably)
     }
     Platform.routeJavaLoggingToSlf4j();
-    // What this service needs must be up first, whatever order JUnit runs the extensions in: a store or a callee
+    // What this service needs must be up first, whatever order JUnit runs the extensions in: a
+    // store or a callee
     // set up here is not set up again when JUnit gets to it.
-    for (BeforeAllCallback given : new BeforeAllCallback[] {postgres, cassandra, memcached, kafka, providersSim}) {
+    for (BeforeAllCallback given :
+        new BeforeAllCallback[] {postgres, cassandra, memcached, kafka, providersSim}) {
       if (given != null) {
         given.beforeAll(context);
       }
@@ -177,7 +193,8 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     setUp = true;
   }
 
-  private <E extends BeforeAllCallback & AfterAllCallback> E own(E store, ExtensionContext context) throws Exception {
+  private <E extends BeforeAllCallback & AfterAllCallback> E own(E store, ExtensionContext context)
+      throws Exception {
     store.beforeAll(context);
     ownStores.add(store);
     return store;
@@ -211,17 +228,26 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return harness.config();
   }
 
-  /** Starts the service again after {@link #stop()}, on the same stores and port; waits until it is ready. */
+  /**
+   * Starts the service again after {@link #stop()}, on the same stores and port; waits until it is
+   * ready.
+   */
   public void start() {
     harness.start();
   }
 
-  /** Stops the service gracefully (to test its callers); channels stay and reconnect after {@link #start()}. */
+  /**
+   * Stops the service gracefully (to test its callers); channels stay and reconnect after {@link
+   * #start()}.
+   */
   public void stop() {
     harness.stop();
   }
 
-  /** Starts one more instance with {@code hocon} over the class's config (same stores); stopped after the class. */
+  /**
+   * Starts one more instance with {@code hocon} over the class's config (same stores); stopped
+   * after the class.
+   */
   public SquadronServer startInstance(String hocon) {
     return harness.startInstance(hocon);
   }
@@ -251,12 +277,18 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return harness.httpUri(pathAndQuery);
   }
 
-  /** An HTTP client trusting the test CA, presenting the certificate of {@code caller} (a service name). */
+  /**
+   * An HTTP client trusting the test CA, presenting the certificate of {@code caller} (a service
+   * name).
+   */
   public java.net.http.HttpClient httpClient(String caller) {
     return harness.httpClient(java.util.Optional.of(caller));
   }
 
-  /** An HTTP client trusting the test CA without a client certificate (a browser; send the app token yourself). */
+  /**
+   * An HTTP client trusting the test CA without a client certificate (a browser; send the app token
+   * yourself).
+   */
   public java.net.http.HttpClient httpClient() {
     return harness.httpClient(java.util.Optional.empty());
   }
@@ -276,8 +308,12 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return harness.stub(caller, instance, newStub);
   }
 
-  /** A stub as the client app {@code app:<appName>}: TLS without a client certificate, and its bearer token. */
-  public <S extends io.grpc.stub.AbstractStub<S>> S appStub(String appName, Function<Channel, S> newStub) {
+  /**
+   * A stub as the client app {@code app:<appName>}: TLS without a client certificate, and its
+   * bearer token.
+   */
+  public <S extends io.grpc.stub.AbstractStub<S>> S appStub(
+      String appName, Function<Channel, S> newStub) {
     return harness.appStub(appName, newStub);
   }
 
@@ -301,7 +337,9 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
     return requireStore(providersSim, "providers-sim");
   }
 
-  /** The service's Kafka: the class's topic prefix, which the service puts before its topic names. */
+  /**
+   * The service's Kafka: the class's topic prefix, which the service puts before its topic names.
+   */
   public KafkaExtension kafka() {
     return requireStore(kafka, "kafka");
   }
@@ -313,7 +351,8 @@ public final class ServiceExtension implements BeforeAllCallback, AfterAllCallba
 
   private <T> T requireStore(T store, String kind) {
     if (store == null) {
-      throw new IllegalStateException(name() + " has no " + kind + " store (its descriptor does not list one)");
+      throw new IllegalStateException(
+          name() + " has no " + kind + " store (its descriptor does not list one)");
     }
     return store;
   }

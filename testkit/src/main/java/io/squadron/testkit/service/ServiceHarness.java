@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigUtil;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.squadron.infra.certs.TlsContexts;
 import io.squadron.infra.providers.ProvidersSimCredentials;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.ConfigLoader;
@@ -16,14 +17,13 @@ import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.platform.ServiceConfig;
 import io.squadron.rpc.server.SquadronServer;
-import io.squadron.infra.certs.TlsContexts;
 import io.squadron.testkit.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,11 +37,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A service started exactly as it runs in production, for tests and benchmarks: from its descriptor and its main
- * class's {@code start(Config)}, on a free loopback port, with mutual TLS (certificates of the JVM's test CA), its
- * real permission policy, the stores it is given, fresh secrets, and channels to it as any caller. JUnit tests use
- * {@link ServiceExtension}, which makes the stores and runs this; a benchmark (a plain {@code main}) uses it
- * directly with stores of its own.
+ * A service started exactly as it runs in production, for tests and benchmarks: from its descriptor
+ * and its main class's {@code start(Config)}, on a free loopback port, with mutual TLS
+ * (certificates of the JVM's test CA), its real permission policy, the stores it is given, fresh
+ * secrets, and channels to it as any caller. JUnit tests use {@link ServiceExtension}, which makes
+ * the stores and runs this; a benchmark (a plain {@code main}) uses it directly with stores of its
+ * own.
  *
  * <pre>{@code
  * try (ServiceHarness padlock = ServiceHarness.forService("padlock")
@@ -83,9 +84,13 @@ public final class ServiceHarness implements AutoCloseable {
     requireNonNull(name, "name");
     DescriptorSource found = Platform.descriptorsOnClassPath().get(name);
     if (found == null) {
-      throw new IllegalArgumentException("no squadron-service.conf on the class path names '" + name
-          + "' (found: " + Platform.descriptorsOnClassPath().keySet() + "); add the service module as a "
-          + "(test) dependency");
+      throw new IllegalArgumentException(
+          "no squadron-service.conf on the class path names '"
+              + name
+              + "' (found: "
+              + Platform.descriptorsOnClassPath().keySet()
+              + "); add the service module as a "
+              + "(test) dependency");
     }
     return new ServiceHarness(found);
   }
@@ -127,18 +132,22 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   /**
-   * The service's Kafka cluster ({@code squadron.stores.kafka}); {@code topicPrefix} keeps the topics of one test class
-   * apart from another's on a shared broker.
+   * The service's Kafka cluster ({@code squadron.stores.kafka}); {@code topicPrefix} keeps the
+   * topics of one test class apart from another's on a shared broker.
    */
   public ServiceHarness kafka(String bootstrapServers, String topicPrefix) {
-    storeConfig.put("squadron.stores.kafka.bootstrap-servers", requireNonNull(bootstrapServers, "bootstrapServers"));
-    storeConfig.put("squadron.stores.kafka.topic-prefix", requireNonNull(topicPrefix, "topicPrefix"));
+    storeConfig.put(
+        "squadron.stores.kafka.bootstrap-servers",
+        requireNonNull(bootstrapServers, "bootstrapServers"));
+    storeConfig.put(
+        "squadron.stores.kafka.topic-prefix", requireNonNull(topicPrefix, "topicPrefix"));
     return this;
   }
 
   /**
-   * The payment provider simulator at {@code baseUrl} (the descriptor store kind {@code providers-sim}): the standard
-   * {@code squadron.providers} keys, with the credentials its control API shows.
+   * The payment provider simulator at {@code baseUrl} (the descriptor store kind {@code
+   * providers-sim}): the standard {@code squadron.providers} keys, with the credentials its control
+   * API shows.
    */
   public ServiceHarness providersSim(String baseUrl) {
     externalConfig.add(ProvidersSimCredentials.storeConfig(requireNonNull(baseUrl, "baseUrl")));
@@ -169,8 +178,11 @@ public final class ServiceHarness implements AutoCloseable {
       config = ServiceConfig.withOverrides(source, ConfigFactory.parseString(generatedConfig()));
     }
     if (server == null) {
-      Config instance = lastPort == 0 ? config
-          : ConfigFactory.parseString("squadron.server.port = " + lastPort).withFallback(config);
+      Config instance =
+          lastPort == 0
+              ? config
+              : ConfigFactory.parseString("squadron.server.port = " + lastPort)
+                  .withFallback(config);
       server = startReady(instance);
       lastPort = server.port();
     }
@@ -180,23 +192,42 @@ public final class ServiceHarness implements AutoCloseable {
   private String generatedConfig() {
     ServiceDescriptor d = source.descriptor();
     Path certs = TestCertificates.shared().dirFor(d.name());
-    StringBuilder hocon = new StringBuilder()
-        .append("squadron.security { mode = mtls, cert-dir = ").append(quote(certs.toString())).append(" }\n")
-        .append("squadron.server { host = \"127.0.0.1\", port = 0, ")
-        .append("shutdown { grace-period = 2s, drain-delay = 0s } }\n")
-        .append("squadron.admin { host = \"127.0.0.1\", port = 0 }\n");
-    storeConfig.forEach((key, value) -> hocon.append(key).append(" = ").append(quote(value)).append('\n'));
+    StringBuilder hocon =
+        new StringBuilder()
+            .append("squadron.security { mode = mtls, cert-dir = ")
+            .append(quote(certs.toString()))
+            .append(" }\n")
+            .append("squadron.server { host = \"127.0.0.1\", port = 0, ")
+            .append("shutdown { grace-period = 2s, drain-delay = 0s } }\n")
+            .append("squadron.admin { host = \"127.0.0.1\", port = 0 }\n");
+    storeConfig.forEach(
+        (key, value) -> hocon.append(key).append(" = ").append(quote(value)).append('\n'));
     externalConfig.forEach(hocon::append);
-    callees.forEach((callee, port) -> hocon.append("squadron.clients.").append(callee).append(".addresses = [")
-        .append(quote("127.0.0.1:" + port)).append("]\n"));
+    callees.forEach(
+        (callee, port) ->
+            hocon
+                .append("squadron.clients.")
+                .append(callee)
+                .append(".addresses = [")
+                .append(quote("127.0.0.1:" + port))
+                .append("]\n"));
     for (ServiceDescriptor.Secret secret : d.secrets()) {
       byte[] value = new byte[secret.randomBytes()];
       random.nextBytes(value);
-      hocon.append(secret.configKey()).append(" = ").append(quote(Base64.getEncoder().encodeToString(value)))
+      hocon
+          .append(secret.configKey())
+          .append(" = ")
+          .append(quote(Base64.getEncoder().encodeToString(value)))
           .append('\n');
     }
-    appTokens.forEach((app, token) -> hocon.append("squadron.security.apps.").append(quote(app))
-        .append(".token-sha256 = ").append(quote(Platform.appTokenSha256(token))).append('\n'));
+    appTokens.forEach(
+        (app, token) ->
+            hocon
+                .append("squadron.security.apps.")
+                .append(quote(app))
+                .append(".token-sha256 = ")
+                .append(quote(Platform.appTokenSha256(token)))
+                .append('\n'));
     extraConfig.forEach(extra -> hocon.append(extra).append('\n'));
     return hocon.toString();
   }
@@ -209,12 +240,17 @@ public final class ServiceHarness implements AutoCloseable {
     return config;
   }
 
-  /** Starts one more instance with {@code hocon} over the config (same stores); stopped by {@link #close()}. */
+  /**
+   * Starts one more instance with {@code hocon} over the config (same stores); stopped by {@link
+   * #close()}.
+   */
   public synchronized SquadronServer startInstance(String hocon) {
     return startInstance(ConfigFactory.parseString(hocon).withFallback(config()));
   }
 
-  /** Starts one more instance with a config of the caller's own making; stopped by {@link #close()}. */
+  /**
+   * Starts one more instance with a config of the caller's own making; stopped by {@link #close()}.
+   */
   public synchronized SquadronServer startInstance(Config instanceConfig) {
     SquadronServer another = startReady(instanceConfig);
     extraInstances.add(another);
@@ -224,13 +260,16 @@ public final class ServiceHarness implements AutoCloseable {
   private SquadronServer startReady(Config instanceConfig) {
     SquadronServer started = invokeStart(instanceConfig.resolve());
     try {
-      Await.until(READY_TIMEOUT, name() + " ready", () -> {
-        started.refreshReadiness();
-        return started.isReady();
-      });
+      Await.until(
+          READY_TIMEOUT,
+          name() + " ready",
+          () -> {
+            started.refreshReadiness();
+            return started.isReady();
+          });
     } catch (AssertionError e) {
-      AssertionError notReady = new AssertionError(name() + " not ready; failing checks: "
-          + started.failingChecks(), e);
+      AssertionError notReady =
+          new AssertionError(name() + " not ready; failing checks: " + started.failingChecks(), e);
       started.shutdownGracefully();
       throw notReady;
     }
@@ -241,18 +280,22 @@ public final class ServiceHarness implements AutoCloseable {
     try {
       Class<?> main = Class.forName(source.descriptor().mainClass());
       Method start = main.getMethod("start", Config.class);
-      return (SquadronServer) requireNonNull(start.invoke(null, instanceConfig), "start returned null");
+      return (SquadronServer)
+          requireNonNull(start.invoke(null, instanceConfig), "start returned null");
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
       throw new IllegalStateException(name() + " failed to start", e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(source.descriptor().mainClass() + " has no public static start(Config)", e);
+      throw new IllegalStateException(
+          source.descriptor().mainClass() + " has no public static start(Config)", e);
     }
   }
 
-  /** Stops the service gracefully; channels stay and reconnect after {@link #start()} (same port). */
+  /**
+   * Stops the service gracefully; channels stay and reconnect after {@link #start()} (same port).
+   */
   public synchronized void stop() {
     if (server != null) {
       server.shutdownGracefully();
@@ -281,7 +324,8 @@ public final class ServiceHarness implements AutoCloseable {
   public int httpPort() {
     int port = server().httpPort();
     if (port < 0) {
-      throw new IllegalStateException(name() + " serves no HTTP/JSON (its descriptor has no http-json)");
+      throw new IllegalStateException(
+          name() + " serves no HTTP/JSON (its descriptor has no http-json)");
     }
     return port;
   }
@@ -293,27 +337,35 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   /**
-   * An HTTP client for the service's HTTP/JSON listener, trusting the test CA: as {@code caller} (its client
-   * certificate, like a service) or, with {@code caller} empty, anonymous (like a browser; add the app's
-   * {@code Authorization: Bearer} header yourself).
+   * An HTTP client for the service's HTTP/JSON listener, trusting the test CA: as {@code caller}
+   * (its client certificate, like a service) or, with {@code caller} empty, anonymous (like a
+   * browser; add the app's {@code Authorization: Bearer} header yourself).
    */
   public synchronized HttpClient httpClient(Optional<String> caller) {
     requireNonNull(caller, "caller");
-    return httpClients.computeIfAbsent(caller.orElse(""), c -> {
-      Path certs = caller.isPresent() ? TestCertificates.shared().dirFor(caller.get(), name())
-          : TestCertificates.shared().dirFor(name());
-      try {
-        return HttpClient.newBuilder().sslContext(TlsContexts.client(certs, caller))
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(clientDeadline).build();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return httpClients.computeIfAbsent(
+        caller.orElse(""),
+        c -> {
+          Path certs =
+              caller.isPresent()
+                  ? TestCertificates.shared().dirFor(caller.get(), name())
+                  : TestCertificates.shared().dirFor(name());
+          try {
+            return HttpClient.newBuilder()
+                .sslContext(TlsContexts.client(certs, caller))
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(clientDeadline)
+                .build();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /**
-   * A channel to the service as {@code caller} (a service name), over mutual TLS with a certificate of the test CA,
-   * through rpc-core's client (ELS, deadlines, client metrics). The same channel is reused across a restart.
+   * A channel to the service as {@code caller} (a service name), over mutual TLS with a certificate
+   * of the test CA, through rpc-core's client (ELS, deadlines, client metrics). The same channel is
+   * reused across a restart.
    */
   public synchronized Channel channel(String caller) {
     return channelsByCaller.computeIfAbsent(caller, c -> channelsAs(c, port())).channel(name());
@@ -325,24 +377,35 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   /** A stub as {@code caller} to another instance ({@link #startInstance}). */
-  public synchronized <S> S stub(String caller, SquadronServer instance, Function<Channel, S> newStub) {
+  public synchronized <S> S stub(
+      String caller, SquadronServer instance, Function<Channel, S> newStub) {
     String key = caller + "@" + instance.port();
-    return newStub.apply(channelsByCaller.computeIfAbsent(key, k -> channelsAs(caller, instance.port()))
-        .channel(name()));
+    return newStub.apply(
+        channelsByCaller
+            .computeIfAbsent(key, k -> channelsAs(caller, instance.port()))
+            .channel(name()));
   }
 
   /**
-   * A stub as the client app {@code app:<appName>} (configured with {@link #appToken}): TLS without a client
-   * certificate and {@code authorization: Bearer <token>}, as an app would call.
+   * A stub as the client app {@code app:<appName>} (configured with {@link #appToken}): TLS without
+   * a client certificate and {@code authorization: Bearer <token>}, as an app would call.
    */
-  public synchronized <S extends io.grpc.stub.AbstractStub<S>> S appStub(String appName,
-      Function<Channel, S> newStub) {
+  public synchronized <S extends io.grpc.stub.AbstractStub<S>> S appStub(
+      String appName, Function<Channel, S> newStub) {
     String token = appTokenOf(appName);
-    ManagedChannel channel = appChannels.computeIfAbsent(appName, a -> NettyChannelBuilder
-        .forAddress("127.0.0.1", port(), Platform.appTls(TestCertificates.shared().dirFor(name())
-            .resolve("ca.crt"), name()))
-        .build());
-    return newStub.apply(channel).withCallCredentials(Platform.appToken(token))
+    ManagedChannel channel =
+        appChannels.computeIfAbsent(
+            appName,
+            a ->
+                NettyChannelBuilder.forAddress(
+                        "127.0.0.1",
+                        port(),
+                        Platform.appTls(
+                            TestCertificates.shared().dirFor(name()).resolve("ca.crt"), name()))
+                    .build());
+    return newStub
+        .apply(channel)
+        .withCallCredentials(Platform.appToken(token))
         .withDeadlineAfter(clientDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -350,17 +413,29 @@ public final class ServiceHarness implements AutoCloseable {
   public String appTokenOf(String appName) {
     String token = appTokens.get(appName);
     if (token == null) {
-      throw new IllegalStateException("no app '" + appName + "': configure it with appToken(\"" + appName + "\")");
+      throw new IllegalStateException(
+          "no app '" + appName + "': configure it with appToken(\"" + appName + "\")");
     }
     return token;
   }
 
   private ChannelFactory channelsAs(String caller, int port) {
     Path certs = TestCertificates.shared().dirFor(caller, name());
-    Config client = ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.security { service-name = " + quote(caller) + ", cert-dir = " + quote(certs.toString()) + " }\n"
-            + "squadron.clients." + name() + " { addresses = [" + quote("127.0.0.1:" + port) + "], deadline = "
-            + clientDeadline.toMillis() + "ms }\n"));
+    Config client =
+        ConfigLoader.withOverrides(
+            ConfigFactory.parseString(
+                "squadron.security { service-name = "
+                    + quote(caller)
+                    + ", cert-dir = "
+                    + quote(certs.toString())
+                    + " }\n"
+                    + "squadron.clients."
+                    + name()
+                    + " { addresses = ["
+                    + quote("127.0.0.1:" + port)
+                    + "], deadline = "
+                    + clientDeadline.toMillis()
+                    + "ms }\n"));
     return Platform.clients(client, Platform.newMeterRegistry()).build();
   }
 

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The mutual-TLS fixture of a test JVM: one development CA in a temporary directory and a certificate for every
- * identity a test uses (a service, and each caller it is called as), issued on first use. The directory has the
- * layout {@code squadron.security.cert-dir} expects, so a service and its callers only need that key.
+ * The mutual-TLS fixture of a test JVM: one development CA in a temporary directory and a
+ * certificate for every identity a test uses (a service, and each caller it is called as), issued
+ * on first use. The directory has the layout {@code squadron.security.cert-dir} expects, so a
+ * service and its callers only need that key.
  */
 public final class TestCertificates {
   private static TestCertificates shared;
@@ -29,7 +30,8 @@ public final class TestCertificates {
     if (shared == null) {
       try {
         Path dir = Files.createTempDirectory("squadron-test-certs-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "test-certs-cleanup"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> deleteQuietly(dir), "test-certs-cleanup"));
         shared = new TestCertificates(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a directory for test certificates", e);
@@ -38,9 +40,13 @@ public final class TestCertificates {
     return shared;
   }
 
-  /** The directory to set as {@code squadron.security.cert-dir}, holding certificates for {@code identities}. */
+  /**
+   * The directory to set as {@code squadron.security.cert-dir}, holding certificates for {@code
+   * identities}.
+   */
   public synchronized Path dirFor(String... identities) {
-    List<String> missing = java.util.Arrays.stream(identities).filter(i -> !issued.contains(i)).distinct().toList();
+    List<String> missing =
+        java.util.Arrays.stream(identities).filter(i -> !issued.contains(i)).distinct().toList();
     if (!missing.isEmpty()) {
       try {
         DevCerts.generate(dir, missing);

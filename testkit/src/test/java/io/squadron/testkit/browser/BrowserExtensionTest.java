@@ -13,21 +13,23 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A page served by a service's static-file route, clicked in a real headless Chromium: its script calls the
- * service's HTTP/JSON binding with an app token, and the page shows the answer (or the error).
+ * A page served by a service's static-file route, clicked in a real headless Chromium: its script
+ * calls the service's HTTP/JSON binding with an app token, and the page shows the answer (or the
+ * error).
  */
 class BrowserExtensionTest {
   @RegisterExtension
   static final ServiceExtension ECHO = ServiceExtension.forService("echo").appToken("ios");
-  @RegisterExtension
-  static final BrowserExtension BROWSER = BrowserExtension.headlessChromium();
+
+  @RegisterExtension static final BrowserExtension BROWSER = BrowserExtension.headlessChromium();
 
   private static String textOnceShown(WebDriver page, String id) {
     return new WebDriverWait(page, Duration.ofSeconds(30))
-        .until(d -> {
-          String text = d.findElement(By.id(id)).getText();
-          return text.isEmpty() ? null : text;
-        });
+        .until(
+            d -> {
+              String text = d.findElement(By.id(id)).getText();
+              return text.isEmpty() ? null : text;
+            });
   }
 
   @Test

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A test-only service (EchoMain and its descriptor in test resources) started the way every service is tested. */
+/**
+ * A test-only service (EchoMain and its descriptor in test resources) started the way every service
+ * is tested.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceExtensionTest {
   @RegisterExtension
@@ -31,14 +34,23 @@ class ServiceExtensionTest {
 
   @Test
   @Order(1)
-  void startsFromTheDescriptor_withItsOwnDatabase_andCallsAsTheNamedCallerOverMutualTls() throws Exception {
+  void startsFromTheDescriptor_withItsOwnDatabase_andCallsAsTheNamedCallerOverMutualTls()
+      throws Exception {
     assertThat(ECHO.port()).isPositive();
-    assertThat(ECHO.stub("checkout", HealthGrpc::newBlockingStub).check(HealthCheckRequest.getDefaultInstance())
-        .getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(
+            ECHO.stub("checkout", HealthGrpc::newBlockingStub)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(ServingStatus.SERVING);
     var asCheckout = ECHO.stub("checkout", ShuffleServiceGrpc::newBlockingStub);
-    assertThat(asCheckout.shuffle(ShuffleRequest.newBuilder().setSeed(9).build()).getTracks(0).getTrackId())
+    assertThat(
+            asCheckout
+                .shuffle(ShuffleRequest.newBuilder().setSeed(9).build())
+                .getTracks(0)
+                .getTrackId())
         .isEqualTo("checkout");
-    assertThat(ECHO.config().getString("squadron.stores.postgres.url")).isEqualTo(ECHO.postgres().jdbcUrl());
+    assertThat(ECHO.config().getString("squadron.stores.postgres.url"))
+        .isEqualTo(ECHO.postgres().jdbcUrl());
     try (Connection c = ECHO.postgres().dataSource().getConnection()) {
       assertThat(c.getCatalog()).isEqualTo(ECHO.postgres().database());
     }
@@ -49,7 +61,8 @@ class ServiceExtensionTest {
   @Test
   @Order(2)
   void thePolicyComesFromTheDescriptor() {
-    RpcErrorAssert.assertThatCall(() -> echo(ECHO.stub("billing", ShuffleServiceGrpc::newBlockingStub), 1))
+    RpcErrorAssert.assertThatCall(
+            () -> echo(ECHO.stub("billing", ShuffleServiceGrpc::newBlockingStub), 1))
         .hasCode(Status.Code.PERMISSION_DENIED)
         .hasReason(ErrorReason.CALLER_NOT_ALLOWED)
         .hasMessageContaining("squadron.shuffle.v1.ShuffleService/Shuffle");
@@ -59,7 +72,8 @@ class ServiceExtensionTest {
   @Order(3)
   void anAppCallsWithItsTokenOverTlsWithoutACertificate() {
     var app = ECHO.appStub("ios", ShuffleServiceGrpc::newBlockingStub);
-    assertThat(app.shuffle(ShuffleRequest.newBuilder().setSeed(5).build()).getTracks(0).getTrackId())
+    assertThat(
+            app.shuffle(ShuffleRequest.newBuilder().setSeed(5).build()).getTracks(0).getTrackId())
         .isEqualTo("app:ios");
   }
 
@@ -69,7 +83,9 @@ class ServiceExtensionTest {
     var stub = ECHO.stub("checkout", ShuffleServiceGrpc::newBlockingStub);
     int closedBefore = EchoMain.CLOSED.get();
     ECHO.stop();
-    assertThat(EchoMain.CLOSED.get()).as("registered resources closed once on stop").isEqualTo(closedBefore + 1);
+    assertThat(EchoMain.CLOSED.get())
+        .as("registered resources closed once on stop")
+        .isEqualTo(closedBefore + 1);
     assertThatThrownBy(() -> echo(stub, 1)).isInstanceOf(StatusRuntimeException.class);
     assertThatThrownBy(ECHO::server).isInstanceOf(IllegalStateException.class);
 

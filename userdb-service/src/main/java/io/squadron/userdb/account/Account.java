@@ -17,8 +17,14 @@ import java.util.UUID;
  * @param birthDate the birth date, if given
  * @param version 1 at creation, +1 per change
  */
-public record Account(UUID id, String username, String canonicalUsername, String email, String country,
-    Optional<LocalDate> birthDate, long version) {
+public record Account(
+    UUID id,
+    String username,
+    String canonicalUsername,
+    String email,
+    String country,
+    Optional<LocalDate> birthDate,
+    long version) {
   public Account {
     requireNonNull(id, "id");
     requireNonNull(username, "username");

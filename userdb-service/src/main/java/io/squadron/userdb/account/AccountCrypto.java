@@ -9,12 +9,14 @@ import java.time.LocalDate;
 import java.util.UUID;
 
 /**
- * Encrypts the personal fields of accounts with Padlock's {@link FieldCipher} (category {@value #CATEGORY}, bound to
- * service, table, column and user id), creates a user's keys at sign-up and shreds them at deletion.
+ * Encrypts the personal fields of accounts with Padlock's {@link FieldCipher} (category {@value
+ * #CATEGORY}, bound to service, table, column and user id), creates a user's keys at sign-up and
+ * shreds them at deletion.
  */
 public final class AccountCrypto {
   /** The Padlock key category of account data. */
   public static final String CATEGORY = "account";
+
   static final Field EMAIL = Field.of("users", "email", CATEGORY);
   static final Field BIRTH_DATE = Field.of("users", "birth_date", CATEGORY);
 

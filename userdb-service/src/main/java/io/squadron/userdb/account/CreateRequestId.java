@@ -9,22 +9,27 @@ import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
- * The request id a client sends with a create, with the identity of the caller that sent it. The new user's id is
- * derived from both, so every retry of one create names the same user (and completes what a failed attempt began),
- * while two callers that happen to use the same request id never share a user.
+ * The request id a client sends with a create, with the identity of the caller that sent it. The
+ * new user's id is derived from both, so every retry of one create names the same user (and
+ * completes what a failed attempt began), while two callers that happen to use the same request id
+ * never share a user.
  *
  * @param caller the caller's identity ({@code checkout}, {@code app:ios})
  * @param requestId the client's request id
  */
 public record CreateRequestId(String caller, UUID requestId) {
-  private static final byte[] DOMAIN = "squadron.userdb.v1.CreateUser request id\0".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DOMAIN =
+      "squadron.userdb.v1.CreateUser request id\0".getBytes(StandardCharsets.UTF_8);
 
   public CreateRequestId {
     requireNonNull(caller, "caller");
     requireNonNull(requestId, "requestId");
   }
 
-  /** The user id of this create: a version 8 (custom) UUID from SHA-256 over the domain, caller and request id. */
+  /**
+   * The user id of this create: a version 8 (custom) UUID from SHA-256 over the domain, caller and
+   * request id.
+   */
   public UUID userId() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

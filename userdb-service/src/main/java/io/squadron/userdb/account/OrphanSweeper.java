@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives up creates that began and never finished (a failure between reserving the names and writing the row, a
- * client that stopped retrying): once a pending create is older than {@code grace}, its names are released, its keys
- * shredded and its record dropped, so a name is never blocked for good and no keys stay behind. The grace must be
- * far longer than any create takes (a create that is retried starts its grace again); a create given up answers its
- * later retries with {@code REQUEST_ID_REUSED}.
+ * Gives up creates that began and never finished (a failure between reserving the names and writing
+ * the row, a client that stopped retrying): once a pending create is older than {@code grace}, its
+ * names are released, its keys shredded and its record dropped, so a name is never blocked for good
+ * and no keys stay behind. The grace must be far longer than any create takes (a create that is
+ * retried starts its grace again); a create given up answers its later retries with {@code
+ * REQUEST_ID_REUSED}.
  *
- * <p>Every instance may sweep: each step is a compare-and-set in the store, so two sweepers, or a sweep and a retry,
- * never both win. Metric: {@code userdb_orphan_creates_abandoned_total}.
+ * <p>Every instance may sweep: each step is a compare-and-set in the store, so two sweepers, or a
+ * sweep and a retry, never both win. Metric: {@code userdb_orphan_creates_abandoned_total}.
  */
 public final class OrphanSweeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
@@ -37,8 +38,16 @@ public final class OrphanSweeper implements AutoCloseable {
   private final Counter abandoned;
   private ScheduledExecutorService executor;
 
-  /** A sweeper of {@code store}'s pending creates older than {@code grace}, up to {@code batch} per pass. */
-  public OrphanSweeper(UserStore store, AccountCrypto crypto, Clock clock, Duration grace, int batch,
+  /**
+   * A sweeper of {@code store}'s pending creates older than {@code grace}, up to {@code batch} per
+   * pass.
+   */
+  public OrphanSweeper(
+      UserStore store,
+      AccountCrypto crypto,
+      Clock clock,
+      Duration grace,
+      int batch,
       MeterRegistry registry) {
     this.store = requireNonNull(store, "store");
     this.crypto = requireNonNull(crypto, "crypto");
@@ -51,9 +60,11 @@ public final class OrphanSweeper implements AutoCloseable {
       throw new IllegalArgumentException("batch: " + batch + " (expected: >= 1)");
     }
     this.batch = batch;
-    this.abandoned = Counter.builder("userdb_orphan_creates_abandoned_total")
-        .description("Creates that never finished, given up by the orphan sweeper (names released, keys shredded)")
-        .register(requireNonNull(registry, "registry"));
+    this.abandoned =
+        Counter.builder("userdb_orphan_creates_abandoned_total")
+            .description(
+                "Creates that never finished, given up by the orphan sweeper (names released, keys shredded)")
+            .register(requireNonNull(registry, "registry"));
   }
 
   /** Sweeps every {@code interval} on a daemon thread until closed. */
@@ -62,13 +73,15 @@ public final class OrphanSweeper implements AutoCloseable {
     if (executor != null) {
       throw new IllegalStateException("started already");
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "userdb-orphan-sweeper");
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "userdb-orphan-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(
+        this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -99,7 +112,9 @@ public final class OrphanSweeper implements AutoCloseable {
           log.info("gave up the create of {}: names released, keys shredded", pending.id());
         }
       } catch (RuntimeException e) {
-        log.warn("could not give up the create of {}, next pass retries: {}", pending.id(),
+        log.warn(
+            "could not give up the create of {}, next pass retries: {}",
+            pending.id(),
             e.getClass().getSimpleName());
       }
     }

@@ -37,10 +37,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The gRPC handler of {@code squadron.userdb.v1.UserService}: validation and mapping; the work is in {@link Accounts}. */
+/**
+ * The gRPC handler of {@code squadron.userdb.v1.UserService}: validation and mapping; the work is
+ * in {@link Accounts}.
+ */
 public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase {
   static final int MAX_EMAIL_LENGTH = 254;
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
+  private static final Pattern EMAIL =
+      Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
   private final Accounts accounts;
@@ -71,36 +75,50 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
           birthDate = Optional.of(date);
         }
       } catch (DateTimeException e) {
-        violations.field("birth_date", "is not a valid date (year, month and day are all required)");
+        violations.field(
+            "birth_date", "is not a valid date (year, month and day are all required)");
       }
     }
     Optional<CreateRequestId> requestId = Optional.empty();
     if (!request.getRequestId().isEmpty()) {
       try {
-        requestId = Optional.of(new CreateRequestId(Caller.current().name(), parseUuid(request.getRequestId())));
+        requestId =
+            Optional.of(
+                new CreateRequestId(Caller.current().name(), parseUuid(request.getRequestId())));
       } catch (IllegalArgumentException e) {
-        violations.field("request_id", "must be a UUID (e.g. 123e4567-e89b-12d3-a456-426614174000)");
+        violations.field(
+            "request_id", "must be a UUID (e.g. 123e4567-e89b-12d3-a456-426614174000)");
       }
     }
     if (!violations.isEmpty()) {
       throw violations.build();
     }
     try {
-      Account account = accounts.create(requestId, request.getUsername(), request.getEmail(), request.getCountry(),
-          birthDate);
+      Account account =
+          accounts.create(
+              requestId,
+              request.getUsername(),
+              request.getEmail(),
+              request.getCountry(),
+              birthDate);
       reply(response, CreateUserResponse.newBuilder().setUser(toProto(account)).build());
     } catch (UsernameRejectedException e) {
       throw rejected(e);
     } catch (UsernameConflictException e) {
-      UserdbErrorReason reason = e.kind() == UsernameConflictException.Kind.TAKEN
-          ? UserdbErrorReason.USERNAME_TAKEN : UserdbErrorReason.CONFUSABLE;
+      UserdbErrorReason reason =
+          e.kind() == UsernameConflictException.Kind.TAKEN
+              ? UserdbErrorReason.USERNAME_TAKEN
+              : UserdbErrorReason.CONFUSABLE;
       throw RpcErrors.of(Status.Code.ALREADY_EXISTS, reason, "username: " + e.getMessage());
     } catch (RequestIdReusedException e) {
-      throw RpcErrors.of(Status.Code.ALREADY_EXISTS, UserdbErrorReason.REQUEST_ID_REUSED, e.getMessage());
+      throw RpcErrors.of(
+          Status.Code.ALREADY_EXISTS, UserdbErrorReason.REQUEST_ID_REUSED, e.getMessage());
     }
   }
 
-  /** A UUID in its canonical text form only ({@link UUID#fromString} also takes shortened forms). */
+  /**
+   * A UUID in its canonical text form only ({@link UUID#fromString} also takes shortened forms).
+   */
   private static UUID parseUuid(String text) {
     UUID id = UUID.fromString(text);
     if (!id.toString().equalsIgnoreCase(text)) {
@@ -117,12 +135,14 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
   }
 
   @Override
-  public void getUserByUsername(GetUserByUsernameRequest request, StreamObserver<GetUserByUsernameResponse> response) {
+  public void getUserByUsername(
+      GetUserByUsernameRequest request, StreamObserver<GetUserByUsernameResponse> response) {
     if (request.getUsername().isEmpty()) {
       throw RpcErrors.invalidArgument("username", "must not be empty");
     }
     try {
-      Account account = accounts.getByUsername(request.getUsername()).orElseThrow(UserdbGrpcService::notFound);
+      Account account =
+          accounts.getByUsername(request.getUsername()).orElseThrow(UserdbGrpcService::notFound);
       reply(response, GetUserByUsernameResponse.newBuilder().setUser(toProto(account)).build());
     } catch (UsernameRejectedException e) {
       throw rejected(e);
@@ -154,10 +174,16 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
       throw violations.build();
     }
     try {
-      Account account = accounts.update(id, request.hasEmail() ? Optional.of(request.getEmail()) : Optional.empty(),
-          request.hasCountry() ? Optional.of(request.getCountry()) : Optional.empty(),
-          request.hasExpectedVersion() ? OptionalLong.of(request.getExpectedVersion()) : OptionalLong.empty())
-          .orElseThrow(UserdbGrpcService::notFound);
+      Account account =
+          accounts
+              .update(
+                  id,
+                  request.hasEmail() ? Optional.of(request.getEmail()) : Optional.empty(),
+                  request.hasCountry() ? Optional.of(request.getCountry()) : Optional.empty(),
+                  request.hasExpectedVersion()
+                      ? OptionalLong.of(request.getExpectedVersion())
+                      : OptionalLong.empty())
+              .orElseThrow(UserdbGrpcService::notFound);
       reply(response, UpdateUserResponse.newBuilder().setUser(toProto(account)).build());
     } catch (VersionConflictException e) {
       throw RpcErrors.of(Status.Code.ABORTED, UserdbErrorReason.VERSION_CONFLICT, e.getMessage());
@@ -205,15 +231,23 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
   }
 
   private static RuntimeException rejected(UsernameRejectedException e) {
-    com.google.protobuf.ProtocolMessageEnum reason = switch (e.reason()) {
-      case NOT_STABLE -> UserdbErrorReason.NOT_STABLE;
-      case MIXED_SCRIPT -> UserdbErrorReason.MIXED_SCRIPT;
-      case DISALLOWED_CHARACTERS -> UserdbErrorReason.DISALLOWED_CHARACTERS;
-      case LENGTH -> ErrorReason.INVALID_FIELD;
-    };
-    return RpcErrors.of(Status.Code.INVALID_ARGUMENT, reason, "username: " + e.getMessage(),
-        com.google.rpc.BadRequest.newBuilder().addFieldViolations(com.google.rpc.BadRequest.FieldViolation
-            .newBuilder().setField("username").setDescription(e.getMessage())).build());
+    com.google.protobuf.ProtocolMessageEnum reason =
+        switch (e.reason()) {
+          case NOT_STABLE -> UserdbErrorReason.NOT_STABLE;
+          case MIXED_SCRIPT -> UserdbErrorReason.MIXED_SCRIPT;
+          case DISALLOWED_CHARACTERS -> UserdbErrorReason.DISALLOWED_CHARACTERS;
+          case LENGTH -> ErrorReason.INVALID_FIELD;
+        };
+    return RpcErrors.of(
+        Status.Code.INVALID_ARGUMENT,
+        reason,
+        "username: " + e.getMessage(),
+        com.google.rpc.BadRequest.newBuilder()
+            .addFieldViolations(
+                com.google.rpc.BadRequest.FieldViolation.newBuilder()
+                    .setField("username")
+                    .setDescription(e.getMessage()))
+            .build());
   }
 
   private static RuntimeException notFound() {
@@ -221,15 +255,22 @@ public final class UserdbGrpcService extends UserServiceGrpc.UserServiceImplBase
   }
 
   static User toProto(Account a) {
-    User.Builder user = User.newBuilder()
-        .setId(a.id().toString())
-        .setUsername(a.username())
-        .setCanonicalUsername(a.canonicalUsername())
-        .setEmail(a.email())
-        .setCountry(a.country())
-        .setVersion(a.version());
-    a.birthDate().ifPresent(d -> user.setBirthDate(com.google.type.Date.newBuilder()
-        .setYear(d.getYear()).setMonth(d.getMonthValue()).setDay(d.getDayOfMonth())));
+    User.Builder user =
+        User.newBuilder()
+            .setId(a.id().toString())
+            .setUsername(a.username())
+            .setCanonicalUsername(a.canonicalUsername())
+            .setEmail(a.email())
+            .setCountry(a.country())
+            .setVersion(a.version());
+    a.birthDate()
+        .ifPresent(
+            d ->
+                user.setBirthDate(
+                    com.google.type.Date.newBuilder()
+                        .setYear(d.getYear())
+                        .setMonth(d.getMonthValue())
+                        .setDay(d.getDayOfMonth())));
     return user.build();
   }
 

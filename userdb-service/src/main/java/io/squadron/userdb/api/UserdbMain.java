@@ -21,8 +21,8 @@ import io.squadron.rpc.server.SquadronServer;
 import io.squadron.store.StoreErrors;
 import io.squadron.store.cassandra.CassandraSettings;
 import io.squadron.store.kafka.KafkaSettings;
-import io.squadron.store.postgres.PostgresStore;
 import io.squadron.store.postgres.PostgresSettings;
+import io.squadron.store.postgres.PostgresStore;
 import io.squadron.userdb.account.AccountCrypto;
 import io.squadron.userdb.account.Accounts;
 import io.squadron.userdb.account.OrphanSweeper;
@@ -44,10 +44,11 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Starts userdb: {@code java ... UserdbMain [--config FILE]}. Configuration: {@code squadron.userdb.store} (which
- * store serves), store-support's {@code squadron.stores.postgres} and {@code squadron.stores.cassandra}, the live
- * migration's {@code squadron.store-migration}, where Padlock is ({@code squadron.clients.padlock}), and Kafka for
- * the {@code UserDeleted} events ({@code squadron.stores.kafka}).
+ * Starts userdb: {@code java ... UserdbMain [--config FILE]}. Configuration: {@code
+ * squadron.userdb.store} (which store serves), store-support's {@code squadron.stores.postgres} and
+ * {@code squadron.stores.cassandra}, the live migration's {@code squadron.store-migration}, where
+ * Padlock is ({@code squadron.clients.padlock}), and Kafka for the {@code UserDeleted} events
+ * ({@code squadron.stores.kafka}).
  */
 public final class UserdbMain {
   private static final int USER_TOPIC_PARTITIONS = 8;
@@ -58,48 +59,80 @@ public final class UserdbMain {
     Platform.run(UserdbMain.class, args, UserdbMain::start);
   }
 
-  /** Builds and starts the service from a resolved config (also used by tests, benchmarks and the local platform). */
+  /**
+   * Builds and starts the service from a resolved config (also used by tests, benchmarks and the
+   * local platform).
+   */
   public static SquadronServer start(Config config) {
     Clock clock = Clock.systemUTC();
-    return Platform.start(config, service -> {
-      UserdbSettings settings = UserdbSettings.from(config);
-      PadlockClient padlock = PadlockClient.builder(service.channel("padlock"))
-          .settings(PadlockClientSettings.from(config))
-          .build();
-      // PostgreSQL is there in every mode (the migration's control record lives in it), and holds the outbox.
-      PostgresUserStore pg = settings.store() == UserdbSettings.StoreMode.CASSANDRA ? null : postgres(service);
-      UserStore store = switch (settings.store()) {
-        case POSTGRES -> pg;
-        case CASSANDRA -> cassandra(service, clock);
-        case MIGRATING -> migrating(service, pg, clock);
-      };
-      DataSource outboxDb = pg != null ? pg.dataSource() : service.register(PostgresStore.open(
-          PostgresSettings.from(config).withPoolSize(4), service.name() + "-outbox", service.meterRegistry()))
-          .dataSource();
-      AccountCrypto crypto = new AccountCrypto(padlock, service.name());
-      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), crypto, clock, UUID::randomUUID,
-          userEvents(service, outboxDb, clock));
-      service.register(new OrphanSweeper(store, crypto, clock, settings.sweepGrace(), settings.sweepBatch(),
-          service.meterRegistry()).start(settings.sweepInterval()));
-      return service.server()
-          .service(new UserdbGrpcService(accounts, clock))
-          .readinessCheck("stores", store::isReachable)
-          .exceptionMapper(UserdbMain::mapException);
-    });
+    return Platform.start(
+        config,
+        service -> {
+          UserdbSettings settings = UserdbSettings.from(config);
+          PadlockClient padlock =
+              PadlockClient.builder(service.channel("padlock"))
+                  .settings(PadlockClientSettings.from(config))
+                  .build();
+          // PostgreSQL is there in every mode (the migration's control record lives in it), and
+          // holds the outbox.
+          PostgresUserStore pg =
+              settings.store() == UserdbSettings.StoreMode.CASSANDRA ? null : postgres(service);
+          UserStore store =
+              switch (settings.store()) {
+                case POSTGRES -> pg;
+                case CASSANDRA -> cassandra(service, clock);
+                case MIGRATING -> migrating(service, pg, clock);
+              };
+          DataSource outboxDb =
+              pg != null
+                  ? pg.dataSource()
+                  : service
+                      .register(
+                          PostgresStore.open(
+                              PostgresSettings.from(config).withPoolSize(4),
+                              service.name() + "-outbox",
+                              service.meterRegistry()))
+                      .dataSource();
+          AccountCrypto crypto = new AccountCrypto(padlock, service.name());
+          Accounts accounts =
+              new Accounts(
+                  store,
+                  UsernameCanonicalizer.create(),
+                  crypto,
+                  clock,
+                  UUID::randomUUID,
+                  userEvents(service, outboxDb, clock));
+          service.register(
+              new OrphanSweeper(
+                      store,
+                      crypto,
+                      clock,
+                      settings.sweepGrace(),
+                      settings.sweepBatch(),
+                      service.meterRegistry())
+                  .start(settings.sweepInterval()));
+          return service
+              .server()
+              .service(new UserdbGrpcService(accounts, clock))
+              .readinessCheck("stores", store::isReachable)
+              .exceptionMapper(UserdbMain::mapException);
+        });
   }
 
   private static PostgresUserStore postgres(ServiceContext service) {
-    return service.register(PostgresUserStore.start(PostgresSettings.from(service.config()),
-        service.meterRegistry()));
+    return service.register(
+        PostgresUserStore.start(PostgresSettings.from(service.config()), service.meterRegistry()));
   }
 
   private static CassandraUserStore cassandra(ServiceContext service, Clock clock) {
-    return service.register(CassandraUserStore.start(CassandraSettings.from(service.config()), micros(clock)));
+    return service.register(
+        CassandraUserStore.start(CassandraSettings.from(service.config()), micros(clock)));
   }
 
   /**
-   * Deletions go to other services through the outbox in userdb's PostgreSQL database and its relay. Kafka must answer
-   * at start (the topic is created then); afterwards a broker outage only delays the events, never a delete.
+   * Deletions go to other services through the outbox in userdb's PostgreSQL database and its
+   * relay. Kafka must answer at start (the topic is created then); afterwards a broker outage only
+   * delays the events, never a delete.
    */
   private static UserEvents userEvents(ServiceContext service, DataSource outboxDb, Clock clock) {
     EventsSchema.migrate(outboxDb);
@@ -108,17 +141,32 @@ public final class UserdbMain {
     try (Admin admin = EventTopics.admin(kafka.bootstrapServers(), Map.of())) {
       EventTopics.ensure(admin, topic, USER_TOPIC_PARTITIONS);
     }
-    service.register(OutboxRelay.builder(outboxDb, kafka.bootstrapServers()).name(service.name())
-        .meterRegistry(service.meterRegistry()).build().start());
+    service.register(
+        OutboxRelay.builder(outboxDb, kafka.bootstrapServers())
+            .name(service.name())
+            .meterRegistry(service.meterRegistry())
+            .build()
+            .start());
     return new OutboxUserEvents(outboxDb, Outbox.forProducer(service.name(), clock), topic, clock);
   }
 
-  /** Both stores, routed by the live migration's phase; the control record is in the PostgreSQL database. */
+  /**
+   * Both stores, routed by the live migration's phase; the control record is in the PostgreSQL
+   * database.
+   */
   private static UserStore migrating(ServiceContext service, PostgresUserStore pg, Clock clock) {
     CassandraUserStore cs = cassandra(service, clock);
     UserRowCopier copier = new UserRowCopier(pg, cs);
-    MigrationAgent agent = service.register(MigrationAgent.start(MigrationSettings.from(service.config()),
-        service.name(), JdbcControlStore.create(pg.dataSource()), copier, copier, clock, service.meterRegistry()));
+    MigrationAgent agent =
+        service.register(
+            MigrationAgent.start(
+                MigrationSettings.from(service.config()),
+                service.name(),
+                JdbcControlStore.create(pg.dataSource()),
+                copier,
+                copier,
+                clock,
+                service.meterRegistry()));
     return new MigratingUserStore(pg, cs, agent.router());
   }
 
@@ -128,8 +176,11 @@ public final class UserdbMain {
       return store;
     }
     if (error instanceof PadlockKeyException e) {
-      return Optional.of(RpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.DEPENDENCY_UNAVAILABLE,
-          "key service: " + e.reason()));
+      return Optional.of(
+          RpcErrors.of(
+              Status.Code.UNAVAILABLE,
+              ErrorReason.DEPENDENCY_UNAVAILABLE,
+              "key service: " + e.reason()));
     }
     return Optional.empty();
   }

@@ -17,18 +17,20 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Writes {@code UserDeleted} into the outbox in userdb's PostgreSQL database; the events library's relay publishes it
- * to {@value #TOPIC}, keyed by user id.
+ * Writes {@code UserDeleted} into the outbox in userdb's PostgreSQL database; the events library's
+ * relay publishes it to {@value #TOPIC}, keyed by user id.
  *
- * <p>The event id is derived from the user id, so a delete that is retried (after the event was recorded but before
- * the caller heard back) records nothing new while the first row is kept, and a consumer that sees the event twice
- * later (after the outbox's retention) deduplicates it by id. The account is deleted in its store before the event is
- * recorded, so a consumer never hears of a deletion that did not happen; a process that dies in between leaves the
- * caller without an answer, and its retry records the event.
+ * <p>The event id is derived from the user id, so a delete that is retried (after the event was
+ * recorded but before the caller heard back) records nothing new while the first row is kept, and a
+ * consumer that sees the event twice later (after the outbox's retention) deduplicates it by id.
+ * The account is deleted in its store before the event is recorded, so a consumer never hears of a
+ * deletion that did not happen; a process that dies in between leaves the caller without an answer,
+ * and its retry records the event.
  */
 public final class OutboxUserEvents implements UserEvents {
   /** The topic's name before the deployment's prefix. */
   public static final String TOPIC = "userdb.users";
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final DataSource dataSource;
@@ -36,7 +38,10 @@ public final class OutboxUserEvents implements UserEvents {
   private final String topic;
   private final Clock clock;
 
-  /** Events into the outbox of {@code dataSource}, published to {@code topic} (the prefixed {@link #TOPIC}). */
+  /**
+   * Events into the outbox of {@code dataSource}, published to {@code topic} (the prefixed {@link
+   * #TOPIC}).
+   */
   public OutboxUserEvents(DataSource dataSource, Outbox outbox, String topic, Clock clock) {
     this.dataSource = requireNonNull(dataSource, "dataSource");
     this.outbox = requireNonNull(outbox, "outbox");
@@ -46,20 +51,25 @@ public final class OutboxUserEvents implements UserEvents {
 
   /** The id of the one {@code UserDeleted} event of {@code userId}. */
   public static UUID deletedEventId(UUID userId) {
-    return UUID.nameUUIDFromBytes(("userdb.UserDeleted/" + userId).getBytes(StandardCharsets.UTF_8));
+    return UUID.nameUUIDFromBytes(
+        ("userdb.UserDeleted/" + userId).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public void userDeleted(UUID userId) {
     Instant now = clock.instant();
-    UserDeleted event = UserDeleted.newBuilder()
-        .setUserId(userId.toString())
-        .setDeletedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-        .build();
+    UserDeleted event =
+        UserDeleted.newBuilder()
+            .setUserId(userId.toString())
+            .setDeletedAt(
+                Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+            .build();
     try (Connection tx = dataSource.getConnection()) {
       tx.setAutoCommit(false);
       try {
-        outbox.append(tx, EventMessage.of(topic, userId.toString(), event).withEventId(deletedEventId(userId)));
+        outbox.append(
+            tx,
+            EventMessage.of(topic, userId.toString(), event).withEventId(deletedEventId(userId)));
         tx.commit();
       } catch (SQLException e) {
         tx.rollback();

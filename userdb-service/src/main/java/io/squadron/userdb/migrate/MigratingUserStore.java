@@ -20,12 +20,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A {@link UserStore} over a source (PostgreSQL) and a target (Cassandra) store, routed by the migration's current
- * phase: reads from the primary (dark reads against the secondary), writes to the primary then the secondary. The
- * primary decides: a create the secondary refuses (a race between two instances one phase apart) is undone on the
- * primary, so a name never ends up owned by different users in the two stores; an update the primary applied is
- * mirrored into the secondary, replacing whatever older version it holds. Pending creates live in both stores, and
- * the orphan sweeper settles them in both, whatever the phase.
+ * A {@link UserStore} over a source (PostgreSQL) and a target (Cassandra) store, routed by the
+ * migration's current phase: reads from the primary (dark reads against the secondary), writes to
+ * the primary then the secondary. The primary decides: a create the secondary refuses (a race
+ * between two instances one phase apart) is undone on the primary, so a name never ends up owned by
+ * different users in the two stores; an update the primary applied is mirrored into the secondary,
+ * replacing whatever older version it holds. Pending creates live in both stores, and the orphan
+ * sweeper settles them in both, whatever the phase.
  */
 public final class MigratingUserStore implements UserStore {
   private final UserStore source;
@@ -49,12 +50,15 @@ public final class MigratingUserStore implements UserStore {
   }
 
   @Override
-  public void reserve(PendingCreate pending) throws UsernameConflictException, CreateAbandonedException {
+  public void reserve(PendingCreate pending)
+      throws UsernameConflictException, CreateAbandonedException {
     try {
-      router.<Void, Exception>write(pending.id().toString(), side -> {
-        on(side).reserve(pending);
-        return null;
-      });
+      router.<Void, Exception>write(
+          pending.id().toString(),
+          side -> {
+            on(side).reserve(pending);
+            return null;
+          });
     } catch (UsernameConflictException | CreateAbandonedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -63,17 +67,24 @@ public final class MigratingUserStore implements UserStore {
   }
 
   @Override
-  public StoredUser create(StoredUser user) throws UsernameConflictException, CreateAbandonedException {
+  public StoredUser create(StoredUser user)
+      throws UsernameConflictException, CreateAbandonedException {
     try {
-      // Reserve again on each side first: the phase may have changed since this create's reserve(), which then went
-      // to the primary only, and a secondary without the reservation refuses the create as abandoned. A reservation
+      // Reserve again on each side first: the phase may have changed since this create's reserve(),
+      // which then went
+      // to the primary only, and a secondary without the reservation refuses the create as
+      // abandoned. A reservation
       // of the same id and names is idempotent (and a no-op once the create finished).
-      PendingCreate pending = new PendingCreate(user.id(), user.canonicalUsername(), user.usernameSkeleton(),
-          user.updatedAtMicros());
-      return router.<StoredUser, Exception>write(user.id().toString(), side -> {
-        on(side).reserve(pending);
-        return on(side).create(user);
-      }, (primary, ignored) -> on(primary).delete(user.id()));
+      PendingCreate pending =
+          new PendingCreate(
+              user.id(), user.canonicalUsername(), user.usernameSkeleton(), user.updatedAtMicros());
+      return router.<StoredUser, Exception>write(
+          user.id().toString(),
+          side -> {
+            on(side).reserve(pending);
+            return on(side).create(user);
+          },
+          (primary, ignored) -> on(primary).delete(user.id()));
     } catch (UsernameConflictException | CreateAbandonedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -88,8 +99,11 @@ public final class MigratingUserStore implements UserStore {
 
   @Override
   public Optional<StoredUser> getByCanonicalUsername(String canonical) {
-    // Mismatches are logged under a fixed label: the name is personal data and must not reach the log.
-    return router.read("(by canonical username)", side -> on(side).getByCanonicalUsername(canonical),
+    // Mismatches are logged under a fixed label: the name is personal data and must not reach the
+    // log.
+    return router.read(
+        "(by canonical username)",
+        side -> on(side).getByCanonicalUsername(canonical),
         Optional::equals);
   }
 
@@ -98,17 +112,24 @@ public final class MigratingUserStore implements UserStore {
     Phase phase = router.phase();
     UpdateOutcome[] decided = new UpdateOutcome[1];
     try {
-      router.<Void, UsernameConflictException>write(user.id().toString(), side -> {
-        if (decided[0] == null) {
-          decided[0] = on(side).update(user); // the primary decides
-        } else if (decided[0] == UpdateOutcome.APPLIED && on(side).update(user) == UpdateOutcome.CONFLICT) {
-          on(side).copy(user); // the secondary diverged (an earlier failed write): it takes the primary's row
-        }
-        return null;
-      });
+      router.<Void, UsernameConflictException>write(
+          user.id().toString(),
+          side -> {
+            if (decided[0] == null) {
+              decided[0] = on(side).update(user); // the primary decides
+            } else if (decided[0] == UpdateOutcome.APPLIED
+                && on(side).update(user) == UpdateOutcome.CONFLICT) {
+              on(side).copy(user); // the secondary diverged (an earlier failed write): it takes the
+              // primary's row
+            }
+            return null;
+          });
     } catch (UsernameConflictException e) {
-      throw new IllegalStateException("the " + phase.secondary().orElse(Side.TARGET)
-          + " store holds another user with this name; the backfill reports it", e);
+      throw new IllegalStateException(
+          "the "
+              + phase.secondary().orElse(Side.TARGET)
+              + " store holds another user with this name; the backfill reports it",
+          e);
     }
     return decided[0];
   }
@@ -120,10 +141,12 @@ public final class MigratingUserStore implements UserStore {
 
   @Override
   public void copy(StoredUser user) throws UsernameConflictException {
-    router.<Void, UsernameConflictException>write(user.id().toString(), side -> {
-      on(side).copy(user);
-      return null;
-    });
+    router.<Void, UsernameConflictException>write(
+        user.id().toString(),
+        side -> {
+          on(side).copy(user);
+          return null;
+        });
   }
 
   @Override
@@ -143,7 +166,9 @@ public final class MigratingUserStore implements UserStore {
     return new ArrayList<>(both.values()).subList(0, Math.min(limit, both.size()));
   }
 
-  /** Abandoned only when abandoned in both stores; a create that finished in either keeps its keys. */
+  /**
+   * Abandoned only when abandoned in both stores; a create that finished in either keeps its keys.
+   */
   @Override
   public AbandonOutcome abandon(PendingCreate pending) {
     AbandonOutcome inSource = source.abandon(pending);
@@ -163,11 +188,15 @@ public final class MigratingUserStore implements UserStore {
     target.forget(id);
   }
 
-  /** Ready when the stores of the current phase answer: the primary, and the secondary in a dual-write phase. */
+  /**
+   * Ready when the stores of the current phase answer: the primary, and the secondary in a
+   * dual-write phase.
+   */
   @Override
   public boolean isReachable() {
     Phase phase = router.phase();
-    return on(phase.primary()).isReachable() && phase.secondary().map(s -> on(s).isReachable()).orElse(true);
+    return on(phase.primary()).isReachable()
+        && phase.secondary().map(s -> on(s).isReachable()).orElse(true);
   }
 
   /** Closes neither store: whoever opened them closes them. */

@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The backfill's view of users: keys are ids in either store's scan order; a copy makes the target hold the source's
- * row (creating it with its names, or replacing an older version; never over a newer one) or no row when the source
- * has none any more, which is how the target pass removes rows only the target still has.
+ * The backfill's view of users: keys are ids in either store's scan order; a copy makes the target
+ * hold the source's row (creating it with its names, or replacing an older version; never over a
+ * newer one) or no row when the source has none any more, which is how the target pass removes rows
+ * only the target still has.
  */
 public final class UserRowCopier implements Backfill.KeySource, Backfill.RowCopier {
   private final UserStore source;
@@ -29,7 +30,9 @@ public final class UserRowCopier implements Backfill.KeySource, Backfill.RowCopi
   @Override
   public List<String> keysAfter(Side side, Optional<String> cursor, int limit) {
     UserStore store = side == Side.SOURCE ? source : target;
-    return store.scan(cursor.map(UUID::fromString), limit).stream().map(u -> u.id().toString()).toList();
+    return store.scan(cursor.map(UUID::fromString), limit).stream()
+        .map(u -> u.id().toString())
+        .toList();
   }
 
   @Override
@@ -56,7 +59,9 @@ public final class UserRowCopier implements Backfill.KeySource, Backfill.RowCopi
       return false;
     }
     return inSource.isEmpty()
-        || target.getByCanonicalUsername(inSource.get().canonicalUsername()).map(StoredUser::id).equals(
-            Optional.of(id));
+        || target
+            .getByCanonicalUsername(inSource.get().canonicalUsername())
+            .map(StoredUser::id)
+            .equals(Optional.of(id));
   }
 }

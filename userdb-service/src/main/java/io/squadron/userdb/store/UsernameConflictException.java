@@ -2,7 +2,10 @@ package io.squadron.userdb.store;
 
 import static java.util.Objects.requireNonNull;
 
-/** A create refused because the canonical name, or a name with the same skeleton, belongs to another user. */
+/**
+ * A create refused because the canonical name, or a name with the same skeleton, belongs to another
+ * user.
+ */
 public final class UsernameConflictException extends Exception {
   private static final long serialVersionUID = 1L;
 
@@ -18,7 +21,10 @@ public final class UsernameConflictException extends Exception {
 
   /** A conflict of {@code kind}. */
   public UsernameConflictException(Kind kind) {
-    super(kind == Kind.TAKEN ? "username is taken" : "username is confusable with an existing one", null, false,
+    super(
+        kind == Kind.TAKEN ? "username is taken" : "username is confusable with an existing one",
+        null,
+        false,
         false);
     this.kind = requireNonNull(kind, "kind");
   }

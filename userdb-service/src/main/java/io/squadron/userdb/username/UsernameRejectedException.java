@@ -3,8 +3,8 @@ package io.squadron.userdb.username;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A username that cannot be registered or looked up. The message says what a user can fix and never repeats the
- * name itself (usernames are personal data).
+ * A username that cannot be registered or looked up. The message says what a user can fix and never
+ * repeats the name itself (usernames are personal data).
  */
 public final class UsernameRejectedException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -17,7 +17,10 @@ public final class UsernameRejectedException extends Exception {
     DISALLOWED_CHARACTERS,
     /** A second canonicalization changes the result again. */
     NOT_STABLE,
-    /** Mixes scripts beyond the TR39 restriction level, or contains invisible or mixed-number characters. */
+    /**
+     * Mixes scripts beyond the TR39 restriction level, or contains invisible or mixed-number
+     * characters.
+     */
     MIXED_SCRIPT
   }
 

@@ -19,15 +19,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** userdb on a private PostgreSQL server that is stopped mid-run: UNAVAILABLE fast, nothing lost, recovery alone. */
+/**
+ * userdb on a private PostgreSQL server that is stopped mid-run: UNAVAILABLE fast, nothing lost,
+ * recovery alone.
+ */
 class StoreOutageTest {
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.ownServer();
+  @RegisterExtension static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
+
   @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.ownServer();
-  @RegisterExtension
-  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
-  @RegisterExtension
-  static final ServiceExtension USERDB = ServiceExtension.forService("userdb").calls(PADLOCK).postgres(PG)
-      .config("""
+  static final ServiceExtension USERDB =
+      ServiceExtension.forService("userdb")
+          .calls(PADLOCK)
+          .postgres(PG)
+          .config(
+              """
           squadron.userdb.store = postgres
           squadron.stores.postgres.connection-timeout = 500ms
           squadron.padlock-client.deadline = 5s
@@ -35,9 +41,16 @@ class StoreOutageTest {
 
   @Test
   void postgresStopped_unavailableFast_thenRecoversWithTheDataIntact() {
-    UserServiceGrpc.UserServiceBlockingStub stub = USERDB.stub("checkout", UserServiceGrpc::newBlockingStub);
-    User u = stub.createUser(CreateUserRequest.newBuilder().setUsername("survivor").setEmail("s@example.com")
-        .setCountry("SE").build()).getUser();
+    UserServiceGrpc.UserServiceBlockingStub stub =
+        USERDB.stub("checkout", UserServiceGrpc::newBlockingStub);
+    User u =
+        stub.createUser(
+                CreateUserRequest.newBuilder()
+                    .setUsername("survivor")
+                    .setEmail("s@example.com")
+                    .setCountry("SE")
+                    .build())
+            .getUser();
 
     PG.server().stop();
     long start = System.nanoTime();
@@ -49,14 +62,21 @@ class StoreOutageTest {
     assertThat(System.nanoTime() - start).as("fails fast").isLessThan(TimeUnit.SECONDS.toNanos(5));
 
     PG.server().restart();
-    User back = Await.value(Duration.ofSeconds(20), "userdb serving the user again", () -> {
-      try {
-        return Optional.of(stub.getUser(GetUserRequest.newBuilder().setId(u.getId()).build()).getUser());
-      } catch (StatusRuntimeException e) {
-        assertThat(e.getStatus().getCode()).as("only UNAVAILABLE while it recovers").isEqualTo(Status.Code.UNAVAILABLE);
-        return Optional.empty();
-      }
-    });
+    User back =
+        Await.value(
+            Duration.ofSeconds(20),
+            "userdb serving the user again",
+            () -> {
+              try {
+                return Optional.of(
+                    stub.getUser(GetUserRequest.newBuilder().setId(u.getId()).build()).getUser());
+              } catch (StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode())
+                    .as("only UNAVAILABLE while it recovers")
+                    .isEqualTo(Status.Code.UNAVAILABLE);
+                return Optional.empty();
+              }
+            });
     assertThat(back).isEqualTo(u);
   }
 }

@@ -27,18 +27,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Deleting a user tells the services that keep references to them: {@code UserDeleted} reaches the real Kafka topic
- * through the outbox in userdb's PostgreSQL database, keyed by user id, once per user however often the delete is
- * retried.
+ * Deleting a user tells the services that keep references to them: {@code UserDeleted} reaches the
+ * real Kafka topic through the outbox in userdb's PostgreSQL database, keyed by user id, once per
+ * user however often the delete is retried.
  */
 class UserDeletedEventTest {
+  @RegisterExtension static final KafkaExtension KAFKA = KafkaExtension.perClass();
+  @RegisterExtension static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
+
   @RegisterExtension
-  static final KafkaExtension KAFKA = KafkaExtension.perClass();
-  @RegisterExtension
-  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
-  @RegisterExtension
-  static final ServiceExtension USERDB = ServiceExtension.forService("userdb").calls(PADLOCK).kafka(KAFKA)
-      .config("squadron.userdb.store = postgres\nsquadron.padlock-client.deadline = 5s");
+  static final ServiceExtension USERDB =
+      ServiceExtension.forService("userdb")
+          .calls(PADLOCK)
+          .kafka(KAFKA)
+          .config("squadron.userdb.store = postgres\nsquadron.padlock-client.deadline = 5s");
 
   private static List<UserDeleted> deletedEvents(String userId) {
     return KAFKA.readAll(KAFKA.topic(OutboxUserEvents.TOPIC)).stream()
@@ -62,8 +64,9 @@ class UserDeletedEventTest {
   /** How many outbox rows the user has, and how many of them are marked sent. */
   private static List<Integer> outboxRows(String userId) {
     try (Connection c = USERDB.postgres().dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT count(*), count(sent_at) FROM squadron_outbox WHERE event_key = ?")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*), count(sent_at) FROM squadron_outbox WHERE event_key = ?")) {
       s.setString(1, userId);
       try (ResultSet r = s.executeQuery()) {
         r.next();
@@ -77,24 +80,52 @@ class UserDeletedEventTest {
   @Test
   void deleteUser_publishesUserDeletedOnce_evenWhenTheDeleteIsRetried() {
     var checkout = USERDB.stub("checkout", UserServiceGrpc::newBlockingStub);
-    User gone = checkout.createUser(CreateUserRequest.newBuilder().setUsername("leaving").setEmail("l@example.com")
-        .setCountry("SE").build()).getUser();
-    User staying = checkout.createUser(CreateUserRequest.newBuilder().setUsername("staying").setEmail("s@example.com")
-        .setCountry("SE").build()).getUser();
+    User gone =
+        checkout
+            .createUser(
+                CreateUserRequest.newBuilder()
+                    .setUsername("leaving")
+                    .setEmail("l@example.com")
+                    .setCountry("SE")
+                    .build())
+            .getUser();
+    User staying =
+        checkout
+            .createUser(
+                CreateUserRequest.newBuilder()
+                    .setUsername("staying")
+                    .setEmail("s@example.com")
+                    .setCountry("SE")
+                    .build())
+            .getUser();
 
-    assertThat(checkout.deleteUser(DeleteUserRequest.newBuilder().setId(gone.getId()).build()).getDeleted()).isTrue();
-    checkout.deleteUser(DeleteUserRequest.newBuilder().setId(gone.getId()).build()); // a client's retry
+    assertThat(
+            checkout
+                .deleteUser(DeleteUserRequest.newBuilder().setId(gone.getId()).build())
+                .getDeleted())
+        .isTrue();
+    checkout.deleteUser(
+        DeleteUserRequest.newBuilder().setId(gone.getId()).build()); // a client's retry
 
-    List<UserDeleted> events = Await.value(Duration.ofSeconds(30), "UserDeleted on Kafka", () -> {
-      List<UserDeleted> seen = deletedEvents(gone.getId());
-      return seen.isEmpty() ? Optional.empty() : Optional.of(seen);
-    });
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.getUserId()).isEqualTo(gone.getId());
-      assertThat(e.getDeletedAt().getSeconds()).isPositive();
-    });
+    List<UserDeleted> events =
+        Await.value(
+            Duration.ofSeconds(30),
+            "UserDeleted on Kafka",
+            () -> {
+              List<UserDeleted> seen = deletedEvents(gone.getId());
+              return seen.isEmpty() ? Optional.empty() : Optional.of(seen);
+            });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getUserId()).isEqualTo(gone.getId());
+              assertThat(e.getDeletedAt().getSeconds()).isPositive();
+            });
     assertThat(deletedEvents(staying.getId())).isEmpty();
-    Await.until(Duration.ofSeconds(30), "the outbox row marked sent", () -> outboxRows(gone.getId()).equals(
-        List.of(1, 1)));
+    Await.until(
+        Duration.ofSeconds(30),
+        "the outbox row marked sent",
+        () -> outboxRows(gone.getId()).equals(List.of(1, 1)));
   }
 }

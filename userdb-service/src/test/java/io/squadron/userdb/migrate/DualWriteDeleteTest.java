@@ -41,17 +41,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 11, medium finding "userdb writes" (dual-write part), on real PostgreSQL and Cassandra with the real
- * Padlock: a delete whose secondary write fails still shreds the user's keys, and the backfill removes the row the
- * failed write left behind in the target (a row the source no longer has).
+ * Issue 11, medium finding "userdb writes" (dual-write part), on real PostgreSQL and Cassandra with
+ * the real Padlock: a delete whose secondary write fails still shreds the user's keys, and the
+ * backfill removes the row the failed write left behind in the target (a row the source no longer
+ * has).
  */
 class DualWriteDeleteTest {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
-  @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
-  @RegisterExtension
-  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
+  @RegisterExtension static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
 
   private static PostgresUserStore postgres;
   private static CassandraUserStore cassandra;
@@ -60,9 +58,13 @@ class DualWriteDeleteTest {
   @BeforeAll
   static void start() {
     postgres = PostgresUserStore.start(PostgresSettings.of(PG.jdbcUrl()).withPoolSize(4));
-    cassandra = CassandraUserStore.start(CassandraSettings.of(CASSANDRA.endpoint(), CASSANDRA.keyspace())
-        .withRequestTimeout(Duration.ofSeconds(10)), () -> System.currentTimeMillis() * 1000);
-    padlock = PadlockClient.builder(PADLOCK.channel("userdb")).deadline(Duration.ofSeconds(10)).build();
+    cassandra =
+        CassandraUserStore.start(
+            CassandraSettings.of(CASSANDRA.endpoint(), CASSANDRA.keyspace())
+                .withRequestTimeout(Duration.ofSeconds(10)),
+            () -> System.currentTimeMillis() * 1000);
+    padlock =
+        PadlockClient.builder(PADLOCK.channel("userdb")).deadline(Duration.ofSeconds(10)).build();
   }
 
   @AfterAll
@@ -71,7 +73,8 @@ class DualWriteDeleteTest {
     cassandra.close();
   }
 
-  private static void moveTo(JdbcControlStore control, String migration, Phase phase, PhaseWatcher watcher) {
+  private static void moveTo(
+      JdbcControlStore control, String migration, Phase phase, PhaseWatcher watcher) {
     ControlRecord record = control.read(migration);
     assertThat(control.compareAndSet(migration, record.epoch(), phase, Instant.now())).isTrue();
     watcher.poll();
@@ -81,39 +84,62 @@ class DualWriteDeleteTest {
   private final List<UUID> deletions = new ArrayList<>();
 
   @Test
-  void dualWriteDelete_secondaryFails_keysShreddedAnyway_andTheBackfillRemovesTheTargetOnlyRow() throws Exception {
+  void dualWriteDelete_secondaryFails_keysShreddedAnyway_andTheBackfillRemovesTheTargetOnlyRow()
+      throws Exception {
     String migration = "dual_delete";
     JdbcControlStore control = JdbcControlStore.create(postgres.dataSource());
     FaultyUserStore target = new FaultyUserStore(cassandra);
-    try (PhaseWatcher watcher = PhaseWatcher.builder(control, migration).pollInterval(Duration.ofHours(1)).start()) {
+    try (PhaseWatcher watcher =
+        PhaseWatcher.builder(control, migration).pollInterval(Duration.ofHours(1)).start()) {
       moveTo(control, migration, Phase.DUAL_WRITE_SOURCE_PRIMARY, watcher);
-      MigratingUserStore store = new MigratingUserStore(postgres, target, new MigrationRouter(watcher, null));
-      Accounts accounts = new Accounts(store, UsernameCanonicalizer.create(), new AccountCrypto(padlock, "userdb"),
-          Clock.systemUTC(), UUID::randomUUID, deletions::add);
-      Account kept = accounts.create(Optional.empty(), "keeper", "keep@example.com", "SE", Optional.empty());
-      Account doomed = accounts.create(Optional.empty(), "doomed", "doomed@example.com", "SE", Optional.empty());
+      MigratingUserStore store =
+          new MigratingUserStore(postgres, target, new MigrationRouter(watcher, null));
+      Accounts accounts =
+          new Accounts(
+              store,
+              UsernameCanonicalizer.create(),
+              new AccountCrypto(padlock, "userdb"),
+              Clock.systemUTC(),
+              UUID::randomUUID,
+              deletions::add);
+      Account kept =
+          accounts.create(Optional.empty(), "keeper", "keep@example.com", "SE", Optional.empty());
+      Account doomed =
+          accounts.create(Optional.empty(), "doomed", "doomed@example.com", "SE", Optional.empty());
       StoredUser inTarget = cassandra.get(doomed.id()).orElseThrow();
 
       target.failDeletes(true);
-      assertThatThrownBy(() -> accounts.delete(doomed.id())).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> accounts.delete(doomed.id()))
+          .isInstanceOf(StoreUnavailableException.class);
       target.failDeletes(false);
       assertThat(deletions).as("no other service hears of a delete that failed").isEmpty();
       assertThat(postgres.get(doomed.id())).isEmpty();
-      assertThat(cassandra.get(doomed.id())).as("the failed secondary write left the row").isPresent();
+      assertThat(cassandra.get(doomed.id()))
+          .as("the failed secondary write left the row")
+          .isPresent();
 
       // The keys are gone although the call failed: the surviving copy is unreadable.
       padlock.invalidateAll();
       FieldCipher cipher = FieldCipher.builder(padlock, "userdb").build();
-      assertThatThrownBy(() -> cipher.decryptString(Field.of("users", "email", AccountCrypto.CATEGORY),
-          doomed.id().toString(), inTarget.emailCipher()))
-          .isInstanceOfSatisfying(PadlockKeyException.class,
+      assertThatThrownBy(
+              () ->
+                  cipher.decryptString(
+                      Field.of("users", "email", AccountCrypto.CATEGORY),
+                      doomed.id().toString(),
+                      inTarget.emailCipher()))
+          .isInstanceOfSatisfying(
+              PadlockKeyException.class,
               e -> assertThat(e.reason()).isEqualTo(PadlockKeyException.Reason.KEYS_DELETED));
 
       // The backfill visits the target's rows too and removes the one the source no longer has.
       moveTo(control, migration, Phase.BACKFILL, watcher);
       UserRowCopier copier = new UserRowCopier(postgres, cassandra);
-      BackfillCheckpoint done = Backfill.builder(control, migration, copier, copier).pageSize(1)
-          .rowsPerSecond(100_000).build().run(() -> true);
+      BackfillCheckpoint done =
+          Backfill.builder(control, migration, copier, copier)
+              .pageSize(1)
+              .rowsPerSecond(100_000)
+              .build()
+              .run(() -> true);
       assertThat(done.done()).isTrue();
       assertThat(done.mismatches()).isZero();
       assertThat(done.reconciled()).isEqualTo(1);

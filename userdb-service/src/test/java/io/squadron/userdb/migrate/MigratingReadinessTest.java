@@ -15,18 +15,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 11, medium finding "userdb writes" (readiness part): in the migrating mode the service is ready when the
- * stores that serve the current phase answer, not only when both do. A real userdb on a private Cassandra node that
- * the test stops.
+ * Issue 11, medium finding "userdb writes" (readiness part): in the migrating mode the service is
+ * ready when the stores that serve the current phase answer, not only when both do. A real userdb
+ * on a private Cassandra node that the test stops.
  */
 class MigratingReadinessTest {
+  @RegisterExtension static final CassandraExtension CASSANDRA = CassandraExtension.ownServer();
+  @RegisterExtension static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
+
   @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.ownServer();
-  @RegisterExtension
-  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock");
-  @RegisterExtension
-  static final ServiceExtension USERDB = ServiceExtension.forService("userdb").calls(PADLOCK).cassandra(CASSANDRA)
-      .config("""
+  static final ServiceExtension USERDB =
+      ServiceExtension.forService("userdb")
+          .calls(PADLOCK)
+          .cassandra(CASSANDRA)
+          .config(
+              """
           squadron.userdb.store = migrating
           squadron.stores.cassandra.request-timeout = 1s
           squadron.store-migration.poll-interval = 100ms
@@ -45,16 +48,23 @@ class MigratingReadinessTest {
     assertThat(ready()).isTrue();
 
     CASSANDRA.server().stop();
-    // POSTGRES_ONLY serves from PostgreSQL alone: a Cassandra outage does not take the instance out of rotation.
+    // POSTGRES_ONLY serves from PostgreSQL alone: a Cassandra outage does not take the instance out
+    // of rotation.
     assertThat(ready()).as("ready in SOURCE_ONLY without Cassandra").isTrue();
 
     ControlRecord record = control.read(migration);
-    assertThat(control.compareAndSet(migration, record.epoch(), Phase.DUAL_WRITE_SOURCE_PRIMARY, Instant.now()))
+    assertThat(
+            control.compareAndSet(
+                migration, record.epoch(), Phase.DUAL_WRITE_SOURCE_PRIMARY, Instant.now()))
         .isTrue();
     // Every write now goes to Cassandra too: without it the instance cannot serve.
-    Await.until(Duration.ofSeconds(20), "not ready once dual writes need Cassandra", () -> !ready());
+    Await.until(
+        Duration.ofSeconds(20), "not ready once dual writes need Cassandra", () -> !ready());
 
     CASSANDRA.server().restart();
-    Await.until(Duration.ofSeconds(60), "ready again once Cassandra is back", MigratingReadinessTest::ready);
+    Await.until(
+        Duration.ofSeconds(60),
+        "ready again once Cassandra is back",
+        MigratingReadinessTest::ready);
   }
 }

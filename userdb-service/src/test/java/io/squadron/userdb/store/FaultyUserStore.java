@@ -9,9 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real store with injected write failures, standing for the store going away at one exact step: every call goes
- * to the real store except the next {@link #failCreates} creates (the step after the names were reserved: "a failure
- * between claim and row") and, while {@link #failDeletes} is set, deletes (a failed secondary write).
+ * A real store with injected write failures, standing for the store going away at one exact step:
+ * every call goes to the real store except the next {@link #failCreates} creates (the step after
+ * the names were reserved: "a failure between claim and row") and, while {@link #failDeletes} is
+ * set, deletes (a failed secondary write).
  */
 public final class FaultyUserStore implements UserStore {
   private final UserStore real;
@@ -36,7 +37,8 @@ public final class FaultyUserStore implements UserStore {
   }
 
   private StoreUnavailableException injected(String operation) {
-    return new StoreUnavailableException(real.name(), operation, new IllegalStateException("injected failure"));
+    return new StoreUnavailableException(
+        real.name(), operation, new IllegalStateException("injected failure"));
   }
 
   @Override
@@ -45,12 +47,14 @@ public final class FaultyUserStore implements UserStore {
   }
 
   @Override
-  public void reserve(PendingCreate pending) throws UsernameConflictException, CreateAbandonedException {
+  public void reserve(PendingCreate pending)
+      throws UsernameConflictException, CreateAbandonedException {
     real.reserve(pending);
   }
 
   @Override
-  public StoredUser create(StoredUser user) throws UsernameConflictException, CreateAbandonedException {
+  public StoredUser create(StoredUser user)
+      throws UsernameConflictException, CreateAbandonedException {
     if (failCreates.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw injected("create user");
     }

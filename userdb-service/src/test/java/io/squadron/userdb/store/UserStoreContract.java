@@ -22,13 +22,22 @@ public abstract class UserStoreContract {
 
   /** A fresh user with a unique canonical name and skeleton. */
   static StoredUser newUser() {
-    String name = "user" + NAMES.incrementAndGet() + "x" + UUID.randomUUID().toString().substring(0, 8);
+    String name =
+        "user" + NAMES.incrementAndGet() + "x" + UUID.randomUUID().toString().substring(0, 8);
     return user(UUID.randomUUID(), name, "sk-" + name);
   }
 
   static StoredUser user(UUID id, String canonical, String skeleton) {
-    return new StoredUser(id, canonical.toUpperCase(), canonical, skeleton, bytes("cipher-email-" + id), "SE",
-        Optional.of(bytes("cipher-birth")), 1, 1_000_000L);
+    return new StoredUser(
+        id,
+        canonical.toUpperCase(),
+        canonical,
+        skeleton,
+        bytes("cipher-email-" + id),
+        "SE",
+        Optional.of(bytes("cipher-birth")),
+        1,
+        1_000_000L);
   }
 
   static byte[] bytes(String s) {
@@ -60,8 +69,17 @@ public abstract class UserStoreContract {
   @Test
   void create_withoutBirthDate_roundTrips() throws Exception {
     StoredUser u = newUser();
-    StoredUser noBirth = new StoredUser(u.id(), u.username(), u.canonicalUsername(), u.usernameSkeleton(),
-        u.emailCipher(), "US", Optional.empty(), 1, 5);
+    StoredUser noBirth =
+        new StoredUser(
+            u.id(),
+            u.username(),
+            u.canonicalUsername(),
+            u.usernameSkeleton(),
+            u.emailCipher(),
+            "US",
+            Optional.empty(),
+            1,
+            5);
     create(noBirth);
     assertThat(store().get(u.id())).contains(noBirth);
   }
@@ -89,7 +107,9 @@ public abstract class UserStoreContract {
     store().reserve(pending(u, now()));
     assertThat(store().get(u.id())).isEmpty();
     assertThat(store().getByCanonicalUsername(u.canonicalUsername())).isEmpty();
-    assertThat(store().scan(Optional.empty(), 10_000)).extracting(StoredUser::id).doesNotContain(u.id());
+    assertThat(store().scan(Optional.empty(), 10_000))
+        .extracting(StoredUser::id)
+        .doesNotContain(u.id());
     store().create(u);
     assertThat(store().get(u.id())).contains(u);
   }
@@ -100,7 +120,8 @@ public abstract class UserStoreContract {
     create(u);
     StoredUser other = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
     assertThatThrownBy(() -> store().reserve(pending(other, now())))
-        .isInstanceOfSatisfying(UsernameConflictException.class,
+        .isInstanceOfSatisfying(
+            UsernameConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(UsernameConflictException.Kind.TAKEN));
     store().forget(other.id());
     assertThat(store().get(other.id())).isEmpty();
@@ -111,9 +132,11 @@ public abstract class UserStoreContract {
   void create_nameReservedByAPendingCreate_taken() throws Exception {
     StoredUser first = newUser();
     store().reserve(pending(first, now()));
-    StoredUser second = user(UUID.randomUUID(), first.canonicalUsername(), first.usernameSkeleton());
+    StoredUser second =
+        user(UUID.randomUUID(), first.canonicalUsername(), first.usernameSkeleton());
     assertThatThrownBy(() -> store().reserve(pending(second, now())))
-        .isInstanceOfSatisfying(UsernameConflictException.class,
+        .isInstanceOfSatisfying(
+            UsernameConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(UsernameConflictException.Kind.TAKEN));
     store().forget(second.id());
     assertThat(store().create(first)).isEqualTo(first);
@@ -123,9 +146,11 @@ public abstract class UserStoreContract {
   void create_sameSkeletonOtherName_confusable() throws Exception {
     StoredUser u = newUser();
     create(u);
-    StoredUser lookAlike = user(UUID.randomUUID(), u.canonicalUsername() + "-alike", u.usernameSkeleton());
+    StoredUser lookAlike =
+        user(UUID.randomUUID(), u.canonicalUsername() + "-alike", u.usernameSkeleton());
     assertThatThrownBy(() -> store().reserve(pending(lookAlike, now())))
-        .isInstanceOfSatisfying(UsernameConflictException.class,
+        .isInstanceOfSatisfying(
+            UsernameConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(UsernameConflictException.Kind.CONFUSABLE));
     store().forget(lookAlike.id());
     assertThat(store().getByCanonicalUsername(lookAlike.canonicalUsername())).isEmpty();
@@ -135,45 +160,54 @@ public abstract class UserStoreContract {
   void reserve_sameIdOtherNames_refused() throws Exception {
     StoredUser u = newUser();
     store().reserve(pending(u, now()));
-    StoredUser renamed = user(u.id(), u.canonicalUsername() + "-other", u.usernameSkeleton() + "-other");
-    assertThatThrownBy(() -> store().reserve(pending(renamed, now()))).isInstanceOf(CreateAbandonedException.class);
+    StoredUser renamed =
+        user(u.id(), u.canonicalUsername() + "-other", u.usernameSkeleton() + "-other");
+    assertThatThrownBy(() -> store().reserve(pending(renamed, now())))
+        .isInstanceOf(CreateAbandonedException.class);
     assertThat(store().create(u)).isEqualTo(u);
   }
 
   @Test
-  void orphanClaims_failureBetweenReserveAndRow_retryWithTheSameIdCompletes_andNobodyElseGetsTheName()
-      throws Exception {
+  void
+      orphanClaims_failureBetweenReserveAndRow_retryWithTheSameIdCompletes_andNobodyElseGetsTheName()
+          throws Exception {
     StoredUser u = newUser();
     store().reserve(pending(u, now()));
     // The attempt dies here (no row). Another user cannot take the name meanwhile...
     StoredUser other = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
-    assertThatThrownBy(() -> store().reserve(pending(other, now()))).isInstanceOf(UsernameConflictException.class);
+    assertThatThrownBy(() -> store().reserve(pending(other, now())))
+        .isInstanceOf(UsernameConflictException.class);
     store().forget(other.id());
     // ...and the retry, with the same id, does not collide with its own claims.
     store().reserve(pending(u, now()));
     assertThat(store().create(u)).isEqualTo(u);
     assertThat(store().getByCanonicalUsername(u.canonicalUsername())).contains(u);
-    assertThat(store().unfinishedCreates(Long.MAX_VALUE, 10_000)).extracting(PendingCreate::id)
+    assertThat(store().unfinishedCreates(Long.MAX_VALUE, 10_000))
+        .extracting(PendingCreate::id)
         .doesNotContain(u.id());
   }
 
   @Test
-  void orphanClaims_nobodyRetries_abandonReleasesTheNames_andTheIdIsNeverCreated() throws Exception {
+  void orphanClaims_nobodyRetries_abandonReleasesTheNames_andTheIdIsNeverCreated()
+      throws Exception {
     StoredUser u = newUser();
     long longAgo = now() - 3_600_000_000L;
     store().reserve(pending(u, longAgo));
     List<PendingCreate> stale = store().unfinishedCreates(now() - 600_000_000L, 10_000);
-    PendingCreate listed = stale.stream().filter(p -> p.id().equals(u.id())).findFirst().orElseThrow();
+    PendingCreate listed =
+        stale.stream().filter(p -> p.id().equals(u.id())).findFirst().orElseThrow();
     assertThat(listed).isEqualTo(pending(u, longAgo));
 
     assertThat(store().abandon(listed)).isEqualTo(AbandonOutcome.ABANDONED);
     // A late attempt of the abandoned create cannot bring it back.
     assertThatThrownBy(() -> store().create(u)).isInstanceOf(CreateAbandonedException.class);
-    assertThatThrownBy(() -> store().reserve(pending(u, now()))).isInstanceOf(CreateAbandonedException.class);
+    assertThatThrownBy(() -> store().reserve(pending(u, now())))
+        .isInstanceOf(CreateAbandonedException.class);
     assertThat(store().abandon(listed)).as("idempotent").isEqualTo(AbandonOutcome.ABANDONED);
     store().forget(u.id());
     assertThat(store().get(u.id())).isEmpty();
-    assertThat(store().unfinishedCreates(Long.MAX_VALUE, 10_000)).extracting(PendingCreate::id)
+    assertThat(store().unfinishedCreates(Long.MAX_VALUE, 10_000))
+        .extracting(PendingCreate::id)
         .doesNotContain(u.id());
 
     StoredUser next = user(UUID.randomUUID(), u.canonicalUsername(), u.usernameSkeleton());
@@ -185,8 +219,11 @@ public abstract class UserStoreContract {
   void abandon_createRetriedSinceItWasListed_leftAlone() throws Exception {
     StoredUser u = newUser();
     store().reserve(pending(u, now() - 3_600_000_000L));
-    PendingCreate listed = store().unfinishedCreates(now() - 600_000_000L, 10_000).stream()
-        .filter(p -> p.id().equals(u.id())).findFirst().orElseThrow();
+    PendingCreate listed =
+        store().unfinishedCreates(now() - 600_000_000L, 10_000).stream()
+            .filter(p -> p.id().equals(u.id()))
+            .findFirst()
+            .orElseThrow();
     store().reserve(pending(u, now())); // the client retries
     assertThat(store().abandon(listed)).isEqualTo(AbandonOutcome.RETRIED);
     assertThat(store().create(u)).isEqualTo(u);
@@ -205,7 +242,8 @@ public abstract class UserStoreContract {
   }
 
   @Test
-  void lostUpdates_updateIsCompareAndSetOnTheVersion_staleOneIsAConflict_andWritesNothing() throws Exception {
+  void lostUpdates_updateIsCompareAndSetOnTheVersion_staleOneIsAConflict_andWritesNothing()
+      throws Exception {
     StoredUser u = newUser();
     create(u);
     StoredUser v2 = u.withChanges(bytes("e2"), "DE", 2, u.updatedAtMicros() + 100);
@@ -223,7 +261,8 @@ public abstract class UserStoreContract {
     assertThat(store().update(newUser())).isEqualTo(UpdateOutcome.NOT_FOUND);
     StoredUser pendingOnly = newUser();
     store().reserve(pending(pendingOnly, now()));
-    assertThat(store().update(pendingOnly.withChanges(bytes("x"), "SE", 2, 10))).isEqualTo(UpdateOutcome.NOT_FOUND);
+    assertThat(store().update(pendingOnly.withChanges(bytes("x"), "SE", 2, 10)))
+        .isEqualTo(UpdateOutcome.NOT_FOUND);
   }
 
   @Test

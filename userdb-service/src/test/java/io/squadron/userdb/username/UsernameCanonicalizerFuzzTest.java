@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * The canonicalizer over any string a client can type: it returns a canonical form that canonicalizes to itself (the
- * property whose absence let Spotify's attackers take accounts), within the length bound, or refuses the name with a
- * {@link UsernameRejectedException}; it never throws anything else.
+ * The canonicalizer over any string a client can type: it returns a canonical form that
+ * canonicalizes to itself (the property whose absence let Spotify's attackers take accounts),
+ * within the length bound, or refuses the name with a {@link UsernameRejectedException}; it never
+ * throws anything else.
  */
 class UsernameCanonicalizerFuzzTest {
   private static final UsernameCanonicalizer CANONICALIZER = UsernameCanonicalizer.create();
@@ -26,7 +27,8 @@ class UsernameCanonicalizerFuzzTest {
     try {
       assertThat(CANONICALIZER.canonicalForm(canonical)).isEqualTo(canonical);
     } catch (UsernameRejectedException e) {
-      throw new AssertionError("the canonical form of an accepted name is refused: " + e.getMessage(), e);
+      throw new AssertionError(
+          "the canonical form of an accepted name is refused: " + e.getMessage(), e);
     }
     try {
       CanonicalUsername registered = CANONICALIZER.canonicalize(typed);

@@ -17,7 +17,8 @@ class UsernameCanonicalizerTest {
 
   private void assertRejected(String typed, Reason reason) {
     assertThatThrownBy(() -> canonicalizer.canonicalize(typed))
-        .isInstanceOfSatisfying(UsernameRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            UsernameRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
 
   // RFC 8265 section 3.5 (UsernameCaseMapped examples): valid ones.
@@ -47,24 +48,36 @@ class UsernameCanonicalizerTest {
     String superscript = "\u1D2E\u1D35\u1D33\u1D2E\u1D35\u1D3F\u1D30"; // ᴮᴵᴳᴮᴵᴿᴰ
     assertThat(superscript).isEqualTo("ᴮᴵᴳᴮᴵᴿᴰ");
     assertRejected(superscript, Reason.DISALLOWED_CHARACTERS);
-    assertThatThrownBy(() -> canonicalizer.canonicalForm(superscript)).isInstanceOf(UsernameRejectedException.class);
+    assertThatThrownBy(() -> canonicalizer.canonicalForm(superscript))
+        .isInstanceOf(UsernameRejectedException.class);
     assertThat(canonical("BIGBIRD")).isEqualTo("bigbird");
   }
 
   @Test
   void twiceAndCompareGuard_rejectsANonIdempotentMapping() throws Exception {
-    // Spotify's incident: nodeprep mapped ᴮᴵᴳᴮᴵᴿᴰ to BIGBIRD on one pass and to bigbird on the next.
-    UsernameCanonicalizer nodeprepLike = UsernameCanonicalizer.withMapping(s -> {
-      StringBuilder out = new StringBuilder();
-      s.codePoints().forEach(c -> out.append(c >= 0x1D2C && c <= 0x1D42
-          ? Character.toString("AABBDEEGHIJKLMNNOOPRTUW".charAt(c - 0x1D2C)) : Character.toString(c).toLowerCase()));
-      return out.toString();
-    });
+    // Spotify's incident: nodeprep mapped ᴮᴵᴳᴮᴵᴿᴰ to BIGBIRD on one pass and to bigbird on the
+    // next.
+    UsernameCanonicalizer nodeprepLike =
+        UsernameCanonicalizer.withMapping(
+            s -> {
+              StringBuilder out = new StringBuilder();
+              s.codePoints()
+                  .forEach(
+                      c ->
+                          out.append(
+                              c >= 0x1D2C && c <= 0x1D42
+                                  ? Character.toString("AABBDEEGHIJKLMNNOOPRTUW".charAt(c - 0x1D2C))
+                                  : Character.toString(c).toLowerCase()));
+              return out.toString();
+            });
     assertThat(nodeprepLike.canonicalForm("BigBird")).isEqualTo("bigbird");
-    // One pass alone would be the hijack: the superscript name becomes BIGBIRD, which the next pass folds to bigbird.
+    // One pass alone would be the hijack: the superscript name becomes BIGBIRD, which the next pass
+    // folds to bigbird.
     assertThat(new StringBuilder().appendCodePoint(0x1D2E).toString()).isEqualTo("\u1D2E");
-    assertThatThrownBy(() -> nodeprepLike.canonicalForm("\u1D2E\u1D35\u1D33\u1D2E\u1D35\u1D3F\u1D30"))
-        .isInstanceOfSatisfying(UsernameRejectedException.class,
+    assertThatThrownBy(
+            () -> nodeprepLike.canonicalForm("\u1D2E\u1D35\u1D33\u1D2E\u1D35\u1D3F\u1D30"))
+        .isInstanceOfSatisfying(
+            UsernameRejectedException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.NOT_STABLE));
   }
 
@@ -78,7 +91,8 @@ class UsernameCanonicalizerTest {
 
   @Test
   void fullwidth_mapsToAscii() throws Exception {
-    assertThat(canonical("\uFF22\uFF49\uFF47\uFF42\uFF49\uFF52\uFF44")).isEqualTo("bigbird"); // Ｂｉｇｂｉｒｄ
+    assertThat(canonical("\uFF22\uFF49\uFF47\uFF42\uFF49\uFF52\uFF44"))
+        .isEqualTo("bigbird"); // Ｂｉｇｂｉｒｄ
   }
 
   @Test
@@ -91,35 +105,51 @@ class UsernameCanonicalizerTest {
   void kelvinOhmAngstromSigns_foldToTheLetters() throws Exception {
     assertThat(canonical("\u212Aelvin")).isEqualTo(canonical("kelvin"));
     assertThat(canonical("\u2126")).isEqualTo(canonical("\u03A9")).isEqualTo("\u03C9");
-    // Greek omega with Latin letters is a mixed-script name: the look-up form folds, registration refuses it.
-    assertThat(canonicalizer.canonicalForm("\u2126mega")).isEqualTo(canonicalizer.canonicalForm("\u03C9mega"));
+    // Greek omega with Latin letters is a mixed-script name: the look-up form folds, registration
+    // refuses it.
+    assertThat(canonicalizer.canonicalForm("\u2126mega"))
+        .isEqualTo(canonicalizer.canonicalForm("\u03C9mega"));
     assertRejected("\u2126mega", Reason.MIXED_SCRIPT);
     assertThat(canonical("\u212Bngstrom")).isEqualTo(canonical("\u00C5ngstrom"));
   }
 
   @Test
   void combiningSequence_equalsPrecomposed() throws Exception {
-    assertThat(canonical("re\u0301sume\u0301")).isEqualTo(canonical("r\u00E9sum\u00E9")).isEqualTo("r\u00E9sum\u00E9");
+    assertThat(canonical("re\u0301sume\u0301"))
+        .isEqualTo(canonical("r\u00E9sum\u00E9"))
+        .isEqualTo("r\u00E9sum\u00E9");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"big\u200Bbird", "big\u200Dbird", "big\u200Cbird", "\u202Ebigbird", "big\u2066bird",
-      "bigbird\u200E", "\uFEFFbigbird", "big\u00ADbird"})
+  @ValueSource(
+      strings = {
+        "big\u200Bbird",
+        "big\u200Dbird",
+        "big\u200Cbird",
+        "\u202Ebigbird",
+        "big\u2066bird",
+        "bigbird\u200E",
+        "\uFEFFbigbird",
+        "big\u00ADbird"
+      })
   void zeroWidthAndBidiControls_rejected(String typed) {
-    assertThatThrownBy(() -> canonicalizer.canonicalize(typed)).isInstanceOf(UsernameRejectedException.class);
+    assertThatThrownBy(() -> canonicalizer.canonicalize(typed))
+        .isInstanceOf(UsernameRejectedException.class);
   }
 
   @Test
   void cyrillicLookAlike_sameSkeletonAsLatin() throws Exception {
     CanonicalUsername latin = canonicalizer.canonicalize("paypal");
-    CanonicalUsername cyrillic = canonicalizer.canonicalize("\u0440\u0430\u0443\u0440\u0430l".replace('l', '\u04CF'));
+    CanonicalUsername cyrillic =
+        canonicalizer.canonicalize("\u0440\u0430\u0443\u0440\u0430l".replace('l', '\u04CF'));
     assertThat(cyrillic.canonical()).isNotEqualTo(latin.canonical());
     assertThat(cyrillic.skeleton()).isEqualTo(latin.skeleton());
   }
 
   @Test
   void lookAlikeLetters_sameSkeleton() throws Exception {
-    assertThat(canonicalizer.canonicalize("rnike").skeleton()).isEqualTo(canonicalizer.canonicalize("mike").skeleton());
+    assertThat(canonicalizer.canonicalize("rnike").skeleton())
+        .isEqualTo(canonicalizer.canonicalize("mike").skeleton());
     assertThat(canonicalizer.canonicalize("b1gbird").skeleton())
         .isEqualTo(canonicalizer.canonicalize("blgbird").skeleton());
   }
@@ -143,7 +173,10 @@ class UsernameCanonicalizerTest {
 
   @Test
   void canonicalForm_isIdempotent() throws Exception {
-    for (String name : new String[] {"BigBird", "\u212Aelvin", "r\u00E9sum\u00E9", "\u03A3\u03B1\u03C2", "juliet@example.com"}) {
+    for (String name :
+        new String[] {
+          "BigBird", "\u212Aelvin", "r\u00E9sum\u00E9", "\u03A3\u03B1\u03C2", "juliet@example.com"
+        }) {
       String once = canonical(name);
       assertThat(canonical(once)).isEqualTo(once);
     }

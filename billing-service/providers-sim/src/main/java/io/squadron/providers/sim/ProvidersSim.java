@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A running payment provider simulator: 16 providers under {@code http://host:port/<provider>/...} and the control
- * API under {@code /_control/...}. {@link ProvidersSimMain} runs one as a process; tests may start one in their own
- * JVM on a free port:
+ * A running payment provider simulator: 16 providers under {@code http://host:port/<provider>/...}
+ * and the control API under {@code /_control/...}. {@link ProvidersSimMain} runs one as a process;
+ * tests may start one in their own JVM on a free port:
  *
  * <pre>{@code
  * try (ProvidersSim sim = ProvidersSim.start(SimSettings.builder().seed(7).build())) {
@@ -37,24 +37,48 @@ public final class ProvidersSim implements AutoCloseable {
   /** Restores the state directory (if any), binds and serves. */
   public static ProvidersSim start(SimSettings settings) {
     requireNonNull(settings, "settings");
-    // The JDK server delays small responses (Nagle) unless told otherwise; read once when the server class loads.
+    // The JDK server delays small responses (Nagle) unless told otherwise; read once when the
+    // server class loads.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
-    SimClock clock = new SimClock(settings.clockMode, settings.clockStart, System::currentTimeMillis);
-    Journal journal = settings.stateDir == null ? Journal.inMemory() : Journal.in(settings.stateDir);
-    WebhookDispatcher.Options options = new WebhookDispatcher.Options(settings.webhookMaxInFlight,
-        settings.webhookTimeout, settings.webhookInitialBackoff, settings.webhookMaxBackoff,
-        settings.webhookMaxAttempts);
-    Simulator simulator = new Simulator(settings.seed, settings.secretSeed, clock, journal, Catalog.all(), options,
-        settings.webhookUrl, settings.idempotencyTtl);
+    SimClock clock =
+        new SimClock(settings.clockMode, settings.clockStart, System::currentTimeMillis);
+    Journal journal =
+        settings.stateDir == null ? Journal.inMemory() : Journal.in(settings.stateDir);
+    WebhookDispatcher.Options options =
+        new WebhookDispatcher.Options(
+            settings.webhookMaxInFlight,
+            settings.webhookTimeout,
+            settings.webhookInitialBackoff,
+            settings.webhookMaxBackoff,
+            settings.webhookMaxAttempts);
+    Simulator simulator =
+        new Simulator(
+            settings.seed,
+            settings.secretSeed,
+            clock,
+            journal,
+            Catalog.all(),
+            options,
+            settings.webhookUrl,
+            settings.idempotencyTtl);
     HttpFront front = null;
     try {
       simulator.restore();
-      front = new HttpFront(simulator, new ControlApi(simulator, settings.reportDir), settings.host, settings.port,
-          settings.httpThreads, settings.httpMaxQueue, settings.maxBodyBytes);
-      String baseUrl = settings.publicUrl.isBlank() ? "http://" + settings.host + ":" + front.port()
-          : settings.publicUrl.replaceAll("/+$", "");
+      front =
+          new HttpFront(
+              simulator,
+              new ControlApi(simulator, settings.reportDir),
+              settings.host,
+              settings.port,
+              settings.httpThreads,
+              settings.httpMaxQueue,
+              settings.maxBodyBytes);
+      String baseUrl =
+          settings.publicUrl.isBlank()
+              ? "http://" + settings.host + ":" + front.port()
+              : settings.publicUrl.replaceAll("/+$", "");
       simulator.publicUrl(baseUrl);
       front.start();
       return new ProvidersSim(simulator, front, baseUrl);

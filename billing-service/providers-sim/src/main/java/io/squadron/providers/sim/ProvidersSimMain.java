@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  *     [--callback-url URL] [--state-dir DIR]
  * </pre>
  *
- * The HOCON file holds the namespace {@value SimSettings#NAMESPACE} (defaults in {@code reference.conf}); the flags
- * override its keys {@code port}, {@code seed}, {@code webhook-url} and {@code state-dir}. When ready it prints
- * {@code providers-sim listening on http://127.0.0.1:PORT}.
+ * The HOCON file holds the namespace {@value SimSettings#NAMESPACE} (defaults in {@code
+ * reference.conf}); the flags override its keys {@code port}, {@code seed}, {@code webhook-url} and
+ * {@code state-dir}. When ready it prints {@code providers-sim listening on http://127.0.0.1:PORT}.
  */
 public final class ProvidersSimMain {
   private static final Logger log = LoggerFactory.getLogger(ProvidersSimMain.class);
@@ -38,12 +38,19 @@ public final class ProvidersSimMain {
     }
     ProvidersSim sim = ProvidersSim.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Stopping");
-      sim.close();
-      stopped.countDown();
-    }, "providers-sim-shutdown"));
-    log.info("providers-sim listening on {} (seed {}, state {})", sim.baseUrl(), settings.seed(),
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Stopping");
+                  sim.close();
+                  stopped.countDown();
+                },
+                "providers-sim-shutdown"));
+    log.info(
+        "providers-sim listening on {} (seed {}, state {})",
+        sim.baseUrl(),
+        settings.seed(),
         settings.stateDir() == null ? "in memory" : settings.stateDir());
     System.out.println("providers-sim listening on " + sim.baseUrl());
     stopped.await();
@@ -70,8 +77,11 @@ public final class ProvidersSimMain {
         case "--seed" -> overrides.put(SimSettings.NAMESPACE + ".seed", parseLong(flag, value));
         case "--callback-url" -> overrides.put(SimSettings.NAMESPACE + ".webhook-url", value);
         case "--state-dir" -> overrides.put(SimSettings.NAMESPACE + ".state-dir", value);
-        default -> throw new IllegalArgumentException(flag + ": unknown flag (expected: --config, --port, --seed, "
-            + "--callback-url, --state-dir)");
+        default ->
+            throw new IllegalArgumentException(
+                flag
+                    + ": unknown flag (expected: --config, --port, --seed, "
+                    + "--callback-url, --state-dir)");
       }
     }
     return ConfigFactory.parseMap(overrides).withFallback(file);

@@ -14,16 +14,28 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The simulator's settings: where it listens, its seed, state directory, webhook endpoint, clock and limits. Read from
- * the HOCON namespace {@value #NAMESPACE} ({@link #fromConfig}; defaults in {@code reference.conf}) or built in code
- * ({@link #builder()}). Immutable.
+ * The simulator's settings: where it listens, its seed, state directory, webhook endpoint, clock
+ * and limits. Read from the HOCON namespace {@value #NAMESPACE} ({@link #fromConfig}; defaults in
+ * {@code reference.conf}) or built in code ({@link #builder()}). Immutable.
  */
 public final class SimSettings {
   /** The configuration namespace. */
   public static final String NAMESPACE = "squadron.providers-sim";
 
-  private static final Set<String> KEYS = Set.of("host", "port", "seed", "secret-seed", "state-dir", "report-dir",
-      "webhook-url", "public-url", "idempotency-ttl", "clock", "http", "webhooks");
+  private static final Set<String> KEYS =
+      Set.of(
+          "host",
+          "port",
+          "seed",
+          "secret-seed",
+          "state-dir",
+          "report-dir",
+          "webhook-url",
+          "public-url",
+          "idempotency-ttl",
+          "clock",
+          "http",
+          "webhooks");
 
   final String host;
   final int port;
@@ -51,9 +63,12 @@ public final class SimSettings {
     seed = b.seed;
     secretSeed = b.secretSeed;
     stateDir = b.stateDir;
-    reportDir = b.reportDir != null ? b.reportDir
-        : stateDir != null ? stateDir.resolve("reports")
-        : Path.of(System.getProperty("java.io.tmpdir"), "providers-sim-reports");
+    reportDir =
+        b.reportDir != null
+            ? b.reportDir
+            : stateDir != null
+                ? stateDir.resolve("reports")
+                : Path.of(System.getProperty("java.io.tmpdir"), "providers-sim-reports");
     webhookUrl = b.webhookUrl;
     publicUrl = b.publicUrl;
     idempotencyTtl = b.idempotencyTtl;
@@ -95,16 +110,22 @@ public final class SimSettings {
   }
 
   /**
-   * Settings from the namespace {@value #NAMESPACE} of {@code root} (resolved, with {@code reference.conf} as
-   * fallback). A bad or unknown key is an {@link IllegalArgumentException} that names it.
+   * Settings from the namespace {@value #NAMESPACE} of {@code root} (resolved, with {@code
+   * reference.conf} as fallback). A bad or unknown key is an {@link IllegalArgumentException} that
+   * names it.
    */
   public static SimSettings fromConfig(Config root) {
     Config all = root.withFallback(ConfigFactory.defaultReference()).resolve();
     Config c = all.getConfig(NAMESPACE);
     for (String key : c.root().keySet()) {
       if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(NAMESPACE + "." + key + ": unknown key (expected: one of "
-            + new java.util.TreeSet<>(KEYS) + ")");
+        throw new IllegalArgumentException(
+            NAMESPACE
+                + "."
+                + key
+                + ": unknown key (expected: one of "
+                + new java.util.TreeSet<>(KEYS)
+                + ")");
       }
     }
     Builder b = builder();
@@ -128,26 +149,32 @@ public final class SimSettings {
       try {
         b.clockMode(SimClock.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(NAMESPACE + ".clock.mode: '" + mode + "' (expected: real or manual)");
+        throw new IllegalArgumentException(
+            NAMESPACE + ".clock.mode: '" + mode + "' (expected: real or manual)");
       }
       try {
         b.clockStart(Instant.parse(c.getString("clock.start")));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(NAMESPACE + ".clock.start: '" + c.getString("clock.start")
-            + "' (expected: an ISO-8601 instant such as 2026-01-01T00:00:00Z)");
+        throw new IllegalArgumentException(
+            NAMESPACE
+                + ".clock.start: '"
+                + c.getString("clock.start")
+                + "' (expected: an ISO-8601 instant such as 2026-01-01T00:00:00Z)");
       }
       b.httpThreads(c.getInt("http.threads"));
       b.httpMaxQueue(c.getInt("http.max-queue"));
       b.maxBodyBytes(c.getInt("http.max-body-bytes"));
       b.webhookMaxInFlight(c.getInt("webhooks.max-in-flight"));
       b.webhookTimeout(c.getDuration("webhooks.request-timeout"));
-      b.webhookBackoff(c.getDuration("webhooks.initial-backoff"), c.getDuration("webhooks.max-backoff"));
+      b.webhookBackoff(
+          c.getDuration("webhooks.initial-backoff"), c.getDuration("webhooks.max-backoff"));
       b.webhookMaxAttempts(c.getInt("webhooks.max-attempts"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
-      throw new IllegalArgumentException(message.startsWith(NAMESPACE) ? message : NAMESPACE + "." + message, e);
+      throw new IllegalArgumentException(
+          message.startsWith(NAMESPACE) ? message : NAMESPACE + "." + message, e);
     }
     return b.build();
   }
@@ -223,7 +250,8 @@ public final class SimSettings {
     public Builder webhookUrl(String webhookUrl) {
       requireNonNull(webhookUrl, "webhookUrl");
       if (!webhookUrl.isBlank() && !webhookUrl.matches("https?://.+")) {
-        throw new IllegalArgumentException("webhook-url: '" + webhookUrl + "' (expected: http:// or https:// URL)");
+        throw new IllegalArgumentException(
+            "webhook-url: '" + webhookUrl + "' (expected: http:// or https:// URL)");
       }
       this.webhookUrl = webhookUrl;
       return this;
@@ -278,7 +306,8 @@ public final class SimSettings {
     /** The largest request body accepted (413 above). */
     public Builder maxBodyBytes(int maxBodyBytes) {
       if (maxBodyBytes < 1024) {
-        throw new IllegalArgumentException("http.max-body-bytes: " + maxBodyBytes + " (expected: >= 1024)");
+        throw new IllegalArgumentException(
+            "http.max-body-bytes: " + maxBodyBytes + " (expected: >= 1024)");
       }
       this.maxBodyBytes = maxBodyBytes;
       return this;
@@ -297,7 +326,8 @@ public final class SimSettings {
     public Builder webhookTimeout(Duration timeout) {
       requireNonNull(timeout, "webhookTimeout");
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("webhooks.request-timeout: " + timeout + " (expected: > 0)");
+        throw new IllegalArgumentException(
+            "webhooks.request-timeout: " + timeout + " (expected: > 0)");
       }
       this.webhookTimeout = timeout;
       return this;
@@ -308,8 +338,12 @@ public final class SimSettings {
       requireNonNull(initial, "initial");
       requireNonNull(max, "max");
       if (initial.toMillis() < 1 || max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("webhooks.initial-backoff/max-backoff: " + initial + "/" + max
-            + " (expected: 1 ms <= initial <= max)");
+        throw new IllegalArgumentException(
+            "webhooks.initial-backoff/max-backoff: "
+                + initial
+                + "/"
+                + max
+                + " (expected: 1 ms <= initial <= max)");
       }
       this.webhookInitialBackoff = initial;
       this.webhookMaxBackoff = max;
@@ -319,7 +353,8 @@ public final class SimSettings {
     /** Attempts per event before it is given up. */
     public Builder webhookMaxAttempts(int attempts) {
       if (attempts < 1) {
-        throw new IllegalArgumentException("webhooks.max-attempts: " + attempts + " (expected: >= 1)");
+        throw new IllegalArgumentException(
+            "webhooks.max-attempts: " + attempts + " (expected: >= 1)");
       }
       this.webhookMaxAttempts = attempts;
       return this;

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The methods whose outcome comes later, driven by the simulated clock and the payer's actions: carrier billing,
- * SEPA direct debit, bank redirect, buy-now-pay-later, boleto, UPI, Pix, mobile money, bank transfer, gift cards.
+ * The methods whose outcome comes later, driven by the simulated clock and the payer's actions:
+ * carrier billing, SEPA direct debit, bank redirect, buy-now-pay-later, boleto, UPI, Pix, mobile
+ * money, bank transfer, gift cards.
  */
 class DelayedMethodsTest {
   private static SimHarness sim;
@@ -29,8 +30,20 @@ class DelayedMethodsTest {
   }
 
   private SimHarness.Response carrier(String msisdn, long amount, String ref) {
-    return sim.post("carrierbill", "/v1/charges", Map.of("msisdn", msisdn, "amount", amount, "currency", "EUR",
-        "merchant_ref", ref, "description", "Premium month"));
+    return sim.post(
+        "carrierbill",
+        "/v1/charges",
+        Map.of(
+            "msisdn",
+            msisdn,
+            "amount",
+            amount,
+            "currency",
+            "EUR",
+            "merchant_ref",
+            ref,
+            "description",
+            "Premium month"));
   }
 
   @Test
@@ -63,14 +76,18 @@ class DelayedMethodsTest {
   }
 
   private String mandate(String iban) {
-    SimHarness.Response r = sim.post("sepadebit", "/v1/mandates", Map.of("iban", iban, "account_holder", "Ada L"));
+    SimHarness.Response r =
+        sim.post("sepadebit", "/v1/mandates", Map.of("iban", iban, "account_holder", "Ada L"));
     assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
     return r.body().get("id").asText();
   }
 
   private String debit(String mandate, String e2e) {
-    SimHarness.Response r = sim.post("sepadebit", "/v1/debits", Map.of("mandate_id", mandate, "amount", 999,
-        "currency", "EUR", "end_to_end_id", e2e));
+    SimHarness.Response r =
+        sim.post(
+            "sepadebit",
+            "/v1/debits",
+            Map.of("mandate_id", mandate, "amount", 999, "currency", "EUR", "end_to_end_id", e2e));
     assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
     return r.body().get("id").asText();
   }
@@ -93,45 +110,91 @@ class DelayedMethodsTest {
     assertThat(r.get("net_charged").asLong()).isZero();
     hooks.awaitEvent("sepadebit", "debit.returned", returned, 5_000);
 
-    // the payer's bank returns the good one within 8 weeks; a second one after the window is refused
+    // the payer's bank returns the good one within 8 weeks; a second one after the window is
+    // refused
     assertThat(sim.act("sepadebit", ok, "return", Map.of("code", "MS02")).get("status").asText())
         .isEqualTo("returned");
     String late = debit(mandate("DE89370400440532013000"), "E2E-LATE");
     sim.advance(3 * 86_400 + 57L * 86_400);
-    assertThat(sim.control("POST", "/providers/sepadebit/payments/" + late + "/actions/return", Map.of()).status())
+    assertThat(
+            sim.control(
+                    "POST", "/providers/sepadebit/payments/" + late + "/actions/return", Map.of())
+                .status())
         .isEqualTo(409);
   }
 
   @Test
   void sepadebit_invalidIban_is400() {
-    SimHarness.Response r = sim.post("sepadebit", "/v1/mandates", Map.of("iban", "DE89370400440532013001",
-        "account_holder", "X"));
+    SimHarness.Response r =
+        sim.post(
+            "sepadebit",
+            "/v1/mandates",
+            Map.of("iban", "DE89370400440532013001", "account_holder", "X"));
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body().at("/error/code").asText()).isEqualTo("invalid_iban");
   }
 
   @Test
   void bankredirect_webhookCarriesOnlyTheId_unpaidExpires() throws Exception {
-    SimHarness.Response r = sim.post("bankredirect", "/v1/payments", Map.of("amount", Map.of("currency", "EUR",
-        "value", "10.00"), "description", "Order 1", "redirectUrl", "https://shop/r", "reference", "br-1"));
+    SimHarness.Response r =
+        sim.post(
+            "bankredirect",
+            "/v1/payments",
+            Map.of(
+                "amount",
+                Map.of("currency", "EUR", "value", "10.00"),
+                "description",
+                "Order 1",
+                "redirectUrl",
+                "https://shop/r",
+                "reference",
+                "br-1"));
     assertThat(r.status()).isEqualTo(201);
     String id = r.body().get("id").asText();
     assertThat(r.body().at("/_links/checkout/href").asText()).contains(id);
     sim.act("bankredirect", id, "pay", null);
     WebhookReceiver.Delivery d = hooks.awaitEvent("bankredirect", "payment.paid", id, 5_000);
     assertThat(d.json().at("/data/object").size()).isEqualTo(1);
-    assertThat(sim.get("bankredirect", "/v1/payments/" + id).body().get("status").asText()).isEqualTo("paid");
-    String unpaid = sim.post("bankredirect", "/v1/payments", Map.of("amount", Map.of("currency", "EUR",
-        "value", "1.00"), "description", "x", "redirectUrl", "https://shop/r", "reference", "br-2"))
-        .body().get("id").asText();
+    assertThat(sim.get("bankredirect", "/v1/payments/" + id).body().get("status").asText())
+        .isEqualTo("paid");
+    String unpaid =
+        sim.post(
+                "bankredirect",
+                "/v1/payments",
+                Map.of(
+                    "amount",
+                    Map.of("currency", "EUR", "value", "1.00"),
+                    "description",
+                    "x",
+                    "redirectUrl",
+                    "https://shop/r",
+                    "reference",
+                    "br-2"))
+            .body()
+            .get("id")
+            .asText();
     sim.advance(15 * 60);
     assertThat(sim.truth("bankredirect", unpaid).get("phase").asText()).isEqualTo("EXPIRED");
   }
 
   private String session(long amount, String email, String ref) {
-    return sim.post("paylater", "/v1/sessions", Map.of("purchase_country", "SE", "purchase_currency", "SEK",
-        "order_amount", amount, "merchant_reference", ref, "customer", Map.of("email", email)))
-        .body().get("session_id").asText();
+    return sim.post(
+            "paylater",
+            "/v1/sessions",
+            Map.of(
+                "purchase_country",
+                "SE",
+                "purchase_currency",
+                "SEK",
+                "order_amount",
+                amount,
+                "merchant_reference",
+                ref,
+                "customer",
+                Map.of("email", email)))
+        .body()
+        .get("session_id")
+        .asText();
   }
 
   @Test
@@ -140,21 +203,27 @@ class DelayedMethodsTest {
     sim.act("paylater", id, "approve", null);
     WebhookReceiver.Delivery approved = hooks.awaitEvent("paylater", "session.approved", id, 5_000);
     String token = approved.json().at("/data/object/authorization_token").asText();
-    SimHarness.Response order = sim.post("paylater", "/v1/authorizations/" + token + "/order",
-        Map.of("order_amount", 50_000, "merchant_reference", "pl-1"));
+    SimHarness.Response order =
+        sim.post(
+            "paylater",
+            "/v1/authorizations/" + token + "/order",
+            Map.of("order_amount", 50_000, "merchant_reference", "pl-1"));
     assertThat(order.status()).isEqualTo(200);
     assertThat(order.body().get("status").asText()).isEqualTo("CAPTURED");
-    SimHarness.Response again = sim.post("paylater", "/v1/authorizations/" + token + "/order",
-        Map.of("order_amount", 50_000));
+    SimHarness.Response again =
+        sim.post(
+            "paylater", "/v1/authorizations/" + token + "/order", Map.of("order_amount", 50_000));
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.body().get("error_code").asText()).isEqualTo("TOKEN_ALREADY_USED");
 
     String declined = session(50_000, "decline@example.com", "pl-2");
     sim.act("paylater", declined, "approve", null);
-    assertThat(sim.truth("paylater", declined).get("failure_code").asText()).isEqualTo("credit_check_failed");
+    assertThat(sim.truth("paylater", declined).get("failure_code").asText())
+        .isEqualTo("credit_check_failed");
     String tooBig = session(PayLaterLimit.OVER, "ada@example.com", "pl-3");
     sim.act("paylater", tooBig, "approve", null);
-    assertThat(sim.truth("paylater", tooBig).get("failure_code").asText()).isEqualTo("amount_over_limit");
+    assertThat(sim.truth("paylater", tooBig).get("failure_code").asText())
+        .isEqualTo("amount_over_limit");
   }
 
   /** Keeps the test independent of the provider class: the documented limit is 1000.00. */
@@ -165,9 +234,21 @@ class DelayedMethodsTest {
   @Test
   void boleto_paidClearsNextDay_unpaidExpiresAfterGrace() throws Exception {
     String today = isoDate(sim.ok("GET", "/clock", null));
-    SimHarness.Response r = sim.post("boleto", "/v1/boletos", Map.of("amount", 15_990, "currency", "BRL",
-        "due_date", java.time.LocalDate.parse(today).plusDays(9).toString(), "reference", "bo-1", "payer", Map.of("name", "Joao", "document",
-        "529.982.247-25")));
+    SimHarness.Response r =
+        sim.post(
+            "boleto",
+            "/v1/boletos",
+            Map.of(
+                "amount",
+                15_990,
+                "currency",
+                "BRL",
+                "due_date",
+                java.time.LocalDate.parse(today).plusDays(9).toString(),
+                "reference",
+                "bo-1",
+                "payer",
+                Map.of("name", "Joao", "document", "529.982.247-25")));
     assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
     assertThat(r.body().get("barcode").asText()).hasSize(44);
     assertThat(r.body().get("digitable_line").asText()).hasSize(47);
@@ -178,15 +259,45 @@ class DelayedMethodsTest {
     assertThat(sim.truth("boleto", id).get("phase").asText()).isEqualTo("SUCCEEDED");
     hooks.awaitEvent("boleto", "boleto.paid", id, 5_000);
 
-    String unpaid = sim.post("boleto", "/v1/boletos", Map.of("amount", 100, "currency", "BRL", "due_date",
-        isoDate(sim.ok("GET", "/clock", null)), "reference", "bo-2", "payer", Map.of("name", "X", "document",
-        "52998224725"))).body().get("id").asText();
+    String unpaid =
+        sim.post(
+                "boleto",
+                "/v1/boletos",
+                Map.of(
+                    "amount",
+                    100,
+                    "currency",
+                    "BRL",
+                    "due_date",
+                    isoDate(sim.ok("GET", "/clock", null)),
+                    "reference",
+                    "bo-2",
+                    "payer",
+                    Map.of("name", "X", "document", "52998224725")))
+            .body()
+            .get("id")
+            .asText();
     sim.advance(3 * 86_400);
     assertThat(sim.truth("boleto", unpaid).get("phase").asText()).isEqualTo("EXPIRED");
-    assertThat(sim.control("POST", "/providers/boleto/payments/" + unpaid + "/actions/pay", null).status())
+    assertThat(
+            sim.control("POST", "/providers/boleto/payments/" + unpaid + "/actions/pay", null)
+                .status())
         .isEqualTo(409);
-    SimHarness.Response badCpf = sim.post("boleto", "/v1/boletos", Map.of("amount", 100, "currency", "BRL",
-        "due_date", isoDate(sim.ok("GET", "/clock", null)), "reference", "bo-3", "payer", Map.of("name", "X", "document", "52998224724")));
+    SimHarness.Response badCpf =
+        sim.post(
+            "boleto",
+            "/v1/boletos",
+            Map.of(
+                "amount",
+                100,
+                "currency",
+                "BRL",
+                "due_date",
+                isoDate(sim.ok("GET", "/clock", null)),
+                "reference",
+                "bo-3",
+                "payer",
+                Map.of("name", "X", "document", "52998224724")));
     assertThat(badCpf.status()).isEqualTo(400);
     assertThat(badCpf.body().at("/errors/0/field").asText()).isEqualTo("payer.document");
   }
@@ -197,52 +308,125 @@ class DelayedMethodsTest {
 
   @Test
   void upi_collectApprovedDeclinedOrExpired_lookupByMerchantTranId() throws Exception {
-    SimHarness.Response r = sim.post("upi", "/v1/collect", Map.of("merchantTranId", "upi-1", "payerVpa",
-        "ada@okbank", "amount", "499.00", "currency", "INR"));
+    SimHarness.Response r =
+        sim.post(
+            "upi",
+            "/v1/collect",
+            Map.of(
+                "merchantTranId",
+                "upi-1",
+                "payerVpa",
+                "ada@okbank",
+                "amount",
+                "499.00",
+                "currency",
+                "INR"));
     assertThat(r.body().get("status").asText()).isEqualTo("PENDING");
     String id = r.body().get("upiTxnId").asText();
     sim.act("upi", id, "approve", null);
-    assertThat(sim.get("upi", "/v1/transactions/upi-1").body().get("status").asText()).isEqualTo("SUCCESS");
+    assertThat(sim.get("upi", "/v1/transactions/upi-1").body().get("status").asText())
+        .isEqualTo("SUCCESS");
     hooks.awaitEvent("upi", "collect.success", id, 5_000);
 
-    String declined = sim.post("upi", "/v1/collect", Map.of("merchantTranId", "upi-2", "payerVpa", "ada@okbank",
-        "amount", "1.00", "currency", "INR")).body().get("upiTxnId").asText();
+    String declined =
+        sim.post(
+                "upi",
+                "/v1/collect",
+                Map.of(
+                    "merchantTranId",
+                    "upi-2",
+                    "payerVpa",
+                    "ada@okbank",
+                    "amount",
+                    "1.00",
+                    "currency",
+                    "INR"))
+            .body()
+            .get("upiTxnId")
+            .asText();
     sim.act("upi", declined, "decline", null);
     assertThat(sim.truth("upi", declined).get("failure_code").asText()).isEqualTo("ZA");
 
-    String expired = sim.post("upi", "/v1/collect", Map.of("merchantTranId", "upi-3", "payerVpa", "ada@okbank",
-        "amount", "1.00", "currency", "INR", "expiryMinutes", 2)).body().get("upiTxnId").asText();
+    String expired =
+        sim.post(
+                "upi",
+                "/v1/collect",
+                Map.of(
+                    "merchantTranId",
+                    "upi-3",
+                    "payerVpa",
+                    "ada@okbank",
+                    "amount",
+                    "1.00",
+                    "currency",
+                    "INR",
+                    "expiryMinutes",
+                    2))
+            .body()
+            .get("upiTxnId")
+            .asText();
     sim.advance(120);
     assertThat(sim.truth("upi", expired).get("failure_code").asText()).isEqualTo("U69");
 
-    SimHarness.Response invalid = sim.post("upi", "/v1/collect", Map.of("merchantTranId", "upi-4", "payerVpa",
-        "invalid@okbank", "amount", "1.00", "currency", "INR"));
+    SimHarness.Response invalid =
+        sim.post(
+            "upi",
+            "/v1/collect",
+            Map.of(
+                "merchantTranId",
+                "upi-4",
+                "payerVpa",
+                "invalid@okbank",
+                "amount",
+                "1.00",
+                "currency",
+                "INR"));
     assertThat(invalid.body().get("response").asText()).isEqualTo("ZH");
   }
 
   @Test
   void pix_qrPaidOrExpired_brCodeHasValidCrc_refundSettlesLater() throws Exception {
     String txid = "pixtxid0000000000000000000001";
-    SimHarness.Response r = sim.put("pix", "/v2/cob/" + txid, Map.of("calendario", Map.of("expiracao", 600),
-        "valor", Map.of("original", "25.90"), "chave", "merchant@pix.example"));
+    SimHarness.Response r =
+        sim.put(
+            "pix",
+            "/v2/cob/" + txid,
+            Map.of(
+                "calendario",
+                Map.of("expiracao", 600),
+                "valor",
+                Map.of("original", "25.90"),
+                "chave",
+                "merchant@pix.example"));
     assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
     String emv = r.body().get("pixCopiaECola").asText();
     assertThat(emv).startsWith("000201").contains("br.gov.bcb.pix").contains("540525.90");
-    assertThat(emv.substring(emv.length() - 4)).isEqualTo(crc16(emv.substring(0, emv.length() - 4)));
+    assertThat(emv.substring(emv.length() - 4))
+        .isEqualTo(crc16(emv.substring(0, emv.length() - 4)));
     sim.act("pix", txid, "pay", null);
     WebhookReceiver.Delivery d = hooks.awaitEvent("pix", "pix.received", txid, 5_000);
     String e2e = d.json().at("/data/object/pix/0/endToEndId").asText();
-    SimHarness.Response refund = sim.put("pix", "/v2/pix/" + e2e + "/devolucao/dev1", Map.of("valor", "5.90"));
+    SimHarness.Response refund =
+        sim.put("pix", "/v2/pix/" + e2e + "/devolucao/dev1", Map.of("valor", "5.90"));
     assertThat(refund.status()).as(refund.body() + " for " + e2e).isEqualTo(201);
     assertThat(refund.body().get("status").asText()).isEqualTo("EM_PROCESSAMENTO");
     sim.advance(10);
     assertThat(sim.truth("pix", txid).get("net_charged").asLong()).isEqualTo(2000);
 
     String expiring = "pixtxid0000000000000000000002";
-    sim.put("pix", "/v2/cob/" + expiring, Map.of("calendario", Map.of("expiracao", 60), "valor",
-        Map.of("original", "1.00"), "chave", "merchant@pix.example"));
+    sim.put(
+        "pix",
+        "/v2/cob/" + expiring,
+        Map.of(
+            "calendario",
+            Map.of("expiracao", 60),
+            "valor",
+            Map.of("original", "1.00"),
+            "chave",
+            "merchant@pix.example"));
     sim.advance(60);
-    assertThat(sim.truth("pix", expiring).at("/view/status").asText()).isEqualTo("REMOVIDA_PELO_PSP");
+    assertThat(sim.truth("pix", expiring).at("/view/status").asText())
+        .isEqualTo("REMOVIDA_PELO_PSP");
   }
 
   /** CRC-16/CCITT-FALSE written here independently of the simulator. */
@@ -262,80 +446,182 @@ class DelayedMethodsTest {
 
   @Test
   void mobilemoney_callbackResultCodes_queryAnswers500WhileProcessing() throws Exception {
-    SimHarness.Response r = sim.post("mobilemoney", "/v1/stkpush/processrequest", Map.of("BusinessShortCode",
-        "174379", "Amount", 150, "PhoneNumber", "254712345678", "AccountReference", "mm-1", "TransactionDesc",
-        "Premium"));
+    SimHarness.Response r =
+        sim.post(
+            "mobilemoney",
+            "/v1/stkpush/processrequest",
+            Map.of(
+                "BusinessShortCode",
+                "174379",
+                "Amount",
+                150,
+                "PhoneNumber",
+                "254712345678",
+                "AccountReference",
+                "mm-1",
+                "TransactionDesc",
+                "Premium"));
     assertThat(r.body().get("ResponseCode").asText()).isEqualTo("0");
     String id = r.body().get("CheckoutRequestID").asText();
-    SimHarness.Response pending = sim.call("mobilemoney", "POST", "/v1/stkpushquery/query",
-        Map.of("BusinessShortCode", "174379", "CheckoutRequestID", id), null);
+    SimHarness.Response pending =
+        sim.call(
+            "mobilemoney",
+            "POST",
+            "/v1/stkpushquery/query",
+            Map.of("BusinessShortCode", "174379", "CheckoutRequestID", id),
+            null);
     assertThat(pending.status()).isEqualTo(500);
     assertThat(pending.body().get("errorCode").asText()).isEqualTo("500.001.1001");
     sim.act("mobilemoney", id, "approve", null);
     WebhookReceiver.Delivery d = hooks.awaitEvent("mobilemoney", "stkCallback", id, 5_000);
     assertThat(d.json().at("/data/object/Body/stkCallback/ResultCode").asInt()).isZero();
-    assertThat(d.json().at("/data/object/Body/stkCallback/CallbackMetadata/Item/0/Value").asLong()).isEqualTo(150);
+    assertThat(d.json().at("/data/object/Body/stkCallback/CallbackMetadata/Item/0/Value").asLong())
+        .isEqualTo(150);
 
-    String poor = sim.post("mobilemoney", "/v1/stkpush/processrequest", Map.of("BusinessShortCode", "174379",
-        "Amount", 10, "PhoneNumber", "254700000001", "AccountReference", "mm-2", "TransactionDesc", "x"))
-        .body().get("CheckoutRequestID").asText();
+    String poor =
+        sim.post(
+                "mobilemoney",
+                "/v1/stkpush/processrequest",
+                Map.of(
+                    "BusinessShortCode",
+                    "174379",
+                    "Amount",
+                    10,
+                    "PhoneNumber",
+                    "254700000001",
+                    "AccountReference",
+                    "mm-2",
+                    "TransactionDesc",
+                    "x"))
+            .body()
+            .get("CheckoutRequestID")
+            .asText();
     sim.act("mobilemoney", poor, "approve", null);
     assertThat(sim.truth("mobilemoney", poor).get("failure_code").asText()).isEqualTo("1");
-    String unreachable = sim.post("mobilemoney", "/v1/stkpush/processrequest", Map.of("BusinessShortCode",
-        "174379", "Amount", 10, "PhoneNumber", "254700000002", "AccountReference", "mm-3", "TransactionDesc", "x"))
-        .body().get("CheckoutRequestID").asText();
+    String unreachable =
+        sim.post(
+                "mobilemoney",
+                "/v1/stkpush/processrequest",
+                Map.of(
+                    "BusinessShortCode",
+                    "174379",
+                    "Amount",
+                    10,
+                    "PhoneNumber",
+                    "254700000002",
+                    "AccountReference",
+                    "mm-3",
+                    "TransactionDesc",
+                    "x"))
+            .body()
+            .get("CheckoutRequestID")
+            .asText();
     sim.advance(60);
-    assertThat(sim.truth("mobilemoney", unreachable).get("failure_code").asText()).isEqualTo("1037");
+    assertThat(sim.truth("mobilemoney", unreachable).get("failure_code").asText())
+        .isEqualTo("1037");
   }
 
   @Test
   void banktransfer_matchedByReference_partialThenPaid_unmatchedKept_overdue() throws Exception {
-    SimHarness.Response r = sim.post("banktransfer", "/v1/invoices", Map.of("amount", 10_000, "currency", "EUR",
-        "reference", "INV-2026-0001", "due_days", 10));
+    SimHarness.Response r =
+        sim.post(
+            "banktransfer",
+            "/v1/invoices",
+            Map.of(
+                "amount", 10_000, "currency", "EUR", "reference", "INV-2026-0001", "due_days", 10));
     assertThat(r.status()).isEqualTo(201);
     String id = r.body().get("invoice_id").asText();
     String rf = r.body().at("/payment_instructions/remittance_reference").asText();
     assertThat(rf).startsWith("RF");
     sim.act("banktransfer", id, "transfer", Map.of("amount", 4_000));
     sim.advance(86_400);
-    assertThat(sim.truth("banktransfer", id).at("/view/status").asText()).isEqualTo("partially_paid");
-    sim.act("banktransfer", id, "transfer", Map.of("amount", 6_000, "reference", " inv-2026-0001 "));
+    assertThat(sim.truth("banktransfer", id).at("/view/status").asText())
+        .isEqualTo("partially_paid");
+    sim.act(
+        "banktransfer", id, "transfer", Map.of("amount", 6_000, "reference", " inv-2026-0001 "));
     sim.advance(86_400);
     assertThat(sim.truth("banktransfer", id).get("phase").asText()).isEqualTo("SUCCEEDED");
     hooks.awaitEvent("banktransfer", "invoice.paid", id, 5_000);
 
-    JsonNode unmatched = sim.ok("POST", "/providers/banktransfer/ops/incoming-transfer", Map.of("amount", 777,
-        "currency", "EUR", "reference", "NO SUCH INVOICE"));
+    JsonNode unmatched =
+        sim.ok(
+            "POST",
+            "/providers/banktransfer/ops/incoming-transfer",
+            Map.of("amount", 777, "currency", "EUR", "reference", "NO SUCH INVOICE"));
     assertThat(unmatched.get("matched_invoice").isNull()).isTrue();
     String date = isoDate(sim.ok("GET", "/clock", null));
     JsonNode statement = sim.get("banktransfer", "/v1/statements?date=" + date).body();
     assertThat(statement.get("entries").toString()).contains("NO SUCH INVOICE");
 
-    String overdue = sim.post("banktransfer", "/v1/invoices", Map.of("amount", 100, "currency", "EUR",
-        "reference", "INV-2026-0002", "due_days", 1)).body().get("invoice_id").asText();
+    String overdue =
+        sim.post(
+                "banktransfer",
+                "/v1/invoices",
+                Map.of(
+                    "amount", 100, "currency", "EUR", "reference", "INV-2026-0002", "due_days", 1))
+            .body()
+            .get("invoice_id")
+            .asText();
     sim.advance(86_400);
     assertThat(sim.truth("banktransfer", overdue).at("/view/status").asText()).isEqualTo("overdue");
   }
 
   @Test
   void giftcard_partialRedemptionForSplitTender_reversalRestoresBalance() {
-    JsonNode issued = sim.ok("POST", "/providers/giftcard/ops/issue", Map.of("balance", 1500, "currency", "EUR"));
+    JsonNode issued =
+        sim.ok("POST", "/providers/giftcard/ops/issue", Map.of("balance", 1500, "currency", "EUR"));
     String code = issued.get("code").asText();
-    SimHarness.Response all = sim.post("giftcard", "/v1/redemptions", Map.of("code", code, "amount", 2000,
-        "currency", "EUR", "reference", "gc-1"));
+    SimHarness.Response all =
+        sim.post(
+            "giftcard",
+            "/v1/redemptions",
+            Map.of("code", code, "amount", 2000, "currency", "EUR", "reference", "gc-1"));
     assertThat(all.status()).isEqualTo(402);
     assertThat(all.body().at("/error/code").asText()).isEqualTo("insufficient_balance");
-    SimHarness.Response partial = sim.post("giftcard", "/v1/redemptions", Map.of("code", code, "amount", 2000,
-        "currency", "EUR", "reference", "gc-2", "allow_partial", true));
+    SimHarness.Response partial =
+        sim.post(
+            "giftcard",
+            "/v1/redemptions",
+            Map.of(
+                "code",
+                code,
+                "amount",
+                2000,
+                "currency",
+                "EUR",
+                "reference",
+                "gc-2",
+                "allow_partial",
+                true));
     assertThat(partial.status()).isEqualTo(201);
     assertThat(partial.body().get("redeemed_amount").asLong()).isEqualTo(1500);
     assertThat(partial.body().get("remaining_balance").asLong()).isZero();
     String id = partial.body().get("redemption_id").asText();
-    SimHarness.Response reversed = sim.post("giftcard", "/v1/redemptions/" + id + "/reverse", Map.of());
+    SimHarness.Response reversed =
+        sim.post("giftcard", "/v1/redemptions/" + id + "/reverse", Map.of());
     assertThat(reversed.body().get("remaining_balance").asLong()).isEqualTo(1500);
-    assertThat(sim.get("giftcard", "/v1/cards/" + code + "/balance").body().at("/balance/amount").asLong())
+    assertThat(
+            sim.get("giftcard", "/v1/cards/" + code + "/balance")
+                .body()
+                .at("/balance/amount")
+                .asLong())
         .isEqualTo(1500);
-    assertThat(sim.post("giftcard", "/v1/redemptions", Map.of("code", "GC-EXPIRED-0005", "amount", 1,
-        "currency", "EUR", "reference", "gc-3")).body().at("/error/code").asText()).isEqualTo("card_expired");
+    assertThat(
+            sim.post(
+                    "giftcard",
+                    "/v1/redemptions",
+                    Map.of(
+                        "code",
+                        "GC-EXPIRED-0005",
+                        "amount",
+                        1,
+                        "currency",
+                        "EUR",
+                        "reference",
+                        "gc-3"))
+                .body()
+                .at("/error/code")
+                .asText())
+        .isEqualTo("card_expired");
   }
 }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Idempotency keys, API keys and the injected request faults, on the tapwallet and cardpay APIs. */
+/**
+ * Idempotency keys, API keys and the injected request faults, on the tapwallet and cardpay APIs.
+ */
 class IdempotencyAndFaultsTest {
   private static SimHarness sim;
 
@@ -43,8 +45,15 @@ class IdempotencyAndFaultsTest {
   }
 
   private Map<String, Object> intentBody(String reference) {
-    String pm = sim.post("cardpay", "/v1/payment_methods", Map.of("card", Map.of("number", "4242424242424242",
-        "exp_month", 1, "exp_year", 2031))).body().get("id").asText();
+    String pm =
+        sim.post(
+                "cardpay",
+                "/v1/payment_methods",
+                Map.of(
+                    "card", Map.of("number", "4242424242424242", "exp_month", 1, "exp_year", 2031)))
+            .body()
+            .get("id")
+            .asText();
     return Map.of("amount", 1234, "currency", "EUR", "payment_method", pm, "reference", reference);
   }
 
@@ -68,12 +77,15 @@ class IdempotencyAndFaultsTest {
   @Test
   void sameKeyDifferentBody_is422_andMissingKeyIs400() {
     String key = sim.key();
-    assertThat(sim.call("cardpay", "POST", "/v1/payment_intents", intentBody("idem-2"), key).status())
+    assertThat(
+            sim.call("cardpay", "POST", "/v1/payment_intents", intentBody("idem-2"), key).status())
         .isEqualTo(200);
-    SimHarness.Response other = sim.call("cardpay", "POST", "/v1/payment_intents", intentBody("idem-2b"), key);
+    SimHarness.Response other =
+        sim.call("cardpay", "POST", "/v1/payment_intents", intentBody("idem-2b"), key);
     assertThat(other.status()).isEqualTo(422);
     assertThat(other.body().at("/error/code").asText()).isEqualTo("idempotency_key_reused");
-    SimHarness.Response none = sim.call("cardpay", "POST", "/v1/payment_intents", intentBody("idem-3"), null);
+    SimHarness.Response none =
+        sim.call("cardpay", "POST", "/v1/payment_intents", intentBody("idem-3"), null);
     assertThat(none.status()).isEqualTo(400);
     assertThat(none.body().at("/error/param").asText()).isEqualTo("Idempotency-Key");
     assertThat(chargesFor("idem-3")).isZero();
@@ -83,12 +95,25 @@ class IdempotencyAndFaultsTest {
   void refusedValidation_isNotStored_soACorrectedRetryWithTheSameKeyWorks() {
     String key = sim.key();
     Map<String, Object> good = intentBody("idem-4");
-    SimHarness.Response bad = sim.call("cardpay", "POST", "/v1/payment_intents",
-        Map.of("amount", -1, "currency", "EUR", "payment_method", good.get("payment_method"), "reference", "idem-4"),
-        key);
+    SimHarness.Response bad =
+        sim.call(
+            "cardpay",
+            "POST",
+            "/v1/payment_intents",
+            Map.of(
+                "amount",
+                -1,
+                "currency",
+                "EUR",
+                "payment_method",
+                good.get("payment_method"),
+                "reference",
+                "idem-4"),
+            key);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body().at("/error/param").asText()).isEqualTo("amount");
-    assertThat(sim.call("cardpay", "POST", "/v1/payment_intents", good, key).status()).isEqualTo(200);
+    assertThat(sim.call("cardpay", "POST", "/v1/payment_intents", good, key).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -114,8 +139,10 @@ class IdempotencyAndFaultsTest {
 
   @Test
   void wrongApiKey_is401InTheProvidersShape_andAnotherProvidersKeyToo() {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.url() + "/acquirex/v2/authorisations/X"));
-    SimHarness.Response wrong = sim.send(b.header("Authorization", "Bearer " + sim.apiKey("cardpay")).GET().build());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(sim.url() + "/acquirex/v2/authorisations/X"));
+    SimHarness.Response wrong =
+        sim.send(b.header("Authorization", "Bearer " + sim.apiKey("cardpay")).GET().build());
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.body().get("errorType").asText()).isEqualTo("security");
     assertThat(wrong.raw().body()).doesNotContain(sim.apiKey("cardpay"));
@@ -125,15 +152,18 @@ class IdempotencyAndFaultsTest {
   void injected5xx_processesNothing_thenTheRetrySucceeds() {
     Map<String, Object> body = intentBody("fault-5xx");
     String key = sim.key();
-    sim.faults("cardpay", Map.of("error", Map.of("rate", 1.0, "status", 503), "apply_to", "mutating"));
+    sim.faults(
+        "cardpay", Map.of("error", Map.of("rate", 1.0, "status", 503), "apply_to", "mutating"));
     SimHarness.Response failed = sim.call("cardpay", "POST", "/v1/payment_intents", body, key);
     assertThat(failed.status()).isEqualTo(503);
     assertThat(failed.header("Retry-After")).isEqualTo("1");
     assertThat(failed.body().at("/error/type").asText()).isEqualTo("api_error");
     assertThat(chargesFor("fault-5xx")).isZero();
-    assertThat(sim.get("cardpay", "/v1/payment_intents/none").status()).isEqualTo(404); // reads unaffected
+    assertThat(sim.get("cardpay", "/v1/payment_intents/none").status())
+        .isEqualTo(404); // reads unaffected
     sim.faults("cardpay", Map.of());
-    assertThat(sim.call("cardpay", "POST", "/v1/payment_intents", body, key).status()).isEqualTo(200);
+    assertThat(sim.call("cardpay", "POST", "/v1/payment_intents", body, key).status())
+        .isEqualTo(200);
     assertThat(chargesFor("fault-5xx")).isEqualTo(1);
   }
 
@@ -141,10 +171,12 @@ class IdempotencyAndFaultsTest {
   void timeoutAfterCommit_dropsTheConnection_chargeHappened_retryReplaysIt() {
     Map<String, Object> body = intentBody("fault-timeout-commit");
     String key = sim.key();
-    sim.faults("cardpay", Map.of("timeout", Map.of("rate", 1.0, "mode", "drop", "commit_rate", 1.0)));
+    sim.faults(
+        "cardpay", Map.of("timeout", Map.of("rate", 1.0, "mode", "drop", "commit_rate", 1.0)));
     assertThatThrownBy(() -> sim.call("cardpay", "POST", "/v1/payment_intents", body, key))
         .hasCauseInstanceOf(IOException.class);
-    JsonNode charged = sim.ok("GET", "/providers/cardpay/payments?reference=fault-timeout-commit", null);
+    JsonNode charged =
+        sim.ok("GET", "/providers/cardpay/payments?reference=fault-timeout-commit", null);
     assertThat(charged).hasSize(1);
     sim.faults("cardpay", Map.of());
     SimHarness.Response retry = sim.call("cardpay", "POST", "/v1/payment_intents", body, key);
@@ -156,7 +188,8 @@ class IdempotencyAndFaultsTest {
   @Test
   void timeoutBeforeCommit_dropsTheConnection_nothingCharged() {
     Map<String, Object> body = intentBody("fault-timeout-lost");
-    sim.faults("cardpay", Map.of("timeout", Map.of("rate", 1.0, "mode", "drop", "commit_rate", 0.0)));
+    sim.faults(
+        "cardpay", Map.of("timeout", Map.of("rate", 1.0, "mode", "drop", "commit_rate", 0.0)));
     assertThatThrownBy(() -> sim.call("cardpay", "POST", "/v1/payment_intents", body, sim.key()))
         .hasCauseInstanceOf(IOException.class);
     assertThat(chargesFor("fault-timeout-lost")).isZero();
@@ -164,9 +197,14 @@ class IdempotencyAndFaultsTest {
 
   @Test
   void hangingTimeout_leavesTheClientWaitingUntilItsOwnDeadline() throws Exception {
-    sim.faults("tapwallet", Map.of("timeout", Map.of("rate", 1.0, "mode", "hang", "hang_ms", 5_000)));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(sim.url() + "/tapwallet/v1/payments/x"))
-        .timeout(Duration.ofMillis(300)).header("Authorization", "Bearer " + sim.apiKey("tapwallet")).GET().build();
+    sim.faults(
+        "tapwallet", Map.of("timeout", Map.of("rate", 1.0, "mode", "hang", "hang_ms", 5_000)));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(sim.url() + "/tapwallet/v1/payments/x"))
+            .timeout(Duration.ofMillis(300))
+            .header("Authorization", "Bearer " + sim.apiKey("tapwallet"))
+            .GET()
+            .build();
     long start = System.nanoTime();
     assertThatThrownBy(() -> sim.http.send(request, HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(HttpTimeoutException.class);
@@ -188,13 +226,20 @@ class IdempotencyAndFaultsTest {
     assertThat(r.status()).isEqualTo(402);
     assertThat(r.body().at("/error/decline_code").asText()).isEqualTo("do_not_honor");
 
-    SimHarness.Response bad = sim.control("PUT", "/providers/cardpay/faults", Map.of("error", Map.of("rate", 2)));
+    SimHarness.Response bad =
+        sim.control("PUT", "/providers/cardpay/faults", Map.of("error", Map.of("rate", 2)));
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body().at("/error/param").asText()).isEqualTo("error.rate");
-    SimHarness.Response unknownCode = sim.control("PUT", "/providers/cardpay/faults",
-        Map.of("decline", Map.of("codes", List.of("AM04"))));
-    assertThat(unknownCode.body().at("/error/message").asText()).contains("AM04").contains("insufficient_funds");
-    SimHarness.Response unknownKey = sim.control("PATCH", "/providers/cardpay/faults", Map.of("jitter", 1));
+    SimHarness.Response unknownCode =
+        sim.control(
+            "PUT",
+            "/providers/cardpay/faults",
+            Map.of("decline", Map.of("codes", List.of("AM04"))));
+    assertThat(unknownCode.body().at("/error/message").asText())
+        .contains("AM04")
+        .contains("insufficient_funds");
+    SimHarness.Response unknownKey =
+        sim.control("PATCH", "/providers/cardpay/faults", Map.of("jitter", 1));
     assertThat(unknownKey.body().at("/error/param").asText()).isEqualTo("jitter");
   }
 }

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A simulator started in the test JVM on a free port, with a MANUAL clock at 2026-01-01T00:00:00Z, and a real HTTP
- * client speaking to it: provider calls with the provider's API key, control calls, customer actions.
+ * A simulator started in the test JVM on a free port, with a MANUAL clock at 2026-01-01T00:00:00Z,
+ * and a real HTTP client speaking to it: provider calls with the provider's API key, control calls,
+ * customer actions.
  */
 final class SimHarness implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -33,8 +34,11 @@ final class SimHarness implements AutoCloseable {
   }
 
   final ProvidersSim sim;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final AtomicLong keys = new AtomicLong();
   private JsonNode credentials;
 
@@ -47,9 +51,15 @@ final class SimHarness implements AutoCloseable {
   }
 
   static SimHarness start(long seed, Path stateDir, String webhookUrl) {
-    SimSettings.Builder b = SimSettings.builder().seed(seed).secretSeed("test-secret-" + seed)
-        .clockMode(SimClock.Mode.MANUAL).clockStart(START).webhookUrl(webhookUrl)
-        .webhookBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).webhookMaxAttempts(6);
+    SimSettings.Builder b =
+        SimSettings.builder()
+            .seed(seed)
+            .secretSeed("test-secret-" + seed)
+            .clockMode(SimClock.Mode.MANUAL)
+            .clockStart(START)
+            .webhookUrl(webhookUrl)
+            .webhookBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+            .webhookMaxAttempts(6);
     if (stateDir != null) {
       b.stateDir(stateDir);
     }
@@ -85,9 +95,11 @@ final class SimHarness implements AutoCloseable {
   }
 
   Response call(String provider, String method, String path, Object body, String idempotencyKey) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + "/" + provider + path))
-        .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + apiKey(provider))
-        .header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url() + "/" + provider + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + apiKey(provider))
+            .header("Content-Type", "application/json");
     if (idempotencyKey != null) {
       b.header("Idempotency-Key", idempotencyKey);
     }
@@ -95,8 +107,12 @@ final class SimHarness implements AutoCloseable {
   }
 
   Response control(String method, String path, Object body) {
-    return send(HttpRequest.newBuilder(URI.create(url() + "/_control" + path)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json").method(method, publisher(body)).build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + "/_control" + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .method(method, publisher(body))
+            .build());
   }
 
   /** A control call that must succeed. */
@@ -139,7 +155,8 @@ final class SimHarness implements AutoCloseable {
       return HttpRequest.BodyPublishers.noBody();
     }
     try {
-      return HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
+      return HttpRequest.BodyPublishers.ofString(
+          body instanceof String s ? s : JSON.writeValueAsString(body));
     } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }

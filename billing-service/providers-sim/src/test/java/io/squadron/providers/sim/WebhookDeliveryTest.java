@@ -26,17 +26,38 @@ class WebhookDeliveryTest {
     hooks.close();
   }
 
-  /** A tapwallet payment: one synchronous event ({@code payment.captured}); returns the payment id. */
+  /**
+   * A tapwallet payment: one synchronous event ({@code payment.captured}); returns the payment id.
+   */
   private String pay(String reference) {
-    JsonNode token = sim.ok("POST", "/providers/tapwallet/ops/device-token", Map.of("card_number",
-        "4242424242424242")).get("payment_token");
-    return sim.post("tapwallet", "/v1/payments", Map.of("merchant_reference", reference, "amount", 100,
-        "currency", "EUR", "payment_token", token)).body().get("id").asText();
+    JsonNode token =
+        sim.ok(
+                "POST",
+                "/providers/tapwallet/ops/device-token",
+                Map.of("card_number", "4242424242424242"))
+            .get("payment_token");
+    return sim.post(
+            "tapwallet",
+            "/v1/payments",
+            Map.of(
+                "merchant_reference",
+                reference,
+                "amount",
+                100,
+                "currency",
+                "EUR",
+                "payment_token",
+                token))
+        .body()
+        .get("id")
+        .asText();
   }
 
   private List<String> secrets() {
     List<String> out = new java.util.ArrayList<>();
-    sim.ok("GET", "/credentials", null).at("/tapwallet/webhook_secrets").forEach(n -> out.add(n.asText()));
+    sim.ok("GET", "/credentials", null)
+        .at("/tapwallet/webhook_secrets")
+        .forEach(n -> out.add(n.asText()));
     return out;
   }
 
@@ -47,7 +68,8 @@ class WebhookDeliveryTest {
     assertThat(WebhookReceiver.verify(d.signature(), d.body(), secrets().get(0))).isTrue();
     assertThat(WebhookReceiver.verify(d.signature(), d.body() + " ", secrets().get(0))).isFalse();
     assertThat(WebhookReceiver.verify(d.signature(), d.body(), "whsec_wrong")).isFalse();
-    assertThat(Math.abs(WebhookReceiver.timestamp(d.signature()) - System.currentTimeMillis() / 1000))
+    assertThat(
+            Math.abs(WebhookReceiver.timestamp(d.signature()) - System.currentTimeMillis() / 1000))
         .isLessThanOrEqualTo(5);
     assertThat(d.eventId()).isEqualTo(d.json().get("id").asText()).startsWith("evt_");
     assertThat(d.json().get("created").asLong()).isEqualTo(SimHarness.START.getEpochSecond());
@@ -78,7 +100,9 @@ class WebhookDeliveryTest {
     String id = pay("wh-retry");
     List<WebhookReceiver.Delivery> tries = hooks.await(d -> d.body().contains(id), 4, 10_000);
     assertThat(tries).hasSize(4);
-    assertThat(tries).extracting(WebhookReceiver.Delivery::attempt).containsExactly("1", "2", "3", "4");
+    assertThat(tries)
+        .extracting(WebhookReceiver.Delivery::attempt)
+        .containsExactly("1", "2", "3", "4");
     assertThat(tries).extracting(WebhookReceiver.Delivery::body).containsOnly(tries.get(0).body());
     JsonNode events = awaitState("delivered", 1);
     assertThat(events.get(0).get("attempts").asInt()).isEqualTo(4);
@@ -99,7 +123,8 @@ class WebhookDeliveryTest {
 
   @Test
   void duplicatedCallbacks_arriveTwiceWithOneEventId() throws Exception {
-    sim.ok("PATCH", "/providers/tapwallet/faults", Map.of("callbacks", Map.of("duplicate_rate", 1.0)));
+    sim.ok(
+        "PATCH", "/providers/tapwallet/faults", Map.of("callbacks", Map.of("duplicate_rate", 1.0)));
     String id = pay("wh-dup");
     List<WebhookReceiver.Delivery> copies = hooks.await(d -> d.body().contains(id), 2, 5_000);
     assertThat(copies).hasSize(2);
@@ -121,13 +146,16 @@ class WebhookDeliveryTest {
 
   @Test
   void reorderedCallbacks_letALaterEventOvertakeAnEarlierOne() throws Exception {
-    sim.ok("PATCH", "/providers/tapwallet/faults", Map.of("callbacks", Map.of("reorder_rate", 1.0,
-        "reorder_hold_ms", 700)));
+    sim.ok(
+        "PATCH",
+        "/providers/tapwallet/faults",
+        Map.of("callbacks", Map.of("reorder_rate", 1.0, "reorder_hold_ms", 700)));
     String first = pay("wh-order-1");
-    sim.ok("PATCH", "/providers/tapwallet/faults", Map.of("callbacks", Map.of("reorder_rate", 0.0)));
+    sim.ok(
+        "PATCH", "/providers/tapwallet/faults", Map.of("callbacks", Map.of("reorder_rate", 0.0)));
     String second = pay("wh-order-2");
-    List<WebhookReceiver.Delivery> both = hooks.await(d -> d.body().contains(first) || d.body().contains(second),
-        2, 5_000);
+    List<WebhookReceiver.Delivery> both =
+        hooks.await(d -> d.body().contains(first) || d.body().contains(second), 2, 5_000);
     assertThat(both).hasSize(2);
     assertThat(both.get(0).body()).contains(second);
     assertThat(both.get(1).body()).contains(first);
@@ -135,12 +163,16 @@ class WebhookDeliveryTest {
 
   @Test
   void timestampSkew_movesTheSignatureTimestamp_andNoEndpointMeansEventsWait() throws Exception {
-    sim.ok("PATCH", "/providers/tapwallet/faults", Map.of("callbacks", Map.of("timestamp_skew_seconds", -400)));
+    sim.ok(
+        "PATCH",
+        "/providers/tapwallet/faults",
+        Map.of("callbacks", Map.of("timestamp_skew_seconds", -400)));
     sim.ok("PUT", "/webhook-endpoint", Map.of());
     String id = pay("wh-skew");
     assertThat(hooks.await(d -> d.body().contains(id), 1, 300)).isEmpty();
     sim.ok("PUT", "/webhook-endpoint", Map.of("url", hooks.urlTemplate()));
     WebhookReceiver.Delivery d = hooks.await(x -> x.body().contains(id), 1, 5_000).get(0);
-    assertThat(System.currentTimeMillis() / 1000 - WebhookReceiver.timestamp(d.signature())).isBetween(395L, 405L);
+    assertThat(System.currentTimeMillis() / 1000 - WebhookReceiver.timestamp(d.signature()))
+        .isBetween(395L, 405L);
   }
 }

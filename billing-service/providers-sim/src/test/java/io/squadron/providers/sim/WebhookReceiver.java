@@ -17,12 +17,19 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A merchant's webhook endpoint for tests: a real HTTP server on a free port that records every delivery (path,
- * headers, raw body) and answers 200, or 500 for the first {@link #failNext(int)} requests.
+ * A merchant's webhook endpoint for tests: a real HTTP server on a free port that records every
+ * delivery (path, headers, raw body) and answers 200, or 500 for the first {@link #failNext(int)}
+ * requests.
  */
 final class WebhookReceiver implements AutoCloseable {
   /** One received POST. */
-  record Delivery(String path, String provider, String eventId, String signature, String attempt, String body,
+  record Delivery(
+      String path,
+      String provider,
+      String eventId,
+      String signature,
+      String attempt,
+      String body,
       long receivedAtMs) {
     JsonNode json() {
       return SimHarness.parse(body);
@@ -38,20 +45,29 @@ final class WebhookReceiver implements AutoCloseable {
   private final AtomicInteger failures = new AtomicInteger();
 
   WebhookReceiver() throws IOException {
-    // The JDK server reads this once per JVM; without it small answers wait for Nagle's algorithm (~40 ms).
+    // The JDK server reads this once per JVM; without it small answers wait for Nagle's algorithm
+    // (~40 ms).
     System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
     server.setExecutor(Executors.newFixedThreadPool(4));
-    server.createContext("/", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      var h = exchange.getRequestHeaders();
-      deliveries.add(new Delivery(exchange.getRequestURI().getPath(), h.getFirst("Squadron-Provider"),
-          h.getFirst("Squadron-Event-Id"), h.getFirst("Squadron-Signature"), h.getFirst("Squadron-Delivery-Attempt"),
-          new String(body, StandardCharsets.UTF_8), System.currentTimeMillis()));
-      int status = failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 200;
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          var h = exchange.getRequestHeaders();
+          deliveries.add(
+              new Delivery(
+                  exchange.getRequestURI().getPath(),
+                  h.getFirst("Squadron-Provider"),
+                  h.getFirst("Squadron-Event-Id"),
+                  h.getFirst("Squadron-Signature"),
+                  h.getFirst("Squadron-Delivery-Attempt"),
+                  new String(body, StandardCharsets.UTF_8),
+                  System.currentTimeMillis()));
+          int status = failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 200;
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -68,8 +84,11 @@ final class WebhookReceiver implements AutoCloseable {
     return new ArrayList<>(deliveries);
   }
 
-  /** Waits (polling, bounded) until {@code count} deliveries match, and returns the matching ones. */
-  List<Delivery> await(Predicate<Delivery> match, int count, long timeoutMs) throws InterruptedException {
+  /**
+   * Waits (polling, bounded) until {@code count} deliveries match, and returns the matching ones.
+   */
+  List<Delivery> await(Predicate<Delivery> match, int count, long timeoutMs)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (true) {
       List<Delivery> found = deliveries.stream().filter(match).toList();
@@ -85,20 +104,38 @@ final class WebhookReceiver implements AutoCloseable {
     return awaitEvent(provider, type, "", timeoutMs);
   }
 
-  /** The first delivery of an event of {@code type} whose body mentions {@code objectId}, waiting for it. */
-  Delivery awaitEvent(String provider, String type, String objectId, long timeoutMs) throws InterruptedException {
-    List<Delivery> found = await(d -> provider.equals(d.provider()) && type.equals(d.type())
-        && d.body().contains(objectId), 1, timeoutMs);
+  /**
+   * The first delivery of an event of {@code type} whose body mentions {@code objectId}, waiting
+   * for it.
+   */
+  Delivery awaitEvent(String provider, String type, String objectId, long timeoutMs)
+      throws InterruptedException {
+    List<Delivery> found =
+        await(
+            d ->
+                provider.equals(d.provider())
+                    && type.equals(d.type())
+                    && d.body().contains(objectId),
+            1,
+            timeoutMs);
     if (found.isEmpty()) {
-      throw new AssertionError("no " + type + " event from " + provider + " within " + timeoutMs + " ms; got "
-          + deliveries.stream().map(d -> d.provider() + ":" + d.type()).toList());
+      throw new AssertionError(
+          "no "
+              + type
+              + " event from "
+              + provider
+              + " within "
+              + timeoutMs
+              + " ms; got "
+              + deliveries.stream().map(d -> d.provider() + ":" + d.type()).toList());
     }
     return found.get(0);
   }
 
   /**
-   * Verifies a signature header the way a receiver must, computed here independently of the simulator's code:
-   * {@code t=<unix>,v1=<hex>[,v1=<hex>]}, HMAC-SHA256 over {@code "<t>.<body>"}; true if any v1 matches the secret.
+   * Verifies a signature header the way a receiver must, computed here independently of the
+   * simulator's code: {@code t=<unix>,v1=<hex>[,v1=<hex>]}, HMAC-SHA256 over {@code "<t>.<body>"};
+   * true if any v1 matches the secret.
    */
   static boolean verify(String header, String body, String secret) throws Exception {
     String t = null;
@@ -113,7 +150,8 @@ final class WebhookReceiver implements AutoCloseable {
     }
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+    String expected =
+        HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
     return v1.contains(expected);
   }
 

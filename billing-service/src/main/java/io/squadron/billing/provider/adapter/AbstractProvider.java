@@ -20,7 +20,10 @@ import io.squadron.proto.billing.v1.RedirectToUrl;
 import io.squadron.proto.billing.v1.ThreeDsChallenge;
 import java.util.Currency;
 
-/** What every adapter shares: its HTTP client, name, method and capabilities, and the "not supported" defaults. */
+/**
+ * What every adapter shares: its HTTP client, name, method and capabilities, and the "not
+ * supported" defaults.
+ */
 abstract class AbstractProvider implements PaymentProvider {
   protected final ProviderHttp http;
   private final PaymentMethodType method;
@@ -69,25 +72,39 @@ abstract class AbstractProvider implements PaymentProvider {
 
   /** The provider's id of {@code payment}, which every call after the first needs. */
   protected static String ref(PaymentRecord payment) {
-    return payment.providerRef().orElseThrow(() -> new IllegalStateException("payment " + payment.id()
-        + " has no provider reference yet"));
+    return payment
+        .providerRef()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "payment " + payment.id() + " has no provider reference yet"));
   }
 
   /** A failure observation with the provider's {@code code}. */
   protected static Observation failed(ProviderPhase phase, String code, String providerRef) {
-    return Observation.of(phase).providerRef(providerRef).failure(Declines.reason(code), code).build();
+    return Observation.of(phase)
+        .providerRef(providerRef)
+        .failure(Declines.reason(code), code)
+        .build();
   }
 
-  /** A request the provider refused as invalid at creation: the payment fails, nothing was charged. */
+  /**
+   * A request the provider refused as invalid at creation: the payment fails, nothing was charged.
+   */
   protected static Observation invalid(String code) {
-    return Observation.of(ProviderPhase.FAILED).failure(FailureReason.INVALID_REQUEST, code).build();
+    return Observation.of(ProviderPhase.FAILED)
+        .failure(FailureReason.INVALID_REQUEST, code)
+        .build();
   }
 
   /** A refusal of an operation on an existing payment, with the provider's code and message. */
-  protected ProviderRejectedException rejected(ProviderHttp.Response r, String codePath, String messagePath) {
+  protected ProviderRejectedException rejected(
+      ProviderHttp.Response r, String codePath, String messagePath) {
     String code = r.text(codePath);
     String message = r.text(messagePath);
-    return new ProviderRejectedException(name(), code == null ? Integer.toString(r.status()) : code,
+    return new ProviderRejectedException(
+        name(),
+        code == null ? Integer.toString(r.status()) : code,
         message == null ? "HTTP " + r.status() : message);
   }
 
@@ -97,17 +114,22 @@ abstract class AbstractProvider implements PaymentProvider {
   }
 
   static NextAction redirect(String url) {
-    return url == null ? null : NextAction.newBuilder().setRedirectToUrl(RedirectToUrl.newBuilder().setUrl(url))
-        .build();
+    return url == null
+        ? null
+        : NextAction.newBuilder().setRedirectToUrl(RedirectToUrl.newBuilder().setUrl(url)).build();
   }
 
   static NextAction threeDs(String url) {
-    return url == null ? null : NextAction.newBuilder().setThreeDsChallenge(ThreeDsChallenge.newBuilder()
-        .setUrl(url)).build();
+    return url == null
+        ? null
+        : NextAction.newBuilder()
+            .setThreeDsChallenge(ThreeDsChallenge.newBuilder().setUrl(url))
+            .build();
   }
 
   static NextAction approveOnDevice(String instructions) {
-    return NextAction.newBuilder().setApproveOnDevice(ApproveOnDevice.newBuilder().setInstructions(instructions))
+    return NextAction.newBuilder()
+        .setApproveOnDevice(ApproveOnDevice.newBuilder().setInstructions(instructions))
         .build();
   }
 

@@ -16,9 +16,10 @@ import io.squadron.proto.billing.v1.ProviderToken;
 import java.util.Optional;
 
 /**
- * {@code acquirex}: cards, authorise then capture (Adyen-like). A refusal is an HTTP 200 with {@code resultCode
- * Refused}; an authorisation expires after 7 days; a capture (at most the authorised amount, once) is confirmed by a
- * {@code CAPTURE} event a minute later. Automatic capture is billing's follow-up right after the authorisation.
+ * {@code acquirex}: cards, authorise then capture (Adyen-like). A refusal is an HTTP 200 with
+ * {@code resultCode Refused}; an authorisation expires after 7 days; a capture (at most the
+ * authorised amount, once) is confirmed by a {@code CAPTURE} event a minute later. Automatic
+ * capture is billing's follow-up right after the authorisation.
  */
 public final class AcquireXProvider extends AbstractProvider {
   /** An adapter over {@code http}. */
@@ -29,13 +30,20 @@ public final class AcquireXProvider extends AbstractProvider {
   @Override
   public Observation create(CreateCall call) {
     PaymentRecord p = call.payment();
-    String token = call.instrument().getCard().getTokensList().stream()
-        .filter(t -> t.getProvider().equals(name())).map(ProviderToken::getToken).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no " + name() + " token (routing must not pick it)"));
+    String token =
+        call.instrument().getCard().getTokensList().stream()
+            .filter(t -> t.getProvider().equals(name()))
+            .map(ProviderToken::getToken)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no " + name() + " token (routing must not pick it)"));
     ObjectNode body = Json.object().put("merchantReference", p.attemptReference());
     body.set("amount", money(p.amount(), p.currency()));
     body.putObject("paymentMethod").put("recurringDetailReference", token);
-    ProviderHttp.Response r = http.post("create", "/v2/authorisations", PaymentProvider.key(p, "create"), body);
+    ProviderHttp.Response r =
+        http.post("create", "/v2/authorisations", PaymentProvider.key(p, "create"), body);
     if (!r.ok()) {
       return invalid(r.text("errorCode"));
     }
@@ -61,22 +69,32 @@ public final class AcquireXProvider extends AbstractProvider {
 
   @Override
   public Observation capture(PaymentRecord p, long amount) {
-    ProviderHttp.Response r = http.post("capture", "/v2/authorisations/" + ref(p) + "/captures",
-        PaymentProvider.key(p, "capture"), Json.object().set("amount", money(amount, p.currency())));
+    ProviderHttp.Response r =
+        http.post(
+            "capture",
+            "/v2/authorisations/" + ref(p) + "/captures",
+            PaymentProvider.key(p, "capture"),
+            Json.object().set("amount", money(amount, p.currency())));
     if (!r.ok()) {
       if ("authorisation_expired".equals(r.text("errorCode"))) {
         return failed(ProviderPhase.EXPIRED, "authorisation_expired", ref(p));
       }
       throw rejected(r, "errorCode", "message");
     }
-    return Observation.of(ProviderPhase.CAPTURE_PENDING).providerRef(ref(p))
-        .data("capture", r.text("pspReference")).build();
+    return Observation.of(ProviderPhase.CAPTURE_PENDING)
+        .providerRef(ref(p))
+        .data("capture", r.text("pspReference"))
+        .build();
   }
 
   @Override
   public Observation cancel(PaymentRecord p) {
-    ProviderHttp.Response r = http.post("cancel", "/v2/authorisations/" + ref(p) + "/cancels",
-        PaymentProvider.key(p, "cancel"), Json.object());
+    ProviderHttp.Response r =
+        http.post(
+            "cancel",
+            "/v2/authorisations/" + ref(p) + "/cancels",
+            PaymentProvider.key(p, "cancel"),
+            Json.object());
     if (!r.ok()) {
       throw rejected(r, "errorCode", "message");
     }
@@ -85,8 +103,12 @@ public final class AcquireXProvider extends AbstractProvider {
 
   @Override
   public String refund(PaymentRecord p, long amount, String refundId) {
-    ProviderHttp.Response r = http.post("refund", "/v2/authorisations/" + ref(p) + "/refunds",
-        PaymentProvider.key(p, "refund:" + refundId), Json.object().set("amount", money(amount, p.currency())));
+    ProviderHttp.Response r =
+        http.post(
+            "refund",
+            "/v2/authorisations/" + ref(p) + "/refunds",
+            PaymentProvider.key(p, "refund:" + refundId),
+            Json.object().set("amount", money(amount, p.currency())));
     if (!r.ok()) {
       throw rejected(r, "errorCode", "message");
     }
@@ -95,8 +117,11 @@ public final class AcquireXProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "pspReference")),
-        Optional.ofNullable(text(object, "merchantReference")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "pspReference")),
+            Optional.ofNullable(text(object, "merchantReference")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
@@ -105,11 +130,20 @@ public final class AcquireXProvider extends AbstractProvider {
     long captured = number(v, "capturedAmount/value");
     long refunded = number(v, "refundedAmount/value");
     return switch (status) {
-      case "AUTHORISED" -> Observation.of(ProviderPhase.AUTHORIZED).providerRef(psp)
-          .authorized(number(v, "amount/value")).expiresAt(Json.instant(v, "expiresAt")).build();
-      case "CAPTURE_PENDING" -> Observation.of(ProviderPhase.CAPTURE_PENDING).providerRef(psp).build();
-      case "CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(psp)
-          .captured(captured).refunded(refunded).build();
+      case "AUTHORISED" ->
+          Observation.of(ProviderPhase.AUTHORIZED)
+              .providerRef(psp)
+              .authorized(number(v, "amount/value"))
+              .expiresAt(Json.instant(v, "expiresAt"))
+              .build();
+      case "CAPTURE_PENDING" ->
+          Observation.of(ProviderPhase.CAPTURE_PENDING).providerRef(psp).build();
+      case "CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(psp)
+              .captured(captured)
+              .refunded(refunded)
+              .build();
       case "CAPTURE_FAILED" -> failed(ProviderPhase.FAILED, text(v, "captureFailureCode"), psp);
       case "CANCELLED" -> Observation.of(ProviderPhase.CANCELED).providerRef(psp).build();
       case "EXPIRED" -> failed(ProviderPhase.EXPIRED, "authorisation_expired", psp);

@@ -17,26 +17,37 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code banktransfer}: an invoice paid by bank transfer, matched by its reference. The payer transfers (possibly in
- * parts, possibly too much); each booked credit raises the captured amount. An invoice never expires at the provider
- * (overdue is still payable), so billing cancels it itself once its own deadline passed ({@value #DUE_DAYS} days plus
- * the reconciler's grace).
+ * {@code banktransfer}: an invoice paid by bank transfer, matched by its reference. The payer
+ * transfers (possibly in parts, possibly too much); each booked credit raises the captured amount.
+ * An invoice never expires at the provider (overdue is still payable), so billing cancels it itself
+ * once its own deadline passed ({@value #DUE_DAYS} days plus the reconciler's grace).
  */
 public final class BankTransferProvider extends AbstractProvider {
   static final int DUE_DAYS = 14;
 
   /** An adapter over {@code http}. */
   public BankTransferProvider(ProviderHttp http) {
-    super(http, PaymentMethodType.BANK_TRANSFER, ProviderCapabilities.basic().withCurrencies(Set.of("EUR"))
-        .withRefunds(ProviderCapabilities.Refunds.NONE));
+    super(
+        http,
+        PaymentMethodType.BANK_TRANSFER,
+        ProviderCapabilities.basic()
+            .withCurrencies(Set.of("EUR"))
+            .withRefunds(ProviderCapabilities.Refunds.NONE));
   }
 
   @Override
   public Observation create(CreateCall call) {
     PaymentRecord p = call.payment();
-    ProviderHttp.Response r = http.post("create", "/v1/invoices", PaymentProvider.key(p, "create"), Json.object()
-        .put("amount", p.amount()).put("currency", p.currency()).put("reference", p.attemptReference())
-        .put("due_days", DUE_DAYS));
+    ProviderHttp.Response r =
+        http.post(
+            "create",
+            "/v1/invoices",
+            PaymentProvider.key(p, "create"),
+            Json.object()
+                .put("amount", p.amount())
+                .put("currency", p.currency())
+                .put("reference", p.attemptReference())
+                .put("due_days", DUE_DAYS));
     if (!r.ok()) {
       return invalid(r.text("error/code"));
     }
@@ -54,8 +65,12 @@ public final class BankTransferProvider extends AbstractProvider {
 
   @Override
   public Observation cancel(PaymentRecord p) {
-    ProviderHttp.Response r = http.post("cancel", "/v1/invoices/" + ref(p) + "/cancel",
-        PaymentProvider.key(p, "cancel"), Json.object());
+    ProviderHttp.Response r =
+        http.post(
+            "cancel",
+            "/v1/invoices/" + ref(p) + "/cancel",
+            PaymentProvider.key(p, "cancel"),
+            Json.object());
     if (!r.ok()) {
       throw rejected(r, "error/code", "error/message");
     }
@@ -64,8 +79,11 @@ public final class BankTransferProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "invoice_id")),
-        Optional.ofNullable(text(object, "reference")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "invoice_id")),
+            Optional.ofNullable(text(object, "reference")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
@@ -74,18 +92,31 @@ public final class BankTransferProvider extends AbstractProvider {
     return switch (String.valueOf(text(v, "status"))) {
       case "open", "overdue" -> {
         String due = text(v, "due_date");
-        yield Observation.of(ProviderPhase.ACTION_REQUIRED).providerRef(id)
-            .expiresAt(due == null ? null : LocalDate.parse(due).plusDays(1).atStartOfDay(ZoneOffset.UTC)
-                .toInstant())
-            .nextAction(NextAction.newBuilder().setDisplayBankTransfer(DisplayBankTransfer.newBuilder()
-                .setIban(String.valueOf(text(v, "payment_instructions/iban")))
-                .setBic(String.valueOf(text(v, "payment_instructions/bic")))
-                .setBeneficiary(String.valueOf(text(v, "payment_instructions/beneficiary")))
-                .setRemittanceReference(String.valueOf(text(v, "payment_instructions/remittance_reference")))
-                .setDueDate(due == null ? "" : due)).build()).build();
+        yield Observation.of(ProviderPhase.ACTION_REQUIRED)
+            .providerRef(id)
+            .expiresAt(
+                due == null
+                    ? null
+                    : LocalDate.parse(due).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+            .nextAction(
+                NextAction.newBuilder()
+                    .setDisplayBankTransfer(
+                        DisplayBankTransfer.newBuilder()
+                            .setIban(String.valueOf(text(v, "payment_instructions/iban")))
+                            .setBic(String.valueOf(text(v, "payment_instructions/bic")))
+                            .setBeneficiary(
+                                String.valueOf(text(v, "payment_instructions/beneficiary")))
+                            .setRemittanceReference(
+                                String.valueOf(
+                                    text(v, "payment_instructions/remittance_reference")))
+                            .setDueDate(due == null ? "" : due))
+                    .build())
+            .build();
       }
-      case "partially_paid" -> Observation.of(ProviderPhase.PENDING).providerRef(id).captured(paid).build();
-      case "paid", "overpaid" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(id).captured(paid).build();
+      case "partially_paid" ->
+          Observation.of(ProviderPhase.PENDING).providerRef(id).captured(paid).build();
+      case "paid", "overpaid" ->
+          Observation.of(ProviderPhase.SUCCEEDED).providerRef(id).captured(paid).build();
       case "canceled" -> failed(ProviderPhase.CANCELED, "canceled", id);
       default -> Observation.of(ProviderPhase.PENDING).providerRef(id).build();
     };

@@ -19,18 +19,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code boleto}: a Brazilian voucher the payer pays at a bank. Billing registers it with a due date
- * {@value #DUE_DAYS} days after the payment was created (derived from the stored creation time, so a repeated start
- * registers the same boleto); the payer pays; the bank clears it a day later. Unpaid, it expires two days after the
- * due date. No refunds; cancellation while unpaid.
+ * {@code boleto}: a Brazilian voucher the payer pays at a bank. Billing registers it with a due
+ * date {@value #DUE_DAYS} days after the payment was created (derived from the stored creation
+ * time, so a repeated start registers the same boleto); the payer pays; the bank clears it a day
+ * later. Unpaid, it expires two days after the due date. No refunds; cancellation while unpaid.
  */
 public final class BoletoProvider extends AbstractProvider {
   static final int DUE_DAYS = 3;
 
   /** An adapter over {@code http}. */
   public BoletoProvider(ProviderHttp http) {
-    super(http, PaymentMethodType.BOLETO, ProviderCapabilities.basic().withCurrencies(Set.of("BRL"))
-        .withRefunds(ProviderCapabilities.Refunds.NONE).withMaxAmount(99_999_999_99L, 1));
+    super(
+        http,
+        PaymentMethodType.BOLETO,
+        ProviderCapabilities.basic()
+            .withCurrencies(Set.of("BRL"))
+            .withRefunds(ProviderCapabilities.Refunds.NONE)
+            .withMaxAmount(99_999_999_99L, 1));
   }
 
   @Override
@@ -38,10 +43,17 @@ public final class BoletoProvider extends AbstractProvider {
     PaymentRecord p = call.payment();
     BoletoDetails payer = call.instrument().getBoleto();
     String due = p.createdAt().atZone(ZoneOffset.UTC).toLocalDate().plusDays(DUE_DAYS).toString();
-    var body = Json.object().put("amount", p.amount()).put("currency", p.currency()).put("due_date", due)
-        .put("reference", p.attemptReference());
-    body.putObject("payer").put("name", payer.getPayerName()).put("document", payer.getPayerDocument());
-    ProviderHttp.Response r = http.post("create", "/v1/boletos", PaymentProvider.key(p, "create"), body);
+    var body =
+        Json.object()
+            .put("amount", p.amount())
+            .put("currency", p.currency())
+            .put("due_date", due)
+            .put("reference", p.attemptReference());
+    body.putObject("payer")
+        .put("name", payer.getPayerName())
+        .put("document", payer.getPayerDocument());
+    ProviderHttp.Response r =
+        http.post("create", "/v1/boletos", PaymentProvider.key(p, "create"), body);
     if (r.status() == 422) {
       return failed(ProviderPhase.FAILED, r.text("errors/0/code"), null);
     }
@@ -62,8 +74,12 @@ public final class BoletoProvider extends AbstractProvider {
 
   @Override
   public Observation cancel(PaymentRecord p) {
-    ProviderHttp.Response r = http.post("cancel", "/v1/boletos/" + ref(p) + "/cancel",
-        PaymentProvider.key(p, "cancel"), Json.object());
+    ProviderHttp.Response r =
+        http.post(
+            "cancel",
+            "/v1/boletos/" + ref(p) + "/cancel",
+            PaymentProvider.key(p, "cancel"),
+            Json.object());
     if (!r.ok()) {
       throw rejected(r, "errors/0/code", "errors/0/message");
     }
@@ -72,8 +88,11 @@ public final class BoletoProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "id")),
-        Optional.ofNullable(text(object, "reference")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "id")),
+            Optional.ofNullable(text(object, "reference")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
@@ -81,16 +100,25 @@ public final class BoletoProvider extends AbstractProvider {
     Instant expires = Json.instant(v, "expires_at");
     return switch (String.valueOf(text(v, "status"))) {
       case "registered" -> {
-        DisplayVoucher.Builder voucher = DisplayVoucher.newBuilder()
-            .setBarcode(String.valueOf(text(v, "barcode"))).setDigitableLine(String.valueOf(text(v, "digitable_line")))
-            .setPdfUrl(String.valueOf(text(v, "pdf_url")));
+        DisplayVoucher.Builder voucher =
+            DisplayVoucher.newBuilder()
+                .setBarcode(String.valueOf(text(v, "barcode")))
+                .setDigitableLine(String.valueOf(text(v, "digitable_line")))
+                .setPdfUrl(String.valueOf(text(v, "pdf_url")));
         if (expires != null) {
           voucher.setExpiresAt(Timestamp.newBuilder().setSeconds(expires.getEpochSecond()));
         }
-        yield Observation.of(ProviderPhase.ACTION_REQUIRED).providerRef(id).expiresAt(expires)
-            .nextAction(NextAction.newBuilder().setDisplayVoucher(voucher).build()).build();
+        yield Observation.of(ProviderPhase.ACTION_REQUIRED)
+            .providerRef(id)
+            .expiresAt(expires)
+            .nextAction(NextAction.newBuilder().setDisplayVoucher(voucher).build())
+            .build();
       }
-      case "paid" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(id).captured(number(v, "amount")).build();
+      case "paid" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(id)
+              .captured(number(v, "amount"))
+              .build();
       case "expired" -> failed(ProviderPhase.EXPIRED, text(v, "status_reason"), id);
       case "canceled" -> failed(ProviderPhase.CANCELED, text(v, "status_reason"), id);
       default -> Observation.of(ProviderPhase.PENDING).providerRef(id).build();

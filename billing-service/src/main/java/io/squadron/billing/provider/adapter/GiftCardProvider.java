@@ -13,25 +13,38 @@ import io.squadron.proto.billing.v1.PaymentMethodType;
 import java.util.Optional;
 
 /**
- * {@code giftcard}: stored-value gift cards. A redemption takes the amount, or with {@code allow_partial} as much as
- * the card holds (split tender: the payment succeeds with {@code amount_captured} below {@code amount} and the caller
- * pays the rest with another method). A refund reverses the whole redemption (the balance is restored), which is how a
- * split tender whose other part failed is undone.
+ * {@code giftcard}: stored-value gift cards. A redemption takes the amount, or with {@code
+ * allow_partial} as much as the card holds (split tender: the payment succeeds with {@code
+ * amount_captured} below {@code amount} and the caller pays the rest with another method). A refund
+ * reverses the whole redemption (the balance is restored), which is how a split tender whose other
+ * part failed is undone.
  */
 public final class GiftCardProvider extends AbstractProvider {
   /** An adapter over {@code http}. */
   public GiftCardProvider(ProviderHttp http) {
-    super(http, PaymentMethodType.GIFT_CARD, ProviderCapabilities.basic()
-        .withRefunds(ProviderCapabilities.Refunds.FULL).withPartialAmount());
+    super(
+        http,
+        PaymentMethodType.GIFT_CARD,
+        ProviderCapabilities.basic()
+            .withRefunds(ProviderCapabilities.Refunds.FULL)
+            .withPartialAmount());
   }
 
   @Override
   public Observation create(CreateCall call) {
     PaymentRecord p = call.payment();
     GiftCardDetails card = call.instrument().getGiftCard();
-    ProviderHttp.Response r = http.post("create", "/v1/redemptions", PaymentProvider.key(p, "create"), Json.object()
-        .put("code", card.getCode()).put("amount", p.amount()).put("currency", p.currency())
-        .put("reference", p.attemptReference()).put("allow_partial", card.getAllowPartial()));
+    ProviderHttp.Response r =
+        http.post(
+            "create",
+            "/v1/redemptions",
+            PaymentProvider.key(p, "create"),
+            Json.object()
+                .put("code", card.getCode())
+                .put("amount", p.amount())
+                .put("currency", p.currency())
+                .put("reference", p.attemptReference())
+                .put("allow_partial", card.getAllowPartial()));
     if (r.status() == 402) {
       return failed(ProviderPhase.FAILED, r.text("error/code"), r.text("error/redemption_id"));
     }
@@ -55,8 +68,12 @@ public final class GiftCardProvider extends AbstractProvider {
 
   @Override
   public String refund(PaymentRecord p, long amount, String refundId) {
-    ProviderHttp.Response r = http.post("refund", "/v1/redemptions/" + ref(p) + "/reverse",
-        PaymentProvider.key(p, "reverse"), Json.object());
+    ProviderHttp.Response r =
+        http.post(
+            "refund",
+            "/v1/redemptions/" + ref(p) + "/reverse",
+            PaymentProvider.key(p, "reverse"),
+            Json.object());
     if (!r.ok()) {
       throw rejected(r, "error/code", "error/message");
     }
@@ -65,15 +82,21 @@ public final class GiftCardProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "redemption_id")),
-        Optional.ofNullable(text(object, "reference")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "redemption_id")),
+            Optional.ofNullable(text(object, "reference")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
     String id = text(v, "redemption_id");
     return switch (String.valueOf(text(v, "status"))) {
-      case "completed", "reversed" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(id)
-          .captured(number(v, "redeemed_amount")).build();
+      case "completed", "reversed" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(id)
+              .captured(number(v, "redeemed_amount"))
+              .build();
       case "declined" -> failed(ProviderPhase.FAILED, text(v, "decline_code"), id);
       default -> Observation.of(ProviderPhase.PENDING).providerRef(id).build();
     };

@@ -17,9 +17,10 @@ import io.squadron.proto.billing.v1.PaymentMethodType;
 import java.util.Optional;
 
 /**
- * {@code paylater}: buy now, pay later (Klarna-like). Billing opens a session; the payer goes through the credit check
- * at the provider; an approval carries a one-time authorization token, which billing turns into an order (the
- * follow-up), captured at once for automatic capture or later (whole) for manual capture.
+ * {@code paylater}: buy now, pay later (Klarna-like). Billing opens a session; the payer goes
+ * through the credit check at the provider; an approval carries a one-time authorization token,
+ * which billing turns into an order (the follow-up), captured at once for automatic capture or
+ * later (whole) for manual capture.
  */
 public final class PayLaterProvider extends AbstractProvider {
   /** An adapter over {@code http}. */
@@ -30,13 +31,18 @@ public final class PayLaterProvider extends AbstractProvider {
   @Override
   public Observation create(CreateCall call) {
     PaymentRecord p = call.payment();
-    ObjectNode body = Json.object().put("purchase_country", p.country()).put("purchase_currency", p.currency())
-        .put("order_amount", p.amount()).put("merchant_reference", p.attemptReference());
+    ObjectNode body =
+        Json.object()
+            .put("purchase_country", p.country())
+            .put("purchase_currency", p.currency())
+            .put("order_amount", p.amount())
+            .put("merchant_reference", p.attemptReference());
     String email = call.instrument().getPaylater().getEmail();
     if (!email.isEmpty()) {
       body.putObject("customer").put("email", email);
     }
-    ProviderHttp.Response r = http.post("create", "/v1/sessions", PaymentProvider.key(p, "create"), body);
+    ProviderHttp.Response r =
+        http.post("create", "/v1/sessions", PaymentProvider.key(p, "create"), body);
     if (!r.ok()) {
       return invalid(r.text("error_code"));
     }
@@ -61,10 +67,15 @@ public final class PayLaterProvider extends AbstractProvider {
     if (token == null) {
       return fetch(p);
     }
-    ProviderHttp.Response r = http.post("order", "/v1/authorizations/" + token + "/order",
-        PaymentProvider.key(p, "order"), Json.object().put("order_amount", p.amount())
-            .put("merchant_reference", p.attemptReference())
-            .put("auto_capture", p.captureMethod() != CaptureMethod.MANUAL));
+    ProviderHttp.Response r =
+        http.post(
+            "order",
+            "/v1/authorizations/" + token + "/order",
+            PaymentProvider.key(p, "order"),
+            Json.object()
+                .put("order_amount", p.amount())
+                .put("merchant_reference", p.attemptReference())
+                .put("auto_capture", p.captureMethod() != CaptureMethod.MANUAL));
     if (!r.ok() && r.status() != 409 && r.status() != 410) {
       throw rejected(r, "error_code", "error_messages/0");
     }
@@ -81,8 +92,12 @@ public final class PayLaterProvider extends AbstractProvider {
     if (order == null) {
       throw new IllegalStateException("payment " + p.id() + " has no pay later order");
     }
-    ProviderHttp.Response r = http.post("capture", "/v1/orders/" + order + "/captures",
-        PaymentProvider.key(p, "capture"), Json.object().put("captured_amount", amount));
+    ProviderHttp.Response r =
+        http.post(
+            "capture",
+            "/v1/orders/" + order + "/captures",
+            PaymentProvider.key(p, "capture"),
+            Json.object().put("captured_amount", amount));
     if (!r.ok()) {
       throw rejected(r, "error_code", "error_messages/0");
     }
@@ -101,8 +116,12 @@ public final class PayLaterProvider extends AbstractProvider {
   @Override
   public String refund(PaymentRecord p, long amount, String refundId) {
     String order = p.providerData().get("order");
-    ProviderHttp.Response r = http.post("refund", "/v1/orders/" + order + "/refunds",
-        PaymentProvider.key(p, "refund:" + refundId), Json.object().put("refunded_amount", amount));
+    ProviderHttp.Response r =
+        http.post(
+            "refund",
+            "/v1/orders/" + order + "/refunds",
+            PaymentProvider.key(p, "refund:" + refundId),
+            Json.object().put("refunded_amount", amount));
     if (!r.ok()) {
       throw rejected(r, "error_code", "error_messages/0");
     }
@@ -111,23 +130,44 @@ public final class PayLaterProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "session_id")),
-        Optional.ofNullable(text(object, "merchant_reference")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "session_id")),
+            Optional.ofNullable(text(object, "merchant_reference")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
     String id = text(v, "session_id");
     String order = text(v, "order_id");
     return switch (String.valueOf(text(v, "status"))) {
-      case "pending" -> Observation.of(ProviderPhase.ACTION_REQUIRED).providerRef(id)
-          .nextAction(redirect(text(v, "redirect_url"))).expiresAt(Json.instant(v, "expires_at")).build();
-      case "approved" -> order != null ? Observation.of(ProviderPhase.PENDING).providerRef(id).data("order", order)
-          .build() : Observation.of(ProviderPhase.APPROVED).providerRef(id).followUp(FollowUp.PLACE_ORDER)
-          .data("authorization_token", text(v, "authorization_token")).build();
-      case "authorized" -> Observation.of(ProviderPhase.AUTHORIZED).providerRef(id).data("order", order)
-          .authorized(number(v, "order_amount")).build();
-      case "captured", "refunded" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(id).data("order", order)
-          .captured(number(v, "captured_amount")).refunded(number(v, "refunded_amount")).build();
+      case "pending" ->
+          Observation.of(ProviderPhase.ACTION_REQUIRED)
+              .providerRef(id)
+              .nextAction(redirect(text(v, "redirect_url")))
+              .expiresAt(Json.instant(v, "expires_at"))
+              .build();
+      case "approved" ->
+          order != null
+              ? Observation.of(ProviderPhase.PENDING).providerRef(id).data("order", order).build()
+              : Observation.of(ProviderPhase.APPROVED)
+                  .providerRef(id)
+                  .followUp(FollowUp.PLACE_ORDER)
+                  .data("authorization_token", text(v, "authorization_token"))
+                  .build();
+      case "authorized" ->
+          Observation.of(ProviderPhase.AUTHORIZED)
+              .providerRef(id)
+              .data("order", order)
+              .authorized(number(v, "order_amount"))
+              .build();
+      case "captured", "refunded" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(id)
+              .data("order", order)
+              .captured(number(v, "captured_amount"))
+              .refunded(number(v, "refunded_amount"))
+              .build();
       case "declined" -> failed(ProviderPhase.FAILED, text(v, "decline_reason"), id);
       case "expired" -> failed(ProviderPhase.EXPIRED, text(v, "decline_reason"), id);
       default -> Observation.of(ProviderPhase.PENDING).providerRef(id).build();

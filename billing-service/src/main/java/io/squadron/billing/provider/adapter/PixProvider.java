@@ -17,10 +17,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code pix}: Brazilian instant payments (the Banco Central's API shape, Portuguese fields). Billing creates an
- * immediate charge under a transaction id of its own choosing (the attempt reference without its dash: letters and
- * digits only), the payer scans the QR code before it expires ({@value #EXPIRY_SECONDS} s), and refunds
- * ({@code devolucao}) go by the payment's end-to-end id.
+ * {@code pix}: Brazilian instant payments (the Banco Central's API shape, Portuguese fields).
+ * Billing creates an immediate charge under a transaction id of its own choosing (the attempt
+ * reference without its dash: letters and digits only), the payer scans the QR code before it
+ * expires ({@value #EXPIRY_SECONDS} s), and refunds ({@code devolucao}) go by the payment's
+ * end-to-end id.
  */
 public final class PixProvider extends AbstractProvider {
   static final int EXPIRY_SECONDS = 3600;
@@ -43,7 +44,8 @@ public final class PixProvider extends AbstractProvider {
     var body = Json.object().put("chave", key);
     body.putObject("calendario").put("expiracao", EXPIRY_SECONDS);
     body.putObject("valor").put("original", Json.decimal(p.amount(), 2));
-    ProviderHttp.Response r = http.put("create", "/v2/cob/" + txid(p), PaymentProvider.key(p, "create"), body);
+    ProviderHttp.Response r =
+        http.put("create", "/v2/cob/" + txid(p), PaymentProvider.key(p, "create"), body);
     if (r.status() == 409) {
       return fetch(p);
     }
@@ -72,9 +74,12 @@ public final class PixProvider extends AbstractProvider {
       e2e = text(http.get("fetch", "/v2/cob/" + txid(p)).body(), "pix/0/endToEndId");
     }
     String id = refundId.replaceAll("[^A-Za-z0-9]", "");
-    ProviderHttp.Response r = http.put("refund", "/v2/pix/" + e2e + "/devolucao/" + id.substring(0,
-        Math.min(35, id.length())), PaymentProvider.key(p, "refund:" + refundId),
-        Json.object().put("valor", Json.decimal(amount, 2)));
+    ProviderHttp.Response r =
+        http.put(
+            "refund",
+            "/v2/pix/" + e2e + "/devolucao/" + id.substring(0, Math.min(35, id.length())),
+            PaymentProvider.key(p, "refund:" + refundId),
+            Json.object().put("valor", Json.decimal(amount, 2)));
     if (!r.ok()) {
       throw rejected(r, "title", "detail");
     }
@@ -86,12 +91,22 @@ public final class PixProvider extends AbstractProvider {
     if (type.equals("pix.received") || type.equals("devolucao.completed")) {
       JsonNode pix = object.path("pix").path(0);
       String txid = text(pix, "txid");
-      return Optional.of(new EventInfo(Optional.ofNullable(txid), Optional.empty(), Optional.of(
-          Observation.of(ProviderPhase.SUCCEEDED).providerRef(txid).captured(Json.minorUnits(text(pix, "valor"), 2))
-              .data("e2e", text(pix, "endToEndId")).build())));
+      return Optional.of(
+          new EventInfo(
+              Optional.ofNullable(txid),
+              Optional.empty(),
+              Optional.of(
+                  Observation.of(ProviderPhase.SUCCEEDED)
+                      .providerRef(txid)
+                      .captured(Json.minorUnits(text(pix, "valor"), 2))
+                      .data("e2e", text(pix, "endToEndId"))
+                      .build())));
     }
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "txid")), Optional.empty(),
-        Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "txid")),
+            Optional.empty(),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
@@ -99,18 +114,30 @@ public final class PixProvider extends AbstractProvider {
     return switch (String.valueOf(text(v, "status"))) {
       case "ATIVA" -> {
         Instant created = Json.instant(v, "calendario/criacao");
-        Instant expires = created == null ? null
-            : created.plusSeconds(v.path("calendario").path("expiracao").asLong(EXPIRY_SECONDS));
-        DisplayQrCode.Builder qr = DisplayQrCode.newBuilder().setPayload(String.valueOf(text(v, "pixCopiaECola")));
+        Instant expires =
+            created == null
+                ? null
+                : created.plusSeconds(
+                    v.path("calendario").path("expiracao").asLong(EXPIRY_SECONDS));
+        DisplayQrCode.Builder qr =
+            DisplayQrCode.newBuilder().setPayload(String.valueOf(text(v, "pixCopiaECola")));
         if (expires != null) {
           qr.setExpiresAt(Timestamp.newBuilder().setSeconds(expires.getEpochSecond()));
         }
-        yield Observation.of(ProviderPhase.ACTION_REQUIRED).providerRef(txid).expiresAt(expires)
-            .nextAction(NextAction.newBuilder().setDisplayQrCode(qr).build()).build();
+        yield Observation.of(ProviderPhase.ACTION_REQUIRED)
+            .providerRef(txid)
+            .expiresAt(expires)
+            .nextAction(NextAction.newBuilder().setDisplayQrCode(qr).build())
+            .build();
       }
-      case "CONCLUIDA" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(txid)
-          .captured(Json.minorUnits(text(v, "valor/original"), 2)).data("e2e", text(v, "pix/0/endToEndId")).build();
-      case "REMOVIDA_PELO_PSP", "REMOVIDA_PELO_USUARIO_RECEBEDOR" -> failed(ProviderPhase.EXPIRED, "expired", txid);
+      case "CONCLUIDA" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(txid)
+              .captured(Json.minorUnits(text(v, "valor/original"), 2))
+              .data("e2e", text(v, "pix/0/endToEndId"))
+              .build();
+      case "REMOVIDA_PELO_PSP", "REMOVIDA_PELO_USUARIO_RECEBEDOR" ->
+          failed(ProviderPhase.EXPIRED, "expired", txid);
       default -> Observation.of(ProviderPhase.PENDING).providerRef(txid).build();
     };
   }

@@ -14,9 +14,10 @@ import io.squadron.proto.billing.v1.TapWalletDetails;
 import java.util.Optional;
 
 /**
- * {@code tapwallet}: a device wallet token (Apple-Pay-like) through a processor. Synchronous: {@code captured} or
- * {@code declined}, both HTTP 200. Tokens are one-time: a repeated request with the same idempotency key replays the
- * first outcome, a new request with a used token is refused ({@code token_already_used}).
+ * {@code tapwallet}: a device wallet token (Apple-Pay-like) through a processor. Synchronous:
+ * {@code captured} or {@code declined}, both HTTP 200. Tokens are one-time: a repeated request with
+ * the same idempotency key replays the first outcome, a new request with a used token is refused
+ * ({@code token_already_used}).
  */
 public final class TapWalletProvider extends AbstractProvider {
   /** An adapter over {@code http}. */
@@ -28,13 +29,17 @@ public final class TapWalletProvider extends AbstractProvider {
   public Observation create(CreateCall call) {
     PaymentRecord p = call.payment();
     TapWalletDetails token = call.instrument().getTapwallet();
-    ObjectNode body = Json.object().put("merchant_reference", p.attemptReference()).put("amount", p.amount())
-        .put("currency", p.currency());
+    ObjectNode body =
+        Json.object()
+            .put("merchant_reference", p.attemptReference())
+            .put("amount", p.amount())
+            .put("currency", p.currency());
     ObjectNode t = body.putObject("payment_token").put("paymentData", token.getPaymentData());
     if (!token.getTransactionIdentifier().isEmpty()) {
       t.put("transactionIdentifier", token.getTransactionIdentifier());
     }
-    ProviderHttp.Response r = http.post("create", "/v1/payments", PaymentProvider.key(p, "create"), body);
+    ProviderHttp.Response r =
+        http.post("create", "/v1/payments", PaymentProvider.key(p, "create"), body);
     if (!r.ok()) {
       return invalid(r.text("error/code"));
     }
@@ -52,8 +57,12 @@ public final class TapWalletProvider extends AbstractProvider {
 
   @Override
   public String refund(PaymentRecord p, long amount, String refundId) {
-    ProviderHttp.Response r = http.post("refund", "/v1/payments/" + ref(p) + "/refunds",
-        PaymentProvider.key(p, "refund:" + refundId), Json.object().put("amount", amount));
+    ProviderHttp.Response r =
+        http.post(
+            "refund",
+            "/v1/payments/" + ref(p) + "/refunds",
+            PaymentProvider.key(p, "refund:" + refundId),
+            Json.object().put("amount", amount));
     if (!r.ok()) {
       throw rejected(r, "error/code", "error/message");
     }
@@ -62,15 +71,22 @@ public final class TapWalletProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "id")),
-        Optional.ofNullable(text(object, "merchant_reference")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "id")),
+            Optional.ofNullable(text(object, "merchant_reference")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
     String id = text(v, "id");
     return switch (String.valueOf(text(v, "status"))) {
-      case "captured", "refunded" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(id)
-          .captured(number(v, "amount")).refunded(number(v, "refunded_amount")).build();
+      case "captured", "refunded" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(id)
+              .captured(number(v, "amount"))
+              .refunded(number(v, "refunded_amount"))
+              .build();
       case "declined" -> failed(ProviderPhase.FAILED, text(v, "decline_reason"), id);
       default -> Observation.of(ProviderPhase.PENDING).providerRef(id).build();
     };

@@ -13,26 +13,38 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code upi}: a UPI collect request (India). The payer approves with the UPI PIN on the phone before it expires
- * ({@value #EXPIRY_MINUTES} minutes), declines, or lets it expire. Looked up by billing's own transaction id (the
- * attempt reference), so billing can poll it even when the creating call's answer was lost.
+ * {@code upi}: a UPI collect request (India). The payer approves with the UPI PIN on the phone
+ * before it expires ({@value #EXPIRY_MINUTES} minutes), declines, or lets it expire. Looked up by
+ * billing's own transaction id (the attempt reference), so billing can poll it even when the
+ * creating call's answer was lost.
  */
 public final class UpiProvider extends AbstractProvider {
   static final int EXPIRY_MINUTES = 5;
 
   /** An adapter over {@code http}. */
   public UpiProvider(ProviderHttp http) {
-    super(http, PaymentMethodType.UPI, ProviderCapabilities.basic().withCurrencies(Set.of("INR"))
-        .withRefunds(ProviderCapabilities.Refunds.NONE));
+    super(
+        http,
+        PaymentMethodType.UPI,
+        ProviderCapabilities.basic()
+            .withCurrencies(Set.of("INR"))
+            .withRefunds(ProviderCapabilities.Refunds.NONE));
   }
 
   @Override
   public Observation create(CreateCall call) {
     PaymentRecord p = call.payment();
-    ProviderHttp.Response r = http.post("create", "/v1/collect", PaymentProvider.key(p, "create"), Json.object()
-        .put("merchantTranId", p.attemptReference()).put("payerVpa", call.instrument().getUpi().getVpa())
-        .put("amount", Json.decimal(p.amount(), exponent(p.currency()))).put("currency", p.currency())
-        .put("expiryMinutes", EXPIRY_MINUTES));
+    ProviderHttp.Response r =
+        http.post(
+            "create",
+            "/v1/collect",
+            PaymentProvider.key(p, "create"),
+            Json.object()
+                .put("merchantTranId", p.attemptReference())
+                .put("payerVpa", call.instrument().getUpi().getVpa())
+                .put("amount", Json.decimal(p.amount(), exponent(p.currency())))
+                .put("currency", p.currency())
+                .put("expiryMinutes", EXPIRY_MINUTES));
     if (r.status() == 409) {
       return fetch(p);
     }
@@ -53,18 +65,29 @@ public final class UpiProvider extends AbstractProvider {
 
   @Override
   public Optional<EventInfo> parseEvent(String type, JsonNode object) {
-    return Optional.of(new EventInfo(Optional.ofNullable(text(object, "upiTxnId")),
-        Optional.ofNullable(text(object, "merchantTranId")), Optional.of(view(object))));
+    return Optional.of(
+        new EventInfo(
+            Optional.ofNullable(text(object, "upiTxnId")),
+            Optional.ofNullable(text(object, "merchantTranId")),
+            Optional.of(view(object))));
   }
 
   private Observation view(JsonNode v) {
     String id = text(v, "upiTxnId");
     return switch (String.valueOf(text(v, "status"))) {
-      case "PENDING" -> Observation.of(ProviderPhase.ACTION_REQUIRED).providerRef(id)
-          .nextAction(approveOnDevice("Approve the collect request in your UPI app with your UPI PIN."))
-          .expiresAt(Json.instant(v, "expiresAt")).build();
-      case "SUCCESS" -> Observation.of(ProviderPhase.SUCCEEDED).providerRef(id)
-          .captured(Json.minorUnits(text(v, "amount"), 2)).data("rrn", text(v, "bankRRN")).build();
+      case "PENDING" ->
+          Observation.of(ProviderPhase.ACTION_REQUIRED)
+              .providerRef(id)
+              .nextAction(
+                  approveOnDevice("Approve the collect request in your UPI app with your UPI PIN."))
+              .expiresAt(Json.instant(v, "expiresAt"))
+              .build();
+      case "SUCCESS" ->
+          Observation.of(ProviderPhase.SUCCEEDED)
+              .providerRef(id)
+              .captured(Json.minorUnits(text(v, "amount"), 2))
+              .data("rrn", text(v, "bankRRN"))
+              .build();
       case "EXPIRED" -> failed(ProviderPhase.EXPIRED, text(v, "responseCode"), id);
       default -> failed(ProviderPhase.FAILED, text(v, "responseCode"), id);
     };

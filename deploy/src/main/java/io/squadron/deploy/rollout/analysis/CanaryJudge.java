@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Judges a canary over its intervals: {@link AnalysisSettings#failAfter()} consecutive failing intervals roll it back;
- * {@link AnalysisSettings#passAfter()} passing intervals with no failing one since the first of them promote it;
- * marginal and inconclusive intervals neither count as passing nor reset a run of failures; and a canary that has not
- * passed after {@link AnalysisSettings#maxIntervals()} intervals is rolled back (too little traffic never passes).
- * Not thread-safe: one judge per canary, fed in order.
+ * Judges a canary over its intervals: {@link AnalysisSettings#failAfter()} consecutive failing
+ * intervals roll it back; {@link AnalysisSettings#passAfter()} passing intervals with no failing
+ * one since the first of them promote it; marginal and inconclusive intervals neither count as
+ * passing nor reset a run of failures; and a canary that has not passed after {@link
+ * AnalysisSettings#maxIntervals()} intervals is rolled back (too little traffic never passes). Not
+ * thread-safe: one judge per canary, fed in order.
  */
 public final class CanaryJudge {
   /** What to do after an interval. */
@@ -42,7 +43,10 @@ public final class CanaryJudge {
     this.settings = requireNonNull(settings, "settings");
   }
 
-  /** Takes the next interval's result and decides; after PROMOTE or ROLLBACK the judge takes no more. */
+  /**
+   * Takes the next interval's result and decides; after PROMOTE or ROLLBACK the judge takes no
+   * more.
+   */
   public Decision add(IntervalResult interval) {
     requireNonNull(interval, "interval");
     if (last != null && last.action() != Action.CONTINUE) {
@@ -58,20 +62,46 @@ public final class CanaryJudge {
         consecutiveFailures = 0;
         passesSinceFailure++;
       }
-      default -> { }
+      default -> {}
     }
     int n = intervals.size();
     if (consecutiveFailures >= settings.failAfter()) {
-      last = new Decision(Action.ROLLBACK, consecutiveFailures + " consecutive failing intervals (limit "
-          + settings.failAfter() + ")");
+      last =
+          new Decision(
+              Action.ROLLBACK,
+              consecutiveFailures
+                  + " consecutive failing intervals (limit "
+                  + settings.failAfter()
+                  + ")");
     } else if (passesSinceFailure >= settings.passAfter()) {
-      last = new Decision(Action.PROMOTE, passesSinceFailure + " passing intervals since the last failing one");
+      last =
+          new Decision(
+              Action.PROMOTE, passesSinceFailure + " passing intervals since the last failing one");
     } else if (n >= settings.maxIntervals()) {
-      last = new Decision(Action.ROLLBACK, "not passed after " + n + " intervals (" + passesSinceFailure
-          + " passing of " + settings.passAfter() + " needed): fail safe");
+      last =
+          new Decision(
+              Action.ROLLBACK,
+              "not passed after "
+                  + n
+                  + " intervals ("
+                  + passesSinceFailure
+                  + " passing of "
+                  + settings.passAfter()
+                  + " needed): fail safe");
     } else {
-      last = new Decision(Action.CONTINUE, interval.verdict() + " (" + passesSinceFailure + "/" + settings.passAfter()
-          + " passes, " + consecutiveFailures + "/" + settings.failAfter() + " failures)");
+      last =
+          new Decision(
+              Action.CONTINUE,
+              interval.verdict()
+                  + " ("
+                  + passesSinceFailure
+                  + "/"
+                  + settings.passAfter()
+                  + " passes, "
+                  + consecutiveFailures
+                  + "/"
+                  + settings.failAfter()
+                  + " failures)");
     }
     return last;
   }

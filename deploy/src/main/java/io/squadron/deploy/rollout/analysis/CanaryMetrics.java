@@ -15,13 +15,19 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * A canary's metrics against its baseline's, read from Prometheus over one interval: per gRPC method, the latency of
- * successful calls (one sample per call, from the duration histogram's buckets) and the server-error count, each
- * side selected by its instances' {@code instance} labels (the admin addresses {@code up} scrapes).
+ * A canary's metrics against its baseline's, read from Prometheus over one interval: per gRPC
+ * method, the latency of successful calls (one sample per call, from the duration histogram's
+ * buckets) and the server-error count, each side selected by its instances' {@code instance} labels
+ * (the admin addresses {@code up} scrapes).
  */
 public final class CanaryMetrics {
-  /** The statuses that count as the service's errors (the SLO rules' set: caller mistakes and refusals do not). */
-  public static final String SERVER_ERRORS = "UNKNOWN|INTERNAL|UNAVAILABLE|DATA_LOSS|DEADLINE_EXCEEDED|UNIMPLEMENTED";
+  /**
+   * The statuses that count as the service's errors (the SLO rules' set: caller mistakes and
+   * refusals do not).
+   */
+  public static final String SERVER_ERRORS =
+      "UNKNOWN|INTERNAL|UNAVAILABLE|DATA_LOSS|DEADLINE_EXCEEDED|UNIMPLEMENTED";
+
   private static final String DURATION = "squadron_rpc_server_duration_seconds";
   private static final int MAX_SAMPLES = 5000;
 
@@ -36,8 +42,12 @@ public final class CanaryMetrics {
    *
    * @param canaryInstances the canary's {@code instance} label values ({@code 127.0.0.1:PORT})
    */
-  public CanaryMetrics(PrometheusClient prometheus, String service, Set<String> canaryInstances,
-      Set<String> baselineInstances, AnalysisSettings settings) {
+  public CanaryMetrics(
+      PrometheusClient prometheus,
+      String service,
+      Set<String> canaryInstances,
+      Set<String> baselineInstances,
+      AnalysisSettings settings) {
     this.prometheus = requireNonNull(prometheus, "prometheus");
     this.service = requireNonNull(service, "service");
     this.canary = instanceRegex(canaryInstances, "canaryInstances");
@@ -49,27 +59,44 @@ public final class CanaryMetrics {
   public List<MetricResult> compare(Instant end, Duration window) {
     requireNonNull(end, "end");
     String range = "[" + Math.max(1, window.toSeconds()) + "s]";
-    Map<String, Double> canaryCalls = byMethod(increase(DURATION + "_count", canary, "") + range, end);
-    Map<String, Double> baselineCalls = byMethod(increase(DURATION + "_count", baseline, "") + range, end);
-    Map<String, Double> canaryErrors = byMethod(increase(DURATION + "_count", canary, errors()) + range, end);
-    Map<String, Double> baselineErrors = byMethod(increase(DURATION + "_count", baseline, errors()) + range, end);
+    Map<String, Double> canaryCalls =
+        byMethod(increase(DURATION + "_count", canary, "") + range, end);
+    Map<String, Double> baselineCalls =
+        byMethod(increase(DURATION + "_count", baseline, "") + range, end);
+    Map<String, Double> canaryErrors =
+        byMethod(increase(DURATION + "_count", canary, errors()) + range, end);
+    Map<String, Double> baselineErrors =
+        byMethod(increase(DURATION + "_count", baseline, errors()) + range, end);
     Map<String, Map<Double, Double>> canaryBuckets = buckets(canary, range, end);
     Map<String, Map<Double, Double>> baselineBuckets = buckets(baseline, range, end);
     Set<String> methods = new TreeSet<>(canaryCalls.keySet());
     methods.addAll(baselineCalls.keySet());
     List<MetricResult> results = new ArrayList<>();
     for (String method : methods) {
-      results.add(LatencyComparison.compare("latency " + method,
-          HistogramSamples.fromCumulative(canaryBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
-          HistogramSamples.fromCumulative(baselineBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES), settings));
-      results.add(ErrorComparison.compare("errors " + method, round(canaryCalls.get(method)),
-          Math.min(round(canaryErrors.get(method)), round(canaryCalls.get(method))), round(baselineCalls.get(method)),
-          Math.min(round(baselineErrors.get(method)), round(baselineCalls.get(method))), settings));
+      results.add(
+          LatencyComparison.compare(
+              "latency " + method,
+              HistogramSamples.fromCumulative(
+                  canaryBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
+              HistogramSamples.fromCumulative(
+                  baselineBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
+              settings));
+      results.add(
+          ErrorComparison.compare(
+              "errors " + method,
+              round(canaryCalls.get(method)),
+              Math.min(round(canaryErrors.get(method)), round(canaryCalls.get(method))),
+              round(baselineCalls.get(method)),
+              Math.min(round(baselineErrors.get(method)), round(baselineCalls.get(method))),
+              settings));
     }
     return results;
   }
 
-  /** The PromQL selecting one side's series of {@code metric} (before the range), for reports and tests. */
+  /**
+   * The PromQL selecting one side's series of {@code metric} (before the range), for reports and
+   * tests.
+   */
   String increase(String metric, String instances, String extra) {
     return metric + "{service=\"" + service + "\",instance=~\"" + instances + "\"" + extra + "}";
   }
@@ -80,7 +107,8 @@ public final class CanaryMetrics {
 
   private Map<String, Double> byMethod(String selectorWithRange, Instant end) {
     Map<String, Double> out = new HashMap<>();
-    prometheus.query("sum by (method) (increase(" + selectorWithRange + "))", end)
+    prometheus
+        .query("sum by (method) (increase(" + selectorWithRange + "))", end)
         .forEach(s -> out.put(s.labels().getOrDefault("method", ""), s.value()));
     return out;
   }
@@ -88,10 +116,12 @@ public final class CanaryMetrics {
   private Map<String, Map<Double, Double>> buckets(String instances, String range, Instant end) {
     Map<String, Map<Double, Double>> out = new HashMap<>();
     String selector = increase(DURATION + "_bucket", instances, ",status=\"OK\"") + range;
-    for (PrometheusClient.Sample s : prometheus.query("sum by (method, le) (increase(" + selector + "))", end)) {
+    for (PrometheusClient.Sample s :
+        prometheus.query("sum by (method, le) (increase(" + selector + "))", end)) {
       String le = s.labels().get("le");
       double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-      out.computeIfAbsent(s.labels().getOrDefault("method", ""), m -> new TreeMap<>()).put(bound, s.value());
+      out.computeIfAbsent(s.labels().getOrDefault("method", ""), m -> new TreeMap<>())
+          .put(bound, s.value());
     }
     return out;
   }
@@ -100,17 +130,24 @@ public final class CanaryMetrics {
     return value == null || value.isNaN() ? 0 : Math.round(value);
   }
 
-  /** An RE2 alternation matching exactly these {@code host:port} values (dots escaped for the regex and PromQL). */
+  /**
+   * An RE2 alternation matching exactly these {@code host:port} values (dots escaped for the regex
+   * and PromQL).
+   */
   static String instanceRegex(Set<String> instances, String what) {
     requireNonNull(instances, what);
     if (instances.isEmpty()) {
       throw new IllegalArgumentException(what + ": empty (expected: at least one instance)");
     }
-    return instances.stream().sorted().map(i -> {
-      if (!i.matches("[A-Za-z0-9.:\\[\\]-]+")) {
-        throw new IllegalArgumentException(what + ": '" + i + "' (expected: host:port)");
-      }
-      return i.replace(".", "\\\\.");
-    }).collect(Collectors.joining("|"));
+    return instances.stream()
+        .sorted()
+        .map(
+            i -> {
+              if (!i.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+                throw new IllegalArgumentException(what + ": '" + i + "' (expected: host:port)");
+              }
+              return i.replace(".", "\\\\.");
+            })
+        .collect(Collectors.joining("|"));
   }
 }

@@ -8,43 +8,82 @@ import org.apache.commons.statistics.inference.BinomialTest;
 import org.apache.commons.statistics.inference.SignificanceResult;
 
 /**
- * Canary against baseline errors: a one-sided exact binomial test of the canary's error count against the baseline's
- * error ratio (smoothed, so a baseline without errors does not make any single canary error "impossible"), with the
- * difference of the ratios as the effect size.
+ * Canary against baseline errors: a one-sided exact binomial test of the canary's error count
+ * against the baseline's error ratio (smoothed, so a baseline without errors does not make any
+ * single canary error "impossible"), with the difference of the ratios as the effect size.
  */
 public final class ErrorComparison {
-  private static final BinomialTest TEST = BinomialTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN);
+  private static final BinomialTest TEST =
+      BinomialTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN);
 
   private ErrorComparison() {}
 
-  /** Compares error counts; fails only a significant rise of the error ratio at least as large as the minimum. */
-  public static MetricResult compare(String metric, long canaryCalls, long canaryErrors, long baselineCalls,
-      long baselineErrors, AnalysisSettings settings) {
+  /**
+   * Compares error counts; fails only a significant rise of the error ratio at least as large as
+   * the minimum.
+   */
+  public static MetricResult compare(
+      String metric,
+      long canaryCalls,
+      long canaryErrors,
+      long baselineCalls,
+      long baselineErrors,
+      AnalysisSettings settings) {
     requireNonNull(metric, "metric");
     requireNonNull(settings, "settings");
     check("canary", canaryCalls, canaryErrors);
     check("baseline", baselineCalls, baselineErrors);
     double canaryRatio = canaryCalls == 0 ? Double.NaN : (double) canaryErrors / canaryCalls;
-    double baselineRatio = baselineCalls == 0 ? Double.NaN : (double) baselineErrors / baselineCalls;
-    String ratios = String.format(Locale.ROOT, "errors %d/%d (%.2f%%) vs %d/%d (%.2f%%)", canaryErrors, canaryCalls,
-        100 * canaryRatio, baselineErrors, baselineCalls, 100 * baselineRatio);
+    double baselineRatio =
+        baselineCalls == 0 ? Double.NaN : (double) baselineErrors / baselineCalls;
+    String ratios =
+        String.format(
+            Locale.ROOT,
+            "errors %d/%d (%.2f%%) vs %d/%d (%.2f%%)",
+            canaryErrors,
+            canaryCalls,
+            100 * canaryRatio,
+            baselineErrors,
+            baselineCalls,
+            100 * baselineRatio);
     if (canaryCalls < settings.minCalls() || baselineCalls < settings.minCalls()) {
-      return new MetricResult(metric, canaryCalls, baselineCalls, Double.NaN, Double.NaN,
-          ratios + "; fewer than " + settings.minCalls() + " calls a side", Verdict.INCONCLUSIVE);
+      return new MetricResult(
+          metric,
+          canaryCalls,
+          baselineCalls,
+          Double.NaN,
+          Double.NaN,
+          ratios + "; fewer than " + settings.minCalls() + " calls a side",
+          Verdict.INCONCLUSIVE);
     }
     // Jeffreys-like smoothing: half an error and one call added, so p stays in (0, 1).
     double expected = (baselineErrors + 0.5) / (baselineCalls + 1.0);
-    SignificanceResult result = TEST.test(Math.toIntExact(canaryCalls), Math.toIntExact(canaryErrors), expected);
+    SignificanceResult result =
+        TEST.test(Math.toIntExact(canaryCalls), Math.toIntExact(canaryErrors), expected);
     double increase = canaryRatio - baselineRatio;
-    boolean fails = result.getPValue() < settings.alpha() && increase >= settings.minErrorIncrease();
-    return new MetricResult(metric, canaryCalls, baselineCalls, result.getPValue(), increase, ratios,
+    boolean fails =
+        result.getPValue() < settings.alpha() && increase >= settings.minErrorIncrease();
+    return new MetricResult(
+        metric,
+        canaryCalls,
+        baselineCalls,
+        result.getPValue(),
+        increase,
+        ratios,
         fails ? Verdict.FAIL : Verdict.PASS);
   }
 
   private static void check(String side, long calls, long errors) {
     if (calls < 0 || errors < 0 || errors > calls || calls > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(side + ": " + errors + " errors of " + calls
-          + " calls (expected: 0 <= errors <= calls <= " + Integer.MAX_VALUE + ")");
+      throw new IllegalArgumentException(
+          side
+              + ": "
+              + errors
+              + " errors of "
+              + calls
+              + " calls (expected: 0 <= errors <= calls <= "
+              + Integer.MAX_VALUE
+              + ")");
     }
   }
 }

@@ -5,15 +5,15 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * One analysis interval: every metric's result, the score (the share of metrics passing) and the interval's verdict.
- * Any inconclusive metric makes the interval inconclusive: a metric without enough samples is never taken as
- * passing.
+ * One analysis interval: every metric's result, the score (the share of metrics passing) and the
+ * interval's verdict. Any inconclusive metric makes the interval inconclusive: a metric without
+ * enough samples is never taken as passing.
  *
  * @param index the interval's number, from 1
  * @param metrics every metric's result
  * @param score passing metrics over all metrics (NaN when there are none)
- * @param verdict PASS when the score reaches the pass threshold, MARGINAL the marginal one, else FAIL; INCONCLUSIVE
- *     when a metric is, or there are none
+ * @param verdict PASS when the score reaches the pass threshold, MARGINAL the marginal one, else
+ *     FAIL; INCONCLUSIVE when a metric is, or there are none
  */
 public record IntervalResult(int index, List<MetricResult> metrics, double score, Verdict verdict) {
   public IntervalResult {
@@ -23,7 +23,8 @@ public record IntervalResult(int index, List<MetricResult> metrics, double score
   }
 
   /** Scores the metrics of one interval. */
-  public static IntervalResult of(int index, List<MetricResult> metrics, AnalysisSettings settings) {
+  public static IntervalResult of(
+      int index, List<MetricResult> metrics, AnalysisSettings settings) {
     requireNonNull(settings, "settings");
     if (index < 1) {
       throw new IllegalArgumentException("index: " + index + " (expected: >= 1)");

@@ -8,32 +8,52 @@ import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.apache.commons.statistics.inference.MannWhitneyUTest;
 
 /**
- * Canary against baseline latency: a one-sided Mann-Whitney U test (is the canary slower?) with its effect size, the
- * probability that a canary call is slower than a baseline call (Vargha-Delaney A, U over n1 n2). It needs no
- * distribution (latency is skewed and long-tailed) and tolerates the ties of histogram buckets.
+ * Canary against baseline latency: a one-sided Mann-Whitney U test (is the canary slower?) with its
+ * effect size, the probability that a canary call is slower than a baseline call (Vargha-Delaney A,
+ * U over n1 n2). It needs no distribution (latency is skewed and long-tailed) and tolerates the
+ * ties of histogram buckets.
  */
 public final class LatencyComparison {
-  private static final MannWhitneyUTest TEST = MannWhitneyUTest.withDefaults()
-      .with(AlternativeHypothesis.GREATER_THAN);
+  private static final MannWhitneyUTest TEST =
+      MannWhitneyUTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN);
 
   private LatencyComparison() {}
 
-  /** Compares latency samples (seconds); fails only a significant slowdown at least as large as the minimum. */
-  public static MetricResult compare(String metric, double[] canary, double[] baseline, AnalysisSettings settings) {
+  /**
+   * Compares latency samples (seconds); fails only a significant slowdown at least as large as the
+   * minimum.
+   */
+  public static MetricResult compare(
+      String metric, double[] canary, double[] baseline, AnalysisSettings settings) {
     requireNonNull(metric, "metric");
     requireNonNull(canary, "canary");
     requireNonNull(baseline, "baseline");
     requireNonNull(settings, "settings");
-    String medians = String.format(Locale.ROOT, "median %s vs %s", millis(median(canary)), millis(median(baseline)));
-    if (canary.length < settings.minLatencySamples() || baseline.length < settings.minLatencySamples()) {
-      return new MetricResult(metric, canary.length, baseline.length, Double.NaN, Double.NaN,
-          medians + "; fewer than " + settings.minLatencySamples() + " samples a side", Verdict.INCONCLUSIVE);
+    String medians =
+        String.format(
+            Locale.ROOT, "median %s vs %s", millis(median(canary)), millis(median(baseline)));
+    if (canary.length < settings.minLatencySamples()
+        || baseline.length < settings.minLatencySamples()) {
+      return new MetricResult(
+          metric,
+          canary.length,
+          baseline.length,
+          Double.NaN,
+          Double.NaN,
+          medians + "; fewer than " + settings.minLatencySamples() + " samples a side",
+          Verdict.INCONCLUSIVE);
     }
     MannWhitneyUTest.Result result = TEST.test(canary, baseline);
     double slower = result.getStatistic() / ((double) canary.length * baseline.length);
     boolean fails = result.getPValue() < settings.alpha() && slower >= settings.minLatencyEffect();
-    return new MetricResult(metric, canary.length, baseline.length, result.getPValue(), slower,
-        medians + String.format(Locale.ROOT, "; P(canary slower) %.3f", slower), fails ? Verdict.FAIL : Verdict.PASS);
+    return new MetricResult(
+        metric,
+        canary.length,
+        baseline.length,
+        result.getPValue(),
+        slower,
+        medians + String.format(Locale.ROOT, "; P(canary slower) %.3f", slower),
+        fails ? Verdict.FAIL : Verdict.PASS);
   }
 
   static double median(double[] values) {

@@ -4,7 +4,9 @@ package io.squadron.deploy.rollout.analysis;
 public enum Verdict {
   /** No significant degradation, with enough samples. */
   PASS,
-  /** An interval whose score is between the marginal and the pass thresholds (metrics never are). */
+  /**
+   * An interval whose score is between the marginal and the pass thresholds (metrics never are).
+   */
   MARGINAL,
   /** A significant degradation at least as large as the minimum effect. */
   FAIL,

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-/** A derived AES-256 key of one user, category and version. {@link #toString()} never shows the key. */
+/**
+ * A derived AES-256 key of one user, category and version. {@link #toString()} never shows the key.
+ */
 public final class DerivedKey {
   private final String category;
   private final int version;

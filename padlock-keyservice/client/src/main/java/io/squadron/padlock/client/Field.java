@@ -3,8 +3,8 @@ package io.squadron.padlock.client;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Where an encrypted value lives, and which category of key protects it. Declare one per encrypted column:
- * {@code static final Field EMAIL = Field.of("users", "email", "account");}
+ * Where an encrypted value lives, and which category of key protects it. Declare one per encrypted
+ * column: {@code static final Field EMAIL = Field.of("users", "email", "account");}
  *
  * @param table the table (or collection, topic, ...)
  * @param column the column (or attribute)
@@ -15,9 +15,14 @@ public record Field(String table, String column, String category) {
     requireNonEmpty(table, "table");
     requireNonEmpty(column, "column");
     requireNonEmpty(category, "category");
-    if (category.length() > FieldCipher.MAX_CATEGORY_LENGTH || !category.chars().allMatch(c -> c > ' ' && c < 127)) {
-      throw new IllegalArgumentException("category: '" + category + "' (expected: 1.."
-          + FieldCipher.MAX_CATEGORY_LENGTH + " printable ASCII characters)");
+    if (category.length() > FieldCipher.MAX_CATEGORY_LENGTH
+        || !category.chars().allMatch(c -> c > ' ' && c < 127)) {
+      throw new IllegalArgumentException(
+          "category: '"
+              + category
+              + "' (expected: 1.."
+              + FieldCipher.MAX_CATEGORY_LENGTH
+              + " printable ASCII characters)");
     }
   }
 

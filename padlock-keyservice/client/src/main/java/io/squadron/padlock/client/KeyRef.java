@@ -14,7 +14,8 @@ public record KeyRef(String userId, String category, int version) {
     requireNonNull(userId, "userId");
     requireNonNull(category, "category");
     if (version < 0) {
-      throw new IllegalArgumentException("version: " + version + " (expected: 0 for current, or >= 1)");
+      throw new IllegalArgumentException(
+          "version: " + version + " (expected: 0 for current, or >= 1)");
     }
   }
 

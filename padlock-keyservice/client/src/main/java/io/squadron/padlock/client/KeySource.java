@@ -1,7 +1,8 @@
 package io.squadron.padlock.client;
 
 /**
- * Where a {@link FieldCipher} gets keys: normally a {@link PadlockClient}. Failures are {@link PadlockKeyException}.
+ * Where a {@link FieldCipher} gets keys: normally a {@link PadlockClient}. Failures are {@link
+ * PadlockKeyException}.
  */
 public interface KeySource {
   /** The user's key of {@code category} at its current version (to encrypt new data). */

@@ -10,7 +10,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Channel;
 import io.grpc.Status;
-import io.squadron.proto.padlock.v1.PadlockErrorReason;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.squadron.proto.padlock.v1.BlockCategoryRequest;
@@ -21,6 +20,7 @@ import io.squadron.proto.padlock.v1.DerivedKeyItem;
 import io.squadron.proto.padlock.v1.DerivedKeyResult;
 import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
 import io.squadron.proto.padlock.v1.GetDerivedKeysResponse;
+import io.squadron.proto.padlock.v1.PadlockErrorReason;
 import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
 import io.squadron.proto.padlock.v1.UnblockCategoryRequest;
 import java.time.Duration;
@@ -39,24 +39,27 @@ import java.util.function.LongSupplier;
 /**
  * Padlock's client: derived keys of users, looked up in batches and cached briefly.
  *
- * <p>It takes a {@link Channel} and never builds or closes one (whoever creates a channel closes it; normally
- * rpc-core's {@code ChannelFactory}, which also gives mutual TLS, the caller identity Padlock binds keys to, and
- * load balancing). It never retries: a failed lookup is reported at once ({@link PadlockKeyException}), and the
- * caller decides.
+ * <p>It takes a {@link Channel} and never builds or closes one (whoever creates a channel closes
+ * it; normally rpc-core's {@code ChannelFactory}, which also gives mutual TLS, the caller identity
+ * Padlock binds keys to, and load balancing). It never retries: a failed lookup is reported at once
+ * ({@link PadlockKeyException}), and the caller decides.
  *
- * <p><b>Cache and crypto-shredding.</b> Keys are cached for at most {@link Builder#cacheTtl} (default
- * {@value Builder#DEFAULT_CACHE_TTL_SECONDS} s), at most {@link Builder#cacheMaxEntries} entries. That TTL is the
- * documented bound on how long after a user's keys are deleted <i>elsewhere</i> this process may still open that user's
- * data (plus Padlock's own server cache TTL when the shred went through another Padlock instance). Failures are never
- * cached. {@link #deleteUserKeys} through this client forgets the user here at once, and a fetch of that user in
- * flight at the time caches nothing (it may still return its keys to its own caller: it raced the shred).
+ * <p><b>Cache and crypto-shredding.</b> Keys are cached for at most {@link Builder#cacheTtl}
+ * (default {@value Builder#DEFAULT_CACHE_TTL_SECONDS} s), at most {@link Builder#cacheMaxEntries}
+ * entries. That TTL is the documented bound on how long after a user's keys are deleted
+ * <i>elsewhere</i> this process may still open that user's data (plus Padlock's own server cache
+ * TTL when the shred went through another Padlock instance). Failures are never cached. {@link
+ * #deleteUserKeys} through this client forgets the user here at once, and a fetch of that user in
+ * flight at the time caches nothing (it may still return its keys to its own caller: it raced the
+ * shred).
  */
 public final class PadlockClient implements KeySource {
   private final PadlockServiceGrpc.PadlockServiceBlockingStub stub;
   private final Duration deadline;
   private final int maxBatch;
   private final Cache<KeyRef, DerivedKey> cache;
-  // One counter per stripe of users, bumped by every change made through this client (delete, block, unblock): a
+  // One counter per stripe of users, bumped by every change made through this client (delete,
+  // block, unblock): a
   // fetch that was in flight during a change must not leave what it fetched in the cache.
   private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
   private static final int STRIPES = 256;
@@ -67,16 +70,18 @@ public final class PadlockClient implements KeySource {
     this.deadline = b.deadline;
     this.maxBatch = b.maxBatch;
     LongSupplier nanos = b.nanoTime;
-    this.cache = CacheBuilder.newBuilder()
-        .maximumSize(b.cacheMaxEntries)
-        .expireAfterWrite(b.cacheTtl)
-        .ticker(new Ticker() {
-          @Override
-          public long read() {
-            return nanos.getAsLong();
-          }
-        })
-        .build();
+    this.cache =
+        CacheBuilder.newBuilder()
+            .maximumSize(b.cacheMaxEntries)
+            .expireAfterWrite(b.cacheTtl)
+            .ticker(
+                new Ticker() {
+                  @Override
+                  public long read() {
+                    return nanos.getAsLong();
+                  }
+                })
+            .build();
   }
 
   /** A builder over {@code channel} (to the {@code padlock} service). */
@@ -103,9 +108,10 @@ public final class PadlockClient implements KeySource {
   }
 
   /**
-   * Looks up many keys: cached ones from memory, the rest in as few GetDerivedKeys calls as {@code max-batch}
-   * allows. Each ref has its own result; one deleted or blocked user does not fail the others. A call that fails as a
-   * whole (Padlock unreachable, deadline) fails every ref it carried.
+   * Looks up many keys: cached ones from memory, the rest in as few GetDerivedKeys calls as {@code
+   * max-batch} allows. Each ref has its own result; one deleted or blocked user does not fail the
+   * others. A call that fails as a whole (Padlock unreachable, deadline) fails every ref it
+   * carried.
    */
   public Map<KeyRef, KeyResult> keys(Collection<KeyRef> refs) {
     requireNonNull(refs, "refs");
@@ -132,19 +138,26 @@ public final class PadlockClient implements KeySource {
 
   private void fetch(List<KeyRef> batch, Map<KeyRef, KeyResult> results) {
     long[] generationsBefore = new long[batch.size()];
-    // Compact answers cost the server (and this client) a tenth of the encoding; a server that predates them ignores
+    // Compact answers cost the server (and this client) a tenth of the encoding; a server that
+    // predates them ignores
     // the flag and answers per item, which is read as well.
-    GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder().setCompactResponse(true);
+    GetDerivedKeysRequest.Builder request =
+        GetDerivedKeysRequest.newBuilder().setCompactResponse(true);
     for (int i = 0; i < batch.size(); i++) {
       generationsBefore[i] = generations.get(stripe(batch.get(i).userId()));
     }
     for (KeyRef ref : batch) {
-      request.addItems(DerivedKeyItem.newBuilder().setUserId(ref.userId()).setCategory(ref.category())
-          .setKeyVersion(ref.version()));
+      request.addItems(
+          DerivedKeyItem.newBuilder()
+              .setUserId(ref.userId())
+              .setCategory(ref.category())
+              .setKeyVersion(ref.version()));
     }
     GetDerivedKeysResponse response;
     try {
-      response = stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).getDerivedKeys(request.build());
+      response =
+          stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+              .getDerivedKeys(request.build());
     } catch (StatusRuntimeException e) {
       PadlockKeyException failure = toException(e);
       for (KeyRef ref : batch) {
@@ -152,22 +165,34 @@ public final class PadlockClient implements KeySource {
       }
       return;
     }
-    int answered = response.hasCompact() ? response.getCompact().getKeyVersionsCount() : response.getResultsCount();
-    if (answered != batch.size() || (response.hasCompact()
-        && response.getCompact().getKeys().size() != batch.size() * KEY_LENGTH)) {
-      PadlockKeyException failure = new PadlockKeyException(PadlockKeyException.Reason.OTHER, Status.Code.INTERNAL,
-          "padlock answered " + answered + " results for " + batch.size() + " items");
+    int answered =
+        response.hasCompact()
+            ? response.getCompact().getKeyVersionsCount()
+            : response.getResultsCount();
+    if (answered != batch.size()
+        || (response.hasCompact()
+            && response.getCompact().getKeys().size() != batch.size() * KEY_LENGTH)) {
+      PadlockKeyException failure =
+          new PadlockKeyException(
+              PadlockKeyException.Reason.OTHER,
+              Status.Code.INTERNAL,
+              "padlock answered " + answered + " results for " + batch.size() + " items");
       batch.forEach(ref -> results.put(ref, KeyResult.failed(failure)));
       return;
     }
     Map<Integer, com.google.rpc.Status> compactFailures = new HashMap<>();
     if (response.hasCompact()) {
-      response.getCompact().getFailuresList().forEach(f -> compactFailures.put(f.getIndex(), f.getStatus()));
+      response
+          .getCompact()
+          .getFailuresList()
+          .forEach(f -> compactFailures.put(f.getIndex(), f.getStatus()));
     }
     for (int i = 0; i < batch.size(); i++) {
       KeyRef ref = batch.get(i);
-      DerivedKeyResult result = response.hasCompact() ? compactResult(response.getCompact(), compactFailures, i)
-          : response.getResults(i);
+      DerivedKeyResult result =
+          response.hasCompact()
+              ? compactResult(response.getCompact(), compactFailures, i)
+              : response.getResults(i);
       if (result.hasStatus() && result.getStatus().getCode() != Status.Code.OK.value()) {
         results.put(ref, KeyResult.failed(toException(result.getStatus())));
         continue;
@@ -176,8 +201,13 @@ public final class PadlockClient implements KeySource {
       try {
         key = DerivedKey.of(ref.category(), result.getKeyVersion(), result.getKey().toByteArray());
       } catch (IllegalArgumentException e) {
-        results.put(ref, KeyResult.failed(new PadlockKeyException(PadlockKeyException.Reason.OTHER,
-            Status.Code.INTERNAL, "padlock answered a malformed key: " + e.getMessage())));
+        results.put(
+            ref,
+            KeyResult.failed(
+                new PadlockKeyException(
+                    PadlockKeyException.Reason.OTHER,
+                    Status.Code.INTERNAL,
+                    "padlock answered a malformed key: " + e.getMessage())));
         continue;
       }
       results.put(ref, KeyResult.ok(key));
@@ -186,27 +216,30 @@ public final class PadlockClient implements KeySource {
   }
 
   /** Item {@code i} of a compact answer in the per-item form. */
-  private static DerivedKeyResult compactResult(CompactDerivedKeys compact, Map<Integer, com.google.rpc.Status> failures,
-      int i) {
+  private static DerivedKeyResult compactResult(
+      CompactDerivedKeys compact, Map<Integer, com.google.rpc.Status> failures, int i) {
     com.google.rpc.Status failure = failures.get(i);
     if (failure != null) {
       return DerivedKeyResult.newBuilder().setStatus(failure).build();
     }
-    return DerivedKeyResult.newBuilder().setKeyVersion(compact.getKeyVersions(i))
-        .setKey(compact.getKeys().substring(i * KEY_LENGTH, (i + 1) * KEY_LENGTH)).build();
+    return DerivedKeyResult.newBuilder()
+        .setKeyVersion(compact.getKeyVersions(i))
+        .setKey(compact.getKeys().substring(i * KEY_LENGTH, (i + 1) * KEY_LENGTH))
+        .build();
   }
 
   /**
-   * Caches a fetched key unless its user changed through this client since the fetch began. Put first, then check:
-   * a change bumps the generation before it invalidates, so either the invalidation removes this entry or the check
-   * sees the bump and removes it here.
+   * Caches a fetched key unless its user changed through this client since the fetch began. Put
+   * first, then check: a change bumps the generation before it invalidates, so either the
+   * invalidation removes this entry or the check sees the bump and removes it here.
    */
   private void cacheUnlessChanged(KeyRef ref, DerivedKey key, long generationBefore) {
     int stripe = stripe(ref.userId());
     if (generations.get(stripe) != generationBefore) {
       return;
     }
-    KeyRef versioned = ref.version() == 0 ? new KeyRef(ref.userId(), ref.category(), key.version()) : null;
+    KeyRef versioned =
+        ref.version() == 0 ? new KeyRef(ref.userId(), ref.category(), key.version()) : null;
     cache.put(ref, key);
     if (versioned != null) {
       cache.put(versioned, key);
@@ -233,7 +266,8 @@ public final class PadlockClient implements KeySource {
   public boolean createUserKeys(String userId) {
     try {
       return stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-          .createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(userId).build()).getCreated();
+          .createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(userId).build())
+          .getCreated();
     } catch (StatusRuntimeException e) {
       throw toException(e);
     }
@@ -260,7 +294,8 @@ public final class PadlockClient implements KeySource {
   public void blockCategory(String userId, String category) {
     try {
       stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-          .blockCategory(BlockCategoryRequest.newBuilder().setUserId(userId).setCategory(category).build());
+          .blockCategory(
+              BlockCategoryRequest.newBuilder().setUserId(userId).setCategory(category).build());
     } catch (StatusRuntimeException e) {
       throw toException(e);
     } finally {
@@ -272,7 +307,8 @@ public final class PadlockClient implements KeySource {
   public void unblockCategory(String userId, String category) {
     try {
       stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-          .unblockCategory(UnblockCategoryRequest.newBuilder().setUserId(userId).setCategory(category).build());
+          .unblockCategory(
+              UnblockCategoryRequest.newBuilder().setUserId(userId).setCategory(category).build());
     } catch (StatusRuntimeException e) {
       throw toException(e);
     } finally {
@@ -281,8 +317,8 @@ public final class PadlockClient implements KeySource {
   }
 
   /**
-   * Forgets every cached key of {@code userId}, including keys of fetches in flight now (O(cache size); for rare
-   * events such as a shred).
+   * Forgets every cached key of {@code userId}, including keys of fetches in flight now (O(cache
+   * size); for rare events such as a shred).
    */
   public void invalidate(String userId) {
     generations.incrementAndGet(stripe(userId));
@@ -300,8 +336,12 @@ public final class PadlockClient implements KeySource {
       return toException(status);
     }
     Status s = e.getStatus();
-    return new PadlockKeyException(reasonOf(s.getCode(), ""), s.getCode(),
-        "padlock call failed: " + s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()));
+    return new PadlockKeyException(
+        reasonOf(s.getCode(), ""),
+        s.getCode(),
+        "padlock call failed: "
+            + s.getCode()
+            + (s.getDescription() == null ? "" : ": " + s.getDescription()));
   }
 
   static PadlockKeyException toException(com.google.rpc.Status status) {
@@ -319,7 +359,10 @@ public final class PadlockClient implements KeySource {
     return new PadlockKeyException(reasonOf(code, reason), code, status.getMessage());
   }
 
-  /** The Padlock reason named by an ErrorInfo reason, or UNRECOGNIZED (a platform reason, or a newer server's). */
+  /**
+   * The Padlock reason named by an ErrorInfo reason, or UNRECOGNIZED (a platform reason, or a newer
+   * server's).
+   */
   private static PadlockErrorReason padlockReason(String reason) {
     for (PadlockErrorReason r : PadlockErrorReason.values()) {
       if (r != PadlockErrorReason.UNRECOGNIZED && r.name().equals(reason)) {
@@ -356,10 +399,13 @@ public final class PadlockClient implements KeySource {
   public static final class Builder {
     /** Default cache TTL in seconds. */
     public static final long DEFAULT_CACHE_TTL_SECONDS = 10;
+
     /** Default cache size. */
     public static final long DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+
     /** Default items per GetDerivedKeys call. */
     public static final int DEFAULT_MAX_BATCH = 1000;
+
     /** Default deadline of each call. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(500);
 
@@ -377,15 +423,20 @@ public final class PadlockClient implements KeySource {
     /** Applies settings read from config. */
     public Builder settings(PadlockClientSettings settings) {
       requireNonNull(settings, "settings");
-      return cacheTtl(settings.cacheTtl()).cacheMaxEntries(settings.cacheMaxEntries())
-          .maxBatch(settings.maxBatch()).deadline(settings.deadline());
+      return cacheTtl(settings.cacheTtl())
+          .cacheMaxEntries(settings.cacheMaxEntries())
+          .maxBatch(settings.maxBatch())
+          .deadline(settings.deadline());
     }
 
-    /** How long a key stays cached: the bound on using a key after its user was shredded elsewhere. */
+    /**
+     * How long a key stays cached: the bound on using a key after its user was shredded elsewhere.
+     */
     public Builder cacheTtl(Duration ttl) {
       requireNonNull(ttl, "ttl");
       if (ttl.isNegative()) {
-        throw new IllegalArgumentException("cacheTtl: " + ttl + " (expected: >= 0; 0 turns caching off)");
+        throw new IllegalArgumentException(
+            "cacheTtl: " + ttl + " (expected: >= 0; 0 turns caching off)");
       }
       this.cacheTtl = ttl;
       return this;

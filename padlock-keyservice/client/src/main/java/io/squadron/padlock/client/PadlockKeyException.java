@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Status;
 
 /**
- * Padlock gave no key. {@link #reason()} says why; callers usually branch on {@link Reason#KEYS_DELETED} (the user
- * was crypto-shredded: treat the data as gone) and {@link Reason#UNAVAILABLE} (retry later, or fail the request).
- * The message never holds a user id or key material.
+ * Padlock gave no key. {@link #reason()} says why; callers usually branch on {@link
+ * Reason#KEYS_DELETED} (the user was crypto-shredded: treat the data as gone) and {@link
+ * Reason#UNAVAILABLE} (retry later, or fail the request). The message never holds a user id or key
+ * material.
  */
 public final class PadlockKeyException extends RuntimeException {
   private static final long serialVersionUID = 1L;

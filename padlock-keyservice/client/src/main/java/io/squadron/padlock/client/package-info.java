@@ -2,10 +2,11 @@
  * The Padlock client library every service uses.
  *
  * <ul>
- *   <li>{@link io.squadron.padlock.client.PadlockClient}: derived keys over a gRPC {@code Channel}, batched, with a
- *       short-lived bounded cache;
- *   <li>{@link io.squadron.padlock.client.FieldCipher}: encrypts one field in one call (AES-256-GCM, versioned
- *       header, associated data binding the ciphertext to service, table, column and user).
+ *   <li>{@link io.squadron.padlock.client.PadlockClient}: derived keys over a gRPC {@code Channel},
+ *       batched, with a short-lived bounded cache;
+ *   <li>{@link io.squadron.padlock.client.FieldCipher}: encrypts one field in one call
+ *       (AES-256-GCM, versioned header, associated data binding the ciphertext to service, table,
+ *       column and user).
  * </ul>
  *
  * <pre>{@code

@@ -13,13 +13,19 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The ciphertext format and its bindings, over a deterministic key source (no Padlock needed for the format). */
+/**
+ * The ciphertext format and its bindings, over a deterministic key source (no Padlock needed for
+ * the format).
+ */
 class FieldCipherTest {
   private static final Field EMAIL = Field.of("users", "email", "account");
   private static final Field PHONE = Field.of("users", "phone", "account");
   private static final Field CARD = Field.of("cards", "number", "payment");
 
-  /** Keys = SHA-256(service | user | category | version); current version settable; "shredded" user has none. */
+  /**
+   * Keys = SHA-256(service | user | category | version); current version settable; "shredded" user
+   * has none.
+   */
   private static final class TestKeys implements KeySource {
     private final String service;
     private int currentVersion = 1;
@@ -36,11 +42,15 @@ class FieldCipherTest {
     @Override
     public DerivedKey key(String userId, String category, int version) {
       if (userId.equals("shredded")) {
-        throw new PadlockKeyException(PadlockKeyException.Reason.KEYS_DELETED, Status.Code.NOT_FOUND, "deleted");
+        throw new PadlockKeyException(
+            PadlockKeyException.Reason.KEYS_DELETED, Status.Code.NOT_FOUND, "deleted");
       }
       try {
-        byte[] key = MessageDigest.getInstance("SHA-256").digest((service + "|" + userId + "|" + category + "|"
-            + version).getBytes(StandardCharsets.UTF_8));
+        byte[] key =
+            MessageDigest.getInstance("SHA-256")
+                .digest(
+                    (service + "|" + userId + "|" + category + "|" + version)
+                        .getBytes(StandardCharsets.UTF_8));
         return DerivedKey.of(category, version, key);
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new AssertionError(e);
@@ -49,7 +59,8 @@ class FieldCipherTest {
   }
 
   private final TestKeys keys = new TestKeys("userdb");
-  private final FieldCipher cipher = FieldCipher.builder(keys, "userdb").random(new SecureRandom()).build();
+  private final FieldCipher cipher =
+      FieldCipher.builder(keys, "userdb").random(new SecureRandom()).build();
 
   @Test
   void encryptDecrypt_roundTrip() {
@@ -60,7 +71,8 @@ class FieldCipherTest {
 
   @Test
   void encrypt_emptyPlaintext_roundTrips() {
-    assertThat(cipher.decrypt(EMAIL, "alice", cipher.encrypt(EMAIL, "alice", new byte[0]))).isEmpty();
+    assertThat(cipher.decrypt(EMAIL, "alice", cipher.encrypt(EMAIL, "alice", new byte[0])))
+        .isEmpty();
   }
 
   @Test
@@ -77,16 +89,22 @@ class FieldCipherTest {
   void decrypt_movedToAnotherUser_authenticationFails() {
     byte[] stored = cipher.encryptString(EMAIL, "alice", "alice@example.com");
     assertThatThrownBy(() -> cipher.decrypt(EMAIL, "bob", stored))
-        .isInstanceOfSatisfying(FieldCipherException.class,
-            e -> assertThat(e.reason()).isEqualTo(FieldCipherException.Reason.AUTHENTICATION_FAILED))
-        .message().doesNotContain("alice").doesNotContain("bob");
+        .isInstanceOfSatisfying(
+            FieldCipherException.class,
+            e ->
+                assertThat(e.reason()).isEqualTo(FieldCipherException.Reason.AUTHENTICATION_FAILED))
+        .message()
+        .doesNotContain("alice")
+        .doesNotContain("bob");
   }
 
   @Test
   void decrypt_movedToAnotherColumnOrTable_authenticationFails() {
     byte[] stored = cipher.encryptString(EMAIL, "alice", "alice@example.com");
-    assertThatThrownBy(() -> cipher.decrypt(PHONE, "alice", stored)).isInstanceOf(FieldCipherException.class);
-    assertThatThrownBy(() -> cipher.decrypt(Field.of("accounts", "email", "account"), "alice", stored))
+    assertThatThrownBy(() -> cipher.decrypt(PHONE, "alice", stored))
+        .isInstanceOf(FieldCipherException.class);
+    assertThatThrownBy(
+            () -> cipher.decrypt(Field.of("accounts", "email", "account"), "alice", stored))
         .isInstanceOf(FieldCipherException.class);
   }
 
@@ -94,18 +112,24 @@ class FieldCipherTest {
   void decrypt_byAnotherServiceWithTheSameKeys_authenticationFails() {
     byte[] stored = cipher.encryptString(EMAIL, "alice", "alice@example.com");
     FieldCipher other = FieldCipher.builder(keys, "billing").build();
-    assertThatThrownBy(() -> other.decrypt(EMAIL, "alice", stored)).isInstanceOf(FieldCipherException.class);
+    assertThatThrownBy(() -> other.decrypt(EMAIL, "alice", stored))
+        .isInstanceOf(FieldCipherException.class);
   }
 
   @Test
   void fieldCipherDecrypt_headerNamesAnotherCategoryThanTheField_categoryMismatchNeverPlaintext() {
-    // Written under the "listening" key into the users.email column (whose field says "account"): reading it as the
+    // Written under the "listening" key into the users.email column (whose field says "account"):
+    // reading it as the
     // account field must not ask for, nor use, the listening key.
-    byte[] stored = cipher.encryptString(Field.of("users", "email", "listening"), "alice", "alice@example.com");
+    byte[] stored =
+        cipher.encryptString(Field.of("users", "email", "listening"), "alice", "alice@example.com");
     assertThatThrownBy(() -> cipher.decrypt(EMAIL, "alice", stored))
-        .isInstanceOfSatisfying(FieldCipherException.class,
+        .isInstanceOfSatisfying(
+            FieldCipherException.class,
             e -> assertThat(e.reason().name()).isEqualTo("CATEGORY_MISMATCH"))
-        .message().doesNotContain("alice").doesNotContain("listening");
+        .message()
+        .doesNotContain("alice")
+        .doesNotContain("listening");
   }
 
   @Test
@@ -127,10 +151,12 @@ class FieldCipherTest {
     for (int length = 0; length < stored.length; length++) {
       byte[] cut = Arrays.copyOf(stored, length);
       assertThat(catchThrowable(() -> cipher.decrypt(EMAIL, "alice", cut)))
-          .as("length %d", length).isInstanceOf(FieldCipherException.class);
+          .as("length %d", length)
+          .isInstanceOf(FieldCipherException.class);
     }
     assertThatThrownBy(() -> cipher.decrypt(EMAIL, "alice", new byte[] {9, 9, 9}))
-        .isInstanceOfSatisfying(FieldCipherException.class,
+        .isInstanceOfSatisfying(
+            FieldCipherException.class,
             e -> assertThat(e.reason()).isEqualTo(FieldCipherException.Reason.UNSUPPORTED_FORMAT));
   }
 
@@ -158,7 +184,8 @@ class FieldCipherTest {
   @Test
   void shreddedUser_keyExceptionPropagates() {
     assertThatThrownBy(() -> cipher.encryptString(EMAIL, "shredded", "x"))
-        .isInstanceOfSatisfying(PadlockKeyException.class,
+        .isInstanceOfSatisfying(
+            PadlockKeyException.class,
             e -> assertThat(e.reason()).isEqualTo(PadlockKeyException.Reason.KEYS_DELETED));
   }
 
@@ -166,6 +193,7 @@ class FieldCipherTest {
   void field_validation() {
     assertThatThrownBy(() -> Field.of("", "c", "account")).hasMessageContaining("table: empty");
     assertThatThrownBy(() -> Field.of("t", "c", "has space")).hasMessageContaining("category");
-    assertThat(DerivedKey.of("account", 1, new byte[32]).toString()).isEqualTo("DerivedKey{account v1}");
+    assertThat(DerivedKey.of("account", 1, new byte[32]).toString())
+        .isEqualTo("DerivedKey{account v1}");
   }
 }

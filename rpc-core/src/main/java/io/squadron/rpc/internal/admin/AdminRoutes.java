@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes of one admin listener; every answer closes its connection. Work that may take time (a scrape, an action)
- * runs on {@code workers}, never on the event loop.
+ * The routes of one admin listener; every answer closes its connection. Work that may take time (a
+ * scrape, an action) runs on {@code workers}, never on the event loop.
  */
 final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
@@ -40,7 +40,10 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Map<String, AdminAction> actions;
   private final Executor workers;
 
-  private AdminRoutes(PrometheusMeterRegistry registry, Readiness readiness, Map<String, AdminAction> actions,
+  private AdminRoutes(
+      PrometheusMeterRegistry registry,
+      Readiness readiness,
+      Map<String, AdminAction> actions,
       Executor workers) {
     this.registry = registry;
     this.readiness = readiness;
@@ -49,7 +52,8 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** {@code /metrics}, {@code /healthz}, {@code /readyz}. */
-  static AdminRoutes observability(PrometheusMeterRegistry registry, Readiness readiness, Executor workers) {
+  static AdminRoutes observability(
+      PrometheusMeterRegistry registry, Readiness readiness, Executor workers) {
     return new AdminRoutes(registry, readiness, null, workers);
   }
 
@@ -76,8 +80,10 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void routeObservability(ChannelHandlerContext ctx, HttpMethod method, String path) {
     boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
     if (!known) {
-      String hint = path.startsWith(ADMIN) ? "admin actions are served on the loopback actions listener only\n"
-          : "not found\n";
+      String hint =
+          path.startsWith(ADMIN)
+              ? "admin actions are served on the loopback actions listener only\n"
+              : "not found\n";
       respond(ctx, HttpResponseStatus.NOT_FOUND, TEXT, hint, false);
       return;
     }
@@ -92,8 +98,12 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (readiness.isReady()) {
           respond(ctx, HttpResponseStatus.OK, TEXT, "ready\n", head);
         } else {
-          respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
-              "not ready: " + String.join(", ", readiness.failing()) + "\n", head);
+          respond(
+              ctx,
+              HttpResponseStatus.SERVICE_UNAVAILABLE,
+              TEXT,
+              "not ready: " + String.join(", ", readiness.failing()) + "\n",
+              head);
         }
       }
       default -> offload(ctx, () -> registry.scrape(), PROMETHEUS_TEXT, head);
@@ -104,8 +114,12 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     String name = path.startsWith(ADMIN) ? path.substring(ADMIN.length()) : "";
     AdminAction action = actions.get(name);
     if (action == null) {
-      respond(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "no admin action '" + name + "'; known: "
-          + new TreeSet<>(actions.keySet()) + "\n", false);
+      respond(
+          ctx,
+          HttpResponseStatus.NOT_FOUND,
+          TEXT,
+          "no admin action '" + name + "'; known: " + new TreeSet<>(actions.keySet()) + "\n",
+          false);
       return;
     }
     if (!HttpMethod.POST.equals(method)) {
@@ -113,24 +127,26 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     try {
-      workers.execute(() -> {
-        HttpResponseStatus status = HttpResponseStatus.OK;
-        String result;
-        try {
-          result = action.run();
-        } catch (Exception e) {
-          status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
-          result = name + " failed: " + e.getClass().getSimpleName();
-          log.warn("admin action {} failed: {}", name, e.toString());
-        }
-        respond(ctx, status, TEXT, result + "\n", false);
-      });
+      workers.execute(
+          () -> {
+            HttpResponseStatus status = HttpResponseStatus.OK;
+            String result;
+            try {
+              result = action.run();
+            } catch (Exception e) {
+              status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+              result = name + " failed: " + e.getClass().getSimpleName();
+              log.warn("admin action {} failed: {}", name, e.toString());
+            }
+            respond(ctx, status, TEXT, result + "\n", false);
+          });
     } catch (RejectedExecutionException e) {
       respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "busy; try again\n", false);
     }
   }
 
-  private void offload(ChannelHandlerContext ctx, Supplier<String> body, String contentType, boolean head) {
+  private void offload(
+      ChannelHandlerContext ctx, Supplier<String> body, String contentType, boolean head) {
     try {
       workers.execute(() -> respond(ctx, HttpResponseStatus.OK, contentType, body.get(), head));
     } catch (RejectedExecutionException e) {
@@ -139,22 +155,30 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static void respondAllow(ChannelHandlerContext ctx, String allow) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.METHOD_NOT_ALLOWED);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.METHOD_NOT_ALLOWED);
     response.headers().set(HttpHeaderNames.ALLOW, allow);
     send(ctx, response, 0);
   }
 
-  private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, String body,
+  private static void respond(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String contentType,
+      String body,
       boolean head) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     send(ctx, response, bytes.length);
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, int contentLength) {
+  private static void send(
+      ChannelHandlerContext ctx, FullHttpResponse response, int contentLength) {
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection that has not delivered one complete request within the timeout of its opening, however slowly
- * it trickles bytes in (a plain read timeout would let a byte every few seconds hold the connection forever). The
- * {@link Met} half, placed after the HTTP aggregator, cancels the deadline when a whole request has arrived.
+ * Closes a connection that has not delivered one complete request within the timeout of its
+ * opening, however slowly it trickles bytes in (a plain read timeout would let a byte every few
+ * seconds hold the connection forever). The {@link Met} half, placed after the HTTP aggregator,
+ * cancels the deadline when a whole request has arrived.
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
   private final long timeoutNanos;
@@ -41,9 +42,14 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
   private void arm(ChannelHandlerContext ctx) {
     if (deadline == null) {
-      deadline = ctx.executor().schedule(() -> {
-        ctx.close();
-      }, timeoutNanos, TimeUnit.NANOSECONDS);
+      deadline =
+          ctx.executor()
+              .schedule(
+                  () -> {
+                    ctx.close();
+                  },
+                  timeoutNanos,
+                  TimeUnit.NANOSECONDS);
     }
   }
 

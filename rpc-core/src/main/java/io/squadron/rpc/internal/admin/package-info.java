@@ -1,4 +1,5 @@
 /**
- * The admin HTTP server: {@code /metrics}, {@code /healthz}, {@code /readyz} and {@code POST /admin/<action>}.
+ * The admin HTTP server: {@code /metrics}, {@code /healthz}, {@code /readyz} and {@code POST
+ * /admin/<action>}.
  */
 package io.squadron.rpc.internal.admin;

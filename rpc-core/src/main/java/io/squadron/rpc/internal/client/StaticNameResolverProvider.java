@@ -12,9 +12,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Resolves {@code static:///host1:port1,host2:port2} to those addresses, one endpoint each, so a fixed list from
- * config gets the same load balancing as a DNS name. Registered through {@code META-INF/services}; it holds no
- * state, everything is in the target string.
+ * Resolves {@code static:///host1:port1,host2:port2} to those addresses, one endpoint each, so a
+ * fixed list from config gets the same load balancing as a DNS name. Registered through {@code
+ * META-INF/services}; it holds no state, everything is in the target string.
  */
 public final class StaticNameResolverProvider extends NameResolverProvider {
   /** The URI scheme. */
@@ -35,7 +35,8 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
     }
     String path = targetUri.getPath();
     if (path == null || path.length() < 2) {
-      throw new IllegalArgumentException("target " + targetUri + " lists no address (expected: static:///host:port,...)");
+      throw new IllegalArgumentException(
+          "target " + targetUri + " lists no address (expected: static:///host:port,...)");
     }
     List<EquivalentAddressGroup> groups = new ArrayList<>();
     for (String address : path.substring(1).split(",")) {

@@ -1,4 +1,2 @@
-/**
- * Client plumbing behind {@code ChannelFactory}: the {@code static:///} name resolver.
- */
+/** Client plumbing behind {@code ChannelFactory}: the {@code static:///} name resolver. */
 package io.squadron.rpc.internal.client;

@@ -1,7 +1,5 @@
 package io.squadron.rpc.internal.errors;
 
-import io.squadron.rpc.errors.ExceptionMapper;
-import io.squadron.rpc.errors.RpcErrors;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Context;
@@ -10,6 +8,8 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.squadron.proto.common.v1.ErrorReason;
+import io.squadron.rpc.errors.ExceptionMapper;
+import io.squadron.rpc.errors.RpcErrors;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where an exception becomes a status and trailers. Statuses thrown on purpose pass through unchanged;
- * known exceptions go through the service's mappers; anything else is an INTERNAL error whose message is only an id,
- * logged here with its stack trace, so nothing internal ever reaches the wire.
+ * The one place where an exception becomes a status and trailers. Statuses thrown on purpose pass
+ * through unchanged; known exceptions go through the service's mappers; anything else is an
+ * INTERNAL error whose message is only an id, logged here with its stack trace, so nothing internal
+ * ever reaches the wire.
  */
 public final class ErrorMapping {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
@@ -51,7 +52,9 @@ public final class ErrorMapping {
     }
     String errorId = UUID.randomUUID().toString();
     log.error("internal error {} while handling a call", errorId, error);
-    return RpcErrors.of(Status.Code.INTERNAL, ErrorReason.INTERNAL_ERROR,
+    return RpcErrors.of(
+        Status.Code.INTERNAL,
+        ErrorReason.INTERNAL_ERROR,
         "internal error; quote error id " + errorId + " when reporting it");
   }
 

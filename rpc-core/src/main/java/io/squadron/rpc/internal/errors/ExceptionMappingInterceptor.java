@@ -14,16 +14,20 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Closes every call whose handler failed with the status {@link ErrorMapping} chooses: exceptions thrown from the
- * handler, and exceptions handed to {@code StreamObserver.onError} (which grpc-java would send as a bare UNKNOWN).
- * It also makes a second {@code close} a no-op, so a failing handler cannot trip an IllegalStateException, and closes
- * a call whose request did not parse with the error {@link RequestValidation} found, before the handler sees it.
+ * Closes every call whose handler failed with the status {@link ErrorMapping} chooses: exceptions
+ * thrown from the handler, and exceptions handed to {@code StreamObserver.onError} (which grpc-java
+ * would send as a bare UNKNOWN). It also makes a second {@code close} a no-op, so a failing handler
+ * cannot trip an IllegalStateException, and closes a call whose request did not parse with the
+ * error {@link RequestValidation} found, before the handler sees it.
  */
 public final class ExceptionMappingInterceptor implements ServerInterceptor {
   private final ErrorMapping mapping;
   private final RequestValidation validation;
 
-  /** Maps with {@code mapping}; rejects the stand-ins {@code validation}'s marshallers made for bad requests. */
+  /**
+   * Maps with {@code mapping}; rejects the stand-ins {@code validation}'s marshallers made for bad
+   * requests.
+   */
   public ExceptionMappingInterceptor(ErrorMapping mapping, RequestValidation validation) {
     this.mapping = requireNonNull(mapping, "mapping");
     this.validation = requireNonNull(validation, "validation");
@@ -81,7 +85,8 @@ public final class ExceptionMappingInterceptor implements ServerInterceptor {
     };
   }
 
-  private static final class MappingCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
+  private static final class MappingCall<ReqT, RespT>
+      extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
     private final ErrorMapping mapping;
     private final AtomicBoolean closed = new AtomicBoolean();
 

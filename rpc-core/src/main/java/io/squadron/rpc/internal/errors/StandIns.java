@@ -9,20 +9,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The stand-ins a marshaller handed on for requests that did not parse, each with its error, keyed by identity and
- * held weakly: a stand-in an earlier stage dropped (a call rejected before the error-mapping stage) is forgotten when
- * it is collected. Equality of content never matches: an empty request a caller sent is never a stand-in.
+ * The stand-ins a marshaller handed on for requests that did not parse, each with its error, keyed
+ * by identity and held weakly: a stand-in an earlier stage dropped (a call rejected before the
+ * error-mapping stage) is forgotten when it is collected. Equality of content never matches: an
+ * empty request a caller sent is never a stand-in.
  */
 final class StandIns {
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
-  private final ConcurrentMap<IdentityRef, StatusRuntimeException> errors = new ConcurrentHashMap<>();
+  private final ConcurrentMap<IdentityRef, StatusRuntimeException> errors =
+      new ConcurrentHashMap<>();
 
   void put(Object standIn, StatusRuntimeException error) {
     expungeCollected();
     errors.put(new IdentityRef(standIn, collected), error);
   }
 
-  /** The error {@code request} stands for, removed; empty for any request not made by {@link #put}. */
+  /**
+   * The error {@code request} stands for, removed; empty for any request not made by {@link #put}.
+   */
   Optional<StatusRuntimeException> take(Object request) {
     if (errors.isEmpty()) {
       return Optional.empty(); // the common case: every request parsed

@@ -1,10 +1,10 @@
 package io.squadron.rpc.internal.health;
 
-import io.squadron.rpc.health.ReadinessCheck;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.squadron.rpc.health.ReadinessCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates the named {@link ReadinessCheck}s and publishes the result: SERVING or NOT_SERVING for the whole server
- * ({@code ""}) and every service it hosts, in {@code grpc.health.v1}. Once {@link #shutDown()} is called the server
- * stays NOT_SERVING whatever the checks say.
+ * Evaluates the named {@link ReadinessCheck}s and publishes the result: SERVING or NOT_SERVING for
+ * the whole server ({@code ""}) and every service it hosts, in {@code grpc.health.v1}. Once {@link
+ * #shutDown()} is called the server stays NOT_SERVING whatever the checks say.
  */
 public final class Readiness {
   private static final Logger log = LoggerFactory.getLogger(Readiness.class);
@@ -28,7 +28,8 @@ public final class Readiness {
   private volatile boolean shuttingDown;
 
   /** Publishes to {@code health} for the server and each of {@code serviceNames}. */
-  public Readiness(Map<String, ReadinessCheck> checks, HealthStatusManager health, Set<String> serviceNames) {
+  public Readiness(
+      Map<String, ReadinessCheck> checks, HealthStatusManager health, Set<String> serviceNames) {
     this.checks = new LinkedHashMap<>(requireNonNull(checks, "checks"));
     this.health = requireNonNull(health, "health");
     this.serviceNames = Set.copyOf(requireNonNull(serviceNames, "serviceNames"));

@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One {@code google.api.http} binding of a unary method: the HTTP method and path template, where the request body
- * goes ({@code *}: the whole request; a field name: that field; empty: no body), and which response field is the
- * body (empty: the whole response).
+ * One {@code google.api.http} binding of a unary method: the HTTP method and path template, where
+ * the request body goes ({@code *}: the whole request; a field name: that field; empty: no body),
+ * and which response field is the body (empty: the whole response).
  *
  * @param httpMethod upper case, e.g. {@code POST}
  * @param template the path template
@@ -38,11 +38,15 @@ record HttpBinding(
 
   /** The top-level request field that takes the body, when the body maps to one field. */
   Optional<FieldDescriptor> bodyField() {
-    return body.isEmpty() || body.equals("*") ? Optional.empty()
+    return body.isEmpty() || body.equals("*")
+        ? Optional.empty()
         : Optional.of(protoMethod.getInputType().findFieldByName(body));
   }
 
-  /** Whether query parameters may set request fields (they may not when the body is the whole request). */
+  /**
+   * Whether query parameters may set request fields (they may not when the body is the whole
+   * request).
+   */
   boolean takesQueryParameters() {
     return !body.equals("*");
   }

@@ -49,20 +49,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection of the HTTP/JSON listener: CORS, routing to a {@code google.api.http} binding (or the static
- * files), transcoding, and the call through the server chain. Requests on one connection are answered in order, one
- * at a time (HTTP/1.1 pipelining keeps its order); a request that arrives while one runs waits for it.
+ * One connection of the HTTP/JSON listener: CORS, routing to a {@code google.api.http} binding (or
+ * the static files), transcoding, and the call through the server chain. Requests on one connection
+ * are answered in order, one at a time (HTTP/1.1 pipelining keeps its order); a request that
+ * arrives while one runs waits for it.
  *
  * <p>Nothing here logs a request's body, query or headers: they may carry tokens and personal data.
  */
 final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonHandler.class);
-  /** Headers that describe the HTTP exchange, not the call, or that must not reach a service (cookies). */
-  private static final Set<String> NOT_METADATA = Set.of("host", "connection", "keep-alive", "content-length",
-      "content-type", "transfer-encoding", "upgrade", "te", "trailer", "expect", "cookie", "proxy-authorization",
-      "proxy-connection", "origin", "referer");
+
+  /**
+   * Headers that describe the HTTP exchange, not the call, or that must not reach a service
+   * (cookies).
+   */
+  private static final Set<String> NOT_METADATA =
+      Set.of(
+          "host",
+          "connection",
+          "keep-alive",
+          "content-length",
+          "content-type",
+          "transfer-encoding",
+          "upgrade",
+          "te",
+          "trailer",
+          "expect",
+          "cookie",
+          "proxy-authorization",
+          "proxy-connection",
+          "origin",
+          "referer");
+
   /** Request headers a browser may send cross-origin without the server listing them. */
-  private static final Set<String> SAFELISTED_HEADERS = Set.of("accept", "accept-language", "content-language");
+  private static final Set<String> SAFELISTED_HEADERS =
+      Set.of("accept", "accept-language", "content-language");
 
   private final HttpJsonServer server;
   private final ArrayDeque<HttpRequestData> waiting = new ArrayDeque<>();
@@ -106,7 +127,8 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // TLS failures and resets are the client's business; no stack trace, no request content.
-    log.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    log.debug(
+        "HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
@@ -118,12 +140,23 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     } catch (RuntimeException e) {
       String errorId = UUID.randomUUID().toString();
       log.error("internal error {} while answering an HTTP request", errorId, e);
-      sendStatus(ctx, request, null, Status.Code.INTERNAL, 500, "internal error; quote error id " + errorId
-          + " when reporting it", Map.of(), "-", "-");
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.INTERNAL,
+          500,
+          "internal error; quote error id " + errorId + " when reporting it",
+          Map.of(),
+          "-",
+          "-");
     }
   }
 
-  /** The response to {@code request} is written: the next waiting request may start. Event loop only. */
+  /**
+   * The response to {@code request} is written: the next waiting request may start. Event loop
+   * only.
+   */
   private void done(ChannelHandlerContext ctx) {
     busy = false;
     current = null;
@@ -137,11 +170,22 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private void dispatch(ChannelHandlerContext ctx, HttpRequestData request) {
     if (request.decoderFailure() != null) {
       Throwable cause = request.decoderFailure();
-      int code = cause instanceof TooLongHttpLineException ? 414
-          : cause instanceof TooLongHttpHeaderException ? 431
-          : cause instanceof TooLongFrameException ? 413 : 400;
-      sendStatus(ctx, request, null, Status.Code.INVALID_ARGUMENT, code, "not a valid HTTP/1.1 request",
-          Map.of(HttpHeaderNames.CONNECTION.toString(), "close"), "-", "-");
+      int code =
+          cause instanceof TooLongHttpLineException
+              ? 414
+              : cause instanceof TooLongHttpHeaderException
+                  ? 431
+                  : cause instanceof TooLongFrameException ? 413 : 400;
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.INVALID_ARGUMENT,
+          code,
+          "not a valid HTTP/1.1 request",
+          Map.of(HttpHeaderNames.CONNECTION.toString(), "close"),
+          "-",
+          "-");
       return;
     }
     QueryStringDecoder uri;
@@ -150,22 +194,41 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       uri = new QueryStringDecoder(request.uri());
       query = uri.parameters();
     } catch (IllegalArgumentException e) {
-      sendStatus(ctx, request, null, Status.Code.INVALID_ARGUMENT, 400, "the request target is not a valid "
-          + "URL (bad percent-encoding?)", Map.of(), "-", "-");
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.INVALID_ARGUMENT,
+          400,
+          "the request target is not a valid " + "URL (bad percent-encoding?)",
+          Map.of(),
+          "-",
+          "-");
       return;
     }
     String rawPath = uri.rawPath();
     String origin = request.header(HttpHeaderNames.ORIGIN);
     boolean crossOrigin = origin != null && !sameOrigin(ctx, request, origin);
-    if (request.method().equals("OPTIONS") && origin != null
+    if (request.method().equals("OPTIONS")
+        && origin != null
         && request.header(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD) != null) {
       preflight(ctx, request, origin, crossOrigin);
       return;
     }
     CorsSettings cors = server.settings().cors();
     if (crossOrigin && !cors.allows(origin)) {
-      sendStatus(ctx, request, null, Status.Code.PERMISSION_DENIED, 403, "cross-origin request from " + origin
-          + " refused (the origin may not call this service from a browser)", Map.of(), "-", "-");
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.PERMISSION_DENIED,
+          403,
+          "cross-origin request from "
+              + origin
+              + " refused (the origin may not call this service from a browser)",
+          Map.of(),
+          "-",
+          "-");
       return;
     }
     Map<String, String> corsHeaders = crossOrigin ? corsHeaders(cors, origin) : Map.of();
@@ -176,27 +239,57 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       if (request.method().equals("OPTIONS")) {
         sendEmpty(ctx, request, 204, Map.of("allow", wrong.allow() + ", OPTIONS"), "-", "-");
       } else {
-        sendStatus(ctx, request, null, Status.Code.UNIMPLEMENTED, 405, request.method() + " " + rawPath
-            + ": method not allowed (allowed: " + wrong.allow() + ")", withHeader(corsHeaders, "allow",
-            wrong.allow()), "-", "-");
+        sendStatus(
+            ctx,
+            request,
+            null,
+            Status.Code.UNIMPLEMENTED,
+            405,
+            request.method()
+                + " "
+                + rawPath
+                + ": method not allowed (allowed: "
+                + wrong.allow()
+                + ")",
+            withHeader(corsHeaders, "allow", wrong.allow()),
+            "-",
+            "-");
       }
     } else {
       staticOrNotFound(ctx, request, rawPath, corsHeaders);
     }
   }
 
-  private void staticOrNotFound(ChannelHandlerContext ctx, HttpRequestData request, String rawPath,
+  private void staticOrNotFound(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      String rawPath,
       Map<String, String> corsHeaders) {
     StaticFileRoute files = server.staticFiles();
     if (files == null) {
-      sendStatus(ctx, request, null, Status.Code.NOT_FOUND, 404, "no HTTP binding for " + request.method() + " "
-          + rawPath, corsHeaders, "-", "-");
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.NOT_FOUND,
+          404,
+          "no HTTP binding for " + request.method() + " " + rawPath,
+          corsHeaders,
+          "-",
+          "-");
       return;
     }
     boolean head = request.method().equals("HEAD");
     if (!head && !request.method().equals("GET")) {
-      sendStatus(ctx, request, null, Status.Code.UNIMPLEMENTED, 405, request.method() + " " + rawPath
-          + ": method not allowed (allowed: GET, HEAD)", withHeader(corsHeaders, "allow", "GET, HEAD"), "-",
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.UNIMPLEMENTED,
+          405,
+          request.method() + " " + rawPath + ": method not allowed (allowed: GET, HEAD)",
+          withHeader(corsHeaders, "allow", "GET, HEAD"),
+          "-",
           "static");
       return;
     }
@@ -206,8 +299,16 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     } catch (IOException e) {
       String errorId = UUID.randomUUID().toString();
       log.error("internal error {}: cannot read a static file", errorId, e);
-      sendStatus(ctx, request, null, Status.Code.INTERNAL, 500, "internal error; quote error id " + errorId
-          + " when reporting it", corsHeaders, "-", "static");
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.INTERNAL,
+          500,
+          "internal error; quote error id " + errorId + " when reporting it",
+          corsHeaders,
+          "-",
+          "static");
       return;
     }
     if (answer instanceof StaticFileRoute.File file) {
@@ -222,20 +323,45 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       if (head) {
         HttpUtil.setContentLength(response, file.content().length);
       }
-      write(ctx, request, response, "-", "static", ok -> { });
+      write(ctx, request, response, "-", "static", ok -> {});
     } else if (answer instanceof StaticFileRoute.NotModified notModified) {
-      sendEmpty(ctx, request, 304, withHeader(withHeader(corsHeaders, "etag", notModified.etag()), "cache-control",
-          notModified.cacheControl()), "-", "static");
+      sendEmpty(
+          ctx,
+          request,
+          304,
+          withHeader(
+              withHeader(corsHeaders, "etag", notModified.etag()),
+              "cache-control",
+              notModified.cacheControl()),
+          "-",
+          "static");
     } else if (answer instanceof StaticFileRoute.BadPath) {
-      sendStatus(ctx, request, null, Status.Code.INVALID_ARGUMENT, 400, "not a valid file path", corsHeaders, "-",
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.INVALID_ARGUMENT,
+          400,
+          "not a valid file path",
+          corsHeaders,
+          "-",
           "static");
     } else {
-      sendStatus(ctx, request, null, Status.Code.NOT_FOUND, 404, "no such file: " + rawPath, corsHeaders, "-",
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.NOT_FOUND,
+          404,
+          "no such file: " + rawPath,
+          corsHeaders,
+          "-",
           "static");
     }
   }
 
-  private void preflight(ChannelHandlerContext ctx, HttpRequestData request, String origin, boolean crossOrigin) {
+  private void preflight(
+      ChannelHandlerContext ctx, HttpRequestData request, String origin, boolean crossOrigin) {
     CorsSettings cors = server.settings().cors();
     String method = request.header(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD).trim();
     String refusal = null;
@@ -248,7 +374,9 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       if (requested != null) {
         for (String header : requested.split(",")) {
           String name = header.trim().toLowerCase(Locale.ROOT);
-          if (!name.isEmpty() && !cors.allowedHeaders().contains(name) && !SAFELISTED_HEADERS.contains(name)) {
+          if (!name.isEmpty()
+              && !cors.allowedHeaders().contains(name)
+              && !SAFELISTED_HEADERS.contains(name)) {
             refusal = "header " + name + " is not allowed cross-origin";
             break;
           }
@@ -256,14 +384,26 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       }
     }
     if (refusal != null) {
-      sendStatus(ctx, request, null, Status.Code.PERMISSION_DENIED, 403, "CORS preflight refused: " + refusal,
-          Map.of("vary", "Origin"), "-", "preflight");
+      sendStatus(
+          ctx,
+          request,
+          null,
+          Status.Code.PERMISSION_DENIED,
+          403,
+          "CORS preflight refused: " + refusal,
+          Map.of("vary", "Origin"),
+          "-",
+          "preflight");
       return;
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("access-control-allow-origin", origin);
-    headers.put("access-control-allow-methods", String.join(", ", cors.allowedMethods().stream().sorted().toList()));
-    headers.put("access-control-allow-headers", String.join(", ", cors.allowedHeaders().stream().sorted().toList()));
+    headers.put(
+        "access-control-allow-methods",
+        String.join(", ", cors.allowedMethods().stream().sorted().toList()));
+    headers.put(
+        "access-control-allow-headers",
+        String.join(", ", cors.allowedHeaders().stream().sorted().toList()));
     headers.put("access-control-max-age", Long.toString(cors.maxAge().toSeconds()));
     if (cors.allowCredentials()) {
       headers.put("access-control-allow-credentials", "true");
@@ -277,8 +417,9 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     headers.put("access-control-allow-origin", origin);
     headers.put("vary", "Origin");
     if (!cors.exposedHeaders().isEmpty()) {
-      headers.put("access-control-expose-headers", String.join(", ", cors.exposedHeaders().stream().sorted()
-          .toList()));
+      headers.put(
+          "access-control-expose-headers",
+          String.join(", ", cors.exposedHeaders().stream().sorted().toList()));
     }
     if (cors.allowCredentials()) {
       headers.put("access-control-allow-credentials", "true");
@@ -295,21 +436,38 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     return origin.toLowerCase(Locale.ROOT).equals(scheme + host.toLowerCase(Locale.ROOT));
   }
 
-  private void call(ChannelHandlerContext ctx, HttpRequestData request, HttpRoutes.Found found,
-      Map<String, List<String>> query, Map<String, String> corsHeaders) {
+  private void call(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      HttpRoutes.Found found,
+      Map<String, List<String>> query,
+      Map<String, String> corsHeaders) {
     HttpBinding binding = found.binding();
     String body = null;
     TranscodingException problem = null;
     if (request.body().length > 0) {
       String contentType = request.header(HttpHeaderNames.CONTENT_TYPE);
       if (binding.takesBody() && !isJson(contentType)) {
-        sendStatus(ctx, request, binding, Status.Code.INVALID_ARGUMENT, 415, "content-type: expected "
-            + "application/json", corsHeaders, null, null);
+        sendStatus(
+            ctx,
+            request,
+            binding,
+            Status.Code.INVALID_ARGUMENT,
+            415,
+            "content-type: expected " + "application/json",
+            corsHeaders,
+            null,
+            null);
         return;
       }
       try {
-        body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(request.body())).toString();
+        body =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(request.body()))
+                .toString();
       } catch (CharacterCodingException e) {
         problem = new TranscodingException("body", "not valid UTF-8");
       }
@@ -321,26 +479,51 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       }
       message = server.transcoder().transcode(binding, found.pathValues(), query, body);
     } catch (TranscodingException e) {
-      // Refused inside the chain, as gRPC refuses an undecodable request: after identity, permission and rate
+      // Refused inside the chain, as gRPC refuses an undecodable request: after identity,
+      // permission and rate
       // limit, and counted with its status.
-      message = server.validation().standIn(binding.requestPrototype(),
-          RpcErrors.invalidArgument(e.field(), e.problem()));
+      message =
+          server
+              .validation()
+              .standIn(
+                  binding.requestPrototype(), RpcErrors.invalidArgument(e.field(), e.problem()));
     }
     if (attributes == null) {
       attributes = attributes(ctx);
     }
-    Context.CancellableContext context = Context.ROOT.withDeadlineAfter(
-        server.settings().requestTimeout().toNanos(), TimeUnit.NANOSECONDS, ctx.channel().eventLoop());
+    Context.CancellableContext context =
+        Context.ROOT.withDeadlineAfter(
+            server.settings().requestTimeout().toNanos(),
+            TimeUnit.NANOSECONDS,
+            ctx.channel().eventLoop());
     start(ctx, request, binding, binding.method(), message, context, corsHeaders);
   }
 
-  private <ReqT, RespT> void start(ChannelHandlerContext ctx, HttpRequestData request, HttpBinding binding,
-      ServerMethodDefinition<ReqT, RespT> method, Message message, Context.CancellableContext context,
+  private <ReqT, RespT> void start(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      HttpBinding binding,
+      ServerMethodDefinition<ReqT, RespT> method,
+      Message message,
+      Context.CancellableContext context,
       Map<String, String> corsHeaders) {
-    HttpServerCall<ReqT, RespT> call = new HttpServerCall<>(method.getMethodDescriptor(), attributes,
-        request.header(HttpHeaderNames.HOST), server.executor(), context,
-        (status, trailers, response, written) -> respond(ctx, request, binding, status, trailers,
-            (Message) response, corsHeaders, written));
+    HttpServerCall<ReqT, RespT> call =
+        new HttpServerCall<>(
+            method.getMethodDescriptor(),
+            attributes,
+            request.header(HttpHeaderNames.HOST),
+            server.executor(),
+            context,
+            (status, trailers, response, written) ->
+                respond(
+                    ctx,
+                    request,
+                    binding,
+                    status,
+                    trailers,
+                    (Message) response,
+                    corsHeaders,
+                    written));
     current = call;
     @SuppressWarnings("unchecked")
     ReqT typed = (ReqT) message;
@@ -348,32 +531,68 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   /** Writes a finished call's answer; any thread. */
-  private void respond(ChannelHandlerContext ctx, HttpRequestData request, HttpBinding binding, Status status,
-      Metadata trailers, Message response, Map<String, String> corsHeaders, Consumer<Boolean> written) {
+  private void respond(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      HttpBinding binding,
+      Status status,
+      Metadata trailers,
+      Message response,
+      Map<String, String> corsHeaders,
+      Consumer<Boolean> written) {
     if (status.isOk() && response != null) {
       String json;
       try {
-        json = binding.responseBody().isEmpty() ? server.codec().print(response)
-            : server.codec().printField(response, binding.responseBody());
+        json =
+            binding.responseBody().isEmpty()
+                ? server.codec().print(response)
+                : server.codec().printField(response, binding.responseBody());
       } catch (InvalidProtocolBufferException | RuntimeException e) {
         String errorId = UUID.randomUUID().toString();
-        log.error("internal error {}: the response of {} cannot be written as JSON", errorId,
-            binding.fullMethodName(), e);
-        sendStatus(ctx, request, binding, Status.Code.INTERNAL, 500, "internal error; quote error id " + errorId
-            + " when reporting it", corsHeaders, null, null, written);
+        log.error(
+            "internal error {}: the response of {} cannot be written as JSON",
+            errorId,
+            binding.fullMethodName(),
+            e);
+        sendStatus(
+            ctx,
+            request,
+            binding,
+            Status.Code.INTERNAL,
+            500,
+            "internal error; quote error id " + errorId + " when reporting it",
+            corsHeaders,
+            null,
+            null,
+            written);
         return;
       }
-      write(ctx, request, response(200, json.getBytes(StandardCharsets.UTF_8), apiHeaders(corsHeaders)),
-          serviceOf(binding), methodOf(binding), written);
+      write(
+          ctx,
+          request,
+          response(200, json.getBytes(StandardCharsets.UTF_8), apiHeaders(corsHeaders)),
+          serviceOf(binding),
+          methodOf(binding),
+          written);
       return;
     }
     Status.Code code = status.isOk() ? Status.Code.INTERNAL : status.getCode();
-    Status effective = status.isOk() ? Status.INTERNAL.withDescription("the method sent no response") : status;
+    Status effective =
+        status.isOk() ? Status.INTERNAL.withDescription("the method sent no response") : status;
     com.google.rpc.Status rpcStatus = StatusProto.fromStatusAndTrailers(effective, trailers);
     Map<String, String> headers = apiHeaders(corsHeaders);
-    retryAfterSeconds(rpcStatus).ifPresent(seconds -> headers.put("retry-after", Long.toString(seconds)));
-    write(ctx, request, response(HttpStatuses.of(code), server.codec().printStatus(rpcStatus)
-        .getBytes(StandardCharsets.UTF_8), headers), serviceOf(binding), methodOf(binding), written);
+    retryAfterSeconds(rpcStatus)
+        .ifPresent(seconds -> headers.put("retry-after", Long.toString(seconds)));
+    write(
+        ctx,
+        request,
+        response(
+            HttpStatuses.of(code),
+            server.codec().printStatus(rpcStatus).getBytes(StandardCharsets.UTF_8),
+            headers),
+        serviceOf(binding),
+        methodOf(binding),
+        written);
   }
 
   /** {@code Retry-After} (whole seconds, rounded up) from a {@code RetryInfo} detail. */
@@ -392,45 +611,86 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     return java.util.Optional.empty();
   }
 
-  private void sendStatus(ChannelHandlerContext ctx, HttpRequestData request, HttpBinding binding, Status.Code code,
-      int httpStatus, String message, Map<String, String> extraHeaders, String service, String method) {
-    sendStatus(ctx, request, binding, code, httpStatus, message, extraHeaders, service, method, ok -> { });
+  private void sendStatus(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      HttpBinding binding,
+      Status.Code code,
+      int httpStatus,
+      String message,
+      Map<String, String> extraHeaders,
+      String service,
+      String method) {
+    sendStatus(
+        ctx, request, binding, code, httpStatus, message, extraHeaders, service, method, ok -> {});
   }
 
-  private void sendStatus(ChannelHandlerContext ctx, HttpRequestData request, HttpBinding binding, Status.Code code,
-      int httpStatus, String message, Map<String, String> extraHeaders, String service, String method,
+  private void sendStatus(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      HttpBinding binding,
+      Status.Code code,
+      int httpStatus,
+      String message,
+      Map<String, String> extraHeaders,
+      String service,
+      String method,
       Consumer<Boolean> written) {
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message)
-        .build();
-    write(ctx, request, response(httpStatus, server.codec().printStatus(status).getBytes(StandardCharsets.UTF_8),
-        apiHeaders(extraHeaders)), service != null ? service : serviceOf(binding),
-        method != null ? method : methodOf(binding), written);
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message).build();
+    write(
+        ctx,
+        request,
+        response(
+            httpStatus,
+            server.codec().printStatus(status).getBytes(StandardCharsets.UTF_8),
+            apiHeaders(extraHeaders)),
+        service != null ? service : serviceOf(binding),
+        method != null ? method : methodOf(binding),
+        written);
   }
 
-  private void sendEmpty(ChannelHandlerContext ctx, HttpRequestData request, int status, Map<String, String> headers,
-      String service, String method) {
-    write(ctx, request, response(status, new byte[0], headers), service, method, ok -> { });
+  private void sendEmpty(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      int status,
+      Map<String, String> headers,
+      String service,
+      String method) {
+    write(ctx, request, response(status, new byte[0], headers), service, method, ok -> {});
   }
 
-  /** Writes {@code response} on the event loop, counts it, then lets the next request of the connection start. */
-  private void write(ChannelHandlerContext ctx, HttpRequestData request, FullHttpResponse response, String service,
-      String method, Consumer<Boolean> written) {
-    Runnable send = () -> {
-      if (!request.keepAlive()) {
-        HttpUtil.setKeepAlive(response, false);
-      }
-      server.metrics().count(service, method, response.status().code());
-      ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-        try {
-          written.accept(f.isSuccess());
-        } finally {
-          if (!HttpUtil.isKeepAlive(response)) {
-            ctx.close();
+  /**
+   * Writes {@code response} on the event loop, counts it, then lets the next request of the
+   * connection start.
+   */
+  private void write(
+      ChannelHandlerContext ctx,
+      HttpRequestData request,
+      FullHttpResponse response,
+      String service,
+      String method,
+      Consumer<Boolean> written) {
+    Runnable send =
+        () -> {
+          if (!request.keepAlive()) {
+            HttpUtil.setKeepAlive(response, false);
           }
-          done(ctx);
-        }
-      });
-    };
+          server.metrics().count(service, method, response.status().code());
+          ctx.writeAndFlush(response)
+              .addListener(
+                  (ChannelFutureListener)
+                      f -> {
+                        try {
+                          written.accept(f.isSuccess());
+                        } finally {
+                          if (!HttpUtil.isKeepAlive(response)) {
+                            ctx.close();
+                          }
+                          done(ctx);
+                        }
+                      });
+        };
     if (ctx.executor().inEventLoop()) {
       send.run();
     } else {
@@ -439,8 +699,9 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private static FullHttpResponse response(int status, byte[] body, Map<String, String> headers) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-        Unpooled.wrappedBuffer(body));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
     headers.forEach((name, value) -> response.headers().set(name, value));
     if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       HttpUtil.setContentLength(response, body.length);
@@ -456,18 +717,23 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     return headers;
   }
 
-  private static Map<String, String> withHeader(Map<String, String> headers, String name, String value) {
+  private static Map<String, String> withHeader(
+      Map<String, String> headers, String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
     return copy;
   }
 
   private static String serviceOf(HttpBinding binding) {
-    return binding == null ? "-" : String.valueOf(binding.method().getMethodDescriptor().getServiceName());
+    return binding == null
+        ? "-"
+        : String.valueOf(binding.method().getMethodDescriptor().getServiceName());
   }
 
   private static String methodOf(HttpBinding binding) {
-    return binding == null ? "-" : String.valueOf(binding.method().getMethodDescriptor().getBareMethodName());
+    return binding == null
+        ? "-"
+        : String.valueOf(binding.method().getMethodDescriptor().getBareMethodName());
   }
 
   private static boolean isJson(String contentType) {
@@ -479,9 +745,10 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private static Attributes attributes(ChannelHandlerContext ctx) {
-    Attributes.Builder attributes = Attributes.newBuilder()
-        .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ctx.channel().remoteAddress())
-        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.channel().localAddress());
+    Attributes.Builder attributes =
+        Attributes.newBuilder()
+            .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ctx.channel().remoteAddress())
+            .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.channel().localAddress());
     SslHandler tls = ctx.pipeline().get(SslHandler.class);
     if (tls != null) {
       attributes.set(Grpc.TRANSPORT_ATTR_SSL_SESSION, tls.engine().getSession());
@@ -496,13 +763,16 @@ final class HttpJsonHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       String name = header.getKey().toLowerCase(Locale.ROOT);
       if (name.startsWith("grpc-metadata-")) {
         name = name.substring("grpc-metadata-".length()); // grpc-gateway's way to send any metadata
-      } else if (NOT_METADATA.contains(name) || name.startsWith("grpc-") || name.startsWith("access-control-")
+      } else if (NOT_METADATA.contains(name)
+          || name.startsWith("grpc-")
+          || name.startsWith("access-control-")
           || name.startsWith("sec-")) {
         continue;
       }
       try {
         if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-          metadata.put(Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER),
+          metadata.put(
+              Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER),
               Base64.getDecoder().decode(header.getValue().trim()));
         } else {
           metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), header.getValue());

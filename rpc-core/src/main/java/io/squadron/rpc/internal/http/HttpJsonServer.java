@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -42,7 +43,6 @@ import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.http.HttpSettings;
 import io.squadron.rpc.http.StaticFiles;
 import io.squadron.rpc.internal.errors.RequestValidation;
-import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -62,18 +62,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/JSON listener of a server: HTTP/1.1 on Netty (the Netty grpc-java runs on, nothing more on the class
- * path), TLS with the service's own certificate (client certificates optional, checked against the platform CA, so
- * a service may call with its identity and a browser with an app token), the {@code google.api.http} bindings of the
- * server's methods, and optionally static files. Calls go through the same chain as gRPC calls ({@link
- * HttpServerCall}).
+ * The HTTP/JSON listener of a server: HTTP/1.1 on Netty (the Netty grpc-java runs on, nothing more
+ * on the class path), TLS with the service's own certificate (client certificates optional, checked
+ * against the platform CA, so a service may call with its identity and a browser with an app
+ * token), the {@code google.api.http} bindings of the server's methods, and optionally static
+ * files. Calls go through the same chain as gRPC calls ({@link HttpServerCall}).
  */
 public final class HttpJsonServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonServer.class);
 
   /**
-   * TLS: this service's certificate and key, and the trust its callers' certificates must meet, as managers (the
-   * gRPC port's, so a rotated certificate or CA bundle serves both listeners at once).
+   * TLS: this service's certificate and key, and the trust its callers' certificates must meet, as
+   * managers (the gRPC port's, so a rotated certificate or CA bundle serves both listeners at
+   * once).
    */
   public record Tls(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager clientTrust) {
     public Tls {
@@ -91,13 +92,20 @@ public final class HttpJsonServer implements AutoCloseable {
   private final Executor executor;
   private final RequestValidation validation;
   private final EventLoopGroup loops;
-  private final ChannelGroup channels = new DefaultChannelGroup("squadron-http", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup channels =
+      new DefaultChannelGroup("squadron-http", GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Channel listener;
 
-  private HttpJsonServer(HttpSettings settings, HttpRoutes routes, StaticFileRoute staticFiles, JsonCodec codec,
-      HttpMetrics metrics, Executor executor, RequestValidation validation) {
+  private HttpJsonServer(
+      HttpSettings settings,
+      HttpRoutes routes,
+      StaticFileRoute staticFiles,
+      JsonCodec codec,
+      HttpMetrics metrics,
+      Executor executor,
+      RequestValidation validation) {
     this.settings = settings;
     this.routes = routes;
     this.staticFiles = staticFiles;
@@ -105,19 +113,28 @@ public final class HttpJsonServer implements AutoCloseable {
     this.metrics = metrics;
     this.executor = executor;
     this.validation = validation;
-    this.loops = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-        new DefaultThreadFactory("squadron-http", true), NioIoHandler.newFactory());
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            new DefaultThreadFactory("squadron-http", true),
+            NioIoHandler.newFactory());
   }
 
   /**
-   * Reads the bindings of {@code services} (each with the server chain in front), refusing invalid ones. Handlers
-   * run on {@code handlers}, the gRPC port's bounded pool (owned by the caller: {@link #close} leaves it running),
-   * and a request that cannot be transcoded becomes a stand-in of {@code validation}, the one the chain consults.
+   * Reads the bindings of {@code services} (each with the server chain in front), refusing invalid
+   * ones. Handlers run on {@code handlers}, the gRPC port's bounded pool (owned by the caller:
+   * {@link #close} leaves it running), and a request that cannot be transcoded becomes a stand-in
+   * of {@code validation}, the one the chain consults.
    *
    * @throws IllegalArgumentException naming a method whose {@code google.api.http} rule is invalid
    */
-  public static HttpJsonServer create(HttpSettings settings, List<ServerServiceDefinition> services,
-      Optional<StaticFiles> files, MeterRegistry registry, Executor handlers, RequestValidation validation) {
+  public static HttpJsonServer create(
+      HttpSettings settings,
+      List<ServerServiceDefinition> services,
+      Optional<StaticFiles> files,
+      MeterRegistry registry,
+      Executor handlers,
+      RequestValidation validation) {
     requireNonNull(settings, "settings");
     requireNonNull(files, "files");
     requireNonNull(handlers, "handlers");
@@ -128,12 +145,20 @@ public final class HttpJsonServer implements AutoCloseable {
       types.add(b.protoMethod().getInputType());
       types.add(b.protoMethod().getOutputType());
     }
-    return new HttpJsonServer(settings, routes, files.map(f -> new StaticFileRoute(f, settings.staticMaxAge()))
-        .orElse(null), new JsonCodec(types), new HttpMetrics(requireNonNull(registry, "registry")), handlers,
+    return new HttpJsonServer(
+        settings,
+        routes,
+        files.map(f -> new StaticFileRoute(f, settings.staticMaxAge())).orElse(null),
+        new JsonCodec(types),
+        new HttpMetrics(requireNonNull(registry, "registry")),
+        handlers,
         validation);
   }
 
-  /** The bindings served, one per line ({@code POST /v1/shuffle -> squadron.shuffle.v1.ShuffleService/Shuffle}). */
+  /**
+   * The bindings served, one per line ({@code POST /v1/shuffle ->
+   * squadron.shuffle.v1.ShuffleService/Shuffle}).
+   */
   public List<String> bindings() {
     return routes.bindings().stream().map(HttpBinding::toString).toList();
   }
@@ -145,35 +170,54 @@ public final class HttpJsonServer implements AutoCloseable {
    */
   public HttpJsonServer start(Optional<Tls> tls) {
     SslContext ssl = tls.map(HttpJsonServer::sslContext).orElse(null);
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(loops)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 128)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            channels.add(ch);
-            ChannelPipeline p = ch.pipeline();
-            if (ssl != null) {
-              p.addLast("tls", ssl.newHandler(ch.alloc()));
-            }
-            p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-            p.addLast("codec", new HttpServerCodec(8192, 16384, 8192));
-            p.addLast("keep-alive", new HttpServerKeepAliveHandler());
-            p.addLast("body", new BodyLimit(settings.maxRequestSize(), HttpJsonServer.this));
-            p.addLast("json", new HttpJsonHandler(HttpJsonServer.this));
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 128)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    ChannelPipeline p = ch.pipeline();
+                    if (ssl != null) {
+                      p.addLast("tls", ssl.newHandler(ch.alloc()));
+                    }
+                    p.addLast(
+                        "idle",
+                        new IdleStateHandler(
+                            0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                    p.addLast("codec", new HttpServerCodec(8192, 16384, 8192));
+                    p.addLast("keep-alive", new HttpServerKeepAliveHandler());
+                    p.addLast(
+                        "body", new BodyLimit(settings.maxRequestSize(), HttpJsonServer.this));
+                    p.addLast("json", new HttpJsonHandler(HttpJsonServer.this));
+                  }
+                });
     try {
-      listener = bootstrap.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
+      listener =
+          bootstrap.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
     } catch (Exception e) {
       close();
-      throw new UncheckedIOException(new IOException("cannot bind HTTP/JSON on " + settings.host() + ":"
-          + settings.port() + ": " + e.getMessage(), e));
+      throw new UncheckedIOException(
+          new IOException(
+              "cannot bind HTTP/JSON on "
+                  + settings.host()
+                  + ":"
+                  + settings.port()
+                  + ": "
+                  + e.getMessage(),
+              e));
     }
-    log.info("serving HTTP/JSON on {}://{}:{} ({} binding(s){})", ssl != null ? "https" : "http", settings.host(),
-        port(), routes.bindings().size(), staticFiles != null ? ", static files" : "");
+    log.info(
+        "serving HTTP/JSON on {}://{}:{} ({} binding(s){})",
+        ssl != null ? "https" : "http",
+        settings.host(),
+        port(),
+        routes.bindings().size(),
+        staticFiles != null ? ", static files" : "");
     return this;
   }
 
@@ -185,7 +229,8 @@ public final class HttpJsonServer implements AutoCloseable {
           .protocols("TLSv1.3", "TLSv1.2")
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new UncheckedIOException(new IOException("cannot set up TLS for HTTP/JSON: " + e.getMessage(), e));
+      throw new UncheckedIOException(
+          new IOException("cannot set up TLS for HTTP/JSON: " + e.getMessage(), e));
     }
   }
 
@@ -194,7 +239,10 @@ public final class HttpJsonServer implements AutoCloseable {
     return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  /** Stops accepting connections; requests already received are still answered. Safe to call more than once. */
+  /**
+   * Stops accepting connections; requests already received are still answered. Safe to call more
+   * than once.
+   */
   public void stopAccepting() {
     Channel l = listener;
     if (l != null && l.isOpen()) {
@@ -265,7 +313,9 @@ public final class HttpJsonServer implements AutoCloseable {
     inFlight.decrementAndGet();
   }
 
-  /** Aggregates a request's body, answering 413 with a JSON status when it is larger than allowed. */
+  /**
+   * Aggregates a request's body, answering 413 with a JSON status when it is larger than allowed.
+   */
   private static final class BodyLimit extends HttpObjectAggregator {
     private final HttpJsonServer server;
 
@@ -276,11 +326,17 @@ public final class HttpJsonServer implements AutoCloseable {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      com.google.rpc.Status status = RpcErrors.status(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
-          "request body larger than " + server.settings.maxRequestSize() + " bytes");
+      com.google.rpc.Status status =
+          RpcErrors.status(
+              Status.Code.RESOURCE_EXHAUSTED,
+              ErrorReason.REQUEST_TOO_LARGE,
+              "request body larger than " + server.settings.maxRequestSize() + " bytes");
       byte[] body = server.codec.printStatus(status).getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+      FullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              Unpooled.wrappedBuffer(body));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       HttpUtil.setContentLength(response, body.length);

@@ -21,9 +21,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP bindings of a server's methods, read from the {@code google.api.http} options in their {@code .proto}
- * (through the descriptors protoc generated, {@link ProtoMethodDescriptorSupplier}), and the lookup of a request's
- * method and path. Bad rules are refused when the server is built, naming the method and the rule.
+ * The HTTP bindings of a server's methods, read from the {@code google.api.http} options in their
+ * {@code .proto} (through the descriptors protoc generated, {@link ProtoMethodDescriptorSupplier}),
+ * and the lookup of a request's method and path. Bad rules are refused when the server is built,
+ * naming the method and the rule.
  */
 final class HttpRoutes {
   private static final Pattern TOKEN = Pattern.compile("[A-Z][A-Z0-9-]*");
@@ -53,7 +54,8 @@ final class HttpRoutes {
   /**
    * The bindings of every annotated method of {@code services}.
    *
-   * @throws IllegalArgumentException naming the method whose rule is invalid, or two rules that collide
+   * @throws IllegalArgumentException naming the method whose rule is invalid, or two rules that
+   *     collide
    */
   static HttpRoutes of(List<ServerServiceDefinition> services) {
     List<HttpBinding> bindings = new ArrayList<>();
@@ -61,9 +63,11 @@ final class HttpRoutes {
     for (ServerServiceDefinition service : services) {
       for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
         for (HttpBinding binding : bindingsOf(method)) {
-          HttpBinding clash = byShape.putIfAbsent(binding.httpMethod() + " " + binding.template().shape(), binding);
+          HttpBinding clash =
+              byShape.putIfAbsent(binding.httpMethod() + " " + binding.template().shape(), binding);
           if (clash != null) {
-            throw new IllegalArgumentException("google.api.http: " + binding + " collides with " + clash);
+            throw new IllegalArgumentException(
+                "google.api.http: " + binding + " collides with " + clash);
           }
           bindings.add(binding);
         }
@@ -95,11 +99,15 @@ final class HttpRoutes {
       }
       otherMethods.add(binding.httpMethod());
     }
-    return otherMethods.isEmpty() ? new NotFound()
+    return otherMethods.isEmpty()
+        ? new NotFound()
         : new WrongMethod(String.join(", ", otherMethods.stream().sorted().toList()));
   }
 
-  /** Whether some binding has {@code rawPath}, whatever its method (CORS preflights ask before the real request). */
+  /**
+   * Whether some binding has {@code rawPath}, whatever its method (CORS preflights ask before the
+   * real request).
+   */
   boolean hasPath(String rawPath) {
     return bindings.stream().anyMatch(b -> b.template().match(rawPath).isPresent());
   }
@@ -115,41 +123,77 @@ final class HttpRoutes {
     }
     String name = method.getFullMethodName();
     if (method.getType() != MethodDescriptor.MethodType.UNARY) {
-      throw new IllegalArgumentException("google.api.http on " + name + ": HTTP/JSON transcodes unary methods only "
-          + "(this one is " + method.getType() + ")");
+      throw new IllegalArgumentException(
+          "google.api.http on "
+              + name
+              + ": HTTP/JSON transcodes unary methods only "
+              + "(this one is "
+              + method.getType()
+              + ")");
     }
-    if (!(method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> marshaller)
+    if (!(method.getRequestMarshaller()
+            instanceof MethodDescriptor.PrototypeMarshaller<?> marshaller)
         || !(marshaller.getMessagePrototype() instanceof Message prototype)) {
-      throw new IllegalArgumentException("google.api.http on " + name + ": the request is not a protobuf message");
+      throw new IllegalArgumentException(
+          "google.api.http on " + name + ": the request is not a protobuf message");
     }
     HttpRule rule = proto.getOptions().getExtension(AnnotationsProto.http);
     List<HttpBinding> bindings = new ArrayList<>();
     bindings.add(binding(definition, proto, prototype, rule, name));
     for (HttpRule additional : rule.getAdditionalBindingsList()) {
       if (additional.getAdditionalBindingsCount() > 0) {
-        throw new IllegalArgumentException("google.api.http on " + name + ": additional_bindings may not nest");
+        throw new IllegalArgumentException(
+            "google.api.http on " + name + ": additional_bindings may not nest");
       }
       bindings.add(binding(definition, proto, prototype, additional, name));
     }
     return bindings;
   }
 
-  private static HttpBinding binding(ServerMethodDefinition<?, ?> definition, Descriptors.MethodDescriptor proto,
-      Message prototype, HttpRule rule, String name) {
+  private static HttpBinding binding(
+      ServerMethodDefinition<?, ?> definition,
+      Descriptors.MethodDescriptor proto,
+      Message prototype,
+      HttpRule rule,
+      String name) {
     String httpMethod;
     String path;
     switch (rule.getPatternCase()) {
-      case GET -> { httpMethod = "GET"; path = rule.getGet(); }
-      case PUT -> { httpMethod = "PUT"; path = rule.getPut(); }
-      case POST -> { httpMethod = "POST"; path = rule.getPost(); }
-      case DELETE -> { httpMethod = "DELETE"; path = rule.getDelete(); }
-      case PATCH -> { httpMethod = "PATCH"; path = rule.getPatch(); }
-      case CUSTOM -> { httpMethod = rule.getCustom().getKind(); path = rule.getCustom().getPath(); }
-      default -> throw new IllegalArgumentException("google.api.http on " + name + ": no HTTP method and path");
+      case GET -> {
+        httpMethod = "GET";
+        path = rule.getGet();
+      }
+      case PUT -> {
+        httpMethod = "PUT";
+        path = rule.getPut();
+      }
+      case POST -> {
+        httpMethod = "POST";
+        path = rule.getPost();
+      }
+      case DELETE -> {
+        httpMethod = "DELETE";
+        path = rule.getDelete();
+      }
+      case PATCH -> {
+        httpMethod = "PATCH";
+        path = rule.getPatch();
+      }
+      case CUSTOM -> {
+        httpMethod = rule.getCustom().getKind();
+        path = rule.getCustom().getPath();
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "google.api.http on " + name + ": no HTTP method and path");
     }
     if (!TOKEN.matcher(httpMethod).matches()) {
-      throw new IllegalArgumentException("google.api.http on " + name + ": custom kind '" + httpMethod
-          + "' (expected: an upper-case HTTP method)");
+      throw new IllegalArgumentException(
+          "google.api.http on "
+              + name
+              + ": custom kind '"
+              + httpMethod
+              + "' (expected: an upper-case HTTP method)");
     }
     PathTemplate template;
     try {
@@ -164,28 +208,47 @@ final class HttpRoutes {
         List<FieldDescriptor> fields = Fields.resolve(input, fieldPath, "field");
         FieldDescriptor leaf = fields.get(fields.size() - 1);
         if (leaf.isRepeated() || !Fields.isScalar(leaf)) {
-          throw new TranscodingException(fieldPath, "must be a singular scalar field to be bound to the path");
+          throw new TranscodingException(
+              fieldPath, "must be a singular scalar field to be bound to the path");
         }
         pathFields.add(Fields.protoPath(fields));
       } catch (TranscodingException e) {
-        throw new IllegalArgumentException("google.api.http on " + name + ": path variable " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "google.api.http on " + name + ": path variable " + e.getMessage(), e);
       }
     }
     String body = rule.getBody();
     if (!body.isEmpty() && !body.equals("*") && input.findFieldByName(body) == null) {
-      throw new IllegalArgumentException("google.api.http on " + name + ": body '" + body + "' is not a field of "
-          + input.getFullName());
+      throw new IllegalArgumentException(
+          "google.api.http on "
+              + name
+              + ": body '"
+              + body
+              + "' is not a field of "
+              + input.getFullName());
     }
     if (!body.isEmpty() && !body.equals("*") && pathFields.contains(body)) {
-      throw new IllegalArgumentException("google.api.http on " + name + ": body '" + body
-          + "' is also bound to the path");
+      throw new IllegalArgumentException(
+          "google.api.http on " + name + ": body '" + body + "' is also bound to the path");
     }
     String responseBody = rule.getResponseBody();
     if (!responseBody.isEmpty() && proto.getOutputType().findFieldByName(responseBody) == null) {
-      throw new IllegalArgumentException("google.api.http on " + name + ": response_body '" + responseBody
-          + "' is not a field of " + proto.getOutputType().getFullName());
+      throw new IllegalArgumentException(
+          "google.api.http on "
+              + name
+              + ": response_body '"
+              + responseBody
+              + "' is not a field of "
+              + proto.getOutputType().getFullName());
     }
-    return new HttpBinding(httpMethod, template, body, responseBody, definition, proto, prototype,
+    return new HttpBinding(
+        httpMethod,
+        template,
+        body,
+        responseBody,
+        definition,
+        proto,
+        prototype,
         Set.copyOf(pathFields));
   }
 }

@@ -13,14 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP request as a gRPC server call: it is started through the method's {@link ServerCallHandler}, the very
- * chain gRPC calls pass (metrics, identity, permission, rate limit, error mapping, the handler), with the request
- * message already transcoded. The handler's response or status is handed to a {@link Responder}, which writes the
- * HTTP response.
+ * One HTTP request as a gRPC server call: it is started through the method's {@link
+ * ServerCallHandler}, the very chain gRPC calls pass (metrics, identity, permission, rate limit,
+ * error mapping, the handler), with the request message already transcoded. The handler's response
+ * or status is handed to a {@link Responder}, which writes the HTTP response.
  *
- * <p>As in grpc-java's server: the call runs in a cancellable {@link Context} with the request timeout as deadline;
- * listener methods are never called concurrently; after the response is written the listener hears
- * {@code onComplete}, or {@code onCancel} when the client went away or the deadline passed first.
+ * <p>As in grpc-java's server: the call runs in a cancellable {@link Context} with the request
+ * timeout as deadline; listener methods are never called concurrently; after the response is
+ * written the listener hears {@code onComplete}, or {@code onCancel} when the client went away or
+ * the deadline passed first.
  */
 final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   private static final Logger log = LoggerFactory.getLogger(HttpServerCall.class);
@@ -28,10 +29,14 @@ final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   /** Writes the HTTP response of a finished call. */
   interface Responder {
     /**
-     * Writes {@code response} (null unless {@code status} is OK) or the error, then runs {@code written} with
-     * whether the response reached the connection.
+     * Writes {@code response} (null unless {@code status} is OK) or the error, then runs {@code
+     * written} with whether the response reached the connection.
      */
-    void respond(Status status, Metadata trailers, Object response, java.util.function.Consumer<Boolean> written);
+    void respond(
+        Status status,
+        Metadata trailers,
+        Object response,
+        java.util.function.Consumer<Boolean> written);
   }
 
   private final MethodDescriptor<ReqT, RespT> method;
@@ -46,8 +51,13 @@ final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   private volatile RespT response;
   private Listener<ReqT> listener;
 
-  HttpServerCall(MethodDescriptor<ReqT, RespT> method, Attributes attributes, String authority, Executor executor,
-      Context.CancellableContext context, Responder responder) {
+  HttpServerCall(
+      MethodDescriptor<ReqT, RespT> method,
+      Attributes attributes,
+      String authority,
+      Executor executor,
+      Context.CancellableContext context,
+      Responder responder) {
     this.method = method;
     this.attributes = attributes;
     this.authority = authority;
@@ -56,29 +66,39 @@ final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
     this.responder = responder;
   }
 
-  /** Starts the call with {@code request} (a real request or the stand-in for one that did not transcode). */
+  /**
+   * Starts the call with {@code request} (a real request or the stand-in for one that did not
+   * transcode).
+   */
   void start(ServerCallHandler<ReqT, RespT> handler, Metadata headers, ReqT request) {
     context.addListener(c -> onContextCancelled(), Runnable::run);
-    executor.execute(() -> context.run(() -> {
-      synchronized (this) {
-        try {
-          listener = handler.startCall(this, headers);
-          if (!answered.get()) {
-            listener.onReady();
-            listener.onMessage(request);
-          }
-          if (!answered.get()) {
-            listener.onHalfClose();
-          }
-        } catch (RuntimeException e) {
-          // The error-mapping stage maps the handler's exceptions; this is one thrown before it (a bug).
-          log.error("HTTP call to {} failed before the error-mapping stage", method.getFullMethodName(), e);
-          if (!closeCalled.get()) {
-            close(Status.INTERNAL.withDescription("internal error"), new Metadata());
-          }
-        }
-      }
-    }));
+    executor.execute(
+        () ->
+            context.run(
+                () -> {
+                  synchronized (this) {
+                    try {
+                      listener = handler.startCall(this, headers);
+                      if (!answered.get()) {
+                        listener.onReady();
+                        listener.onMessage(request);
+                      }
+                      if (!answered.get()) {
+                        listener.onHalfClose();
+                      }
+                    } catch (RuntimeException e) {
+                      // The error-mapping stage maps the handler's exceptions; this is one thrown
+                      // before it (a bug).
+                      log.error(
+                          "HTTP call to {} failed before the error-mapping stage",
+                          method.getFullMethodName(),
+                          e);
+                      if (!closeCalled.get()) {
+                        close(Status.INTERNAL.withDescription("internal error"), new Metadata());
+                      }
+                    }
+                  }
+                }));
   }
 
   @Override
@@ -108,9 +128,11 @@ final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
       throw new IllegalStateException("call already closed");
     }
     if (!answered.compareAndSet(false, true)) {
-      return; // cancelled first (deadline, client gone): like a gRPC stream already reset, nothing to send
+      return; // cancelled first (deadline, client gone): like a gRPC stream already reset, nothing
+      // to send
     }
-    responder.respond(status, trailers, status.isOk() ? response : null, written -> finish(written));
+    responder.respond(
+        status, trailers, status.isOk() ? response : null, written -> finish(written));
   }
 
   /** The client went away before the answer: the call is cancelled. */
@@ -120,10 +142,13 @@ final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
 
   private void onContextCancelled() {
     if (answered.compareAndSet(false, true)) {
-      // Not answered yet: the deadline passed, or the client left. Answer if the connection is still there.
-      Status status = context.getDeadline() != null && context.getDeadline().isExpired()
-          ? Status.DEADLINE_EXCEEDED.withDescription("the call ran longer than the request timeout")
-          : Status.CANCELLED.withDescription("call cancelled");
+      // Not answered yet: the deadline passed, or the client left. Answer if the connection is
+      // still there.
+      Status status =
+          context.getDeadline() != null && context.getDeadline().isExpired()
+              ? Status.DEADLINE_EXCEEDED.withDescription(
+                  "the call ran longer than the request timeout")
+              : Status.CANCELLED.withDescription("call cancelled");
       responder.respond(status, new Metadata(), null, written -> finish(false));
     }
   }
@@ -132,23 +157,29 @@ final class HttpServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
-    executor.execute(() -> context.run(() -> {
-      synchronized (this) {
-        try {
-          if (listener != null) {
-            if (delivered) {
-              listener.onComplete();
-            } else {
-              listener.onCancel();
-            }
-          }
-        } catch (RuntimeException e) {
-          log.warn("listener of {} failed on completion: {}", method.getFullMethodName(), e.toString());
-        } finally {
-          context.cancel(null); // as grpc-java: the call's context ends with the call
-        }
-      }
-    }));
+    executor.execute(
+        () ->
+            context.run(
+                () -> {
+                  synchronized (this) {
+                    try {
+                      if (listener != null) {
+                        if (delivered) {
+                          listener.onComplete();
+                        } else {
+                          listener.onCancel();
+                        }
+                      }
+                    } catch (RuntimeException e) {
+                      log.warn(
+                          "listener of {} failed on completion: {}",
+                          method.getFullMethodName(),
+                          e.toString());
+                    } finally {
+                      context.cancel(null); // as grpc-java: the call's context ends with the call
+                    }
+                  }
+                }));
   }
 
   @Override

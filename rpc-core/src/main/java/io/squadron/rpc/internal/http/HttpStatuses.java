@@ -2,7 +2,10 @@ package io.squadron.rpc.internal.http;
 
 import io.grpc.Status;
 
-/** The HTTP status of a gRPC status code: the standard mapping (grpc-gateway's {@code HTTPStatusFromCode}). */
+/**
+ * The HTTP status of a gRPC status code: the standard mapping (grpc-gateway's {@code
+ * HTTPStatusFromCode}).
+ */
 final class HttpStatuses {
   private HttpStatuses() {}
 

@@ -26,19 +26,28 @@ import java.util.regex.Pattern;
  * Verb     = ":" LITERAL ;
  * </pre>
  *
- * <p>{@code **} may only end the path (before the verb). A variable of one segment ({@code {id}}, {@code {id=*}}) is
- * percent-decoded completely; a variable of several segments keeps {@code %2F} encoded, so a slash inside a value is
- * told apart from the separators (the rule's "reverse decoding").
+ * <p>{@code **} may only end the path (before the verb). A variable of one segment ({@code {id}},
+ * {@code {id=*}}) is percent-decoded completely; a variable of several segments keeps {@code %2F}
+ * encoded, so a slash inside a value is told apart from the separators (the rule's "reverse
+ * decoding").
  */
 final class PathTemplate {
-  private static final Pattern FIELD_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final Pattern FIELD_PATH =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
   /** One segment of the template. */
-  enum Kind { LITERAL, ONE, ANY }
+  enum Kind {
+    LITERAL,
+    ONE,
+    ANY
+  }
 
   private record Segment(Kind kind, String literal) {}
 
-  /** A variable bound to the segments {@code [start, end)}; {@code end == -1} runs to the end of the path. */
+  /**
+   * A variable bound to the segments {@code [start, end)}; {@code end == -1} runs to the end of the
+   * path.
+   */
   record Variable(String fieldPath, int start, int end) {}
 
   private final String text;
@@ -46,7 +55,8 @@ final class PathTemplate {
   private final List<Variable> variables;
   private final Optional<String> verb;
 
-  private PathTemplate(String text, List<Segment> segments, List<Variable> variables, Optional<String> verb) {
+  private PathTemplate(
+      String text, List<Segment> segments, List<Variable> variables, Optional<String> verb) {
     this.text = text;
     this.segments = List.copyOf(segments);
     this.variables = List.copyOf(variables);
@@ -61,7 +71,8 @@ final class PathTemplate {
   static PathTemplate parse(String template) {
     requireNonNull(template, "template");
     if (!template.startsWith("/")) {
-      throw new IllegalArgumentException("path template '" + template + "' (expected: to start with '/')");
+      throw new IllegalArgumentException(
+          "path template '" + template + "' (expected: to start with '/')");
     }
     String path = template.substring(1);
     Optional<String> verb = Optional.empty();
@@ -80,20 +91,26 @@ final class PathTemplate {
       if (i < path.length() && path.charAt(i) == '{') {
         int close = path.indexOf('}', i);
         if (close < 0) {
-          throw new IllegalArgumentException("path template '" + template + "' (expected: '}' closing '{')");
+          throw new IllegalArgumentException(
+              "path template '" + template + "' (expected: '}' closing '{')");
         }
         String inner = path.substring(i + 1, close);
         int eq = inner.indexOf('=');
         String field = eq < 0 ? inner : inner.substring(0, eq);
         if (!FIELD_PATH.matcher(field).matches()) {
-          throw new IllegalArgumentException("path template '" + template + "': variable '" + field
-              + "' (expected: a field path such as session_id or session.id)");
+          throw new IllegalArgumentException(
+              "path template '"
+                  + template
+                  + "': variable '"
+                  + field
+                  + "' (expected: a field path such as session_id or session.id)");
         }
         int start = segments.size();
         String sub = eq < 0 ? "*" : inner.substring(eq + 1);
         for (String part : sub.split("/", -1)) {
           if (part.indexOf('{') >= 0) {
-            throw new IllegalArgumentException("path template '" + template + "': nested variables");
+            throw new IllegalArgumentException(
+                "path template '" + template + "': nested variables");
           }
           segments.add(segment(template, part));
         }
@@ -101,7 +118,8 @@ final class PathTemplate {
         variables.add(new Variable(field, start, open ? -1 : segments.size()));
         i = close + 1;
         if (i < path.length() && path.charAt(i) != '/') {
-          throw new IllegalArgumentException("path template '" + template + "' (expected: '/' after a variable)");
+          throw new IllegalArgumentException(
+              "path template '" + template + "' (expected: '/' after a variable)");
         }
         i++;
       } else {
@@ -113,7 +131,8 @@ final class PathTemplate {
     }
     for (int s = 0; s < segments.size() - 1; s++) {
       if (segments.get(s).kind() == Kind.ANY) {
-        throw new IllegalArgumentException("path template '" + template + "' (expected: '**' only at the end)");
+        throw new IllegalArgumentException(
+            "path template '" + template + "' (expected: '**' only at the end)");
       }
     }
     List<String> fields = variables.stream().map(Variable::fieldPath).toList();
@@ -135,9 +154,14 @@ final class PathTemplate {
   }
 
   private static void requireLiteral(String template, String literal) {
-    if (literal.isEmpty() || literal.chars().anyMatch(c -> "{}*=/:?#".indexOf(c) >= 0 || c <= ' ' || c >= 0x7f)) {
-      throw new IllegalArgumentException("path template '" + template + "': segment '" + literal
-          + "' (expected: a non-empty literal, '*', '**' or a {variable})");
+    if (literal.isEmpty()
+        || literal.chars().anyMatch(c -> "{}*=/:?#".indexOf(c) >= 0 || c <= ' ' || c >= 0x7f)) {
+      throw new IllegalArgumentException(
+          "path template '"
+              + template
+              + "': segment '"
+              + literal
+              + "' (expected: a non-empty literal, '*', '**' or a {variable})");
     }
   }
 
@@ -152,8 +176,8 @@ final class PathTemplate {
   }
 
   /**
-   * The variables' values when {@code rawPath} (the request path as sent, still percent-encoded, without the query)
-   * matches this template; empty when it does not.
+   * The variables' values when {@code rawPath} (the request path as sent, still percent-encoded,
+   * without the query) matches this template; empty when it does not.
    */
   Optional<Map<String, String>> match(String rawPath) {
     if (!rawPath.startsWith("/")) {
@@ -198,8 +222,8 @@ final class PathTemplate {
         }
       }
       boolean single = v.end() >= 0 && end - v.start() == 1;
-      Optional<String> value = decode(String.join("/", java.util.Arrays.asList(raw).subList(v.start(), end)),
-          !single);
+      Optional<String> value =
+          decode(String.join("/", java.util.Arrays.asList(raw).subList(v.start(), end)), !single);
       if (value.isEmpty()) {
         return Optional.empty();
       }
@@ -209,8 +233,8 @@ final class PathTemplate {
   }
 
   /**
-   * How specific this template is, for ordering: a template without {@code **} before one with it, more literal
-   * segments first, a verb before none. Lower sorts first.
+   * How specific this template is, for ordering: a template without {@code **} before one with it,
+   * more literal segments first, a verb before none. Lower sorts first.
    */
   int[] rank() {
     int literals = 0;
@@ -222,21 +246,29 @@ final class PathTemplate {
     return new int[] {any ? 1 : 0, -literals, verb.isPresent() ? 0 : 1, -segments.size()};
   }
 
-  /** The shape of the template with variable names erased: two bindings with the same shape and method collide. */
+  /**
+   * The shape of the template with variable names erased: two bindings with the same shape and
+   * method collide.
+   */
   String shape() {
     StringBuilder b = new StringBuilder();
     for (Segment s : segments) {
-      b.append('/').append(switch (s.kind()) {
-        case LITERAL -> s.literal();
-        case ONE -> "*";
-        case ANY -> "**";
-      });
+      b.append('/')
+          .append(
+              switch (s.kind()) {
+                case LITERAL -> s.literal();
+                case ONE -> "*";
+                case ANY -> "**";
+              });
     }
     verb.ifPresent(v -> b.append(':').append(v));
     return b.toString();
   }
 
-  /** Percent-decodes UTF-8; keeps {@code %2F} encoded when {@code keepSlashes}; empty for a malformed escape. */
+  /**
+   * Percent-decodes UTF-8; keeps {@code %2F} encoded when {@code keepSlashes}; empty for a
+   * malformed escape.
+   */
   static Optional<String> decode(String raw, boolean keepSlashes) {
     if (raw.indexOf('%') < 0) {
       return Optional.of(raw);
@@ -268,10 +300,13 @@ final class PathTemplate {
       i += 2;
     }
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString());
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes.toByteArray()))
+              .toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

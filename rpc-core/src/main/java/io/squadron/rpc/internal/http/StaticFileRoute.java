@@ -11,40 +11,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers {@code GET} and {@code HEAD} from {@link StaticFiles}: the content type from the extension, an ETag (a
- * content hash) with {@code 304 Not Modified} for {@code If-None-Match}, HTML always revalidated
- * ({@code Cache-Control: no-cache}, so a new release is seen at once) and other files cached for the configured
- * time. A path is checked before any lookup: no {@code .} or {@code ..} segments, no empty segment, no encoded
- * slash, backslash or NUL, no hidden (dot) names; a path ending in {@code /} means its {@code index.html}. Nothing
- * lists a directory.
+ * Answers {@code GET} and {@code HEAD} from {@link StaticFiles}: the content type from the
+ * extension, an ETag (a content hash) with {@code 304 Not Modified} for {@code If-None-Match}, HTML
+ * always revalidated ({@code Cache-Control: no-cache}, so a new release is seen at once) and other
+ * files cached for the configured time. A path is checked before any lookup: no {@code .} or {@code
+ * ..} segments, no empty segment, no encoded slash, backslash or NUL, no hidden (dot) names; a path
+ * ending in {@code /} means its {@code index.html}. Nothing lists a directory.
  */
 final class StaticFileRoute {
-  private static final Map<String, String> TYPES = Map.ofEntries(
-      Map.entry("html", "text/html; charset=utf-8"),
-      Map.entry("htm", "text/html; charset=utf-8"),
-      Map.entry("css", "text/css; charset=utf-8"),
-      Map.entry("js", "text/javascript; charset=utf-8"),
-      Map.entry("mjs", "text/javascript; charset=utf-8"),
-      Map.entry("json", "application/json"),
-      Map.entry("map", "application/json"),
-      Map.entry("txt", "text/plain; charset=utf-8"),
-      Map.entry("svg", "image/svg+xml"),
-      Map.entry("png", "image/png"),
-      Map.entry("jpg", "image/jpeg"),
-      Map.entry("jpeg", "image/jpeg"),
-      Map.entry("gif", "image/gif"),
-      Map.entry("webp", "image/webp"),
-      Map.entry("ico", "image/x-icon"),
-      Map.entry("woff", "font/woff"),
-      Map.entry("woff2", "font/woff2"),
-      Map.entry("wasm", "application/wasm"),
-      Map.entry("webmanifest", "application/manifest+json"));
+  private static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("html", "text/html; charset=utf-8"),
+          Map.entry("htm", "text/html; charset=utf-8"),
+          Map.entry("css", "text/css; charset=utf-8"),
+          Map.entry("js", "text/javascript; charset=utf-8"),
+          Map.entry("mjs", "text/javascript; charset=utf-8"),
+          Map.entry("json", "application/json"),
+          Map.entry("map", "application/json"),
+          Map.entry("txt", "text/plain; charset=utf-8"),
+          Map.entry("svg", "image/svg+xml"),
+          Map.entry("png", "image/png"),
+          Map.entry("jpg", "image/jpeg"),
+          Map.entry("jpeg", "image/jpeg"),
+          Map.entry("gif", "image/gif"),
+          Map.entry("webp", "image/webp"),
+          Map.entry("ico", "image/x-icon"),
+          Map.entry("woff", "font/woff"),
+          Map.entry("woff2", "font/woff2"),
+          Map.entry("wasm", "application/wasm"),
+          Map.entry("webmanifest", "application/manifest+json"));
 
   /** What to answer. */
   sealed interface Answer permits File, NotModified, Missing, BadPath {}
 
   /** The file, with its headers' values. */
-  record File(byte[] content, String contentType, String etag, String cacheControl) implements Answer {}
+  record File(byte[] content, String contentType, String etag, String cacheControl)
+      implements Answer {}
 
   /** The client's copy is current. */
   record NotModified(String etag, String cacheControl) implements Answer {}
@@ -63,7 +65,10 @@ final class StaticFileRoute {
     this.otherCacheControl = "public, max-age=" + maxAge.toSeconds();
   }
 
-  /** The answer for {@code rawPath} (as sent, still percent-encoded) with the request's {@code If-None-Match}. */
+  /**
+   * The answer for {@code rawPath} (as sent, still percent-encoded) with the request's {@code
+   * If-None-Match}.
+   */
   Answer answer(String rawPath, String ifNoneMatch) throws IOException {
     Optional<String> path = relativePath(rawPath);
     if (path.isEmpty()) {
@@ -92,7 +97,10 @@ final class StaticFileRoute {
       return Optional.empty();
     }
     String lower = rawPath.toLowerCase(Locale.ROOT);
-    if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") || rawPath.indexOf('\\') >= 0) {
+    if (lower.contains("%2f")
+        || lower.contains("%5c")
+        || lower.contains("%00")
+        || rawPath.indexOf('\\') >= 0) {
       return Optional.empty();
     }
     Optional<String> decoded = PathTemplate.decode(rawPath.substring(1), false);
@@ -107,7 +115,9 @@ final class StaticFileRoute {
     for (int i = 0; i < segments.length; i++) {
       String s = segments[i];
       boolean last = i == segments.length - 1;
-      if ((s.isEmpty() && !last) || s.startsWith(".") || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      if ((s.isEmpty() && !last)
+          || s.startsWith(".")
+          || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
         return Optional.empty();
       }
     }
@@ -123,7 +133,9 @@ final class StaticFileRoute {
   private static String etag(byte[] content) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
-      return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22) + "\"";
+      return "\""
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22)
+          + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

@@ -23,17 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * Records every call a server receives: {@value #DURATION} (a timer: count, sum, histogram and percentiles) tagged
- * with service, method, caller and final status, and {@value #IN_FLIGHT} per service and method.
+ * Records every call a server receives: {@value #DURATION} (a timer: count, sum, histogram and
+ * percentiles) tagged with service, method, caller and final status, and {@value #IN_FLIGHT} per
+ * service and method.
  *
- * <p>It is the outermost stage, so calls rejected by the identity, permission or rate-limit stage are counted with
- * their status too (an error ratio read by alerts and canary analysis must see them). The caller is not known yet
- * when the call starts: the identity stage leaves it in a {@link CallerSlot} that this stage reads when the call
- * finishes. A call counts as finished when it is closed or cancelled, whichever comes first, exactly once.
+ * <p>It is the outermost stage, so calls rejected by the identity, permission or rate-limit stage
+ * are counted with their status too (an error ratio read by alerts and canary analysis must see
+ * them). The caller is not known yet when the call starts: the identity stage leaves it in a {@link
+ * CallerSlot} that this stage reads when the call finishes. A call counts as finished when it is
+ * closed or cancelled, whichever comes first, exactly once.
  */
 public final class ServerMetricsInterceptor implements ServerInterceptor {
   /** Timer of received calls. */
   public static final String DURATION = "squadron.rpc.server.duration";
+
   /** Gauge of calls being handled. */
   public static final String IN_FLIGHT = "squadron.rpc.server.in.flight";
 
@@ -42,8 +45,12 @@ public final class ServerMetricsInterceptor implements ServerInterceptor {
   private final LongSupplier nanoTime;
   private final ConcurrentMap<String, MethodMeters> byMethod = new ConcurrentHashMap<>();
 
-  /** Records into {@code registry}, timing with {@code nanoTime} (normally {@code System::nanoTime}). */
-  public ServerMetricsInterceptor(MeterRegistry registry, MetricsSettings settings, LongSupplier nanoTime) {
+  /**
+   * Records into {@code registry}, timing with {@code nanoTime} (normally {@code
+   * System::nanoTime}).
+   */
+  public ServerMetricsInterceptor(
+      MeterRegistry registry, MetricsSettings settings, LongSupplier nanoTime) {
     this.registry = requireNonNull(registry, "registry");
     this.settings = requireNonNull(settings, "settings");
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
@@ -55,16 +62,19 @@ public final class ServerMetricsInterceptor implements ServerInterceptor {
     MethodMeters meters = meters(call.getMethodDescriptor());
     CallerSlot slot = new CallerSlot();
     CallRecord record = new CallRecord(meters, slot, nanoTime);
-    ServerCall<ReqT, RespT> recording = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        // Recorded before the status goes out, so a caller that has seen its result finds the call counted.
-        record.finish(status.getCode());
-        super.close(status, trailers);
-      }
-    };
+    ServerCall<ReqT, RespT> recording =
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            // Recorded before the status goes out, so a caller that has seen its result finds the
+            // call counted.
+            record.finish(status.getCode());
+            super.close(status, trailers);
+          }
+        };
     ServerCall.Listener<ReqT> listener;
-    // The slot need only be visible while the later stages start the call: the identity stage writes it then.
+    // The slot need only be visible while the later stages start the call: the identity stage
+    // writes it then.
     Context previous = Context.current().withValue(CallerSlot.KEY, slot).attach();
     try {
       listener = next.startCall(recording, headers);
@@ -89,8 +99,9 @@ public final class ServerMetricsInterceptor implements ServerInterceptor {
   private MethodMeters meters(MethodDescriptor<?, ?> method) {
     MethodMeters meters = byMethod.get(method.getFullMethodName());
     if (meters == null) {
-      meters = byMethod.computeIfAbsent(method.getFullMethodName(), n -> new MethodMeters(registry, method,
-          settings));
+      meters =
+          byMethod.computeIfAbsent(
+              method.getFullMethodName(), n -> new MethodMeters(registry, method, settings));
     }
     return meters;
   }
@@ -106,16 +117,22 @@ public final class ServerMetricsInterceptor implements ServerInterceptor {
     MethodMeters(MeterRegistry registry, MethodDescriptor<?, ?> method, MetricsSettings settings) {
       this.registry = registry;
       this.settings = settings;
-      this.methodTags = Tags.of("service", String.valueOf(method.getServiceName()),
-          "method", String.valueOf(method.getBareMethodName()));
+      this.methodTags =
+          Tags.of(
+              "service",
+              String.valueOf(method.getServiceName()),
+              "method",
+              String.valueOf(method.getBareMethodName()));
       Gauge.builder(IN_FLIGHT, inFlight, AtomicInteger::get).tags(methodTags).register(registry);
     }
 
     CallTimers timers(String caller) {
       CallTimers timers = byCaller.get(caller);
       if (timers == null) {
-        timers = byCaller.computeIfAbsent(caller, c -> new CallTimers(registry, DURATION,
-            methodTags.and("caller", c), settings));
+        timers =
+            byCaller.computeIfAbsent(
+                caller,
+                c -> new CallTimers(registry, DURATION, methodTags.and("caller", c), settings));
       }
       return timers;
     }
@@ -139,8 +156,10 @@ public final class ServerMetricsInterceptor implements ServerInterceptor {
     void finish(Status.Code code) {
       if (finished.compareAndSet(false, true)) {
         meters.inFlight.decrementAndGet();
-        meters.timers(caller.caller().name()).forCode(code).record(nanoTime.getAsLong() - start,
-            TimeUnit.NANOSECONDS);
+        meters
+            .timers(caller.caller().name())
+            .forCode(code)
+            .record(nanoTime.getAsLong() - start, TimeUnit.NANOSECONDS);
       }
     }
   }

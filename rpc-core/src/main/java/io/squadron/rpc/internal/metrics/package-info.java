@@ -1,4 +1,5 @@
 /**
- * Server and client call recorders, and the counters of the identity, permission and rate-limit stages.
+ * Server and client call recorders, and the counters of the identity, permission and rate-limit
+ * stages.
  */
 package io.squadron.rpc.internal.metrics;

@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The permission stage: lets a call through when the current {@link PermissionPolicy} allows its {@link Caller} on its
- * method, else closes it with PERMISSION_DENIED (reason {@code CALLER_NOT_ALLOWED}) naming the method and the caller,
- * nothing about the policy, and counts it in {@value SecurityMetrics#DENIED}. {@link #update} swaps the policy
- * atomically: calls starting afterwards see the new one, and a streaming call still open (a long-lived stream) whose
- * caller the new policy no longer allows is closed with PERMISSION_DENIED at once. A unary call in flight finishes
- * under the policy it started with.
+ * The permission stage: lets a call through when the current {@link PermissionPolicy} allows its
+ * {@link Caller} on its method, else closes it with PERMISSION_DENIED (reason {@code
+ * CALLER_NOT_ALLOWED}) naming the method and the caller, nothing about the policy, and counts it in
+ * {@value SecurityMetrics#DENIED}. {@link #update} swaps the policy atomically: calls starting
+ * afterwards see the new one, and a streaming call still open (a long-lived stream) whose caller
+ * the new policy no longer allows is closed with PERMISSION_DENIED at once. A unary call in flight
+ * finishes under the policy it started with.
  */
 public final class PermissionInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(PermissionInterceptor.class);
@@ -54,8 +55,14 @@ public final class PermissionInterceptor implements ServerInterceptor {
     int revoked = 0;
     for (StreamingCall<?, ?> stream : openStreams) {
       if (!newPolicy.allows(stream.getMethodDescriptor(), stream.caller)) {
-        deny(stream.caller, stream.getMethodDescriptor(), "caller '" + stream.caller.name()
-            + "' may no longer call " + stream.getMethodDescriptor().getFullMethodName(), stream::revoke);
+        deny(
+            stream.caller,
+            stream.getMethodDescriptor(),
+            "caller '"
+                + stream.caller.name()
+                + "' may no longer call "
+                + stream.getMethodDescriptor().getFullMethodName(),
+            stream::revoke);
         revoked++;
       }
     }
@@ -70,7 +77,10 @@ public final class PermissionInterceptor implements ServerInterceptor {
     Caller caller = Caller.current();
     MethodDescriptor<ReqT, RespT> method = call.getMethodDescriptor();
     if (!policy.allows(method, caller)) {
-      deny(caller, method, "caller '" + caller.name() + "' may not call " + method.getFullMethodName(),
+      deny(
+          caller,
+          method,
+          "caller '" + caller.name() + "' may not call " + method.getFullMethodName(),
           (status, trailers) -> call.close(status, trailers));
       return new ServerCall.Listener<>() {};
     }
@@ -82,7 +92,10 @@ public final class PermissionInterceptor implements ServerInterceptor {
     // A policy change between the check above and the registration: check once more.
     if (!policy.allows(method, caller)) {
       openStreams.remove(stream);
-      deny(caller, method, "caller '" + caller.name() + "' may not call " + method.getFullMethodName(),
+      deny(
+          caller,
+          method,
+          "caller '" + caller.name() + "' may not call " + method.getFullMethodName(),
           (status, trailers) -> call.close(status, trailers));
       return new ServerCall.Listener<>() {};
     }
@@ -102,19 +115,32 @@ public final class PermissionInterceptor implements ServerInterceptor {
     };
   }
 
-  private void deny(Caller caller, MethodDescriptor<?, ?> method, String message,
+  private void deny(
+      Caller caller,
+      MethodDescriptor<?, ?> method,
+      String message,
       java.util.function.BiConsumer<Status, Metadata> close) {
-    registry.counter(SecurityMetrics.DENIED, "service", String.valueOf(method.getServiceName()),
-        "method", String.valueOf(method.getBareMethodName()), "caller", caller.name(),
-        "reason", ErrorReason.CALLER_NOT_ALLOWED.name()).increment();
-    StatusRuntimeException error = RpcErrors.of(Status.Code.PERMISSION_DENIED, ErrorReason.CALLER_NOT_ALLOWED,
-        message);
+    registry
+        .counter(
+            SecurityMetrics.DENIED,
+            "service",
+            String.valueOf(method.getServiceName()),
+            "method",
+            String.valueOf(method.getBareMethodName()),
+            "caller",
+            caller.name(),
+            "reason",
+            ErrorReason.CALLER_NOT_ALLOWED.name())
+        .increment();
+    StatusRuntimeException error =
+        RpcErrors.of(Status.Code.PERMISSION_DENIED, ErrorReason.CALLER_NOT_ALLOWED, message);
     close.accept(error.getStatus(), error.getTrailers());
   }
 
   /**
-   * A streaming call the policy may revoke from another thread: every use of the call is serialized with the
-   * revocation, and after it the handler's sends and close are dropped (the handler sees the call cancelled).
+   * A streaming call the policy may revoke from another thread: every use of the call is serialized
+   * with the revocation, and after it the handler's sends and close are dropped (the handler sees
+   * the call cancelled).
    */
   private static final class StreamingCall<ReqT, RespT>
       extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
@@ -123,7 +149,8 @@ public final class PermissionInterceptor implements ServerInterceptor {
     private boolean closed;
     private boolean revoked;
 
-    StreamingCall(ServerCall<ReqT, RespT> delegate, Caller caller, Set<StreamingCall<?, ?>> registry) {
+    StreamingCall(
+        ServerCall<ReqT, RespT> delegate, Caller caller, Set<StreamingCall<?, ?>> registry) {
       super(delegate);
       this.caller = caller;
       this.registry = registry;

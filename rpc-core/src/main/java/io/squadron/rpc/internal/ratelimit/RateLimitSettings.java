@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Rate limits as configured under {@code squadron.rate-limits} (defaults in rpc-core's {@code reference.conf}).
- * Limits are per instance.
+ * Rate limits as configured under {@code squadron.rate-limits} (defaults in rpc-core's {@code
+ * reference.conf}). Limits are per instance.
  *
  * <pre>
  * squadron.rate-limits {
@@ -33,7 +33,8 @@ import java.util.Set;
  * @param overrides agreed limits per caller and method
  * @param idleExpiry a bucket unused (and full) for this long is dropped; a new one starts full
  */
-public record RateLimitSettings(RateLimit defaultLimit, List<RateLimitOverride> overrides, Duration idleExpiry) {
+public record RateLimitSettings(
+    RateLimit defaultLimit, List<RateLimitOverride> overrides, Duration idleExpiry) {
   /** How long an unused bucket is kept by default. */
   public static final Duration DEFAULT_IDLE_EXPIRY = Duration.ofMinutes(5);
 
@@ -47,7 +48,8 @@ public record RateLimitSettings(RateLimit defaultLimit, List<RateLimitOverride> 
     Set<String> seen = new HashSet<>();
     for (RateLimitOverride o : overrides) {
       if (!seen.add(o.caller() + " " + o.target())) {
-        throw new IllegalArgumentException("overrides: two for caller " + o.caller() + " and " + o.target());
+        throw new IllegalArgumentException(
+            "overrides: two for caller " + o.caller() + " and " + o.target());
       }
     }
   }
@@ -73,49 +75,61 @@ public record RateLimitSettings(RateLimit defaultLimit, List<RateLimitOverride> 
     try {
       list = root.getConfigList("squadron.rate-limits.overrides");
     } catch (ConfigException e) {
-      throw new InvalidConfigException(r.key("overrides"), "wrong type (expected: a list of "
-          + "{ caller = ..., method = ..., rate = ..., burst = ... })");
+      throw new InvalidConfigException(
+          r.key("overrides"),
+          "wrong type (expected: a list of "
+              + "{ caller = ..., method = ..., rate = ..., burst = ... })");
     }
     for (int i = 0; i < list.size(); i++) {
       String key = r.key("overrides") + "[" + i + "]";
       Config o = list.get(i);
       try {
-        overrides.add(new RateLimitOverride(o.getString("caller"), o.getString("method"),
-            new RateLimit(o.getDouble("rate"), o.getInt("burst"))));
+        overrides.add(
+            new RateLimitOverride(
+                o.getString("caller"),
+                o.getString("method"),
+                new RateLimit(o.getDouble("rate"), o.getInt("burst"))));
       } catch (ConfigException | IllegalArgumentException e) {
-        throw new InvalidConfigException(key, e.getMessage()
-            + " (expected: { caller = ..., method = ..., rate = ..., burst = ... })");
+        throw new InvalidConfigException(
+            key,
+            e.getMessage()
+                + " (expected: { caller = ..., method = ..., rate = ..., burst = ... })");
       }
     }
     Duration idle = r.positiveDuration("idle-expiry");
     try {
       return new RateLimitSettings(defaultLimit, overrides, idle);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(r.key(e.getMessage().startsWith("idle") ? "idle-expiry" : "overrides"),
-          e.getMessage());
+      throw new InvalidConfigException(
+          r.key(e.getMessage().startsWith("idle") ? "idle-expiry" : "overrides"), e.getMessage());
     }
   }
 
   /**
-   * Reads an overrides file ({@code squadron.rate-limits.file}): HOCON holding {@code overrides = [...]} and, if it
-   * wants, {@code default} and {@code idle-expiry} (or a whole config with {@code squadron.rate-limits}); what it
-   * leaves out comes from {@code base}, the service's config.
+   * Reads an overrides file ({@code squadron.rate-limits.file}): HOCON holding {@code overrides =
+   * [...]} and, if it wants, {@code default} and {@code idle-expiry} (or a whole config with {@code
+   * squadron.rate-limits}); what it leaves out comes from {@code base}, the service's config.
    *
    * @throws InvalidConfigException naming the file and the bad key
    */
   public static RateLimitSettings fromFile(Path file, byte[] content, Config base) {
     Config parsed;
     try {
-      parsed = ConfigFactory.parseString(new String(content, StandardCharsets.UTF_8),
-          ConfigParseOptions.defaults().setOriginDescription(file.toString())).resolve();
+      parsed =
+          ConfigFactory.parseString(
+                  new String(content, StandardCharsets.UTF_8),
+                  ConfigParseOptions.defaults().setOriginDescription(file.toString()))
+              .resolve();
     } catch (ConfigException e) {
       throw new InvalidConfigException(file.toString(), "does not parse: " + e.getMessage());
     }
-    Config section = parsed.hasPath("squadron.rate-limits") ? parsed.getConfig("squadron.rate-limits") : parsed;
+    Config section =
+        parsed.hasPath("squadron.rate-limits") ? parsed.getConfig("squadron.rate-limits") : parsed;
     try {
       return from(section.atPath("squadron.rate-limits").withFallback(base));
     } catch (InvalidConfigException e) {
-      throw new InvalidConfigException(file + ": " + e.key(), e.getMessage().substring(e.key().length() + 2));
+      throw new InvalidConfigException(
+          file + ": " + e.key(), e.getMessage().substring(e.key().length() + 2));
     } catch (ConfigException e) {
       throw new InvalidConfigException(file.toString(), e.getMessage());
     }

@@ -10,21 +10,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets per (caller, method), created on first use with the limit {@link RateLimitSettings} gives the pair.
- * The hot path is two map lookups and one compare-and-set. Buckets idle for {@code idle-expiry} are dropped during
- * an occasional sweep on the calling thread, so memory is bounded by the pairs active recently. Time comes from the
- * injected {@code nanoTime}. {@link #update} swaps the limits at runtime (an overrides file reloaded): buckets in use
- * take their new limit and keep what they had used of the old one.
+ * Token buckets per (caller, method), created on first use with the limit {@link RateLimitSettings}
+ * gives the pair. The hot path is two map lookups and one compare-and-set. Buckets idle for {@code
+ * idle-expiry} are dropped during an occasional sweep on the calling thread, so memory is bounded
+ * by the pairs active recently. Time comes from the injected {@code nanoTime}. {@link #update}
+ * swaps the limits at runtime (an overrides file reloaded): buckets in use take their new limit and
+ * keep what they had used of the old one.
  */
 public final class RateLimiter {
   private final LongSupplier nanoTime;
   private volatile RateLimitSettings settings;
   private volatile long idleNanos;
   private volatile Map<String, Map<String, RateLimit>> overridesByCaller;
-  private final ConcurrentMap<String, ConcurrentMap<String, TokenBucket>> byMethod = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, ConcurrentMap<String, TokenBucket>> byMethod =
+      new ConcurrentHashMap<>();
   private final AtomicLong nextSweep;
 
-  /** Limits as {@code settings} say, timed by {@code nanoTime} (normally {@code System::nanoTime}). */
+  /**
+   * Limits as {@code settings} say, timed by {@code nanoTime} (normally {@code System::nanoTime}).
+   */
   public RateLimiter(RateLimitSettings settings, LongSupplier nanoTime) {
     this.settings = requireNonNull(settings, "settings");
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
@@ -42,8 +46,8 @@ public final class RateLimiter {
   }
 
   /**
-   * Applies {@code newSettings} from now on: calls see the new default and overrides, and every bucket in use takes
-   * its new limit, keeping what it had used of the old one.
+   * Applies {@code newSettings} from now on: calls see the new default and overrides, and every
+   * bucket in use takes its new limit, keeping what it had used of the old one.
    */
   public synchronized void update(RateLimitSettings newSettings) {
     requireNonNull(newSettings, "newSettings");
@@ -54,10 +58,13 @@ public final class RateLimiter {
       String fullMethodName = method.getKey();
       int slash = fullMethodName.indexOf('/');
       String serviceName = slash < 0 ? null : fullMethodName.substring(0, slash);
-      method.getValue().replaceAll((caller, bucket) -> {
-        RateLimit limit = limitFor(caller, fullMethodName, serviceName);
-        return limit.equals(bucket.limit()) ? bucket : bucket.withLimit(limit);
-      });
+      method
+          .getValue()
+          .replaceAll(
+              (caller, bucket) -> {
+                RateLimit limit = limitFor(caller, fullMethodName, serviceName);
+                return limit.equals(bucket.limit()) ? bucket : bucket.withLimit(limit);
+              });
     }
   }
 
@@ -78,13 +85,16 @@ public final class RateLimiter {
     }
     TokenBucket bucket = byCaller.get(caller);
     if (bucket == null) {
-      bucket = byCaller.computeIfAbsent(caller,
-          c -> new TokenBucket(limitFor(c, fullMethodName, serviceName), now));
+      bucket =
+          byCaller.computeIfAbsent(
+              caller, c -> new TokenBucket(limitFor(c, fullMethodName, serviceName), now));
     }
     long wait = bucket.tryAcquire(now);
     if (wait > 0) {
-      // A thread descheduled between reading the clock and reaching the bucket holds a stale time and would look
-      // early; with a small burst window that turns into a false rejection. Rejections are rare: check again.
+      // A thread descheduled between reading the clock and reaching the bucket holds a stale time
+      // and would look
+      // early; with a small burst window that turns into a false rejection. Rejections are rare:
+      // check again.
       long fresh = nanoTime.getAsLong();
       if (fresh != now) {
         wait = bucket.tryAcquire(fresh);

@@ -3,9 +3,10 @@ package io.squadron.rpc.internal.ratelimit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A lock-free token bucket in the GCRA form: one long, the theoretical arrival time (TAT) of the next call at the
- * sustained rate. A call is admitted when moving TAT one interval ahead keeps it within {@code burst} intervals of
- * now; a compare-and-set commits it. Equivalent to a bucket of {@code burst} tokens refilled at {@code rate}.
+ * A lock-free token bucket in the GCRA form: one long, the theoretical arrival time (TAT) of the
+ * next call at the sustained rate. A call is admitted when moving TAT one interval ahead keeps it
+ * within {@code burst} intervals of now; a compare-and-set commits it. Equivalent to a bucket of
+ * {@code burst} tokens refilled at {@code rate}.
  */
 final class TokenBucket {
   private final RateLimit limit;
@@ -26,7 +27,10 @@ final class TokenBucket {
     return limit;
   }
 
-  /** A bucket applying {@code newLimit} that carries this one's use on (its theoretical arrival time). */
+  /**
+   * A bucket applying {@code newLimit} that carries this one's use on (its theoretical arrival
+   * time).
+   */
   TokenBucket withLimit(RateLimit newLimit) {
     TokenBucket next = new TokenBucket(newLimit, 0);
     next.tat.set(tat.get());
@@ -39,7 +43,7 @@ final class TokenBucket {
    * @return 0 when taken, else the nanoseconds until one will be free (nothing is taken)
    */
   long tryAcquire(long now) {
-    for (;;) {
+    for (; ; ) {
       long current = tat.get();
       long base = current - now > 0 ? current : now;
       long next = base + interval;

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps something in step with a file: the file is polled (robust to editors that replace files and to Kubernetes
- * ConfigMap symlink swaps) and, when its bytes change, parsed and applied. A file that cannot be read or does not
- * parse leaves what is in force and is logged; {@link #reload()} re-reads at once (an admin call).
+ * Keeps something in step with a file: the file is polled (robust to editors that replace files and
+ * to Kubernetes ConfigMap symlink swaps) and, when its bytes change, parsed and applied. A file
+ * that cannot be read or does not parse leaves what is in force and is logged; {@link #reload()}
+ * re-reads at once (an admin call).
  *
  * @param <T> what the file holds
  */
@@ -34,7 +35,8 @@ public final class WatchedFile<T> implements AutoCloseable {
 
   /**
    * @param what a name for logs ("permission policy")
-   * @param parse turns the file's bytes into a value, or throws (an {@code InvalidConfigException} naming the key)
+   * @param parse turns the file's bytes into a value, or throws (an {@code InvalidConfigException}
+   *     naming the key)
    * @param apply takes the new value in use
    */
   public WatchedFile(Path file, String what, BiFunction<Path, byte[], T> parse, Consumer<T> apply) {
@@ -48,7 +50,8 @@ public final class WatchedFile<T> implements AutoCloseable {
    * Re-reads the file now and applies it when it changed.
    *
    * @return true when a new value was applied
-   * @throws IOException when the file cannot be read; the parser's exception when it is invalid (nothing changes)
+   * @throws IOException when the file cannot be read; the parser's exception when it is invalid
+   *     (nothing changes)
    */
   public synchronized boolean reload() throws IOException {
     byte[] content = Files.readAllBytes(file);
@@ -67,12 +70,15 @@ public final class WatchedFile<T> implements AutoCloseable {
     if (executor != null) {
       throw new IllegalStateException("already started");
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "squadron-watch-" + file.getFileName());
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "squadron-watch-" + file.getFileName());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(
+        this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -82,7 +88,11 @@ public final class WatchedFile<T> implements AutoCloseable {
         log.info("{} reloaded from {}", what, file);
       }
     } catch (IOException | RuntimeException e) {
-      log.error("{} file {} not applied; the previous one stays in force: {}", what, file, e.getMessage());
+      log.error(
+          "{} file {} not applied; the previous one stays in force: {}",
+          what,
+          file,
+          e.getMessage());
     }
   }
 

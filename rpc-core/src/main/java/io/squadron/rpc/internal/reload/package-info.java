@@ -1,4 +1,5 @@
 /**
- * Settings that change at runtime without a restart: a file polled and re-read when its bytes change.
+ * Settings that change at runtime without a restart: a file polled and re-read when its bytes
+ * change.
  */
 package io.squadron.rpc.internal.reload;

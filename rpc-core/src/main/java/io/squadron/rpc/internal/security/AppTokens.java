@@ -1,8 +1,8 @@
 package io.squadron.rpc.internal.security;
 
-import io.squadron.rpc.security.SpiffeId;
 import static java.util.Objects.requireNonNull;
 
+import io.squadron.rpc.security.SpiffeId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Client-app tokens, kept in config only as SHA-256 hashes: a token maps to the app {@code app:<name>} when its hash
- * is listed under {@code squadron.security.apps.<name>.token-sha256}. The tokens themselves are never stored, logged
- * or echoed.
+ * Client-app tokens, kept in config only as SHA-256 hashes: a token maps to the app {@code
+ * app:<name>} when its hash is listed under {@code squadron.security.apps.<name>.token-sha256}. The
+ * tokens themselves are never stored, logged or echoed.
  */
 public final class AppTokens {
   private static final AppTokens NONE = new AppTokens(Map.of());
@@ -33,17 +33,22 @@ public final class AppTokens {
     return NONE;
   }
 
-  /** Tokens by their lower-case hex SHA-256, each naming its app (without the {@code app:} prefix). */
+  /**
+   * Tokens by their lower-case hex SHA-256, each naming its app (without the {@code app:} prefix).
+   */
   public static AppTokens of(Map<String, String> appByTokenSha256) {
     requireNonNull(appByTokenSha256, "appByTokenSha256");
-    appByTokenSha256.forEach((hash, app) -> {
-      if (!isSha256Hex(hash)) {
-        throw new IllegalArgumentException("token hash of app " + app + " (expected: 64 lower-case hex digits)");
-      }
-      if (!SpiffeId.isValidAppName(app)) {
-        throw new IllegalArgumentException("app: '" + app + "' (expected: letters, digits, '.', '-', '_')");
-      }
-    });
+    appByTokenSha256.forEach(
+        (hash, app) -> {
+          if (!isSha256Hex(hash)) {
+            throw new IllegalArgumentException(
+                "token hash of app " + app + " (expected: 64 lower-case hex digits)");
+          }
+          if (!SpiffeId.isValidAppName(app)) {
+            throw new IllegalArgumentException(
+                "app: '" + app + "' (expected: letters, digits, '.', '-', '_')");
+          }
+        });
     return new AppTokens(appByTokenSha256);
   }
 
@@ -64,7 +69,8 @@ public final class AppTokens {
   public static String sha256Hex(String token) {
     requireNonNull(token, "token");
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
@@ -79,7 +85,9 @@ public final class AppTokens {
   }
 
   static boolean isSha256Hex(String value) {
-    return value != null && value.length() == 64 && value.toLowerCase(Locale.ROOT).equals(value)
+    return value != null
+        && value.length() == 64
+        && value.toLowerCase(Locale.ROOT).equals(value)
         && value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   }
 

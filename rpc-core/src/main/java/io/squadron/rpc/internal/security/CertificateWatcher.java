@@ -30,12 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS material of one process, kept in step with its files: this service's certificate chain and key (served by
- * one key manager) and the platform CA bundle (the PKIX trust every peer is checked against). The files are polled
- * and re-read when their bytes change (robust to editors that replace files and to Kubernetes Secret symlink swaps);
- * new handshakes use the new material, connections already open keep theirs until they reach their maximum age. A
- * certificate and key that do not belong together (one file rewritten, the other not yet) are not applied: the old
- * pair stays until the other file follows.
+ * The TLS material of one process, kept in step with its files: this service's certificate chain
+ * and key (served by one key manager) and the platform CA bundle (the PKIX trust every peer is
+ * checked against). The files are polled and re-read when their bytes change (robust to editors
+ * that replace files and to Kubernetes Secret symlink swaps); new handshakes use the new material,
+ * connections already open keep theirs until they reach their maximum age. A certificate and key
+ * that do not belong together (one file rewritten, the other not yet) are not applied: the old pair
+ * stays until the other file follows.
  */
 public final class CertificateWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CertificateWatcher.class);
@@ -62,8 +63,16 @@ public final class CertificateWatcher implements AutoCloseable {
     try {
       watcher.reload();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read TLS files " + files.certFile() + ", " + files.keyFile() + ", "
-          + files.caFile() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read TLS files "
+              + files.certFile()
+              + ", "
+              + files.keyFile()
+              + ", "
+              + files.caFile()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return watcher;
   }
@@ -80,7 +89,9 @@ public final class CertificateWatcher implements AutoCloseable {
     byte[] key = Files.readAllBytes(files.keyFile());
     boolean changed = false;
     if (!Arrays.equals(ca, lastCa)) {
-      pkix = ServiceTrustManager.pkix(ServiceTrustManager.parseCertificates(ca, files.caFile().toString()));
+      pkix =
+          ServiceTrustManager.pkix(
+              ServiceTrustManager.parseCertificates(ca, files.caFile().toString()));
       lastCa = ca;
       changed = true;
     }
@@ -91,7 +102,8 @@ public final class CertificateWatcher implements AutoCloseable {
         chain = CertificateUtils.getX509Certificates(new ByteArrayInputStream(cert));
         privateKey = CertificateUtils.getPrivateKey(new ByteArrayInputStream(key));
       } catch (GeneralSecurityException | RuntimeException e) {
-        throw new IOException(files.certFile() + " or " + files.keyFile() + ": unreadable (" + e.getMessage() + ")",
+        throw new IOException(
+            files.certFile() + " or " + files.keyFile() + ": unreadable (" + e.getMessage() + ")",
             e);
       }
       if (chain.length == 0) {
@@ -101,8 +113,10 @@ public final class CertificateWatcher implements AutoCloseable {
         if (lastCert == null) {
           throw new IOException(files.keyFile() + ": not the key of " + files.certFile());
         }
-        log.warn("{} and {} do not belong together (one rewritten, the other not yet?); keeping the previous pair",
-            files.certFile(), files.keyFile());
+        log.warn(
+            "{} and {} do not belong together (one rewritten, the other not yet?); keeping the previous pair",
+            files.certFile(),
+            files.keyFile());
         return changed;
       }
       keyManager.updateIdentityCredentials(chain, privateKey);
@@ -119,19 +133,26 @@ public final class CertificateWatcher implements AutoCloseable {
     if (executor != null) {
       throw new IllegalStateException("already started");
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "squadron-certificate-watcher");
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "squadron-certificate-watcher");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(
+        this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
   private void poll() {
     try {
       if (reload()) {
-        log.info("TLS material reloaded from {}, {}, {}", files.caFile(), files.certFile(), files.keyFile());
+        log.info(
+            "TLS material reloaded from {}, {}, {}",
+            files.caFile(),
+            files.certFile(),
+            files.keyFile());
       }
     } catch (IOException | RuntimeException e) {
       log.error("TLS files not applied; the material in use stays: {}", e.getMessage());
@@ -148,7 +169,9 @@ public final class CertificateWatcher implements AutoCloseable {
     return pkix;
   }
 
-  /** A trust manager for a server: client certificates are checked against the current CA bundle. */
+  /**
+   * A trust manager for a server: client certificates are checked against the current CA bundle.
+   */
   public X509ExtendedTrustManager clientTrust() {
     return new X509ExtendedTrustManager() {
       @Override
@@ -164,7 +187,8 @@ public final class CertificateWatcher implements AutoCloseable {
       }
 
       @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      public void checkClientTrusted(X509Certificate[] chain, String authType)
+          throws CertificateException {
         pkix.checkClientTrusted(chain, authType);
       }
 
@@ -181,7 +205,8 @@ public final class CertificateWatcher implements AutoCloseable {
       }
 
       @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      public void checkServerTrusted(X509Certificate[] chain, String authType)
+          throws CertificateException {
         throw new CertificateException("a server's trust manager checks clients only");
       }
 
@@ -201,12 +226,13 @@ public final class CertificateWatcher implements AutoCloseable {
   }
 
   private static boolean belongTogether(PublicKey publicKey, PrivateKey privateKey) {
-    String algorithm = switch (privateKey.getAlgorithm()) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      default -> null;
-    };
+    String algorithm =
+        switch (privateKey.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> null;
+        };
     if (algorithm == null) {
       return true; // an algorithm we cannot check: the handshake will tell
     }

@@ -1,7 +1,5 @@
 package io.squadron.rpc.internal.security;
 
-import io.squadron.rpc.internal.metrics.SecurityMetrics;
-import io.squadron.rpc.security.SpiffeId;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Context;
@@ -19,6 +17,8 @@ import io.squadron.proto.common.v1.ErrorReason;
 import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.identity.Caller;
 import io.squadron.rpc.internal.metrics.CallerSlot;
+import io.squadron.rpc.internal.metrics.SecurityMetrics;
+import io.squadron.rpc.security.SpiffeId;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -26,18 +26,22 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * The identity stage: finds out who is calling and puts the {@link Caller} in the gRPC {@link Context}
- * ({@link Caller#contextKey()}) for the later stages and the handler. In order:
+ * The identity stage: finds out who is calling and puts the {@link Caller} in the gRPC {@link
+ * Context} ({@link Caller#contextKey()}) for the later stages and the handler. In order:
  *
  * <ol>
- *   <li>a verified client certificate (mutual TLS) names a service: {@code spiffe://<domain>/<service>};
- *   <li>an {@code authorization: Bearer <token>} header whose SHA-256 is configured names an app: {@code app:<name>};
- *   <li>only when a caller header is configured (plaintext development mode): the header names the caller.
+ *   <li>a verified client certificate (mutual TLS) names a service: {@code
+ *       spiffe://<domain>/<service>};
+ *   <li>an {@code authorization: Bearer <token>} header whose SHA-256 is configured names an app:
+ *       {@code app:<name>};
+ *   <li>only when a caller header is configured (plaintext development mode): the header names the
+ *       caller.
  * </ol>
  *
- * <p>Anything else (no identity, an unknown or malformed token, a certificate without a service identity) is closed
- * with UNAUTHENTICATED (reason {@code UNAUTHENTICATED_CALLER}) before any later stage runs, and counted in
- * {@value SecurityMetrics#DENIED}. The identity of a certificate is computed once per TLS session.
+ * <p>Anything else (no identity, an unknown or malformed token, a certificate without a service
+ * identity) is closed with UNAUTHENTICATED (reason {@code UNAUTHENTICATED_CALLER}) before any later
+ * stage runs, and counted in {@value SecurityMetrics#DENIED}. The identity of a certificate is
+ * computed once per TLS session.
  */
 public final class IdentityInterceptor implements ServerInterceptor {
   /** The {@code authorization} header. */
@@ -52,7 +56,10 @@ public final class IdentityInterceptor implements ServerInterceptor {
   private final Metadata.Key<String> callerHeader;
   private final MeterRegistry registry;
 
-  private IdentityInterceptor(String trustDomain, AppTokens appTokens, Metadata.Key<String> callerHeader,
+  private IdentityInterceptor(
+      String trustDomain,
+      AppTokens appTokens,
+      Metadata.Key<String> callerHeader,
       MeterRegistry registry) {
     this.trustDomain = trustDomain;
     this.appTokens = appTokens;
@@ -61,22 +68,29 @@ public final class IdentityInterceptor implements ServerInterceptor {
   }
 
   /** Identities from client certificates and app tokens only. */
-  public static IdentityInterceptor forTls(String trustDomain, AppTokens appTokens, MeterRegistry registry) {
+  public static IdentityInterceptor forTls(
+      String trustDomain, AppTokens appTokens, MeterRegistry registry) {
     SpiffeId.of(trustDomain, "x");
-    return new IdentityInterceptor(trustDomain, requireNonNull(appTokens, "appTokens"), null,
+    return new IdentityInterceptor(
+        trustDomain,
+        requireNonNull(appTokens, "appTokens"),
+        null,
         requireNonNull(registry, "registry"));
   }
 
   /**
-   * For local development without TLS: also believes the caller named in {@code header}. Anyone can claim any
-   * identity this way; never use it where real traffic arrives.
+   * For local development without TLS: also believes the caller named in {@code header}. Anyone can
+   * claim any identity this way; never use it where real traffic arrives.
    */
-  public static IdentityInterceptor forPlaintextDevelopment(String trustDomain, AppTokens appTokens, String header,
-      MeterRegistry registry) {
+  public static IdentityInterceptor forPlaintextDevelopment(
+      String trustDomain, AppTokens appTokens, String header, MeterRegistry registry) {
     SpiffeId.of(trustDomain, "x");
     requireNonNull(header, "header");
-    return new IdentityInterceptor(trustDomain, requireNonNull(appTokens, "appTokens"),
-        Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER), requireNonNull(registry, "registry"));
+    return new IdentityInterceptor(
+        trustDomain,
+        requireNonNull(appTokens, "appTokens"),
+        Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER),
+        requireNonNull(registry, "registry"));
   }
 
   @Override
@@ -114,7 +128,10 @@ public final class IdentityInterceptor implements ServerInterceptor {
       if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
         return null;
       }
-      return appTokens.appFor(authorization.substring(BEARER.length()).trim()).map(Caller::app).orElse(null);
+      return appTokens
+          .appFor(authorization.substring(BEARER.length()).trim())
+          .map(Caller::app)
+          .orElse(null);
     }
     if (callerHeader != null) {
       String claimed = headers.get(callerHeader);
@@ -136,12 +153,25 @@ public final class IdentityInterceptor implements ServerInterceptor {
 
   private <ReqT, RespT> ServerCall.Listener<ReqT> reject(ServerCall<ReqT, RespT> call) {
     MethodDescriptor<ReqT, RespT> method = call.getMethodDescriptor();
-    registry.counter(SecurityMetrics.DENIED, "service", String.valueOf(method.getServiceName()),
-        "method", String.valueOf(method.getBareMethodName()), "caller", Caller.UNKNOWN.name(),
-        "reason", ErrorReason.UNAUTHENTICATED_CALLER.name()).increment();
-    StatusRuntimeException error = RpcErrors.of(Status.Code.UNAUTHENTICATED, ErrorReason.UNAUTHENTICATED_CALLER,
-        "caller not identified for " + method.getFullMethodName()
-            + " (expected: a client certificate of the platform CA or a valid app token)");
+    registry
+        .counter(
+            SecurityMetrics.DENIED,
+            "service",
+            String.valueOf(method.getServiceName()),
+            "method",
+            String.valueOf(method.getBareMethodName()),
+            "caller",
+            Caller.UNKNOWN.name(),
+            "reason",
+            ErrorReason.UNAUTHENTICATED_CALLER.name())
+        .increment();
+    StatusRuntimeException error =
+        RpcErrors.of(
+            Status.Code.UNAUTHENTICATED,
+            ErrorReason.UNAUTHENTICATED_CALLER,
+            "caller not identified for "
+                + method.getFullMethodName()
+                + " (expected: a client certificate of the platform CA or a valid app token)");
     call.close(error.getStatus(), error.getTrailers());
     return new ServerCall.Listener<>() {};
   }

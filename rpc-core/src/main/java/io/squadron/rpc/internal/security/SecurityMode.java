@@ -2,11 +2,13 @@ package io.squadron.rpc.internal.security;
 
 /** How a process authenticates its peers ({@code squadron.security.mode}). */
 public enum SecurityMode {
-  /** Mutual TLS with the platform CA; client apps may present an app token instead of a certificate. */
+  /**
+   * Mutual TLS with the platform CA; client apps may present an app token instead of a certificate.
+   */
   MTLS("mtls"),
   /**
-   * No transport security; the caller names itself in a header. For local development only: anyone can claim any
-   * identity. The server logs a loud warning at start.
+   * No transport security; the caller names itself in a header. For local development only: anyone
+   * can claim any identity. The server logs a loud warning at start.
    */
   PLAINTEXT_DEV("plaintext-dev");
 

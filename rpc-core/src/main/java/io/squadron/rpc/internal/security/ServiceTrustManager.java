@@ -1,8 +1,8 @@
 package io.squadron.rpc.internal.security;
 
-import io.squadron.rpc.security.SpiffeId;
 import static java.util.Objects.requireNonNull;
 
+import io.squadron.rpc.security.SpiffeId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -25,33 +25,41 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts a peer only when its chain verifies against the platform CA (PKIX: signatures, validity dates, CA
- * constraints) and, for a server, its certificate names the expected service ({@code spiffe://<domain>/<service>}).
- * The SPIFFE check replaces host-name verification: services are reached by addresses that change, identities do not.
+ * Trusts a peer only when its chain verifies against the platform CA (PKIX: signatures, validity
+ * dates, CA constraints) and, for a server, its certificate names the expected service ({@code
+ * spiffe://<domain>/<service>}). The SPIFFE check replaces host-name verification: services are
+ * reached by addresses that change, identities do not.
  */
 public final class ServiceTrustManager extends X509ExtendedTrustManager {
   private final Supplier<X509ExtendedTrustManager> pkix;
   private final String trustDomain;
   private final String expectedService;
 
-  private ServiceTrustManager(Supplier<X509ExtendedTrustManager> pkix, String trustDomain, String expectedService) {
+  private ServiceTrustManager(
+      Supplier<X509ExtendedTrustManager> pkix, String trustDomain, String expectedService) {
     this.pkix = pkix;
     this.trustDomain = trustDomain;
     this.expectedService = expectedService;
   }
 
-  /** Trusts servers certified by {@code caCertificates} as {@code expectedService} in {@code trustDomain}. */
-  public static ServiceTrustManager forServer(Collection<X509Certificate> caCertificates, String trustDomain,
-      String expectedService) {
+  /**
+   * Trusts servers certified by {@code caCertificates} as {@code expectedService} in {@code
+   * trustDomain}.
+   */
+  public static ServiceTrustManager forServer(
+      Collection<X509Certificate> caCertificates, String trustDomain, String expectedService) {
     requireNonNull(caCertificates, "caCertificates");
     SpiffeId.of(trustDomain, expectedService);
     X509ExtendedTrustManager fixed = pkix(caCertificates);
     return new ServiceTrustManager(() -> fixed, trustDomain, expectedService);
   }
 
-  /** As {@link #forServer(Collection, String, String)} over the CA bundle {@code pkix} gives now (it may rotate). */
-  public static ServiceTrustManager forServer(Supplier<X509ExtendedTrustManager> pkix, String trustDomain,
-      String expectedService) {
+  /**
+   * As {@link #forServer(Collection, String, String)} over the CA bundle {@code pkix} gives now (it
+   * may rotate).
+   */
+  public static ServiceTrustManager forServer(
+      Supplier<X509ExtendedTrustManager> pkix, String trustDomain, String expectedService) {
     requireNonNull(pkix, "pkix");
     SpiffeId.of(trustDomain, expectedService);
     return new ServiceTrustManager(pkix, trustDomain, expectedService);
@@ -92,17 +100,27 @@ public final class ServiceTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     // The two-argument form: chain validation without the JDK's host-name check.
     pkix.get().checkServerTrusted(chain, authType);
     Optional<String> service = SpiffeId.service(chain[0], trustDomain);
     if (service.isEmpty()) {
-      throw new CertificateException("server certificate carries no spiffe://" + trustDomain + "/ identity "
-          + "(expected: " + expectedService + ")");
+      throw new CertificateException(
+          "server certificate carries no spiffe://"
+              + trustDomain
+              + "/ identity "
+              + "(expected: "
+              + expectedService
+              + ")");
     }
     if (!service.get().equals(expectedService)) {
-      throw new CertificateException("server certificate names service '" + service.get() + "' (expected: '"
-          + expectedService + "')");
+      throw new CertificateException(
+          "server certificate names service '"
+              + service.get()
+              + "' (expected: '"
+              + expectedService
+              + "')");
     }
   }
 
@@ -119,7 +137,8 @@ public final class ServiceTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     pkix.get().checkClientTrusted(chain, authType);
   }
 

@@ -1,4 +1,5 @@
 /**
- * Transport security and caller identity: TLS credentials, the SPIFFE trust manager, app tokens and the identity stage.
+ * Transport security and caller identity: TLS credentials, the SPIFFE trust manager, app tokens and
+ * the identity stage.
  */
 package io.squadron.rpc.internal.security;

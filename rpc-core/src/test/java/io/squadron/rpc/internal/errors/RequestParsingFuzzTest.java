@@ -21,15 +21,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Request parsing of every service's every method, as the server runs it (the marshallers {@link RequestValidation}
- * wraps): any bytes either parse exactly as protobuf parses them, or become a stand-in the error-mapping stage rejects
- * with INVALID_ARGUMENT naming a field; the parser never throws.
+ * Request parsing of every service's every method, as the server runs it (the marshallers {@link
+ * RequestValidation} wraps): any bytes either parse exactly as protobuf parses them, or become a
+ * stand-in the error-mapping stage rejects with INVALID_ARGUMENT naming a field; the parser never
+ * throws.
  */
 class RequestParsingFuzzTest {
   private static final RequestValidation VALIDATION = new RequestValidation(4 << 20);
-  private static final List<MethodDescriptor<?, ?>> METHODS = wrappedMethods(
-      ShuffleServiceGrpc.getServiceDescriptor(), PadlockServiceGrpc.getServiceDescriptor(),
-      UserServiceGrpc.getServiceDescriptor());
+  private static final List<MethodDescriptor<?, ?>> METHODS =
+      wrappedMethods(
+          ShuffleServiceGrpc.getServiceDescriptor(),
+          PadlockServiceGrpc.getServiceDescriptor(),
+          UserServiceGrpc.getServiceDescriptor());
 
   private static List<MethodDescriptor<?, ?>> wrappedMethods(ServiceDescriptor... services) {
     List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
@@ -38,17 +41,21 @@ class RequestParsingFuzzTest {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
         addUnimplemented(definition, method);
       }
-      for (ServerMethodDefinition<?, ?> wrapped : VALIDATION.wrap(definition.build()).getMethods()) {
+      for (ServerMethodDefinition<?, ?> wrapped :
+          VALIDATION.wrap(definition.build()).getMethods()) {
         methods.add(wrapped.getMethodDescriptor());
       }
     }
     return List.copyOf(methods);
   }
 
-  private static <Q, R> void addUnimplemented(ServerServiceDefinition.Builder definition, MethodDescriptor<Q, R> m) {
-    definition.addMethod(m, (call, headers) -> {
-      throw new UnsupportedOperationException("parsing only");
-    });
+  private static <Q, R> void addUnimplemented(
+      ServerServiceDefinition.Builder definition, MethodDescriptor<Q, R> m) {
+    definition.addMethod(
+        m,
+        (call, headers) -> {
+          throw new UnsupportedOperationException("parsing only");
+        });
   }
 
   @FuzzTest(maxDuration = "10s")
@@ -58,8 +65,10 @@ class RequestParsingFuzzTest {
     }
     MethodDescriptor<?, ?> method = METHODS.get(Byte.toUnsignedInt(input[0]) % METHODS.size());
     byte[] body = java.util.Arrays.copyOfRange(input, 1, input.length);
-    Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
-        .getMessagePrototype();
+    Message prototype =
+        (Message)
+            ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
+                .getMessagePrototype();
     Message expected;
     try {
       expected = prototype.getParserForType().parseFrom(body);
@@ -78,10 +87,13 @@ class RequestParsingFuzzTest {
       assertThat(rejection.get().getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       com.google.rpc.Status details = StatusProto.fromThrowable(rejection.get());
       assertThat(details).isNotNull();
-      assertThat(details.getDetailsList()).anySatisfy(any -> {
-        assertThat(any.is(BadRequest.class)).isTrue();
-        assertThat(any.unpack(BadRequest.class).getFieldViolations(0).getField()).isNotBlank();
-      });
+      assertThat(details.getDetailsList())
+          .anySatisfy(
+              any -> {
+                assertThat(any.is(BadRequest.class)).isTrue();
+                assertThat(any.unpack(BadRequest.class).getFieldViolations(0).getField())
+                    .isNotBlank();
+              });
     }
   }
 }

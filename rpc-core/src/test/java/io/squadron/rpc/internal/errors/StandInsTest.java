@@ -15,8 +15,9 @@ class StandInsTest {
 
     assertThat(standIns.take(ShuffleRequest.getDefaultInstance())).isEmpty();
     assertThat(standIns.take(ShuffleRequest.newBuilder().build())).isEmpty();
-    assertThat(standIns.take(standIn)).hasValueSatisfying(
-        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(standIns.take(standIn))
+        .hasValueSatisfying(
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     assertThat(standIns.take(standIn)).isEmpty();
     assertThat(standIns.size()).isZero();
   }

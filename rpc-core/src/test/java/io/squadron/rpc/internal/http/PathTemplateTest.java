@@ -11,7 +11,8 @@ class PathTemplateTest {
   void literalsAndOneSegmentVariables_matchAndDecode() {
     PathTemplate t = PathTemplate.parse("/v1/sessions/{session_id}");
     assertThat(t.match("/v1/sessions/s%201")).contains(Map.of("session_id", "s 1"));
-    assertThat(t.match("/v1/sessions/a%2Fb")).contains(Map.of("session_id", "a/b")); // one segment: fully decoded
+    assertThat(t.match("/v1/sessions/a%2Fb"))
+        .contains(Map.of("session_id", "a/b")); // one segment: fully decoded
     assertThat(t.match("/v1/sessions")).isEmpty();
     assertThat(t.match("/v1/sessions/")).isEmpty();
     assertThat(t.match("/v1/sessions/a/b")).isEmpty();
@@ -23,7 +24,8 @@ class PathTemplateTest {
   @Test
   void nestedFieldPathsAndSubTemplates() {
     PathTemplate t = PathTemplate.parse("/v1/{book.name=shelves/*/books/*}");
-    assertThat(t.match("/v1/shelves/s1/books/b2")).contains(Map.of("book.name", "shelves/s1/books/b2"));
+    assertThat(t.match("/v1/shelves/s1/books/b2"))
+        .contains(Map.of("book.name", "shelves/s1/books/b2"));
     assertThat(t.match("/v1/shelves/s1/books")).isEmpty();
     assertThat(t.match("/v1/racks/s1/books/b2")).isEmpty();
   }
@@ -51,8 +53,10 @@ class PathTemplateTest {
     assertThatThrownBy(() -> PathTemplate.parse("v1/x")).hasMessageContaining("start with '/'");
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{id")).hasMessageContaining("'}'");
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{9id}")).hasMessageContaining("field path");
-    assertThatThrownBy(() -> PathTemplate.parse("/v1/**/x")).hasMessageContaining("only at the end");
-    assertThatThrownBy(() -> PathTemplate.parse("/v1//x")).hasMessageContaining("non-empty literal");
+    assertThatThrownBy(() -> PathTemplate.parse("/v1/**/x"))
+        .hasMessageContaining("only at the end");
+    assertThatThrownBy(() -> PathTemplate.parse("/v1//x"))
+        .hasMessageContaining("non-empty literal");
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{id}/{id}")).hasMessageContaining("twice");
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{a={b}}")).hasMessageContaining("nested");
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{a}x")).hasMessageContaining("(expected: '/'");
@@ -67,6 +71,7 @@ class PathTemplateTest {
     assertThat(java.util.Arrays.compare(literal, variable)).isNegative();
     assertThat(java.util.Arrays.compare(verb, variable)).isNegative();
     assertThat(java.util.Arrays.compare(variable, rest)).isNegative();
-    assertThat(PathTemplate.parse("/v1/a/{x}").shape()).isEqualTo(PathTemplate.parse("/v1/a/{y=*}").shape());
+    assertThat(PathTemplate.parse("/v1/a/{x}").shape())
+        .isEqualTo(PathTemplate.parse("/v1/a/{y=*}").shape());
   }
 }

@@ -23,14 +23,16 @@ class PermissionPolicyTest {
   @Test
   void emptyPolicy_deniesEveryone() {
     assertThat(PermissionPolicy.denyAll().allows(SHUFFLE, new Caller("checkout"))).isFalse();
-    assertThat(PermissionPolicy.of(Map.of("other.Service", List.of("checkout")))
-        .allows(SHUFFLE, new Caller("checkout"))).isFalse();
+    assertThat(
+            PermissionPolicy.of(Map.of("other.Service", List.of("checkout")))
+                .allows(SHUFFLE, new Caller("checkout")))
+        .isFalse();
   }
 
   @Test
   void serviceAndMethodEntries_addUp() {
-    PermissionPolicy policy = PermissionPolicy.of(Map.of(SVC, List.of("checkout"), SVC + "/Shuffle",
-        List.of("billing")));
+    PermissionPolicy policy =
+        PermissionPolicy.of(Map.of(SVC, List.of("checkout"), SVC + "/Shuffle", List.of("billing")));
 
     assertThat(policy.allows(SHUFFLE, new Caller("checkout"))).isTrue();
     assertThat(policy.allows(SHUFFLE, new Caller("billing"))).isTrue();
@@ -39,18 +41,25 @@ class PermissionPolicyTest {
 
   @Test
   void appWildcard_admitsAppsOnly() {
-    PermissionPolicy policy = PermissionPolicy.of(Map.of(SVC + "/Shuffle", List.of("app:*", "app:web")));
+    PermissionPolicy policy =
+        PermissionPolicy.of(Map.of(SVC + "/Shuffle", List.of("app:*", "app:web")));
 
     assertThat(policy.allows(SHUFFLE, Caller.app("ios"))).isTrue();
     assertThat(policy.allows(SHUFFLE, new Caller("checkout"))).isFalse();
     assertThat(policy.allows(SHUFFLE, Caller.UNKNOWN)).isFalse();
-    assertThat(PermissionPolicy.of(Map.of(SVC, List.of("app:web"))).allows(SHUFFLE, Caller.app("ios"))).isFalse();
+    assertThat(
+            PermissionPolicy.of(Map.of(SVC, List.of("app:web"))).allows(SHUFFLE, Caller.app("ios")))
+        .isFalse();
   }
 
   @Test
   void fromConfig_readsQuotedKeys() {
-    var config = ConfigLoader.withOverrides(ConfigFactory.parseString("""
-        squadron.permissions.policy { "%s/Shuffle" = [checkout, "app:*"] }""".formatted(SVC)));
+    var config =
+        ConfigLoader.withOverrides(
+            ConfigFactory.parseString(
+                """
+        squadron.permissions.policy { "%s/Shuffle" = [checkout, "app:*"] }"""
+                    .formatted(SVC)));
 
     PermissionPolicy policy = PermissionSettings.from(config).policy();
 
@@ -60,8 +69,12 @@ class PermissionPolicyTest {
 
   @Test
   void badEntries_areRejectedNamingTheKey() {
-    assertThatThrownBy(() -> PermissionSettings.from(ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.permissions.policy { \"%s\" = checkout }".formatted(SVC)))))
+    assertThatThrownBy(
+            () ->
+                PermissionSettings.from(
+                    ConfigLoader.withOverrides(
+                        ConfigFactory.parseString(
+                            "squadron.permissions.policy { \"%s\" = checkout }".formatted(SVC)))))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("squadron.permissions.policy.\"" + SVC + "\"");
     assertThatThrownBy(() -> PermissionPolicy.of(Map.of(SVC, List.of("Check Out"))))
@@ -71,12 +84,18 @@ class PermissionPolicyTest {
   }
 
   @Test
-  void serviceWideGrantToAnyApp_isRefused_inCodeConfigAndPolicyFile(@TempDir Path tmp) throws Exception {
+  void serviceWideGrantToAnyApp_isRefused_inCodeConfigAndPolicyFile(@TempDir Path tmp)
+      throws Exception {
     assertThatThrownBy(() -> PermissionPolicy.of(Map.of(SVC, List.of("checkout", "app:*"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("grants \"app:*\" to the whole service");
-    assertThatThrownBy(() -> PermissionSettings.from(ConfigLoader.withOverrides(ConfigFactory.parseString(
-        "squadron.permissions.policy { \"%s\" = [\"app:*\"] }".formatted(SVC)))))
+    assertThatThrownBy(
+            () ->
+                PermissionSettings.from(
+                    ConfigLoader.withOverrides(
+                        ConfigFactory.parseString(
+                            "squadron.permissions.policy { \"%s\" = [\"app:*\"] }"
+                                .formatted(SVC)))))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("squadron.permissions.policy")
         .hasMessageContaining(SVC + "/Method");
@@ -86,14 +105,18 @@ class PermissionPolicyTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("to the whole service");
     // A named app may be granted a whole service, and app:* a method.
-    assertThat(PermissionPolicy.of(Map.of(SVC, List.of("app:web"), SVC + "/Shuffle", List.of("app:*")))
-        .allows(SHUFFLE, Caller.app("ios"))).isTrue();
+    assertThat(
+            PermissionPolicy.of(Map.of(SVC, List.of("app:web"), SVC + "/Shuffle", List.of("app:*")))
+                .allows(SHUFFLE, Caller.app("ios")))
+        .isTrue();
   }
 
   @Test
   void interceptorUpdate_swapsThePolicyForNewCalls() {
-    var interceptor = new PermissionInterceptor(PermissionPolicy.denyAll(),
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    var interceptor =
+        new PermissionInterceptor(
+            PermissionPolicy.denyAll(),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     PermissionPolicy allow = PermissionPolicy.of(Map.of(SVC, List.of("checkout")));
 
     interceptor.update(allow);

@@ -1,22 +1,21 @@
 package io.squadron.rpc.internal.security;
 
-import io.squadron.rpc.security.SpiffeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import io.squadron.rpc.config.ConfigLoader;
-import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.infra.certs.DevCertificateAuthority;
 import io.squadron.infra.certs.DevCerts;
+import io.squadron.rpc.config.ConfigLoader;
+import io.squadron.rpc.config.InvalidConfigException;
+import io.squadron.rpc.security.SpiffeId;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SecuritySettingsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static SecuritySettings read(String hocon) {
     return SecuritySettings.from(ConfigLoader.withOverrides(ConfigFactory.parseString(hocon)));
@@ -26,38 +25,53 @@ class SecuritySettingsTest {
   void certDir_givesTheFilesOfSquadronCerts() throws Exception {
     DevCerts.generate(dir, List.of("shuffle"));
 
-    SecuritySettings s = read("squadron.security { service-name = shuffle, cert-dir = \"%s\" }".formatted(dir));
+    SecuritySettings s =
+        read("squadron.security { service-name = shuffle, cert-dir = \"%s\" }".formatted(dir));
 
     assertThat(s.mode()).isEqualTo(SecurityMode.MTLS);
-    assertThat(s.tls().orElseThrow()).isEqualTo(SecuritySettings.TlsFiles.inDirectory(dir, "shuffle"));
+    assertThat(s.tls().orElseThrow())
+        .isEqualTo(SecuritySettings.TlsFiles.inDirectory(dir, "shuffle"));
     assertThat(s.appTokens().isEmpty()).isTrue();
   }
 
   @Test
   void missingServiceName_orFiles_namesTheKey() {
     assertThatThrownBy(() -> read(""))
-        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("squadron.security.service-name");
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("squadron.security.service-name");
     assertThatThrownBy(() -> read("squadron.security.service-name = shuffle"))
-        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("squadron.security.ca-file");
-    assertThatThrownBy(() -> read("squadron.security { service-name = shuffle, cert-dir = \"%s\" }".formatted(dir)))
-        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("not a readable file");
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("squadron.security.ca-file");
+    assertThatThrownBy(
+            () ->
+                read(
+                    "squadron.security { service-name = shuffle, cert-dir = \"%s\" }"
+                        .formatted(dir)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("not a readable file");
     assertThatThrownBy(() -> read("squadron.security { service-name = shuffle, mode = tls }"))
-        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("squadron.security.mode");
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("squadron.security.mode");
   }
 
   @Test
   void appTokens_areHashes_andAPastedTokenIsNeverEchoed() {
     String hash = AppTokens.sha256Hex("secret-token");
-    SecuritySettings s = read("""
+    SecuritySettings s =
+        read(
+            """
         squadron.security { mode = plaintext-dev, service-name = shuffle
           apps { ios { token-sha256 = "%s" }, "web.beta" { token-sha256 = ["%s"] } } }"""
-        .formatted(hash, AppTokens.sha256Hex("other")));
+                .formatted(hash, AppTokens.sha256Hex("other")));
 
     assertThat(s.appTokens().appFor("secret-token")).contains("ios");
     assertThat(s.appTokens().appFor("other")).contains("web.beta");
     assertThat(s.appTokens().appFor("wrong")).isEmpty();
 
-    assertThatThrownBy(() -> read("""
+    assertThatThrownBy(
+            () ->
+                read(
+                    """
         squadron.security { mode = plaintext-dev, service-name = shuffle
           apps.ios.token-sha256 = "secret-token" }"""))
         .isInstanceOf(InvalidConfigException.class)

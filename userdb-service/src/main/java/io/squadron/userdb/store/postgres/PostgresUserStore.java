@@ -24,19 +24,22 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Accounts in PostgreSQL: one {@code users} table with unique constraints on the canonical name and the skeleton, and
- * {@code pending_creates}, the creates that have begun and not finished (they hold their names through partial
- * unique indexes until they finish or are abandoned). Changes are compare-and-set on the version.
- * The schema is applied at start by store-support's {@link PostgresStore#migrate} from {@code db/userdb/V*__*.sql}
- * (Flyway: versioned, checksummed, recorded in {@code flyway_history_userdb}).
+ * Accounts in PostgreSQL: one {@code users} table with unique constraints on the canonical name and
+ * the skeleton, and {@code pending_creates}, the creates that have begun and not finished (they
+ * hold their names through partial unique indexes until they finish or are abandoned). Changes are
+ * compare-and-set on the version. The schema is applied at start by store-support's {@link
+ * PostgresStore#migrate} from {@code db/userdb/V*__*.sql} (Flyway: versioned, checksummed, recorded
+ * in {@code flyway_history_userdb}).
  */
 public final class PostgresUserStore implements UserStore {
-  private static final String COLUMNS = "id, username, canonical_username, username_skeleton, email_cipher, country,"
-      + " birth_date_cipher, version, updated_at_micros";
+  private static final String COLUMNS =
+      "id, username, canonical_username, username_skeleton, email_cipher, country,"
+          + " birth_date_cipher, version, updated_at_micros";
   private static final String UNIQUE_VIOLATION = "23505";
 
   /** The schema's name in the database (its history table is {@code flyway_history_userdb}). */
   static final String SCHEMA_NAME = "userdb";
+
   /** Where the schema's versioned SQL is on the class path. */
   static final String SCHEMA_LOCATION = "db/userdb";
 
@@ -48,7 +51,9 @@ public final class PostgresUserStore implements UserStore {
     this.dataSource = postgres.dataSource();
   }
 
-  /** Connects, migrates the schema to the newest version, and returns the store (no pool metrics). */
+  /**
+   * Connects, migrates the schema to the newest version, and returns the store (no pool metrics).
+   */
   public static PostgresUserStore start(PostgresSettings settings) {
     return start(settings, null);
   }
@@ -77,7 +82,10 @@ public final class PostgresUserStore implements UserStore {
     return postgres.migrate(SCHEMA_NAME, SCHEMA_LOCATION);
   }
 
-  /** The pool, for components that keep their own tables in the same database (the migration control record). */
+  /**
+   * The pool, for components that keep their own tables in the same database (the migration control
+   * record).
+   */
   public DataSource dataSource() {
     return dataSource;
   }
@@ -92,23 +100,27 @@ public final class PostgresUserStore implements UserStore {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        Optional<UsernameConflictException> taken = takenByAnother(c, p.id(), p.canonicalUsername(),
-            p.usernameSkeleton());
+        Optional<UsernameConflictException> taken =
+            takenByAnother(c, p.id(), p.canonicalUsername(), p.usernameSkeleton());
         if (taken.isPresent()) {
           c.rollback();
           throw taken.get();
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO pending_creates (user_id, canonical_username,"
-            + " username_skeleton, started_at_micros) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
-            + " started_at_micros = EXCLUDED.started_at_micros WHERE NOT pending_creates.abandoned"
-            + " RETURNING canonical_username, username_skeleton")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO pending_creates (user_id, canonical_username,"
+                    + " username_skeleton, started_at_micros) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                    + " started_at_micros = EXCLUDED.started_at_micros WHERE NOT pending_creates.abandoned"
+                    + " RETURNING canonical_username, username_skeleton")) {
           s.setObject(1, p.id());
           s.setString(2, p.canonicalUsername());
           s.setString(3, p.usernameSkeleton());
           s.setLong(4, p.startedAtMicros());
           try (ResultSet r = s.executeQuery()) {
-            // No row: the pending create of this id was abandoned. Other names: the id is another request's.
-            if (!r.next() || !r.getString(1).equals(p.canonicalUsername())
+            // No row: the pending create of this id was abandoned. Other names: the id is another
+            // request's.
+            if (!r.next()
+                || !r.getString(1).equals(p.canonicalUsername())
                 || !r.getString(2).equals(p.usernameSkeleton())) {
               c.rollback();
               throw new CreateAbandonedException();
@@ -119,7 +131,8 @@ public final class PostgresUserStore implements UserStore {
       } catch (SQLException e) {
         c.rollback();
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          throw pendingConflict(c, p.canonicalUsername()); // another pending create holds the name or the skeleton
+          throw pendingConflict(
+              c, p.canonicalUsername()); // another pending create holds the name or the skeleton
         }
         throw e;
       }
@@ -128,23 +141,32 @@ public final class PostgresUserStore implements UserStore {
     }
   }
 
-  /** TAKEN when a pending create holds {@code canonical} itself, else CONFUSABLE (it holds the skeleton). */
-  private static UsernameConflictException pendingConflict(Connection c, String canonical) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT 1 FROM pending_creates WHERE canonical_username = ? AND NOT abandoned")) {
+  /**
+   * TAKEN when a pending create holds {@code canonical} itself, else CONFUSABLE (it holds the
+   * skeleton).
+   */
+  private static UsernameConflictException pendingConflict(Connection c, String canonical)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT 1 FROM pending_creates WHERE canonical_username = ? AND NOT abandoned")) {
       s.setString(1, canonical);
       try (ResultSet r = s.executeQuery()) {
-        return new UsernameConflictException(r.next()
-            ? UsernameConflictException.Kind.TAKEN : UsernameConflictException.Kind.CONFUSABLE);
+        return new UsernameConflictException(
+            r.next()
+                ? UsernameConflictException.Kind.TAKEN
+                : UsernameConflictException.Kind.CONFUSABLE);
       }
     }
   }
 
   /** A conflict if a user other than {@code id} has the canonical name or the skeleton. */
-  private static Optional<UsernameConflictException> takenByAnother(Connection c, UUID id, String canonical,
-      String skeleton) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT canonical_username FROM users"
-        + " WHERE (canonical_username = ? OR username_skeleton = ?) AND id <> ? LIMIT 1")) {
+  private static Optional<UsernameConflictException> takenByAnother(
+      Connection c, UUID id, String canonical, String skeleton) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT canonical_username FROM users"
+                + " WHERE (canonical_username = ? OR username_skeleton = ?) AND id <> ? LIMIT 1")) {
       s.setString(1, canonical);
       s.setString(2, skeleton);
       s.setObject(3, id);
@@ -152,21 +174,27 @@ public final class PostgresUserStore implements UserStore {
         if (!r.next()) {
           return Optional.empty();
         }
-        return Optional.of(new UsernameConflictException(canonical.equals(r.getString(1))
-            ? UsernameConflictException.Kind.TAKEN : UsernameConflictException.Kind.CONFUSABLE));
+        return Optional.of(
+            new UsernameConflictException(
+                canonical.equals(r.getString(1))
+                    ? UsernameConflictException.Kind.TAKEN
+                    : UsernameConflictException.Kind.CONFUSABLE));
       }
     }
   }
 
   @Override
-  public StoredUser create(StoredUser user) throws UsernameConflictException, CreateAbandonedException {
+  public StoredUser create(StoredUser user)
+      throws UsernameConflictException, CreateAbandonedException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        // The row lock orders this against abandon(): either the row is written and the pending create ends, or
+        // The row lock orders this against abandon(): either the row is written and the pending
+        // create ends, or
         // the create was abandoned first and nothing is written.
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT abandoned FROM pending_creates WHERE user_id = ? FOR UPDATE")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT abandoned FROM pending_creates WHERE user_id = ? FOR UPDATE")) {
           s.setObject(1, user.id());
           try (ResultSet r = s.executeQuery()) {
             if (r.next() && r.getBoolean(1)) {
@@ -176,12 +204,20 @@ public final class PostgresUserStore implements UserStore {
           }
         }
         StoredUser stored = user;
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO users (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO users ("
+                    + COLUMNS
+                    + ")"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
           bindRow(s, user);
           if (s.executeUpdate() == 0) {
-            stored = one(c, "SELECT " + COLUMNS + " FROM users WHERE id = ?", s2 -> s2.setObject(1, user.id()))
-                .orElseThrow(() -> new SQLException("row vanished", "40001"));
+            stored =
+                one(
+                        c,
+                        "SELECT " + COLUMNS + " FROM users WHERE id = ?",
+                        s2 -> s2.setObject(1, user.id()))
+                    .orElseThrow(() -> new SQLException("row vanished", "40001"));
           }
         }
         deletePending(c, user.id());
@@ -201,8 +237,10 @@ public final class PostgresUserStore implements UserStore {
 
   private UsernameConflictException conflict(StoredUser user) {
     Optional<StoredUser> sameName = getByCanonicalUsername(user.canonicalUsername());
-    return new UsernameConflictException(sameName.isPresent()
-        ? UsernameConflictException.Kind.TAKEN : UsernameConflictException.Kind.CONFUSABLE);
+    return new UsernameConflictException(
+        sameName.isPresent()
+            ? UsernameConflictException.Kind.TAKEN
+            : UsernameConflictException.Kind.CONFUSABLE);
   }
 
   @Override
@@ -212,14 +250,18 @@ public final class PostgresUserStore implements UserStore {
 
   @Override
   public Optional<StoredUser> getByCanonicalUsername(String canonical) {
-    return one("SELECT " + COLUMNS + " FROM users WHERE canonical_username = ?", s -> s.setString(1, canonical));
+    return one(
+        "SELECT " + COLUMNS + " FROM users WHERE canonical_username = ?",
+        s -> s.setString(1, canonical));
   }
 
   @Override
   public UpdateOutcome update(StoredUser user) {
-    String sql = "UPDATE users SET email_cipher = ?, country = ?, birth_date_cipher = ?, version = ?,"
-        + " updated_at_micros = ? WHERE id = ? AND version = ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        "UPDATE users SET email_cipher = ?, country = ?, birth_date_cipher = ?, version = ?,"
+            + " updated_at_micros = ? WHERE id = ? AND version = ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setBytes(1, user.emailCipher());
       s.setString(2, user.country());
       s.setBytes(3, user.birthDateCipher().orElse(null));
@@ -241,11 +283,12 @@ public final class PostgresUserStore implements UserStore {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement row = c.prepareStatement("DELETE FROM users WHERE id = ?");
-          PreparedStatement pending = c.prepareStatement(
-              "UPDATE pending_creates SET abandoned = true WHERE user_id = ?")) {
+          PreparedStatement pending =
+              c.prepareStatement("UPDATE pending_creates SET abandoned = true WHERE user_id = ?")) {
         row.setObject(1, id);
         boolean existed = row.executeUpdate() == 1;
-        // A create of this id still in flight must not bring it back: it finds its create abandoned.
+        // A create of this id still in flight must not bring it back: it finds its create
+        // abandoned.
         pending.setObject(1, id);
         pending.executeUpdate();
         c.commit();
@@ -261,11 +304,15 @@ public final class PostgresUserStore implements UserStore {
 
   @Override
   public void copy(StoredUser user) throws UsernameConflictException {
-    String sql = "INSERT INTO users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT (id) DO UPDATE SET email_cipher = EXCLUDED.email_cipher, country = EXCLUDED.country,"
-        + " birth_date_cipher = EXCLUDED.birth_date_cipher, version = EXCLUDED.version,"
-        + " updated_at_micros = EXCLUDED.updated_at_micros WHERE users.version < EXCLUDED.version";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        "INSERT INTO users ("
+            + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET email_cipher = EXCLUDED.email_cipher, country = EXCLUDED.country,"
+            + " birth_date_cipher = EXCLUDED.birth_date_cipher, version = EXCLUDED.version,"
+            + " updated_at_micros = EXCLUDED.updated_at_micros WHERE users.version < EXCLUDED.version";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       bindRow(s, user);
       s.executeUpdate();
     } catch (SQLException e) {
@@ -278,15 +325,19 @@ public final class PostgresUserStore implements UserStore {
 
   @Override
   public List<PendingCreate> unfinishedCreates(long startedBeforeMicros, int limit) {
-    String sql = "SELECT user_id, canonical_username, username_skeleton, started_at_micros FROM pending_creates"
-        + " WHERE started_at_micros < ? ORDER BY started_at_micros LIMIT ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        "SELECT user_id, canonical_username, username_skeleton, started_at_micros FROM pending_creates"
+            + " WHERE started_at_micros < ? ORDER BY started_at_micros LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setLong(1, startedBeforeMicros);
       s.setInt(2, limit);
       List<PendingCreate> pending = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          pending.add(new PendingCreate(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getLong(4)));
+          pending.add(
+              new PendingCreate(
+                  r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getLong(4)));
         }
       }
       return pending;
@@ -314,9 +365,12 @@ public final class PostgresUserStore implements UserStore {
 
   private AbandonOutcome abandon(Connection c, PendingCreate pending) throws SQLException {
     UUID id = pending.id();
-    boolean rowExists = one(c, "SELECT " + COLUMNS + " FROM users WHERE id = ?", s -> s.setObject(1, id)).isPresent();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT started_at_micros, abandoned FROM pending_creates WHERE user_id = ? FOR UPDATE")) {
+    boolean rowExists =
+        one(c, "SELECT " + COLUMNS + " FROM users WHERE id = ?", s -> s.setObject(1, id))
+            .isPresent();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT started_at_micros, abandoned FROM pending_creates WHERE user_id = ? FOR UPDATE")) {
       s.setObject(1, id);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
@@ -330,12 +384,16 @@ public final class PostgresUserStore implements UserStore {
         }
       }
     }
-    // Under the row lock: a create that committed meanwhile has deleted the pending row, so read the user again.
-    if (rowExists || one(c, "SELECT " + COLUMNS + " FROM users WHERE id = ?", s -> s.setObject(1, id)).isPresent()) {
+    // Under the row lock: a create that committed meanwhile has deleted the pending row, so read
+    // the user again.
+    if (rowExists
+        || one(c, "SELECT " + COLUMNS + " FROM users WHERE id = ?", s -> s.setObject(1, id))
+            .isPresent()) {
       deletePending(c, id);
       return AbandonOutcome.FINISHED;
     }
-    try (PreparedStatement s = c.prepareStatement("UPDATE pending_creates SET abandoned = true WHERE user_id = ?")) {
+    try (PreparedStatement s =
+        c.prepareStatement("UPDATE pending_creates SET abandoned = true WHERE user_id = ?")) {
       s.setObject(1, id);
       s.executeUpdate();
     }
@@ -352,7 +410,8 @@ public final class PostgresUserStore implements UserStore {
   }
 
   private static void deletePending(Connection c, UUID id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM pending_creates WHERE user_id = ?")) {
+    try (PreparedStatement s =
+        c.prepareStatement("DELETE FROM pending_creates WHERE user_id = ?")) {
       s.setObject(1, id);
       s.executeUpdate();
     }
@@ -360,10 +419,12 @@ public final class PostgresUserStore implements UserStore {
 
   @Override
   public List<StoredUser> scan(Optional<UUID> after, int limit) {
-    String sql = after.isPresent()
-        ? "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?"
-        : "SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT ?";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    String sql =
+        after.isPresent()
+            ? "SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?"
+            : "SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       int i = 1;
       if (after.isPresent()) {
         s.setObject(i++, after.get());
@@ -403,7 +464,8 @@ public final class PostgresUserStore implements UserStore {
     }
   }
 
-  private static Optional<StoredUser> one(Connection c, String sql, Binder binder) throws SQLException {
+  private static Optional<StoredUser> one(Connection c, String sql, Binder binder)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       binder.bind(s);
       try (ResultSet r = s.executeQuery()) {
@@ -425,7 +487,15 @@ public final class PostgresUserStore implements UserStore {
   }
 
   private static StoredUser row(ResultSet r) throws SQLException {
-    return new StoredUser(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4), r.getBytes(5),
-        r.getString(6), Optional.ofNullable(r.getBytes(7)), r.getLong(8), r.getLong(9));
+    return new StoredUser(
+        r.getObject(1, UUID.class),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        r.getBytes(5),
+        r.getString(6),
+        Optional.ofNullable(r.getBytes(7)),
+        r.getLong(8),
+        r.getLong(9));
   }
 }

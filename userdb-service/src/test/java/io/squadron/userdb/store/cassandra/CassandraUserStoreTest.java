@@ -9,10 +9,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The contract on a real Cassandra keyspace of this class's own; a second start finds the schema applied. */
+/**
+ * The contract on a real Cassandra keyspace of this class's own; a second start finds the schema
+ * applied.
+ */
 class CassandraUserStoreTest extends UserStoreContract {
-  @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
+  @RegisterExtension static final CassandraExtension CASSANDRA = CassandraExtension.perClass();
 
   private static CassandraUserStore store;
 
@@ -24,7 +26,8 @@ class CassandraUserStoreTest extends UserStoreContract {
   }
 
   static CassandraSettings settings(CassandraExtension cassandra) {
-    return CassandraSettings.of(cassandra.endpoint(), cassandra.keyspace()).withRequestTimeout(Duration.ofSeconds(10));
+    return CassandraSettings.of(cassandra.endpoint(), cassandra.keyspace())
+        .withRequestTimeout(Duration.ofSeconds(10));
   }
 
   static long micros() {

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract on a real PostgreSQL database of this class's own, schema applied by Flyway. */
 class PostgresUserStoreTest extends UserStoreContract {
-  @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.perClass();
+  @RegisterExtension static final PostgresExtension PG = PostgresExtension.perClass();
 
   private static PostgresUserStore store;
 

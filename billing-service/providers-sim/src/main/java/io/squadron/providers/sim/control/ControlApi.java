@@ -22,13 +22,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The simulator's own API under {@code /_control} (no authentication: it listens on loopback and is for tests,
- * benchmarks and local runs). Every answer is JSON; errors are {@code {"error": {"code", "message", "param"}}}. The
- * README lists every endpoint.
+ * The simulator's own API under {@code /_control} (no authentication: it listens on loopback and is
+ * for tests, benchmarks and local runs). Every answer is JSON; errors are {@code {"error": {"code",
+ * "message", "param"}}}. The README lists every endpoint.
  */
 public final class ControlApi {
   private static final Pattern PROVIDER_PATH = Pattern.compile("/providers/([a-z0-9]+)(/.*)?");
-  private static final Pattern PAYMENT_ACTION = Pattern.compile("/payments/([^/]+)/actions/([a-z0-9_-]+)");
+  private static final Pattern PAYMENT_ACTION =
+      Pattern.compile("/payments/([^/]+)/actions/([a-z0-9_-]+)");
   private static final Pattern PAYMENT = Pattern.compile("/payments/([^/]+)");
   private static final Pattern OPERATION = Pattern.compile("/ops/([a-z0-9_-]+)");
   private static final Pattern REDELIVER = Pattern.compile("/events/([^/]+)/redeliver");
@@ -36,7 +37,10 @@ public final class ControlApi {
   private final Simulator sim;
   private final Path reportDir;
 
-  /** The control API of {@code sim}; reports go to {@code reportDir} unless a request names another directory. */
+  /**
+   * The control API of {@code sim}; reports go to {@code reportDir} unless a request names another
+   * directory.
+   */
   public ControlApi(Simulator sim, Path reportDir) {
     this.sim = sim;
     this.reportDir = reportDir;
@@ -50,7 +54,8 @@ public final class ControlApi {
       return new Reply(200, Json.write(out).getBytes(StandardCharsets.UTF_8), false);
     } catch (ApiError e) {
       ObjectNode error = Json.object();
-      ObjectNode inner = error.putObject("error").put("code", e.code()).put("message", e.getMessage());
+      ObjectNode inner =
+          error.putObject("error").put("code", e.code()).put("message", e.getMessage());
       if (e.field() != null) {
         inner.put("param", e.field());
       }
@@ -58,10 +63,13 @@ public final class ControlApi {
     }
   }
 
-  private JsonNode dispatch(String method, String path, Map<String, String> query, ObjectNode body) {
+  private JsonNode dispatch(
+      String method, String path, Map<String, String> query, ObjectNode body) {
     switch (method + " " + path) {
       case "GET /health":
-        return Json.object().put("status", "ok").put("providers", sim.providers().size())
+        return Json.object()
+            .put("status", "ok")
+            .put("providers", sim.providers().size())
             .put("now", Instant.ofEpochMilli(sim.nowMs()).toString());
       case "GET /providers":
         return providers();
@@ -69,21 +77,23 @@ public final class ControlApi {
         return sim.credentialsJson();
       case "GET /clock":
         return sim.clockJson();
-      case "POST /clock/advance": {
-        long seconds = Json.requiredLong(body, "seconds", "seconds", 0, 3_650L * 86_400);
-        int fired = sim.advance(seconds * 1000);
-        return sim.clockJson().put("timers_fired", fired);
-      }
+      case "POST /clock/advance":
+        {
+          long seconds = Json.requiredLong(body, "seconds", "seconds", 0, 3_650L * 86_400);
+          int fired = sim.advance(seconds * 1000);
+          return sim.clockJson().put("timers_fired", fired);
+        }
       case "GET /webhook-endpoint":
         return Json.object().put("url", sim.webhooks().endpoint());
-      case "PUT /webhook-endpoint": {
-        String url = Json.optionalString(body, "url", "url", 2048);
-        if (url != null && !url.matches("https?://[^\\s]+")) {
-          throw ApiError.badField("url", "'" + url + "' is not an http(s) URL");
+      case "PUT /webhook-endpoint":
+        {
+          String url = Json.optionalString(body, "url", "url", 2048);
+          if (url != null && !url.matches("https?://[^\\s]+")) {
+            throw ApiError.badField("url", "'" + url + "' is not an http(s) URL");
+          }
+          sim.webhookEndpoint(url);
+          return Json.object().put("url", url);
         }
-        sim.webhookEndpoint(url);
-        return Json.object().put("url", url);
-      }
       case "GET /faults":
         return allSettings();
       case "PUT /faults":
@@ -92,16 +102,18 @@ public final class ControlApi {
           sim.updateSettings(p.name(), body, "PATCH".equals(method));
         }
         return allSettings();
-      case "POST /reset": {
-        boolean faults = Json.optionalBoolean(body, "faults", "faults", true);
-        boolean state = Json.optionalBoolean(body, "state", "state", false);
-        sim.reset(faults, state);
-        return Json.object().put("faults_reset", faults).put("state_reset", state);
-      }
-      case "GET /events": {
-        int limit = parseInt(query.getOrDefault("limit", "100"), "limit", 1, 10_000);
-        return sim.webhooks().list(query.get("provider"), query.get("state"), limit);
-      }
+      case "POST /reset":
+        {
+          boolean faults = Json.optionalBoolean(body, "faults", "faults", true);
+          boolean state = Json.optionalBoolean(body, "state", "state", false);
+          sim.reset(faults, state);
+          return Json.object().put("faults_reset", faults).put("state_reset", state);
+        }
+      case "GET /events":
+        {
+          int limit = parseInt(query.getOrDefault("limit", "100"), "limit", 1, 10_000);
+          return sim.webhooks().list(query.get("provider"), query.get("state"), limit);
+        }
       case "GET /stats":
         return sim.statsJson();
       case "GET /audit":
@@ -122,14 +134,22 @@ public final class ControlApi {
     if (m.matches()) {
       return provider(method, m.group(1), m.group(2) == null ? "" : m.group(2), query, body);
     }
-    throw new ApiError(404, "not_found", "no control endpoint " + method + " /_control" + path
-        + " (see the README of providers-sim)");
+    throw new ApiError(
+        404,
+        "not_found",
+        "no control endpoint "
+            + method
+            + " /_control"
+            + path
+            + " (see the README of providers-sim)");
   }
 
-  private JsonNode provider(String method, String name, String rest, Map<String, String> query, ObjectNode body) {
+  private JsonNode provider(
+      String method, String name, String rest, Map<String, String> query, ObjectNode body) {
     Provider p = sim.provider(name);
     if (p == null) {
-      throw new ApiError(404, "unknown_provider", "provider: '" + name + "' is not simulated", "provider");
+      throw new ApiError(
+          404, "unknown_provider", "provider: '" + name + "' is not simulated", "provider");
     }
     switch (method + " " + rest) {
       case "GET /faults":
@@ -142,13 +162,14 @@ public final class ControlApi {
         return secrets(sim.rotateWebhookSecret(name));
       case "POST /webhook-secrets/retire":
         return secrets(sim.retireWebhookSecrets(name));
-      case "GET /payments": {
-        String reference = query.get("reference");
-        if (reference == null || reference.isBlank()) {
-          throw ApiError.badField("reference", "query parameter missing");
+      case "GET /payments":
+        {
+          String reference = query.get("reference");
+          if (reference == null || reference.isBlank()) {
+            throw ApiError.badField("reference", "query parameter missing");
+          }
+          return sim.truthByReference(name, reference);
         }
-        return sim.truthByReference(name, reference);
-      }
       default:
         break;
     }
@@ -164,14 +185,19 @@ public final class ControlApi {
     if (m.matches() && "POST".equals(method)) {
       return sim.controlOperation(name, m.group(1), body);
     }
-    throw new ApiError(404, "not_found", "no control endpoint " + method + " /_control/providers/" + name + rest);
+    throw new ApiError(
+        404, "not_found", "no control endpoint " + method + " /_control/providers/" + name + rest);
   }
 
   private ArrayNode providers() {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (Provider p : sim.providers()) {
-      ObjectNode n = out.addObject().put("name", p.name()).put("display_name", p.displayName())
-          .put("method", p.method()).put("base_url", sim.publicUrl() + "/" + p.name());
+      ObjectNode n =
+          out.addObject()
+              .put("name", p.name())
+              .put("display_name", p.displayName())
+              .put("method", p.method())
+              .put("base_url", sim.publicUrl() + "/" + p.name());
       ArrayNode actions = n.putArray("customer_actions");
       p.customerActions().forEach(actions::add);
       ArrayNode ops = n.putArray("control_operations");
@@ -223,12 +249,18 @@ public final class ControlApi {
         chosen.add(p);
       }
     }
-    ObjectNode out = Json.object().put("from", from.toString()).put("to", to.toString())
-        .put("dir", target.toAbsolutePath().toString());
+    ObjectNode out =
+        Json.object()
+            .put("from", from.toString())
+            .put("to", to.toString())
+            .put("dir", target.toAbsolutePath().toString());
     ArrayNode files = out.putArray("reports");
     for (Provider p : chosen) {
       SettlementReports.Written w = SettlementReports.write(sim, p, from, to, target);
-      files.addObject().put("provider", w.provider()).put("file", w.file().toAbsolutePath().toString())
+      files
+          .addObject()
+          .put("provider", w.provider())
+          .put("file", w.file().toAbsolutePath().toString())
           .put("rows", w.rows());
     }
     return out;

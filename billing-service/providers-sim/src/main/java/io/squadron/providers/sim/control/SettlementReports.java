@@ -21,18 +21,19 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Writes a provider's settlement report: one CSV line per money movement whose simulated UTC date is within the
- * range, sorted by time:
+ * Writes a provider's settlement report: one CSV line per money movement whose simulated UTC date
+ * is within the range, sorted by time:
  *
  * <pre>
  * date,provider,reference,provider_reference,movement_id,type,status,amount,currency,fee,net
  * 2026-01-01,cardpay,order-17,pi_3kq...,ch_...,payment,succeeded,1999,EUR,53,1946
  * </pre>
  *
- * {@code reference} is the merchant's reference given at creation, {@code provider_reference} the provider's id of
- * the payment, {@code type} one of {@code payment}, {@code refund}, {@code return}, {@code reversal},
- * {@code unmatched_credit} (a bank transfer no invoice matched), {@code status} the payment's status at the time of
- * the report, amounts in minor units (refunds and returns negative), {@code net = amount - fee}.
+ * {@code reference} is the merchant's reference given at creation, {@code provider_reference} the
+ * provider's id of the payment, {@code type} one of {@code payment}, {@code refund}, {@code
+ * return}, {@code reversal}, {@code unmatched_credit} (a bank transfer no invoice matched), {@code
+ * status} the payment's status at the time of the report, amounts in minor units (refunds and
+ * returns negative), {@code net = amount - fee}.
  */
 public final class SettlementReports {
   /** The CSV header line. */
@@ -45,7 +46,8 @@ public final class SettlementReports {
   public record Written(String provider, Path file, int rows) {}
 
   /** Writes {@code <dir>/<provider>-settlement-<from>_<to>.csv} (atomically) and returns it. */
-  public static Written write(Simulator sim, Provider provider, LocalDate from, LocalDate to, Path dir) {
+  public static Written write(
+      Simulator sim, Provider provider, LocalDate from, LocalDate to, Path dir) {
     record Line(long atMs, String csv) {}
     List<Line> lines = new ArrayList<>();
     for (Payment p : sim.paymentsSnapshot(provider.name())) {
@@ -54,9 +56,22 @@ public final class SettlementReports {
         if (date.isBefore(from) || date.isAfter(to)) {
           continue;
         }
-        lines.add(new Line(m.atMs, String.join(",", date.toString(), provider.name(), csv(p.reference), csv(p.id),
-            csv(m.id), m.type, csv(p.status), Long.toString(m.amount), p.currency, Long.toString(m.fee),
-            Long.toString(m.amount - m.fee))));
+        lines.add(
+            new Line(
+                m.atMs,
+                String.join(
+                    ",",
+                    date.toString(),
+                    provider.name(),
+                    csv(p.reference),
+                    csv(p.id),
+                    csv(m.id),
+                    m.type,
+                    csv(p.status),
+                    Long.toString(m.amount),
+                    p.currency,
+                    Long.toString(m.fee),
+                    Long.toString(m.amount - m.fee))));
       }
     }
     if (provider instanceof BankTransfer) {
@@ -66,8 +81,22 @@ public final class SettlementReports {
         if (date.isBefore(from) || date.isAfter(to)) {
           continue;
         }
-        lines.add(new Line(at, String.join(",", date.toString(), provider.name(), csv(r.get("reference")), "",
-            csv(r.id), "unmatched_credit", "unmatched", r.get("amount"), r.get("currency"), "0", r.get("amount"))));
+        lines.add(
+            new Line(
+                at,
+                String.join(
+                    ",",
+                    date.toString(),
+                    provider.name(),
+                    csv(r.get("reference")),
+                    "",
+                    csv(r.id),
+                    "unmatched_credit",
+                    "unmatched",
+                    r.get("amount"),
+                    r.get("currency"),
+                    "0",
+                    r.get("amount"))));
       }
     }
     lines.sort(Comparator.comparingLong(Line::atMs));
@@ -95,7 +124,10 @@ public final class SettlementReports {
     if (value == null) {
       return "";
     }
-    if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
       return value;
     }
     return '"' + value.replace("\"", "\"\"") + '"';

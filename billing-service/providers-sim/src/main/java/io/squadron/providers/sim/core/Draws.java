@@ -5,10 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Every random decision of the simulator, derived from the seed and the names of what is decided (provider, purpose,
- * idempotency key, attempt, event id...) instead of from a shared random sequence. So the outcome of a request does
- * not depend on which other requests ran before it or concurrently with it: the same seed and the same requests give
- * the same identifiers, faults and declines, whatever the interleaving.
+ * Every random decision of the simulator, derived from the seed and the names of what is decided
+ * (provider, purpose, idempotency key, attempt, event id...) instead of from a shared random
+ * sequence. So the outcome of a request does not depend on which other requests ran before it or
+ * concurrently with it: the same seed and the same requests give the same identifiers, faults and
+ * declines, whatever the interleaving.
  */
 public final class Draws {
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
@@ -43,7 +44,10 @@ public final class Draws {
     return min + Math.floorMod(bits(parts), max - min + 1);
   }
 
-  /** 64 well-mixed bits for the named decision (FNV-1a over the parts, then the SplitMix64 finalizer). */
+  /**
+   * 64 well-mixed bits for the named decision (FNV-1a over the parts, then the SplitMix64
+   * finalizer).
+   */
   public long bits(String... parts) {
     long h = 0xcbf29ce484222325L ^ seed;
     for (String part : parts) {
@@ -62,8 +66,9 @@ public final class Draws {
   }
 
   /**
-   * An identifier {@code prefix} + {@code length} base-36 characters from SHA-256 of the seed and the parts: unique
-   * for distinct parts in practice (length 20 carries 103 bits), the same for the same parts.
+   * An identifier {@code prefix} + {@code length} base-36 characters from SHA-256 of the seed and
+   * the parts: unique for distinct parts in practice (length 20 carries 103 bits), the same for the
+   * same parts.
    */
   public String id(String prefix, int length, String... parts) {
     MessageDigest sha;

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's durable state: an append-only file of {@link JournalEntry} lines ({@code journal.jsonl} in the
- * state directory), replayed at start, then rewritten as a compact snapshot. Each committed operation is one line,
- * written and flushed to the operating system before its response is sent, so a killed simulator (SIGKILL) comes back
- * with every charge it acknowledged; a machine crash may lose the last lines (no fsync: this is a test system).
- * A torn last line (a kill in the middle of a write) is skipped at replay.
+ * The simulator's durable state: an append-only file of {@link JournalEntry} lines ({@code
+ * journal.jsonl} in the state directory), replayed at start, then rewritten as a compact snapshot.
+ * Each committed operation is one line, written and flushed to the operating system before its
+ * response is sent, so a killed simulator (SIGKILL) comes back with every charge it acknowledged; a
+ * machine crash may lose the last lines (no fsync: this is a test system). A torn last line (a kill
+ * in the middle of a write) is skipped at replay.
  *
  * <p>Without a state directory the journal keeps nothing ({@link #inMemory()}).
  */
@@ -58,7 +59,10 @@ public final class Journal implements AutoCloseable {
     return file != null;
   }
 
-  /** Feeds every complete entry of the existing file, oldest first, to {@code apply}; returns how many. */
+  /**
+   * Feeds every complete entry of the existing file, oldest first, to {@code apply}; returns how
+   * many.
+   */
   public long replay(Consumer<JournalEntry> apply) {
     if (file == null || !Files.exists(file)) {
       return 0;
@@ -74,7 +78,9 @@ public final class Journal implements AutoCloseable {
         try {
           entry = mapper.readValue(line, JournalEntry.class);
         } catch (JsonProcessingException e) {
-          log.warn("Skipping an unreadable journal line {} (a write cut short by a kill): {}", count + 1,
+          log.warn(
+              "Skipping an unreadable journal line {} (a write cut short by a kill): {}",
+              count + 1,
               e.getOriginalMessage());
           continue;
         }
@@ -87,7 +93,10 @@ public final class Journal implements AutoCloseable {
     return count;
   }
 
-  /** Replaces the file by {@code snapshot} (written to a temporary file, then moved over) and opens it for appends. */
+  /**
+   * Replaces the file by {@code snapshot} (written to a temporary file, then moved over) and opens
+   * it for appends.
+   */
   public synchronized void rewrite(List<JournalEntry> snapshot) {
     if (file == null) {
       return;
@@ -102,8 +111,9 @@ public final class Journal implements AutoCloseable {
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       closeWriter();
-      writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      writer =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       lines = snapshot.size();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite journal " + file, e);
@@ -117,8 +127,9 @@ public final class Journal implements AutoCloseable {
     }
     try {
       if (writer == null) {
-        writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+        writer =
+            Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
       writer.write(mapper.writeValueAsString(entry));
       writer.write('\n');

@@ -7,19 +7,25 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Amounts in minor units (cents, centavos, paise; yen have none) and the decimal strings some providers use instead.
- * The number of decimals comes from ISO 4217 through {@link Currency}.
+ * Amounts in minor units (cents, centavos, paise; yen have none) and the decimal strings some
+ * providers use instead. The number of decimals comes from ISO 4217 through {@link Currency}.
  */
 public final class Money {
-  /** The largest amount any simulated provider accepts, in minor units (10 billion major units of 2 decimals). */
+  /**
+   * The largest amount any simulated provider accepts, in minor units (10 billion major units of 2
+   * decimals).
+   */
   public static final long MAX_MINOR = 1_000_000_000_000L;
 
   private Money() {}
 
-  /** The ISO 4217 code upper-cased, checked to be a real currency with a fixed number of decimals. */
+  /**
+   * The ISO 4217 code upper-cased, checked to be a real currency with a fixed number of decimals.
+   */
   public static String currency(String code, String field) {
     if (code == null || !code.matches("[A-Za-z]{3}")) {
-      throw ApiError.badField(field, "'" + code + "' is not an ISO 4217 currency code (expected: 3 letters)");
+      throw ApiError.badField(
+          field, "'" + code + "' is not an ISO 4217 currency code (expected: 3 letters)");
     }
     String upper = code.toUpperCase(Locale.ROOT);
     try {
@@ -37,8 +43,16 @@ public final class Money {
   public static String currency(String code, String field, Set<String> allowed) {
     String upper = currency(code, field);
     if (!allowed.contains(upper)) {
-      throw new ApiError(400, "currency_not_supported", field + ": " + upper + " is not supported (expected: one of "
-          + String.join(", ", new java.util.TreeSet<>(allowed)) + ")", field);
+      throw new ApiError(
+          400,
+          "currency_not_supported",
+          field
+              + ": "
+              + upper
+              + " is not supported (expected: one of "
+              + String.join(", ", new java.util.TreeSet<>(allowed))
+              + ")",
+          field);
     }
     return upper;
   }
@@ -56,20 +70,28 @@ public final class Money {
     return minor;
   }
 
-  /** Minor units as a decimal string with the currency's decimals: 1234 EUR -> "12.34", 500 JPY -> "500". */
+  /**
+   * Minor units as a decimal string with the currency's decimals: 1234 EUR -> "12.34", 500 JPY ->
+   * "500".
+   */
   public static String decimal(long minor, String currency) {
     return BigDecimal.valueOf(minor, exponent(currency)).toPlainString();
   }
 
-  /** A decimal string ("12.34", "12.3", "12") to minor units; more decimals than the currency has is an error. */
+  /**
+   * A decimal string ("12.34", "12.3", "12") to minor units; more decimals than the currency has is
+   * an error.
+   */
   public static long parseDecimal(String value, String currency, String field) {
     if (value == null || !value.matches("\\d{1,13}(\\.\\d{1,4})?")) {
-      throw ApiError.badField(field, "'" + value + "' is not a decimal amount (expected: e.g. \"12.34\")");
+      throw ApiError.badField(
+          field, "'" + value + "' is not a decimal amount (expected: e.g. \"12.34\")");
     }
     BigDecimal decimal = new BigDecimal(value);
     int exponent = exponent(currency);
     if (decimal.scale() > exponent) {
-      throw ApiError.badField(field, "'" + value + "' has more than " + exponent + " decimals for " + currency);
+      throw ApiError.badField(
+          field, "'" + value + "' has more than " + exponent + " decimals for " + currency);
     }
     return amount(decimal.movePointRight(exponent).longValueExact(), field);
   }

@@ -1,11 +1,15 @@
 package io.squadron.providers.sim.core;
 
 /**
- * A payment's state in one vocabulary over all providers (each provider also has its own status string): what the
- * provider's view says happened to the money, for tests and reconciliation checks.
+ * A payment's state in one vocabulary over all providers (each provider also has its own status
+ * string): what the provider's view says happened to the money, for tests and reconciliation
+ * checks.
  */
 public enum Phase {
-  /** Created; waiting for the provider or the payer (approval, payment of a voucher, a confirmation days later). */
+  /**
+   * Created; waiting for the provider or the payer (approval, payment of a voucher, a confirmation
+   * days later).
+   */
   PENDING,
   /** The payer must act first (3-D Secure challenge). */
   REQUIRES_ACTION,

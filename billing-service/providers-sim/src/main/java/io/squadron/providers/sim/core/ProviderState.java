@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one provider holds: payments (by id and by merchant reference), other records, idempotency records and
- * the count of requests seen per idempotency key. Every access happens while holding this object's monitor
- * ({@code synchronized (state)}), which makes each request to one provider atomic; providers do not share state.
+ * Everything one provider holds: payments (by id and by merchant reference), other records,
+ * idempotency records and the count of requests seen per idempotency key. Every access happens
+ * while holding this object's monitor ({@code synchronized (state)}), which makes each request to
+ * one provider atomic; providers do not share state.
  */
 public final class ProviderState {
   private final String provider;
@@ -103,7 +104,10 @@ public final class ProviderState {
     return attempts.merge(key, 1, Integer::sum);
   }
 
-  /** Drops idempotency records (and attempt counts) created before {@code beforeMs}; returns how many. */
+  /**
+   * Drops idempotency records (and attempt counts) created before {@code beforeMs}; returns how
+   * many.
+   */
   public int pruneIdempotency(long beforeMs) {
     int removed = 0;
     for (Iterator<IdempotencyRecord> it = idempotency.values().iterator(); it.hasNext(); ) {

@@ -4,14 +4,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Any other object a provider keeps: a vaulted card, a device wallet token, a SEPA mandate, a gift card, a bank
- * statement line, the webhook secret generations. Mutable, guarded by the provider's lock; journaled like payments.
+ * Any other object a provider keeps: a vaulted card, a device wallet token, a SEPA mandate, a gift
+ * card, a bank statement line, the webhook secret generations. Mutable, guarded by the provider's
+ * lock; journaled like payments.
  */
 public final class Record {
   /** The kind ({@code card}, {@code mandate}, {@code giftcard}...). */
   public String kind;
+
   /** The identifier within the kind. */
   public String id;
+
   /** The fields. */
   public Map<String, String> fields = new TreeMap<>();
 

@@ -5,13 +5,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The simulator's business clock: when payments are created, authorizations and vouchers expire, debits confirm and
- * return. In {@code REAL} mode it is the wall clock plus everything advanced so far; in {@code MANUAL} mode it stands
- * still at a start instant plus everything advanced, so tests decide exactly when time passes. Advancing is how a
- * test gets "seven days later" in milliseconds.
+ * The simulator's business clock: when payments are created, authorizations and vouchers expire,
+ * debits confirm and return. In {@code REAL} mode it is the wall clock plus everything advanced so
+ * far; in {@code MANUAL} mode it stands still at a start instant plus everything advanced, so tests
+ * decide exactly when time passes. Advancing is how a test gets "seven days later" in milliseconds.
  *
- * <p>Webhook signatures do not use this clock: their timestamp is the wall clock at delivery, as a receiver checks
- * it against its own clock.
+ * <p>Webhook signatures do not use this clock: their timestamp is the wall clock at delivery, as a
+ * receiver checks it against its own clock.
  */
 public final class SimClock {
   /** How the clock moves. */

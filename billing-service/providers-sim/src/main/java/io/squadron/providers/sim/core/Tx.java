@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The changes of one operation on one provider (a request, a timer, a customer action): applied to the in-memory
- * state at once, and written to the journal as one line when the operation commits; its events go to the webhook
- * dispatcher only after that write. Used while holding the provider's lock.
+ * The changes of one operation on one provider (a request, a timer, a customer action): applied to
+ * the in-memory state at once, and written to the journal as one line when the operation commits;
+ * its events go to the webhook dispatcher only after that write. Used while holding the provider's
+ * lock.
  */
 public final class Tx {
   private final ProviderState state;

@@ -17,10 +17,15 @@ final class ProviderStats {
   final AtomicLong declines = new AtomicLong();
 
   ObjectNode toJson() {
-    return Json.object().put("requests", requests.get()).put("answered_2xx", succeeded.get())
-        .put("answered_declined", refused.get()).put("rejected_4xx", rejected.get())
-        .put("idempotent_replays", replays.get()).put("injected_errors", injectedErrors.get())
-        .put("injected_timeouts", injectedTimeouts.get()).put("timeouts_after_commit", committedTimeouts.get())
+    return Json.object()
+        .put("requests", requests.get())
+        .put("answered_2xx", succeeded.get())
+        .put("answered_declined", refused.get())
+        .put("rejected_4xx", rejected.get())
+        .put("idempotent_replays", replays.get())
+        .put("injected_errors", injectedErrors.get())
+        .put("injected_timeouts", injectedTimeouts.get())
+        .put("timeouts_after_commit", committedTimeouts.get())
         .put("injected_declines", declines.get());
   }
 }

@@ -51,24 +51,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's engine, independent of HTTP: the providers and their states, the clock and its timers, the control
- * settings, the journal and the webhook dispatcher. The HTTP front end calls {@link #plan} and {@link #execute} for
- * provider requests; the control API calls the rest.
+ * The simulator's engine, independent of HTTP: the providers and their states, the clock and its
+ * timers, the control settings, the journal and the webhook dispatcher. The HTTP front end calls
+ * {@link #plan} and {@link #execute} for provider requests; the control API calls the rest.
  *
- * <p>Concurrency: each provider's state is changed only while holding its monitor; every operation is one
- * {@link Tx}, journaled before its response is sent and before its events are dispatched. Timers fire one at a time,
- * in due order, each with its due time as the operation's "now".
+ * <p>Concurrency: each provider's state is changed only while holding its monitor; every operation
+ * is one {@link Tx}, journaled before its response is sent and before its events are dispatched.
+ * Timers fire one at a time, in due order, each with its due time as the operation's "now".
  */
 public final class Simulator implements Engine, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Simulator.class);
 
   /** What the HTTP front end does with a request before and after processing it. */
-  public record Plan(long latencyMs, int errorStatus, boolean timeout, boolean commitBeforeTimeout, boolean hang,
+  public record Plan(
+      long latencyMs,
+      int errorStatus,
+      boolean timeout,
+      boolean commitBeforeTimeout,
+      boolean hang,
       long hangMs) {
     static final Plan NONE = new Plan(0, 0, false, false, false, 0);
   }
 
-  /** A response: status and body bytes; {@code replayed} when it came from the idempotency store. */
+  /**
+   * A response: status and body bytes; {@code replayed} when it came from the idempotency store.
+   */
   public record Reply(int status, byte[] body, boolean replayed) {
     static Reply of(int status, JsonNode body) {
       return new Reply(status, Json.write(body).getBytes(StandardCharsets.UTF_8), false);
@@ -102,7 +109,11 @@ public final class Simulator implements Engine, AutoCloseable {
   private final ConcurrentLinkedQueue<String> finishedEvents = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService background;
   private volatile String publicUrl = "http://127.0.0.1";
-  /** The endpoint set through the control API (it outlives restarts and wins over the configured one), or null. */
+
+  /**
+   * The endpoint set through the control API (it outlives restarts and wins over the configured
+   * one), or null.
+   */
   private volatile String controlledWebhookUrl;
 
   /**
@@ -110,8 +121,15 @@ public final class Simulator implements Engine, AutoCloseable {
    *
    * @param providers the providers, in catalog order
    */
-  public Simulator(long seed, String secretSeed, SimClock clock, Journal journal, List<Provider> providers,
-      WebhookDispatcher.Options webhookOptions, String webhookUrl, Duration idempotencyTtl) {
+  public Simulator(
+      long seed,
+      String secretSeed,
+      SimClock clock,
+      Journal journal,
+      List<Provider> providers,
+      WebhookDispatcher.Options webhookOptions,
+      String webhookUrl,
+      Duration idempotencyTtl) {
     this.seed = seed;
     this.idempotencyTtl = idempotencyTtl;
     this.clock = clock;
@@ -124,19 +142,28 @@ public final class Simulator implements Engine, AutoCloseable {
       this.stats.put(p.name(), new ProviderStats());
       this.secretGenerations.put(p.name(), List.of(0));
     }
-    this.webhooks = new WebhookDispatcher(webhookOptions, draws, this::settings, this::webhookSecrets,
-        finishedEvents::add, System::currentTimeMillis, webhookUrl);
-    this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "providers-sim-clock");
-      t.setDaemon(true);
-      return t;
-    });
+    this.webhooks =
+        new WebhookDispatcher(
+            webhookOptions,
+            draws,
+            this::settings,
+            this::webhookSecrets,
+            finishedEvents::add,
+            System::currentTimeMillis,
+            webhookUrl);
+    this.background =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "providers-sim-clock");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Replays the journal, rewrites it as a compact snapshot, re-arms timers, hands undelivered events back to the
-   * dispatcher, creates missing test data, and starts the background work (timers in REAL mode, journaling of
-   * finished deliveries, pruning of old idempotency keys).
+   * Replays the journal, rewrites it as a compact snapshot, re-arms timers, hands undelivered
+   * events back to the dispatcher, creates missing test data, and starts the background work
+   * (timers in REAL mode, journaling of finished deliveries, pruning of old idempotency keys).
    */
   public void restore() {
     Map<String, Event> pendingEvents = new LinkedHashMap<>();
@@ -163,7 +190,10 @@ public final class Simulator implements Engine, AutoCloseable {
     }
     initProviders();
     if (lines > 0) {
-      log.info("Restored {} journal entries: {} timers armed, {} events to deliver", lines, armed,
+      log.info(
+          "Restored {} journal entries: {} timers armed, {} events to deliver",
+          lines,
+          armed,
           pendingEvents.size());
     }
     if (clock.mode() == SimClock.Mode.REAL) {
@@ -182,19 +212,21 @@ public final class Simulator implements Engine, AutoCloseable {
       clock.restoreAdvanced(e.clockAdvancedMs);
     }
     if (e.settings != null) {
-      e.settings.forEach((name, json) -> {
-        Provider p = providers.get(name);
-        if (p != null) {
-          controls.put(name, ProviderSettings.parse(json, Set.copyOf(p.declineCodes())));
-        }
-      });
+      e.settings.forEach(
+          (name, json) -> {
+            Provider p = providers.get(name);
+            if (p != null) {
+              controls.put(name, ProviderSettings.parse(json, Set.copyOf(p.declineCodes())));
+            }
+          });
     }
     if (e.secretGenerations != null) {
-      e.secretGenerations.forEach((name, gens) -> {
-        if (providers.containsKey(name)) {
-          secretGenerations.put(name, List.copyOf(gens));
-        }
-      });
+      e.secretGenerations.forEach(
+          (name, gens) -> {
+            if (providers.containsKey(name)) {
+              secretGenerations.put(name, List.copyOf(gens));
+            }
+          });
     }
     if (e.webhookUrl != null) {
       webhookUrl[0] = e.webhookUrl;
@@ -233,18 +265,24 @@ public final class Simulator implements Engine, AutoCloseable {
     for (ProviderState state : states.values()) {
       synchronized (state) {
         state.pruneIdempotency(keepAfter);
-        chunk(new ArrayList<>(state.payments()), 500, list -> {
-          JournalEntry e = new JournalEntry();
-          e.provider = state.provider();
-          e.payments = list;
-          out.add(e);
-        });
-        chunk(new ArrayList<>(state.records()), 500, list -> {
-          JournalEntry e = new JournalEntry();
-          e.provider = state.provider();
-          e.records = list;
-          out.add(e);
-        });
+        chunk(
+            new ArrayList<>(state.payments()),
+            500,
+            list -> {
+              JournalEntry e = new JournalEntry();
+              e.provider = state.provider();
+              e.payments = list;
+              out.add(e);
+            });
+        chunk(
+            new ArrayList<>(state.records()),
+            500,
+            list -> {
+              JournalEntry e = new JournalEntry();
+              e.provider = state.provider();
+              e.records = list;
+              out.add(e);
+            });
         for (IdempotencyRecord r : state.idempotencyRecords()) {
           JournalEntry e = new JournalEntry();
           e.provider = state.provider();
@@ -253,11 +291,14 @@ public final class Simulator implements Engine, AutoCloseable {
         }
       }
     }
-    chunk(new ArrayList<>(pendingEvents), 500, list -> {
-      JournalEntry e = new JournalEntry();
-      e.events = list;
-      out.add(e);
-    });
+    chunk(
+        new ArrayList<>(pendingEvents),
+        500,
+        list -> {
+          JournalEntry e = new JournalEntry();
+          e.events = list;
+          out.add(e);
+        });
     return out;
   }
 
@@ -330,10 +371,14 @@ public final class Simulator implements Engine, AutoCloseable {
   /** Whether {@code presented} is the provider's API key (constant-time comparison). */
   public boolean authenticates(String provider, String presented) {
     byte[] expected = credentials.apiKey(provider).getBytes(StandardCharsets.UTF_8);
-    return presented != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
+    return presented != null
+        && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Counts a request refused before processing (bad route, auth, missing key) in the provider's stats. */
+  /**
+   * Counts a request refused before processing (bad route, auth, missing key) in the provider's
+   * stats.
+   */
   public void countRejected(String provider) {
     ProviderStats s = stats.get(provider);
     s.requests.incrementAndGet();
@@ -341,9 +386,9 @@ public final class Simulator implements Engine, AutoCloseable {
   }
 
   /**
-   * Draws the request faults of a request (latency, 5xx, timeout and whether it commits first), from the seed, the
-   * provider, the idempotency key (or the path for reads) and the attempt number under that key: the n-th retry of a
-   * request always meets the same faults.
+   * Draws the request faults of a request (latency, 5xx, timeout and whether it commits first),
+   * from the seed, the provider, the idempotency key (or the path for reads) and the attempt number
+   * under that key: the n-th retry of a request always meets the same faults.
    */
   public Plan plan(Provider provider, Route route, ApiRequest request) {
     ProviderSettings s = settings(provider.name());
@@ -352,9 +397,10 @@ public final class Simulator implements Engine, AutoCloseable {
     if ("mutating".equals(s.applyTo) && !route.mutating()) {
       return Plan.NONE;
     }
-    String subject = request.idempotencyKey() != null
-        ? "key:" + request.idempotencyKey()
-        : "read:" + request.method() + " " + request.path();
+    String subject =
+        request.idempotencyKey() != null
+            ? "key:" + request.idempotencyKey()
+            : "read:" + request.method() + " " + request.path();
     ProviderState state = states.get(provider.name());
     int attempt;
     synchronized (state) {
@@ -365,7 +411,8 @@ public final class Simulator implements Engine, AutoCloseable {
     long latency = draws.between(s.latencyMinMs, s.latencyMaxMs, name, "latency", subject, n);
     boolean error = draws.chance(s.errorRate, name, "error", subject, n);
     boolean timeout = !error && draws.chance(s.timeoutRate, name, "timeout", subject, n);
-    boolean commit = timeout && draws.chance(s.timeoutCommitRate, name, "timeout-commit", subject, n);
+    boolean commit =
+        timeout && draws.chance(s.timeoutCommitRate, name, "timeout-commit", subject, n);
     if (error) {
       st.injectedErrors.incrementAndGet();
     }
@@ -378,24 +425,39 @@ public final class Simulator implements Engine, AutoCloseable {
     if (latency == 0 && !error && !timeout) {
       return Plan.NONE;
     }
-    return new Plan(latency, error ? s.errorStatus : 0, timeout, commit, "hang".equals(s.timeoutMode), s.hangMs);
+    return new Plan(
+        latency,
+        error ? s.errorStatus : 0,
+        timeout,
+        commit,
+        "hang".equals(s.timeoutMode),
+        s.hangMs);
   }
 
   /** The error reply of an injected 5xx, in the provider's error shape. */
   public Reply injectedError(Provider provider, int status) {
-    String code = status == 503 ? "service_unavailable" : status == 504 ? "gateway_timeout" : "api_error";
-    return Reply.of(status, provider.errorBody(new ApiError(status, code,
-        "the provider had an internal problem (simulated); nothing was processed, retry with the same key")));
+    String code =
+        status == 503 ? "service_unavailable" : status == 504 ? "gateway_timeout" : "api_error";
+    return Reply.of(
+        status,
+        provider.errorBody(
+            new ApiError(
+                status,
+                code,
+                "the provider had an internal problem (simulated); nothing was processed, retry with the same key")));
   }
 
   /** An error reply in the provider's shape. */
   public Reply error(Provider provider, ApiError error) {
-    return Reply.of(error.status() >= 500 ? error.status() : provider.errorStatus(error), provider.errorBody(error));
+    return Reply.of(
+        error.status() >= 500 ? error.status() : provider.errorStatus(error),
+        provider.errorBody(error));
   }
 
   /**
-   * Processes a request: replays the stored outcome of a known idempotency key (or refuses a different request
-   * under it with 422), else runs the handler in a transaction, stores the outcome under the key and commits.
+   * Processes a request: replays the stored outcome of a known idempotency key (or refuses a
+   * different request under it with 422), else runs the handler in a transaction, stores the
+   * outcome under the key and commits.
    */
   public Reply execute(Provider provider, Route route, ApiRequest request) {
     ProviderState state = states.get(provider.name());
@@ -408,9 +470,16 @@ public final class Simulator implements Engine, AutoCloseable {
         if (existing != null) {
           if (!existing.fingerprint.equals(fingerprint)) {
             st.rejected.incrementAndGet();
-            return error(provider, new ApiError(422, "idempotency_key_reused", "Idempotency-Key: '"
-                + request.idempotencyKey() + "' was already used for a different request (method, path or body "
-                + "differ); use a new key for a new request", "Idempotency-Key"));
+            return error(
+                provider,
+                new ApiError(
+                    422,
+                    "idempotency_key_reused",
+                    "Idempotency-Key: '"
+                        + request.idempotencyKey()
+                        + "' was already used for a different request (method, path or body "
+                        + "differ); use a new key for a new request",
+                    "Idempotency-Key"));
           }
           st.replays.incrementAndGet();
           return new Reply(existing.status, existing.body.getBytes(StandardCharsets.UTF_8), true);
@@ -425,19 +494,31 @@ public final class Simulator implements Engine, AutoCloseable {
       } catch (ApiError e) {
         st.rejected.incrementAndGet();
         if (!tx.isEmpty()) {
-          log.warn("{} {} {} changed state before refusing it ({}); committing the changes", provider.name(),
-              request.method(), request.path(), e.getMessage());
+          log.warn(
+              "{} {} {} changed state before refusing it ({}); committing the changes",
+              provider.name(),
+              request.method(),
+              request.path(),
+              e.getMessage());
           commit(tx);
         }
         return error(provider, e);
       } catch (RuntimeException e) {
         String errorId = "err_" + Long.toHexString(draws.bits(Long.toString(System.nanoTime())));
-        log.error("{} {} {} failed (error id {})", provider.name(), request.method(), request.path(), errorId, e);
+        log.error(
+            "{} {} {} failed (error id {})",
+            provider.name(),
+            request.method(),
+            request.path(),
+            errorId,
+            e);
         return error(provider, new ApiError(500, "internal_error", "internal error " + errorId));
       }
       String body = Json.write(response.body());
       if (route.mutating()) {
-        tx.idempotency(new IdempotencyRecord(request.idempotencyKey(), fingerprint, response.status(), body, now));
+        tx.idempotency(
+            new IdempotencyRecord(
+                request.idempotencyKey(), fingerprint, response.status(), body, now));
       }
       commit(tx);
       if (response.status() < 300) {
@@ -530,14 +611,16 @@ public final class Simulator implements Engine, AutoCloseable {
       Ctx ctx = new Ctx(this, provider, tx, null, t.dueMs);
       try {
         if (Ctx.AUTO_CUSTOMER.equals(t.action)) {
-          boolean approve = draws.chance(settings(t.provider).approveRate, t.provider, p.id, "auto-customer");
+          boolean approve =
+              draws.chance(settings(t.provider).approveRate, t.provider, p.id, "auto-customer");
           String action = approve ? provider.autoApproveAction() : provider.autoDeclineAction();
           provider.onCustomer(ctx, p, action, Json.object());
         } else {
           provider.onTimer(ctx, p, t.action);
         }
       } catch (ApiError e) {
-        log.debug("Timer {} of {} {} did not apply: {}", t.action, t.provider, p.id, e.getMessage());
+        log.debug(
+            "Timer {} of {} {} did not apply: {}", t.action, t.provider, p.id, e.getMessage());
       }
       commit(tx);
       return true;
@@ -547,15 +630,19 @@ public final class Simulator implements Engine, AutoCloseable {
   /** The clock as JSON: now (ISO and epoch ms), mode, advanced offset. */
   public ObjectNode clockJson() {
     long now = clock.nowMs();
-    return Json.object().put("now", Instant.ofEpochMilli(now).toString()).put("now_ms", now)
+    return Json.object()
+        .put("now", Instant.ofEpochMilli(now).toString())
+        .put("now_ms", now)
         .put("mode", clock.mode().name().toLowerCase(java.util.Locale.ROOT))
-        .put("advanced_seconds", clock.advancedMs() / 1000).put("pending_timers", timers.size());
+        .put("advanced_seconds", clock.advancedMs() / 1000)
+        .put("pending_timers", timers.size());
   }
 
   // ---- payer, control, truth ----
 
   /** A payer's action on a payment; returns the provider's view afterwards. */
-  public ObjectNode customerAction(String providerName, String paymentId, String action, ObjectNode body) {
+  public ObjectNode customerAction(
+      String providerName, String paymentId, String action, ObjectNode body) {
     Provider provider = requireProvider(providerName);
     ProviderState state = states.get(providerName);
     synchronized (state) {
@@ -576,7 +663,8 @@ public final class Simulator implements Engine, AutoCloseable {
     ProviderState state = states.get(providerName);
     synchronized (state) {
       Tx tx = new Tx(state);
-      ObjectNode out = provider.control(new Ctx(this, provider, tx, null, clock.nowMs()), operation, body);
+      ObjectNode out =
+          provider.control(new Ctx(this, provider, tx, null, clock.nowMs()), operation, body);
       commit(tx);
       return out;
     }
@@ -610,10 +698,17 @@ public final class Simulator implements Engine, AutoCloseable {
 
   private static ObjectNode truthJson(Provider provider, Payment p) {
     ObjectNode n = Json.object();
-    n.put("provider", p.provider).put("id", p.id).put("reference", p.reference).put("amount", p.amount)
-        .put("currency", p.currency).put("status", p.status).put("phase", p.phase.name())
-        .put("failure_code", p.failureCode).put("captured_amount", p.capturedAmount)
-        .put("refunded_amount", p.refundedAmount).put("net_charged", p.netCharged())
+    n.put("provider", p.provider)
+        .put("id", p.id)
+        .put("reference", p.reference)
+        .put("amount", p.amount)
+        .put("currency", p.currency)
+        .put("status", p.status)
+        .put("phase", p.phase.name())
+        .put("failure_code", p.failureCode)
+        .put("captured_amount", p.capturedAmount)
+        .put("refunded_amount", p.refundedAmount)
+        .put("net_charged", p.netCharged())
         .put("created", Instant.ofEpochMilli(p.createdMs).toString())
         .put("updated", Instant.ofEpochMilli(p.updatedMs).toString());
     if (p.expiresMs > 0) {
@@ -623,7 +718,12 @@ public final class Simulator implements Engine, AutoCloseable {
     p.timers.forEach((k, v) -> timersNode.put(k, Instant.ofEpochMilli(v).toString()));
     ArrayNode moves = n.putArray("movements");
     for (Movement m : p.movements) {
-      moves.addObject().put("type", m.type).put("id", m.id).put("amount", m.amount).put("fee", m.fee)
+      moves
+          .addObject()
+          .put("type", m.type)
+          .put("id", m.id)
+          .put("amount", m.amount)
+          .put("fee", m.fee)
           .put("at", Instant.ofEpochMilli(m.atMs).toString());
     }
     n.set("view", provider.view(p));
@@ -658,8 +758,11 @@ public final class Simulator implements Engine, AutoCloseable {
   Provider requireProvider(String name) {
     Provider p = providers.get(name);
     if (p == null) {
-      throw new ApiError(404, "unknown_provider", "provider: '" + name + "' is not simulated (expected: one of "
-          + providers.keySet() + ")", "provider");
+      throw new ApiError(
+          404,
+          "unknown_provider",
+          "provider: '" + name + "' is not simulated (expected: one of " + providers.keySet() + ")",
+          "provider");
     }
     return p;
   }
@@ -670,7 +773,8 @@ public final class Simulator implements Engine, AutoCloseable {
   public ProviderSettings updateSettings(String providerName, JsonNode body, boolean merge) {
     Provider p = requireProvider(providerName);
     Set<String> codes = Set.copyOf(p.declineCodes());
-    ProviderSettings next = merge ? settings(providerName).merge(body, codes) : ProviderSettings.parse(body, codes);
+    ProviderSettings next =
+        merge ? settings(providerName).merge(body, codes) : ProviderSettings.parse(body, codes);
     controls.put(providerName, next);
     JournalEntry e = new JournalEntry();
     e.settings = Map.of(providerName, next.toJson());
@@ -678,7 +782,10 @@ public final class Simulator implements Engine, AutoCloseable {
     return next;
   }
 
-  /** Resets every provider's settings to the defaults, and, if {@code state}, forgets all payments and events. */
+  /**
+   * Resets every provider's settings to the defaults, and, if {@code state}, forgets all payments
+   * and events.
+   */
   public void reset(boolean faults, boolean state) {
     JournalEntry e = new JournalEntry();
     if (faults) {
@@ -734,7 +841,10 @@ public final class Simulator implements Engine, AutoCloseable {
     return out;
   }
 
-  /** Adds a new webhook secret generation (both old and new sign until {@link #retireWebhookSecrets}). */
+  /**
+   * Adds a new webhook secret generation (both old and new sign until {@link
+   * #retireWebhookSecrets}).
+   */
   public List<String> rotateWebhookSecret(String providerName) {
     requireProvider(providerName);
     List<Integer> gens = new ArrayList<>(secretGenerations.get(providerName));
@@ -810,8 +920,9 @@ public final class Simulator implements Engine, AutoCloseable {
   }
 
   /**
-   * Merchant references charged more than once by the same provider (net charged > 0 on two or more payments): what
-   * a billing service must never cause. {@code {"double_charged_references": n, "examples": [...]}}.
+   * Merchant references charged more than once by the same provider (net charged > 0 on two or more
+   * payments): what a billing service must never cause. {@code {"double_charged_references": n,
+   * "examples": [...]}}.
    */
   public ObjectNode audit() {
     int doubles = 0;
@@ -830,20 +941,27 @@ public final class Simulator implements Engine, AutoCloseable {
             }
           }
         }
-        for (Map.Entry<String, Integer> e : new TreeSet<>(chargedPerReference.keySet()).stream()
-            .map(k -> Map.entry(k, chargedPerReference.get(k))).toList()) {
+        for (Map.Entry<String, Integer> e :
+            new TreeSet<>(chargedPerReference.keySet())
+                .stream().map(k -> Map.entry(k, chargedPerReference.get(k))).toList()) {
           if (e.getValue() > 1) {
             doubles++;
             if (examples.size() < 20) {
-              examples.addObject().put("provider", state.provider()).put("reference", e.getKey())
+              examples
+                  .addObject()
+                  .put("provider", state.provider())
+                  .put("reference", e.getKey())
                   .put("charges", e.getValue());
             }
           }
         }
       }
     }
-    ObjectNode out = Json.object().put("payments", payments).put("charged_payments", charged)
-        .put("double_charged_references", doubles);
+    ObjectNode out =
+        Json.object()
+            .put("payments", payments)
+            .put("charged_payments", charged)
+            .put("double_charged_references", doubles);
     out.set("examples", examples);
     return out;
   }

@@ -1,2 +1,5 @@
-/** The engine: provider states, transactions, timers, request faults and idempotency, independent of HTTP. */
+/**
+ * The engine: provider states, transactions, timers, request faults and idempotency, independent of
+ * HTTP.
+ */
 package io.squadron.providers.sim.engine;

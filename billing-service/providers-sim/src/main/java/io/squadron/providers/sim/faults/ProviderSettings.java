@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the control API sets per provider: injected request faults (latency, 5xx, timeouts with unknown outcome),
- * injected declines, callback faults, and the simulated customer. Immutable; {@link #DEFAULTS} is a healthy
- * provider with a customer who does nothing unless told.
+ * What the control API sets per provider: injected request faults (latency, 5xx, timeouts with
+ * unknown outcome), injected declines, callback faults, and the simulated customer. Immutable;
+ * {@link #DEFAULTS} is a healthy provider with a customer who does nothing unless told.
  *
- * <p>JSON form (every key optional; {@link #parse} starts from the defaults, {@link #merge} from the current value):
+ * <p>JSON form (every key optional; {@link #parse} starts from the defaults, {@link #merge} from
+ * the current value):
+ *
  * <pre>
  * {"latency_ms": {"min": 0, "max": 0},
  *  "error": {"rate": 0.0, "status": 503},
@@ -37,46 +39,73 @@ public final class ProviderSettings {
 
   /** Injected latency before the request is processed, uniform in [min, max] ms. */
   public final long latencyMinMs;
+
   /** See {@link #latencyMinMs}. */
   public final long latencyMaxMs;
+
   /** Probability of answering with {@link #errorStatus} without processing. */
   public final double errorRate;
+
   /** 500, 502, 503 or 504. */
   public final int errorStatus;
+
   /** Probability of a timeout with unknown outcome. */
   public final double timeoutRate;
-  /** {@code drop}: close the connection without an answer; {@code hang}: answer nothing for {@link #hangMs}. */
+
+  /**
+   * {@code drop}: close the connection without an answer; {@code hang}: answer nothing for {@link
+   * #hangMs}.
+   */
   public final String timeoutMode;
-  /** Of the timeouts, the share where the request was processed (charged) before the answer was lost. */
+
+  /**
+   * Of the timeouts, the share where the request was processed (charged) before the answer was
+   * lost.
+   */
   public final double timeoutCommitRate;
+
   /** How long a hung request keeps its connection before it is closed, ms. */
   public final long hangMs;
+
   /** {@code all} requests or only {@code mutating} ones get request faults. */
   public final String applyTo;
+
   /** Probability of an injected decline at each decision point. */
   public final double declineRate;
+
   /** The decline codes to draw from (the provider's first code when empty). */
   public final List<String> declineCodes;
+
   /** Callback faults: probability an event is never delivered. */
   public final double callbackDropRate;
+
   /** Probability an event is delivered twice. */
   public final double callbackDuplicateRate;
+
   /** Probability an event is held back so later events overtake it. */
   public final double callbackReorderRate;
+
   /** How long a reordered event is held back, ms. */
   public final long reorderHoldMs;
+
   /** Probability an event is delayed by [min, max] ms. */
   public final double callbackDelayRate;
+
   /** See {@link #callbackDelayRate}. */
   public final long callbackDelayMinMs;
+
   /** See {@link #callbackDelayRate}. */
   public final long callbackDelayMaxMs;
+
   /** Added to the signature timestamp (tests a receiver's 300 s tolerance). */
   public final long timestampSkewSeconds;
+
   /** Whether the simulated customer acts on its own after {@link #customerAfterSeconds}. */
   public final boolean autoCustomer;
+
   /** Probability the automatic customer approves (else declines or abandons). */
   public final double approveRate;
+
   /** Simulated seconds until the automatic customer acts. */
   public final long customerAfterSeconds;
 
@@ -86,12 +115,14 @@ public final class ProviderSettings {
     for (Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!KEYS.contains(key)) {
-        throw ApiError.badField(key, "unknown setting (expected: one of " + new java.util.TreeSet<>(KEYS) + ")");
+        throw ApiError.badField(
+            key, "unknown setting (expected: one of " + new java.util.TreeSet<>(KEYS) + ")");
       }
     }
     ObjectNode latency = obj(in, "latency_ms");
     latencyMinMs = Json.optionalLong(latency, "min", "latency_ms.min", 0, 600_000, 0);
-    latencyMaxMs = Json.optionalLong(latency, "max", "latency_ms.max", latencyMinMs, 600_000, latencyMinMs);
+    latencyMaxMs =
+        Json.optionalLong(latency, "max", "latency_ms.max", latencyMinMs, 600_000, latencyMinMs);
     ObjectNode error = obj(in, "error");
     errorRate = rate(error, "rate", "error.rate", 0);
     errorStatus = (int) Json.optionalLong(error, "status", "error.status", 500, 504, 503);
@@ -121,22 +152,39 @@ public final class ProviderSettings {
     callbackDropRate = rate(callbacks, "drop_rate", "callbacks.drop_rate", 0);
     callbackDuplicateRate = rate(callbacks, "duplicate_rate", "callbacks.duplicate_rate", 0);
     callbackReorderRate = rate(callbacks, "reorder_rate", "callbacks.reorder_rate", 0);
-    reorderHoldMs = Json.optionalLong(callbacks, "reorder_hold_ms", "callbacks.reorder_hold_ms", 1, 600_000, 1_000);
+    reorderHoldMs =
+        Json.optionalLong(
+            callbacks, "reorder_hold_ms", "callbacks.reorder_hold_ms", 1, 600_000, 1_000);
     callbackDelayRate = rate(callbacks, "delay_rate", "callbacks.delay_rate", 0);
     ObjectNode delay = obj(callbacks, "delay_ms");
     callbackDelayMinMs = Json.optionalLong(delay, "min", "callbacks.delay_ms.min", 0, 3_600_000, 0);
-    callbackDelayMaxMs = Json.optionalLong(delay, "max", "callbacks.delay_ms.max", callbackDelayMinMs, 3_600_000,
-        callbackDelayMinMs);
-    timestampSkewSeconds = Json.optionalLong(callbacks, "timestamp_skew_seconds", "callbacks.timestamp_skew_seconds",
-        -86_400, 86_400, 0);
+    callbackDelayMaxMs =
+        Json.optionalLong(
+            delay,
+            "max",
+            "callbacks.delay_ms.max",
+            callbackDelayMinMs,
+            3_600_000,
+            callbackDelayMinMs);
+    timestampSkewSeconds =
+        Json.optionalLong(
+            callbacks,
+            "timestamp_skew_seconds",
+            "callbacks.timestamp_skew_seconds",
+            -86_400,
+            86_400,
+            0);
     ObjectNode customer = obj(in, "customer");
     autoCustomer = Json.optionalBoolean(customer, "auto", "customer.auto", false);
     approveRate = rate(customer, "approve_rate", "customer.approve_rate", 1);
-    customerAfterSeconds = Json.optionalLong(customer, "after_seconds", "customer.after_seconds", 0, 86_400 * 30, 1);
+    customerAfterSeconds =
+        Json.optionalLong(customer, "after_seconds", "customer.after_seconds", 0, 86_400 * 30, 1);
     json = render();
   }
 
-  /** Settings from JSON, starting from the defaults; a bad value is an {@link ApiError} naming it. */
+  /**
+   * Settings from JSON, starting from the defaults; a bad value is an {@link ApiError} naming it.
+   */
   public static ProviderSettings parse(JsonNode node, Set<String> allowedDeclineCodes) {
     if (node == null || node.isNull()) {
       return DEFAULTS;
@@ -147,14 +195,22 @@ public final class ProviderSettings {
     ProviderSettings settings = new ProviderSettings((ObjectNode) node);
     for (String code : settings.declineCodes) {
       if (!allowedDeclineCodes.contains(code)) {
-        throw ApiError.badField("decline.codes", "'" + code + "' is not a decline code of this provider (expected: "
-            + "one of " + new java.util.TreeSet<>(allowedDeclineCodes) + ")");
+        throw ApiError.badField(
+            "decline.codes",
+            "'"
+                + code
+                + "' is not a decline code of this provider (expected: "
+                + "one of "
+                + new java.util.TreeSet<>(allowedDeclineCodes)
+                + ")");
       }
     }
     return settings;
   }
 
-  /** These settings with {@code patch} merged in (objects merged key by key, other values replaced). */
+  /**
+   * These settings with {@code patch} merged in (objects merged key by key, other values replaced).
+   */
   public ProviderSettings merge(JsonNode patch, Set<String> allowedDeclineCodes) {
     if (patch == null || !patch.isObject()) {
       throw ApiError.badField("body", "expected a JSON object of settings");
@@ -185,19 +241,27 @@ public final class ProviderSettings {
     ObjectNode out = Json.object();
     out.putObject("latency_ms").put("min", latencyMinMs).put("max", latencyMaxMs);
     out.putObject("error").put("rate", errorRate).put("status", errorStatus);
-    out.putObject("timeout").put("rate", timeoutRate).put("mode", timeoutMode).put("commit_rate", timeoutCommitRate)
+    out.putObject("timeout")
+        .put("rate", timeoutRate)
+        .put("mode", timeoutMode)
+        .put("commit_rate", timeoutCommitRate)
         .put("hang_ms", hangMs);
     out.put("apply_to", applyTo);
     ObjectNode decline = out.putObject("decline").put("rate", declineRate);
     ArrayNode codes = decline.putArray("codes");
     declineCodes.forEach(codes::add);
     ObjectNode callbacks = out.putObject("callbacks");
-    callbacks.put("drop_rate", callbackDropRate).put("duplicate_rate", callbackDuplicateRate)
-        .put("reorder_rate", callbackReorderRate).put("reorder_hold_ms", reorderHoldMs)
+    callbacks
+        .put("drop_rate", callbackDropRate)
+        .put("duplicate_rate", callbackDuplicateRate)
+        .put("reorder_rate", callbackReorderRate)
+        .put("reorder_hold_ms", reorderHoldMs)
         .put("delay_rate", callbackDelayRate);
     callbacks.putObject("delay_ms").put("min", callbackDelayMinMs).put("max", callbackDelayMaxMs);
     callbacks.put("timestamp_skew_seconds", timestampSkewSeconds);
-    out.putObject("customer").put("auto", autoCustomer).put("approve_rate", approveRate)
+    out.putObject("customer")
+        .put("auto", autoCustomer)
+        .put("approve_rate", approveRate)
         .put("after_seconds", customerAfterSeconds);
     return out;
   }
@@ -218,7 +282,8 @@ public final class ProviderSettings {
     return node.asDouble();
   }
 
-  private static String oneOf(JsonNode parent, String field, String path, List<String> allowed, String dflt) {
+  private static String oneOf(
+      JsonNode parent, String field, String path, List<String> allowed, String dflt) {
     String value = Json.optionalString(parent, field, path, 32);
     if (value == null) {
       return dflt;

@@ -1,2 +1,5 @@
-/** The per-provider control settings: injected request faults, declines, callback faults, simulated customer. */
+/**
+ * The per-provider control settings: injected request faults, declines, callback faults, simulated
+ * customer.
+ */
 package io.squadron.providers.sim.faults;

@@ -1,11 +1,13 @@
 package io.squadron.providers.sim.http;
 
 /**
- * A request the simulator refuses without side effects: a status, a machine-readable code in the provider's
- * vocabulary, a message for humans (naming the field at fault) and, where one is at fault, the field.
+ * A request the simulator refuses without side effects: a status, a machine-readable code in the
+ * provider's vocabulary, a message for humans (naming the field at fault) and, where one is at
+ * fault, the field.
  *
- * <p>Thrown by handlers before they change anything; the front end renders it in the provider's error shape and does
- * not store it under the idempotency key (a corrected retry with the same key is allowed, as with real providers).
+ * <p>Thrown by handlers before they change anything; the front end renders it in the provider's
+ * error shape and does not store it under the idempotency key (a corrected retry with the same key
+ * is allowed, as with real providers).
  */
 public final class ApiError extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * The HTTP/1.1 front end (the JDK's {@code com.sun.net.httpserver}, a bounded worker pool): routes
  * {@code /<provider>/...} to the provider's API, {@code /_control/...} to the {@link ControlApi}.
  *
- * <p>For a provider request it checks, in order: route (404/405), body size (413) and JSON (400), the API key
- * ({@code Authorization: Bearer <key>}, 401) and, on mutating routes, the {@code Idempotency-Key} header (400). Then
- * it applies the request faults drawn by {@link Simulator#plan}: injected latency (the request waits on a timer, not
- * on a worker thread), an injected 5xx (nothing processed), or a timeout with unknown outcome: the request is
- * processed or not, then the connection is closed without an answer ({@code drop}) or left silent for
- * {@code hang_ms} ({@code hang}).
+ * <p>For a provider request it checks, in order: route (404/405), body size (413) and JSON (400),
+ * the API key ({@code Authorization: Bearer <key>}, 401) and, on mutating routes, the {@code
+ * Idempotency-Key} header (400). Then it applies the request faults drawn by {@link
+ * Simulator#plan}: injected latency (the request waits on a timer, not on a worker thread), an
+ * injected 5xx (nothing processed), or a timeout with unknown outcome: the request is processed or
+ * not, then the connection is closed without an answer ({@code drop}) or left silent for {@code
+ * hang_ms} ({@code hang}).
  */
 public final class HttpFront implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
@@ -54,8 +55,15 @@ public final class HttpFront implements AutoCloseable {
   private final AtomicLong requestIds = new AtomicLong();
 
   /** Binds {@code host:port} (0: any free port); {@link #start()} serves. */
-  public HttpFront(Simulator sim, ControlApi control, String host, int port, int threads, int maxQueue,
-      int maxBodyBytes) throws IOException {
+  public HttpFront(
+      Simulator sim,
+      ControlApi control,
+      String host,
+      int port,
+      int threads,
+      int maxQueue,
+      int maxBodyBytes)
+      throws IOException {
     this.sim = sim;
     this.control = control;
     this.maxBodyBytes = maxBodyBytes;
@@ -65,19 +73,29 @@ public final class HttpFront implements AutoCloseable {
       routes.put(p.name(), r.list());
     }
     AtomicLong n = new AtomicLong();
-    // Bounded: a burst beyond the queue runs on the accepting thread, which slows accepting (back-pressure)
+    // Bounded: a burst beyond the queue runs on the accepting thread, which slows accepting
+    // (back-pressure)
     // instead of growing memory or failing requests.
-    this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(maxQueue), r -> {
-          Thread t = new Thread(r, "providers-sim-http-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "providers-sim-http-timers");
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(maxQueue),
+            r -> {
+              Thread t = new Thread(r, "providers-sim-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "providers-sim-http-timers");
+              t.setDaemon(true);
+              return t;
+            });
     this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
     server.setExecutor(workers);
     server.createContext("/", this::handle);
@@ -98,11 +116,18 @@ public final class HttpFront implements AutoCloseable {
       route(exchange);
     } catch (IOException e) {
       // the client went away (closed its connection, gave up waiting): nothing to answer
-      log.debug("Cannot answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+      log.debug(
+          "Cannot answer {} {}: {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(),
           e.toString());
       exchange.close();
     } catch (RuntimeException e) {
-      log.error("Unexpected failure on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
+      log.error(
+          "Unexpected failure on {} {}",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(),
+          e);
       exchange.close();
     }
   }
@@ -126,8 +151,14 @@ public final class HttpFront implements AutoCloseable {
     Provider provider = sim.provider(first);
     if (provider == null) {
       ObjectNode error = Json.object();
-      error.putObject("error").put("code", "not_found").put("message", "no provider at /" + first
-          + " (the simulator serves /<provider>/... for the providers listed by GET /_control/providers)");
+      error
+          .putObject("error")
+          .put("code", "not_found")
+          .put(
+              "message",
+              "no provider at /"
+                  + first
+                  + " (the simulator serves /<provider>/... for the providers listed by GET /_control/providers)");
       send(exchange, new Reply(404, Json.write(error).getBytes(StandardCharsets.UTF_8), false));
       return;
     }
@@ -147,35 +178,64 @@ public final class HttpFront implements AutoCloseable {
     }
     if (route == null) {
       sim.countRejected(provider.name());
-      send(exchange, sim.error(provider, pathKnown
-          ? new ApiError(405, "method_not_allowed", method + " is not allowed on " + rest)
-          : new ApiError(404, "not_found", "no endpoint " + method + " " + rest + " at " + provider.name())));
+      send(
+          exchange,
+          sim.error(
+              provider,
+              pathKnown
+                  ? new ApiError(405, "method_not_allowed", method + " is not allowed on " + rest)
+                  : new ApiError(
+                      404,
+                      "not_found",
+                      "no endpoint " + method + " " + rest + " at " + provider.name())));
       return;
     }
     byte[] raw = readBody(exchange);
     if (raw == null) {
       sim.countRejected(provider.name());
-      send(exchange, sim.error(provider, new ApiError(413, "request_too_large", "body: larger than "
-          + maxBodyBytes + " bytes", "body")));
+      send(
+          exchange,
+          sim.error(
+              provider,
+              new ApiError(
+                  413,
+                  "request_too_large",
+                  "body: larger than " + maxBodyBytes + " bytes",
+                  "body")));
       return;
     }
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
     ApiRequest request;
     try {
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
-      if (auth == null || !auth.startsWith("Bearer ") || !sim.authenticates(provider.name(), auth.substring(7))) {
-        throw new ApiError(401, "authentication_failed", auth == null
-            ? "Authorization: header missing (expected: Bearer <API key of " + provider.name() + ">)"
-            : "Authorization: invalid API key for " + provider.name(), "Authorization");
+      if (auth == null
+          || !auth.startsWith("Bearer ")
+          || !sim.authenticates(provider.name(), auth.substring(7))) {
+        throw new ApiError(
+            401,
+            "authentication_failed",
+            auth == null
+                ? "Authorization: header missing (expected: Bearer <API key of "
+                    + provider.name()
+                    + ">)"
+                : "Authorization: invalid API key for " + provider.name(),
+            "Authorization");
       }
       if (route.mutating()) {
         if (key == null || key.isEmpty()) {
-          throw new ApiError(400, "idempotency_key_missing", "Idempotency-Key: header missing (required on every "
-              + "state-changing request: a retry with the same key returns the first outcome)", "Idempotency-Key");
+          throw new ApiError(
+              400,
+              "idempotency_key_missing",
+              "Idempotency-Key: header missing (required on every "
+                  + "state-changing request: a retry with the same key returns the first outcome)",
+              "Idempotency-Key");
         }
         if (key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-          throw new ApiError(400, "idempotency_key_invalid", "Idempotency-Key: expected 1..255 visible ASCII "
-              + "characters", "Idempotency-Key");
+          throw new ApiError(
+              400,
+              "idempotency_key_invalid",
+              "Idempotency-Key: expected 1..255 visible ASCII " + "characters",
+              "Idempotency-Key");
         }
       } else {
         key = null;
@@ -190,14 +250,17 @@ public final class HttpFront implements AutoCloseable {
     Plan plan = sim.plan(provider, route, request);
     Route chosen = route;
     if (plan.latencyMs() > 0) {
-      timers.schedule(() -> workers.execute(() -> finish(exchange, provider, chosen, request, plan)),
-          plan.latencyMs(), TimeUnit.MILLISECONDS);
+      timers.schedule(
+          () -> workers.execute(() -> finish(exchange, provider, chosen, request, plan)),
+          plan.latencyMs(),
+          TimeUnit.MILLISECONDS);
     } else {
       finish(exchange, provider, chosen, request, plan);
     }
   }
 
-  private void finish(HttpExchange exchange, Provider provider, Route route, ApiRequest request, Plan plan) {
+  private void finish(
+      HttpExchange exchange, Provider provider, Route route, ApiRequest request, Plan plan) {
     try {
       if (plan.errorStatus() > 0) {
         Reply reply = sim.injectedError(provider, plan.errorStatus());
@@ -226,7 +289,10 @@ public final class HttpFront implements AutoCloseable {
     }
   }
 
-  /** The answer is lost: the connection closes now ({@code drop}) or after {@code hang_ms} ({@code hang}). */
+  /**
+   * The answer is lost: the connection closes now ({@code drop}) or after {@code hang_ms} ({@code
+   * hang}).
+   */
   private void lose(HttpExchange exchange, Plan plan) {
     if (plan.hang()) {
       timers.schedule(exchange::close, plan.hangMs(), TimeUnit.MILLISECONDS);
@@ -253,7 +319,9 @@ public final class HttpFront implements AutoCloseable {
 
   private void send(HttpExchange exchange, Reply reply) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.getResponseHeaders().set("Request-Id", "req_" + Long.toString(requestIds.incrementAndGet(), 36));
+    exchange
+        .getResponseHeaders()
+        .set("Request-Id", "req_" + Long.toString(requestIds.incrementAndGet(), 36));
     if (reply.replayed()) {
       exchange.getResponseHeaders().set("Idempotent-Replayed", "true");
     }

@@ -9,14 +9,16 @@ import java.io.IOException;
 import java.util.regex.Pattern;
 
 /**
- * The one {@link ObjectMapper} of the simulator and the field readers every provider uses: each failure is an
- * {@link ApiError} 400 that names the field (with its path, e.g. {@code amount.value}) and what was expected.
+ * The one {@link ObjectMapper} of the simulator and the field readers every provider uses: each
+ * failure is an {@link ApiError} 400 that names the field (with its path, e.g. {@code
+ * amount.value}) and what was expected.
  */
 public final class Json {
   /** The shared mapper (thread-safe once configured). */
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
 
   private Json() {}
 
@@ -34,7 +36,8 @@ public final class Json {
     try {
       node = MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new ApiError(400, "invalid_json", "body: not valid JSON (" + firstLine(e.getMessage()) + ")", "body");
+      throw new ApiError(
+          400, "invalid_json", "body: not valid JSON (" + firstLine(e.getMessage()) + ")", "body");
     }
     if (node == null || node.isMissingNode()) {
       return object();
@@ -86,7 +89,10 @@ public final class Json {
     return (ObjectNode) node;
   }
 
-  /** A required non-blank string of at most {@code maxLength} characters, without control characters. */
+  /**
+   * A required non-blank string of at most {@code maxLength} characters, without control
+   * characters.
+   */
   public static String requiredString(JsonNode parent, String field, String path, int maxLength) {
     String value = optionalString(parent, field, path, maxLength);
     if (value == null) {
@@ -95,7 +101,9 @@ public final class Json {
     return value;
   }
 
-  /** An optional string (null when absent); present values are checked like {@link #requiredString}. */
+  /**
+   * An optional string (null when absent); present values are checked like {@link #requiredString}.
+   */
   public static String optionalString(JsonNode parent, String field, String path, int maxLength) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
@@ -129,8 +137,8 @@ public final class Json {
   }
 
   /** A required string matching {@code pattern}; {@code expected} describes it in the error. */
-  public static String requiredMatching(JsonNode parent, String field, String path, Pattern pattern,
-      String expected) {
+  public static String requiredMatching(
+      JsonNode parent, String field, String path, Pattern pattern, String expected) {
     String value = requiredString(parent, field, path, 256);
     if (!pattern.matcher(value).matches()) {
       throw ApiError.badField(path, "'" + value + "' is not " + expected);
@@ -138,7 +146,10 @@ public final class Json {
     return value;
   }
 
-  /** A required integer in {@code [min, max]} (JSON number without fraction, or a string of digits if allowed). */
+  /**
+   * A required integer in {@code [min, max]} (JSON number without fraction, or a string of digits
+   * if allowed).
+   */
   public static long requiredLong(JsonNode parent, String field, String path, long min, long max) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
@@ -148,7 +159,8 @@ public final class Json {
   }
 
   /** An optional integer (the default when absent). */
-  public static long optionalLong(JsonNode parent, String field, String path, long min, long max, long dflt) {
+  public static long optionalLong(
+      JsonNode parent, String field, String path, long min, long max, long dflt) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
       return dflt;

@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code bankredirect}: online banking redirect (iDEAL, Sofort, ...), shaped like Mollie. A payment is {@code open}
- * with a checkout link; the payer logs into their bank and pays, fails or cancels there; unpaid payments expire after
- * 15 simulated minutes. Its webhook carries <em>only the payment id</em> ({@code data.object = {"id": ...}}), as
- * Mollie's does: the merchant fetches the payment to learn what happened.
+ * {@code bankredirect}: online banking redirect (iDEAL, Sofort, ...), shaped like Mollie. A payment
+ * is {@code open} with a checkout link; the payer logs into their bank and pays, fails or cancels
+ * there; unpaid payments expire after 15 simulated minutes. Its webhook carries <em>only the
+ * payment id</em> ({@code data.object = {"id": ...}}), as Mollie's does: the merchant fetches the
+ * payment to learn what happened.
  */
 public final class BankRedirect extends Provider {
   private static final long TTL_MS = 15 * 60_000L;
-  private static final List<String> CODES = List.of("rejected_by_bank", "authentication_failed",
-      "insufficient_funds");
+  private static final List<String> CODES =
+      List.of("rejected_by_bank", "authentication_failed", "insufficient_funds");
 
   /** The provider. */
   public BankRedirect() {
@@ -31,21 +32,29 @@ public final class BankRedirect extends Provider {
   @Override
   public void routes(Routes r) {
     r.post("/v1/payments", this::create)
-        .get("/v1/payments/{id}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "payment"))))
+        .get(
+            "/v1/payments/{id}",
+            (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "payment"))))
         .post("/v1/payments/{id}/refunds", this::refund);
   }
 
   private ApiResponse create(Ctx ctx, ApiRequest req) {
     ObjectNode b = req.body();
     ObjectNode amount = Json.requiredObject(b, "amount", "amount");
-    String currency = Money.currency(Json.requiredString(amount, "currency", "amount.currency", 3),
-        "amount.currency", Set.of("EUR", "CHF", "PLN"));
-    long minor = Money.parseDecimal(Json.requiredString(amount, "value", "amount.value", 32), currency,
-        "amount.value");
+    String currency =
+        Money.currency(
+            Json.requiredString(amount, "currency", "amount.currency", 3),
+            "amount.currency",
+            Set.of("EUR", "CHF", "PLN"));
+    long minor =
+        Money.parseDecimal(
+            Json.requiredString(amount, "value", "amount.value", 32), currency, "amount.value");
     String description = Json.requiredString(b, "description", "description", 255);
     String redirectUrl = Json.requiredString(b, "redirectUrl", "redirectUrl", 2048);
     String reference = Json.requiredString(b, "reference", "reference", 255);
-    Payment p = ctx.newPayment(ctx.keyedId("tr_", "payment"), reference, minor, currency, "open", Phase.PENDING);
+    Payment p =
+        ctx.newPayment(
+            ctx.keyedId("tr_", "payment"), reference, minor, currency, "open", Phase.PENDING);
     p.attrs.put("description", description);
     p.attrs.put("redirect_url", redirectUrl);
     p.attrs.put("checkout_url", ctx.publicUrl() + "/bankredirect/checkout/" + p.id);
@@ -58,20 +67,28 @@ public final class BankRedirect extends Provider {
   private ApiResponse refund(Ctx ctx, ApiRequest req) {
     Payment p = require(ctx, req.param("id"), "payment");
     if (!p.status.equals("paid")) {
-      throw new ApiError(422, "not_refundable", "payment " + p.id + " is " + p.status + " (expected: paid)");
+      throw new ApiError(
+          422, "not_refundable", "payment " + p.id + " is " + p.status + " (expected: paid)");
     }
     long minor = p.netCharged();
     ObjectNode amount = Json.optionalObject(req.body(), "amount", "amount");
     if (amount != null) {
-      minor = Money.parseDecimal(Json.requiredString(amount, "value", "amount.value", 32), p.currency,
-          "amount.value");
+      minor =
+          Money.parseDecimal(
+              Json.requiredString(amount, "value", "amount.value", 32), p.currency, "amount.value");
     }
     String refundId = ctx.keyedId("re_", "refund");
     ctx.refund(p, minor, refundId, "amount.value");
     ctx.emit(p, "payment.refunded", Json.object().put("id", p.id));
-    ObjectNode out = Json.object().put("resource", "refund").put("id", refundId).put("paymentId", p.id)
-        .put("status", "refunded");
-    out.putObject("amount").put("currency", p.currency).put("value", Money.decimal(minor, p.currency));
+    ObjectNode out =
+        Json.object()
+            .put("resource", "refund")
+            .put("id", refundId)
+            .put("paymentId", p.id)
+            .put("status", "refunded");
+    out.putObject("amount")
+        .put("currency", p.currency)
+        .put("value", Money.decimal(minor, p.currency));
     return ApiResponse.created(out);
   }
 
@@ -96,7 +113,8 @@ public final class BankRedirect extends Provider {
       super.onCustomer(ctx, p, action, body);
     }
     if (!p.status.equals("open")) {
-      throw new ApiError(409, "payment_not_open", "payment " + p.id + " is " + p.status + " (expected: open)");
+      throw new ApiError(
+          409, "payment_not_open", "payment " + p.id + " is " + p.status + " (expected: open)");
     }
     ctx.cancelTimers(p);
     String code = action.equals("pay") ? ctx.injectedDecline(p.id, "bank") : null;
@@ -130,8 +148,12 @@ public final class BankRedirect extends Provider {
 
   @Override
   public ObjectNode errorBody(ApiError e) {
-    ObjectNode body = Json.object().put("status", e.status()).put("title", title(e.status()))
-        .put("detail", e.getMessage()).put("code", e.code());
+    ObjectNode body =
+        Json.object()
+            .put("status", e.status())
+            .put("title", title(e.status()))
+            .put("detail", e.getMessage())
+            .put("code", e.code());
     if (e.field() != null) {
       body.put("field", e.field());
     }
@@ -153,13 +175,22 @@ public final class BankRedirect extends Provider {
 
   @Override
   public ObjectNode view(Payment p) {
-    ObjectNode n = Json.object().put("resource", "payment").put("id", p.id).put("status", p.status)
-        .put("description", p.attr("description")).put("reference", p.reference)
-        .put("createdAt", Instant.ofEpochMilli(p.createdMs).toString())
-        .put("expiresAt", Instant.ofEpochMilli(p.expiresMs).toString()).put("paidAt", p.attr("paid_at"));
-    n.putObject("amount").put("currency", p.currency).put("value", Money.decimal(p.amount, p.currency));
-    n.putObject("amountRefunded").put("currency", p.currency).put("value", Money.decimal(p.refundedAmount,
-        p.currency));
+    ObjectNode n =
+        Json.object()
+            .put("resource", "payment")
+            .put("id", p.id)
+            .put("status", p.status)
+            .put("description", p.attr("description"))
+            .put("reference", p.reference)
+            .put("createdAt", Instant.ofEpochMilli(p.createdMs).toString())
+            .put("expiresAt", Instant.ofEpochMilli(p.expiresMs).toString())
+            .put("paidAt", p.attr("paid_at"));
+    n.putObject("amount")
+        .put("currency", p.currency)
+        .put("value", Money.decimal(p.amount, p.currency));
+    n.putObject("amountRefunded")
+        .put("currency", p.currency)
+        .put("value", Money.decimal(p.refundedAmount, p.currency));
     if (p.failureCode != null) {
       n.put("failureReason", p.failureCode);
     }

@@ -19,30 +19,39 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code banktransfer}: invoice paid by bank transfer, reconciled by reference. An invoice gets payment instructions
- * (a collection IBAN and an ISO 11649 creditor reference {@code RF..}); the payer transfers (customer action
- * {@code transfer}, any amount, by default the open amount with the invoice's reference), the bank books the credit
- * the next simulated day and the provider matches it by reference (the RF reference or the merchant's invoice
- * reference, ignoring case and spaces): {@code paid}, {@code partially_paid} or {@code overpaid}. Credits that match
- * no invoice stay {@code unmatched} (statement and settlement report). Unpaid at the due date the invoice becomes
- * {@code overdue} (still payable). Bank statements per day: {@code GET /v1/statements?date=}.
+ * {@code banktransfer}: invoice paid by bank transfer, reconciled by reference. An invoice gets
+ * payment instructions (a collection IBAN and an ISO 11649 creditor reference {@code RF..}); the
+ * payer transfers (customer action {@code transfer}, any amount, by default the open amount with
+ * the invoice's reference), the bank books the credit the next simulated day and the provider
+ * matches it by reference (the RF reference or the merchant's invoice reference, ignoring case and
+ * spaces): {@code paid}, {@code partially_paid} or {@code overpaid}. Credits that match no invoice
+ * stay {@code unmatched} (statement and settlement report). Unpaid at the due date the invoice
+ * becomes {@code overdue} (still payable). Bank statements per day: {@code GET
+ * /v1/statements?date=}.
  */
 public final class BankTransfer extends Provider {
   /** The record kind of credits that matched no invoice. */
   public static final String UNMATCHED = "unmatched";
+
   private static final long DAY_MS = 86_400_000L;
   private static final String COLLECTION_IBAN = "DE02120300000000202051";
   private static final List<String> CODES = List.of("AC01", "AG01");
 
   /** The provider. */
   public BankTransfer() {
-    super("banktransfer", "BankTransfer", "invoice / bank transfer (reconciled by reference)", new Fees(0, 0, 0));
+    super(
+        "banktransfer",
+        "BankTransfer",
+        "invoice / bank transfer (reconciled by reference)",
+        new Fees(0, 0, 0));
   }
 
   @Override
   public void routes(Routes r) {
     r.post("/v1/invoices", this::invoice)
-        .get("/v1/invoices/{id}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "invoice"))))
+        .get(
+            "/v1/invoices/{id}",
+            (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "invoice"))))
         .post("/v1/invoices/{id}/cancel", this::cancel)
         .get("/v1/statements", this::statement);
   }
@@ -53,14 +62,22 @@ public final class BankTransfer extends Provider {
 
   private ApiResponse invoice(Ctx ctx, ApiRequest req) {
     ObjectNode b = req.body();
-    long amount = Money.amount(Json.requiredLong(b, "amount", "amount", 1, Money.MAX_MINOR), "amount");
-    String currency = Money.currency(Json.requiredString(b, "currency", "currency", 3), "currency",
-        Set.of("EUR"));
+    long amount =
+        Money.amount(Json.requiredLong(b, "amount", "amount", 1, Money.MAX_MINOR), "amount");
+    String currency =
+        Money.currency(
+            Json.requiredString(b, "currency", "currency", 3), "currency", Set.of("EUR"));
     String reference = Json.requiredString(b, "reference", "reference", 35);
     long dueDays = Json.optionalLong(b, "due_days", "due_days", 1, 90, 14);
     if (ctx.state().record("ref", normalize(reference)) != null) {
-      throw new ApiError(409, "duplicate_reference", "reference: " + reference + " is already used by invoice "
-          + ctx.state().record("ref", normalize(reference)).get("invoice"), "reference");
+      throw new ApiError(
+          409,
+          "duplicate_reference",
+          "reference: "
+              + reference
+              + " is already used by invoice "
+              + ctx.state().record("ref", normalize(reference)).get("invoice"),
+          "reference");
     }
     String id = ctx.keyedId("inv_", "invoice");
     String rf = Checks.creditorReference(ctx.id("", 12, id, "rf").toUpperCase(Locale.ROOT));
@@ -68,7 +85,9 @@ public final class BankTransfer extends Provider {
     p.attrs.put("rf", rf);
     p.attrs.put("paid", "0");
     p.expiresMs = ctx.now() + dueDays * DAY_MS;
-    p.attrs.put("due_date", Instant.ofEpochMilli(p.expiresMs).atZone(ZoneOffset.UTC).toLocalDate().toString());
+    p.attrs.put(
+        "due_date",
+        Instant.ofEpochMilli(p.expiresMs).atZone(ZoneOffset.UTC).toLocalDate().toString());
     ctx.save(new Record("ref", normalize(rf)).put("invoice", id));
     ctx.save(new Record("ref", normalize(reference)).put("invoice", id));
     ctx.schedule(p, "due", p.expiresMs);
@@ -79,8 +98,10 @@ public final class BankTransfer extends Provider {
   private ApiResponse cancel(Ctx ctx, ApiRequest req) {
     Payment p = require(ctx, req.param("id"), "invoice");
     if (!p.status.equals("open") && !p.status.equals("overdue")) {
-      throw new ApiError(409, "not_cancelable", "invoice " + p.id + " is " + p.status + " (expected: open or "
-          + "overdue)");
+      throw new ApiError(
+          409,
+          "not_cancelable",
+          "invoice " + p.id + " is " + p.status + " (expected: open or " + "overdue)");
     }
     ctx.cancelTimer(p, "due");
     ctx.set(p, "canceled", Phase.CANCELED);
@@ -92,7 +113,10 @@ public final class BankTransfer extends Provider {
     String raw = req.query().get("date");
     LocalDate date;
     try {
-      date = raw == null ? Instant.ofEpochMilli(ctx.now()).atZone(ZoneOffset.UTC).toLocalDate() : LocalDate.parse(raw);
+      date =
+          raw == null
+              ? Instant.ofEpochMilli(ctx.now()).atZone(ZoneOffset.UTC).toLocalDate()
+              : LocalDate.parse(raw);
     } catch (DateTimeParseException e) {
       throw ApiError.badField("date", "'" + raw + "' (expected: YYYY-MM-DD)");
     }
@@ -100,23 +124,40 @@ public final class BankTransfer extends Provider {
     ArrayNode entries = out.putArray("entries");
     ctx.state().records("line").stream()
         .filter(l -> l.get("booking_date").equals(date.toString()))
-        .sorted((a, c) -> Long.compare(Long.parseLong(a.get("at_ms")), Long.parseLong(c.get("at_ms"))))
-        .forEach(l -> entries.addObject().put("entry_id", l.id).put("booking_date", l.get("booking_date"))
-            .put("amount", Long.parseLong(l.get("amount"))).put("currency", l.get("currency"))
-            .put("remittance_reference", l.get("reference")).put("matched_invoice", l.get("invoice")));
+        .sorted(
+            (a, c) -> Long.compare(Long.parseLong(a.get("at_ms")), Long.parseLong(c.get("at_ms"))))
+        .forEach(
+            l ->
+                entries
+                    .addObject()
+                    .put("entry_id", l.id)
+                    .put("booking_date", l.get("booking_date"))
+                    .put("amount", Long.parseLong(l.get("amount")))
+                    .put("currency", l.get("currency"))
+                    .put("remittance_reference", l.get("reference"))
+                    .put("matched_invoice", l.get("invoice")));
     return ApiResponse.ok(out);
   }
 
   /** Books a credit: a statement line, matched to an invoice by reference, or kept as unmatched. */
   private void book(Ctx ctx, String lineId, long amount, String currency, String reference) {
     String date = Instant.ofEpochMilli(ctx.now()).atZone(ZoneOffset.UTC).toLocalDate().toString();
-    Record line = new Record("line", lineId).put("amount", Long.toString(amount)).put("currency", currency)
-        .put("reference", reference).put("booking_date", date).put("at_ms", Long.toString(ctx.now()));
+    Record line =
+        new Record("line", lineId)
+            .put("amount", Long.toString(amount))
+            .put("currency", currency)
+            .put("reference", reference)
+            .put("booking_date", date)
+            .put("at_ms", Long.toString(ctx.now()));
     Record ref = ctx.state().record("ref", normalize(reference));
     Payment p = ref == null ? null : ctx.state().payment(ref.get("invoice"));
     if (p == null || !p.currency.equals(currency)) {
-      ctx.save(new Record(UNMATCHED, lineId).put("amount", Long.toString(amount)).put("currency", currency)
-          .put("reference", reference).put("at_ms", Long.toString(ctx.now())));
+      ctx.save(
+          new Record(UNMATCHED, lineId)
+              .put("amount", Long.toString(amount))
+              .put("currency", currency)
+              .put("reference", reference)
+              .put("at_ms", Long.toString(ctx.now())));
       ctx.save(line);
       return;
     }
@@ -162,7 +203,8 @@ public final class BankTransfer extends Provider {
     long amount = Json.optionalLong(body, "amount", "amount", 1, Money.MAX_MINOR, open);
     String reference = Json.optionalString(body, "reference", "reference", 140);
     int n = p.timers.size() + p.movements.size() + 1;
-    String transfer = "book:" + n + ":" + amount + ":" + (reference == null ? p.attr("rf") : reference);
+    String transfer =
+        "book:" + n + ":" + amount + ":" + (reference == null ? p.attr("rf") : reference);
     ctx.schedule(p, transfer, ctx.now() + DAY_MS);
   }
 
@@ -195,11 +237,19 @@ public final class BankTransfer extends Provider {
     if (!operation.equals("incoming-transfer")) {
       return super.control(ctx, operation, body);
     }
-    long amount = Money.amount(Json.requiredLong(body, "amount", "amount", 1, Money.MAX_MINOR), "amount");
-    String currency = Money.currency(Json.requiredString(body, "currency", "currency", 3), "currency");
+    long amount =
+        Money.amount(Json.requiredLong(body, "amount", "amount", 1, Money.MAX_MINOR), "amount");
+    String currency =
+        Money.currency(Json.requiredString(body, "currency", "currency", 3), "currency");
     String reference = Json.requiredString(body, "reference", "reference", 140);
-    String lineId = ctx.id("ln_", 16, "incoming", Integer.toString(ctx.state().records("line").size()),
-        reference, Long.toString(ctx.now()));
+    String lineId =
+        ctx.id(
+            "ln_",
+            16,
+            "incoming",
+            Integer.toString(ctx.state().records("line").size()),
+            reference,
+            Long.toString(ctx.now()));
     book(ctx, lineId, amount, currency, reference);
     Record line = ctx.state().record("line", lineId);
     return Json.object().put("entry_id", lineId).put("matched_invoice", line.get("invoice"));
@@ -213,12 +263,22 @@ public final class BankTransfer extends Provider {
   @Override
   public ObjectNode view(Payment p) {
     long paid = Long.parseLong(p.attr("paid"));
-    ObjectNode n = Json.object().put("invoice_id", p.id).put("status", p.status).put("amount", p.amount)
-        .put("currency", p.currency).put("reference", p.reference).put("amount_paid", paid)
-        .put("amount_open", Math.max(0, p.amount - paid)).put("due_date", p.attr("due_date"))
-        .put("created", Instant.ofEpochMilli(p.createdMs).toString());
-    n.putObject("payment_instructions").put("iban", COLLECTION_IBAN).put("bic", "SIMUDEFFXXX")
-        .put("beneficiary", "Squadron Sim Merchant").put("remittance_reference", p.attr("rf"));
+    ObjectNode n =
+        Json.object()
+            .put("invoice_id", p.id)
+            .put("status", p.status)
+            .put("amount", p.amount)
+            .put("currency", p.currency)
+            .put("reference", p.reference)
+            .put("amount_paid", paid)
+            .put("amount_open", Math.max(0, p.amount - paid))
+            .put("due_date", p.attr("due_date"))
+            .put("created", Instant.ofEpochMilli(p.createdMs).toString());
+    n.putObject("payment_instructions")
+        .put("iban", COLLECTION_IBAN)
+        .put("bic", "SIMUDEFFXXX")
+        .put("beneficiary", "Squadron Sim Merchant")
+        .put("remittance_reference", p.attr("rf"));
     if (p.attr("last_returned_transfer") != null) {
       n.put("last_returned_transfer", p.attr("last_returned_transfer"));
     }

@@ -18,16 +18,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code boleto}: Brazilian boleto bancário, a voucher the payer pays at a bank or in an app. Registration checks the
- * payer's CPF and returns the 44-digit barcode and the 47-digit typeable line; the payer pays it (customer action
- * {@code pay}); the bank clears the payment one simulated day later (event {@code boleto.paid}: money in). Unpaid, it
- * expires at the end of the second day after its due date (event {@code boleto.expired}); the merchant can cancel it
- * while unpaid. BRL only.
+ * {@code boleto}: Brazilian boleto bancário, a voucher the payer pays at a bank or in an app.
+ * Registration checks the payer's CPF and returns the 44-digit barcode and the 47-digit typeable
+ * line; the payer pays it (customer action {@code pay}); the bank clears the payment one simulated
+ * day later (event {@code boleto.paid}: money in). Unpaid, it expires at the end of the second day
+ * after its due date (event {@code boleto.expired}); the merchant can cancel it while unpaid. BRL
+ * only.
  */
 public final class Boleto extends Provider {
   private static final long DAY_MS = 86_400_000L;
   private static final LocalDate FACTOR_BASE = LocalDate.of(1997, 10, 7);
-  private static final List<String> CODES = List.of("registration_rejected", "payer_document_blocked");
+  private static final List<String> CODES =
+      List.of("registration_rejected", "payer_document_blocked");
 
   /** The provider. */
   public Boleto() {
@@ -37,13 +39,16 @@ public final class Boleto extends Provider {
   @Override
   public void routes(Routes r) {
     r.post("/v1/boletos", this::create)
-        .get("/v1/boletos/{id}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "boleto"))))
+        .get(
+            "/v1/boletos/{id}",
+            (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "boleto"))))
         .post("/v1/boletos/{id}/cancel", this::cancel);
   }
 
   private ApiResponse create(Ctx ctx, ApiRequest req) {
     ObjectNode b = req.body();
-    long amount = Money.amount(Json.requiredLong(b, "amount", "amount", 1, 99_999_999_99L), "amount");
+    long amount =
+        Money.amount(Json.requiredLong(b, "amount", "amount", 1, 99_999_999_99L), "amount");
     Money.currency(Json.requiredString(b, "currency", "currency", 3), "currency", Set.of("BRL"));
     String reference = Json.requiredString(b, "reference", "reference", 64);
     String due = Json.requiredString(b, "due_date", "due_date", 10);
@@ -55,13 +60,18 @@ public final class Boleto extends Provider {
     }
     LocalDate today = Instant.ofEpochMilli(ctx.now()).atZone(ZoneOffset.UTC).toLocalDate();
     if (dueDate.isBefore(today) || dueDate.isAfter(today.plusDays(365))) {
-      throw ApiError.badField("due_date", due + " (expected: today " + today + " to a year from now)");
+      throw ApiError.badField(
+          "due_date", due + " (expected: today " + today + " to a year from now)");
     }
     ObjectNode payer = Json.requiredObject(b, "payer", "payer");
     String name = Json.requiredString(payer, "name", "payer.name", 100);
-    String document = Json.requiredString(payer, "document", "payer.document", 18).replaceAll("[.\\-/]", "");
+    String document =
+        Json.requiredString(payer, "document", "payer.document", 18).replaceAll("[.\\-/]", "");
     if (!Checks.cpf(document)) {
-      throw new ApiError(400, "invalid_document", "payer.document: not a valid CPF (11 digits with check digits)",
+      throw new ApiError(
+          400,
+          "invalid_document",
+          "payer.document: not a valid CPF (11 digits with check digits)",
           "payer.document");
     }
     String id = ctx.keyedId("bol_", "boleto");
@@ -100,14 +110,21 @@ public final class Boleto extends Provider {
     String f1 = barcode.substring(0, 4) + barcode.substring(19, 24);
     String f2 = barcode.substring(24, 34);
     String f3 = barcode.substring(34, 44);
-    return f1 + Checks.mod10(f1) + f2 + Checks.mod10(f2) + f3 + Checks.mod10(f3) + barcode.charAt(4)
+    return f1
+        + Checks.mod10(f1)
+        + f2
+        + Checks.mod10(f2)
+        + f3
+        + Checks.mod10(f3)
+        + barcode.charAt(4)
         + barcode.substring(5, 19);
   }
 
   private ApiResponse cancel(Ctx ctx, ApiRequest req) {
     Payment p = require(ctx, req.param("id"), "boleto");
     if (!p.status.equals("registered")) {
-      throw new ApiError(409, "not_cancelable", "boleto " + p.id + " is " + p.status + " (expected: registered)");
+      throw new ApiError(
+          409, "not_cancelable", "boleto " + p.id + " is " + p.status + " (expected: registered)");
     }
     ctx.cancelTimers(p);
     ctx.fail(p, "canceled", Phase.CANCELED, "canceled_by_merchant");
@@ -139,8 +156,15 @@ public final class Boleto extends Provider {
       super.onCustomer(ctx, p, action, body);
     }
     if (!p.status.equals("registered") || ctx.now() >= p.expiresMs) {
-      throw new ApiError(409, "not_payable", "boleto " + p.id + " is " + p.status
-          + (p.status.equals("registered") ? " but past its payment deadline" : "") + " (expected: registered)");
+      throw new ApiError(
+          409,
+          "not_payable",
+          "boleto "
+              + p.id
+              + " is "
+              + p.status
+              + (p.status.equals("registered") ? " but past its payment deadline" : "")
+              + " (expected: registered)");
     }
     ctx.cancelTimers(p);
     p.attrs.put("paid_at", ctx.nowIso());
@@ -169,7 +193,8 @@ public final class Boleto extends Provider {
   @Override
   public ObjectNode errorBody(ApiError e) {
     ObjectNode body = Json.object();
-    ObjectNode error = body.putArray("errors").addObject().put("code", e.code()).put("message", e.getMessage());
+    ObjectNode error =
+        body.putArray("errors").addObject().put("code", e.code()).put("message", e.getMessage());
     if (e.field() != null) {
       error.put("field", e.field());
     }
@@ -178,11 +203,19 @@ public final class Boleto extends Provider {
 
   @Override
   public ObjectNode view(Payment p) {
-    ObjectNode n = Json.object().put("id", p.id).put("status", p.status).put("amount", p.amount)
-        .put("currency", p.currency).put("reference", p.reference).put("due_date", p.attr("due_date"))
-        .put("expires_at", Instant.ofEpochMilli(p.expiresMs).toString()).put("barcode", p.attr("barcode"))
-        .put("digitable_line", p.attr("digitable_line")).put("pdf_url", p.attr("pdf_url"))
-        .put("paid_at", p.attr("paid_at"));
+    ObjectNode n =
+        Json.object()
+            .put("id", p.id)
+            .put("status", p.status)
+            .put("amount", p.amount)
+            .put("currency", p.currency)
+            .put("reference", p.reference)
+            .put("due_date", p.attr("due_date"))
+            .put("expires_at", Instant.ofEpochMilli(p.expiresMs).toString())
+            .put("barcode", p.attr("barcode"))
+            .put("digitable_line", p.attr("digitable_line"))
+            .put("pdf_url", p.attr("pdf_url"))
+            .put("paid_at", p.attr("paid_at"));
     if (p.failureCode != null) {
       n.put("status_reason", p.failureCode);
     }

@@ -13,15 +13,25 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code cardpay}: cards with synchronous capture and 3-D Secure, shaped like Stripe's payment intents. A card is
- * tokenized into a payment method ({@code pm_...}); a payment intent confirms at once and is {@code succeeded},
- * declined (HTTP 402, status {@code requires_payment_method}) or {@code requires_action} (a 3-D Secure challenge the
- * payer passes or fails; abandoned after 1 simulated hour).
+ * {@code cardpay}: cards with synchronous capture and 3-D Secure, shaped like Stripe's payment
+ * intents. A card is tokenized into a payment method ({@code pm_...}); a payment intent confirms at
+ * once and is {@code succeeded}, declined (HTTP 402, status {@code requires_payment_method}) or
+ * {@code requires_action} (a 3-D Secure challenge the payer passes or fails; abandoned after 1
+ * simulated hour).
  */
 public final class CardPay extends Provider {
   private static final long CHALLENGE_TIMEOUT_MS = 3_600_000;
-  private static final List<String> CODES = List.of("generic_decline", "insufficient_funds", "lost_card",
-      "stolen_card", "expired_card", "incorrect_cvc", "fraudulent", "processing_error", "do_not_honor");
+  private static final List<String> CODES =
+      List.of(
+          "generic_decline",
+          "insufficient_funds",
+          "lost_card",
+          "stolen_card",
+          "expired_card",
+          "incorrect_cvc",
+          "fraudulent",
+          "processing_error",
+          "do_not_honor");
 
   /** The provider. */
   public CardPay() {
@@ -32,8 +42,9 @@ public final class CardPay extends Provider {
   public void routes(Routes r) {
     r.post("/v1/payment_methods", this::createPaymentMethod)
         .post("/v1/payment_intents", this::createIntent)
-        .get("/v1/payment_intents/{id}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"),
-            "payment_intent"))))
+        .get(
+            "/v1/payment_intents/{id}",
+            (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "payment_intent"))))
         .post("/v1/payment_intents/{id}/cancel", this::cancel)
         .post("/v1/refunds", this::refund);
   }
@@ -45,26 +56,43 @@ public final class CardPay extends Provider {
     }
     ObjectNode card = Json.requiredObject(req.body(), "card", "card");
     String number = Json.requiredString(card, "number", "card.number", 23);
-    long month = Json.requiredLong(card, "exp_month", "card.exp_month", Long.MIN_VALUE, Long.MAX_VALUE);
-    long year = Json.requiredLong(card, "exp_year", "card.exp_year", Long.MIN_VALUE, Long.MAX_VALUE);
+    long month =
+        Json.requiredLong(card, "exp_month", "card.exp_month", Long.MIN_VALUE, Long.MAX_VALUE);
+    long year =
+        Json.requiredLong(card, "exp_year", "card.exp_year", Long.MIN_VALUE, Long.MAX_VALUE);
     String cvc = Json.optionalString(card, "cvc", "card.cvc", 4);
-    Record stored = CardVault.store(ctx, ctx.keyedId("pm_", "payment_method"), number, month, year, cvc,
-        new String[] {"card.number", "card.exp_month", "card.exp_year", "card.cvc"});
-    ObjectNode out = Json.object().put("id", stored.id).put("object", "payment_method").put("type", "card");
+    Record stored =
+        CardVault.store(
+            ctx,
+            ctx.keyedId("pm_", "payment_method"),
+            number,
+            month,
+            year,
+            cvc,
+            new String[] {"card.number", "card.exp_month", "card.exp_year", "card.cvc"});
+    ObjectNode out =
+        Json.object().put("id", stored.id).put("object", "payment_method").put("type", "card");
     CardVault.describe(stored, out.putObject("card"));
     return ApiResponse.ok(out);
   }
 
   private ApiResponse createIntent(Ctx ctx, ApiRequest req) {
     ObjectNode b = req.body();
-    long amount = Money.amount(Json.requiredLong(b, "amount", "amount", 1, Money.MAX_MINOR), "amount");
+    long amount =
+        Money.amount(Json.requiredLong(b, "amount", "amount", 1, Money.MAX_MINOR), "amount");
     String currency = Money.currency(Json.requiredString(b, "currency", "currency", 3), "currency");
     String reference = Json.requiredString(b, "reference", "reference", 255);
     String pm = Json.requiredString(b, "payment_method", "payment_method", 64);
     String returnUrl = Json.optionalString(b, "return_url", "return_url", 2048);
     Record card = CardVault.find(ctx, pm, "payment_method");
-    Payment p = ctx.newPayment(ctx.keyedId("pi_", "payment_intent"), reference, amount, currency,
-        "processing", Phase.PENDING);
+    Payment p =
+        ctx.newPayment(
+            ctx.keyedId("pi_", "payment_intent"),
+            reference,
+            amount,
+            currency,
+            "processing",
+            Phase.PENDING);
     p.attrs.put("payment_method", pm);
     p.attrs.put("last4", card.get("last4"));
     p.attrs.put("brand", card.get("brand"));
@@ -78,7 +106,9 @@ public final class CardPay extends Provider {
     }
     if (outcome.threeDs()) {
       ctx.set(p, "requires_action", Phase.REQUIRES_ACTION);
-      p.attrs.put("three_ds", outcome == TestCards.Outcome.THREE_DS_FAILS ? "always_fails" : "payer_decides");
+      p.attrs.put(
+          "three_ds",
+          outcome == TestCards.Outcome.THREE_DS_FAILS ? "always_fails" : "payer_decides");
       p.attrs.put("redirect_url", ctx.publicUrl() + "/cardpay/3ds/" + p.id);
       ctx.schedule(p, "abandon", ctx.now() + CHALLENGE_TIMEOUT_MS);
       ctx.awaitCustomer(p);
@@ -107,15 +137,20 @@ public final class CardPay extends Provider {
     ctx.fail(p, "requires_payment_method", Phase.FAILED, declineCode);
     ctx.emit(p, "payment_intent.payment_failed");
     ObjectNode body = Json.object();
-    ObjectNode error = body.putObject("error").put("type", "card_error").put("code", errorCode(declineCode))
-        .put("decline_code", declineCode).put("message", "Your card was declined (" + declineCode + ").");
+    ObjectNode error =
+        body.putObject("error")
+            .put("type", "card_error")
+            .put("code", errorCode(declineCode))
+            .put("decline_code", declineCode)
+            .put("message", "Your card was declined (" + declineCode + ").");
     error.set("payment_intent", view(p));
     return new ApiResponse(402, body);
   }
 
   private static String errorCode(String declineCode) {
     return switch (declineCode) {
-      case "expired_card", "incorrect_cvc", "processing_error", "authentication_failed" -> declineCode;
+      case "expired_card", "incorrect_cvc", "processing_error", "authentication_failed" ->
+          declineCode;
       default -> "card_declined";
     };
   }
@@ -132,8 +167,10 @@ public final class CardPay extends Provider {
   private ApiResponse cancel(Ctx ctx, ApiRequest req) {
     Payment p = require(ctx, req.param("id"), "payment_intent");
     if (!p.status.equals("requires_action")) {
-      throw new ApiError(400, "payment_intent_unexpected_state", "payment_intent " + p.id + " is " + p.status
-          + " (expected: requires_action to cancel)");
+      throw new ApiError(
+          400,
+          "payment_intent_unexpected_state",
+          "payment_intent " + p.id + " is " + p.status + " (expected: requires_action to cancel)");
     }
     doCancel(ctx, p, "requested_by_customer");
     return ApiResponse.ok(view(p));
@@ -150,19 +187,32 @@ public final class CardPay extends Provider {
     String id = Json.requiredString(req.body(), "payment_intent", "payment_intent", 64);
     Payment p = ctx.state().payment(id);
     if (p == null) {
-      throw new ApiError(400, "resource_missing", "payment_intent: no such payment_intent '" + id + "'",
+      throw new ApiError(
+          400,
+          "resource_missing",
+          "payment_intent: no such payment_intent '" + id + "'",
           "payment_intent");
     }
     if (p.phase != Phase.SUCCEEDED) {
-      throw new ApiError(400, "charge_not_refundable", "payment_intent " + id + " is " + p.status
-          + " (expected: succeeded)", "payment_intent");
+      throw new ApiError(
+          400,
+          "charge_not_refundable",
+          "payment_intent " + id + " is " + p.status + " (expected: succeeded)",
+          "payment_intent");
     }
-    long amount = Json.optionalLong(req.body(), "amount", "amount", 1, Money.MAX_MINOR, p.netCharged());
+    long amount =
+        Json.optionalLong(req.body(), "amount", "amount", 1, Money.MAX_MINOR, p.netCharged());
     String refundId = ctx.keyedId("re_", "refund");
     ctx.refund(p, amount, refundId, "amount");
     ctx.emit(p, "charge.refunded");
-    return ApiResponse.ok(Json.object().put("id", refundId).put("object", "refund").put("amount", amount)
-        .put("currency", p.currency.toLowerCase(Locale.ROOT)).put("payment_intent", p.id).put("status", "succeeded"));
+    return ApiResponse.ok(
+        Json.object()
+            .put("id", refundId)
+            .put("object", "refund")
+            .put("amount", amount)
+            .put("currency", p.currency.toLowerCase(Locale.ROOT))
+            .put("payment_intent", p.id)
+            .put("status", "succeeded"));
   }
 
   @Override
@@ -186,8 +236,10 @@ public final class CardPay extends Provider {
       super.onCustomer(ctx, p, action, body);
     }
     if (!p.status.equals("requires_action")) {
-      throw new ApiError(409, "payment_intent_unexpected_state", "payment_intent " + p.id + " is " + p.status
-          + " (expected: requires_action)");
+      throw new ApiError(
+          409,
+          "payment_intent_unexpected_state",
+          "payment_intent " + p.id + " is " + p.status + " (expected: requires_action)");
     }
     if (action.equals("abandon")) {
       doCancel(ctx, p, "abandoned");
@@ -226,10 +278,21 @@ public final class CardPay extends Provider {
   @Override
   public ObjectNode errorBody(ApiError e) {
     ObjectNode body = Json.object();
-    String type = e.status() == 402 ? "card_error" : e.status() >= 500 ? "api_error"
-        : e.status() == 401 ? "authentication_error" : e.code().startsWith("idempotency") ? "idempotency_error"
-        : "invalid_request_error";
-    ObjectNode error = body.putObject("error").put("type", type).put("code", e.code()).put("message", e.getMessage());
+    String type =
+        e.status() == 402
+            ? "card_error"
+            : e.status() >= 500
+                ? "api_error"
+                : e.status() == 401
+                    ? "authentication_error"
+                    : e.code().startsWith("idempotency")
+                        ? "idempotency_error"
+                        : "invalid_request_error";
+    ObjectNode error =
+        body.putObject("error")
+            .put("type", type)
+            .put("code", e.code())
+            .put("message", e.getMessage());
     if (e.field() != null) {
       error.put("param", e.field());
     }
@@ -238,20 +301,32 @@ public final class CardPay extends Provider {
 
   @Override
   public ObjectNode view(Payment p) {
-    ObjectNode n = Json.object().put("id", p.id).put("object", "payment_intent").put("amount", p.amount)
-        .put("amount_received", p.capturedAmount).put("amount_refunded", p.refundedAmount)
-        .put("currency", p.currency.toLowerCase(Locale.ROOT)).put("status", p.status).put("reference", p.reference)
-        .put("payment_method", p.attr("payment_method")).put("created", p.createdMs / 1000)
-        .put("latest_charge", p.attr("latest_charge")).put("cancellation_reason", p.attr("cancellation_reason"));
+    ObjectNode n =
+        Json.object()
+            .put("id", p.id)
+            .put("object", "payment_intent")
+            .put("amount", p.amount)
+            .put("amount_received", p.capturedAmount)
+            .put("amount_refunded", p.refundedAmount)
+            .put("currency", p.currency.toLowerCase(Locale.ROOT))
+            .put("status", p.status)
+            .put("reference", p.reference)
+            .put("payment_method", p.attr("payment_method"))
+            .put("created", p.createdMs / 1000)
+            .put("latest_charge", p.attr("latest_charge"))
+            .put("cancellation_reason", p.attr("cancellation_reason"));
     if (p.phase == Phase.FAILED) {
-      n.putObject("last_payment_error").put("type", "card_error").put("code", errorCode(p.failureCode))
+      n.putObject("last_payment_error")
+          .put("type", "card_error")
+          .put("code", errorCode(p.failureCode))
           .put("decline_code", p.failureCode);
     } else {
       n.putNull("last_payment_error");
     }
     if (p.status.equals("requires_action")) {
       ObjectNode next = n.putObject("next_action").put("type", "redirect_to_url");
-      next.putObject("redirect_to_url").put("url", p.attr("redirect_url"))
+      next.putObject("redirect_to_url")
+          .put("url", p.attr("redirect_url"))
           .put("return_url", p.attr("return_url"));
     } else {
       n.putNull("next_action");

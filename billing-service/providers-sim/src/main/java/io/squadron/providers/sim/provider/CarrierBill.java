@@ -17,31 +17,40 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code carrierbill}: direct carrier billing, the charge goes on the phone bill. A charge answers 202
- * {@code pending}; the operator confirms it 5 simulated seconds later ({@code charged}, or {@code failed} with a
- * reason), by event. Each phone number has a monthly spend cap (default 50.00 in minor units of any currency, per
- * calendar month of the simulated clock, UTC); pending charges count against it, failed ones are released. Over the
- * cap: 402 {@code spend_limit_exceeded} at once. Test numbers: ending {@code 0001} barred (402 at once),
- * {@code 0002} insufficient prepaid credit (fails at confirmation), {@code 0003} unknown subscriber (402 at once).
+ * {@code carrierbill}: direct carrier billing, the charge goes on the phone bill. A charge answers
+ * 202 {@code pending}; the operator confirms it 5 simulated seconds later ({@code charged}, or
+ * {@code failed} with a reason), by event. Each phone number has a monthly spend cap (default 50.00
+ * in minor units of any currency, per calendar month of the simulated clock, UTC); pending charges
+ * count against it, failed ones are released. Over the cap: 402 {@code spend_limit_exceeded} at
+ * once. Test numbers: ending {@code 0001} barred (402 at once), {@code 0002} insufficient prepaid
+ * credit (fails at confirmation), {@code 0003} unknown subscriber (402 at once).
  */
 public final class CarrierBill extends Provider {
   /** The default monthly cap per phone number, minor units. */
   public static final long DEFAULT_MONTHLY_CAP = 5_000;
+
   private static final long CONFIRM_DELAY_MS = 5_000;
   private static final Pattern MSISDN = Pattern.compile("\\+[1-9]\\d{7,14}");
-  private static final Set<String> CURRENCIES = Set.of("EUR", "GBP", "USD", "SEK", "NOK", "DKK", "PLN", "CHF");
+  private static final Set<String> CURRENCIES =
+      Set.of("EUR", "GBP", "USD", "SEK", "NOK", "DKK", "PLN", "CHF");
   private static final List<String> CODES =
       List.of("operator_error", "insufficient_credit", "subscriber_barred", "spend_limit_exceeded");
 
   /** The provider. */
   public CarrierBill() {
-    super("carrierbill", "CarrierBill", "carrier billing (phone bill, monthly spend cap)", new Fees(1500, 0, 0));
+    super(
+        "carrierbill",
+        "CarrierBill",
+        "carrier billing (phone bill, monthly spend cap)",
+        new Fees(1500, 0, 0));
   }
 
   @Override
   public void routes(Routes r) {
     r.post("/v1/charges", this::charge)
-        .get("/v1/charges/{id}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "charge"))))
+        .get(
+            "/v1/charges/{id}",
+            (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("id"), "charge"))))
         .post("/v1/charges/{id}/refund", this::refund)
         .get("/v1/subscribers/{msisdn}/spend", this::spend);
   }
@@ -62,29 +71,50 @@ public final class CarrierBill extends Provider {
 
   private ApiResponse charge(Ctx ctx, ApiRequest req) {
     ObjectNode b = req.body();
-    String msisdn = Json.requiredMatching(b, "msisdn", "msisdn", MSISDN, "an E.164 phone number (+4915112345678)");
-    long amount = Money.amount(Json.requiredLong(b, "amount", "amount", 1, Money.MAX_MINOR), "amount");
-    String currency = Money.currency(Json.requiredString(b, "currency", "currency", 3), "currency", CURRENCIES);
+    String msisdn =
+        Json.requiredMatching(
+            b, "msisdn", "msisdn", MSISDN, "an E.164 phone number (+4915112345678)");
+    long amount =
+        Money.amount(Json.requiredLong(b, "amount", "amount", 1, Money.MAX_MINOR), "amount");
+    String currency =
+        Money.currency(Json.requiredString(b, "currency", "currency", 3), "currency", CURRENCIES);
     String reference = Json.requiredString(b, "merchant_ref", "merchant_ref", 64);
     String description = Json.requiredString(b, "description", "description", 140);
     if (msisdn.endsWith("0001")) {
-      throw new ApiError(402, "subscriber_barred", "msisdn: the subscriber is barred from carrier billing", "msisdn");
+      throw new ApiError(
+          402,
+          "subscriber_barred",
+          "msisdn: the subscriber is barred from carrier billing",
+          "msisdn");
     }
     if (msisdn.endsWith("0003")) {
-      throw new ApiError(402, "unknown_subscriber", "msisdn: not a subscriber of this operator", "msisdn");
+      throw new ApiError(
+          402, "unknown_subscriber", "msisdn: not a subscriber of this operator", "msisdn");
     }
     String month = month(ctx.now());
     Record spend = spendRecord(ctx, msisdn, month);
     long spent = Long.parseLong(spend.get("amount"));
     long cap = cap(ctx);
     if (spent + amount > cap) {
-      throw new ApiError(402, "spend_limit_exceeded", "amount: " + amount + " would exceed the monthly cap of " + cap
-          + " for this subscriber (spent " + spent + " in " + month + ")", "amount");
+      throw new ApiError(
+          402,
+          "spend_limit_exceeded",
+          "amount: "
+              + amount
+              + " would exceed the monthly cap of "
+              + cap
+              + " for this subscriber (spent "
+              + spent
+              + " in "
+              + month
+              + ")",
+          "amount");
     }
     spend.put("amount", Long.toString(spent + amount));
     ctx.save(spend);
-    Payment p = ctx.newPayment(ctx.keyedId("dcb_", "charge"), reference, amount, currency, "pending",
-        Phase.PENDING);
+    Payment p =
+        ctx.newPayment(
+            ctx.keyedId("dcb_", "charge"), reference, amount, currency, "pending", Phase.PENDING);
     p.attrs.put("msisdn", msisdn);
     p.attrs.put("month", month);
     p.attrs.put("description", description);
@@ -95,7 +125,8 @@ public final class CarrierBill extends Provider {
   private ApiResponse refund(Ctx ctx, ApiRequest req) {
     Payment p = require(ctx, req.param("id"), "charge");
     if (!p.status.equals("charged")) {
-      throw new ApiError(409, "not_refundable", "charge " + p.id + " is " + p.status + " (expected: charged)");
+      throw new ApiError(
+          409, "not_refundable", "charge " + p.id + " is " + p.status + " (expected: charged)");
     }
     ctx.refund(p, p.netCharged(), ctx.keyedId("dcr_", "refund"), "amount");
     ctx.set(p, "refunded", Phase.SUCCEEDED);
@@ -111,8 +142,13 @@ public final class CarrierBill extends Provider {
     String month = month(ctx.now());
     long spent = Long.parseLong(spendRecord(ctx, msisdn, month).get("amount"));
     long cap = cap(ctx);
-    return ApiResponse.ok(Json.object().put("msisdn", msisdn).put("month", month).put("spent", spent)
-        .put("cap", cap).put("remaining", Math.max(0, cap - spent)));
+    return ApiResponse.ok(
+        Json.object()
+            .put("msisdn", msisdn)
+            .put("month", month)
+            .put("spent", spent)
+            .put("cap", cap)
+            .put("remaining", Math.max(0, cap - spent)));
   }
 
   @Override
@@ -126,7 +162,8 @@ public final class CarrierBill extends Provider {
     }
     if (code != null) {
       Record spend = spendRecord(ctx, p.attr("msisdn"), p.attr("month"));
-      spend.put("amount", Long.toString(Math.max(0, Long.parseLong(spend.get("amount")) - p.amount)));
+      spend.put(
+          "amount", Long.toString(Math.max(0, Long.parseLong(spend.get("amount")) - p.amount)));
       ctx.save(spend);
       ctx.fail(p, "failed", Phase.FAILED, code);
       ctx.emit(p, "charge.failed");
@@ -168,9 +205,16 @@ public final class CarrierBill extends Provider {
 
   @Override
   public ObjectNode view(Payment p) {
-    ObjectNode n = Json.object().put("charge_id", p.id).put("status", p.status).put("msisdn", p.attr("msisdn"))
-        .put("amount", p.amount).put("currency", p.currency).put("merchant_ref", p.reference)
-        .put("description", p.attr("description")).put("created_at", Instant.ofEpochMilli(p.createdMs).toString());
+    ObjectNode n =
+        Json.object()
+            .put("charge_id", p.id)
+            .put("status", p.status)
+            .put("msisdn", p.attr("msisdn"))
+            .put("amount", p.amount)
+            .put("currency", p.currency)
+            .put("merchant_ref", p.reference)
+            .put("description", p.attr("description"))
+            .put("created_at", Instant.ofEpochMilli(p.createdMs).toString());
     if (p.failureCode != null) {
       n.put("failure_reason", p.failureCode);
     }

@@ -8,8 +8,22 @@ public final class Catalog {
 
   /** New instances of every provider. */
   public static List<Provider> all() {
-    return List.of(new CardPay(), new AcquireX(), new PayWallet(), new TapWallet(), new GWallet(), new CarrierBill(),
-        new SepaDebit(), new BankRedirect(), new PayLater(), new Boleto(), new Upi(), new Pix(), new EWallet(),
-        new GiftCard(), new MobileMoney(), new BankTransfer());
+    return List.of(
+        new CardPay(),
+        new AcquireX(),
+        new PayWallet(),
+        new TapWallet(),
+        new GWallet(),
+        new CarrierBill(),
+        new SepaDebit(),
+        new BankRedirect(),
+        new PayLater(),
+        new Boleto(),
+        new Upi(),
+        new Pix(),
+        new EWallet(),
+        new GiftCard(),
+        new MobileMoney(),
+        new BankTransfer());
   }
 }

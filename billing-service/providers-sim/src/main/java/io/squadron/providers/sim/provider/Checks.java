@@ -3,7 +3,10 @@ package io.squadron.providers.sim.provider;
 import java.math.BigInteger;
 import java.util.Locale;
 
-/** The check-digit schemes real providers validate: Luhn (cards), ISO 13616 (IBAN), ISO 11649 (RF), CPF, CRC16. */
+/**
+ * The check-digit schemes real providers validate: Luhn (cards), ISO 13616 (IBAN), ISO 11649 (RF),
+ * CPF, CRC16.
+ */
 public final class Checks {
   private Checks() {}
 
@@ -54,7 +57,10 @@ public final class Checks {
     return mod97(iban.substring(4) + iban.substring(0, 4)) == 1 ? iban : null;
   }
 
-  /** An ISO 11649 creditor reference {@code RFkk<body>} for an alphanumeric body (at most 21 characters). */
+  /**
+   * An ISO 11649 creditor reference {@code RFkk<body>} for an alphanumeric body (at most 21
+   * characters).
+   */
   public static String creditorReference(String body) {
     String upper = body.toUpperCase(Locale.ROOT);
     int check = 98 - mod97(upper + "RF00");
@@ -69,7 +75,9 @@ public final class Checks {
     return new BigInteger(digits.toString()).mod(BigInteger.valueOf(97)).intValue();
   }
 
-  /** Whether {@code cpf} (11 digits) has valid Brazilian CPF check digits and is not all one digit. */
+  /**
+   * Whether {@code cpf} (11 digits) has valid Brazilian CPF check digits and is not all one digit.
+   */
   public static boolean cpf(String cpf) {
     if (cpf == null || !cpf.matches("\\d{11}") || cpf.chars().distinct().count() == 1) {
       return false;
@@ -87,7 +95,10 @@ public final class Checks {
     return true;
   }
 
-  /** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) as 4 upper-case hex digits: the BR Code (Pix) checksum. */
+  /**
+   * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) as 4 upper-case hex digits: the BR Code (Pix)
+   * checksum.
+   */
   public static String crc16(String text) {
     int crc = 0xFFFF;
     for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
@@ -112,7 +123,10 @@ public final class Checks {
     return (10 - sum % 10) % 10;
   }
 
-  /** Modulo 11 check digit (weights 2..9 from the right; 0, 10 and 11 become 1), used in boleto barcodes. */
+  /**
+   * Modulo 11 check digit (weights 2..9 from the right; 0, 10 and 11 become 1), used in boleto
+   * barcodes.
+   */
   public static int mod11(String digits) {
     int sum = 0;
     int weight = 2;

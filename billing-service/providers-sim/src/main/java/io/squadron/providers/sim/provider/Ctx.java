@@ -15,9 +15,9 @@ import io.squadron.providers.sim.http.Json;
 import java.time.Instant;
 
 /**
- * One operation of one provider (a request, a timer, a payer's action, a control operation): its transaction and the
- * simulator's services, with the helpers every provider uses (deterministic ids, events, timers, money movements,
- * injected declines). Used while holding the provider's lock.
+ * One operation of one provider (a request, a timer, a payer's action, a control operation): its
+ * transaction and the simulator's services, with the helpers every provider uses (deterministic
+ * ids, events, timers, money movements, injected declines). Used while holding the provider's lock.
  */
 public final class Ctx {
   /** The timer action of the automatic customer. */
@@ -33,8 +33,9 @@ public final class Ctx {
    * A context.
    *
    * @param idempotencyKey the request's key; null outside mutating requests
-   * @param now the simulated instant of the operation: the clock for requests, the due time for timers (so a timer
-   *     that schedules the next one during a long clock advance schedules it from when it fired, not from the end)
+   * @param now the simulated instant of the operation: the clock for requests, the due time for
+   *     timers (so a timer that schedules the next one during a long clock advance schedules it
+   *     from when it fired, not from the end)
    */
   public Ctx(Engine engine, Provider provider, Tx tx, String idempotencyKey, long now) {
     this.engine = engine;
@@ -75,8 +76,9 @@ public final class Ctx {
   }
 
   /**
-   * An id for the object of kind {@code kind} this request creates, derived from the seed, the provider and the
-   * request's idempotency key: the same request gets the same id, also after a restart.
+   * An id for the object of kind {@code kind} this request creates, derived from the seed, the
+   * provider and the request's idempotency key: the same request gets the same id, also after a
+   * restart.
    */
   public String keyedId(String prefix, String kind) {
     if (idempotencyKey == null) {
@@ -102,7 +104,8 @@ public final class Ctx {
   }
 
   /** A new payment, saved, with status and phase set. */
-  public Payment newPayment(String id, String reference, long amount, String currency, String status, Phase phase) {
+  public Payment newPayment(
+      String id, String reference, long amount, String currency, String status, Phase phase) {
     Payment p = new Payment();
     p.provider = provider.name();
     p.id = id;
@@ -140,14 +143,19 @@ public final class Ctx {
   }
 
   /**
-   * Emits an event about {@code p}: envelope {@code {"id", "type", "created", "provider", "data": {"object": ...}}}
-   * with {@code created} in simulated unix seconds. The id is deterministic (seed, provider, payment, sequence).
+   * Emits an event about {@code p}: envelope {@code {"id", "type", "created", "provider", "data":
+   * {"object": ...}}} with {@code created} in simulated unix seconds. The id is deterministic
+   * (seed, provider, payment, sequence).
    */
   public void emit(Payment p, String type, JsonNode object) {
     p.eventSeq++;
     String id = engine.draws().id("evt_", 24, provider.name(), p.id, Integer.toString(p.eventSeq));
     ObjectNode envelope = Json.object();
-    envelope.put("id", id).put("type", type).put("created", now() / 1000).put("provider", provider.name());
+    envelope
+        .put("id", id)
+        .put("type", type)
+        .put("created", now() / 1000)
+        .put("provider", provider.name());
     envelope.putObject("data").set("object", object);
     tx.emit(new Event(id, provider.name(), type, p.id, now(), Json.write(envelope)));
     tx.save(p);
@@ -189,8 +197,9 @@ public final class Ctx {
   }
 
   /**
-   * An injected decline at decision point {@code point} of payment {@code subject}, or null: drawn with the
-   * settings' decline rate, the code drawn from its codes (the provider's first code when none are set).
+   * An injected decline at decision point {@code point} of payment {@code subject}, or null: drawn
+   * with the settings' decline rate, the code drawn from its codes (the provider's first code when
+   * none are set).
    */
   public String injectedDecline(String subject, String point) {
     ProviderSettings s = settings();
@@ -199,14 +208,18 @@ public final class Ctx {
     }
     engine.countDecline(provider.name());
     var codes = s.declineCodes.isEmpty() ? provider.declineCodes().subList(0, 1) : s.declineCodes;
-    return codes.get((int) Math.floorMod(engine.draws().bits(provider.name(), "decline-code", subject, point),
-        (long) codes.size()));
+    return codes.get(
+        (int)
+            Math.floorMod(
+                engine.draws().bits(provider.name(), "decline-code", subject, point),
+                (long) codes.size()));
   }
 
   /** Records a capture (or payment) of {@code amount} with the provider's fee. */
   public void capture(Payment p, long amount, String movementId) {
     p.capturedAmount += amount;
-    p.movements.add(new Movement("payment", movementId, amount, provider.fees().forPayment(amount), now()));
+    p.movements.add(
+        new Movement("payment", movementId, amount, provider.fees().forPayment(amount), now()));
     tx.save(p);
   }
 
@@ -218,19 +231,25 @@ public final class Ctx {
   public void refund(Payment p, long amount, String movementId, String field) {
     long refundable = p.netCharged();
     if (amount > refundable) {
-      throw new ApiError(400, "amount_too_large", field + ": " + amount + " exceeds the refundable amount "
-          + refundable, field);
+      throw new ApiError(
+          400,
+          "amount_too_large",
+          field + ": " + amount + " exceeds the refundable amount " + refundable,
+          field);
     }
     p.refundedAmount += amount;
     p.movements.add(new Movement("refund", movementId, -amount, 0, now()));
     tx.save(p);
   }
 
-  /** Records a bank return or reversal of everything still charged, with the provider's return fee. */
+  /**
+   * Records a bank return or reversal of everything still charged, with the provider's return fee.
+   */
   public void reverse(Payment p, String type, String movementId) {
     long net = p.netCharged();
     if (net > 0) {
-      p.movements.add(new Movement(type, movementId, -net, provider.fees().returnFeeMinor(), now()));
+      p.movements.add(
+          new Movement(type, movementId, -net, provider.fees().returnFeeMinor(), now()));
       tx.save(p);
     }
   }

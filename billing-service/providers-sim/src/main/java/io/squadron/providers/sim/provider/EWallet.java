@@ -13,18 +13,24 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * {@code ewallet}: a redirect e-wallet shaped like Alipay+. Every answer carries a {@code result} with
- * {@code resultStatus} {@code S} (success), {@code F} (failure) or {@code U} (unknown: in process, ask again) and
- * business errors come with HTTP 200 ({@code F}), as Alipay+ does; amounts are minor units as strings. A payment is
- * {@code PAYMENT_IN_PROCESS} until the payer confirms or rejects in the wallet app; unconfirmed it closes after 14
- * simulated minutes ({@code ORDER_IS_CLOSED}). {@code inquiryPayment} and {@code cancel} go by the merchant's
- * {@code paymentRequestId}. Events are {@code notifyPayment} notifications.
+ * {@code ewallet}: a redirect e-wallet shaped like Alipay+. Every answer carries a {@code result}
+ * with {@code resultStatus} {@code S} (success), {@code F} (failure) or {@code U} (unknown: in
+ * process, ask again) and business errors come with HTTP 200 ({@code F}), as Alipay+ does; amounts
+ * are minor units as strings. A payment is {@code PAYMENT_IN_PROCESS} until the payer confirms or
+ * rejects in the wallet app; unconfirmed it closes after 14 simulated minutes ({@code
+ * ORDER_IS_CLOSED}). {@code inquiryPayment} and {@code cancel} go by the merchant's {@code
+ * paymentRequestId}. Events are {@code notifyPayment} notifications.
  */
 public final class EWallet extends Provider {
   private static final long TTL_MS = 14 * 60_000L;
   private static final Pattern DIGITS = Pattern.compile("[1-9]\\d{0,15}");
-  private static final List<String> CODES = List.of("USER_BALANCE_NOT_ENOUGH", "RISK_REJECT",
-      "USER_PAYMENT_VERIFICATION_FAILED", "USER_NOT_EXIST", "USER_REJECTED");
+  private static final List<String> CODES =
+      List.of(
+          "USER_BALANCE_NOT_ENOUGH",
+          "RISK_REJECT",
+          "USER_PAYMENT_VERIFICATION_FAILED",
+          "USER_NOT_EXIST",
+          "USER_REJECTED");
 
   /** The provider. */
   public EWallet() {
@@ -40,24 +46,46 @@ public final class EWallet extends Provider {
   }
 
   private static ObjectNode result(String code, String status, String message) {
-    return Json.object().put("resultCode", code).put("resultStatus", status).put("resultMessage", message);
+    return Json.object()
+        .put("resultCode", code)
+        .put("resultStatus", status)
+        .put("resultMessage", message);
   }
 
   private ApiResponse pay(Ctx ctx, ApiRequest req) {
     ObjectNode b = req.body();
     String requestId = Json.requiredString(b, "paymentRequestId", "paymentRequestId", 64);
     ObjectNode amount = Json.requiredObject(b, "paymentAmount", "paymentAmount");
-    String currency = Money.currency(Json.requiredString(amount, "currency", "paymentAmount.currency", 3),
-        "paymentAmount.currency");
-    long minor = Money.amount(Long.parseLong(Json.requiredMatching(amount, "value", "paymentAmount.value", DIGITS,
-        "a positive integer in minor units, as a string")), "paymentAmount.value");
+    String currency =
+        Money.currency(
+            Json.requiredString(amount, "currency", "paymentAmount.currency", 3),
+            "paymentAmount.currency");
+    long minor =
+        Money.amount(
+            Long.parseLong(
+                Json.requiredMatching(
+                    amount,
+                    "value",
+                    "paymentAmount.value",
+                    DIGITS,
+                    "a positive integer in minor units, as a string")),
+            "paymentAmount.value");
     String redirect = Json.requiredString(b, "paymentRedirectUrl", "paymentRedirectUrl", 2048);
     if (!ctx.state().byReference(requestId).isEmpty()) {
-      throw new ApiError(400, "REPEAT_REQ_INCONSISTENT", "paymentRequestId: " + requestId
-          + " was already used for another payment", "paymentRequestId");
+      throw new ApiError(
+          400,
+          "REPEAT_REQ_INCONSISTENT",
+          "paymentRequestId: " + requestId + " was already used for another payment",
+          "paymentRequestId");
     }
-    Payment p = ctx.newPayment(ctx.keyedId("2026", "payment").toUpperCase(), requestId, minor, currency,
-        "PROCESSING", Phase.PENDING);
+    Payment p =
+        ctx.newPayment(
+            ctx.keyedId("2026", "payment").toUpperCase(),
+            requestId,
+            minor,
+            currency,
+            "PROCESSING",
+            Phase.PENDING);
     p.attrs.put("redirect", redirect);
     p.attrs.put("normal_url", ctx.publicUrl() + "/ewallet/cashier/" + p.id);
     p.expiresMs = ctx.now() + TTL_MS;
@@ -65,7 +93,8 @@ public final class EWallet extends Provider {
     ctx.awaitCustomer(p);
     ObjectNode out = Json.object();
     out.set("result", result("PAYMENT_IN_PROCESS", "U", "payment in process"));
-    out.put("paymentId", p.id).put("paymentCreateTime", Instant.ofEpochMilli(p.createdMs).toString())
+    out.put("paymentId", p.id)
+        .put("paymentCreateTime", Instant.ofEpochMilli(p.createdMs).toString())
         .put("normalUrl", p.attr("normal_url"));
     return ApiResponse.ok(out);
   }
@@ -74,7 +103,8 @@ public final class EWallet extends Provider {
     String requestId = Json.requiredString(req.body(), "paymentRequestId", "paymentRequestId", 64);
     List<Payment> all = ctx.state().byReference(requestId);
     if (all.isEmpty()) {
-      throw new ApiError(404, "ORDER_NOT_EXIST", "paymentRequestId: no payment " + requestId, "paymentRequestId");
+      throw new ApiError(
+          404, "ORDER_NOT_EXIST", "paymentRequestId: no payment " + requestId, "paymentRequestId");
     }
     return all.get(0);
   }
@@ -111,12 +141,22 @@ public final class EWallet extends Provider {
       throw new ApiError(400, "ORDER_STATUS_INVALID", "payment " + p.id + " is " + p.status);
     }
     ObjectNode amount = Json.requiredObject(b, "refundAmount", "refundAmount");
-    long minor = Long.parseLong(Json.requiredMatching(amount, "value", "refundAmount.value", DIGITS,
-        "a positive integer in minor units, as a string"));
+    long minor =
+        Long.parseLong(
+            Json.requiredMatching(
+                amount,
+                "value",
+                "refundAmount.value",
+                DIGITS,
+                "a positive integer in minor units, as a string"));
     String refundId = ctx.keyedId("RF2026", "refund").toUpperCase();
     ctx.refund(p, minor, refundId, "refundAmount.value");
-    ctx.emit(p, "notifyRefund", notification(p, "REFUND_RESULT", result("SUCCESS", "S", "success"))
-        .put("refundRequestId", refundRequestId).put("refundId", refundId));
+    ctx.emit(
+        p,
+        "notifyRefund",
+        notification(p, "REFUND_RESULT", result("SUCCESS", "S", "success"))
+            .put("refundRequestId", refundRequestId)
+            .put("refundId", refundId));
     ObjectNode out = Json.object();
     out.set("result", result("SUCCESS", "S", "success"));
     out.put("refundId", refundId).put("refundRequestId", refundRequestId);
@@ -172,7 +212,8 @@ public final class EWallet extends Provider {
     p.attrs.put("paid_at", ctx.nowIso());
     ctx.capture(p, p.amount, p.id);
     ctx.set(p, "SUCCESS", Phase.SUCCEEDED);
-    ctx.emit(p, "notifyPayment", notification(p, "PAYMENT_RESULT", result("SUCCESS", "S", "success")));
+    ctx.emit(
+        p, "notifyPayment", notification(p, "PAYMENT_RESULT", result("SUCCESS", "S", "success")));
   }
 
   @Override
@@ -190,19 +231,25 @@ public final class EWallet extends Provider {
   @Override
   public int errorStatus(ApiError error) {
     // Alipay+ answers business and parameter errors with HTTP 200 and resultStatus F.
-    return error.status() == 401 || error.status() == 404 && error.code().equals("not_found")
-        || error.status() == 405 || error.status() == 413 ? error.status() : 200;
+    return error.status() == 401
+            || error.status() == 404 && error.code().equals("not_found")
+            || error.status() == 405
+            || error.status() == 413
+        ? error.status()
+        : 200;
   }
 
   @Override
   public ObjectNode errorBody(ApiError e) {
-    String code = switch (e.code()) {
-      case "idempotency_key_reused" -> "REPEAT_REQ_INCONSISTENT";
-      case "invalid_request", "invalid_json", "currency_not_supported" -> "PARAM_ILLEGAL";
-      case "authentication_failed" -> "INVALID_SIGNATURE";
-      case "internal_error", "api_error", "service_unavailable", "gateway_timeout" -> "UNKNOWN_EXCEPTION";
-      default -> e.code();
-    };
+    String code =
+        switch (e.code()) {
+          case "idempotency_key_reused" -> "REPEAT_REQ_INCONSISTENT";
+          case "invalid_request", "invalid_json", "currency_not_supported" -> "PARAM_ILLEGAL";
+          case "authentication_failed" -> "INVALID_SIGNATURE";
+          case "internal_error", "api_error", "service_unavailable", "gateway_timeout" ->
+              "UNKNOWN_EXCEPTION";
+          default -> e.code();
+        };
     ObjectNode body = Json.object();
     body.set("result", result(code, e.status() >= 500 ? "U" : "F", e.getMessage()));
     return body;
@@ -210,8 +257,12 @@ public final class EWallet extends Provider {
 
   @Override
   public ObjectNode view(Payment p) {
-    ObjectNode n = Json.object().put("paymentId", p.id).put("paymentRequestId", p.reference)
-        .put("paymentStatus", p.status).put("paymentTime", p.attr("paid_at"));
+    ObjectNode n =
+        Json.object()
+            .put("paymentId", p.id)
+            .put("paymentRequestId", p.reference)
+            .put("paymentStatus", p.status)
+            .put("paymentTime", p.attr("paid_at"));
     n.putObject("paymentAmount").put("currency", p.currency).put("value", Long.toString(p.amount));
     if (p.failureCode != null) {
       n.set("paymentResult", result(p.failureCode, "F", p.failureCode));

@@ -14,10 +14,15 @@ public interface Engine {
   /** The provider's current control settings. */
   ProviderSettings settings(String provider);
 
-  /** Queues a timer; the simulator calls {@link Provider#onTimer} once simulated time reaches {@code dueMs}. */
+  /**
+   * Queues a timer; the simulator calls {@link Provider#onTimer} once simulated time reaches {@code
+   * dueMs}.
+   */
   void scheduleTimer(String provider, String paymentId, String action, long dueMs);
 
-  /** The simulator's own base URL ({@code http://127.0.0.1:PORT}), for redirect and approval links. */
+  /**
+   * The simulator's own base URL ({@code http://127.0.0.1:PORT}), for redirect and approval links.
+   */
   String publicUrl();
 
   /** Counts an injected decline for the stats. */

@@ -7,8 +7,8 @@ import io.squadron.providers.sim.http.ApiResponse;
 @FunctionalInterface
 public interface Handler {
   /**
-   * Answers the request; throws {@link io.squadron.providers.sim.http.ApiError} (before changing anything) to refuse
-   * it.
+   * Answers the request; throws {@link io.squadron.providers.sim.http.ApiError} (before changing
+   * anything) to refuse it.
    */
   ApiResponse handle(Ctx ctx, ApiRequest request);
 }

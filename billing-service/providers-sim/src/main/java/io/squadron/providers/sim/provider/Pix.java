@@ -16,12 +16,13 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * {@code pix}: Brazilian Pix instant payments, in the shape of the Banco Central's API (Portuguese field names):
- * the merchant creates an immediate charge ({@code PUT /v2/cob/{txid}}, the txid chosen by the merchant) and gets a
- * QR code payload ({@code pixCopiaECola}, an EMV BR Code with its CRC16); the payer pays it (customer action
- * {@code pay}: {@code CONCLUIDA}, event {@code pix.received}) before it expires ({@code calendario.expiracao} seconds,
- * default 3600: {@code REMOVIDA_PELO_PSP}, event {@code cob.expired}). Refunds ({@code devolucao}) settle 10
- * simulated seconds later. BRL, amounts as decimal strings.
+ * {@code pix}: Brazilian Pix instant payments, in the shape of the Banco Central's API (Portuguese
+ * field names): the merchant creates an immediate charge ({@code PUT /v2/cob/{txid}}, the txid
+ * chosen by the merchant) and gets a QR code payload ({@code pixCopiaECola}, an EMV BR Code with
+ * its CRC16); the payer pays it (customer action {@code pay}: {@code CONCLUIDA}, event {@code
+ * pix.received}) before it expires ({@code calendario.expiracao} seconds, default 3600: {@code
+ * REMOVIDA_PELO_PSP}, event {@code cob.expired}). Refunds ({@code devolucao}) settle 10 simulated
+ * seconds later. BRL, amounts as decimal strings.
  */
 public final class Pix extends Provider {
   private static final Pattern TXID = Pattern.compile("[a-zA-Z0-9]{26,35}");
@@ -36,7 +37,9 @@ public final class Pix extends Provider {
   @Override
   public void routes(Routes r) {
     r.put("/v2/cob/{txid}", this::create)
-        .get("/v2/cob/{txid}", (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("txid"), "cob"))))
+        .get(
+            "/v2/cob/{txid}",
+            (ctx, req) -> ApiResponse.ok(view(require(ctx, req.param("txid"), "cob"))))
         .put("/v2/pix/{endToEndId}/devolucao/{id}", this::refund);
   }
 
@@ -46,15 +49,20 @@ public final class Pix extends Provider {
       throw ApiError.badField("txid", "'" + txid + "' (expected: 26..35 letters and digits)");
     }
     if (ctx.state().payment(txid) != null) {
-      throw new ApiError(409, "CobrancaJaExiste", "txid: a cobrança " + txid + " already exists", "txid");
+      throw new ApiError(
+          409, "CobrancaJaExiste", "txid: a cobrança " + txid + " already exists", "txid");
     }
     ObjectNode b = req.body();
     ObjectNode calendario = Json.optionalObject(b, "calendario", "calendario");
-    long expiracao = calendario == null ? 3600
-        : Json.optionalLong(calendario, "expiracao", "calendario.expiracao", 60, 86_400 * 30L, 3600);
+    long expiracao =
+        calendario == null
+            ? 3600
+            : Json.optionalLong(
+                calendario, "expiracao", "calendario.expiracao", 60, 86_400 * 30L, 3600);
     ObjectNode valor = Json.requiredObject(b, "valor", "valor");
-    long amount = Money.parseDecimal(Json.requiredString(valor, "original", "valor.original", 16), "BRL",
-        "valor.original");
+    long amount =
+        Money.parseDecimal(
+            Json.requiredString(valor, "original", "valor.original", 16), "BRL", "valor.original");
     String chave = Json.requiredString(b, "chave", "chave", 77);
     String code = ctx.injectedDecline(txid, "create");
     if (code != null) {
@@ -67,7 +75,10 @@ public final class Pix extends Provider {
     if (message != null) {
       p.attrs.put("solicitacao", message);
     }
-    String location = ctx.publicUrl().replaceFirst("^https?://", "") + "/pix/qr/v2/" + ctx.id("", 32, txid, "loc");
+    String location =
+        ctx.publicUrl().replaceFirst("^https?://", "")
+            + "/pix/qr/v2/"
+            + ctx.id("", 32, txid, "loc");
     p.attrs.put("location", location);
     p.attrs.put("emv", brCode(location, amount, txid));
     p.expiresMs = ctx.now() + expiracao * 1000;
@@ -79,10 +90,18 @@ public final class Pix extends Provider {
   /** An EMV QR (BR Code) payload for a dynamic Pix charge, ending with its CRC16. */
   static String brCode(String location, long amount, String txid) {
     String gui = tlv("00", "br.gov.bcb.pix") + tlv("25", location);
-    String payload = tlv("00", "01") + tlv("01", "12") + tlv("26", gui) + tlv("52", "0000") + tlv("53", "986")
-        + tlv("54", Money.decimal(amount, "BRL")) + tlv("58", "BR") + tlv("59", "SQUADRON SIM")
-        + tlv("60", "SAO PAULO") + tlv("62", tlv("05", txid.length() > 25 ? txid.substring(0, 25) : txid))
-        + "6304";
+    String payload =
+        tlv("00", "01")
+            + tlv("01", "12")
+            + tlv("26", gui)
+            + tlv("52", "0000")
+            + tlv("53", "986")
+            + tlv("54", Money.decimal(amount, "BRL"))
+            + tlv("58", "BR")
+            + tlv("59", "SQUADRON SIM")
+            + tlv("60", "SAO PAULO")
+            + tlv("62", tlv("05", txid.length() > 25 ? txid.substring(0, 25) : txid))
+            + "6304";
     return payload + Checks.crc16(payload);
   }
 
@@ -100,15 +119,21 @@ public final class Pix extends Provider {
     if (!id.matches("[a-zA-Z0-9]{1,35}")) {
       throw ApiError.badField("id", "'" + id + "' (expected: 1..35 letters and digits)");
     }
-    long amount = Money.parseDecimal(Json.requiredString(req.body(), "valor", "valor", 16), "BRL", "valor");
+    long amount =
+        Money.parseDecimal(Json.requiredString(req.body(), "valor", "valor", 16), "BRL", "valor");
     if (amount > p.netCharged() - pendingRefunds(p)) {
-      throw new ApiError(400, "ValorDevolucaoInvalido", "valor: exceeds what can still be refunded", "valor");
+      throw new ApiError(
+          400, "ValorDevolucaoInvalido", "valor: exceeds what can still be refunded", "valor");
     }
     String rtrId = "D" + ctx.id("", 31, p.id, "devolucao", id).toUpperCase(Locale.ROOT);
     p.attrs.put("devolucao:" + id, amount + ":" + rtrId);
     ctx.schedule(p, "devolucao:" + id, ctx.now() + REFUND_DELAY_MS);
-    return ApiResponse.created(Json.object().put("id", id).put("rtrId", rtrId).put("valor",
-        Money.decimal(amount, "BRL")).put("status", "EM_PROCESSAMENTO"));
+    return ApiResponse.created(
+        Json.object()
+            .put("id", id)
+            .put("rtrId", rtrId)
+            .put("valor", Money.decimal(amount, "BRL"))
+            .put("status", "EM_PROCESSAMENTO"));
   }
 
   private static long pendingRefunds(Payment p) {
@@ -145,8 +170,10 @@ public final class Pix extends Provider {
       super.onCustomer(ctx, p, action, body);
     }
     if (!p.status.equals("ATIVA") || ctx.now() >= p.expiresMs) {
-      throw new ApiError(409, "CobrancaNaoAtiva", "cob " + p.id + " is " + p.status
-          + (p.status.equals("ATIVA") ? " but expired" : ""));
+      throw new ApiError(
+          409,
+          "CobrancaNaoAtiva",
+          "cob " + p.id + " is " + p.status + (p.status.equals("ATIVA") ? " but expired" : ""));
     }
     String e2e = "E99999999" + ctx.id("", 23, p.id, "e2e").toUpperCase(Locale.ROOT);
     p.attrs.put("e2eid", e2e);
@@ -174,16 +201,24 @@ public final class Pix extends Provider {
       ctx.save(p);
       ObjectNode event = Json.object();
       ObjectNode pix = pixView(p);
-      pix.putArray("devolucoes").addObject().put("id", id).put("rtrId", parts[1])
-          .put("valor", Money.decimal(Long.parseLong(parts[0]), "BRL")).put("status", "DEVOLVIDO");
+      pix.putArray("devolucoes")
+          .addObject()
+          .put("id", id)
+          .put("rtrId", parts[1])
+          .put("valor", Money.decimal(Long.parseLong(parts[0]), "BRL"))
+          .put("status", "DEVOLVIDO");
       event.putArray("pix").add(pix);
       ctx.emit(p, "devolucao.completed", event);
     }
   }
 
   private static ObjectNode pixView(Payment p) {
-    return Json.object().put("endToEndId", p.attr("e2eid")).put("txid", p.id)
-        .put("valor", Money.decimal(p.amount, "BRL")).put("chave", p.attr("chave")).put("horario", p.attr("horario"));
+    return Json.object()
+        .put("endToEndId", p.attr("e2eid"))
+        .put("txid", p.id)
+        .put("valor", Money.decimal(p.amount, "BRL"))
+        .put("chave", p.attr("chave"))
+        .put("horario", p.attr("horario"));
   }
 
   @Override
@@ -193,20 +228,34 @@ public final class Pix extends Provider {
 
   @Override
   public ObjectNode errorBody(ApiError e) {
-    ObjectNode body = Json.object().put("type", "https://pix.example/api/v2/error/" + e.code())
-        .put("title", e.code()).put("status", e.status()).put("detail", e.getMessage());
+    ObjectNode body =
+        Json.object()
+            .put("type", "https://pix.example/api/v2/error/" + e.code())
+            .put("title", e.code())
+            .put("status", e.status())
+            .put("detail", e.getMessage());
     if (e.field() != null) {
-      body.putArray("violacoes").addObject().put("razao", e.getMessage()).put("propriedade", e.field());
+      body.putArray("violacoes")
+          .addObject()
+          .put("razao", e.getMessage())
+          .put("propriedade", e.field());
     }
     return body;
   }
 
   @Override
   public ObjectNode view(Payment p) {
-    ObjectNode n = Json.object().put("txid", p.id).put("revisao", 0).put("status", p.status)
-        .put("chave", p.attr("chave")).put("location", p.attr("location")).put("pixCopiaECola", p.attr("emv"))
-        .put("solicitacaoPagador", p.attr("solicitacao"));
-    n.putObject("calendario").put("criacao", Instant.ofEpochMilli(p.createdMs).toString())
+    ObjectNode n =
+        Json.object()
+            .put("txid", p.id)
+            .put("revisao", 0)
+            .put("status", p.status)
+            .put("chave", p.attr("chave"))
+            .put("location", p.attr("location"))
+            .put("pixCopiaECola", p.attr("emv"))
+            .put("solicitacaoPagador", p.attr("solicitacao"));
+    n.putObject("calendario")
+        .put("criacao", Instant.ofEpochMilli(p.createdMs).toString())
         .put("expiracao", Long.parseLong(p.attr("expiracao")));
     n.putObject("valor").put("original", Money.decimal(p.amount, "BRL"));
     if (p.attr("e2eid") != null) {

@@ -7,10 +7,11 @@ import io.squadron.providers.sim.http.Json;
 import java.util.List;
 
 /**
- * One simulated payment provider: its API (routes below {@code /<name>}), how it shows a payment, its error shape and
- * decline codes, what happens when simulated time passes ({@link #onTimer}) and when the payer acts
- * ({@link #onCustomer}: approves in the wallet, pays the voucher, enters the PIN...). Every method runs while holding
- * the provider's lock, inside one transaction ({@link Ctx}).
+ * One simulated payment provider: its API (routes below {@code /<name>}), how it shows a payment,
+ * its error shape and decline codes, what happens when simulated time passes ({@link #onTimer}) and
+ * when the payer acts ({@link #onCustomer}: approves in the wallet, pays the voucher, enters the
+ * PIN...). Every method runs while holding the provider's lock, inside one transaction ({@link
+ * Ctx}).
  */
 public abstract class Provider {
   private final String name;
@@ -60,10 +61,14 @@ public abstract class Provider {
   /** This provider's decline codes (the first is the default for injected declines). */
   public abstract List<String> declineCodes();
 
-  /** The error body for {@code error}, in this provider's shape. Default: {@code {"error": {code, message, param}}}. */
+  /**
+   * The error body for {@code error}, in this provider's shape. Default: {@code {"error": {code,
+   * message, param}}}.
+   */
   public ObjectNode errorBody(ApiError error) {
     ObjectNode body = Json.object();
-    ObjectNode e = body.putObject("error").put("code", error.code()).put("message", error.getMessage());
+    ObjectNode e =
+        body.putObject("error").put("code", error.code()).put("message", error.getMessage());
     if (error.field() != null) {
       e.put("param", error.field());
     }
@@ -83,13 +88,27 @@ public abstract class Provider {
     return List.of();
   }
 
-  /** The payer acts on {@code payment}; throws {@link ApiError} if the action does not apply now. */
+  /**
+   * The payer acts on {@code payment}; throws {@link ApiError} if the action does not apply now.
+   */
   public void onCustomer(Ctx ctx, Payment payment, String action, ObjectNode body) {
-    throw new ApiError(400, "unknown_action", "action: '" + action + "' is not a customer action of " + name
-        + " (expected: one of " + customerActions() + ")", "action");
+    throw new ApiError(
+        400,
+        "unknown_action",
+        "action: '"
+            + action
+            + "' is not a customer action of "
+            + name
+            + " (expected: one of "
+            + customerActions()
+            + ")",
+        "action");
   }
 
-  /** The action the automatic customer takes to approve, or null if this provider never waits for the payer. */
+  /**
+   * The action the automatic customer takes to approve, or null if this provider never waits for
+   * the payer.
+   */
   public String autoApproveAction() {
     return null;
   }
@@ -106,8 +125,17 @@ public abstract class Provider {
 
   /** Runs a provider-specific control operation. */
   public ObjectNode control(Ctx ctx, String operation, ObjectNode body) {
-    throw new ApiError(404, "unknown_operation", "operation: '" + operation + "' is not a control operation of "
-        + name + " (expected: one of " + controlOperations() + ")", "operation");
+    throw new ApiError(
+        404,
+        "unknown_operation",
+        "operation: '"
+            + operation
+            + "' is not a control operation of "
+            + name
+            + " (expected: one of "
+            + controlOperations()
+            + ")",
+        "operation");
   }
 
   /** Creates the provider's fixed test data when the state is empty (gift cards...). */

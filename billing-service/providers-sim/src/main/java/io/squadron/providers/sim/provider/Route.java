@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One endpoint of a provider: method, path template below the provider's base URL ({@code /v1/charges/{id}},
- * {@code /v1/charges/{id}:refund}), whether it changes state (then it requires an {@code Idempotency-Key}) and its
- * handler.
+ * One endpoint of a provider: method, path template below the provider's base URL ({@code
+ * /v1/charges/{id}}, {@code /v1/charges/{id}:refund}), whether it changes state (then it requires
+ * an {@code Idempotency-Key}) and its handler.
  */
 public final class Route {
   private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z_][a-zA-Z0-9_]*)}");
@@ -69,7 +69,8 @@ public final class Route {
     for (int i = 0; i < names.size(); i++) {
       // Percent-decoding of a path segment: '+' stays '+' (URLDecoder alone is for form bodies).
       String raw = m.group(i + 1).replace("+", "%2B");
-      params.put(names.get(i), java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
+      params.put(
+          names.get(i), java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
     }
     return params;
   }

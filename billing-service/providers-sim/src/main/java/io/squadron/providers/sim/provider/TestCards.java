@@ -3,8 +3,8 @@ package io.squadron.providers.sim.provider;
 import java.util.Map;
 
 /**
- * What a card number does, the same at every card-based provider (their own decline vocabularies are mapped from
- * these canonical outcomes). Any other number that passes the Luhn check succeeds.
+ * What a card number does, the same at every card-based provider (their own decline vocabularies
+ * are mapped from these canonical outcomes). Any other number that passes the Luhn check succeeds.
  *
  * <table>
  *   <caption>Test cards</caption>
@@ -23,8 +23,15 @@ import java.util.Map;
 public final class TestCards {
   /** The canonical outcome of a card. */
   public enum Outcome {
-    SUCCEED, INSUFFICIENT_FUNDS, GENERIC_DECLINE, EXPIRED_CARD, INCORRECT_CVC, FRAUD, PROCESSING_ERROR,
-    THREE_DS, THREE_DS_FAILS;
+    SUCCEED,
+    INSUFFICIENT_FUNDS,
+    GENERIC_DECLINE,
+    EXPIRED_CARD,
+    INCORRECT_CVC,
+    FRAUD,
+    PROCESSING_ERROR,
+    THREE_DS,
+    THREE_DS_FAILS;
 
     /** Whether the card needs a 3-D Secure challenge. */
     public boolean threeDs() {
@@ -37,15 +44,16 @@ public final class TestCards {
     }
   }
 
-  private static final Map<String, Outcome> CARDS = Map.of(
-      "4000000000009995", Outcome.INSUFFICIENT_FUNDS,
-      "4000000000000002", Outcome.GENERIC_DECLINE,
-      "4000000000000069", Outcome.EXPIRED_CARD,
-      "4000000000000127", Outcome.INCORRECT_CVC,
-      "4100000000000019", Outcome.FRAUD,
-      "4000000000000119", Outcome.PROCESSING_ERROR,
-      "4000000000003220", Outcome.THREE_DS,
-      "4000008400001629", Outcome.THREE_DS_FAILS);
+  private static final Map<String, Outcome> CARDS =
+      Map.of(
+          "4000000000009995", Outcome.INSUFFICIENT_FUNDS,
+          "4000000000000002", Outcome.GENERIC_DECLINE,
+          "4000000000000069", Outcome.EXPIRED_CARD,
+          "4000000000000127", Outcome.INCORRECT_CVC,
+          "4100000000000019", Outcome.FRAUD,
+          "4000000000000119", Outcome.PROCESSING_ERROR,
+          "4000000000003220", Outcome.THREE_DS,
+          "4000008400001629", Outcome.THREE_DS_FAILS);
 
   private TestCards() {}
 

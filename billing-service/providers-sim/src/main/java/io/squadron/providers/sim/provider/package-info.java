@@ -1,2 +1,5 @@
-/** The 16 simulated payment providers, their routes and the shared helpers (vault, test cards, check digits). */
+/**
+ * The 16 simulated payment providers, their routes and the shared helpers (vault, test cards, check
+ * digits).
+ */
 package io.squadron.providers.sim.provider;

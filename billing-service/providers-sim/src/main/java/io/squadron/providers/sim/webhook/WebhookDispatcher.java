@@ -32,20 +32,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers webhook events to the merchant's endpoint, at least once: POST of the event's fixed body, signed (see
- * {@link WebhookSigner}), retried with exponential backoff until a 2xx answer or the attempt limit. Callback faults
- * are applied per event when it is submitted, drawn from the seed and the event id: dropped (never sent), delayed,
- * held back so that later events overtake it (reordered), or sent twice (duplicated).
+ * Delivers webhook events to the merchant's endpoint, at least once: POST of the event's fixed
+ * body, signed (see {@link WebhookSigner}), retried with exponential backoff until a 2xx answer or
+ * the attempt limit. Callback faults are applied per event when it is submitted, drawn from the
+ * seed and the event id: dropped (never sent), delayed, held back so that later events overtake it
+ * (reordered), or sent twice (duplicated).
  *
- * <p>Without an endpoint, events wait and go out as soon as one is set. Delivery times are wall-clock times, not
- * the simulated clock: delivery is infrastructure, not business.
+ * <p>Without an endpoint, events wait and go out as soon as one is set. Delivery times are
+ * wall-clock times, not the simulated clock: delivery is infrastructure, not business.
  */
 public final class WebhookDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final int RETAINED_FINISHED = 100_000;
 
   /** Delivery settings. */
-  public record Options(int maxInFlight, Duration requestTimeout, Duration initialBackoff, Duration maxBackoff,
+  public record Options(
+      int maxInFlight,
+      Duration requestTimeout,
+      Duration initialBackoff,
+      Duration maxBackoff,
       int maxAttempts) {}
 
   private final Options options;
@@ -81,8 +86,14 @@ public final class WebhookDispatcher implements AutoCloseable {
    * @param secrets the active webhook secrets of a provider, newest first
    * @param finished told the id of each event whose delivery ended (delivered, dropped or given up)
    */
-  public WebhookDispatcher(Options options, Draws draws, Function<String, ProviderSettings> settings,
-      Function<String, List<String>> secrets, Consumer<String> finished, LongSupplier wallMs, String endpoint) {
+  public WebhookDispatcher(
+      Options options,
+      Draws draws,
+      Function<String, ProviderSettings> settings,
+      Function<String, List<String>> secrets,
+      Consumer<String> finished,
+      LongSupplier wallMs,
+      String endpoint) {
     this.options = options;
     this.draws = draws;
     this.settings = settings;
@@ -92,11 +103,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.endpoint = blankToNull(endpoint);
     this.inFlight = new Semaphore(options.maxInFlight());
     this.clientExecutor = Executors.newFixedThreadPool(2, daemon("providers-sim-webhook-io"));
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .executor(clientExecutor)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(clientExecutor)
+            .build();
     this.sender = daemon("providers-sim-webhook-sender").newThread(this::run);
     sender.start();
   }
@@ -143,7 +155,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
     long delayMs = 0;
     if (draws.chance(s.callbackDelayRate, "callback", event.id, "delay")) {
-      delayMs += draws.between(s.callbackDelayMinMs, s.callbackDelayMaxMs, "callback", event.id, "delay-ms");
+      delayMs +=
+          draws.between(
+              s.callbackDelayMinMs, s.callbackDelayMaxMs, "callback", event.id, "delay-ms");
       delayed.incrementAndGet();
     }
     if (draws.chance(s.callbackReorderRate, "callback", event.id, "reorder")) {
@@ -153,11 +167,15 @@ public final class WebhookDispatcher implements AutoCloseable {
     schedule(new Delivery(t, false), delayMs);
     if (draws.chance(s.callbackDuplicateRate, "callback", event.id, "duplicate")) {
       duplicated.incrementAndGet();
-      schedule(new Delivery(t, true), delayMs + draws.between(10, 250, "callback", event.id, "duplicate-ms"));
+      schedule(
+          new Delivery(t, true),
+          delayMs + draws.between(10, 250, "callback", event.id, "duplicate-ms"));
     }
   }
 
-  /** Takes an event recovered from the journal whose delivery had not ended (no faults drawn again). */
+  /**
+   * Takes an event recovered from the journal whose delivery had not ended (no faults drawn again).
+   */
   public void resubmit(Event event) {
     Tracked t = new Tracked(event);
     tracked.put(event.id, t);
@@ -215,34 +233,39 @@ public final class WebhookDispatcher implements AutoCloseable {
       attempt = ++d.tracked.attempts;
     }
     long t = wallMs.getAsLong() / 1000 + settings.apply(e.provider).timestampSkewSeconds;
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-        .timeout(options.requestTimeout())
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "squadron-providers-sim/1")
-        .header(WebhookSigner.HEADER, WebhookSigner.header(t, body, secrets.apply(e.provider)))
-        .header("Squadron-Event-Id", e.id)
-        .header("Squadron-Event-Type", e.type)
-        .header("Squadron-Provider", e.provider)
-        .header("Squadron-Delivery-Attempt", Integer.toString(attempt))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(options.requestTimeout())
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "squadron-providers-sim/1")
+            .header(WebhookSigner.HEADER, WebhookSigner.header(t, body, secrets.apply(e.provider)))
+            .header("Squadron-Event-Id", e.id)
+            .header("Squadron-Event-Type", e.type)
+            .header("Squadron-Provider", e.provider)
+            .header("Squadron-Delivery-Attempt", Integer.toString(attempt))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     attempts.incrementAndGet();
-    client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-      inFlight.release();
-      int status = response == null ? 0 : response.statusCode();
-      if (error == null && status >= 200 && status < 300) {
-        delivered.incrementAndGet();
-        if (!d.copy) {
-          synchronized (d.tracked) {
-            d.tracked.lastStatus = status;
-          }
-          finish(d.tracked, "delivered");
-        }
-      } else {
-        failedAttempts.incrementAndGet();
-        retry(d, status, error == null ? "HTTP " + status : error.getClass().getSimpleName());
-      }
-    });
+    client
+        .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              inFlight.release();
+              int status = response == null ? 0 : response.statusCode();
+              if (error == null && status >= 200 && status < 300) {
+                delivered.incrementAndGet();
+                if (!d.copy) {
+                  synchronized (d.tracked) {
+                    d.tracked.lastStatus = status;
+                  }
+                  finish(d.tracked, "delivered");
+                }
+              } else {
+                failedAttempts.incrementAndGet();
+                retry(
+                    d, status, error == null ? "HTTP " + status : error.getClass().getSimpleName());
+              }
+            });
   }
 
   private void retry(Delivery d, int status, String error) {
@@ -260,8 +283,10 @@ public final class WebhookDispatcher implements AutoCloseable {
       finish(d.tracked, "failed");
       return;
     }
-    long backoff = Math.min(options.maxBackoff().toMillis(),
-        options.initialBackoff().toMillis() << Math.min(20, attempt - 1));
+    long backoff =
+        Math.min(
+            options.maxBackoff().toMillis(),
+            options.initialBackoff().toMillis() << Math.min(20, attempt - 1));
     schedule(d, backoff);
   }
 
@@ -284,7 +309,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   public ArrayNode list(String provider, String state, int limit) {
     List<Tracked> matching = new ArrayList<>();
     for (Tracked t : tracked.values()) {
-      if ((provider == null || provider.equals(t.event.provider)) && (state == null || state.equals(t.state))) {
+      if ((provider == null || provider.equals(t.event.provider))
+          && (state == null || state.equals(t.state))) {
         matching.add(t);
       }
     }
@@ -293,8 +319,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     for (Tracked t : matching.subList(Math.max(0, matching.size() - limit), matching.size())) {
       synchronized (t) {
         ObjectNode n = out.addObject();
-        n.put("id", t.event.id).put("provider", t.event.provider).put("type", t.event.type)
-            .put("object_id", t.event.objectId).put("state", t.state).put("attempts", t.attempts)
+        n.put("id", t.event.id)
+            .put("provider", t.event.provider)
+            .put("type", t.event.type)
+            .put("object_id", t.event.objectId)
+            .put("state", t.state)
+            .put("attempts", t.attempts)
             .put("last_status", t.lastStatus);
         if (t.lastError != null) {
           n.put("last_error", t.lastError);
@@ -307,9 +337,16 @@ public final class WebhookDispatcher implements AutoCloseable {
   /** Delivery counters. */
   public ObjectNode stats() {
     long pending = tracked.values().stream().filter(t -> "pending".equals(t.state)).count();
-    return Json.object().put("pending", pending).put("attempts", attempts.get()).put("delivered", delivered.get())
-        .put("failed_attempts", failedAttempts.get()).put("given_up", givenUp.get()).put("dropped", dropped.get())
-        .put("duplicated", duplicated.get()).put("reordered", reordered.get()).put("delayed", delayed.get());
+    return Json.object()
+        .put("pending", pending)
+        .put("attempts", attempts.get())
+        .put("delivered", delivered.get())
+        .put("failed_attempts", failedAttempts.get())
+        .put("given_up", givenUp.get())
+        .put("dropped", dropped.get())
+        .put("duplicated", duplicated.get())
+        .put("reordered", reordered.get())
+        .put("delayed", delayed.get());
   }
 
   /** Forgets every event (a state reset); deliveries under way finish unobserved. */

@@ -9,10 +9,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The webhook signature: {@code Squadron-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]}, each {@code v1} the
- * lower-case hex HMAC-SHA256 of {@code "<t>.<raw body>"} under one of the provider's active webhook secrets (newest
- * first; several during a secret rotation). A receiver accepts the event if any {@code v1} matches one of the secrets
- * it knows and {@code t} is within its tolerance (300 s) of its own clock.
+ * The webhook signature: {@code Squadron-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]}, each
+ * {@code v1} the lower-case hex HMAC-SHA256 of {@code "<t>.<raw body>"} under one of the provider's
+ * active webhook secrets (newest first; several during a secret rotation). A receiver accepts the
+ * event if any {@code v1} matches one of the secrets it knows and {@code t} is within its tolerance
+ * (300 s) of its own clock.
  */
 public final class WebhookSigner {
   /** The signature header. */
@@ -20,7 +21,10 @@ public final class WebhookSigner {
 
   private WebhookSigner() {}
 
-  /** The header value for {@code body} sent at {@code unixSeconds}, signed with every secret in order. */
+  /**
+   * The header value for {@code body} sent at {@code unixSeconds}, signed with every secret in
+   * order.
+   */
   public static String header(long unixSeconds, byte[] body, List<String> secrets) {
     StringBuilder out = new StringBuilder("t=").append(unixSeconds);
     for (String secret : secrets) {

@@ -1,2 +1,5 @@
-/** Webhook delivery (at least once, with callback faults), the signature scheme and the derived credentials. */
+/**
+ * Webhook delivery (at least once, with callback faults), the signature scheme and the derived
+ * credentials.
+ */
 package io.squadron.providers.sim.webhook;

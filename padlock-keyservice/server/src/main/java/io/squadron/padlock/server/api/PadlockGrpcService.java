@@ -37,9 +37,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The gRPC handler of {@code squadron.padlock.v1.PadlockService}: validates requests, takes the calling service from
- * rpc-core's {@link Caller} (never from the request), and maps the domain's outcomes to per-item
- * {@code google.rpc.Status} values. Messages never carry a user id or a key.
+ * The gRPC handler of {@code squadron.padlock.v1.PadlockService}: validates requests, takes the
+ * calling service from rpc-core's {@link Caller} (never from the request), and maps the domain's
+ * outcomes to per-item {@code google.rpc.Status} values. Messages never carry a user id or a key.
  */
 public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceImplBase {
   private static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9_-]{0,4096}");
@@ -54,12 +54,14 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     this.settings = requireNonNull(settings, "settings");
     this.itemResults = new EnumMap<>(KeyOutcome.Failure.class);
     for (KeyOutcome.Failure failure : KeyOutcome.Failure.values()) {
-      itemResults.put(failure, DerivedKeyResult.newBuilder().setStatus(errors.status(failure)).build());
+      itemResults.put(
+          failure, DerivedKeyResult.newBuilder().setStatus(errors.status(failure)).build());
     }
   }
 
   @Override
-  public void createUserKeys(CreateUserKeysRequest request, StreamObserver<CreateUserKeysResponse> response) {
+  public void createUserKeys(
+      CreateUserKeysRequest request, StreamObserver<CreateUserKeysResponse> response) {
     String userId = requireUserId("user_id", request.getUserId());
     boolean created = keys.createUserKeys(userId);
     response.onNext(CreateUserKeysResponse.newBuilder().setCreated(created).build());
@@ -67,14 +69,17 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
   }
 
   @Override
-  public void getDerivedKeys(GetDerivedKeysRequest request, StreamObserver<GetDerivedKeysResponse> response) {
+  public void getDerivedKeys(
+      GetDerivedKeysRequest request, StreamObserver<GetDerivedKeysResponse> response) {
     String service = callingService();
     int count = request.getItemsCount();
     if (count == 0) {
       throw RpcErrors.invalidArgument("items", "must not be empty");
     }
     if (count > settings.maxBatchItems()) {
-      throw RpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.REQUEST_TOO_LARGE,
+      throw RpcErrors.of(
+          Status.Code.RESOURCE_EXHAUSTED,
+          ErrorReason.REQUEST_TOO_LARGE,
           "items: " + count + " items (expected: at most " + settings.maxBatchItems() + ")");
     }
     List<KeyItem> valid = new ArrayList<>(count);
@@ -91,12 +96,15 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
         valid.add(new KeyItem(item.getUserId(), item.getCategory(), item.getKeyVersion()));
       }
     }
-    // A call whose deadline passed (or that was cancelled) is closed already: stop reading stores for it.
+    // A call whose deadline passed (or that was cancelled) is closed already: stop reading stores
+    // for it.
     io.grpc.Context context = io.grpc.Context.current();
     List<KeyOutcome> outcomes = keys.derivedKeys(service, valid, context::isCancelled);
     if (request.getCompactResponse()) {
-      response.onNext(GetDerivedKeysResponse.newBuilder().setCompact(compact(count, validIndex, invalid, outcomes))
-          .build());
+      response.onNext(
+          GetDerivedKeysResponse.newBuilder()
+              .setCompact(compact(count, validIndex, invalid, outcomes))
+              .build());
       response.onCompleted();
       return;
     }
@@ -114,28 +122,34 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
   }
 
   @Override
-  public void deleteUserKeys(DeleteUserKeysRequest request, StreamObserver<DeleteUserKeysResponse> response) {
+  public void deleteUserKeys(
+      DeleteUserKeysRequest request, StreamObserver<DeleteUserKeysResponse> response) {
     keys.deleteUserKeys(requireUserId("user_id", request.getUserId()));
     response.onNext(DeleteUserKeysResponse.getDefaultInstance());
     response.onCompleted();
   }
 
   @Override
-  public void blockCategory(BlockCategoryRequest request, StreamObserver<BlockCategoryResponse> response) {
-    keys.blockCategory(requireUserId("user_id", request.getUserId()), requireCategory(request.getCategory()));
+  public void blockCategory(
+      BlockCategoryRequest request, StreamObserver<BlockCategoryResponse> response) {
+    keys.blockCategory(
+        requireUserId("user_id", request.getUserId()), requireCategory(request.getCategory()));
     response.onNext(BlockCategoryResponse.getDefaultInstance());
     response.onCompleted();
   }
 
   @Override
-  public void unblockCategory(UnblockCategoryRequest request, StreamObserver<UnblockCategoryResponse> response) {
-    keys.unblockCategory(requireUserId("user_id", request.getUserId()), requireCategory(request.getCategory()));
+  public void unblockCategory(
+      UnblockCategoryRequest request, StreamObserver<UnblockCategoryResponse> response) {
+    keys.unblockCategory(
+        requireUserId("user_id", request.getUserId()), requireCategory(request.getCategory()));
     response.onNext(UnblockCategoryResponse.getDefaultInstance());
     response.onCompleted();
   }
 
   @Override
-  public void rotateMasterKey(RotateMasterKeyRequest request, StreamObserver<RotateMasterKeyResponse> response) {
+  public void rotateMasterKey(
+      RotateMasterKeyRequest request, StreamObserver<RotateMasterKeyResponse> response) {
     int pageSize = request.getPageSize() == 0 ? 1000 : request.getPageSize();
     if (pageSize < 1 || pageSize > 10_000) {
       throw RpcErrors.invalidArgument("page_size", request.getPageSize() + " (expected: 0..10000)");
@@ -149,23 +163,29 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     } catch (IllegalArgumentException e) {
       throw RpcErrors.invalidArgument("page_token", "not a token this service returned");
     }
-    response.onNext(RotateMasterKeyResponse.newBuilder().setScanned(page.scanned()).setRewrapped(page.rewrapped())
-        .setNextPageToken(page.nextPageToken()).setCurrentMasterKeyVersion(page.currentMasterVersion()).build());
+    response.onNext(
+        RotateMasterKeyResponse.newBuilder()
+            .setScanned(page.scanned())
+            .setRewrapped(page.rewrapped())
+            .setNextPageToken(page.nextPageToken())
+            .setCurrentMasterKeyVersion(page.currentMasterVersion())
+            .build());
     response.onCompleted();
   }
 
   /**
-   * The compact answer: every key into one array wrapped without a copy, versions packed, failures listed. About a
-   * tenth of the encoding work of a message per item (profiled: the per-item messages were a quarter of the hot
-   * path's CPU).
+   * The compact answer: every key into one array wrapped without a copy, versions packed, failures
+   * listed. About a tenth of the encoding work of a message per item (profiled: the per-item
+   * messages were a quarter of the hot path's CPU).
    */
-  private CompactDerivedKeys compact(int count, int[] validIndex, com.google.rpc.Status[] invalid,
-      List<KeyOutcome> outcomes) {
+  private CompactDerivedKeys compact(
+      int count, int[] validIndex, com.google.rpc.Status[] invalid, List<KeyOutcome> outcomes) {
     byte[] bytes = new byte[count * KeyDerivation.KEY_LENGTH];
     CompactDerivedKeys.Builder out = CompactDerivedKeys.newBuilder();
     for (int i = 0; i < count; i++) {
       if (validIndex[i] < 0) {
-        out.addKeyVersions(0).addFailures(DerivedKeyFailure.newBuilder().setIndex(i).setStatus(invalid[i]));
+        out.addKeyVersions(0)
+            .addFailures(DerivedKeyFailure.newBuilder().setIndex(i).setStatus(invalid[i]));
         continue;
       }
       KeyOutcome outcome = outcomes.get(validIndex[i]);
@@ -173,8 +193,11 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
         outcome.key().copyTo(bytes, i * KeyDerivation.KEY_LENGTH);
         out.addKeyVersions(outcome.key().version());
       } else {
-        out.addKeyVersions(0).addFailures(DerivedKeyFailure.newBuilder().setIndex(i)
-            .setStatus(itemResults.get(outcome.failure()).getStatus()));
+        out.addKeyVersions(0)
+            .addFailures(
+                DerivedKeyFailure.newBuilder()
+                    .setIndex(i)
+                    .setStatus(itemResults.get(outcome.failure()).getStatus()));
       }
     }
     return out.setKeys(UnsafeByteOperations.unsafeWrap(bytes)).build();
@@ -185,8 +208,11 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     if (key.cachedWireForm() instanceof DerivedKeyResult cached) {
       return cached;
     }
-    DerivedKeyResult result = DerivedKeyResult.newBuilder().setKey(ByteString.copyFrom(key.key()))
-        .setKeyVersion(key.version()).build();
+    DerivedKeyResult result =
+        DerivedKeyResult.newBuilder()
+            .setKey(ByteString.copyFrom(key.key()))
+            .setKeyVersion(key.version())
+            .build();
     key.cacheWireForm(result);
     return result;
   }
@@ -194,8 +220,11 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
   private static String callingService() {
     Caller caller = Caller.current();
     if (caller == Caller.UNKNOWN || caller.isApp()) {
-      // Keys are bound to a calling service; a call without one (or from a client app) has no keys to get.
-      throw RpcErrors.of(Status.Code.PERMISSION_DENIED, ErrorReason.CALLER_NOT_ALLOWED,
+      // Keys are bound to a calling service; a call without one (or from a client app) has no keys
+      // to get.
+      throw RpcErrors.of(
+          Status.Code.PERMISSION_DENIED,
+          ErrorReason.CALLER_NOT_ALLOWED,
           "GetDerivedKeys is for services identified by their certificate");
     }
     return caller.name();
@@ -214,8 +243,11 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
       throw RpcErrors.invalidArgument("category", "must not be empty");
     }
     if (!keys.categories().contains(category)) {
-      throw RpcErrors.invalidArgument("category", "unknown category (expected: one of "
-          + keys.categories().currentVersions().keySet() + ")");
+      throw RpcErrors.invalidArgument(
+          "category",
+          "unknown category (expected: one of "
+              + keys.categories().currentVersions().keySet()
+              + ")");
     }
     return category;
   }
@@ -225,15 +257,22 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
       return "must not be empty";
     }
     if (userId.length() > settings.maxIdLength()) {
-      return "too long: " + userId.length() + " characters (expected: at most " + settings.maxIdLength() + ")";
+      return "too long: "
+          + userId.length()
+          + " characters (expected: at most "
+          + settings.maxIdLength()
+          + ")";
     }
     return null;
   }
 
   private com.google.rpc.Status itemProblem(int index, DerivedKeyItem item) {
-    // The hot path: no allocation unless the item is bad (field names are built only for the error).
+    // The hot path: no allocation unless the item is bad (field names are built only for the
+    // error).
     String userId = item.getUserId();
-    if (!userId.isEmpty() && userId.length() <= settings.maxIdLength() && !item.getCategory().isEmpty()
+    if (!userId.isEmpty()
+        && userId.length() <= settings.maxIdLength()
+        && !item.getCategory().isEmpty()
         && item.getKeyVersion() >= 0) {
       return null;
     }
@@ -244,7 +283,8 @@ public final class PadlockGrpcService extends PadlockServiceGrpc.PadlockServiceI
     if (item.getCategory().isEmpty()) {
       return RpcErrors.invalidFieldStatus("items[" + index + "].category", "must not be empty");
     }
-    return RpcErrors.invalidFieldStatus("items[" + index + "].key_version",
+    return RpcErrors.invalidFieldStatus(
+        "items[" + index + "].key_version",
         item.getKeyVersion() + " (expected: 0 for the current version, or a version >= 1)");
   }
 }

@@ -11,11 +11,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Authenticates the entries Padlock keeps in a shared cache (memcached): HMAC-SHA256 under a key derived from a
- * master key version (HKDF, its own purpose string), over a label, the user id (length-prefixed) and the entry's
- * bytes. Whoever can write to the cache but holds no master key can then neither forge an entry, nor change one
- * (lift a block, turn a shredded marker into a live user), nor move one to another user. Every configured master key
- * version verifies; new tags use the current one.
+ * Authenticates the entries Padlock keeps in a shared cache (memcached): HMAC-SHA256 under a key
+ * derived from a master key version (HKDF, its own purpose string), over a label, the user id
+ * (length-prefixed) and the entry's bytes. Whoever can write to the cache but holds no master key
+ * can then neither forge an entry, nor change one (lift a block, turn a shredded marker into a live
+ * user), nor move one to another user. Every configured master key version verifies; new tags use
+ * the current one.
  */
 public final class EntryAuthenticator {
   /** Length of a tag. */
@@ -23,7 +24,8 @@ public final class EntryAuthenticator {
 
   private static final String HMAC = "HmacSHA256";
   private static final String PURPOSE = "squadron.padlock.cache-entry-mac.v1";
-  private static final byte[] LABEL = "squadron.padlock.cache-entry.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LABEL =
+      "squadron.padlock.cache-entry.v1".getBytes(StandardCharsets.US_ASCII);
 
   private final Map<Integer, SecretKeySpec> keys;
   private final int current;
@@ -62,10 +64,11 @@ public final class EntryAuthenticator {
   }
 
   /**
-   * Whether {@code tag[tagOffset..+32)} is the tag of {@code body[0..length)} for {@code userId} under
-   * {@code version} (constant time); false when the version is not configured.
+   * Whether {@code tag[tagOffset..+32)} is the tag of {@code body[0..length)} for {@code userId}
+   * under {@code version} (constant time); false when the version is not configured.
    */
-  public boolean verify(int version, String userId, byte[] body, int length, byte[] tag, int tagOffset) {
+  public boolean verify(
+      int version, String userId, byte[] body, int length, byte[] tag, int tagOffset) {
     if (!keys.containsKey(version) || tag.length - tagOffset < TAG_LENGTH) {
       return false;
     }
@@ -83,8 +86,13 @@ public final class EntryAuthenticator {
     }
     byte[] user = userId.getBytes(StandardCharsets.UTF_8);
     mac.update(LABEL);
-    mac.update(new byte[] {(byte) (user.length >>> 24), (byte) (user.length >>> 16), (byte) (user.length >>> 8),
-        (byte) user.length});
+    mac.update(
+        new byte[] {
+          (byte) (user.length >>> 24),
+          (byte) (user.length >>> 16),
+          (byte) (user.length >>> 8),
+          (byte) user.length
+        });
     mac.update(user);
     mac.update(body, 0, length);
     return mac.doFinal();

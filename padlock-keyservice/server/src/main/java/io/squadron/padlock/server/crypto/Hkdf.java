@@ -8,9 +8,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HKDF with HMAC-SHA256 (RFC 5869): {@link #extract} turns input keying material into a pseudorandom key,
- * {@link #expand} stretches that into output keys bound to an {@code info} string. JDK 17 has no {@code KDF} API, so
- * this is the RFC's few lines over {@link Mac}; one {@code Mac} per thread is reused.
+ * HKDF with HMAC-SHA256 (RFC 5869): {@link #extract} turns input keying material into a
+ * pseudorandom key, {@link #expand} stretches that into output keys bound to an {@code info}
+ * string. JDK 17 has no {@code KDF} API, so this is the RFC's few lines over {@link Mac}; one
+ * {@code Mac} per thread is reused.
  */
 public final class Hkdf {
   /** The hash length of SHA-256, and so the length of a pseudorandom key. */
@@ -21,7 +22,10 @@ public final class Hkdf {
 
   private Hkdf() {}
 
-  /** HKDF-Extract(salt, ikm): a 32-byte pseudorandom key. An empty salt means 32 zero bytes, as the RFC says. */
+  /**
+   * HKDF-Extract(salt, ikm): a 32-byte pseudorandom key. An empty salt means 32 zero bytes, as the
+   * RFC says.
+   */
   public static byte[] extract(byte[] salt, byte[] ikm) {
     requireNonNull(salt, "salt");
     requireNonNull(ikm, "ikm");
@@ -40,10 +44,12 @@ public final class Hkdf {
     requireNonNull(prk, "prk");
     requireNonNull(info, "info");
     if (prk.length < HASH_LENGTH) {
-      throw new IllegalArgumentException("prk: " + prk.length + " bytes (expected: >= " + HASH_LENGTH + ")");
+      throw new IllegalArgumentException(
+          "prk: " + prk.length + " bytes (expected: >= " + HASH_LENGTH + ")");
     }
     if (length < 1 || length > 255 * HASH_LENGTH) {
-      throw new IllegalArgumentException("length: " + length + " (expected: 1.." + 255 * HASH_LENGTH + ")");
+      throw new IllegalArgumentException(
+          "length: " + length + " (expected: 1.." + 255 * HASH_LENGTH + ")");
     }
     Mac mac = MACS.get();
     init(mac, prk);

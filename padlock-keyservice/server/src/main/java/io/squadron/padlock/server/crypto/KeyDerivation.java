@@ -6,17 +6,18 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How Padlock derives a key from a user's root secret: {@code PRK = HKDF-Extract(SALT, root)} once per user, then
- * {@code key = HKDF-Expand(PRK, info, 32)} with {@code info} binding the category, the calling service and the key
- * version (each length-prefixed, so no two triples share an info string). Different service, category or version:
- * an unrelated key.
+ * How Padlock derives a key from a user's root secret: {@code PRK = HKDF-Extract(SALT, root)} once
+ * per user, then {@code key = HKDF-Expand(PRK, info, 32)} with {@code info} binding the category,
+ * the calling service and the key version (each length-prefixed, so no two triples share an info
+ * string). Different service, category or version: an unrelated key.
  */
 public final class KeyDerivation {
   /** Derived keys are AES-256 keys. */
   public static final int KEY_LENGTH = 32;
 
   private static final byte[] SALT = "squadron.padlock.root.v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] LABEL = "squadron.padlock.derived.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LABEL =
+      "squadron.padlock.derived.v1".getBytes(StandardCharsets.US_ASCII);
 
   private KeyDerivation() {}
 
@@ -31,7 +32,10 @@ public final class KeyDerivation {
     return Hkdf.expand(prk, info(category, service, version), KEY_LENGTH);
   }
 
-  /** The HKDF info string: label, then length-prefixed category and service, then the version (big-endian). */
+  /**
+   * The HKDF info string: label, then length-prefixed category and service, then the version
+   * (big-endian).
+   */
   static byte[] info(String category, String service, int version) {
     requireNonNull(category, "category");
     requireNonNull(service, "service");

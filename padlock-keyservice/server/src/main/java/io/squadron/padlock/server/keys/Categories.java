@@ -8,8 +8,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The data categories keys exist for, each with its current key version. Versions 1..current of a category are
- * valid: new data is encrypted under the current one, older ciphertexts still name theirs.
+ * The data categories keys exist for, each with its current key version. Versions 1..current of a
+ * category are valid: new data is encrypted under the current one, older ciphertexts still name
+ * theirs.
  */
 public final class Categories {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
@@ -31,20 +32,24 @@ public final class Categories {
       throw new IllegalArgumentException("categories: empty (expected: at least one)");
     }
     Map<String, Integer> copy = new TreeMap<>();
-    currentVersions.forEach((name, version) -> {
-      if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("category '" + name + "' (expected: " + NAME_RULE + ")");
-      }
-      if (version == null || version < 1) {
-        throw new IllegalArgumentException("category " + name + ": version " + version + " (expected: >= 1)");
-      }
-      copy.put(name, version);
-    });
+    currentVersions.forEach(
+        (name, version) -> {
+          if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                "category '" + name + "' (expected: " + NAME_RULE + ")");
+          }
+          if (version == null || version < 1) {
+            throw new IllegalArgumentException(
+                "category " + name + ": version " + version + " (expected: >= 1)");
+          }
+          copy.put(name, version);
+        });
     return new Categories(Map.copyOf(copy));
   }
 
   /** The rule category names follow. */
-  public static final String NAME_RULE = "lower-case letters, digits, '_' or '-', starting with a letter, 1..32";
+  public static final String NAME_RULE =
+      "lower-case letters, digits, '_' or '-', starting with a letter, 1..32";
 
   /** The current version of {@code category}, or empty when it is not configured. */
   public OptionalInt currentVersion(String category) {

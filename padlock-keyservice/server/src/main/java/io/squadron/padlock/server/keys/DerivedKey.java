@@ -1,8 +1,8 @@
 package io.squadron.padlock.server.keys;
 
 /**
- * A derived key as cached in memory: the key bytes, its version, and the edge's encoded form of it (built once by the
- * gRPC layer and reused, since the same key is sent again and again).
+ * A derived key as cached in memory: the key bytes, its version, and the edge's encoded form of it
+ * (built once by the gRPC layer and reused, since the same key is sent again and again).
  */
 public final class DerivedKey {
   private final byte[] key;
@@ -19,7 +19,10 @@ public final class DerivedKey {
     return key.clone();
   }
 
-  /** Copies the 32 key bytes into {@code target} at {@code offset} (no intermediate copy: the hot path). */
+  /**
+   * Copies the 32 key bytes into {@code target} at {@code offset} (no intermediate copy: the hot
+   * path).
+   */
   public void copyTo(byte[] target, int offset) {
     System.arraycopy(key, 0, target, offset, key.length);
   }
@@ -30,14 +33,16 @@ public final class DerivedKey {
   }
 
   /**
-   * The encoded form the edge cached with {@link #cacheWireForm}, or null. Safe to share: callers store immutable
-   * values only.
+   * The encoded form the edge cached with {@link #cacheWireForm}, or null. Safe to share: callers
+   * store immutable values only.
    */
   public Object cachedWireForm() {
     return wireForm;
   }
 
-  /** Caches an immutable encoded form of this key (for example the response message carrying it). */
+  /**
+   * Caches an immutable encoded form of this key (for example the response message carrying it).
+   */
   public void cacheWireForm(Object form) {
     this.wireForm = form;
   }

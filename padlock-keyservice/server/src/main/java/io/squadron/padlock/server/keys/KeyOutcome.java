@@ -23,7 +23,10 @@ public record KeyOutcome(DerivedKey key, Failure failure) {
     CATEGORY_BLOCKED,
     /** The user is in no cache and the store could not be reached. */
     STORE_UNAVAILABLE,
-    /** The stored root cannot be unwrapped (a master key version missing from config, or a corrupt row). */
+    /**
+     * The stored root cannot be unwrapped (a master key version missing from config, or a corrupt
+     * row).
+     */
     ROOT_UNREADABLE
   }
 

@@ -32,30 +32,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates, derives, blocks and shreds users' keys. A user is looked up in three layers: this process's memory (a
- * bounded cache of per-user HKDF PRKs and derived keys, entries living at most {@code cacheTtl}; users the store
- * does not have for {@code absentTtl}), then memcached (authenticated wrapped roots and markers), then Cassandra
- * (the source of truth, read at a quorum). Every store failure is returned at once, never retried.
+ * Creates, derives, blocks and shreds users' keys. A user is looked up in three layers: this
+ * process's memory (a bounded cache of per-user HKDF PRKs and derived keys, entries living at most
+ * {@code cacheTtl}; users the store does not have for {@code absentTtl}), then memcached
+ * (authenticated wrapped roots and markers), then Cassandra (the source of truth, read at a
+ * quorum). Every store failure is returned at once, never retried.
  *
- * <p>The change log. Every shred, block and unblock is also recorded in Cassandra's change log; every instance reads
- * its last minutes every {@code changePollInterval} (about a second): it drops the users changed elsewhere from its
- * memory, and refuses memcached entries of active users written before their user's latest change (a fill that lost
- * a race, or a replay by someone who can write to memcached) for {@code changeWindow} (the memcached TTL). Until an
- * instance has read the log once, it trusts no memcached entry of an active user.
+ * <p>The change log. Every shred, block and unblock is also recorded in Cassandra's change log;
+ * every instance reads its last minutes every {@code changePollInterval} (about a second): it drops
+ * the users changed elsewhere from its memory, and refuses memcached entries of active users
+ * written before their user's latest change (a fill that lost a race, or a replay by someone who
+ * can write to memcached) for {@code changeWindow} (the memcached TTL). Until an instance has read
+ * the log once, it trusts no memcached entry of an active user.
  *
- * <p>Changes against stale reads. A shred, block or unblock writes Cassandra first, then, on this instance, bumps
- * the user's {@link UserCache} generation (a lookup that began before it caches nothing) and overwrites the memcached
- * entry with a marker that fills cannot overwrite ({@link RootCache}); the marker is written again after
- * {@code secondMarkerDelay} on a bounded executor of its own, also when the first write failed, and pending second
- * writes are made at {@link #close()}. Other instances may serve a user from memory until they read the change
- * log (about a second), and at most {@code cacheTtl} when they cannot read it.
+ * <p>Changes against stale reads. A shred, block or unblock writes Cassandra first, then, on this
+ * instance, bumps the user's {@link UserCache} generation (a lookup that began before it caches
+ * nothing) and overwrites the memcached entry with a marker that fills cannot overwrite ({@link
+ * RootCache}); the marker is written again after {@code secondMarkerDelay} on a bounded executor of
+ * its own, also when the first write failed, and pending second writes are made at {@link
+ * #close()}. Other instances may serve a user from memory until they read the change log (about a
+ * second), and at most {@code cacheTtl} when they cannot read it.
  */
 public final class KeyService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KeyService.class);
 
-  /** Second marker writes waiting at most; beyond, a marker is written again at once instead of later. */
+  /**
+   * Second marker writes waiting at most; beyond, a marker is written again at once instead of
+   * later.
+   */
   static final int MAX_PENDING_MARKERS = 10_000;
-  /** Lazy rewraps waiting at most; beyond, a root is rewrapped by a later read or by RotateMasterKey. */
+
+  /**
+   * Lazy rewraps waiting at most; beyond, a root is rewrapped by a later read or by
+   * RotateMasterKey.
+   */
   static final int MAX_PENDING_REWRAPS = 1_000;
 
   private final RootStore store;
@@ -87,32 +97,45 @@ public final class KeyService implements AutoCloseable {
     this.secondMarkerDelay = b.secondMarkerDelay;
     this.markerWrites = new ScheduledThreadPoolExecutor(1, daemon("padlock-marker-writes"));
     markerWrites.setRemoveOnCancelPolicy(true);
-    this.rewraps = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(MAX_PENDING_REWRAPS), daemon("padlock-rewraps"),
-        new ThreadPoolExecutor.AbortPolicy());
-    this.users = new UserCache(b.cacheMaxUsers, b.cacheTtl.toNanos(), b.absentTtl.toNanos(), b.nanoTime);
+    this.rewraps =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_PENDING_REWRAPS),
+            daemon("padlock-rewraps"),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.users =
+        new UserCache(b.cacheMaxUsers, b.cacheTtl.toNanos(), b.absentTtl.toNanos(), b.nanoTime);
     this.clock = b.clock;
     this.changeWindow = b.changeWindow;
     this.changePoller = new ScheduledThreadPoolExecutor(1, daemon("padlock-change-log"));
     if (b.changePollInterval.isZero()) {
-      changesKnown = true; // no change log: memcached entries are trusted as they are (tests of the other layers)
+      changesKnown =
+          true; // no change log: memcached entries are trusted as they are (tests of the other
+      // layers)
     } else {
-      changePoller.scheduleWithFixedDelay(this::pollChanges, 0, b.changePollInterval.toMillis(),
-          TimeUnit.MILLISECONDS);
+      changePoller.scheduleWithFixedDelay(
+          this::pollChanges, 0, b.changePollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   /** How far back each poll after the first reads the log: changes arrive late, clocks differ. */
   static final Duration CHANGE_OVERLAP = Duration.ofMinutes(2);
+
   /** The most changes remembered; beyond, the oldest are forgotten (and counted). */
   static final int MAX_RECENT_CHANGES = 1_000_000;
 
-  /** Reads the change log: users changed elsewhere leave this instance's memory; their older entries are refused. */
+  /**
+   * Reads the change log: users changed elsewhere leave this instance's memory; their older entries
+   * are refused.
+   */
   private void pollChanges() {
     long now = clock.millis();
     try {
-      List<RootStore.Change> changes = store.changesSince(now - (changesKnown ? CHANGE_OVERLAP : changeWindow)
-          .toMillis());
+      List<RootStore.Change> changes =
+          store.changesSince(now - (changesKnown ? CHANGE_OVERLAP : changeWindow).toMillis());
       int applied = 0;
       for (RootStore.Change change : changes) {
         Long known = recentChanges.get(change.userId());
@@ -126,8 +149,11 @@ public final class KeyService implements AutoCloseable {
       recentChanges.values().removeIf(at -> at < horizon);
       if (recentChanges.size() > MAX_RECENT_CHANGES) {
         metrics.changesForgotten(recentChanges.size() - MAX_RECENT_CHANGES);
-        recentChanges.entrySet().stream().sorted(Map.Entry.comparingByValue())
-            .limit(recentChanges.size() - MAX_RECENT_CHANGES).map(Map.Entry::getKey).toList()
+        recentChanges.entrySet().stream()
+            .sorted(Map.Entry.comparingByValue())
+            .limit(recentChanges.size() - MAX_RECENT_CHANGES)
+            .map(Map.Entry::getKey)
+            .toList()
             .forEach(recentChanges::remove);
       }
       metrics.changesApplied(applied);
@@ -141,7 +167,10 @@ public final class KeyService implements AutoCloseable {
     }
   }
 
-  /** The user's latest known change (epoch ms); before the log was read once, "now and always" for everyone. */
+  /**
+   * The user's latest known change (epoch ms); before the log was read once, "now and always" for
+   * everyone.
+   */
   private long lastChange(String userId) {
     if (!changesKnown) {
       return Long.MAX_VALUE;
@@ -150,7 +179,10 @@ public final class KeyService implements AutoCloseable {
     return at == null ? Long.MIN_VALUE : at;
   }
 
-  /** Whether this instance has read the change log at least once (readiness: before, memcached is not trusted). */
+  /**
+   * Whether this instance has read the change log at least once (readiness: before, memcached is
+   * not trusted).
+   */
   public boolean changesKnown() {
     return changesKnown;
   }
@@ -207,19 +239,20 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Derived keys for {@code items} on behalf of {@code service}; {@code result[i]} answers {@code items[i]}. Never
-   * throws for one item's failure.
+   * Derived keys for {@code items} on behalf of {@code service}; {@code result[i]} answers {@code
+   * items[i]}. Never throws for one item's failure.
    */
   public List<KeyOutcome> derivedKeys(String service, List<KeyItem> items) {
     return derivedKeys(service, items, () -> false);
   }
 
   /**
-   * As {@link #derivedKeys(String, List)}, stopping the store reads once {@code abandoned} is true (the call's
-   * deadline passed or it was cancelled: nobody will read the answer); the items not read then fail with
-   * STORE_UNAVAILABLE.
+   * As {@link #derivedKeys(String, List)}, stopping the store reads once {@code abandoned} is true
+   * (the call's deadline passed or it was cancelled: nobody will read the answer); the items not
+   * read then fail with STORE_UNAVAILABLE.
    */
-  public List<KeyOutcome> derivedKeys(String service, List<KeyItem> items, BooleanSupplier abandoned) {
+  public List<KeyOutcome> derivedKeys(
+      String service, List<KeyItem> items, BooleanSupplier abandoned) {
     requireNonNull(service, "service");
     requireNonNull(abandoned, "abandoned");
     int n = items.size();
@@ -254,7 +287,8 @@ public final class KeyService implements AutoCloseable {
       }
     }
     metrics.memory(states.size(), missing.size());
-    Map<String, KeyOutcome.Failure> loadFailures = missing.isEmpty() ? Map.of() : load(missing, states, abandoned);
+    Map<String, KeyOutcome.Failure> loadFailures =
+        missing.isEmpty() ? Map.of() : load(missing, states, abandoned);
 
     int ok = 0;
     int[] failures = new int[KeyOutcome.Failure.values().length];
@@ -263,7 +297,9 @@ public final class KeyService implements AutoCloseable {
         KeyItem item = items.get(i);
         UserState state = states.get(item.userId());
         if (state == null) {
-          out[i] = KeyOutcome.failed(loadFailures.getOrDefault(item.userId(), KeyOutcome.Failure.STORE_UNAVAILABLE));
+          out[i] =
+              KeyOutcome.failed(
+                  loadFailures.getOrDefault(item.userId(), KeyOutcome.Failure.STORE_UNAVAILABLE));
         } else if (state.isShredded()) {
           out[i] = KeyOutcome.failed(KeyOutcome.Failure.KEYS_DELETED);
         } else if (state.isAbsent()) {
@@ -285,8 +321,9 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Per batch: resolves (category, asked version) to the effective version and a derived-key slot, remembering the
-   * few distinct pairs a batch has (a linear scan over a handful beats hashing a new key object per item).
+   * Per batch: resolves (category, asked version) to the effective version and a derived-key slot,
+   * remembering the few distinct pairs a batch has (a linear scan over a handful beats hashing a
+   * new key object per item).
    */
   private final class SlotMemo {
     static final int UNKNOWN_CATEGORY = -2;
@@ -333,11 +370,12 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Loads {@code missing} users from memcached, then Cassandra, into {@code states}; returns the failures. Each user's
-   * cache generation is taken before any store is read, so nothing read before a change made here is cached after it.
+   * Loads {@code missing} users from memcached, then Cassandra, into {@code states}; returns the
+   * failures. Each user's cache generation is taken before any store is read, so nothing read
+   * before a change made here is cached after it.
    */
-  private Map<String, KeyOutcome.Failure> load(Collection<String> missing, Map<String, UserState> states,
-      BooleanSupplier abandoned) {
+  private Map<String, KeyOutcome.Failure> load(
+      Collection<String> missing, Map<String, UserState> states, BooleanSupplier abandoned) {
     Map<String, KeyOutcome.Failure> failures = new HashMap<>();
     Map<String, Long> generations = new HashMap<>(missing.size() * 2);
     for (String userId : missing) {
@@ -351,8 +389,10 @@ public final class KeyService implements AutoCloseable {
       if (read.rejected() != null) {
         metrics.memcachedRejected(read.rejected());
       }
-      UserState state = !read.isHit() ? null
-          : read.hit().shredded() ? UserState.SHREDDED : unwrapOrNull(read.hit());
+      UserState state =
+          !read.isHit()
+              ? null
+              : read.hit().shredded() ? UserState.SHREDDED : unwrapOrNull(read.hit());
       if (state != null) {
         users.putIfUnchanged(userId, state, generations.get(userId));
         states.put(userId, state);
@@ -408,19 +448,23 @@ public final class KeyService implements AutoCloseable {
     return failures;
   }
 
-  /** Queues a lazy rewrap unless one is queued for the user already or the queue is full (a later read retries). */
+  /**
+   * Queues a lazy rewrap unless one is queued for the user already or the queue is full (a later
+   * read retries).
+   */
   private void rewrapLater(StoredUser user) {
     if (pendingRewraps.size() >= MAX_PENDING_REWRAPS || !pendingRewraps.add(user.userId())) {
       return;
     }
     try {
-      rewraps.execute(() -> {
-        try {
-          rewrapQuietly(user);
-        } finally {
-          pendingRewraps.remove(user.userId());
-        }
-      });
+      rewraps.execute(
+          () -> {
+            try {
+              rewrapQuietly(user);
+            } finally {
+              pendingRewraps.remove(user.userId());
+            }
+          });
     } catch (RejectedExecutionException e) {
       pendingRewraps.remove(user.userId());
     }
@@ -442,11 +486,12 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Crypto-shreds the user: the Cassandra row becomes a shredded marker, this instance remembers the user as
-   * shredded (and caches nothing it read before), and the memcached entry becomes the shredded marker, written again
-   * after {@code secondMarkerDelay}. Idempotent.
+   * Crypto-shreds the user: the Cassandra row becomes a shredded marker, this instance remembers
+   * the user as shredded (and caches nothing it read before), and the memcached entry becomes the
+   * shredded marker, written again after {@code secondMarkerDelay}. Idempotent.
    *
-   * @throws StoreUnavailableException when Cassandra or memcached cannot be reached (call again: it is idempotent)
+   * @throws StoreUnavailableException when Cassandra or memcached cannot be reached (call again: it
+   *     is idempotent)
    */
   public void deleteUserKeys(String userId) {
     store.shred(userId);
@@ -498,8 +543,8 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Writes the user's memcached marker now and again after {@code secondMarkerDelay} (the second write also when the
-   * first failed: it then is the retry); the first write's failure is thrown.
+   * Writes the user's memcached marker now and again after {@code secondMarkerDelay} (the second
+   * write also when the first failed: it then is the retry); the first write's failure is thrown.
    */
   private void markEverywhere(String userId, boolean shredded) {
     try {
@@ -522,18 +567,22 @@ public final class KeyService implements AutoCloseable {
       return;
     }
     if (pendingMarkers.size() >= MAX_PENDING_MARKERS) {
-      secondMarkerNow(userId, shredded); // bounded: written again now rather than queued without bound
+      secondMarkerNow(
+          userId, shredded); // bounded: written again now rather than queued without bound
       return;
     }
     Object ticket = new Object();
     pendingMarkers.put(ticket, new PendingMarker(userId, shredded));
     try {
-      markerWrites.schedule(() -> {
-        PendingMarker pending = pendingMarkers.remove(ticket);
-        if (pending != null) {
-          secondMarkerNow(pending.userId(), pending.shredded());
-        }
-      }, secondMarkerDelay.toMillis(), TimeUnit.MILLISECONDS);
+      markerWrites.schedule(
+          () -> {
+            PendingMarker pending = pendingMarkers.remove(ticket);
+            if (pending != null) {
+              secondMarkerNow(pending.userId(), pending.shredded());
+            }
+          },
+          secondMarkerDelay.toMillis(),
+          TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closing: close() writes what is pending
     }
@@ -570,7 +619,8 @@ public final class KeyService implements AutoCloseable {
         rewrapped++;
       }
     }
-    return new RotationPage(page.users().size(), rewrapped, page.nextPageToken(), keyring.currentVersion());
+    return new RotationPage(
+        page.users().size(), rewrapped, page.nextPageToken(), keyring.currentVersion());
   }
 
   private void rewrapQuietly(StoredUser user) {
@@ -591,10 +641,13 @@ public final class KeyService implements AutoCloseable {
     }
     try {
       byte[] wrapped = keyring.wrap(user.userId(), root);
-      boolean applied = store.rewrap(user.userId(), user.masterVersion(), keyring.currentVersion(), wrapped);
+      boolean applied =
+          store.rewrap(user.userId(), user.masterVersion(), keyring.currentVersion(), wrapped);
       if (applied) {
-        // memcached keeps the entry under the old version until it expires or changes: that version still unwraps
-        // until the rotation is complete, and an entry it no longer verifies is replaced from the store.
+        // memcached keeps the entry under the old version until it expires or changes: that version
+        // still unwraps
+        // until the rotation is complete, and an entry it no longer verifies is replaced from the
+        // store.
         metrics.rewrapped(1);
       }
       return applied;
@@ -613,8 +666,8 @@ public final class KeyService implements AutoCloseable {
   }
 
   /**
-   * Stops the background threads, first making the second marker writes still pending (within about two seconds);
-   * the stores are closed by whoever opened them, after this.
+   * Stops the background threads, first making the second marker writes still pending (within about
+   * two seconds); the stores are closed by whoever opened them, after this.
    */
   @Override
   public void close() {
@@ -644,16 +697,20 @@ public final class KeyService implements AutoCloseable {
    * @param nextPageToken where to resume; empty when done
    * @param currentMasterVersion the master key version roots are wrapped under now
    */
-  public record RotationPage(int scanned, int rewrapped, String nextPageToken, int currentMasterVersion) {}
+  public record RotationPage(
+      int scanned, int rewrapped, String nextPageToken, int currentMasterVersion) {}
 
   /** Assembles a {@link KeyService}. */
   public static final class Builder {
     /** Users kept in memory by default. */
     public static final long DEFAULT_CACHE_MAX_USERS = 200_000;
+
     /** How long a user stays in memory by default (the cross-instance staleness bound). */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(30);
+
     /** How often the change log is read by default. */
     public static final Duration DEFAULT_CHANGE_POLL_INTERVAL = Duration.ofSeconds(1);
+
     /** How long "no such user" is remembered by default. */
     public static final Duration DEFAULT_ABSENT_TTL = Duration.ofSeconds(2);
 
@@ -729,9 +786,10 @@ public final class KeyService implements AutoCloseable {
     }
 
     /**
-     * How long a lookup's "no such user" is remembered in memory (a negative cache: a batch of unknown ids costs
-     * store reads once, not on every call); a CreateUserKeys on this instance forgets it at once, other instances
-     * may answer USER_NOT_FOUND for a user created elsewhere for this long. Zero turns it off.
+     * How long a lookup's "no such user" is remembered in memory (a negative cache: a batch of
+     * unknown ids costs store reads once, not on every call); a CreateUserKeys on this instance
+     * forgets it at once, other instances may answer USER_NOT_FOUND for a user created elsewhere
+     * for this long. Zero turns it off.
      */
     public Builder absentTtl(Duration ttl) {
       requireNonNull(ttl, "ttl");
@@ -758,7 +816,10 @@ public final class KeyService implements AutoCloseable {
       return this;
     }
 
-    /** How often the change log is read; zero turns it off (then memcached entries are trusted as they are). */
+    /**
+     * How often the change log is read; zero turns it off (then memcached entries are trusted as
+     * they are).
+     */
     public Builder changePollInterval(Duration interval) {
       requireNonNull(interval, "interval");
       if (interval.isNegative()) {
@@ -769,8 +830,8 @@ public final class KeyService implements AutoCloseable {
     }
 
     /**
-     * How long a change is remembered: at least the memcached TTL, so no entry written before a change outlives the
-     * memory of it.
+     * How long a change is remembered: at least the memcached TTL, so no entry written before a
+     * change outlives the memory of it.
      */
     public Builder changeWindow(Duration window) {
       requireNonNull(window, "window");

@@ -3,7 +3,8 @@ package io.squadron.padlock.server.keys;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A single-user operation that cannot be done in the user's current state. Carries no user id and no stack trace.
+ * A single-user operation that cannot be done in the user's current state. Carries no user id and
+ * no stack trace.
  */
 public final class KeyServiceException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -11,20 +11,24 @@ import java.util.Map;
 
 /**
  * Padlock's own meters (labels are fixed small sets: never a user id, category value or key):
+ *
  * <ul>
  *   <li>{@code padlock.keys.lookups{outcome}}: derived keys asked for, by outcome;
- *   <li>{@code padlock.cache.requests{layer, result}}: users looked up per layer (memory, memcached, cassandra),
- *       hit or miss; a hit rate per layer is hits / (hits + misses);
+ *   <li>{@code padlock.cache.requests{layer, result}}: users looked up per layer (memory,
+ *       memcached, cassandra), hit or miss; a hit rate per layer is hits / (hits + misses);
  *   <li>{@code padlock.store.latency{store}}: time of a batch read per store;
  *   <li>{@code padlock.keys.batch.size}: items per GetDerivedKeys call;
- *   <li>{@code padlock.shreds}: users whose keys were deleted; {@code padlock.rewraps}: roots rewrapped;
- *   <li>{@code padlock.memcached.rejected{reason}}: memcached values not used (format, forged, expired,
- *       unknown_key) and read again from Cassandra: a rising {@code forged} means someone writes to memcached;
+ *   <li>{@code padlock.shreds}: users whose keys were deleted; {@code padlock.rewraps}: roots
+ *       rewrapped;
+ *   <li>{@code padlock.memcached.rejected{reason}}: memcached values not used (format, forged,
+ *       expired, unknown_key) and read again from Cassandra: a rising {@code forged} means someone
+ *       writes to memcached;
  *   <li>{@code padlock.lookups.abandoned}: users not read because the call's deadline had passed;
- *   <li>{@code padlock.memcached.second_markers{result}}: second marker writes after a change (ok, failed);
+ *   <li>{@code padlock.memcached.second_markers{result}}: second marker writes after a change (ok,
+ *       failed);
  *   <li>{@code padlock.changes.applied}: changes made on other instances read from the change log;
- *       {@code padlock.changes.poll_failures}: reads of the log that failed; {@code padlock.changes.forgotten}:
- *       changes dropped from memory past its bound.
+ *       {@code padlock.changes.poll_failures}: reads of the log that failed; {@code
+ *       padlock.changes.forgotten}: changes dropped from memory past its bound.
  * </ul>
  */
 public final class PadlockMetrics {
@@ -63,19 +67,35 @@ public final class PadlockMetrics {
     memcachedMiss = cache(registry, "memcached", "miss");
     cassandraHit = cache(registry, "cassandra", "hit");
     cassandraMiss = cache(registry, "cassandra", "miss");
-    memcachedLatency = Timer.builder("padlock.store.latency").tag("store", "memcached")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    cassandraLatency = Timer.builder("padlock.store.latency").tag("store", "cassandra")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    memcachedLatency =
+        Timer.builder("padlock.store.latency")
+            .tag("store", "memcached")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    cassandraLatency =
+        Timer.builder("padlock.store.latency")
+            .tag("store", "cassandra")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
     batchSize = DistributionSummary.builder("padlock.keys.batch.size").register(registry);
-    shreds = Counter.builder("padlock.shreds").description("users whose keys were deleted").register(registry);
-    rewraps = Counter.builder("padlock.rewraps").description("roots rewrapped under a newer master key")
-        .register(registry);
-    abandoned = Counter.builder("padlock.lookups.abandoned")
-        .description("users not read from the store because the call's deadline had passed").register(registry);
-    secondMarkerOk = Counter.builder("padlock.memcached.second_markers").tag("result", "ok").register(registry);
-    secondMarkerFailed = Counter.builder("padlock.memcached.second_markers").tag("result", "failed")
-        .register(registry);
+    shreds =
+        Counter.builder("padlock.shreds")
+            .description("users whose keys were deleted")
+            .register(registry);
+    rewraps =
+        Counter.builder("padlock.rewraps")
+            .description("roots rewrapped under a newer master key")
+            .register(registry);
+    abandoned =
+        Counter.builder("padlock.lookups.abandoned")
+            .description("users not read from the store because the call's deadline had passed")
+            .register(registry);
+    secondMarkerOk =
+        Counter.builder("padlock.memcached.second_markers").tag("result", "ok").register(registry);
+    secondMarkerFailed =
+        Counter.builder("padlock.memcached.second_markers")
+            .tag("result", "failed")
+            .register(registry);
     changesApplied = Counter.builder("padlock.changes.applied").register(registry);
     changePollFailures = Counter.builder("padlock.changes.poll_failures").register(registry);
     changesForgotten = Counter.builder("padlock.changes.forgotten").register(registry);
@@ -85,8 +105,10 @@ public final class PadlockMetrics {
   }
 
   private Counter rejected(String reason) {
-    return Counter.builder("padlock.memcached.rejected").tag("reason", reason)
-        .description("memcached values not used and read again from the store").register(registry);
+    return Counter.builder("padlock.memcached.rejected")
+        .tag("reason", reason)
+        .description("memcached values not used and read again from the store")
+        .register(registry);
   }
 
   void memcachedRejected(String reason) {
@@ -118,7 +140,10 @@ public final class PadlockMetrics {
   }
 
   private static Counter cache(MeterRegistry registry, String layer, String result) {
-    return Counter.builder("padlock.cache.requests").tag("layer", layer).tag("result", result).register(registry);
+    return Counter.builder("padlock.cache.requests")
+        .tag("layer", layer)
+        .tag("result", result)
+        .register(registry);
   }
 
   void batch(int items, int okCount, int[] failureCounts) {

@@ -8,19 +8,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
- * The bounded in-memory cache of users: a {@link ConcurrentHashMap} with an expiry per entry. Reads are one map
- * lookup and one comparison (the profile showed Guava's cache spending a third of the lookup path on its
- * access-order bookkeeping). Entries expire between 80% and 100% of {@code ttl} after they were written (the jitter
- * keeps users loaded together from all expiring in the same instant, which made latency spikes in the benchmark), so
- * {@code ttl} stays the upper bound on staleness; when the map grows past {@code maxUsers}, expired entries go first,
- * then arbitrary ones (hash order) until it is 10% below the bound.
+ * The bounded in-memory cache of users: a {@link ConcurrentHashMap} with an expiry per entry. Reads
+ * are one map lookup and one comparison (the profile showed Guava's cache spending a third of the
+ * lookup path on its access-order bookkeeping). Entries expire between 80% and 100% of {@code ttl}
+ * after they were written (the jitter keeps users loaded together from all expiring in the same
+ * instant, which made latency spikes in the benchmark), so {@code ttl} stays the upper bound on
+ * staleness; when the map grows past {@code maxUsers}, expired entries go first, then arbitrary
+ * ones (hash order) until it is 10% below the bound.
  *
- * <p><b>Generations.</b> A lookup that read a user's state from memcached or Cassandra must not store it after a
- * change of that user (shred, block, unblock, create) made on this instance: it may have read the state before the
- * change. So every change bumps a generation ({@link #invalidate}, one counter per stripe of users), a loader takes
- * {@link #generation} before it reads the stores, and {@link #putIfUnchanged} stores only if the generation did not
- * move; both run under the stripe's lock, so a change and a load's store are ordered. A load that loses keeps its
- * answer for its own call only (it raced the change) and caches nothing.
+ * <p><b>Generations.</b> A lookup that read a user's state from memcached or Cassandra must not
+ * store it after a change of that user (shred, block, unblock, create) made on this instance: it
+ * may have read the state before the change. So every change bumps a generation ({@link
+ * #invalidate}, one counter per stripe of users), a loader takes {@link #generation} before it
+ * reads the stores, and {@link #putIfUnchanged} stores only if the generation did not move; both
+ * run under the stripe's lock, so a change and a load's store are ordered. A load that loses keeps
+ * its answer for its own call only (it raced the change) and caches nothing.
  */
 final class UserCache {
   private static final int STRIPES = 1024;
@@ -41,8 +43,8 @@ final class UserCache {
   }
 
   /**
-   * @param absentTtlNanos how long "no such user" is remembered (0: never), much shorter than {@code ttlNanos}
-   *     since another instance may create the user meanwhile
+   * @param absentTtlNanos how long "no such user" is remembered (0: never), much shorter than
+   *     {@code ttlNanos} since another instance may create the user meanwhile
    */
   UserCache(long maxUsers, long ttlNanos, long absentTtlNanos, LongSupplier nanoTime) {
     this.maxUsers = maxUsers;
@@ -78,7 +80,8 @@ final class UserCache {
   }
 
   /**
-   * Stores a state read from a store, unless the user changed on this instance since {@code generation} was taken.
+   * Stores a state read from a store, unless the user changed on this instance since {@code
+   * generation} was taken.
    *
    * @return whether it was stored (false also when caching is off)
    */
@@ -100,8 +103,8 @@ final class UserCache {
   }
 
   /**
-   * Records a change of the user made on this instance: bumps the generation (so loads that began before it store
-   * nothing) and replaces the entry by {@code after} (null: forgets the user).
+   * Records a change of the user made on this instance: bumps the generation (so loads that began
+   * before it store nothing) and replaces the entry by {@code after} (null: forgets the user).
    */
   void invalidate(String userId, UserState after) {
     int stripe = stripe(userId);

@@ -5,18 +5,21 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * What the in-memory cache holds per user: the HKDF pseudorandom key (never the root itself, which is wiped once the
- * PRK is computed), the blocked categories, and the keys derived so far (by {@link DerivedSlots} number); or the
- * marker of a shredded user, or of a user the store does not have.
+ * What the in-memory cache holds per user: the HKDF pseudorandom key (never the root itself, which
+ * is wiped once the PRK is computed), the blocked categories, and the keys derived so far (by
+ * {@link DerivedSlots} number); or the marker of a shredded user, or of a user the store does not
+ * have.
  */
 final class UserState {
   static final UserState SHREDDED = new UserState(null, Set.of());
+
   /** The store has no such user (remembered briefly: the negative cache). */
   static final UserState ABSENT = new UserState(null, Set.of());
 
   private final byte[] prk;
   private final Set<String> blocked;
-  // Grown under the lock; elements are immutable DerivedKey objects (final fields), so a racy read of an element
+  // Grown under the lock; elements are immutable DerivedKey objects (final fields), so a racy read
+  // of an element
   // sees either null (and derives the same key again) or a complete key.
   private volatile DerivedKey[] derived = new DerivedKey[0];
 
@@ -37,7 +40,10 @@ final class UserState {
     return !blocked.isEmpty() && blocked.contains(category);
   }
 
-  /** The key of (category, service, version) in {@code slot}, derived once and then served from memory. */
+  /**
+   * The key of (category, service, version) in {@code slot}, derived once and then served from
+   * memory.
+   */
   DerivedKey derive(int slot, String category, String service, int version) {
     DerivedKey[] keys = derived;
     if (slot >= 0 && slot < keys.length) {
@@ -56,7 +62,9 @@ final class UserState {
   private synchronized void store(int slot, DerivedKey key) {
     DerivedKey[] keys = derived;
     if (slot >= keys.length) {
-      keys = Arrays.copyOf(keys, Math.min(DerivedSlots.MAX_SLOTS, Math.max(slot + 1, keys.length * 2 + 4)));
+      keys =
+          Arrays.copyOf(
+              keys, Math.min(DerivedSlots.MAX_SLOTS, Math.max(slot + 1, keys.length * 2 + 4)));
     }
     keys[slot] = key;
     derived = keys;

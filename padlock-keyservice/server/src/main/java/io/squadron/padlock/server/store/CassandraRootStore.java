@@ -43,24 +43,26 @@ import java.util.function.BooleanSupplier;
  * created_at timestamp, shredded_at timestamp
  * </pre>
  *
- * <p>Tombstones: a shred overwrites the row in place (empty root, {@code shredded = true}) instead of deleting it, so
- * shredding writes no tombstone at all, and the marker row is what stops a later create (an {@code IF NOT EXISTS}
- * lightweight transaction) from re-creating keys. Only unblocking writes one cell tombstone (a set element removal),
- * a rare, per-user operation.
+ * <p>Tombstones: a shred overwrites the row in place (empty root, {@code shredded = true}) instead
+ * of deleting it, so shredding writes no tombstone at all, and the marker row is what stops a later
+ * create (an {@code IF NOT EXISTS} lightweight transaction) from re-creating keys. Only unblocking
+ * writes one cell tombstone (a set element removal), a rare, per-user operation.
  *
- * <p>Consistency. Reads are at LOCAL_QUORUM, never at LOCAL_ONE: a replica that missed a shred or a block (down at
- * the time, its hints expired) must never be able to answer alone, and what is read here is cached. Writes that
- * decide a user's state are lightweight transactions at SERIAL, not LOCAL_SERIAL: their Paxos round spans every
- * datacenter, so "a shredded user is never re-created" holds across datacenters (a create in another datacenter
- * sees the marker), at the price of a round trip to the other datacenters and of failing (UNAVAILABLE) when a
- * majority of all replicas cannot be reached. The commit of a shred or a block is at EACH_QUORUM when the keyspace
- * uses NetworkTopologyStrategy (QUORUM otherwise): when it is acknowledged, a LOCAL_QUORUM read in every datacenter
- * sees it. Creates and unblocks commit at LOCAL_QUORUM. The driver itself never retries (store-support's
- * {@link CassandraStore} session). The schema is {@code cql/padlock/V*.cql}, applied at connect by
- * {@link CassandraStore#migrate}.
+ * <p>Consistency. Reads are at LOCAL_QUORUM, never at LOCAL_ONE: a replica that missed a shred or a
+ * block (down at the time, its hints expired) must never be able to answer alone, and what is read
+ * here is cached. Writes that decide a user's state are lightweight transactions at SERIAL, not
+ * LOCAL_SERIAL: their Paxos round spans every datacenter, so "a shredded user is never re-created"
+ * holds across datacenters (a create in another datacenter sees the marker), at the price of a
+ * round trip to the other datacenters and of failing (UNAVAILABLE) when a majority of all replicas
+ * cannot be reached. The commit of a shred or a block is at EACH_QUORUM when the keyspace uses
+ * NetworkTopologyStrategy (QUORUM otherwise): when it is acknowledged, a LOCAL_QUORUM read in every
+ * datacenter sees it. Creates and unblocks commit at LOCAL_QUORUM. The driver itself never retries
+ * (store-support's {@link CassandraStore} session). The schema is {@code cql/padlock/V*.cql},
+ * applied at connect by {@link CassandraStore#migrate}.
  */
 public final class CassandraRootStore implements RootStore {
   private static final String COLUMNS = "user_id, shredded, master_version, wrapped_root, blocked";
+
   /** Concurrent reads one readAll issues at most. */
   static final int MAX_READS_IN_FLIGHT = 64;
 
@@ -87,34 +89,58 @@ public final class CassandraRootStore implements RootStore {
     this.session = store.session();
     this.settings = store.settings();
     this.clock = clock;
-    this.everywhere = session.getMetadata().getKeyspace(settings.keyspace())
-        .map(ks -> ks.getReplication().getOrDefault("class", ""))
-        .filter(c -> c.endsWith("NetworkTopologyStrategy")).isPresent()
-        ? ConsistencyLevel.EACH_QUORUM : ConsistencyLevel.QUORUM;
+    this.everywhere =
+        session
+                .getMetadata()
+                .getKeyspace(settings.keyspace())
+                .map(ks -> ks.getReplication().getOrDefault("class", ""))
+                .filter(c -> c.endsWith("NetworkTopologyStrategy"))
+                .isPresent()
+            ? ConsistencyLevel.EACH_QUORUM
+            : ConsistencyLevel.QUORUM;
     String table = settings.keyspace() + ".user_keys";
     this.select = prepare("SELECT " + COLUMNS + " FROM " + table + " WHERE user_id = ?");
-    this.insert = prepare("INSERT INTO " + table
-        + " (user_id, shredded, master_version, wrapped_root, created_at) VALUES (?, false, ?, ?, ?) IF NOT EXISTS");
-    this.shredExisting = prepare("UPDATE " + table
-        + " SET shredded = true, master_version = 0, wrapped_root = 0x, shredded_at = ? WHERE user_id = ? IF EXISTS");
-    this.shredMissing = prepare("INSERT INTO " + table
-        + " (user_id, shredded, master_version, wrapped_root, shredded_at) VALUES (?, true, 0, 0x, ?) IF NOT EXISTS");
-    this.block = prepare("UPDATE " + table
-        + " SET blocked = blocked + ? WHERE user_id = ? IF shredded = false");
-    this.unblock = prepare("UPDATE " + table
-        + " SET blocked = blocked - ? WHERE user_id = ? IF shredded = false");
-    this.rewrap = prepare("UPDATE " + table
-        + " SET wrapped_root = ?, master_version = ? WHERE user_id = ? IF master_version = ?");
+    this.insert =
+        prepare(
+            "INSERT INTO "
+                + table
+                + " (user_id, shredded, master_version, wrapped_root, created_at) VALUES (?, false, ?, ?, ?) IF NOT EXISTS");
+    this.shredExisting =
+        prepare(
+            "UPDATE "
+                + table
+                + " SET shredded = true, master_version = 0, wrapped_root = 0x, shredded_at = ? WHERE user_id = ? IF EXISTS");
+    this.shredMissing =
+        prepare(
+            "INSERT INTO "
+                + table
+                + " (user_id, shredded, master_version, wrapped_root, shredded_at) VALUES (?, true, 0, 0x, ?) IF NOT EXISTS");
+    this.block =
+        prepare(
+            "UPDATE " + table + " SET blocked = blocked + ? WHERE user_id = ? IF shredded = false");
+    this.unblock =
+        prepare(
+            "UPDATE " + table + " SET blocked = blocked - ? WHERE user_id = ? IF shredded = false");
+    this.rewrap =
+        prepare(
+            "UPDATE "
+                + table
+                + " SET wrapped_root = ?, master_version = ? WHERE user_id = ? IF master_version = ?");
     this.scan = prepare("SELECT " + COLUMNS + " FROM " + table);
     String log = settings.keyspace() + ".user_changes";
-    this.logChange = prepare("INSERT INTO " + log + " (minute, changed_at, user_id) VALUES (?, ?, ?)");
-    this.changes = prepare("SELECT changed_at, user_id FROM " + log
-        + " WHERE minute = ? AND changed_at >= minTimeuuid(?)");
+    this.logChange =
+        prepare("INSERT INTO " + log + " (minute, changed_at, user_id) VALUES (?, ?, ?)");
+    this.changes =
+        prepare(
+            "SELECT changed_at, user_id FROM "
+                + log
+                + " WHERE minute = ? AND changed_at >= minTimeuuid(?)");
   }
 
   /**
-   * Prepares {@code cql}, again while the driver times out for up to {@link #PREPARE_PATIENCE}: a start on a busy
-   * machine should not fail for one slow answer when requests are given a short timeout to fail fast.
+   * Prepares {@code cql}, again while the driver times out for up to {@link #PREPARE_PATIENCE}: a
+   * start on a busy machine should not fail for one slow answer when requests are given a short
+   * timeout to fail fast.
    */
   private PreparedStatement prepare(String cql) {
     long deadline = System.nanoTime() + PREPARE_PATIENCE.toNanos();
@@ -130,8 +156,8 @@ public final class CassandraRootStore implements RootStore {
   }
 
   /**
-   * Connects, creates the keyspace if missing, applies the schema ({@code cql/padlock}) and prepares the statements.
-   * The store owns the session: {@link #close()} closes it.
+   * Connects, creates the keyspace if missing, applies the schema ({@code cql/padlock}) and
+   * prepares the statements. The store owns the session: {@link #close()} closes it.
    *
    * @throws StoreUnavailableException when Cassandra cannot be reached
    */
@@ -144,7 +170,9 @@ public final class CassandraRootStore implements RootStore {
       return new CassandraRootStore(store, clock);
     } catch (RuntimeException e) {
       store.close();
-      throw e instanceof DriverException ? new StoreUnavailableException("cassandra", "prepare", e) : e;
+      throw e instanceof DriverException
+          ? new StoreUnavailableException("cassandra", "prepare", e)
+          : e;
     }
   }
 
@@ -158,9 +186,10 @@ public final class CassandraRootStore implements RootStore {
   }
 
   /**
-   * Reads the users in waves of at most {@value #MAX_READS_IN_FLIGHT} concurrent single-partition reads (a cold
-   * batch of thousands of users must not flood the node), each wave bounded by the request timeout; stops between
-   * waves once {@code abandoned} says the caller has gone (its deadline passed), answering the rest as failed.
+   * Reads the users in waves of at most {@value #MAX_READS_IN_FLIGHT} concurrent single-partition
+   * reads (a cold batch of thousands of users must not flood the node), each wave bounded by the
+   * request timeout; stops between waves once {@code abandoned} says the caller has gone (its
+   * deadline passed), answering the rest as failed.
    */
   @Override
   public Map<String, ReadResult> readAll(Collection<String> userIds, BooleanSupplier abandoned) {
@@ -168,7 +197,8 @@ public final class CassandraRootStore implements RootStore {
     Map<String, ReadResult> results = new LinkedHashMap<>();
     for (int from = 0; from < ids.size(); from += MAX_READS_IN_FLIGHT) {
       if (abandoned.getAsBoolean()) {
-        StoreUnavailableException skipped = new StoreUnavailableException("cassandra", "read (call abandoned)", null);
+        StoreUnavailableException skipped =
+            new StoreUnavailableException("cassandra", "read (call abandoned)", null);
         for (String userId : ids.subList(from, ids.size())) {
           results.put(userId, ReadResult.abandoned(skipped));
         }
@@ -180,7 +210,10 @@ public final class CassandraRootStore implements RootStore {
         futures.put(userId, readAsync(userId));
       }
       // Each read is bounded by the request timeout; this only guards the wave.
-      long deadline = System.nanoTime() + settings.requestTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
+      long deadline =
+          System.nanoTime()
+              + settings.requestTimeout().toNanos()
+              + TimeUnit.MILLISECONDS.toNanos(100);
       boolean failedWave = false;
       for (Map.Entry<String, CompletableFuture<Optional<StoredUser>>> e : futures.entrySet()) {
         ReadResult result = await(e.getValue(), deadline);
@@ -189,8 +222,10 @@ public final class CassandraRootStore implements RootStore {
       }
       if (failedWave) {
         // The node is failing: answer the rest at once instead of waiting on it wave after wave.
-        StoreUnavailableException skipped = new StoreUnavailableException("cassandra", "read (skipped)", null);
-        for (String userId : ids.subList(Math.min(ids.size(), from + MAX_READS_IN_FLIGHT), ids.size())) {
+        StoreUnavailableException skipped =
+            new StoreUnavailableException("cassandra", "read (skipped)", null);
+        for (String userId :
+            ids.subList(Math.min(ids.size(), from + MAX_READS_IN_FLIGHT), ids.size())) {
           results.put(userId, ReadResult.failed(skipped));
         }
         break;
@@ -201,11 +236,14 @@ public final class CassandraRootStore implements RootStore {
 
   private CompletableFuture<Optional<StoredUser>> readAsync(String userId) {
     BoundStatement quorum = select.bind(userId).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
-    return session.executeAsync(quorum).toCompletableFuture()
+    return session
+        .executeAsync(quorum)
+        .toCompletableFuture()
         .thenApply(rs -> Optional.ofNullable(rs.one()).map(CassandraRootStore::toUser));
   }
 
-  private static ReadResult await(CompletableFuture<Optional<StoredUser>> future, long deadlineNanos) {
+  private static ReadResult await(
+      CompletableFuture<Optional<StoredUser>> future, long deadlineNanos) {
     try {
       long wait = Math.max(0, deadlineNanos - System.nanoTime());
       return ReadResult.of(future.get(wait, TimeUnit.NANOSECONDS));
@@ -222,7 +260,8 @@ public final class CassandraRootStore implements RootStore {
 
   private static Throwable unwrap(Throwable error) {
     Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -240,26 +279,35 @@ public final class CassandraRootStore implements RootStore {
       wrapped.duplicate().get(bytes);
     }
     Set<String> blocked = row.getSet("blocked", String.class);
-    return StoredUser.active(userId, row.getInt("master_version"), bytes, blocked == null ? Set.of() : blocked);
+    return StoredUser.active(
+        userId, row.getInt("master_version"), bytes, blocked == null ? Set.of() : blocked);
   }
 
   @Override
   public CreateResult create(String userId, int masterVersion, byte[] wrappedRoot) {
-    ResultSet rs = write("create", insert.bind(userId, masterVersion, ByteBuffer.wrap(wrappedRoot), clock.instant()),
-        ConsistencyLevel.LOCAL_QUORUM);
+    ResultSet rs =
+        write(
+            "create",
+            insert.bind(userId, masterVersion, ByteBuffer.wrap(wrappedRoot), clock.instant()),
+            ConsistencyLevel.LOCAL_QUORUM);
     if (rs.wasApplied()) {
       return CreateResult.CREATED;
     }
     Row existing = rs.one();
-    boolean shredded = existing != null && existing.getColumnDefinitions().contains("shredded")
-        && !existing.isNull("shredded") && existing.getBoolean("shredded");
+    boolean shredded =
+        existing != null
+            && existing.getColumnDefinitions().contains("shredded")
+            && !existing.isNull("shredded")
+            && existing.getBoolean("shredded");
     return shredded ? CreateResult.SHREDDED : CreateResult.ALREADY_EXISTS;
   }
 
   @Override
   public void shred(String userId) {
-    // Overwrite an existing row, or write the marker where there was none. Both are conditional, so a create
-    // racing with this shred is either overwritten or sees the marker; the loop turns at most twice in practice.
+    // Overwrite an existing row, or write the marker where there was none. Both are conditional, so
+    // a create
+    // racing with this shred is either overwritten or sees the marker; the loop turns at most twice
+    // in practice.
     for (int step = 0; step < 4; step++) {
       if (write("shred", shredExisting.bind(clock.instant(), userId), everywhere).wasApplied()) {
         return;
@@ -287,25 +335,35 @@ public final class CassandraRootStore implements RootStore {
       return UpdateResult.APPLIED;
     }
     Row existing = rs.one();
-    // A failed condition on a missing row returns only [applied]; on an existing row, the columns it tested.
-    if (existing == null || !existing.getColumnDefinitions().contains("shredded") || existing.isNull("shredded")) {
+    // A failed condition on a missing row returns only [applied]; on an existing row, the columns
+    // it tested.
+    if (existing == null
+        || !existing.getColumnDefinitions().contains("shredded")
+        || existing.isNull("shredded")) {
       return UpdateResult.NOT_FOUND;
     }
     return UpdateResult.SHREDDED;
   }
 
   @Override
-  public boolean rewrap(String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot) {
-    return write("rewrap", rewrap.bind(ByteBuffer.wrap(newWrappedRoot), newMasterVersion, userId,
-        expectedMasterVersion), ConsistencyLevel.LOCAL_QUORUM).wasApplied();
+  public boolean rewrap(
+      String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot) {
+    return write(
+            "rewrap",
+            rewrap.bind(
+                ByteBuffer.wrap(newWrappedRoot), newMasterVersion, userId, expectedMasterVersion),
+            ConsistencyLevel.LOCAL_QUORUM)
+        .wasApplied();
   }
 
   @Override
   public long recordChange(String userId) {
     long now = clock.millis();
-    // Uuids.startOf gives every change of one millisecond the same uuid; the user id in the key keeps them apart.
+    // Uuids.startOf gives every change of one millisecond the same uuid; the user id in the key
+    // keeps them apart.
     try {
-      session.execute(logChange.bind(now / 60_000, Uuids.startOf(now), userId).setConsistencyLevel(everywhere));
+      session.execute(
+          logChange.bind(now / 60_000, Uuids.startOf(now), userId).setConsistencyLevel(everywhere));
     } catch (DriverException e) {
       throw new StoreUnavailableException("cassandra", "record change", e);
     }
@@ -319,13 +377,17 @@ public final class CassandraRootStore implements RootStore {
     for (long minute = sinceMillis / 60_000; minute <= last; minute++) {
       ResultSet rs;
       try {
-        rs = session.execute(changes.bind(minute, Instant.ofEpochMilli(sinceMillis))
-            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM));
+        rs =
+            session.execute(
+                changes
+                    .bind(minute, Instant.ofEpochMilli(sinceMillis))
+                    .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM));
       } catch (DriverException e) {
         throw new StoreUnavailableException("cassandra", "read changes", e);
       }
       for (Row row : rs) {
-        out.add(new Change(row.getString("user_id"), Uuids.unixTimestamp(row.getUuid("changed_at"))));
+        out.add(
+            new Change(row.getString("user_id"), Uuids.unixTimestamp(row.getUuid("changed_at"))));
       }
     }
     return out;
@@ -333,15 +395,19 @@ public final class CassandraRootStore implements RootStore {
 
   @Override
   public Page scan(String pageToken, int pageSize) {
-    BoundStatement statement = scan.bind().setPageSize(pageSize)
-        .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+    BoundStatement statement =
+        scan.bind().setPageSize(pageSize).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
     if (!pageToken.isEmpty()) {
-      statement = statement.setPagingState(ByteBuffer.wrap(Base64.getUrlDecoder().decode(pageToken)));
+      statement =
+          statement.setPagingState(ByteBuffer.wrap(Base64.getUrlDecoder().decode(pageToken)));
     }
     AsyncResultSet rs;
     try {
-      rs = session.executeAsync(statement).toCompletableFuture()
-          .get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+      rs =
+          session
+              .executeAsync(statement)
+              .toCompletableFuture()
+              .get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new StoreUnavailableException("cassandra", "scan", unwrap(e));
     } catch (TimeoutException e) {
@@ -368,8 +434,8 @@ public final class CassandraRootStore implements RootStore {
 
   private ResultSet write(String operation, BoundStatement statement, ConsistencyLevel commit) {
     try {
-      return session.execute(statement.setConsistencyLevel(commit)
-          .setSerialConsistencyLevel(ConsistencyLevel.SERIAL));
+      return session.execute(
+          statement.setConsistencyLevel(commit).setSerialConsistencyLevel(ConsistencyLevel.SERIAL));
     } catch (DriverException e) {
       throw new StoreUnavailableException("cassandra", operation, e);
     }

@@ -20,13 +20,15 @@ import java.util.Set;
  *      | tag (32 bytes: HMAC-SHA256 over the user id and every byte before it)
  * </pre>
  *
- * The tag covers the user, the kind (so a shredded marker cannot be turned back into a live user), the master
- * version, the wrapped root, the blocked list (so a block cannot be lifted) and the expiry (so an entry cannot be
- * made to live longer than Padlock wrote it for). Holds a wrapped root only, never a plaintext one. Format 1 values
- * (no tag) and anything else that does not verify are rejected, never trusted.
+ * The tag covers the user, the kind (so a shredded marker cannot be turned back into a live user),
+ * the master version, the wrapped root, the blocked list (so a block cannot be lifted) and the
+ * expiry (so an entry cannot be made to live longer than Padlock wrote it for). Holds a wrapped
+ * root only, never a plaintext one. Format 1 values (no tag) and anything else that does not verify
+ * are rejected, never trusted.
  */
 final class RootCodec {
   static final byte FORMAT = 2;
+
   /** Format, kind, tag key version, written at, expires at. */
   private static final int HEADER = 1 + 1 + 4 + 8 + 8;
 
@@ -36,7 +38,10 @@ final class RootCodec {
     LIVE(1),
     /** The user's keys were deleted. */
     SHREDDED(2),
-    /** The user changed (blocked or unblocked a category): read the store, then replace this with CAS. */
+    /**
+     * The user changed (blocked or unblocked a category): read the store, then replace this with
+     * CAS.
+     */
     CHANGED(3);
 
     final byte code;
@@ -61,7 +66,8 @@ final class RootCodec {
   }
 
   /**
-   * A decoded value: {@code rejection} set, or a {@code kind} (with {@code user} for LIVE and SHREDDED).
+   * A decoded value: {@code rejection} set, or a {@code kind} (with {@code user} for LIVE and
+   * SHREDDED).
    *
    * @param kind the kind, when valid
    * @param user the user (active or shredded), for a valid LIVE or SHREDDED value
@@ -76,19 +82,28 @@ final class RootCodec {
 
   private RootCodec() {}
 
-  static byte[] live(StoredUser user, long writtenAtMillis, long expiresAt, EntryAuthenticator auth) {
+  static byte[] live(
+      StoredUser user, long writtenAtMillis, long expiresAt, EntryAuthenticator auth) {
     if (user.shredded()) {
       throw new IllegalArgumentException("a shredded user is written with shredded()");
     }
     List<byte[]> categories = new ArrayList<>();
-    user.blocked().stream().sorted().forEach(c -> categories.add(c.getBytes(StandardCharsets.UTF_8)));
+    user.blocked().stream()
+        .sorted()
+        .forEach(c -> categories.add(c.getBytes(StandardCharsets.UTF_8)));
     int size = HEADER + 4 + 2 + user.wrappedRoot().length + 1;
     for (byte[] category : categories) {
       size += 2 + category.length;
     }
     ByteBuffer out = ByteBuffer.allocate(size + EntryAuthenticator.TAG_LENGTH);
-    out.put(FORMAT).put(Kind.LIVE.code).putInt(auth.currentVersion()).putLong(writtenAtMillis).putLong(expiresAt)
-        .putInt(user.masterVersion()).putShort((short) user.wrappedRoot().length).put(user.wrappedRoot())
+    out.put(FORMAT)
+        .put(Kind.LIVE.code)
+        .putInt(auth.currentVersion())
+        .putLong(writtenAtMillis)
+        .putLong(expiresAt)
+        .putInt(user.masterVersion())
+        .putShort((short) user.wrappedRoot().length)
+        .put(user.wrappedRoot())
         .put((byte) categories.size());
     for (byte[] category : categories) {
       out.putShort((short) category.length).put(category);
@@ -96,13 +111,18 @@ final class RootCodec {
     return sign(user.userId(), out, size, auth);
   }
 
-  static byte[] marker(String userId, Kind kind, long writtenAtMillis, long expiresAt, EntryAuthenticator auth) {
+  static byte[] marker(
+      String userId, Kind kind, long writtenAtMillis, long expiresAt, EntryAuthenticator auth) {
     if (kind == Kind.LIVE) {
       throw new IllegalArgumentException("a live user is written with live()");
     }
     int size = HEADER;
     ByteBuffer out = ByteBuffer.allocate(size + EntryAuthenticator.TAG_LENGTH);
-    out.put(FORMAT).put(kind.code).putInt(auth.currentVersion()).putLong(writtenAtMillis).putLong(expiresAt);
+    out.put(FORMAT)
+        .put(kind.code)
+        .putInt(auth.currentVersion())
+        .putLong(writtenAtMillis)
+        .putLong(expiresAt);
     return sign(userId, out, size, auth);
   }
 
@@ -114,7 +134,8 @@ final class RootCodec {
 
   /** Decodes and verifies {@code value} as {@code userId}'s entry at {@code nowEpochSecond}. */
   static Decoded decode(String userId, Object value, EntryAuthenticator auth, long nowEpochSecond) {
-    if (!(value instanceof byte[] bytes) || bytes.length < HEADER + EntryAuthenticator.TAG_LENGTH
+    if (!(value instanceof byte[] bytes)
+        || bytes.length < HEADER + EntryAuthenticator.TAG_LENGTH
         || bytes[0] != FORMAT) {
       return Decoded.rejected(Rejection.FORMAT);
     }
@@ -157,7 +178,8 @@ final class RootCodec {
       if (in.hasRemaining() || masterVersion < 1) {
         return Decoded.rejected(Rejection.FORMAT);
       }
-      return new Decoded(Kind.LIVE, StoredUser.active(userId, masterVersion, wrapped, blocked), writtenAt, null);
+      return new Decoded(
+          Kind.LIVE, StoredUser.active(userId, masterVersion, wrapped, blocked), writtenAt, null);
     } catch (BufferUnderflowException | NegativeArraySizeException e) {
       return Decoded.rejected(Rejection.FORMAT);
     }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * The durable store of wrapped roots, one row per user. Implementations fail fast with
- * {@link StoreUnavailableException} and never retry.
+ * The durable store of wrapped roots, one row per user. Implementations fail fast with {@link
+ * StoreUnavailableException} and never retry.
  */
 public interface RootStore extends AutoCloseable {
   /** The outcome of {@link #create}. */
@@ -36,17 +36,20 @@ public interface RootStore extends AutoCloseable {
   Optional<StoredUser> read(String userId);
 
   /**
-   * Reads many users concurrently, at a consistency that no single replica can answer alone. Each entry is a user
-   * found, absent (never had keys), or the failure of that user's read: one unreachable replica does not fail the
-   * others. Once {@code abandoned} is true (the caller has gone), the users not read yet are answered as
-   * {@link ReadResult#abandoned} instead of read.
+   * Reads many users concurrently, at a consistency that no single replica can answer alone. Each
+   * entry is a user found, absent (never had keys), or the failure of that user's read: one
+   * unreachable replica does not fail the others. Once {@code abandoned} is true (the caller has
+   * gone), the users not read yet are answered as {@link ReadResult#abandoned} instead of read.
    */
   Map<String, ReadResult> readAll(Collection<String> userIds, BooleanSupplier abandoned);
 
   /** Writes an active row unless one (active or shredded) exists. */
   CreateResult create(String userId, int masterVersion, byte[] wrappedRoot);
 
-  /** Turns the user's row into a shredded marker (creating the marker when there was no row). Idempotent. */
+  /**
+   * Turns the user's row into a shredded marker (creating the marker when there was no row).
+   * Idempotent.
+   */
   void shred(String userId);
 
   /** Adds {@code category} to the user's blocked categories. */
@@ -56,8 +59,8 @@ public interface RootStore extends AutoCloseable {
   UpdateResult unblock(String userId, String category);
 
   /**
-   * Records that the user's keys changed (shredded, blocked, unblocked) in the change log every instance reads, at
-   * the consistency of the change itself.
+   * Records that the user's keys changed (shredded, blocked, unblocked) in the change log every
+   * instance reads, at the consistency of the change itself.
    *
    * @return when the change was recorded (epoch milliseconds)
    * @throws StoreUnavailableException when Cassandra cannot be reached
@@ -80,7 +83,8 @@ public interface RootStore extends AutoCloseable {
   record Change(String userId, long atMillis) {}
 
   /** Replaces the wrapped root only if it is still wrapped under {@code expectedMasterVersion}. */
-  boolean rewrap(String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot);
+  boolean rewrap(
+      String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot);
 
   /** One page of all rows, for a resumable rewrap pass; {@code pageToken} empty starts a pass. */
   Page scan(String pageToken, int pageSize);
@@ -98,7 +102,10 @@ public interface RootStore extends AutoCloseable {
    * @param failure the failure, when the read failed
    * @param wasAbandoned whether the read was not even tried, the caller having gone
    */
-  record ReadResult(Optional<StoredUser> user, Optional<StoreUnavailableException> failure, boolean wasAbandoned) {
+  record ReadResult(
+      Optional<StoredUser> user,
+      Optional<StoreUnavailableException> failure,
+      boolean wasAbandoned) {
     /** A successful read. */
     public static ReadResult of(Optional<StoredUser> user) {
       return new ReadResult(user, Optional.empty(), false);

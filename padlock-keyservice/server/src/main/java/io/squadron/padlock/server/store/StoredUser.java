@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.util.Set;
 
 /**
- * A user's row as stored: either active, with a root wrapped under master key {@code masterVersion}, or shredded (the
- * marker that remains after DeleteUserKeys; it holds no key material and stops the keys from being re-created).
+ * A user's row as stored: either active, with a root wrapped under master key {@code
+ * masterVersion}, or shredded (the marker that remains after DeleteUserKeys; it holds no key
+ * material and stops the keys from being re-created).
  *
  * @param userId the user
  * @param shredded whether the keys were deleted
@@ -14,19 +15,21 @@ import java.util.Set;
  * @param wrappedRoot the wrapped root; empty when shredded
  * @param blocked the categories the user opted out of
  */
-public record StoredUser(String userId, boolean shredded, int masterVersion, byte[] wrappedRoot,
-    Set<String> blocked) {
+public record StoredUser(
+    String userId, boolean shredded, int masterVersion, byte[] wrappedRoot, Set<String> blocked) {
   public StoredUser {
     requireNonNull(userId, "userId");
     requireNonNull(wrappedRoot, "wrappedRoot");
     blocked = Set.copyOf(requireNonNull(blocked, "blocked"));
     if (!shredded && masterVersion < 1) {
-      throw new IllegalArgumentException("masterVersion: " + masterVersion + " (expected: >= 1 for an active user)");
+      throw new IllegalArgumentException(
+          "masterVersion: " + masterVersion + " (expected: >= 1 for an active user)");
     }
   }
 
   /** An active user. */
-  public static StoredUser active(String userId, int masterVersion, byte[] wrappedRoot, Set<String> blocked) {
+  public static StoredUser active(
+      String userId, int masterVersion, byte[] wrappedRoot, Set<String> blocked) {
     return new StoredUser(userId, false, masterVersion, wrappedRoot, blocked);
   }
 
@@ -37,6 +40,12 @@ public record StoredUser(String userId, boolean shredded, int masterVersion, byt
 
   @Override
   public String toString() {
-    return "StoredUser{shredded=" + shredded + ", masterVersion=" + masterVersion + ", blocked=" + blocked + "}";
+    return "StoredUser{shredded="
+        + shredded
+        + ", masterVersion="
+        + masterVersion
+        + ", blocked="
+        + blocked
+        + "}";
   }
 }

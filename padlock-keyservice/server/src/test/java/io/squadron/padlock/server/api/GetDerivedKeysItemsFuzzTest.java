@@ -19,28 +19,38 @@ import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * GetDerivedKeys at Padlock's edge (the real server on its real Cassandra and memcached) over any batch an allowed
- * service can send: the call fails as a whole only for an empty or oversize batch; otherwise result {@code i} answers
- * item {@code i} with a key, or with a status naming that item's field, or one the caller can act on; never INTERNAL
- * or UNKNOWN.
+ * GetDerivedKeys at Padlock's edge (the real server on its real Cassandra and memcached) over any
+ * batch an allowed service can send: the call fails as a whole only for an empty or oversize batch;
+ * otherwise result {@code i} answers item {@code i} with a key, or with a status naming that item's
+ * field, or one the caller can act on; never INTERNAL or UNKNOWN.
  */
 class GetDerivedKeysItemsFuzzTest {
   private static final int MAX_ITEMS = 32;
 
   @RegisterExtension
-  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock")
-      .config("squadron.padlock.categories { account = 2, payment = 1 }\n"
-          + "squadron.padlock.max-batch-items = " + MAX_ITEMS + "\n"
-          + "squadron.rate-limits.default { rate = 1000000, burst = 1000000 }");
+  static final ServiceExtension PADLOCK =
+      ServiceExtension.forService("padlock")
+          .config(
+              "squadron.padlock.categories { account = 2, payment = 1 }\n"
+                  + "squadron.padlock.max-batch-items = "
+                  + MAX_ITEMS
+                  + "\n"
+                  + "squadron.rate-limits.default { rate = 1000000, burst = 1000000 }");
 
-  private static final Set<Status.Code> NEVER = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-      Status.Code.DATA_LOSS, Status.Code.UNIMPLEMENTED);
+  private static final Set<Status.Code> NEVER =
+      Set.of(
+          Status.Code.INTERNAL,
+          Status.Code.UNKNOWN,
+          Status.Code.DATA_LOSS,
+          Status.Code.UNIMPLEMENTED);
   private static final List<String> USERS = List.of("alice", "", "nobody", "x".repeat(257));
-  private static final List<String> CATEGORIES = List.of("account", "payment", "", "ads", "ACCOUNT");
+  private static final List<String> CATEGORIES =
+      List.of("account", "payment", "", "ads", "ACCOUNT");
   private static volatile boolean aliceExists;
 
   private static PadlockServiceGrpc.PadlockServiceBlockingStub userdb() {
-    PadlockServiceGrpc.PadlockServiceBlockingStub stub = PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub);
+    PadlockServiceGrpc.PadlockServiceBlockingStub stub =
+        PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub);
     if (!aliceExists) {
       stub.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId("alice").build());
       aliceExists = true;
@@ -53,10 +63,12 @@ class GetDerivedKeysItemsFuzzTest {
     GetDerivedKeysRequest.Builder request = GetDerivedKeysRequest.newBuilder();
     int items = data.consumeInt(0, MAX_ITEMS + 2);
     for (int i = 0; i < items; i++) {
-      request.addItems(DerivedKeyItem.newBuilder()
-          .setUserId(data.consumeBoolean() ? data.pickValue(USERS) : data.consumeString(300))
-          .setCategory(data.consumeBoolean() ? data.pickValue(CATEGORIES) : data.consumeString(70))
-          .setKeyVersion(data.consumeBoolean() ? data.consumeInt(-1, 3) : data.consumeInt()));
+      request.addItems(
+          DerivedKeyItem.newBuilder()
+              .setUserId(data.consumeBoolean() ? data.pickValue(USERS) : data.consumeString(300))
+              .setCategory(
+                  data.consumeBoolean() ? data.pickValue(CATEGORIES) : data.consumeString(70))
+              .setKeyVersion(data.consumeBoolean() ? data.consumeInt(-1, 3) : data.consumeInt()));
     }
     GetDerivedKeysResponse response;
     try {
@@ -84,10 +96,13 @@ class GetDerivedKeysItemsFuzzTest {
       assertThat(code).as("item %d: %s", i, result.getStatus().getMessage()).isNotIn(NEVER);
       if (code == Status.Code.INVALID_ARGUMENT) {
         int index = i;
-        assertThat(result.getStatus().getDetailsList()).anySatisfy(any -> {
-          assertThat(any.is(BadRequest.class)).isTrue();
-          assertThat(any.unpack(BadRequest.class).getFieldViolations(0).getField()).startsWith("items[" + index + "]");
-        });
+        assertThat(result.getStatus().getDetailsList())
+            .anySatisfy(
+                any -> {
+                  assertThat(any.is(BadRequest.class)).isTrue();
+                  assertThat(any.unpack(BadRequest.class).getFieldViolations(0).getField())
+                      .startsWith("items[" + index + "]");
+                });
       }
     }
   }

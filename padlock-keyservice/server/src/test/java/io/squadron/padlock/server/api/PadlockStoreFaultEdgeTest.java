@@ -20,35 +20,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Store faults on private servers: memcached killed mid-run (Cassandra still serves), Cassandra paused (users cached
- * in memcached are served, the others fail fast with UNAVAILABLE per item), and recovery without a restart. The
- * server's memory cache is off here, so every lookup really goes to memcached and Cassandra. Padlock runs on the
- * private servers through ServiceExtension, as in production (mutual TLS, its real policy).
+ * Store faults on private servers: memcached killed mid-run (Cassandra still serves), Cassandra
+ * paused (users cached in memcached are served, the others fail fast with UNAVAILABLE per item),
+ * and recovery without a restart. The server's memory cache is off here, so every lookup really
+ * goes to memcached and Cassandra. Padlock runs on the private servers through ServiceExtension, as
+ * in production (mutual TLS, its real policy).
  */
 class PadlockStoreFaultEdgeTest {
-  @RegisterExtension
-  static final CassandraExtension CASSANDRA = CassandraExtension.ownServer();
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.ownServer();
+  @RegisterExtension static final CassandraExtension CASSANDRA = CassandraExtension.ownServer();
+  @RegisterExtension static final MemcachedExtension MEMCACHED = MemcachedExtension.ownServer();
 
   @RegisterExtension
-  static final ServiceExtension PADLOCK = ServiceExtension.forService("padlock")
-      .cassandra(CASSANDRA)
-      .memcached(MEMCACHED)
-      .config("squadron.padlock.cache.max-users = 0\nsquadron.stores.memcached.op-timeout = 200ms\n"
-          // Short on purpose: this class shows a paused Cassandra failing fast.
-          + "squadron.stores.cassandra.request-timeout = 500ms");
+  static final ServiceExtension PADLOCK =
+      ServiceExtension.forService("padlock")
+          .cassandra(CASSANDRA)
+          .memcached(MEMCACHED)
+          .config(
+              "squadron.padlock.cache.max-users = 0\nsquadron.stores.memcached.op-timeout = 200ms\n"
+                  // Short on purpose: this class shows a paused Cassandra failing fast.
+                  + "squadron.stores.cassandra.request-timeout = 500ms");
 
   private static String newUser() {
     String user = "user-" + UUID.randomUUID();
-    PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub).createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
+    PADLOCK
+        .stub("userdb", PadlockServiceGrpc::newBlockingStub)
+        .createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
     return user;
   }
 
   private static DerivedKeyResult derive(String user) {
-    return PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
-        .getDerivedKeys(GetDerivedKeysRequest.newBuilder()
-            .addItems(DerivedKeyItem.newBuilder().setUserId(user).setCategory("account")).build()).getResults(0);
+    return PADLOCK
+        .stub("userdb", PadlockServiceGrpc::newBlockingStub)
+        .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+        .getDerivedKeys(
+            GetDerivedKeysRequest.newBuilder()
+                .addItems(DerivedKeyItem.newBuilder().setUserId(user).setCategory("account"))
+                .build())
+        .getResults(0);
   }
 
   private static List<DerivedKeyResult> derive(String... users) {
@@ -56,7 +64,10 @@ class PadlockStoreFaultEdgeTest {
     for (String user : users) {
       request.addItems(DerivedKeyItem.newBuilder().setUserId(user).setCategory("account"));
     }
-    return PADLOCK.stub("userdb", PadlockServiceGrpc::newBlockingStub).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).getDerivedKeys(request.build())
+    return PADLOCK
+        .stub("userdb", PadlockServiceGrpc::newBlockingStub)
+        .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+        .getDerivedKeys(request.build())
         .getResultsList();
   }
 
@@ -84,19 +95,29 @@ class PadlockStoreFaultEdgeTest {
 
     MEMCACHED.server().restart();
     double memcachedHits = counter("padlock.cache.requests", "layer", "memcached", "result", "hit");
-    Await.until(Duration.ofSeconds(20), "memcached serving again", () -> derive(user).getKey().equals(key)
-        && counter("padlock.cache.requests", "layer", "memcached", "result", "hit") > memcachedHits);
+    Await.until(
+        Duration.ofSeconds(20),
+        "memcached serving again",
+        () ->
+            derive(user).getKey().equals(key)
+                && counter("padlock.cache.requests", "layer", "memcached", "result", "hit")
+                    > memcachedHits);
   }
 
   @Test
-  void cassandraPaused_memcachedUsersServed_uncachedFailFastUnavailable_thenRecovers() throws Exception {
+  void cassandraPaused_memcachedUsersServed_uncachedFailFastUnavailable_thenRecovers()
+      throws Exception {
     String warm = newUser();
     ByteString warmKey = derive(warm).getKey(); // read from Cassandra, now in memcached
     double memcachedHits = counter("padlock.cache.requests", "layer", "memcached", "result", "hit");
-    Await.until(Duration.ofSeconds(10), "a memcached hit", () -> {
-      derive(warm);
-      return counter("padlock.cache.requests", "layer", "memcached", "result", "hit") > memcachedHits;
-    });
+    Await.until(
+        Duration.ofSeconds(10),
+        "a memcached hit",
+        () -> {
+          derive(warm);
+          return counter("padlock.cache.requests", "layer", "memcached", "result", "hit")
+              > memcachedHits;
+        });
     String cold = newUser(); // created, never read: in no cache
 
     CASSANDRA.server().pause();
@@ -107,7 +128,8 @@ class PadlockStoreFaultEdgeTest {
       assertThat(results.get(0).hasStatus()).as("warm user from memcached").isFalse();
       assertThat(results.get(0).getKey()).isEqualTo(warmKey);
       assertThat(results.get(1).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
-      // Fails within two request timeouts (500 ms each: LOCAL_ONE then LOCAL_QUORUM at most), no retries.
+      // Fails within two request timeouts (500 ms each: LOCAL_ONE then LOCAL_QUORUM at most), no
+      // retries.
       assertThat(elapsedMs).isLessThan(2_500);
 
       DerivedKeyResult again = derive(cold);

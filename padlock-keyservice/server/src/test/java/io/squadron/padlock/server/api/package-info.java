@@ -1,2 +1,5 @@
-/** Edge tests: the real Padlock server on real stores, called through generated stubs and the client library. */
+/**
+ * Edge tests: the real Padlock server on real stores, called through generated stubs and the client
+ * library.
+ */
 package io.squadron.padlock.server.api;

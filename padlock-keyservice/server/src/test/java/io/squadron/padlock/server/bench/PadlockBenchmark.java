@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.squadron.infra.LocalInfra;
+import io.squadron.infra.certs.DevCerts;
 import io.squadron.padlock.server.api.PadlockMain;
 import io.squadron.padlock.server.crypto.KeyDerivation;
 import io.squadron.proto.padlock.v1.CreateUserKeysRequest;
@@ -14,10 +15,8 @@ import io.squadron.proto.padlock.v1.GetDerivedKeysRequest;
 import io.squadron.proto.padlock.v1.GetDerivedKeysResponse;
 import io.squadron.proto.padlock.v1.PadlockServiceGrpc;
 import io.squadron.rpc.client.ChannelFactory;
-import io.squadron.rpc.client.ClientsSettings;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.platform.Platform;
-import io.squadron.infra.certs.DevCerts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -40,20 +39,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One Padlock server process (forked, mutual TLS, the whole rpc-core chain, real Cassandra and memcached) under a
- * closed-loop load of batched GetDerivedKeys calls over loopback, with warm caches, for a bounded time; then, in
- * this process, HKDF derivations per second on one thread (the ceiling of an uncached lookup).
+ * One Padlock server process (forked, mutual TLS, the whole rpc-core chain, real Cassandra and
+ * memcached) under a closed-loop load of batched GetDerivedKeys calls over loopback, with warm
+ * caches, for a bounded time; then, in this process, HKDF derivations per second on one thread (the
+ * ceiling of an uncached lookup).
  *
- * <p>Phases: the closed-loop maximum (and, for comparison, the same with per-item responses); open loops at 50% and
- * 80% of that maximum, latency counted from each call's due time; a cold mix (5% of each call's items are users
- * in no cache, each read from Cassandra once) at up to half the maximum; for each, the server process's CPU seconds
- * (from /proc) per million keys.
+ * <p>Phases: the closed-loop maximum (and, for comparison, the same with per-item responses); open
+ * loops at 50% and 80% of that maximum, latency counted from each call's due time; a cold mix (5%
+ * of each call's items are users in no cache, each read from Cassandra once) at up to half the
+ * maximum; for each, the server process's CPU seconds (from /proc) per million keys.
  *
- * <p>Arguments (all optional): {@code --seconds 30 --open-seconds 15 --batch 1000 --users 5000 --cold-users 20000
- * --concurrency 8 --connections 2 --compact true --server-jvm "-Xmx1g ..." --jfr FILE} ({@code --jfr} records a
- * JFR profile of the server during the closed-loop phase only; {@code --compact false} asks for per-item
- * responses). The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set, else are
- * started here. Ends with one line {@code BENCH padlock keys_per_s=... p99_ms_at_80pct=... keys_per_server_core_s=...
+ * <p>Arguments (all optional): {@code --seconds 30 --open-seconds 15 --batch 1000 --users 5000
+ * --cold-users 20000 --concurrency 8 --connections 2 --compact true --server-jvm "-Xmx1g ..." --jfr
+ * FILE} ({@code --jfr} records a JFR profile of the server during the closed-loop phase only;
+ * {@code --compact false} asks for per-item responses). The stores come from {@code
+ * SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set, else are started here. Ends with one
+ * line {@code BENCH padlock keys_per_s=... p99_ms_at_80pct=... keys_per_server_core_s=...
  * cold_p99_ms=... batch=...}.
  */
 public final class PadlockBenchmark {
@@ -76,13 +77,20 @@ public final class PadlockBenchmark {
 
     Path work = Files.createTempDirectory("padlock-bench");
     DevCerts.generate(work, List.of("padlock", "userdb"));
-    try (LocalInfra infra = LocalInfra.builder().fromEnvironment(System.getenv()).cassandra(true).memcached(true)
-        .build().start()) {
+    try (LocalInfra infra =
+        LocalInfra.builder()
+            .fromEnvironment(System.getenv())
+            .cassandra(true)
+            .memcached(true)
+            .build()
+            .start()) {
       Map<String, String> env = infra.environment();
       Path conf = work.resolve("padlock.conf");
       byte[] master = new byte[32];
       new SecureRandom().nextBytes(master);
-      Files.writeString(conf, """
+      Files.writeString(
+          conf,
+          """
           squadron.security { service-name = padlock, cert-dir = "%s" }
           squadron.admin.enabled = false
           squadron.padlock {
@@ -94,8 +102,13 @@ public final class PadlockBenchmark {
             cassandra { endpoint = "%s", keyspace = padlock_bench }
             memcached { addresses = "%s", key-prefix = "bench%d:" }
           }
-          """.formatted(work, Base64.getEncoder().encodeToString(master), env.get(LocalInfra.CASSANDRA_ENV),
-          env.get(LocalInfra.MEMCACHED_ENV), System.nanoTime() % 100_000));
+          """
+              .formatted(
+                  work,
+                  Base64.getEncoder().encodeToString(master),
+                  env.get(LocalInfra.CASSANDRA_ENV),
+                  env.get(LocalInfra.MEMCACHED_ENV),
+                  System.nanoTime() % 100_000));
 
       Process server = startServer(conf, serverJvm);
       try {
@@ -103,29 +116,39 @@ public final class PadlockBenchmark {
         List<ChannelFactory> factories = new ArrayList<>();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-          Config client = ConfigLoader.withOverrides(ConfigFactory.parseString("""
+          Config client =
+              ConfigLoader.withOverrides(
+                  ConfigFactory.parseString(
+                      """
               squadron.security { service-name = userdb, cert-dir = "%s" }
               squadron.clients.padlock { addresses = ["127.0.0.1:%d"], deadline = 5s, max-inbound-message-size = 64 MiB }
-              """.formatted(work, port)));
-          ChannelFactory f = Platform.clients(client, Platform.newMeterRegistry())
-              .build();
+              """
+                          .formatted(work, port)));
+          ChannelFactory f = Platform.clients(client, Platform.newMeterRegistry()).build();
           factories.add(f);
           channels.add(f.channel("padlock"));
         }
         try {
           String[] ids = createUsers(channels.get(0), users, "bench-");
           warmAll(channels.get(0), ids);
-          // Cold users: created (CreateUserKeys caches nothing) and never looked up before the cold phase, each used
+          // Cold users: created (CreateUserKeys caches nothing) and never looked up before the cold
+          // phase, each used
           // once there, so each is read from Cassandra (quorum) and memcached misses.
           String[] coldIds = createUsers(channels.get(0), coldUsers, "cold-");
           List<GetDerivedKeysRequest> requests = requests(ids, batch, 64, compact);
           List<GetDerivedKeysRequest> classicRequests = requests(ids, batch, 64, false);
           ServerCpu cpu = new ServerCpu(server.pid());
-          System.out.printf("padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s, "
-              + "%s responses%n", users, batch, concurrency, connections, seconds, compact ? "compact" : "per-item");
+          System.out.printf(
+              "padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s, "
+                  + "%s responses%n",
+              users, batch, concurrency, connections, seconds, compact ? "compact" : "per-item");
           Result warm = load(channels, requests, concurrency, 5);
-          System.out.printf("warm-up    : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
-              warm.keysPerSecond(batch), warm.quantileMs(0.5), warm.quantileMs(0.99), warm.failedItems);
+          System.out.printf(
+              "warm-up    : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
+              warm.keysPerSecond(batch),
+              warm.quantileMs(0.5),
+              warm.quantileMs(0.99),
+              warm.failedItems);
           String jfr = opts.get("jfr");
           if (jfr != null) {
             jcmd(server, "JFR.start", "name=padlock-bench", "settings=profile", "filename=" + jfr);
@@ -139,8 +162,9 @@ public final class PadlockBenchmark {
           }
           double max = run.keysPerSecond(batch);
           double keysPerCoreSecond = run.keys(batch) / cpuMax;
-          System.out.println("phase                     keys/s    p50 ms    p99 ms  p99.9 ms  server cpu s/M keys  "
-              + "failed calls/items");
+          System.out.println(
+              "phase                     keys/s    p50 ms    p99 ms  p99.9 ms  server cpu s/M keys  "
+                  + "failed calls/items");
           row("closed-loop max", run, batch, cpuMax);
           if (compact) {
             double before = cpu.seconds();
@@ -152,23 +176,36 @@ public final class PadlockBenchmark {
           for (int i = 0; i < fractions.length; i++) {
             double before = cpu.seconds();
             open[i] = openLoop(channels, requests, max * fractions[i], batch, openSeconds, false);
-            row(String.format("open-loop %d%% (%,.0f/s)", (int) (fractions[i] * 100), max * fractions[i]), open[i],
-                batch, cpu.seconds() - before);
+            row(
+                String.format(
+                    "open-loop %d%% (%,.0f/s)", (int) (fractions[i] * 100), max * fractions[i]),
+                open[i],
+                batch,
+                cpu.seconds() - before);
           }
           int coldPerCall = Math.max(1, batch / 20);
-          double coldRate = Math.min(max * 0.5, coldIds.length / (double) coldPerCall / openSeconds * batch);
+          double coldRate =
+              Math.min(max * 0.5, coldIds.length / (double) coldPerCall / openSeconds * batch);
           List<GetDerivedKeysRequest> coldRequests = coldRequests(requests, coldIds, coldPerCall);
           double coldBefore = cpu.seconds();
           Result cold = openLoop(channels, coldRequests, coldRate, batch, openSeconds, true);
-          row(String.format("cold 5%% open (%,.0f/s)", coldRate), cold, batch, cpu.seconds() - coldBefore);
-          System.out.printf("server: %.1f cpu s over the closed-loop max phase of %.1f s: %,.0f keys per server core-"
-              + "second%n", cpuMax, run.seconds, keysPerCoreSecond);
+          row(
+              String.format("cold 5%% open (%,.0f/s)", coldRate),
+              cold,
+              batch,
+              cpu.seconds() - coldBefore);
+          System.out.printf(
+              "server: %.1f cpu s over the closed-loop max phase of %.1f s: %,.0f keys per server core-"
+                  + "second%n",
+              cpuMax, run.seconds, keysPerCoreSecond);
           double hkdf = hkdfPerSecondOneThread(3);
-          System.out.printf("in-process: %,12.0f HKDF-SHA256 derivations/s on one thread (uncached ceiling)%n",
+          System.out.printf(
+              "in-process: %,12.0f HKDF-SHA256 derivations/s on one thread (uncached ceiling)%n",
               hkdf);
-          System.out.printf("BENCH padlock keys_per_s=%.0f p99_ms_at_80pct=%.2f keys_per_server_core_s=%.0f "
-              + "cold_p99_ms=%.2f batch=%d%n", max, open[1].quantileMs(0.99), keysPerCoreSecond,
-              cold.quantileMs(0.99), batch);
+          System.out.printf(
+              "BENCH padlock keys_per_s=%.0f p99_ms_at_80pct=%.2f keys_per_server_core_s=%.0f "
+                  + "cold_p99_ms=%.2f batch=%d%n",
+              max, open[1].quantileMs(0.99), keysPerCoreSecond, cold.quantileMs(0.99), batch);
         } finally {
           factories.forEach(ChannelFactory::close);
         }
@@ -181,14 +218,20 @@ public final class PadlockBenchmark {
     }
   }
 
-  /** Runs {@code jcmd <server pid> ...} (profiling the sustained phase only, with {@code --jfr FILE}). */
+  /**
+   * Runs {@code jcmd <server pid> ...} (profiling the sustained phase only, with {@code --jfr
+   * FILE}).
+   */
   private static void jcmd(Process server, String... command) throws Exception {
     List<String> line = new ArrayList<>();
     line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
     line.add(Long.toString(server.pid()));
     line.addAll(List.of(command));
-    Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(line)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     p.waitFor(30, TimeUnit.SECONDS);
   }
 
@@ -211,39 +254,51 @@ public final class PadlockBenchmark {
         command.add(arg);
       }
     }
-    command.addAll(List.of("-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger", "-cp",
-        System.getProperty("java.class.path"), PadlockMain.class.getName(), "--config", conf.toString()));
+    command.addAll(
+        List.of(
+            "-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger",
+            "-cp",
+            System.getProperty("java.class.path"),
+            PadlockMain.class.getName(),
+            "--config",
+            conf.toString()));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   private static int awaitPort(Process server) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread pump = new Thread(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (!port.isDone()) {
-            System.out.println("  [server] " + line);
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) {
-              port.complete(Integer.parseInt(m.group(1)));
-            }
-          } else if (line.contains("WARN") || line.contains("ERROR")) {
-            System.out.println("  [server] " + line);
-          }
-        }
-        port.completeExceptionally(new IllegalStateException("padlock server exited before serving"));
-      } catch (java.io.IOException e) {
-        port.completeExceptionally(e);
-      }
-    }, "padlock-server-output");
+    Thread pump =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  if (!port.isDone()) {
+                    System.out.println("  [server] " + line);
+                    Matcher m = SERVING.matcher(line);
+                    if (m.find()) {
+                      port.complete(Integer.parseInt(m.group(1)));
+                    }
+                  } else if (line.contains("WARN") || line.contains("ERROR")) {
+                    System.out.println("  [server] " + line);
+                  }
+                }
+                port.completeExceptionally(
+                    new IllegalStateException("padlock server exited before serving"));
+              } catch (java.io.IOException e) {
+                port.completeExceptionally(e);
+              }
+            },
+            "padlock-server-output");
     pump.setDaemon(true);
     pump.start();
     return port.get(90, TimeUnit.SECONDS);
   }
 
-  private static String[] createUsers(ManagedChannel channel, int count, String prefix) throws InterruptedException {
+  private static String[] createUsers(ManagedChannel channel, int count, String prefix)
+      throws InterruptedException {
     PadlockServiceGrpc.PadlockServiceStub stub = PadlockServiceGrpc.newStub(channel);
     String[] ids = new String[count];
     Semaphore window = new Semaphore(64);
@@ -254,7 +309,8 @@ public final class PadlockBenchmark {
     for (int i = 0; i < count; i++) {
       ids[i] = prefix + run + "-" + i;
       window.acquire();
-      stub.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(ids[i]).build(),
+      stub.createUserKeys(
+          CreateUserKeysRequest.newBuilder().setUserId(ids[i]).build(),
           new StreamObserver<CreateUserKeysResponse>() {
             @Override
             public void onNext(CreateUserKeysResponse value) {}
@@ -274,16 +330,20 @@ public final class PadlockBenchmark {
           });
     }
     done.await(5, TimeUnit.MINUTES);
-    System.out.printf("created %d %susers in %.1f s (%d failed)%n", count, prefix, (System.nanoTime() - start) / 1e9,
-        failed.get());
+    System.out.printf(
+        "created %d %susers in %.1f s (%d failed)%n",
+        count, prefix, (System.nanoTime() - start) / 1e9, failed.get());
     return ids;
   }
 
-  /** Loads every user into the server's memory cache once, in small batches (the measured phase is warm). */
+  /**
+   * Loads every user into the server's memory cache once, in small batches (the measured phase is
+   * warm).
+   */
   private static void warmAll(ManagedChannel channel, String[] ids) {
     long start = System.nanoTime();
-    PadlockServiceGrpc.PadlockServiceBlockingStub stub = PadlockServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(5, TimeUnit.MINUTES);
+    PadlockServiceGrpc.PadlockServiceBlockingStub stub =
+        PadlockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
     List<String> pending = new ArrayList<>(Arrays.asList(ids));
     int passes = 0;
     while (!pending.isEmpty() && passes++ < 5) {
@@ -305,18 +365,23 @@ public final class PadlockBenchmark {
       }
       pending = failedUsers;
     }
-    System.out.printf("loaded %d users into the server cache in %.1f s (%d not loaded)%n", ids.length,
-        (System.nanoTime() - start) / 1e9, pending.size());
+    System.out.printf(
+        "loaded %d users into the server cache in %.1f s (%d not loaded)%n",
+        ids.length, (System.nanoTime() - start) / 1e9, pending.size());
   }
 
-  private static List<GetDerivedKeysRequest> requests(String[] ids, int batch, int distinct, boolean compact) {
+  private static List<GetDerivedKeysRequest> requests(
+      String[] ids, int batch, int distinct, boolean compact) {
     SplittableRandom random = new SplittableRandom(42);
     List<GetDerivedKeysRequest> out = new ArrayList<>();
     for (int r = 0; r < distinct; r++) {
-      GetDerivedKeysRequest.Builder b = GetDerivedKeysRequest.newBuilder().setCompactResponse(compact);
+      GetDerivedKeysRequest.Builder b =
+          GetDerivedKeysRequest.newBuilder().setCompactResponse(compact);
       for (int i = 0; i < batch; i++) {
-        b.addItems(DerivedKeyItem.newBuilder().setUserId(ids[random.nextInt(ids.length)])
-            .setCategory(CATEGORIES[random.nextInt(CATEGORIES.length)]));
+        b.addItems(
+            DerivedKeyItem.newBuilder()
+                .setUserId(ids[random.nextInt(ids.length)])
+                .setCategory(CATEGORIES[random.nextInt(CATEGORIES.length)]));
       }
       out.add(b.build());
     }
@@ -347,8 +412,12 @@ public final class PadlockBenchmark {
     }
   }
 
-  private static Result load(List<ManagedChannel> channels, List<GetDerivedKeysRequest> requests, int concurrency,
-      int seconds) throws InterruptedException {
+  private static Result load(
+      List<ManagedChannel> channels,
+      List<GetDerivedKeysRequest> requests,
+      int concurrency,
+      int seconds)
+      throws InterruptedException {
     long[] samples = new long[4_000_000];
     AtomicInteger sampleCount = new AtomicInteger();
     AtomicLong calls = new AtomicLong();
@@ -358,7 +427,8 @@ public final class PadlockBenchmark {
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
-      PadlockServiceGrpc.PadlockServiceStub stub = PadlockServiceGrpc.newStub(channels.get(i % channels.size()));
+      PadlockServiceGrpc.PadlockServiceStub stub =
+          PadlockServiceGrpc.newStub(channels.get(i % channels.size()));
       new Object() {
         int next = 0;
 
@@ -369,30 +439,32 @@ public final class PadlockBenchmark {
           }
           long t0 = System.nanoTime();
           GetDerivedKeysRequest request = requests.get(next++ % requests.size());
-          stub.getDerivedKeys(request, new StreamObserver<GetDerivedKeysResponse>() {
-            @Override
-            public void onNext(GetDerivedKeysResponse response) {
-              failedItems.addAndGet(failures(response));
-            }
+          stub.getDerivedKeys(
+              request,
+              new StreamObserver<GetDerivedKeysResponse>() {
+                @Override
+                public void onNext(GetDerivedKeysResponse response) {
+                  failedItems.addAndGet(failures(response));
+                }
 
-            @Override
-            public void onError(Throwable t) {
-              failedCalls.incrementAndGet();
-              failedItems.addAndGet(request.getItemsCount());
-              calls.incrementAndGet();
-              call();
-            }
+                @Override
+                public void onError(Throwable t) {
+                  failedCalls.incrementAndGet();
+                  failedItems.addAndGet(request.getItemsCount());
+                  calls.incrementAndGet();
+                  call();
+                }
 
-            @Override
-            public void onCompleted() {
-              int index = sampleCount.getAndIncrement();
-              if (index < samples.length) {
-                samples[index] = System.nanoTime() - t0;
-              }
-              calls.incrementAndGet();
-              call();
-            }
-          });
+                @Override
+                public void onCompleted() {
+                  int index = sampleCount.getAndIncrement();
+                  if (index < samples.length) {
+                    samples[index] = System.nanoTime() - t0;
+                  }
+                  calls.incrementAndGet();
+                  call();
+                }
+              });
         }
       }.call();
     }
@@ -422,21 +494,32 @@ public final class PadlockBenchmark {
   }
 
   private static void row(String phase, Result r, int batch, double cpuSeconds) {
-    System.out.printf("%-22s %,11.0f %9.2f %9.2f %9.2f %20.3f  %d/%d%n", phase, r.keysPerSecond(batch),
-        r.quantileMs(0.5), r.quantileMs(0.99), r.quantileMs(0.999), cpuSeconds / r.keys(batch) * 1e6, r.failedCalls,
+    System.out.printf(
+        "%-22s %,11.0f %9.2f %9.2f %9.2f %20.3f  %d/%d%n",
+        phase,
+        r.keysPerSecond(batch),
+        r.quantileMs(0.5),
+        r.quantileMs(0.99),
+        r.quantileMs(0.999),
+        cpuSeconds / r.keys(batch) * 1e6,
+        r.failedCalls,
         r.failedItems);
   }
 
-  /** The warm requests with every 20th item (5%) replaced by a cold user, each cold user used once. */
-  private static List<GetDerivedKeysRequest> coldRequests(List<GetDerivedKeysRequest> warm, String[] coldIds,
-      int coldPerCall) {
+  /**
+   * The warm requests with every 20th item (5%) replaced by a cold user, each cold user used once.
+   */
+  private static List<GetDerivedKeysRequest> coldRequests(
+      List<GetDerivedKeysRequest> warm, String[] coldIds, int coldPerCall) {
     List<GetDerivedKeysRequest> out = new ArrayList<>();
     int next = 0;
     for (int call = 0; next + coldPerCall <= coldIds.length; call++) {
       GetDerivedKeysRequest.Builder b = warm.get(call % warm.size()).toBuilder();
       int step = b.getItemsCount() / coldPerCall;
       for (int k = 0; k < coldPerCall; k++) {
-        b.setItems(k * step, DerivedKeyItem.newBuilder().setUserId(coldIds[next++]).setCategory(CATEGORIES[k % 3]));
+        b.setItems(
+            k * step,
+            DerivedKeyItem.newBuilder().setUserId(coldIds[next++]).setCategory(CATEGORIES[k % 3]));
       }
       out.add(b.build());
     }
@@ -444,15 +527,25 @@ public final class PadlockBenchmark {
   }
 
   /**
-   * Calls at a fixed rate (open loop), whatever the answers do: call {@code i} is due at {@code start + i * interval}
-   * and its latency counts from then, so a server (or a sender) falling behind shows in the latencies instead of
-   * slowing the load (no coordinated omission). Each request is sent once at most (the cold phase relies on it).
+   * Calls at a fixed rate (open loop), whatever the answers do: call {@code i} is due at {@code
+   * start + i * interval} and its latency counts from then, so a server (or a sender) falling
+   * behind shows in the latencies instead of slowing the load (no coordinated omission). Each
+   * request is sent once at most (the cold phase relies on it).
    */
-  private static Result openLoop(List<ManagedChannel> channels, List<GetDerivedKeysRequest> requests,
-      double keysPerSecond, int batch, int seconds, boolean eachOnce) throws InterruptedException {
+  private static Result openLoop(
+      List<ManagedChannel> channels,
+      List<GetDerivedKeysRequest> requests,
+      double keysPerSecond,
+      int batch,
+      int seconds,
+      boolean eachOnce)
+      throws InterruptedException {
     long interval = (long) (1e9 * batch / keysPerSecond);
-    int count = (int) Math.min(eachOnce ? requests.size() : Integer.MAX_VALUE,
-        TimeUnit.SECONDS.toNanos(seconds) / interval);
+    int count =
+        (int)
+            Math.min(
+                eachOnce ? requests.size() : Integer.MAX_VALUE,
+                TimeUnit.SECONDS.toNanos(seconds) / interval);
     long[] samples = new long[count];
     AtomicInteger sampleCount = new AtomicInteger();
     AtomicLong failedCalls = new AtomicLong();
@@ -468,33 +561,39 @@ public final class PadlockBenchmark {
         java.util.concurrent.locks.LockSupport.parkNanos(wait);
       }
       GetDerivedKeysRequest request = requests.get(i % requests.size());
-      stubs.get(i % stubs.size()).withDeadlineAfter(10, TimeUnit.SECONDS).getDerivedKeys(request,
-          new StreamObserver<GetDerivedKeysResponse>() {
-            @Override
-            public void onNext(GetDerivedKeysResponse response) {
-              failedItems.addAndGet(failures(response));
-            }
+      stubs
+          .get(i % stubs.size())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getDerivedKeys(
+              request,
+              new StreamObserver<GetDerivedKeysResponse>() {
+                @Override
+                public void onNext(GetDerivedKeysResponse response) {
+                  failedItems.addAndGet(failures(response));
+                }
 
-            @Override
-            public void onError(Throwable t) {
-              failedCalls.incrementAndGet();
-              failedItems.addAndGet(request.getItemsCount());
-              done.countDown();
-            }
+                @Override
+                public void onError(Throwable t) {
+                  failedCalls.incrementAndGet();
+                  failedItems.addAndGet(request.getItemsCount());
+                  done.countDown();
+                }
 
-            @Override
-            public void onCompleted() {
-              samples[sampleCount.getAndIncrement()] = System.nanoTime() - due;
-              done.countDown();
-            }
-          });
+                @Override
+                public void onCompleted() {
+                  samples[sampleCount.getAndIncrement()] = System.nanoTime() - due;
+                  done.countDown();
+                }
+              });
     }
     done.await(60, TimeUnit.SECONDS);
     Result r = new Result();
     r.calls = count;
     r.failedCalls = failedCalls.get();
     r.failedItems = failedItems.get();
-    r.seconds = count * interval / 1e9; // the schedule's length: keys/s is the offered rate less failed items
+    r.seconds =
+        count * interval
+            / 1e9; // the schedule's length: keys/s is the offered rate less failed items
     r.latencies = Arrays.copyOf(samples, Math.min(sampleCount.get(), samples.length));
     Arrays.sort(r.latencies);
     return r;
@@ -515,7 +614,8 @@ public final class PadlockBenchmark {
 
     double seconds() throws java.io.IOException {
       String line = Files.readString(stat);
-      // Fields after the command (which may hold spaces, in parentheses): state is field 3, utime 14, stime 15.
+      // Fields after the command (which may hold spaces, in parentheses): state is field 3, utime
+      // 14, stime 15.
       String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond;
     }
@@ -534,7 +634,8 @@ public final class PadlockBenchmark {
     while (System.nanoTime() < end) {
       for (int i = 0; i < 1000; i++) {
         // A full uncached lookup's crypto: extract the user's PRK from the root, expand one key.
-        sink += KeyDerivation.derive(KeyDerivation.userPrk(root), CATEGORIES[i % 3], "userdb", 1)[0];
+        sink +=
+            KeyDerivation.derive(KeyDerivation.userPrk(root), CATEGORIES[i % 3], "userdb", 1)[0];
       }
       count += 1000;
     }

@@ -46,7 +46,8 @@ class MasterKeyringTest {
   void unwrap_flippedBit_fails() {
     byte[] wrapped = ring.wrap("alice", ring.newRoot());
     wrapped[20] ^= 1;
-    assertThatThrownBy(() -> ring.unwrap("alice", 1, wrapped)).isInstanceOf(MasterKeyring.UnwrapException.class);
+    assertThatThrownBy(() -> ring.unwrap("alice", 1, wrapped))
+        .isInstanceOf(MasterKeyring.UnwrapException.class);
   }
 
   @Test
@@ -57,8 +58,10 @@ class MasterKeyringTest {
     assertThat(rotated.unwrap("alice", 1, old)).isEqualTo(root);
     byte[] rewrapped = rotated.wrap("alice", root);
     assertThat(rotated.unwrap("alice", 2, rewrapped)).isEqualTo(root);
-    assertThatThrownBy(() -> rotated.unwrap("alice", 1, rewrapped)).isInstanceOf(MasterKeyring.UnwrapException.class);
-    assertThatThrownBy(() -> ring.unwrap("alice", 2, rewrapped)).hasMessageContaining("version 2 is not configured");
+    assertThatThrownBy(() -> rotated.unwrap("alice", 1, rewrapped))
+        .isInstanceOf(MasterKeyring.UnwrapException.class);
+    assertThatThrownBy(() -> ring.unwrap("alice", 2, rewrapped))
+        .hasMessageContaining("version 2 is not configured");
   }
 
   @Test
@@ -69,6 +72,8 @@ class MasterKeyringTest {
         .hasMessage("master key 1: 16 bytes (expected: 32 bytes)");
     assertThatThrownBy(() -> MasterKeyring.of(Map.of(1, K1), 2, new SecureRandom()))
         .hasMessageContaining("current master key version: 2");
-    assertThat(ring.toString()).doesNotContain(Base64.getEncoder().encodeToString(K1)).contains("versions=[1]");
+    assertThat(ring.toString())
+        .doesNotContain(Base64.getEncoder().encodeToString(K1))
+        .contains("versions=[1]");
   }
 }

@@ -26,9 +26,10 @@ import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * KeyService's background work on recording doubles of its two stores (the stores themselves are tested on real
- * servers in the edge tests): second marker writes after a change (their own executor, also after a failed first
- * write, made at close), and lazy rewraps (bounded, one per user at a time).
+ * KeyService's background work on recording doubles of its two stores (the stores themselves are
+ * tested on real servers in the edge tests): second marker writes after a change (their own
+ * executor, also after a failed first write, made at close), and lazy rewraps (bounded, one per
+ * user at a time).
  */
 class KeyServiceBackgroundTest {
   private static byte[] filled(int b) {
@@ -43,7 +44,8 @@ class KeyServiceBackgroundTest {
     final AtomicInteger failures = new AtomicInteger();
 
     @Override
-    public Map<String, Read> getAll(Collection<String> userIds, ToLongFunction<String> lastChangeMillis) {
+    public Map<String, Read> getAll(
+        Collection<String> userIds, ToLongFunction<String> lastChangeMillis) {
       Map<String, Read> out = new HashMap<>();
       userIds.forEach(u -> out.put(u, Read.MISS));
       return out;
@@ -124,7 +126,8 @@ class KeyServiceBackgroundTest {
     }
 
     @Override
-    public boolean rewrap(String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot) {
+    public boolean rewrap(
+        String userId, int expectedMasterVersion, int newMasterVersion, byte[] newWrappedRoot) {
       rewraps.computeIfAbsent(userId, u -> new AtomicInteger()).incrementAndGet();
       try {
         release.await(10, TimeUnit.SECONDS);
@@ -152,10 +155,16 @@ class KeyServiceBackgroundTest {
   private final RecordingStore store = new RecordingStore();
 
   private KeyService service(Duration secondMarkerDelay) {
-    return KeyService.builder().store(store).rootCache(cache)
+    return KeyService.builder()
+        .store(store)
+        .rootCache(cache)
         .keyring(MasterKeyring.of(Map.of(1, filled(1), 2, filled(2)), 2, new SecureRandom()))
-        .categories(Categories.of(Map.of("account", 1))).metrics(new PadlockMetrics(new SimpleMeterRegistry()))
-        .secondMarkerDelay(secondMarkerDelay).changePollInterval(Duration.ZERO).cacheMaxUsers(0).build();
+        .categories(Categories.of(Map.of("account", 1)))
+        .metrics(new PadlockMetrics(new SimpleMeterRegistry()))
+        .secondMarkerDelay(secondMarkerDelay)
+        .changePollInterval(Duration.ZERO)
+        .cacheMaxUsers(0)
+        .build();
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -170,7 +179,8 @@ class KeyServiceBackgroundTest {
   void shredRacesLookup_firstMarkerWriteFails_secondIsStillMadeAndIsTheRetry() throws Exception {
     cache.failures.set(1);
     try (KeyService keys = service(Duration.ofMillis(50))) {
-      assertThatThrownBy(() -> keys.deleteUserKeys("u")).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> keys.deleteUserKeys("u"))
+          .isInstanceOf(StoreUnavailableException.class);
       await(() -> cache.marks.contains("shredded:u"));
     }
   }
@@ -200,8 +210,9 @@ class KeyServiceBackgroundTest {
       store.release.countDown();
       await(() -> store.rewraps.containsKey("u"));
       assertThat(store.rewraps.get("u").get()).as("rewraps of one user read 50 times").isEqualTo(1);
-      assertThat(store.rewraps.size()).as("rewraps queued at most").isLessThanOrEqualTo(
-          KeyService.MAX_PENDING_REWRAPS + 2);
+      assertThat(store.rewraps.size())
+          .as("rewraps queued at most")
+          .isLessThanOrEqualTo(KeyService.MAX_PENDING_REWRAPS + 2);
     }
   }
 }

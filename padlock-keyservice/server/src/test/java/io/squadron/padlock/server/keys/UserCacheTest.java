@@ -46,7 +46,8 @@ class UserCacheTest {
     UserCache cache = new UserCache(10, ttl, clock::get);
     long before = cache.generation("u"); // a lookup starts reading the stores
     cache.invalidate("u", UserState.SHREDDED); // the shred completes on this instance
-    assertThat(cache.putIfUnchanged("u", state, before)).isFalse(); // the lookup's live state arrives late
+    assertThat(cache.putIfUnchanged("u", state, before))
+        .isFalse(); // the lookup's live state arrives late
     assertThat(cache.get("u", clock.get())).isSameAs(UserState.SHREDDED);
     // Even once the marker is gone (expired or evicted), the late put stays refused.
     cache.invalidate("u", null);
@@ -76,6 +77,7 @@ class UserCacheTest {
     DerivedKey first = state.derive(a, "account", "userdb", 1);
     assertThat(state.derive(a, "account", "userdb", 1)).isSameAs(first);
     assertThat(state.derive(b, "account", "billing", 1).key()).isNotEqualTo(first.key());
-    assertThat(state.derive(DerivedSlots.NO_SLOT, "account", "userdb", 1).key()).isEqualTo(first.key());
+    assertThat(state.derive(DerivedSlots.NO_SLOT, "account", "userdb", 1).key())
+        .isEqualTo(first.key());
   }
 }
