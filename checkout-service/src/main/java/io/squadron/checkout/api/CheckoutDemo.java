@@ -1,14 +1,19 @@
 package io.squadron.checkout.api;
 
 import com.typesafe.config.Config;
+import io.squadron.proto.checkout.v1.CancelCheckoutSessionRequest;
 import io.squadron.proto.checkout.v1.CheckoutServiceGrpc;
+import io.squadron.proto.checkout.v1.CheckoutSession;
+import io.squadron.proto.checkout.v1.CreateCheckoutSessionRequest;
 import io.squadron.proto.checkout.v1.Device;
 import io.squadron.proto.checkout.v1.ListPlansRequest;
 import io.squadron.proto.checkout.v1.ListPlansResponse;
 import io.squadron.proto.checkout.v1.PricedPlan;
+import io.squadron.proto.checkout.v1.SubmitStepRequest;
 import io.squadron.rpc.client.ChannelFactory;
 import io.squadron.rpc.config.ConfigLoader;
 import io.squadron.rpc.platform.Platform;
+import java.util.UUID;
 
 /**
  * Shows checkout working: the plans priced for a web client in Sweden (VAT included in the price)
@@ -51,6 +56,29 @@ public final class CheckoutDemo {
           }
         }
       }
+      // A session in Sweden up to the payment methods, which checkout asks billing for.
+      CheckoutSession session =
+          checkout.createCheckoutSession(
+              CreateCheckoutSessionRequest.newBuilder()
+                  .setUserId("demo-" + UUID.randomUUID())
+                  .setPlanId("individual")
+                  .setCountry("SE")
+                  .setDevice(Device.WEB)
+                  .build());
+      System.out.println(
+          "CreateCheckoutSession(individual, SE) -> next step "
+              + session.getNextStep().getKindCase());
+      CheckoutSession methods =
+          checkout.submitStep(
+              SubmitStepRequest.newBuilder()
+                  .setSessionId(session.getSessionId())
+                  .setStepId(session.getNextStep().getStepId())
+                  .putValues("postal_code", "123 45")
+                  .build());
+      System.out.println(
+          "SubmitStep(postal code) -> next step " + methods.getNextStep().getKindCase());
+      checkout.cancelCheckoutSession(
+          CancelCheckoutSessionRequest.newBuilder().setSessionId(session.getSessionId()).build());
     }
   }
 }
