@@ -112,6 +112,7 @@ public record ServiceParams(
   Map<String, String> variables(int templateVersion, String padlockService) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", name);
+    v.put("keyService", padlockService);
     v.put("Name", className());
     v.put("pkg", packageName());
     v.put("name_", name.replace('-', '_'));
