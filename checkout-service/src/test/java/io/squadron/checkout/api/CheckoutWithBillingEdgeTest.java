@@ -712,7 +712,7 @@ class CheckoutWithBillingEdgeTest {
    * the session (the page only re-reads the session; nothing asks billing). The card is tokenized
    * at the acquirer's vault as the acquirer's hosted card field would (the page is given the
    * token), and the 3-D Secure challenge is answered at the simulated issuer, as the payer would in
-   * the bank's window the page links to. Screenshots: target/screenshots/CheckoutWebPaymentsTest/.
+   * the bank's window the page links to. Screenshots: target/screenshots/WebPage/.
    */
   @Nested
   class WebPage {
