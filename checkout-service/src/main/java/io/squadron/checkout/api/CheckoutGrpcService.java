@@ -9,6 +9,8 @@ import io.grpc.stub.StreamObserver;
 import io.squadron.checkout.catalog.Catalog;
 import io.squadron.checkout.entitlements.Entitlement;
 import io.squadron.checkout.entitlements.EntitlementStore;
+import io.squadron.checkout.offers.Offer;
+import io.squadron.checkout.offers.OfferStore;
 import io.squadron.checkout.session.CheckoutException;
 import io.squadron.checkout.session.CheckoutFlow;
 import io.squadron.proto.checkout.v1.CancelCheckoutSessionRequest;
@@ -16,16 +18,20 @@ import io.squadron.proto.checkout.v1.CheckoutErrorReason;
 import io.squadron.proto.checkout.v1.CheckoutServiceGrpc;
 import io.squadron.proto.checkout.v1.CheckoutSession;
 import io.squadron.proto.checkout.v1.CreateCheckoutSessionRequest;
+import io.squadron.proto.checkout.v1.CreateOfferCodeRequest;
 import io.squadron.proto.checkout.v1.Device;
+import io.squadron.proto.checkout.v1.DisableOfferCodeRequest;
 import io.squadron.proto.checkout.v1.GetCheckoutSessionRequest;
 import io.squadron.proto.checkout.v1.GetEntitlementsRequest;
 import io.squadron.proto.checkout.v1.GetEntitlementsResponse;
 import io.squadron.proto.checkout.v1.ListPlansRequest;
 import io.squadron.proto.checkout.v1.ListPlansResponse;
+import io.squadron.proto.checkout.v1.OfferCode;
 import io.squadron.proto.checkout.v1.PricedPlan;
 import io.squadron.proto.checkout.v1.SubmitStepRequest;
 import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.identity.Caller;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -38,17 +44,27 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Pattern CODE = Pattern.compile("[A-Z0-9-]{1,32}");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern STEP_ID = Pattern.compile("[a-z]+-[0-9]{1,6}");
   private static final int MAX_VALUES = 16;
 
   private final Catalog catalog;
   private final CheckoutFlow flow;
   private final EntitlementStore entitlements;
+  private final OfferStore offers;
+  private final Clock clock;
 
-  public CheckoutGrpcService(Catalog catalog, CheckoutFlow flow, EntitlementStore entitlements) {
+  public CheckoutGrpcService(
+      Catalog catalog,
+      CheckoutFlow flow,
+      EntitlementStore entitlements,
+      OfferStore offers,
+      Clock clock) {
     this.catalog = requireNonNull(catalog, "catalog");
     this.flow = requireNonNull(flow, "flow");
     this.entitlements = requireNonNull(entitlements, "entitlements");
+    this.offers = requireNonNull(offers, "offers");
+    this.clock = requireNonNull(clock, "clock");
   }
 
   @Override
@@ -221,6 +237,110 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
     }
     response.onNext(out.build());
     response.onCompleted();
+  }
+
+  /** Operators (the descriptor grants it to no app): a new offer code. */
+  @Override
+  public void createOfferCode(CreateOfferCodeRequest request, StreamObserver<OfferCode> response) {
+    RpcErrors.InvalidArgumentBuilder bad = RpcErrors.invalidArguments();
+    if (!CODE.matcher(request.getCode()).matches()) {
+      bad.field("code", "1-32 of A-Z, 0-9 and '-'");
+    }
+    int kinds = (request.getPercentOff() != 0 ? 1 : 0) + (request.getAmountOff() != 0 ? 1 : 0);
+    if (request.getPercentOff() < 0 || request.getPercentOff() > 100) {
+      bad.field("percent_off", "1-100");
+    }
+    if (request.getAmountOff() < 0 || request.getAmountOff() > 100_000_000) {
+      bad.field("amount_off", "minor units of currency, 1-100000000");
+    }
+    if (kinds > 1) {
+      bad.field("amount_off", "not with percent_off (one kind of discount per code)");
+    }
+    if (request.getAmountOff() > 0 && !CURRENCY.matcher(request.getCurrency()).matches()) {
+      bad.field("currency", "the ISO 4217 currency of amount_off, e.g. EUR");
+    }
+    if (request.getAmountOff() == 0 && !request.getCurrency().isEmpty()) {
+      bad.field("currency", "only with amount_off");
+    }
+    if (request.getTrialDays() < 0 || request.getTrialDays() > 366) {
+      bad.field("trial_days", "0-366");
+    }
+    if (kinds == 0 && request.getTrialDays() == 0) {
+      bad.field("percent_off", "a discount (percent_off or amount_off) or trial_days");
+    }
+    if (request.getMaxRedemptions() <= 0) {
+      bad.field("max_redemptions", "> 0");
+    }
+    Instant expires =
+        Instant.ofEpochSecond(
+            request.getExpiresAt().getSeconds(), request.getExpiresAt().getNanos());
+    if (!request.hasExpiresAt() || !expires.isAfter(clock.instant())) {
+      bad.field("expires_at", "a time in the future");
+    }
+    for (int i = 0; i < request.getCountriesCount(); i++) {
+      if (!COUNTRY.matcher(request.getCountries(i)).matches()) {
+        bad.field("countries[" + i + "]", "ISO 3166-1 alpha-2, upper case (e.g. SE)");
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw bad.build();
+    }
+    Offer offer =
+        new Offer(
+            request.getCode(),
+            request.getPercentOff(),
+            request.getAmountOff(),
+            request.getCurrency().isEmpty() ? Optional.empty() : Optional.of(request.getCurrency()),
+            request.getTrialDays(),
+            request.getMaxRedemptions(),
+            expires,
+            List.copyOf(request.getCountriesList()));
+    if (!offers.addIfMissing(offer)) {
+      throw new CheckoutException(
+          Status.Code.ALREADY_EXISTS,
+          CheckoutErrorReason.OFFER_CODE_EXISTS,
+          "offer code " + request.getCode() + " exists (its terms are not changed)",
+          Optional.of("code"));
+    }
+    response.onNext(view(offers.find(offer.code()).orElseThrow()));
+    response.onCompleted();
+  }
+
+  /** Operators: no new session can reserve the code. */
+  @Override
+  public void disableOfferCode(
+      DisableOfferCodeRequest request, StreamObserver<OfferCode> response) {
+    if (!CODE.matcher(request.getCode()).matches()) {
+      throw RpcErrors.invalidArgument("code", "1-32 of A-Z, 0-9 and '-'");
+    }
+    OfferStore.StoredOffer disabled =
+        offers
+            .disable(request.getCode())
+            .orElseThrow(
+                () ->
+                    new CheckoutException(
+                        Status.Code.NOT_FOUND,
+                        CheckoutErrorReason.OFFER_CODE_NOT_FOUND,
+                        "no offer code " + request.getCode(),
+                        Optional.of("code")));
+    response.onNext(view(disabled));
+    response.onCompleted();
+  }
+
+  private static OfferCode view(OfferStore.StoredOffer stored) {
+    Offer o = stored.offer();
+    return OfferCode.newBuilder()
+        .setCode(o.code())
+        .setPercentOff(o.percentOff())
+        .setAmountOff(o.amountOff())
+        .setCurrency(o.currency().orElse(""))
+        .setTrialDays(o.trialDays())
+        .setMaxRedemptions(o.maxRedemptions())
+        .setUsed(stored.used())
+        .setExpiresAt(timestamp(o.expiresAt()))
+        .addAllCountries(o.countries())
+        .setDisabled(stored.disabled())
+        .build();
   }
 
   private static Timestamp timestamp(Instant i) {

@@ -92,7 +92,8 @@ public final class CheckoutMain {
           return service
               .server()
               .service(
-                  new CheckoutGrpcService(catalog, flow, new EntitlementStore(pg.dataSource())))
+                  new CheckoutGrpcService(
+                      catalog, flow, new EntitlementStore(pg.dataSource()), offers, clock))
               .readinessCheck("postgres", pg::isReachable)
               .exceptionMapper(CheckoutMain::mapException);
         });

@@ -32,7 +32,8 @@ public final class OfferStore {
       """;
   private static final String SELECT =
       "SELECT code, percent_off, amount_off, currency, trial_days, max_redemptions,"
-          + " expires_at, countries FROM offer_codes WHERE code = ?";
+          + " expires_at, countries, used, disabled FROM offer_codes WHERE code = ?";
+  private static final String DISABLE = "UPDATE offer_codes SET disabled = true WHERE code = ?";
   private static final String INSERT_RESERVATION =
       "INSERT INTO offer_redemptions (code, user_id, session_id, state,"
           + " expires_at) VALUES (?, ?, ?, 'RESERVED', ?) ON CONFLICT DO NOTHING";
@@ -63,8 +64,10 @@ public final class OfferStore {
   /**
    * Adds {@code offer} unless a code of that name exists (existing codes keep their terms and
    * counts).
+   *
+   * @return whether it was added
    */
-  public void addIfMissing(Offer offer) {
+  public boolean addIfMissing(Offer offer) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(UPSERT)) {
       s.setString(1, offer.code());
@@ -75,7 +78,7 @@ public final class OfferStore {
       s.setInt(6, offer.maxRedemptions());
       s.setTimestamp(7, Timestamp.from(offer.expiresAt()));
       s.setArray(8, c.createArrayOf("text", offer.countries().toArray()));
-      s.executeUpdate();
+      return s.executeUpdate() == 1;
     } catch (SQLException e) {
       throw PostgresStore.unavailable("add offer code", e);
     }
@@ -127,12 +130,16 @@ public final class OfferStore {
       s.setString(3, code);
       s.executeUpdate();
     }
-    Optional<Offer> found = find(c, code);
+    Optional<StoredOffer> found = find(c, code);
     if (found.isEmpty()) {
       throw new OfferUnavailableException(
           OfferUnavailableException.Why.NOT_APPLICABLE, "no such offer code");
     }
-    Offer offer = found.get();
+    Offer offer = found.get().offer();
+    if (found.get().disabled()) {
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.NOT_APPLICABLE, "the offer code is no longer offered");
+    }
     if (!now.isBefore(offer.expiresAt())) {
       throw new OfferUnavailableException(
           OfferUnavailableException.Why.NOT_APPLICABLE, "the offer code expired");
@@ -247,6 +254,39 @@ public final class OfferStore {
         });
   }
 
+  /**
+   * An offer code as stored: its terms, the uses taken (reserved or redeemed), whether an operator
+   * disabled it.
+   */
+  public record StoredOffer(Offer offer, int used, boolean disabled) {}
+
+  /** The code {@code code}, if it exists. */
+  public Optional<StoredOffer> find(String code) {
+    try (Connection c = dataSource.getConnection()) {
+      return find(c, code);
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("read offer code", e);
+    }
+  }
+
+  /**
+   * Disables {@code code}: no new reservation (idempotent).
+   *
+   * @return the code after the change, empty if there is no such code
+   */
+  public Optional<StoredOffer> disable(String code) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(DISABLE)) {
+      s.setString(1, code);
+      if (s.executeUpdate() == 0) {
+        return Optional.empty();
+      }
+      return find(c, code);
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("disable offer code", e);
+    }
+  }
+
   /** The uses taken (reserved or redeemed) of {@code code}, or empty for an unknown code. */
   public Optional<Integer> used(String code) {
     try (Connection c = dataSource.getConnection();
@@ -274,7 +314,7 @@ public final class OfferStore {
     }
   }
 
-  private static Optional<Offer> find(Connection c, String code) throws SQLException {
+  private static Optional<StoredOffer> find(Connection c, String code) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(SELECT)) {
       s.setString(1, code);
       try (ResultSet r = s.executeQuery()) {
@@ -284,15 +324,18 @@ public final class OfferStore {
         Array countries = r.getArray(8);
         List<String> list = Arrays.asList((String[]) countries.getArray());
         return Optional.of(
-            new Offer(
-                r.getString(1),
-                r.getInt(2),
-                r.getLong(3),
-                Optional.ofNullable(r.getString(4)),
-                r.getInt(5),
-                r.getInt(6),
-                r.getTimestamp(7).toInstant(),
-                list));
+            new StoredOffer(
+                new Offer(
+                    r.getString(1),
+                    r.getInt(2),
+                    r.getLong(3),
+                    Optional.ofNullable(r.getString(4)),
+                    r.getInt(5),
+                    r.getInt(6),
+                    r.getTimestamp(7).toInstant(),
+                    list),
+                r.getInt(9),
+                r.getBoolean(10)));
       }
     }
   }

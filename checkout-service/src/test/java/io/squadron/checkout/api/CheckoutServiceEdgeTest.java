@@ -11,11 +11,14 @@ import io.squadron.proto.checkout.v1.CheckoutErrorReason;
 import io.squadron.proto.checkout.v1.CheckoutServiceGrpc;
 import io.squadron.proto.checkout.v1.CheckoutSession;
 import io.squadron.proto.checkout.v1.CreateCheckoutSessionRequest;
+import io.squadron.proto.checkout.v1.CreateOfferCodeRequest;
 import io.squadron.proto.checkout.v1.Device;
+import io.squadron.proto.checkout.v1.DisableOfferCodeRequest;
 import io.squadron.proto.checkout.v1.FormField;
 import io.squadron.proto.checkout.v1.GetCheckoutSessionRequest;
 import io.squadron.proto.checkout.v1.ListPlansRequest;
 import io.squadron.proto.checkout.v1.ListPlansResponse;
+import io.squadron.proto.checkout.v1.OfferCode;
 import io.squadron.proto.checkout.v1.PricedPlan;
 import io.squadron.proto.checkout.v1.Quote;
 import io.squadron.proto.checkout.v1.SessionState;
@@ -32,6 +35,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,17 +82,37 @@ class CheckoutServiceEdgeTest {
         .setOfferCode(offer);
   }
 
+  private static CheckoutServiceGrpc.CheckoutServiceBlockingStub operator() {
+    return CHECKOUT.stub("checkout-ops", CheckoutServiceGrpc::newBlockingStub);
+  }
+
+  /** A 25 % code, added as an operator through the API. */
   private static void addCode(
-      String code, int maxRedemptions, String expiresAt, String... countries) throws Exception {
+      String code, int maxRedemptions, String expiresAt, String... countries) {
+    Instant expires = Instant.parse(expiresAt);
+    operator()
+        .createOfferCode(
+            CreateOfferCodeRequest.newBuilder()
+                .setCode(code)
+                .setPercentOff(25)
+                .setMaxRedemptions(maxRedemptions)
+                .setExpiresAt(
+                    com.google.protobuf.Timestamp.newBuilder().setSeconds(expires.getEpochSecond()))
+                .addAllCountries(List.of(countries))
+                .build());
+  }
+
+  /**
+   * A code that expired in the past: the API refuses to create one, so it goes into the table (as a
+   * code that was created and then ran out).
+   */
+  private static void addExpiredCode(String code) throws Exception {
     try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "INSERT INTO offer_codes (code, percent_off, max_redemptions,"
-                    + " expires_at, countries) VALUES (?, 25, ?, ?::timestamptz, ?)")) {
+                "INSERT INTO offer_codes (code, percent_off, max_redemptions, expires_at)"
+                    + " VALUES (?, 25, 10, '2020-01-01T00:00:00Z')")) {
       s.setString(1, code);
-      s.setInt(2, maxRedemptions);
-      s.setString(3, expiresAt);
-      s.setArray(4, c.createArrayOf("text", countries));
       s.executeUpdate();
     }
   }
@@ -276,7 +300,7 @@ class CheckoutServiceEdgeTest {
   @Test
   void offerCode_oncePerUser_countryAndExpiryRestricted_releasedOnCancel() throws Exception {
     addCode("ONCE", 10, "2030-01-01T00:00:00Z", "SE", "DE");
-    addCode("GONE", 10, "2020-01-01T00:00:00Z");
+    addExpiredCode("GONE");
     CreateCheckoutSessionRequest first = create("SE", "ONCE").build();
     CheckoutSession s = app().createCheckoutSession(first);
     assertThat(used("ONCE")).isEqualTo(1);
@@ -484,5 +508,75 @@ class CheckoutServiceEdgeTest {
                             .build()))
         .hasCode(Status.Code.PERMISSION_DENIED)
         .hasReason(ErrorReason.CALLER_NOT_ALLOWED);
+  }
+
+  @Test
+  void offerCodeAdmin_operatorsCreateAndDisable_appsMayNot_badFieldsNamed() {
+    CreateOfferCodeRequest spring =
+        CreateOfferCodeRequest.newBuilder()
+            .setCode("SPRING10")
+            .setAmountOff(1000)
+            .setCurrency("EUR")
+            .setTrialDays(7)
+            .setMaxRedemptions(3)
+            .setExpiresAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_900_000_000L))
+            .addCountries("DE")
+            .build();
+    assertThatCall(() -> app().createOfferCode(spring)).hasCode(Status.Code.PERMISSION_DENIED);
+
+    OfferCode created = operator().createOfferCode(spring);
+    assertThat(created.getCode()).isEqualTo("SPRING10");
+    assertThat(created.getAmountOff()).isEqualTo(1000);
+    assertThat(created.getCurrency()).isEqualTo("EUR");
+    assertThat(created.getTrialDays()).isEqualTo(7);
+    assertThat(created.getCountriesList()).containsExactly("DE");
+    assertThat(created.getUsed()).isZero();
+    assertThat(created.getDisabled()).isFalse();
+    assertThatCall(() -> operator().createOfferCode(spring.toBuilder().setAmountOff(1).build()))
+        .hasCode(Status.Code.ALREADY_EXISTS)
+        .hasReason(CheckoutErrorReason.OFFER_CODE_EXISTS)
+        .hasBadField("code");
+    assertThatCall(
+            () ->
+                operator()
+                    .createOfferCode(
+                        spring.toBuilder()
+                            .setCode("bad code")
+                            .setPercentOff(150)
+                            .setExpiresAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1))
+                            .build()))
+        .hasCode(Status.Code.INVALID_ARGUMENT)
+        .hasBadField("code")
+        .hasBadField("percent_off")
+        .hasBadField("expires_at");
+
+    CheckoutSession held = app().createCheckoutSession(create("DE", "SPRING10").build());
+    assertThat(held.getQuote().getDiscount()).isEqualTo(1000);
+    OfferCode disabled =
+        operator()
+            .disableOfferCode(DisableOfferCodeRequest.newBuilder().setCode("SPRING10").build());
+    assertThat(disabled.getDisabled()).isTrue();
+    assertThat(disabled.getUsed()).isEqualTo(1);
+    assertThatCall(() -> app().createCheckoutSession(create("DE", "SPRING10").build()))
+        .hasCode(Status.Code.FAILED_PRECONDITION)
+        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE)
+        .hasBadField("offer_code");
+    // The session that reserved it keeps its price.
+    assertThat(
+            app()
+                .getCheckoutSession(
+                    GetCheckoutSessionRequest.newBuilder()
+                        .setSessionId(held.getSessionId())
+                        .build())
+                .getQuote()
+                .getDiscount())
+        .isEqualTo(1000);
+    assertThatCall(
+            () ->
+                operator()
+                    .disableOfferCode(
+                        DisableOfferCodeRequest.newBuilder().setCode("NO-SUCH").build()))
+        .hasCode(Status.Code.NOT_FOUND)
+        .hasReason(CheckoutErrorReason.OFFER_CODE_NOT_FOUND);
   }
 }
