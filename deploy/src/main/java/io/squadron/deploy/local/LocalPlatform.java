@@ -197,6 +197,23 @@ public final class LocalPlatform implements AutoCloseable {
     supervisor.reconcile();
   }
 
+  /**
+   * HOCON for a client of {@code service} as the operator identity ({@value #OPERATOR_IDENTITY},
+   * mutual TLS), balancing over every desired instance with ELS; with a {@code region}, it prefers
+   * that region's instances as an instance there would. Load it with rpc-core's {@code
+   * ConfigLoader} and build channels with {@code Platform.clients(config, registry)}.
+   */
+  public String clientConfig(String service, Optional<String> region) {
+    requireNonNull(service, "service");
+    requireNonNull(region, "region");
+    if (configs == null) {
+      throw new IllegalStateException("not started");
+    }
+    return region
+        .map(r -> configs.forOperatorIn(service, r))
+        .orElseGet(() -> configs.forOperator(service));
+  }
+
   /** The shape this platform runs. */
   public FleetShape shape() {
     return shape;

@@ -114,6 +114,17 @@ final class ServiceConfigs {
   }
 
   /**
+   * The config of a tool calling {@code service} as the operator identity from {@code region}: its
+   * ELS prefers that region's instances.
+   */
+  String forOperatorIn(String service, String region) {
+    return forOperator(service)
+        + "squadron.client-defaults.load-balancing-config.localRegion = "
+        + quote(region)
+        + "\n";
+  }
+
+  /**
    * The config of {@code service}'s demo program, as the operator identity: clients of the service
    * and of the services it calls (a demo may set up what the service needs, such as a user's keys),
    * and the external systems it talks to (a demo may play their other side, such as the payer at

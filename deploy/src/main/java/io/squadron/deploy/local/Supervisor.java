@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -55,7 +58,9 @@ public final class Supervisor implements AutoCloseable {
   private final DesiredStateFile desiredFile;
   private final PrintStream out;
   private final LongSupplier nanoTime;
+  // Guarded by stateLock (not by this): status readers never wait for a start to become ready.
   private final Map<InstanceSlot, Observed> observed = new LinkedHashMap<>();
+  private final Object stateLock = new Object();
   private ScheduledExecutorService loop;
   private DesiredState lastDesired = new DesiredState(List.of());
   private String lastDesiredError;
@@ -105,13 +110,47 @@ public final class Supervisor implements AutoCloseable {
    */
   synchronized void startAll(InstanceStartedListener listener) {
     DesiredState want = readDesired();
-    for (DesiredInstance d : want.instances()) {
-      long t0 = nanoTime.getAsLong();
-      Observed o = new Observed();
-      o.desired = d;
-      observed.put(d.slot(), o);
-      launch(o, d);
-      listener.started(o.service, o.release, Duration.ofNanos(nanoTime.getAsLong() - t0));
+    // Services in call order; the instances of one service at the same time (they share nothing
+    // but their stores, which exist by now).
+    Map<String, List<DesiredInstance>> byService = new LinkedHashMap<>();
+    want.instances()
+        .forEach(d -> byService.computeIfAbsent(d.slot().service(), k -> new ArrayList<>()).add(d));
+    // As many at once as there are cores: more only slows each JVM's start on a small machine.
+    ExecutorService starters =
+        Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    try {
+      for (List<DesiredInstance> instances : byService.values()) {
+        List<Future<?>> started = new ArrayList<>();
+        for (DesiredInstance d : instances) {
+          Observed o = new Observed();
+          o.desired = d;
+          synchronized (stateLock) {
+            observed.put(d.slot(), o);
+          }
+          started.add(
+              starters.submit(
+                  () -> {
+                    long t0 = nanoTime.getAsLong();
+                    launch(o, d);
+                    listener.started(
+                        o.service, o.release, Duration.ofNanos(nanoTime.getAsLong() - t0));
+                  }));
+        }
+        for (Future<?> f : started) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r
+                ? r
+                : new IllegalStateException(e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the platform", e);
+          }
+        }
+      }
+    } finally {
+      starters.shutdownNow();
     }
     writeState();
   }
@@ -155,14 +194,19 @@ public final class Supervisor implements AutoCloseable {
     Set<InstanceSlot> wanted = new LinkedHashSet<>();
     want.instances().forEach(d -> wanted.add(d.slot()));
     List<InstanceSlot> gone = new ArrayList<>();
-    for (InstanceSlot slot : observed.keySet()) {
-      if (!wanted.contains(slot)) {
-        gone.add(slot);
+    synchronized (stateLock) {
+      for (InstanceSlot slot : observed.keySet()) {
+        if (!wanted.contains(slot)) {
+          gone.add(slot);
+        }
       }
     }
     Collections.reverse(gone);
     for (InstanceSlot slot : gone) {
-      Observed o = observed.remove(slot);
+      Observed o;
+      synchronized (stateLock) {
+        o = observed.remove(slot);
+      }
       stop(o);
       log("stopped " + slot + " (no longer desired)");
     }
@@ -170,11 +214,16 @@ public final class Supervisor implements AutoCloseable {
       if (closed) {
         return;
       }
-      Observed o = observed.get(d.slot());
+      Observed o;
+      synchronized (stateLock) {
+        o = observed.get(d.slot());
+      }
       if (o == null) {
         o = new Observed();
         o.desired = d;
-        observed.put(d.slot(), o);
+        synchronized (stateLock) {
+          observed.put(d.slot(), o);
+        }
         tryLaunch(o, d, "started " + d.slot() + " (release " + d.release() + ")");
       } else if (o.state == InstanceState.CRASH_LOOP_BACKOFF) {
         if (nanoTime.getAsLong() - o.restartAtNanos >= 0) {
@@ -196,7 +245,9 @@ public final class Supervisor implements AutoCloseable {
           || d.port() != o.desired.port()
           || d.adminPort() != o.desired.adminPort()) {
         String from = o.release;
-        o.state = InstanceState.REPLACING;
+        synchronized (stateLock) {
+          o.state = InstanceState.REPLACING;
+        }
         writeState();
         stop(o);
         tryLaunch(o, d, "replaced " + d.slot() + ": release " + from + " -> " + d.release());
@@ -210,12 +261,14 @@ public final class Supervisor implements AutoCloseable {
     if (prometheus != null && o.service != null) {
       prometheus.remove(o.service);
     }
-    o.lastExit = exit;
-    o.process = null;
-    o.crashesInARow = RestartBackoff.crashesInARow(o.crashesInARow, ranFor);
-    o.backoff = RestartBackoff.delay(o.crashesInARow);
-    o.restartAtNanos = nanoTime.getAsLong() + o.backoff.toNanos();
-    o.state = InstanceState.CRASH_LOOP_BACKOFF;
+    synchronized (stateLock) {
+      o.lastExit = exit;
+      o.process = null;
+      o.crashesInARow = RestartBackoff.crashesInARow(o.crashesInARow, ranFor);
+      o.backoff = RestartBackoff.delay(o.crashesInARow);
+      o.restartAtNanos = nanoTime.getAsLong() + o.backoff.toNanos();
+      o.state = InstanceState.CRASH_LOOP_BACKOFF;
+    }
     log(
         o.desired.slot()
             + " exited unrequested (exit "
@@ -274,11 +327,14 @@ public final class Supervisor implements AutoCloseable {
     if (prometheus != null && o.service != null) {
       prometheus.remove(o.service);
     }
-    if (o.process != null) {
-      Processes.stop(o.process.toHandle(), STOP_GRACE);
-      o.process = null;
+    Process process = o.process;
+    if (process != null) {
+      Processes.stop(process.toHandle(), STOP_GRACE);
     }
-    o.state = InstanceState.STOPPED;
+    synchronized (stateLock) {
+      o.process = null;
+      o.state = InstanceState.STOPPED;
+    }
   }
 
   private DesiredState readDesired() {
@@ -295,8 +351,14 @@ public final class Supervisor implements AutoCloseable {
     return lastDesired;
   }
 
-  /** The observed state now. */
-  public synchronized RunState runState() {
+  /** The observed state now (never waits for an instance being started). */
+  public RunState runState() {
+    synchronized (stateLock) {
+      return snapshot();
+    }
+  }
+
+  private RunState snapshot() {
     List<InstanceStatus> instances = new ArrayList<>();
     for (Observed o : observed.values()) {
       RunningService process =
@@ -325,10 +387,12 @@ public final class Supervisor implements AutoCloseable {
   }
 
   private void writeState() {
-    RunState now = runState();
-    if (!now.equals(lastWritten)) {
-      now.write(workspace.stateFile());
-      lastWritten = now;
+    synchronized (stateLock) {
+      RunState now = snapshot();
+      if (!now.equals(lastWritten)) {
+        now.write(workspace.stateFile());
+        lastWritten = now;
+      }
     }
   }
 
@@ -362,12 +426,17 @@ public final class Supervisor implements AutoCloseable {
       }
     }
     synchronized (this) {
-      List<Observed> reverse = new ArrayList<>(observed.values());
+      List<Observed> reverse;
+      synchronized (stateLock) {
+        reverse = new ArrayList<>(observed.values());
+      }
       Collections.reverse(reverse);
       for (Observed o : reverse) {
         stop(o);
       }
-      observed.clear();
+      synchronized (stateLock) {
+        observed.clear();
+      }
     }
   }
 }
