@@ -86,7 +86,7 @@ public final class EventsBenchmark {
       boolean restart = true;
       String groupProtocol = "consumer";
       int changesPerTx = 1;
-      boolean deleteSent = true;
+      boolean deleteSent = false;
       for (String arg : args) {
         String[] kv = arg.replaceFirst("^--", "").split("=", 2);
         if (kv.length != 2) {
@@ -323,8 +323,8 @@ public final class EventsBenchmark {
             OutboxRelay.builder(pool, kafka.bootstrapServers())
                 .name("bench")
                 .meterRegistry(registry)
-                // Rows deleted as they are published (--outbox=delete, the default here) or marked
-                // sent and kept for the default retention (--outbox=mark).
+                // Rows marked sent and kept for the default retention (--outbox=mark, the relay's
+                // default) or deleted as they are published (--outbox=delete).
                 .retention(o.deleteSent() ? Duration.ZERO : OutboxRelay.DEFAULT_RETENTION)
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
                 .build()
