@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates topics that do not exist yet. Squadron's brokers do not create topics on first use (a
@@ -30,7 +31,8 @@ public final class EventTopics {
 
   /**
    * Creates {@code topic} with {@code partitions} partitions and the broker's default replication
-   * factor unless it exists (an existing topic is left as it is, whatever its partition count).
+   * factor unless it exists (an existing topic is left as it is, whatever its partition count), and
+   * returns once the broker describes it.
    *
    * @throws IllegalStateException if the broker does not answer within 30 s or refuses
    */
@@ -69,6 +71,39 @@ public final class EventTopics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    }
+    awaitDescribable(admin, topic);
+  }
+
+  /**
+   * A topic just created may not be in the broker's metadata yet (describing it answers
+   * UnknownTopicOrPartition for a moment, longer on a loaded machine): wait until it is, so a
+   * consumer or producer started next finds it.
+   */
+  private static void awaitDescribable(Admin admin, String topic) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              "topic " + topic + " created but not described: " + e.getCause(), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("cannot describe topic " + topic + ": no answer", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topic " + topic, e);
+      }
+      try {
+        Thread.sleep(100); // polling the broker's metadata, bounded by the deadline above
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topic " + topic, e);
+      }
     }
   }
 
