@@ -58,15 +58,30 @@ public final class CanaryMetrics {
   /** Every method's latency and error comparison over the {@code window} ending at {@code end}. */
   public List<MetricResult> compare(Instant end, Duration window) {
     requireNonNull(end, "end");
-    String range = "[" + Math.max(1, window.toSeconds()) + "s]";
+    requireNonNull(window, "window");
+    return compareWith(end, "[" + Math.max(1, window.toSeconds()) + "s]");
+  }
+
+  /**
+   * Every method's comparison over the instances' whole lives up to {@code end}: the counters' own
+   * values rather than their {@code increase()}, exact for instances started for the canary (a
+   * canary and its baseline are). {@code increase()} would miss the calls counted before a series'
+   * first scrape: an error status's series appears with its first errors already in it.
+   */
+  public List<MetricResult> compareLifetime(Instant end) {
+    requireNonNull(end, "end");
+    return compareWith(end, null);
+  }
+
+  private List<MetricResult> compareWith(Instant end, String range) {
     Map<String, Double> canaryCalls =
-        byMethod(increase(DURATION + "_count", canary, "") + range, end);
+        byMethod(increase(DURATION + "_count", canary, ""), range, end);
     Map<String, Double> baselineCalls =
-        byMethod(increase(DURATION + "_count", baseline, "") + range, end);
+        byMethod(increase(DURATION + "_count", baseline, ""), range, end);
     Map<String, Double> canaryErrors =
-        byMethod(increase(DURATION + "_count", canary, errors()) + range, end);
+        byMethod(increase(DURATION + "_count", canary, errors()), range, end);
     Map<String, Double> baselineErrors =
-        byMethod(increase(DURATION + "_count", baseline, errors()) + range, end);
+        byMethod(increase(DURATION + "_count", baseline, errors()), range, end);
     Map<String, Map<Double, Double>> canaryBuckets = buckets(canary, range, end);
     Map<String, Map<Double, Double>> baselineBuckets = buckets(baseline, range, end);
     Set<String> methods = new TreeSet<>(canaryCalls.keySet());
@@ -105,19 +120,24 @@ public final class CanaryMetrics {
     return ",status=~\"" + SERVER_ERRORS + "\"";
   }
 
-  private Map<String, Double> byMethod(String selectorWithRange, Instant end) {
+  /** {@code increase(selector[range])}, or the selector itself over a lifetime (no range). */
+  private static String counted(String selector, String range) {
+    return range == null ? selector : "increase(" + selector + range + ")";
+  }
+
+  private Map<String, Double> byMethod(String selector, String range, Instant end) {
     Map<String, Double> out = new HashMap<>();
     prometheus
-        .query("sum by (method) (increase(" + selectorWithRange + "))", end)
+        .query("sum by (method) (" + counted(selector, range) + ")", end)
         .forEach(s -> out.put(s.labels().getOrDefault("method", ""), s.value()));
     return out;
   }
 
   private Map<String, Map<Double, Double>> buckets(String instances, String range, Instant end) {
     Map<String, Map<Double, Double>> out = new HashMap<>();
-    String selector = increase(DURATION + "_bucket", instances, ",status=\"OK\"") + range;
+    String selector = increase(DURATION + "_bucket", instances, ",status=\"OK\"");
     for (PrometheusClient.Sample s :
-        prometheus.query("sum by (method, le) (increase(" + selector + "))", end)) {
+        prometheus.query("sum by (method, le) (" + counted(selector, range) + ")", end)) {
       String le = s.labels().get("le");
       double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
       out.computeIfAbsent(s.labels().getOrDefault("method", ""), m -> new TreeMap<>())
