@@ -56,6 +56,7 @@ public final class CanaryTraffic implements AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong tick = new AtomicLong();
   private final RandomGenerator random;
+  private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CanaryTraffic(List<Target> targets, RandomGenerator random) {
     this.targets = List.copyOf(targets);
@@ -147,7 +148,12 @@ public final class CanaryTraffic implements AutoCloseable {
     return skipped.get();
   }
 
-  /** Stops the ticks and waits (a little) for calls in flight. */
+  /** Runs {@code action} after the traffic stops (closing its channels). */
+  public void onClose(Runnable action) {
+    onClose.add(requireNonNull(action, "action"));
+  }
+
+  /** Stops the ticks, waits (a little) for calls in flight, then runs the close actions. */
   @Override
   public void close() {
     ticks.shutdownNow();
@@ -160,5 +166,6 @@ public final class CanaryTraffic implements AutoCloseable {
       Thread.currentThread().interrupt();
       callers.shutdownNow();
     }
+    onClose.forEach(Runnable::run);
   }
 }

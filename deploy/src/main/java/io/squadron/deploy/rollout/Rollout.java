@@ -272,9 +272,10 @@ public final class Rollout {
     try {
       outcome =
           new CanaryAnalysis(
-                  metrics::compareLifetime,
+                  metrics::compareBetween,
                   settings.analysis(),
                   settings.interval(),
+                  settings.warmup(),
                   clock,
                   sleeper)
               .run(text -> report(report, text));

@@ -10,17 +10,24 @@ import java.time.Duration;
  *
  * @param analysis the canary analysis's thresholds
  * @param interval how often the canary is analysed
+ * @param warmup how long after canary and baseline start their calls are left out of the analysis
  * @param healthCheck how long each later step's instances are watched before the next step
  * @param convergeTimeout how long the fleet may take to start or replace instances
  */
 public record RolloutSettings(
-    AnalysisSettings analysis, Duration interval, Duration healthCheck, Duration convergeTimeout) {
+    AnalysisSettings analysis,
+    Duration interval,
+    Duration warmup,
+    Duration healthCheck,
+    Duration convergeTimeout) {
   /**
-   * Defaults for the local platform: analysis every 10 s, health checks of 10 s, 2 min to converge.
+   * Defaults for the local platform: analysis every 10 s after a 10 s warm-up, health checks of 10
+   * s, 2 min to converge.
    */
   public static final RolloutSettings DEFAULTS =
       new RolloutSettings(
           AnalysisSettings.DEFAULTS,
+          Duration.ofSeconds(10),
           Duration.ofSeconds(10),
           Duration.ofSeconds(10),
           Duration.ofMinutes(2));
@@ -28,6 +35,10 @@ public record RolloutSettings(
   public RolloutSettings {
     requireNonNull(analysis, "analysis");
     positive("interval", interval);
+    requireNonNull(warmup, "warmup");
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
+    }
     requireNonNull(healthCheck, "healthCheck");
     if (healthCheck.isNegative()) {
       throw new IllegalArgumentException("healthCheck: " + healthCheck + " (expected: >= 0)");

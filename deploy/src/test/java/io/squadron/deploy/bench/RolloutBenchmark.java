@@ -34,15 +34,16 @@ import java.util.stream.IntStream;
  * +50% latency on Shuffle, 10 with 2% of its calls failing, both through rpc-core's {@code
  * squadron.fault-injection}); each a pair of shuffle instances started at the same time, scraped by
  * Prometheus every second, given the same bounded traffic (20 calls a second each, a 200-track
- * balanced shuffle), and judged every 5 s by the rollout's analysis with its default thresholds.
- * Four canaries run at a time (2 cores). A false alarm is an A/A canary rolled back; a miss is a
- * bad one promoted; detection is from the pair's start to the rollback.
+ * balanced shuffle), and judged every 5 s after a 5 s warm-up by the rollout's analysis with its
+ * default thresholds. Four canaries run at a time (2 cores). A false alarm is an A/A canary rolled
+ * back; a miss is a bad one promoted; detection is from the pair's start to the rollback.
  */
 public final class RolloutBenchmark {
   private static final String SERVICE = "shuffle";
   private static final String METHOD = "squadron.shuffle.v1.ShuffleService/Shuffle";
   private static final String CALLER = "checkout";
   static final Duration INTERVAL = Duration.ofSeconds(5);
+  static final Duration WARMUP = Duration.ofSeconds(5);
   static final Duration SCRAPE = Duration.ofSeconds(1);
   static final double CALLS_PER_SECOND = 20;
   private static final int AT_A_TIME = 4;
@@ -149,6 +150,7 @@ public final class RolloutBenchmark {
                         "baseline", List.of(toBaseline.prepare(METHOD, request)))),
                 CALLS_PER_SECOND,
                 new SplittableRandom(number))) {
+      StringBuilder reports = new StringBuilder();
       CanaryMetrics metrics =
           new CanaryMetrics(
               client,
@@ -158,19 +160,33 @@ public final class RolloutBenchmark {
               AnalysisSettings.DEFAULTS);
       CanaryAnalysis.Outcome outcome =
           new CanaryAnalysis(
-                  metrics::compareLifetime,
+                  metrics::compareBetween,
                   AnalysisSettings.DEFAULTS,
                   INTERVAL,
+                  WARMUP,
                   Clock.systemUTC(),
                   d -> Thread.sleep(d.toMillis()))
-              .run(report -> {});
-      return new Result(
-          number,
-          kind,
-          outcome.promoted(),
-          outcome.elapsed().toMillis() / 1000.0,
-          outcome.intervals().size(),
-          outcome.decision().reason());
+              .run(reports::append);
+      Result result =
+          new Result(
+              number,
+              kind,
+              outcome.promoted(),
+              outcome.elapsed().toMillis() / 1000.0,
+              outcome.intervals().size(),
+              outcome.decision().reason());
+      boolean wrong = (kind == Kind.AA) != outcome.promoted();
+      synchronized (RolloutBenchmark.class) {
+        System.out.printf(
+            Locale.ROOT,
+            "canary %d (%s): %s after %.1f s%s%n",
+            number,
+            kind,
+            outcome.promoted() ? "PROMOTE" : "ROLLBACK",
+            result.seconds(),
+            wrong ? " -- WRONG; its reports:\n" + reports : "");
+      }
+      return result;
     } finally {
       synchronized (targets) {
         targets.remove(canaryAdmin);
@@ -190,8 +206,9 @@ public final class RolloutBenchmark {
   private static void print(List<Result> results, double wallSeconds) {
     System.out.printf(
         Locale.ROOT,
-        "rollout bench: interval %d s, scrape %d s, %.0f calls/s a side, defaults %s%n",
+        "rollout bench: interval %d s after a %d s warm-up, scrape %d s, %.0f calls/s a side, %s%n",
         INTERVAL.toSeconds(),
+        WARMUP.toSeconds(),
         SCRAPE.toSeconds(),
         CALLS_PER_SECOND,
         AnalysisSettings.DEFAULTS);

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs the canary analysis of one canary step: every {@code interval}, the canary's and baseline's
- * metrics over their lives so far ({@link CanaryMetrics#compareLifetime}), scored ({@link
+ * Runs the canary analysis of one canary step: after a warm-up (cold-start latency left out, as
+ * Kayenta's warm-up does), every {@code interval}, the canary's and baseline's metrics since the
+ * warm-up ended ({@link CanaryMetrics#compareBetween}: samples accumulate), scored ({@link
  * IntervalResult}) and judged ({@link CanaryJudge}) until the judge promotes or rolls back; each
  * interval's report ({@link AnalysisReport}) goes to {@code report}. An interval whose metrics
  * cannot be read (Prometheus down) is inconclusive: the analysis never passes without data.
@@ -44,28 +45,31 @@ public final class CanaryAnalysis {
     }
   }
 
-  /** What reads one interval's metrics; {@link CanaryMetrics#compareLifetime} in a rollout. */
+  /** What reads one interval's metrics; {@link CanaryMetrics#compareBetween} in a rollout. */
   @FunctionalInterface
   public interface MetricsSource {
-    /** Every metric's comparison up to {@code end}. */
-    List<MetricResult> compare(Instant end);
+    /** Every metric's comparison of the calls between {@code from} and {@code end}. */
+    List<MetricResult> compare(Instant from, Instant end);
   }
 
   private final MetricsSource metrics;
   private final AnalysisSettings settings;
   private final Duration interval;
+  private final Duration warmup;
   private final Clock clock;
   private final Sleeper sleeper;
 
   /**
-   * Analyses every {@code interval} with {@code settings}' thresholds.
+   * Analyses every {@code interval} with {@code settings}' thresholds the calls made after {@code
+   * warmup}.
    *
-   * @throws IllegalArgumentException when the interval is not positive
+   * @throws IllegalArgumentException when the interval is not positive or the warm-up negative
    */
   public CanaryAnalysis(
       MetricsSource metrics,
       AnalysisSettings settings,
       Duration interval,
+      Duration warmup,
       Clock clock,
       Sleeper sleeper) {
     this.metrics = requireNonNull(metrics, "metrics");
@@ -73,6 +77,10 @@ public final class CanaryAnalysis {
     this.interval = requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+    }
+    this.warmup = requireNonNull(warmup, "warmup");
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
     }
     this.clock = requireNonNull(clock, "clock");
     this.sleeper = requireNonNull(sleeper, "sleeper");
@@ -86,13 +94,17 @@ public final class CanaryAnalysis {
   public Outcome run(Consumer<String> report) throws InterruptedException {
     requireNonNull(report, "report");
     Instant start = clock.instant();
+    if (!warmup.isZero()) {
+      sleeper.sleep(warmup);
+    }
+    Instant from = clock.instant();
     CanaryJudge judge = new CanaryJudge(settings);
     for (int i = 1; ; i++) {
       sleeper.sleep(interval);
       List<MetricResult> results;
       String note = "";
       try {
-        results = metrics.compare(clock.instant());
+        results = metrics.compare(from, clock.instant());
       } catch (RuntimeException e) {
         results = List.of();
         note = "  metrics could not be read (" + e.getMessage() + "): inconclusive\n";

@@ -70,39 +70,91 @@ public final class CanaryMetrics {
    */
   public List<MetricResult> compareLifetime(Instant end) {
     requireNonNull(end, "end");
-    return compareWith(end, null);
+    return results(snapshot(end, null));
+  }
+
+  /**
+   * Every method's comparison of the calls counted between {@code from} and {@code end}: the
+   * counters' values at {@code end} minus those at {@code from} (a series absent at {@code from}
+   * counted nothing before it), for instances started for the canary; {@code from} is the end of
+   * their warm-up, so cold-start latency (class loading, JIT, first TLS handshakes) is left out.
+   */
+  public List<MetricResult> compareBetween(Instant from, Instant end) {
+    requireNonNull(from, "from");
+    requireNonNull(end, "end");
+    if (!from.isBefore(end)) {
+      throw new IllegalArgumentException("from: " + from + " (expected: before end " + end + ")");
+    }
+    return results(snapshot(end, null).minus(snapshot(from, null)));
   }
 
   private List<MetricResult> compareWith(Instant end, String range) {
-    Map<String, Double> canaryCalls =
-        byMethod(increase(DURATION + "_count", canary, ""), range, end);
-    Map<String, Double> baselineCalls =
-        byMethod(increase(DURATION + "_count", baseline, ""), range, end);
-    Map<String, Double> canaryErrors =
-        byMethod(increase(DURATION + "_count", canary, errors()), range, end);
-    Map<String, Double> baselineErrors =
-        byMethod(increase(DURATION + "_count", baseline, errors()), range, end);
-    Map<String, Map<Double, Double>> canaryBuckets = buckets(canary, range, end);
-    Map<String, Map<Double, Double>> baselineBuckets = buckets(baseline, range, end);
-    Set<String> methods = new TreeSet<>(canaryCalls.keySet());
-    methods.addAll(baselineCalls.keySet());
+    return results(snapshot(end, range));
+  }
+
+  /** One side's counters by method: calls, server errors, and OK calls per bucket bound. */
+  private record Side(
+      Map<String, Double> calls,
+      Map<String, Double> errors,
+      Map<String, Map<Double, Double>> buckets) {
+    Side minus(Side earlier) {
+      Map<String, Map<Double, Double>> b = new HashMap<>();
+      buckets.forEach(
+          (method, bounds) -> {
+            Map<Double, Double> before = earlier.buckets.getOrDefault(method, Map.of());
+            Map<Double, Double> diff = new TreeMap<>();
+            bounds.forEach((le, v) -> diff.put(le, Math.max(0, v - before.getOrDefault(le, 0.0))));
+            b.put(method, diff);
+          });
+      return new Side(subtract(calls, earlier.calls), subtract(errors, earlier.errors), b);
+    }
+
+    private static Map<String, Double> subtract(Map<String, Double> a, Map<String, Double> b) {
+      Map<String, Double> out = new HashMap<>();
+      a.forEach((k, v) -> out.put(k, Math.max(0, v - b.getOrDefault(k, 0.0))));
+      return out;
+    }
+  }
+
+  private record Snapshot(Side canary, Side baseline) {
+    Snapshot minus(Snapshot earlier) {
+      return new Snapshot(canary.minus(earlier.canary), baseline.minus(earlier.baseline));
+    }
+  }
+
+  private Snapshot snapshot(Instant at, String range) {
+    return new Snapshot(side(canary, at, range), side(baseline, at, range));
+  }
+
+  private Side side(String instances, Instant at, String range) {
+    return new Side(
+        byMethod(increase(DURATION + "_count", instances, ""), range, at),
+        byMethod(increase(DURATION + "_count", instances, errors()), range, at),
+        buckets(instances, range, at));
+  }
+
+  private List<MetricResult> results(Snapshot s) {
+    Set<String> methods = new TreeSet<>(s.canary().calls().keySet());
+    methods.addAll(s.baseline().calls().keySet());
     List<MetricResult> results = new ArrayList<>();
     for (String method : methods) {
       results.add(
           LatencyComparison.compare(
               "latency " + method,
               HistogramSamples.fromCumulative(
-                  canaryBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
+                  s.canary().buckets().getOrDefault(method, Map.of()), MAX_SAMPLES),
               HistogramSamples.fromCumulative(
-                  baselineBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
+                  s.baseline().buckets().getOrDefault(method, Map.of()), MAX_SAMPLES),
               settings));
+      long canaryCalls = round(s.canary().calls().get(method));
+      long baselineCalls = round(s.baseline().calls().get(method));
       results.add(
           ErrorComparison.compare(
               "errors " + method,
-              round(canaryCalls.get(method)),
-              Math.min(round(canaryErrors.get(method)), round(canaryCalls.get(method))),
-              round(baselineCalls.get(method)),
-              Math.min(round(baselineErrors.get(method)), round(baselineCalls.get(method))),
+              canaryCalls,
+              Math.min(round(s.canary().errors().get(method)), canaryCalls),
+              baselineCalls,
+              Math.min(round(s.baseline().errors().get(method)), baselineCalls),
               settings));
     }
     return results;
