@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import io.squadron.deploy.local.Releases;
 import io.squadron.deploy.local.Workspace;
 import java.io.File;
 import java.io.IOException;
@@ -42,13 +43,13 @@ import java.util.stream.Stream;
  */
 public final class ReleaseStore {
   /** The release id of the checkout's own build (not a directory). */
-  public static final String CURRENT = "current";
+  public static final String CURRENT = Releases.CURRENT;
 
   /** The class path file of a release. */
-  public static final String CLASSPATH_FILE = "classpath.txt";
+  public static final String CLASSPATH_FILE = Releases.CLASSPATH_FILE;
 
   /** The config overlay of a release. */
-  public static final String CONFIG_FILE = "config.conf";
+  public static final String CONFIG_FILE = Releases.CONFIG_FILE;
 
   /** What a release was made from. */
   public static final String INFO_FILE = "release.properties";
@@ -66,7 +67,7 @@ public final class ReleaseStore {
 
   /** The directory of {@code service}'s release {@code version} (it need not exist). */
   public Path directory(String service, String version) {
-    return workspace.stateDir().resolve("releases").resolve(service).resolve(checkVersion(version));
+    return new Releases(workspace).directory(service, checkVersion(version));
   }
 
   /**
@@ -111,7 +112,7 @@ public final class ReleaseStore {
               + "); releases are immutable: create another version");
     }
     String overlay = configOverlay.map(ReleaseStore::readOverlay).orElse(null);
-    List<Path> classPath = currentClassPath(moduleDir);
+    List<Path> classPath = currentClassPath(service, moduleDir);
     Path parent = ensure(target.getParent());
     Path building = parent.resolve("." + version + ".building-" + UUID.randomUUID());
     try {
@@ -200,36 +201,27 @@ public final class ReleaseStore {
     }
   }
 
-  /** The checkout's class path of the module: its classes, then its dependencies in order. */
-  private List<Path> currentClassPath(String moduleDir) {
-    Path module = workspace.module(moduleDir);
-    Path classes = module.resolve("target").resolve("classes");
-    Path deps = module.resolve("target").resolve("classpath.txt");
-    if (!Files.isDirectory(classes) || !Files.isRegularFile(deps)) {
-      throw new IllegalArgumentException(
-          moduleDir + " is not built (no " + classes + " or " + deps + "); run ./squadron build");
+  /**
+   * The class path the local platform starts the module's {@value #CURRENT} release with: its
+   * classes, then its dependencies in order.
+   */
+  private List<Path> currentClassPath(String service, String moduleDir) {
+    String classPath;
+    try {
+      classPath = new Releases(workspace).resolve(service, moduleDir, CURRENT).classPath();
+    } catch (IllegalStateException notBuilt) {
+      throw new IllegalArgumentException(notBuilt.getMessage(), notBuilt);
     }
     List<Path> entries = new ArrayList<>();
-    entries.add(classes);
-    try {
-      for (String entry :
-          Files.readString(deps, StandardCharsets.UTF_8)
-              .trim()
-              .split(Pattern.quote(File.pathSeparator))) {
-        if (!entry.isBlank()) {
-          Path p = Path.of(entry);
-          if (!Files.exists(p)) {
-            throw new IllegalArgumentException(
-                moduleDir
-                    + "'s class path names "
-                    + p
-                    + ", which is missing; run ./squadron build");
-          }
-          entries.add(p);
+    for (String entry : classPath.split(Pattern.quote(File.pathSeparator))) {
+      if (!entry.isBlank()) {
+        Path p = Path.of(entry);
+        if (!Files.exists(p)) {
+          throw new IllegalArgumentException(
+              moduleDir + "'s class path names " + p + ", which is missing; run ./squadron build");
         }
+        entries.add(p);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + deps, e);
     }
     return entries;
   }

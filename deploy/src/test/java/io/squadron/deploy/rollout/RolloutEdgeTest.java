@@ -1,0 +1,310 @@
+package io.squadron.deploy.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.squadron.deploy.call.ServiceCall;
+import io.squadron.deploy.catalog.ServiceCatalog;
+import io.squadron.deploy.catalog.ServiceModule;
+import io.squadron.deploy.local.FleetShape;
+import io.squadron.deploy.local.LocalPlatform;
+import io.squadron.deploy.local.Workspace;
+import io.squadron.deploy.prometheus.PrometheusClient;
+import io.squadron.deploy.release.ReleaseStore;
+import io.squadron.deploy.rollout.analysis.AnalysisSettings;
+import io.squadron.testkit.Await;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code squadron rollout} at the edge: a real local platform (shuffle, two regions x two groups,
+ * its Prometheus, {@code up}'s supervisor reconciling the desired state), real releases made with
+ * {@link ReleaseStore}, bad ones through rpc-core's fault injection, the rollout's own bounded
+ * traffic, and the canary analysis on short intervals (2 s warm-up, 3 s intervals, Prometheus
+ * scraping every 2 s).
+ */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+class RolloutEdgeTest {
+  private static final String SERVICE = "shuffle";
+  private static final String METHOD = "squadron.shuffle.v1.ShuffleService/Shuffle";
+  private static final Path DEPLOY = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path state;
+
+  private static LocalPlatform platform;
+  private static Workspace workspace;
+  private static ServiceModule shuffle;
+  private static List<Fleet.Instance> stable;
+
+  @BeforeAll
+  static void platform() throws Exception {
+    workspace = new Workspace(DEPLOY.getParent(), state);
+    shuffle = ServiceCatalog.discover(workspace.home()).find(SERVICE).orElseThrow();
+    platform =
+        new LocalPlatform(
+            workspace, System.out, System.getenv(), new FleetShape(2, 1), Set.of(SERVICE));
+    platform.start();
+    ReleaseStore releases = new ReleaseStore(workspace, Clock.systemUTC());
+    releases.create(SERVICE, shuffle.moduleDir(), "2.0", Optional.empty());
+    releases.create(
+        SERVICE, shuffle.moduleDir(), "2.1-slow", Optional.of(overlay("added-latency = 50%")));
+    releases.create(
+        SERVICE, shuffle.moduleDir(), "2.1-failing", Optional.of(overlay("error-rate = 0.02")));
+    stable = LocalFleet.of(workspace).instances(SERVICE);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  private static Path overlay(String fault) throws Exception {
+    Path file = state.resolve("fault-" + fault.hashCode() + ".conf");
+    Files.writeString(
+        file, "squadron.fault-injection { method = \"" + METHOD + "\", " + fault + " }\n");
+    return file;
+  }
+
+  private static String playlist() {
+    return IntStream.range(0, 200)
+        .mapToObj(i -> "{\"trackId\":\"t" + i + "\",\"artistId\":\"a" + (i % 20) + "\"}")
+        .collect(Collectors.joining(",", "{\"tracks\":[", "]}"));
+  }
+
+  private static final class Run {
+    final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    final Rollout rollout;
+
+    Run(AnalysisSettings analysis, double callsPerSecond) throws Exception {
+      rollout =
+          new Rollout(
+              workspace.stateDir().resolve("rollouts"),
+              LocalFleet.of(workspace),
+              new PrometheusClient(platform.prometheusUrl().orElseThrow()),
+              new RolloutSettings(
+                  analysis,
+                  Duration.ofSeconds(3),
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(2),
+                  Duration.ofMinutes(2)),
+              Optional.of(
+                  new ServiceCallTraffic(
+                      SERVICE,
+                      shuffle.descriptor().grpcServices(),
+                      workspace.certDir(),
+                      LocalPlatform.OPERATOR_IDENTITY,
+                      List.of(new ServiceCallTraffic.Call(METHOD, playlist())),
+                      callsPerSecond,
+                      new SplittableRandom(1))),
+              Clock.systemUTC(),
+              d -> Thread.sleep(d.toMillis()),
+              new PrintStream(printed, true, StandardCharsets.UTF_8));
+    }
+
+    String printed() {
+      return printed.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Calls to the service's own instances throughout (the platform's traffic, which no canary sees).
+   */
+  private static CanaryTraffic background(List<ServiceCall> opened) {
+    List<CanaryTraffic.Target> targets = new ArrayList<>();
+    for (Fleet.Instance i : stable) {
+      ServiceCall call =
+          ServiceCall.asIdentity(
+              SERVICE,
+              shuffle.descriptor().grpcServices(),
+              i.address(),
+              workspace.certDir(),
+              LocalPlatform.OPERATOR_IDENTITY,
+              Duration.ofSeconds(10));
+      opened.add(call);
+      List<Supplier<?>> calls = List.of(call.prepare(METHOD, playlist()));
+      targets.add(new CanaryTraffic.Target(i.location(), calls));
+    }
+    return CanaryTraffic.start(targets, 5, new SplittableRandom(2));
+  }
+
+  private static void assertBackOnTheOldRelease(RolloutState end) {
+    assertThat(end.phase()).isEqualTo(RolloutState.Phase.ROLLED_BACK);
+    assertThat(LocalFleet.of(workspace).instances(SERVICE))
+        .containsExactlyElementsOf(stable)
+        .allMatch(i -> i.release().equals("current"));
+  }
+
+  @Test
+  void slowRelease_stopsAtTheCanary_andIsRolledBack() throws Exception {
+    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
+    RolloutState end = run.rollout.start(SERVICE, "2.1-slow");
+    assertBackOnTheOldRelease(end);
+    assertThat(end.stepsDone()).isZero();
+    assertThat(end.note()).contains("canary analysis").contains("consecutive failing intervals");
+    assertThat(run.printed()).contains("latency Shuffle").contains("FAIL");
+    assertThat(run.rollout.directory(end.id()).resolve("step-1-canary.txt"))
+        .content()
+        .contains("p-value")
+        .contains("ROLLED BACK");
+  }
+
+  @Test
+  void failingRelease_stopsAtTheCanary_withFailedCallsBoundedByTheCanarysShare() throws Exception {
+    List<ServiceCall> opened = new ArrayList<>();
+    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
+    RolloutState end;
+    CanaryTraffic.Counts[] platformCalls;
+    try (CanaryTraffic platformTraffic = background(opened)) {
+      end = run.rollout.start(SERVICE, "2.1-failing");
+      platformTraffic.close();
+      platformCalls =
+          stable.stream()
+              .map(i -> platformTraffic.counts(i.location()))
+              .toArray(CanaryTraffic.Counts[]::new);
+    } finally {
+      opened.forEach(ServiceCall::close);
+    }
+    assertBackOnTheOldRelease(end);
+    assertThat(end.note()).contains("canary analysis");
+    assertThat(run.printed()).contains("errors Shuffle");
+    // Only the canary failed calls: the instances serving the platform never saw the release.
+    long platformFailed = 0;
+    long platformTotal = 0;
+    for (CanaryTraffic.Counts c : platformCalls) {
+      platformFailed += c.failed();
+      platformTotal += c.total();
+    }
+    assertThat(platformTotal).isPositive();
+    assertThat(platformFailed).isZero();
+    CanaryTraffic.Counts canary = run.rollout.canaryCalls();
+    CanaryTraffic.Counts baseline = run.rollout.baselineCalls();
+    assertThat(canary.failed()).isPositive();
+    assertThat(baseline.failed()).isZero();
+    long allCalls = platformTotal + canary.total() + baseline.total();
+    double canaryShare = (double) canary.total() / allCalls;
+    // Failed calls are at most the canary's share of all calls (here ~2% of it).
+    assertThat((double) (platformFailed + canary.failed() + baseline.failed()) / allCalls)
+        .isLessThanOrEqualTo(canaryShare);
+  }
+
+  @Test
+  void tooLittleTraffic_waits_thenFailsSafe() throws Exception {
+    AnalysisSettings patient = new AnalysisSettings(50, 200, 0.01, 0.6, 0.005, 1.0, 0.9, 2, 3, 4);
+    Run run = new Run(patient, 1);
+    RolloutState end = run.rollout.start(SERVICE, "2.0");
+    assertBackOnTheOldRelease(end);
+    assertThat(end.note()).contains("not passed after 4 intervals").contains("fail safe");
+    assertThat(run.printed()).contains("INCONCLUSIVE").contains("fewer than");
+  }
+
+  @Test
+  void goodRelease_interruptedAtTheCanary_resumes_andGoesToEveryGroupOfEveryRegion()
+      throws Exception {
+    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread first =
+        new Thread(
+            () -> {
+              try {
+                run.rollout.start(SERVICE, "2.0");
+              } catch (InterruptedException expected) {
+                // the operator's Ctrl-C
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    first.start();
+    Path rollouts = workspace.stateDir().resolve("rollouts");
+    Await.until(
+        Duration.ofSeconds(90),
+        "the canary and baseline slots added",
+        () -> LocalFleet.of(workspace).instances(SERVICE).size() == stable.size() + 2);
+    first.interrupt();
+    first.join(30_000);
+    assertThat(failure.get()).isNull();
+    RolloutState interrupted = Rollout.active(rollouts, Optional.of(SERVICE)).orElseThrow();
+    assertThat(interrupted.phase()).isEqualTo(RolloutState.Phase.RUNNING);
+    assertThat(interrupted.extra()).hasSize(2);
+
+    Run resumed = new Run(AnalysisSettings.DEFAULTS, 40);
+    RolloutState end = resumed.rollout.resume(interrupted);
+    assertThat(end.phase()).as(resumed.printed()).isEqualTo(RolloutState.Phase.COMPLETED);
+    assertThat(end.stepsDone()).isEqualTo(5);
+    assertThat(end.plan().steps())
+        .extracting(s -> s.region() + "/" + s.group() + " " + s.scope())
+        .containsExactly(
+            "region-1/a CANARY",
+            "region-1/a GROUP",
+            "region-1/b GROUP",
+            "region-2/a GROUP",
+            "region-2/b GROUP");
+    List<Fleet.Instance> now = LocalFleet.of(workspace).instances(SERVICE);
+    assertThat(now).hasSize(stable.size()).allMatch(i -> i.release().equals("2.0"));
+    assertThat(Rollout.active(rollouts, Optional.of(SERVICE))).isEmpty();
+    assertThat(resumed.printed()).contains("canary PROMOTED");
+    for (int n = 2; n <= 5; n++) {
+      assertThat(resumed.rollout.directory(end.id()).resolve("step-" + n + "-group.txt")).exists();
+    }
+    // Back to the old release for the other tests (a rollout the other way, no canary needed: by
+    // hand).
+    LocalFleet.of(workspace)
+        .update(SERVICE, all -> all.stream().map(i -> i.withRelease("current")).toList());
+    LocalFleet.of(workspace).awaitConverged(SERVICE, Duration.ofMinutes(2));
+  }
+
+  @Test
+  void interruptedRollout_rolledBack_restoresTheDesiredState() throws Exception {
+    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
+    Thread first =
+        new Thread(
+            () -> {
+              try {
+                run.rollout.start(SERVICE, "2.1-slow");
+              } catch (InterruptedException expected) {
+                // interrupted
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    first.start();
+    Path rollouts = workspace.stateDir().resolve("rollouts");
+    Await.until(
+        Duration.ofSeconds(90),
+        "the canary and baseline slots added",
+        () -> LocalFleet.of(workspace).instances(SERVICE).size() == stable.size() + 2);
+    first.interrupt();
+    first.join(30_000);
+    RolloutState interrupted = Rollout.active(rollouts, Optional.of(SERVICE)).orElseThrow();
+    RolloutState end =
+        new Run(AnalysisSettings.DEFAULTS, 40).rollout.rollback(interrupted, "operator");
+    assertBackOnTheOldRelease(end);
+    assertThat(Rollout.active(rollouts, Optional.of(SERVICE))).isEmpty();
+    assertThat(
+            Map.of(
+                "phase", RolloutState.read(run.rollout.directory(end.id())).orElseThrow().phase()))
+        .containsEntry("phase", RolloutState.Phase.ROLLED_BACK);
+  }
+}
