@@ -129,6 +129,22 @@ class CanaryAnalysisTest {
   }
 
   @Test
+  void aClearFailure_failsTheInterval_whileAnotherMetricIsStillInconclusive() {
+    MetricResult slow = new MetricResult("latency Get", 80, 80, 1e-5, 0.7, "", Verdict.FAIL);
+    MetricResult pass = new MetricResult("latency Put", 80, 80, 0.5, 0.5, "", Verdict.PASS);
+    MetricResult waiting =
+        new MetricResult("errors Get", 80, 80, Double.NaN, Double.NaN, "", Verdict.INCONCLUSIVE);
+    IntervalResult failing = IntervalResult.of(1, List.of(slow, waiting), S);
+    assertThat(failing.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(failing.score()).as("over the conclusive metrics").isZero();
+    IntervalResult notYet = IntervalResult.of(2, List.of(pass, waiting), S);
+    assertThat(notYet.verdict())
+        .as("no pass with a metric unknown")
+        .isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(notYet.score()).isEqualTo(1.0);
+  }
+
+  @Test
   void errors_twoPercent_fails_sameRatio_andZeroBaseline_pass() {
     SplittableRandom random = new SplittableRandom(3);
     MetricResult bad =
