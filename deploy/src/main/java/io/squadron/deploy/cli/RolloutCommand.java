@@ -3,17 +3,20 @@ package io.squadron.deploy.cli;
 import io.squadron.deploy.catalog.PlatformTopology;
 import io.squadron.deploy.catalog.ServiceCatalog;
 import io.squadron.deploy.catalog.ServiceModule;
+import io.squadron.deploy.local.DesiredStateFile;
 import io.squadron.deploy.local.LocalPlatform;
 import io.squadron.deploy.local.PrometheusInfo;
 import io.squadron.deploy.local.Workspace;
 import io.squadron.deploy.prometheus.PrometheusClient;
 import io.squadron.deploy.release.ReleaseStore;
+import io.squadron.deploy.rollout.Fleet;
 import io.squadron.deploy.rollout.LocalFleet;
 import io.squadron.deploy.rollout.Rollout;
 import io.squadron.deploy.rollout.RolloutPlan;
 import io.squadron.deploy.rollout.RolloutSettings;
 import io.squadron.deploy.rollout.RolloutState;
 import io.squadron.deploy.rollout.ServiceCallTraffic;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,9 +118,17 @@ final class RolloutCommand implements Callable<Integer> {
         System.err.println("squadron rollout --plan: give SERVICE and --to RELEASE");
         return 2;
       }
+      // The running platform's slots when there is one (what a rollout would take), else the
+      // regions of deploy/regions.conf (a cluster's).
+      List<Fleet.Instance> running =
+          Files.isRegularFile(DesiredStateFile.of(workspace).path())
+              ? LocalFleet.of(workspace).instances(service)
+              : List.of();
       System.out.print(
-          RolloutPlan.of(
-                  module.get().descriptor(), PlatformTopology.read(workspace.home()), version)
+          (running.isEmpty()
+                  ? RolloutPlan.of(
+                      module.get().descriptor(), PlatformTopology.read(workspace.home()), version)
+                  : Rollout.planOf(service, version, running))
               .describe());
       return 0;
     }

@@ -89,7 +89,11 @@ public final class Rollout {
    * order the fleet lists them.
    */
   public RolloutPlan plan(String service, String release) {
-    List<Fleet.Instance> instances = fleet.instances(service);
+    return planOf(service, release, fleet.instances(service));
+  }
+
+  /** The plan of {@code service} to {@code release} over {@code instances}' regions and groups. */
+  public static RolloutPlan planOf(String service, String release, List<Fleet.Instance> instances) {
     Set<String> regions = new LinkedHashSet<>();
     Set<String> groups = new LinkedHashSet<>();
     instances.forEach(
