@@ -43,6 +43,7 @@ public final class LocalPlatform implements AutoCloseable {
   private LocalStores stores;
   private LocalPrometheus prometheus;
   private ServiceConfigs configs;
+  private final ClientEndpoints endpoints = new ClientEndpoints();
 
   /**
    * A platform of the services in {@code workspace}, taking external stores from {@code
@@ -72,8 +73,15 @@ public final class LocalPlatform implements AutoCloseable {
       ServiceLauncher launcher = new ServiceLauncher(workspace);
       for (ServiceModule service : catalog.services()) {
         long t0 = System.nanoTime();
-        RunningService started = launcher.start(service, configs.forService(service));
+        String config = configs.forService(service);
+        // A fixed HTTP/JSON port (not 0), so clients can be told where the service's HTTP face is.
+        int httpPort = service.descriptor().httpJson().isPresent() ? FreePorts.next() : 0;
+        if (httpPort > 0) {
+          config += "squadron.http.port = " + httpPort + "\n";
+        }
+        RunningService started = launcher.start(service, config);
         running.put(service.name(), started);
+        endpoints.add(service.name(), started.address(), httpPort);
         if (prometheus != null) {
           prometheus.add(started, Map.of());
         }
@@ -92,6 +100,12 @@ public final class LocalPlatform implements AutoCloseable {
       close();
       throw e;
     }
+    endpoints.write(
+        workspace,
+        ServiceConfigs.OPERATOR_IDENTITY,
+        ServiceConfigs.DEMO_APP,
+        demoAppToken,
+        stores.environment());
     new RunState(
             ProcessHandle.current().pid(),
             Processes.startMillis(ProcessHandle.current()),
@@ -209,6 +223,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(workspace.stateFile());
+      Files.deleteIfExists(workspace.runDir().resolve(ClientEndpoints.FILE));
     } catch (IOException e) {
       out.println("could not remove " + workspace.stateFile() + ": " + e.getMessage());
     }
