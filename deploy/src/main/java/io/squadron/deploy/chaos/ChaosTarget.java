@@ -1,0 +1,33 @@
+package io.squadron.deploy.chaos;
+
+import io.squadron.infra.LocalServer;
+import java.time.Duration;
+import java.util.List;
+
+/** What chaos acts on: a running platform's service instances and the stores it started. */
+public interface ChaosTarget {
+  /** The services, each after the ones it calls. */
+  List<String> services();
+
+  /** A running instance of {@code service} to kill (its process id and a label for the log). */
+  Instance pickInstance(String service);
+
+  /**
+   * Waits until the slot of {@code killed} runs a new, ready process (the supervisor restarted it);
+   * that process, or empty when it did not in {@code timeout}.
+   */
+  java.util.Optional<Instance> awaitRestarted(Instance killed, Duration timeout)
+      throws InterruptedException;
+
+  /** The stores this platform started (external ones cannot be faulted from here). */
+  List<LocalServer> stores();
+
+  /**
+   * An instance.
+   *
+   * @param service its service
+   * @param label where it runs, e.g. {@code local/a#0}
+   * @param pid its process
+   */
+  record Instance(String service, String label, long pid) {}
+}
