@@ -149,7 +149,12 @@ final class Journey {
     CheckoutSession session = createSession(userId);
     sessionId = session.getSessionId();
     CheckoutSession methods =
-        retried("address", s.stepDeadline(), () -> submit(session, Map.of("postal_code", "10115")));
+        settled(
+            "address",
+            retried(
+                "address",
+                s.stepDeadline(),
+                () -> submit(session, Map.of("postal_code", "10115"))));
     check("address", methods.getNextStep().hasPaymentMethods(), "no payment methods step", methods);
 
     CheckoutSession paid = kind == Kind.CARD_3DS ? payByCard(methods) : payBySepa(methods);
@@ -471,10 +476,24 @@ final class Journey {
     long t0 = System.nanoTime();
     try {
       Retrier.Outcome<T> outcome = with.retrier().retrying(deadline, call);
-      record(step, t0, outcome.retries(), true);
+      steps.add(
+          new JourneyResult.StepResult(
+              step,
+              (System.nanoTime() - t0) / 1_000_000,
+              outcome.retries(),
+              true,
+              outcome.firstFailure(),
+              outcome.firstFailureMillis()));
       return outcome.value();
     } catch (CallFailure e) {
-      record(step, t0, 0, false);
+      steps.add(
+          new JourneyResult.StepResult(
+              step,
+              (System.nanoTime() - t0) / 1_000_000,
+              0,
+              false,
+              e.code() + (e.reason().isEmpty() ? "" : "/" + e.reason()),
+              0));
       throw new StepFailed(step, e.getMessage());
     } catch (RuntimeException e) {
       record(step, t0, 0, false);
@@ -541,7 +560,8 @@ final class Journey {
 
   private void record(String step, long t0, int retries, boolean ok) {
     steps.add(
-        new JourneyResult.StepResult(step, (System.nanoTime() - t0) / 1_000_000, retries, ok));
+        new JourneyResult.StepResult(
+            step, (System.nanoTime() - t0) / 1_000_000, retries, ok, "", 0));
   }
 
   private static void pause(Duration d) {

@@ -60,16 +60,35 @@ final class JourneyReport {
     bySteps.forEach(
         (name, ss) -> {
           long[] ms = ss.stream().mapToLong(JourneyResult.StepResult::millis).toArray();
+          Map<String, long[]> failures = new java.util.TreeMap<>();
+          for (JourneyResult.StepResult s : ss) {
+            if (!s.firstFailure().isEmpty()) {
+              long[] f = failures.computeIfAbsent(s.firstFailure(), k -> new long[2]);
+              f[0]++;
+              f[1] = Math.max(f[1], s.firstFailureMillis());
+            }
+          }
+          StringBuilder failed = new StringBuilder();
+          failures.forEach(
+              (code, f) ->
+                  failed
+                      .append(code)
+                      .append(": ")
+                      .append(f[0])
+                      .append(", ")
+                      .append(f[1])
+                      .append(" ms; "));
           out.printf(
               Locale.ROOT,
-              "%-16s %8d %8d %8d %10d %10d %10d%n",
+              "%-16s %8d %8d %8d %10d %10d %10d  %s%n",
               name,
               ss.size(),
               ss.stream().filter(s -> !s.ok()).count(),
               ss.stream().mapToInt(JourneyResult.StepResult::retries).sum(),
               quantile(ms, 0.5),
               quantile(ms, 0.99),
-              Arrays.stream(ms).max().orElse(0));
+              Arrays.stream(ms).max().orElse(0),
+              failed);
         });
   }
 }

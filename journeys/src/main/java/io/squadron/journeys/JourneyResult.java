@@ -36,6 +36,14 @@ record JourneyResult(
    * @param millis how long it took, retries and waits included
    * @param retries how many times it was retried after a transient failure
    * @param ok whether it succeeded
+   * @param firstFailure the first failure's gRPC code (and reason), empty when it had none
+   * @param firstFailureMillis how long that attempt took to fail
    */
-  record StepResult(String name, long millis, int retries, boolean ok) {}
+  record StepResult(
+      String name,
+      long millis,
+      int retries,
+      boolean ok,
+      String firstFailure,
+      long firstFailureMillis) {}
 }

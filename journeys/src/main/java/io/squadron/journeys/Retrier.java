@@ -38,8 +38,16 @@ final class Retrier {
     return new Retrier(System::nanoTime, d -> Thread.sleep(d.toMillis()));
   }
 
-  /** The outcome of a retried call: its value, and how many retries it took. */
-  record Outcome<T>(T value, int retries) {}
+  /**
+   * The outcome of a retried call.
+   *
+   * @param value its value
+   * @param retries how many retries it took
+   * @param firstFailure the first transient failure's code and reason, empty when none
+   * @param firstFailureMillis how long the first attempt took to fail (how fast a dependency that
+   *     is down is reported), 0 when none
+   */
+  record Outcome<T>(T value, int retries, String firstFailure, long firstFailureMillis) {}
 
   /**
    * Calls {@code call} until it succeeds, fails for good, or {@code deadline} passes (the last
@@ -47,19 +55,27 @@ final class Retrier {
    * retried.
    */
   <T> Outcome<T> retrying(Duration deadline, Supplier<T> call) {
-    long end = nanoTime.getAsLong() + deadline.toNanos();
+    long start = nanoTime.getAsLong();
+    long end = start + deadline.toNanos();
     long backoff = INITIAL_BACKOFF.toNanos();
     int retries = 0;
+    String first = "";
+    long firstMillis = 0;
     while (true) {
       CallFailure failure;
+      long attempt = nanoTime.getAsLong();
       try {
-        return new Outcome<>(call.get(), retries);
+        return new Outcome<>(call.get(), retries, first, firstMillis);
       } catch (StatusRuntimeException e) {
         failure = CallFailure.of(e);
       } catch (CallFailure e) {
         failure = e;
       }
       long now = nanoTime.getAsLong();
+      if (first.isEmpty()) {
+        first = failure.code() + (failure.reason().isEmpty() ? "" : "/" + failure.reason());
+        firstMillis = (now - attempt) / 1_000_000;
+      }
       if (!failure.transientFailure() || now >= end) {
         throw failure;
       }
