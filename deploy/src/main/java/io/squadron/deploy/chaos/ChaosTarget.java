@@ -22,6 +22,18 @@ public interface ChaosTarget {
   /** The stores this platform started (external ones cannot be faulted from here). */
   List<LocalServer> stores();
 
+  /** Stops every instance of {@code service} (they are not restarted until restored). */
+  Outage stopService(String service) throws InterruptedException;
+
+  /** A service whose instances are stopped. */
+  interface Outage {
+    /** What was stopped, for the log. */
+    String instances();
+
+    /** Starts them again and waits until every one is ready; false when not in {@code timeout}. */
+    boolean restore(Duration timeout) throws InterruptedException;
+  }
+
   /**
    * An instance.
    *

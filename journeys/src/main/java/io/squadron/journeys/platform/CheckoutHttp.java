@@ -65,7 +65,7 @@ public final class CheckoutHttp {
 
   /** {@code POST /v1/sessions}. */
   public CheckoutSession create(CreateCheckoutSessionRequest request) {
-    return call("POST", "/v1/sessions", request);
+    return call("POST", "/v1/sessions", request, CheckoutSession.newBuilder());
   }
 
   /** {@code POST /v1/sessions/{session_id}/steps/{step_id}}. */
@@ -73,15 +73,18 @@ public final class CheckoutHttp {
     return call(
         "POST",
         "/v1/sessions/" + enc(request.getSessionId()) + "/steps/" + enc(request.getStepId()),
-        request);
+        request,
+        CheckoutSession.newBuilder());
   }
 
   /** {@code GET /v1/sessions/{session_id}}. */
   public CheckoutSession get(String sessionId) {
-    return call("GET", "/v1/sessions/" + enc(sessionId), null);
+    return call("GET", "/v1/sessions/" + enc(sessionId), null, CheckoutSession.newBuilder());
   }
 
-  private CheckoutSession call(String method, String path, Message body) {
+  @SuppressWarnings("unchecked")
+  private <T extends Message> T call(
+      String method, String path, Message body, Message.Builder answer) {
     String json;
     try {
       json = body == null ? null : PRINTER.print(body);
@@ -119,14 +122,13 @@ public final class CheckoutHttp {
         throw new CallFailure(Status.Code.CANCELLED, "", "interrupted", true);
       }
       if (response.statusCode() == 200) {
-        CheckoutSession.Builder session = CheckoutSession.newBuilder();
         try {
-          PARSER.merge(response.body(), session);
+          PARSER.merge(response.body(), answer);
         } catch (InvalidProtocolBufferException e) {
           throw new CallFailure(
               Status.Code.INTERNAL, "", "unreadable answer: " + e.getMessage(), true);
         }
-        return session.build();
+        return (T) answer.build();
       }
       throw failure(response);
     }

@@ -89,9 +89,10 @@ public final class ProviderSim {
     JsonObject audit =
         JsonParser.parseString(send("GET", baseUrl + "/_control/audit", null, null))
             .getAsJsonObject();
-    return audit.has("double_charged_references")
-        ? audit.getAsJsonArray("double_charged_references").size()
-        : 0;
+    if (!audit.has("double_charged_references")) {
+      throw new IllegalStateException("the simulator's audit has no double_charged_references");
+    }
+    return audit.get("double_charged_references").getAsInt();
   }
 
   private String send(String method, String url, String apiKey, String body) {
