@@ -78,6 +78,27 @@ public final class ServiceCall implements AutoCloseable {
   }
 
   /**
+   * Calls {@code service} as {@code clientConfig} (HOCON: {@code squadron.security}, {@code
+   * squadron.clients.<service>}, client defaults) says: e.g. over every instance of a local
+   * platform, with ELS preferring a region ({@code LocalPlatform.clientConfig}).
+   */
+  public static ServiceCall withClientConfig(
+      String service, List<String> grpcServices, String clientConfig, Duration deadline) {
+    Config config =
+        ConfigLoader.withOverrides(
+            ConfigFactory.parseString(
+                clientConfig
+                    + "\nsquadron.clients."
+                    + quote(service)
+                    + ".deadline = "
+                    + deadline.toMillis()
+                    + "ms\n"));
+    ChannelFactory channels = Platform.clients(config, Platform.newMeterRegistry()).build();
+    return new ServiceCall(
+        service, grpcServices, null, channels, channels.channel(service), deadline);
+  }
+
+  /**
    * Calls {@code service} at {@code address} as a client app: TLS checked against {@code caFile}, a
    * bearer token.
    */

@@ -34,8 +34,20 @@ public final class FaultPlan {
 
   private FaultPlan() {}
 
-  /** Every fault {@code target} allows, instance kills and store faults alternating. */
-  public static List<Fault> of(ChaosTarget target) {
+  /** How long each outage of a whole service lasts. */
+  public static final Duration OUTAGE = Duration.ofSeconds(10);
+
+  /**
+   * Every fault {@code target} allows, instance kills and store faults alternating, then an outage
+   * of each service in {@code outages} (every instance stopped for {@link #OUTAGE}).
+   */
+  public static List<Fault> of(ChaosTarget target, List<String> outages) {
+    for (String service : outages) {
+      if (!target.services().contains(service)) {
+        throw new IllegalArgumentException(
+            "outage: no service '" + service + "' (services: " + target.services() + ")");
+      }
+    }
     List<Fault> instances = new ArrayList<>();
     for (String service : target.services()) {
       instances.add(new KillInstance(service));
@@ -56,6 +68,9 @@ public final class FaultPlan {
       if (i < stores.size()) {
         plan.add(stores.get(i));
       }
+    }
+    for (String service : outages) {
+      plan.add(new ServiceOutage(service, OUTAGE));
     }
     return plan;
   }

@@ -1,5 +1,6 @@
 package io.squadron.deploy.cli;
 
+import io.squadron.deploy.local.DesiredStateFile;
 import io.squadron.deploy.local.Processes;
 import io.squadron.deploy.local.PrometheusInfo;
 import io.squadron.deploy.local.RunState;
@@ -41,7 +42,7 @@ final class DownCommand implements Callable<Integer> {
     for (RunningService s : state.get().services()) {
       Optional<ProcessHandle> left = Processes.find(s.pid(), s.startMillis());
       if (left.isPresent()) {
-        System.out.println("Stopping " + s.name() + " (pid " + s.pid() + ")");
+        System.out.println("Stopping " + s.slot() + " (pid " + s.pid() + ")");
         Processes.stop(left.get(), Duration.ofSeconds(15));
       }
     }
@@ -52,6 +53,7 @@ final class DownCommand implements Callable<Integer> {
     }
     Files.deleteIfExists(PrometheusInfo.file(workspace));
     Files.deleteIfExists(workspace.stateFile());
+    Files.deleteIfExists(DesiredStateFile.of(workspace).path());
     System.out.println("Stopped.");
     return 0;
   }

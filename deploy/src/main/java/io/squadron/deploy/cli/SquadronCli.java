@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
       UpgradeServiceCommand.class,
       MonitoringCommand.class,
       ManifestsCommand.class,
-      RolloutCommand.class
+      RolloutCommand.class,
+      ChaosCommand.class
     })
 public final class SquadronCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,7 @@
 package io.squadron.deploy.cli;
 
+import io.squadron.deploy.local.InstanceState;
+import io.squadron.deploy.local.InstanceStatus;
 import io.squadron.deploy.local.Processes;
 import io.squadron.deploy.local.PrometheusInfo;
 import io.squadron.deploy.local.RunState;
@@ -16,11 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code squadron status}: each local service's process, address and readiness. */
+/**
+ * {@code squadron status}: every local instance (service, region, group, index), its port, process,
+ * release, what the supervisor last saw of it (state, restarts, last exit) and its readiness now.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show the local platform's services.")
+    description = "Show the local platform's instances.")
 final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -29,11 +34,31 @@ final class StatusCommand implements Callable<Integer> {
       System.out.println("Nothing is running ('./squadron up' starts the platform).");
       return 3;
     }
+    if (state.get().liveSupervisor().isEmpty()) {
+      System.out.println(
+          "The supervisor (pid "
+              + state.get().supervisorPid()
+              + ") is gone: nothing restarts crashed instances ('./squadron down' cleans up).");
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     boolean allReady = true;
-    System.out.printf("%-10s %-8s %-22s %-10s %s%n", "SERVICE", "PID", "GRPC", "READY", "METRICS");
-    for (RunningService s : state.get().services()) {
-      boolean alive = Processes.find(s.pid(), s.startMillis()).isPresent();
+    String format = "%-10s %-9s %-5s %-5s %-6s %-8s %-10s %-18s %-8s %-9s %-6s%n";
+    System.out.printf(
+        format,
+        "SERVICE",
+        "REGION",
+        "GROUP",
+        "INDEX",
+        "PORT",
+        "PID",
+        "RELEASE",
+        "STATE",
+        "RESTARTS",
+        "LAST-EXIT",
+        "READY");
+    for (InstanceStatus i : state.get().instances()) {
+      RunningService s = i.process();
+      boolean alive = s.pid() > 0 && Processes.find(s.pid(), s.startMillis()).isPresent();
       String ready = "down";
       if (alive) {
         try {
@@ -44,14 +69,25 @@ final class StatusCommand implements Callable<Integer> {
                           .build(),
                       HttpResponse.BodyHandlers.discarding())
                   .statusCode();
-          ready = code == 200 ? "yes" : "no (" + code + ")";
+          ready = code == 200 ? "yes" : "no(" + code + ")";
         } catch (Exception e) {
           ready = "unreachable";
         }
       }
       allReady &= ready.equals("yes");
       System.out.printf(
-          "%-10s %-8d %-22s %-10s %s%n", s.name(), s.pid(), s.address(), ready, s.metricsUrl());
+          format,
+          s.name(),
+          s.slot().region(),
+          s.slot().group(),
+          s.slot().index(),
+          s.port(),
+          alive ? Long.toString(s.pid()) : "-",
+          i.release(),
+          i.state() == InstanceState.CRASH_LOOP_BACKOFF ? "CrashLoopBackOff" : i.state().name(),
+          i.restarts(),
+          i.lastExit().map(String::valueOf).orElse("-"),
+          ready);
     }
     printPrometheus();
     return allReady ? 0 : 1;

@@ -1,5 +1,6 @@
 package io.squadron.deploy.cli;
 
+import io.squadron.deploy.local.FleetShape;
 import io.squadron.deploy.local.LocalPlatform;
 import io.squadron.deploy.local.RunState;
 import io.squadron.deploy.local.Workspace;
@@ -11,15 +12,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code squadron up}: starts the platform, prints each service's address and metrics URL, makes a
- * demo call to each, then runs until Ctrl-C. With {@code --detach} a background supervisor keeps it
- * running until {@code squadron down}.
+ * {@code squadron up [--regions R] [--instances N]}: starts the platform as a fleet of instances
+ * (see {@link FleetShape}), prints each instance's address and metrics URL, runs each service's
+ * demo, then supervises it until Ctrl-C: crashed instances are restarted with backoff, and changes
+ * to the desired state ({@code .squadron/run/desired.json}) are applied. With {@code --detach} a
+ * background supervisor does the same until {@code squadron down}.
  */
 @Command(
     name = "up",
@@ -31,6 +35,21 @@ final class UpCommand implements Callable<Integer> {
       names = "--detach",
       description = "Leave the platform running in the background; stop it with 'down'.")
   boolean detach;
+
+  @Option(
+      names = "--regions",
+      paramLabel = "R",
+      defaultValue = "1",
+      description =
+          "Regions (default 1: region 'local', group a; 2 or more: region-1..R, groups a and b each).")
+  int regions;
+
+  @Option(
+      names = "--instances",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Instances of each service per region and deployment group (default 1).")
+  int instances;
 
   @Option(
       names = "--supervise",
@@ -49,16 +68,31 @@ final class UpCommand implements Callable<Integer> {
               + "); './squadron status' shows it, './squadron down' stops it.");
       return 1;
     }
-    if (detach) {
-      return detach(workspace);
+    FleetShape shape;
+    try {
+      shape = new FleetShape(regions, instances);
+    } catch (IllegalArgumentException e) {
+      System.err.println("squadron up: " + e.getMessage());
+      return 2;
     }
-    return runInForeground(workspace, supervise);
+    if (detach) {
+      return detach(workspace, shape);
+    }
+    return runInForeground(workspace, shape, supervise);
   }
 
-  private static int runInForeground(Workspace workspace, boolean supervised)
+  private static int runInForeground(Workspace workspace, FleetShape shape, boolean supervised)
       throws InterruptedException, IOException {
-    System.out.println("Starting the Squadron platform (each service is its own process):");
-    LocalPlatform platform = new LocalPlatform(workspace, System.out, System.getenv());
+    System.out.println(
+        "Starting the Squadron platform (each instance is its own process; "
+            + shape.regions()
+            + " region(s) x "
+            + shape.groups().size()
+            + " group(s) x "
+            + shape.instances()
+            + " instance(s) of each service):");
+    LocalPlatform platform =
+        new LocalPlatform(workspace, System.out, System.getenv(), shape, Set.of());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -91,13 +125,18 @@ final class UpCommand implements Callable<Integer> {
           .toFile()
           .deleteOnExit();
     } else {
-      System.out.println("Running until Ctrl-C. Logs: " + workspace.runDir().resolve("logs"));
+      System.out.println(
+          "Running until Ctrl-C; the supervisor restarts crashed instances and follows "
+              + platform.desiredState().path()
+              + ". Logs: "
+              + workspace.runDir().resolve("logs"));
     }
     stopped.await();
     return ok ? 0 : 1;
   }
 
-  private static int detach(Workspace workspace) throws IOException, InterruptedException {
+  private static int detach(Workspace workspace, FleetShape shape)
+      throws IOException, InterruptedException {
     Path log = workspace.runDir().resolve("up.log");
     Path marker = readyMarker(workspace);
     Files.deleteIfExists(marker);
@@ -110,6 +149,8 @@ final class UpCommand implements Callable<Integer> {
     command.add(SquadronCli.class.getName());
     command.add("up");
     command.add("--supervise");
+    command.add("--regions=" + shape.regions());
+    command.add("--instances=" + shape.instances());
     Process supervisor =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -40,18 +39,21 @@ final class DemoCalls {
   }
 
   /** Runs every service's demo; false when one failed. */
-  boolean run(List<ServiceModule> services, Map<String, RunningService> running) {
+  boolean run(List<ServiceModule> services, RunState running) {
     boolean ok = true;
     for (ServiceModule service : services) {
-      RunningService process = running.get(service.name());
       out.println("  " + service.name() + ":");
       if (service.descriptor().demo().isEmpty()) {
         out.println("      (its descriptor names no demo)");
         continue;
       }
       ok &= runProgram(service, service.descriptor().demo().get());
-      out.println("      counted at " + process.metricsUrl() + ":");
-      out.println("      " + countLines(process));
+      for (InstanceStatus instance : running.instancesOf(service.name())) {
+        RunningService process = instance.process();
+        out.println(
+            "      counted at " + process.slot().location() + " " + process.metricsUrl() + ":");
+        out.println("      " + countLines(process));
+      }
     }
     return ok;
   }

@@ -13,19 +13,22 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The whole platform on this machine: every service the checkout's descriptors declare, each as its
- * own process with mutual TLS, after the stores they need (real PostgreSQL, Cassandra, memcached,
- * unless {@code SQUADRON_*} name running ones). Records them in the {@link RunState}, runs each
- * service's demo, and stops everything in reverse.
+ * The whole platform on this machine: every service the checkout's descriptors declare (or the ones
+ * asked for, with the services they call), each as a fleet of instances in slots ({@link
+ * FleetShape}: regions x deployment groups x instances), each instance its own process with mutual
+ * TLS, after the stores they need (real PostgreSQL, Cassandra, memcached, unless {@code SQUADRON_*}
+ * name running ones). Writes the desired state ({@link DesiredStateFile}), starts every slot, and
+ * keeps them matching it with a {@link Supervisor} (restarts with backoff, replaces releases, adds
+ * and removes slots), recording what runs in the {@link RunState}; runs each service's demo, and
+ * stops everything in reverse.
  */
 public final class LocalPlatform implements AutoCloseable {
   /** The identity of the operator's tools ({@code up}'s demo calls, {@code squadron call}). */
@@ -38,28 +41,72 @@ public final class LocalPlatform implements AutoCloseable {
   private final PrintStream out;
   private final Map<String, String> environment;
   private final ServiceCatalog catalog;
-  private final Map<String, RunningService> running = new LinkedHashMap<>();
+  private final List<ServiceModule> services;
+  private final FleetShape shape;
   private final String demoAppToken;
+  private final DesiredStateFile desiredFile;
   private LocalStores stores;
   private LocalPrometheus prometheus;
   private ServiceConfigs configs;
-  private final ClientEndpoints endpoints = new ClientEndpoints();
+  private Supervisor supervisor;
 
   /**
-   * A platform of the services in {@code workspace}, taking external stores from {@code
-   * environment}.
+   * A platform of one instance of every service in {@code workspace}, taking external stores from
+   * {@code environment}.
    */
   public LocalPlatform(Workspace workspace, PrintStream out, Map<String, String> environment) {
-    this.workspace = requireNonNull(workspace, "workspace");
-    this.out = requireNonNull(out, "out");
-    this.environment = Map.copyOf(requireNonNull(environment, "environment"));
-    this.catalog = ServiceCatalog.discover(workspace.home());
-    this.demoAppToken = Platform.newAppToken();
+    this(workspace, out, environment, FleetShape.SINGLE, Set.of());
   }
 
   /**
-   * Starts the stores and every service in call order; on failure stops what had started and
-   * rethrows.
+   * A platform of {@code shape} instances of the services in {@code workspace}: of those named in
+   * {@code only} and the services they call (transitively), or of every service when {@code only}
+   * is empty.
+   *
+   * @throws IllegalArgumentException when {@code only} names a service the checkout does not have
+   */
+  public LocalPlatform(
+      Workspace workspace,
+      PrintStream out,
+      Map<String, String> environment,
+      FleetShape shape,
+      Set<String> only) {
+    this.workspace = requireNonNull(workspace, "workspace");
+    this.out = requireNonNull(out, "out");
+    this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+    this.shape = requireNonNull(shape, "shape");
+    this.catalog = ServiceCatalog.discover(workspace.home());
+    this.services = select(catalog, requireNonNull(only, "only"));
+    this.demoAppToken = Platform.newAppToken();
+    this.desiredFile = DesiredStateFile.of(workspace);
+  }
+
+  private static List<ServiceModule> select(ServiceCatalog catalog, Set<String> only) {
+    if (only.isEmpty()) {
+      return catalog.services();
+    }
+    Set<String> wanted = new LinkedHashSet<>();
+    List<String> todo = new ArrayList<>(only);
+    while (!todo.isEmpty()) {
+      String name = todo.remove(todo.size() - 1);
+      ServiceModule module =
+          catalog
+              .find(name)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "only: no service '" + name + "' (services: " + catalog.names() + ")"));
+      if (wanted.add(name)) {
+        todo.addAll(module.descriptor().calls());
+      }
+    }
+    return catalog.services().stream().filter(s -> wanted.contains(s.name())).toList();
+  }
+
+  /**
+   * Starts the stores, writes the desired state (every slot on the current release), starts every
+   * slot in call order, and starts the supervisor's reconcile loop; on failure stops what had
+   * started and rethrows.
    */
   public void start() {
     try {
@@ -68,31 +115,37 @@ public final class LocalPlatform implements AutoCloseable {
       DevCerts.generate(workspace.certDir(), identities);
       startPrometheus();
       startStores();
+      DesiredState desired = initialDesiredState();
+      desiredFile.write(desired);
       configs =
-          new ServiceConfigs(workspace, stores, running, Platform.appTokenSha256(demoAppToken));
-      ServiceLauncher launcher = new ServiceLauncher(workspace);
-      for (ServiceModule service : catalog.services()) {
-        long t0 = System.nanoTime();
-        String config = configs.forService(service);
-        // A fixed HTTP/JSON port (not 0), so clients can be told where the service's HTTP face is.
-        int httpPort = service.descriptor().httpJson().isPresent() ? FreePorts.next() : 0;
-        if (httpPort > 0) {
-          config += "squadron.http.port = " + httpPort + "\n";
-        }
-        RunningService started = launcher.start(service, config);
-        running.put(service.name(), started);
-        endpoints.add(service.name(), started.address(), httpPort);
-        if (prometheus != null) {
-          prometheus.add(started, Map.of());
-        }
-        out.printf(
-            "  %-10s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n",
-            service.name(),
-            started.address(),
-            started.metricsUrl(),
-            started.pid(),
-            (System.nanoTime() - t0) / 1e9);
-      }
+          new ServiceConfigs(
+              workspace,
+              stores,
+              () -> desiredFile.read().orElse(desired),
+              Platform.appTokenSha256(demoAppToken));
+      supervisor =
+          new Supervisor(
+              workspace,
+              catalog,
+              new ServiceLauncher(workspace),
+              new Releases(workspace),
+              configs,
+              prometheus,
+              desiredFile,
+              out,
+              System::nanoTime);
+      supervisor.startAll(
+          (started, release, readyAfter) ->
+              out.printf(
+                  "  %-10s %-14s grpc %-16s metrics %s   (pid %d, ready in %.1f s)%n",
+                  started.name(),
+                  started.slot().location(),
+                  started.address(),
+                  started.metricsUrl(),
+                  started.pid(),
+                  readyAfter.toMillis() / 1e3));
+      supervisor.startLoop();
+      writeClientEndpoints();
     } catch (IOException e) {
       close();
       throw new UncheckedIOException(e);
@@ -100,17 +153,108 @@ public final class LocalPlatform implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private DesiredState initialDesiredState() {
+    List<DesiredInstance> instances = new ArrayList<>();
+    for (ServiceModule service : services) {
+      for (InstanceSlot slot : shape.slots(service.name())) {
+        DesiredInstance d = DesiredInstance.onFreePorts(slot, Releases.CURRENT);
+        // Two free-port probes may return the same port; retry until the state accepts it.
+        while (true) {
+          try {
+            List<DesiredInstance> tried = new ArrayList<>(instances);
+            tried.add(d);
+            new DesiredState(tried);
+            break;
+          } catch (IllegalArgumentException samePort) {
+            d = DesiredInstance.onFreePorts(slot, Releases.CURRENT);
+          }
+        }
+        instances.add(d);
+      }
+    }
+    return new DesiredState(instances);
+  }
+
+  /**
+   * Writes {@code <runDir>/endpoints.properties} for clients of the platform ({@link
+   * ClientEndpoints}): every instance's gRPC address and, with an HTTP/JSON face, HTTPS address.
+   */
+  private void writeClientEndpoints() {
+    ClientEndpoints endpoints = new ClientEndpoints();
+    for (ServiceModule service : services) {
+      for (DesiredInstance d : desiredFile.read().orElseThrow().instancesOf(service.name())) {
+        endpoints.add(
+            service.name(),
+            d.address(),
+            service.descriptor().httpJson().isPresent() ? configs.httpPort(d.slot()) : 0);
+      }
+    }
     endpoints.write(
         workspace,
         ServiceConfigs.OPERATOR_IDENTITY,
         ServiceConfigs.DEMO_APP,
         demoAppToken,
         stores.environment());
-    new RunState(
-            ProcessHandle.current().pid(),
-            Processes.startMillis(ProcessHandle.current()),
-            List.copyOf(running.values()))
-        .write(workspace.stateFile());
+  }
+
+  /** The stores this platform started (external ones, named by {@code SQUADRON_*}, are not). */
+  public List<LocalServer> storeServers() {
+    return stores == null ? List.of() : stores.servers();
+  }
+
+  /** The desired state's file: read or change it ({@link DesiredStateFile#update}). */
+  public DesiredStateFile desiredState() {
+    return desiredFile;
+  }
+
+  /** The observed state now (what {@code status} reads from the state file). */
+  public RunState runState() {
+    if (supervisor == null) {
+      throw new IllegalStateException("not started");
+    }
+    return supervisor.runState();
+  }
+
+  /** Reconciles now, without waiting for the loop's next pass (tests, commands). */
+  public void reconcileNow() {
+    if (supervisor == null) {
+      throw new IllegalStateException("not started");
+    }
+    supervisor.reconcile();
+  }
+
+  /**
+   * HOCON for a client of {@code service} as the operator identity ({@value #OPERATOR_IDENTITY},
+   * mutual TLS), balancing over every desired instance with ELS; with a {@code region}, it prefers
+   * that region's instances as an instance there would. Load it with rpc-core's {@code
+   * ConfigLoader} and build channels with {@code Platform.clients(config, registry)}.
+   */
+  public String clientConfig(String service, Optional<String> region) {
+    requireNonNull(service, "service");
+    requireNonNull(region, "region");
+    if (configs == null) {
+      throw new IllegalStateException("not started");
+    }
+    return region
+        .map(r -> configs.forOperatorIn(service, r))
+        .orElseGet(() -> configs.forOperator(service));
+  }
+
+  /** The shape this platform runs. */
+  public FleetShape shape() {
+    return shape;
+  }
+
+  /** The services this platform runs, each after the ones it calls. */
+  public List<ServiceModule> services() {
+    return services;
+  }
+
+  /** The workspace. */
+  public Workspace workspace() {
+    return workspace;
   }
 
   private void startPrometheus() {
@@ -134,12 +278,14 @@ public final class LocalPlatform implements AutoCloseable {
 
   private void startStores() {
     long t0 = System.nanoTime();
+    Set<String> kinds = new LinkedHashSet<>();
+    services.forEach(s -> kinds.addAll(s.descriptor().stores()));
     out.println(
         "  stores: starting "
-            + String.join(", ", catalog.storeKinds())
-            + (catalog.storeKinds().contains("cassandra") ? " (Cassandra takes ~15 s)" : "")
+            + (kinds.isEmpty() ? "none" : String.join(", ", kinds))
+            + (kinds.contains("cassandra") ? " (Cassandra takes ~15 s)" : "")
             + "...");
-    stores = LocalStores.start(catalog.storeKinds(), environment);
+    stores = LocalStores.start(kinds, environment);
     for (LocalServer server : stores.servers()) {
       out.printf("  %-10s %s%n", server.kind(), server.address());
     }
@@ -154,13 +300,13 @@ public final class LocalPlatform implements AutoCloseable {
             + " over mutual TLS, certificates in "
             + workspace.certDir()
             + ")");
-    return new DemoCalls(workspace, configs, out).run(catalog.services(), running);
+    return new DemoCalls(workspace, configs, out).run(services, runState());
   }
 
   /** How to call the platform from outside: the demo app's token and an example. */
   public void printHowToCall() {
     out.println("Call it yourself (JSON in and out, errors with their google.rpc details):");
-    ServiceModule first = catalog.services().get(catalog.services().size() - 1);
+    ServiceModule first = services.get(services.size() - 1);
     out.println(
         "  ./squadron call "
             + first.name()
@@ -189,7 +335,7 @@ public final class LocalPlatform implements AutoCloseable {
             + " -servername "
             + first.name()
             + " "
-            + running.get(first.name()).address()
+            + runState().service(first.name()).map(RunningService::address).orElse("?")
             + " list");
     prometheusUrl()
         .ifPresent(
@@ -200,19 +346,16 @@ public final class LocalPlatform implements AutoCloseable {
             });
   }
 
-  /** Stops every service, last started first, then the stores, and removes the state file. */
+  /**
+   * Stops the supervisor and every instance, last started first, then Prometheus and the stores,
+   * and removes the state files.
+   */
   @Override
   public void close() {
-    List<RunningService> reverse = new ArrayList<>(running.values());
-    Collections.reverse(reverse);
-    for (RunningService s : reverse) {
-      if (prometheus != null) {
-        prometheus.remove(s);
-      }
-      Processes.find(s.pid(), s.startMillis())
-          .ifPresent(p -> Processes.stop(p, Duration.ofSeconds(15)));
+    if (supervisor != null) {
+      supervisor.close();
+      supervisor = null;
     }
-    running.clear();
     if (prometheus != null) {
       prometheus.close();
       prometheus = null;
@@ -223,6 +366,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(workspace.stateFile());
+      Files.deleteIfExists(desiredFile.path());
       Files.deleteIfExists(workspace.runDir().resolve(ClientEndpoints.FILE));
     } catch (IOException e) {
       out.println("could not remove " + workspace.stateFile() + ": " + e.getMessage());

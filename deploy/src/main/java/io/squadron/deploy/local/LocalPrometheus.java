@@ -24,10 +24,10 @@ import java.util.stream.Stream;
  * deploy/prometheus/rules/*.yml}).
  *
  * <p>Target labels: {@value #SERVICE} (the platform's service name), {@code instance} (the admin
- * address), and {@value #REGION}, {@value #GROUP}, {@value #VERSION} when the caller knows them.
- * rpc-core's meters carry their own {@code service} tag (the gRPC service, e.g. {@code
- * squadron.padlock.v1.PadlockService}); it is stored as {@value #GRPC_SERVICE}, so {@code service}
- * means the same thing on every series.
+ * address), and {@value #REGION}, {@value #GROUP}, {@value #RELEASE} when the caller knows them
+ * ({@code up}'s supervisor always does). rpc-core's meters carry their own {@code service} tag (the
+ * gRPC service, e.g. {@code squadron.padlock.v1.PadlockService}); it is stored as {@value
+ * #GRPC_SERVICE}, so {@code service} means the same thing on every series.
  */
 public final class LocalPrometheus implements AutoCloseable {
   /** The label of the platform's service name. */
@@ -42,8 +42,11 @@ public final class LocalPrometheus implements AutoCloseable {
   /** The label of an instance's deployment group. */
   public static final String GROUP = "group";
 
-  /** The label of an instance's version. */
+  /** The label of an instance's version (for callers that name versions rather than releases). */
   public static final String VERSION = "version";
+
+  /** The label of an instance's release ({@link Releases}). */
+  public static final String RELEASE = "release";
 
   /** How often the local Prometheus scrapes. */
   public static final Duration SCRAPE_INTERVAL = PrometheusLauncher.DEFAULT_SCRAPE_INTERVAL;
@@ -113,7 +116,7 @@ public final class LocalPrometheus implements AutoCloseable {
 
   /**
    * Scrapes {@code instance} from now on, with {@code labels} ({@value #REGION}, {@value #GROUP},
-   * {@value #VERSION}, ...) besides its {@value #SERVICE}; replaces what was known of the same
+   * {@value #RELEASE}, ...) besides its {@value #SERVICE}; replaces what was known of the same
    * admin address.
    */
   public synchronized void add(RunningService instance, Map<String, String> labels) {

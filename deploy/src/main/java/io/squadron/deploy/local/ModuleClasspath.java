@@ -37,12 +37,18 @@ public final class ModuleClasspath {
   /** {@code java -Xmx.. -cp <module> mainClass --config configFile}. */
   static List<String> javaCommand(
       Workspace workspace, String moduleDir, String mainClass, Path configFile, String heap) {
+    return javaCommand(of(workspace, moduleDir), mainClass, configFile, heap);
+  }
+
+  /** {@code java -Xmx.. -cp classPath mainClass --config configFile}. */
+  static List<String> javaCommand(
+      String classPath, String mainClass, Path configFile, String heap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
-    command.add(of(workspace, moduleDir));
+    command.add(classPath);
     command.add(mainClass);
     command.add("--config");
     command.add(configFile.toString());

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Starts a service as its own JVM from its module's build output ({@code target/classes} plus the
- * {@code target/classpath.txt} the build writes), with a generated config file, and waits until
- * {@code /readyz} answers 200.
+ * Starts a service instance as its own JVM from a release's class path (the checkout's build, or a
+ * release snapshot: {@link Releases}), with a generated config file on the slot's ports, and waits
+ * until {@code /readyz} answers 200.
  */
 public final class ServiceLauncher {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -29,53 +29,70 @@ public final class ServiceLauncher {
   }
 
   /**
-   * Starts {@code service} with {@code extraConfig} (HOCON appended to the generated server block)
-   * and waits for it to be ready; its heap is the one its descriptor asks for.
+   * A started instance: its record and its process (for its exit code).
+   *
+   * @param service the record
+   * @param process the process
+   */
+  public record Launched(RunningService service, Process process) {
+    public Launched {
+      requireNonNull(service, "service");
+      requireNonNull(process, "process");
+    }
+  }
+
+  /**
+   * Starts {@code service}'s {@code release} in {@code desired}'s slot and ports with {@code
+   * extraConfig} (HOCON appended to the generated server block, then the release's overlay) and
+   * waits for it to be ready; its heap is the one its descriptor asks for.
    *
    * @throws IllegalStateException when it exits or is not ready in time; the message carries its
    *     log tail
    */
-  public RunningService start(ServiceModule service, String extraConfig) {
-    int port = FreePorts.next();
-    int adminPort = FreePorts.next();
-    Path config = workspace.configFile(service.name());
+  public Launched start(
+      ServiceModule service,
+      DesiredInstance desired,
+      Releases.Release release,
+      String extraConfig) {
+    InstanceSlot slot = desired.slot();
+    Path config = workspace.configFile(slot.fileName());
     // No balancer to drain locally: stop at once on 'down' (drain-delay is for a cluster's
     // endpoints to update).
     String hocon =
         "squadron.server { host = \"127.0.0.1\", port = "
-            + port
+            + desired.port()
             + ", shutdown { grace-period = 5s, drain-delay = 0s } }\n"
             + "squadron.admin { host = \"127.0.0.1\", port = "
-            + adminPort
+            + desired.adminPort()
             + " }\n"
-            + extraConfig;
-    Path log = workspace.logFile(service.name());
+            + extraConfig
+            + release.configOverlay().map(o -> "\n# release " + release.id() + "\n" + o).orElse("");
+    Path log = workspace.logFile(slot.fileName());
     try {
       ModuleClasspath.writeConfig(config, hocon);
       Process process =
           new ProcessBuilder(
                   ModuleClasspath.javaCommand(
-                      workspace,
-                      service.moduleDir(),
+                      release.classPath(),
                       service.descriptor().mainClass(),
                       config,
                       service.descriptor().resources().heap()))
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       RunningService running =
           new RunningService(
-              service.name(),
+              slot,
               service.moduleDir(),
               process.pid(),
-              port,
-              adminPort,
+              desired.port(),
+              desired.adminPort(),
               Processes.startMillis(process.toHandle()));
       awaitReady(running, process, log);
-      return running;
+      return new Launched(running, process);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + service.name(), e);
+      throw new UncheckedIOException("cannot start " + slot, e);
     }
   }
 
@@ -88,7 +105,7 @@ public final class ServiceLauncher {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            service.name()
+            service.slot()
                 + " exited with "
                 + process.exitValue()
                 + " before it was ready; last lines of "
@@ -105,19 +122,19 @@ public final class ServiceLauncher {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         process.destroy();
-        throw new IllegalStateException("interrupted while waiting for " + service.name(), e);
+        throw new IllegalStateException("interrupted while waiting for " + service.slot(), e);
       }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         process.destroy();
-        throw new IllegalStateException("interrupted while waiting for " + service.name(), e);
+        throw new IllegalStateException("interrupted while waiting for " + service.slot(), e);
       }
     }
     process.destroy();
     throw new IllegalStateException(
-        service.name()
+        service.slot()
             + " not ready after "
             + READY_TIMEOUT.toSeconds()
             + " s; last lines of "

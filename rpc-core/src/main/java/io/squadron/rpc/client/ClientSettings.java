@@ -19,6 +19,8 @@ import java.util.Optional;
  * <pre>
  * squadron.clients.shuffle {
  *   addresses = ["127.0.0.1:7001", "127.0.0.1:7002"]      # or: target = "dns:///shuffle.prod.svc:7000"
+ *   # or, with each endpoint's region (ELS prefers client-defaults.load-balancing-config.localRegion):
+ *   # endpoints = [{ address = "127.0.0.1:7001", region = "region-1" }, { address = "127.0.0.1:7002" }]
  *   deadline = 500ms
  *   methods { "squadron.shuffle.v1.ShuffleService/Shuffle" { deadline = 1s } }
  * }
@@ -96,9 +98,15 @@ public record ClientSettings(
    */
   static ClientSettings from(String name, ConfigReader client, ConfigReader defaults) {
     String target;
-    if (client.has("target") && client.has("addresses")) {
+    int ways =
+        (client.has("target") ? 1 : 0)
+            + (client.has("addresses") ? 1 : 0)
+            + (client.has("endpoints") ? 1 : 0);
+    if (ways > 1) {
       throw new InvalidConfigException(
-          client.key("target"), "set either target or addresses, not both");
+          client.key("target"), "set one of target, addresses or endpoints, not several");
+    } else if (client.has("endpoints")) {
+      target = endpointsTarget(client);
     } else if (client.has("target")) {
       target = client.nonEmptyString("target");
     } else if (client.has("addresses")) {
@@ -114,7 +122,7 @@ public record ClientSettings(
       }
     } else {
       throw new InvalidConfigException(
-          client.key("target"), "missing (expected: target or addresses)");
+          client.key("target"), "missing (expected: target, addresses or endpoints)");
     }
     ConfigReader source = client.has("load-balancing-policy") ? client : defaults;
     String policy = source.nonEmptyString("load-balancing-policy");
@@ -147,6 +155,30 @@ public record ClientSettings(
         maxInbound,
         methods,
         MetricsSettings.from(defaults.child("metrics")));
+  }
+
+  private static String endpointsTarget(ConfigReader client) {
+    List<ConfigReader> endpoints = client.objects("endpoints");
+    if (endpoints.isEmpty()) {
+      throw new InvalidConfigException(
+          client.key("endpoints"),
+          "empty (expected: [{ address = \"host:port\", region = \"...\" }, ...])");
+    }
+    List<Map.Entry<String, Optional<String>>> entries = new ArrayList<>();
+    for (ConfigReader endpoint : endpoints) {
+      String address = endpoint.nonEmptyString("address");
+      Optional<String> region =
+          endpoint.has("region")
+              ? Optional.of(endpoint.nonEmptyString("region"))
+              : Optional.empty();
+      try {
+        entries.add(Map.entry(address, region));
+        StaticNameResolverProvider.targetWithRegions(List.of(Map.entry(address, region)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(endpoint.key("address"), e.getMessage());
+      }
+    }
+    return StaticNameResolverProvider.targetWithRegions(entries);
   }
 
   /**

@@ -86,6 +86,19 @@ public final class ConfigReader {
     return get(() -> config.getStringList(path), key(path));
   }
 
+  /**
+   * The list of objects at {@code path}, each as a reader whose keys read as {@code path[i].key} in
+   * messages.
+   */
+  public List<ConfigReader> objects(String path) {
+    List<? extends Config> list = get(() -> config.getConfigList(path), key(path));
+    List<ConfigReader> readers = new java.util.ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      readers.add(new ConfigReader(list.get(i), key(path) + "[" + i + "]"));
+    }
+    return readers;
+  }
+
   public List<Double> doubles(String path) {
     return get(() -> config.getDoubleList(path), key(path));
   }

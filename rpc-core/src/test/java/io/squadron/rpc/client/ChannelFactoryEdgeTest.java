@@ -83,6 +83,58 @@ class ChannelFactoryEdgeTest {
   }
 
   @Test
+  void endpointsWithRegions_elsPrefersTheLocalRegion_andSpillsOverWhenItIsGone() {
+    SquadronServer near = server(new ScriptedShuffleService("near"));
+    SquadronServer far = server(new ScriptedShuffleService("far"));
+    ChannelFactory factory =
+        factory(
+            "squadron.client-defaults.load-balancing-config.localRegion = region-1\n"
+                + "squadron.clients.shuffle.endpoints = [{ address = \"127.0.0.1:"
+                + near.port()
+                + "\", region = region-1 }, { address = \"127.0.0.1:"
+                + far.port()
+                + "\", region = region-2 }]",
+            new SimpleMeterRegistry());
+    var stub = ShuffleServiceGrpc.newBlockingStub(factory.channel("shuffle"));
+
+    int nearCalls = 0;
+    for (int i = 0; i < 40; i++) {
+      var tracks = stub.shuffle(script("ok")).getTracksList();
+      nearCalls += tracks.get(tracks.size() - 1).getArtistId().equals("near") ? 1 : 0;
+    }
+    assertThat(nearCalls).as("calls served in the client's own region, of 40").isGreaterThan(36);
+
+    near.close();
+    int farCalls = 0;
+    for (int i = 0; i < 20; i++) {
+      try {
+        var tracks = stub.shuffle(script("ok")).getTracksList();
+        farCalls += tracks.get(tracks.size() - 1).getArtistId().equals("far") ? 1 : 0;
+      } catch (StatusRuntimeException e) {
+        // the call in flight when the local endpoint went away
+      }
+    }
+    assertThat(farCalls).as("calls spilled over to region-2, of 20").isGreaterThan(15);
+  }
+
+  @Test
+  void endpoints_areValidated_naming_theField() {
+    assertThatThrownBy(
+            () ->
+                factory(
+                    "squadron.clients.shuffle.endpoints = [{ address = \"127.0.0.1:1\", region = \"a b\" }]",
+                    new SimpleMeterRegistry()))
+        .hasMessageContaining("squadron.clients.shuffle.endpoints[0].address")
+        .hasMessageContaining("region");
+    assertThatThrownBy(
+            () ->
+                factory(
+                    "squadron.clients.shuffle { endpoints = [{ address = \"127.0.0.1:1\" }], addresses = [\"127.0.0.1:2\"] }",
+                    new SimpleMeterRegistry()))
+        .hasMessageContaining("not several");
+  }
+
+  @Test
   void defaultDeadline_appliesToCallsThatSetNone() {
     SquadronServer server = server(new ScriptedShuffleService("s"));
     ChannelFactory factory =

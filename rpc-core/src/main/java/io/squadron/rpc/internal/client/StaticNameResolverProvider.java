@@ -1,24 +1,34 @@
 package io.squadron.rpc.internal.client;
 
+import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.Status;
+import io.squadron.els.ElsLoadBalancerProvider;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Resolves {@code static:///host1:port1,host2:port2} to those addresses, one endpoint each, so a
- * fixed list from config gets the same load balancing as a DNS name. Registered through {@code
- * META-INF/services}; it holds no state, everything is in the target string.
+ * fixed list from config gets the same load balancing as a DNS name. An address may carry its
+ * region ({@code host:port@region-1}): the endpoint then has ELS's {@link
+ * ElsLoadBalancerProvider#REGION} attribute, so a client that knows its own region prefers it.
+ * Registered through {@code META-INF/services}; it holds no state, everything is in the target
+ * string.
  */
 public final class StaticNameResolverProvider extends NameResolverProvider {
   /** The URI scheme. */
   public static final String SCHEME = "static";
+
+  private static final Pattern REGION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   /** The target for {@code addresses} ({@code host:port} each). */
   public static String target(List<String> addresses) {
@@ -26,6 +36,26 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
       parse(address);
     }
     return SCHEME + ":///" + String.join(",", addresses);
+  }
+
+  /**
+   * The target for {@code endpoints} ({@code host:port} each, with its region or an empty
+   * optional), in order.
+   *
+   * @throws IllegalArgumentException when an address or region is malformed
+   */
+  public static String targetWithRegions(List<Map.Entry<String, Optional<String>>> endpoints) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Optional<String>> endpoint : endpoints) {
+      parse(endpoint.getKey());
+      Optional<String> region = endpoint.getValue();
+      if (region.isPresent() && !REGION_NAME.matcher(region.get()).matches()) {
+        throw new IllegalArgumentException(
+            "region \"" + region.get() + "\" (expected: letters, digits, '.', '_', '-')");
+      }
+      parts.add(endpoint.getKey() + region.map(r -> "@" + r).orElse(""));
+    }
+    return SCHEME + ":///" + String.join(",", parts);
   }
 
   @Override
@@ -39,8 +69,20 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
           "target " + targetUri + " lists no address (expected: static:///host:port,...)");
     }
     List<EquivalentAddressGroup> groups = new ArrayList<>();
-    for (String address : path.substring(1).split(",")) {
-      groups.add(new EquivalentAddressGroup(parse(address)));
+    for (String entry : path.substring(1).split(",")) {
+      int at = entry.indexOf('@');
+      if (at < 0) {
+        groups.add(new EquivalentAddressGroup(parse(entry)));
+      } else {
+        String region = entry.substring(at + 1);
+        if (!REGION_NAME.matcher(region).matches()) {
+          throw new IllegalArgumentException("target " + targetUri + ": bad region in " + entry);
+        }
+        groups.add(
+            new EquivalentAddressGroup(
+                parse(entry.substring(0, at)),
+                Attributes.newBuilder().set(ElsLoadBalancerProvider.REGION, region).build()));
+      }
     }
     return new StaticNameResolver(targetUri.toString(), List.copyOf(groups));
   }
