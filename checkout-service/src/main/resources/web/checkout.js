@@ -46,7 +46,18 @@
     if (q.offerCode) { $('quote').appendChild(el('p', { id: 'offer', text: 'Offer ' + q.offerCode + ' applied' })); }
   }
 
+  // While a payment is pending the page re-reads the session (a read: it asks nobody else), so the session moving on
+  // by itself (billing's payment event finishing it) shows without the payer pressing anything.
+  let refresh = null;
+
+  function watch(session, step, seconds) {
+    refresh = setTimeout(() => call('GET', '/v1/sessions/' + session.sessionId).then((now) => {
+      if (now.nextStep.stepId !== step.stepId || now.state !== session.state) { render(now); } else { watch(now, step, seconds); }
+    }, () => watch(session, step, seconds)), seconds * 1000);
+  }
+
   function render(session) {
+    clearTimeout(refresh);
     showQuote(session.quote);
     const step = session.nextStep;
     const box = $('step');
@@ -95,10 +106,16 @@
       button.addEventListener('click', () => submit({}));
       parts.push(button);
       box.replaceChildren(el('div', { id: 'action' }, ...parts));
+      if (a.pollAfterSeconds) { watch(session, step, Math.min(Number(a.pollAfterSeconds), 3)); }
     } else if (step.done) {
       const r = step.done.receipt;
       box.replaceChildren(el('div', { id: 'done' }, el('h2', { text: 'Thank you!' }),
         el('p', { id: 'receipt', text: 'Paid ' + money(r.total, r.currency) + ' (payment ' + r.paymentId + ')' })));
+      // The plan the payment granted, as checkout recorded it.
+      call('GET', '/v1/sessions/' + session.sessionId + '/entitlements').then((e) => {
+        const granted = (e.entitlements || []).find((x) => x.paymentId === r.paymentId && x.active);
+        if (granted) { $('done').appendChild(el('p', { id: 'plan', text: 'Your plan: ' + granted.planId })); }
+      }, fail);
     } else if (step.error) {
       const parts = [el('p', { class: 'error', id: 'step-error', text: step.error.message })];
       if (step.error.retryable) {

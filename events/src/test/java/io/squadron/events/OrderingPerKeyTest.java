@@ -167,4 +167,46 @@ class OrderingPerKeyTest {
     }
     assertInOrder(onTopic, 30, 40);
   }
+
+  @Test
+  void relaysWithoutRetention_deleteWhatTheyPublish_eachEventOnce_inOrderPerKey() throws Exception {
+    String topic = KAFKA.createTopic("no-retention", 4);
+    Ledger ledger = new Ledger(pool, topic);
+    produce(ledger, "gone-", 30, 40);
+
+    try (OutboxRelay first =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers())
+                .name("first-deleting")
+                .batchSize(25)
+                .retention(Duration.ZERO)
+                .build();
+        OutboxRelay second =
+            OutboxRelay.builder(pool, KAFKA.bootstrapServers())
+                .name("second-deleting")
+                .batchSize(25)
+                .retention(Duration.ZERO)
+                .build()) {
+      first.start();
+      second.start();
+      AppliedLog.await(
+          "the outbox drained", Duration.ofSeconds(90), () -> AppliedLog.unsent(pool) == 0);
+      assertThat(first.published() + second.published()).isEqualTo(1200);
+    }
+    try (var c = pool.getConnection();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery("SELECT count(*) FROM squadron_outbox WHERE topic = '" + topic + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("rows left in the outbox").isZero();
+    }
+
+    Map<String, List<Long>> onTopic = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(topic)) {
+      EventEnvelope envelope = EventEnvelope.parseFrom(r.value());
+      onTopic
+          .computeIfAbsent(envelope.getKey(), k -> new ArrayList<>())
+          .add(envelope.getPayload().unpack(PaymentSucceeded.class).getAmount().getMinorUnits());
+    }
+    assertInOrder(onTopic, 30, 40);
+  }
 }

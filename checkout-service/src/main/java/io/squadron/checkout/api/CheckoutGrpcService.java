@@ -2,9 +2,13 @@ package io.squadron.checkout.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Timestamp;
+import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.squadron.checkout.catalog.Catalog;
+import io.squadron.checkout.entitlements.Entitlement;
+import io.squadron.checkout.entitlements.EntitlementStore;
 import io.squadron.checkout.session.CheckoutException;
 import io.squadron.checkout.session.CheckoutFlow;
 import io.squadron.proto.checkout.v1.CancelCheckoutSessionRequest;
@@ -14,11 +18,15 @@ import io.squadron.proto.checkout.v1.CheckoutSession;
 import io.squadron.proto.checkout.v1.CreateCheckoutSessionRequest;
 import io.squadron.proto.checkout.v1.Device;
 import io.squadron.proto.checkout.v1.GetCheckoutSessionRequest;
+import io.squadron.proto.checkout.v1.GetEntitlementsRequest;
+import io.squadron.proto.checkout.v1.GetEntitlementsResponse;
 import io.squadron.proto.checkout.v1.ListPlansRequest;
 import io.squadron.proto.checkout.v1.ListPlansResponse;
 import io.squadron.proto.checkout.v1.PricedPlan;
 import io.squadron.proto.checkout.v1.SubmitStepRequest;
 import io.squadron.rpc.errors.RpcErrors;
+import io.squadron.rpc.identity.Caller;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,10 +43,12 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
 
   private final Catalog catalog;
   private final CheckoutFlow flow;
+  private final EntitlementStore entitlements;
 
-  public CheckoutGrpcService(Catalog catalog, CheckoutFlow flow) {
+  public CheckoutGrpcService(Catalog catalog, CheckoutFlow flow, EntitlementStore entitlements) {
     this.catalog = requireNonNull(catalog, "catalog");
     this.flow = requireNonNull(flow, "flow");
+    this.entitlements = requireNonNull(entitlements, "entitlements");
   }
 
   @Override
@@ -157,6 +167,64 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
     }
     response.onNext(flow.cancel(request.getSessionId()));
     response.onCompleted();
+  }
+
+  /**
+   * A client app names the user through a session it holds (the session id is the same bearer
+   * capability that lets it drive that session); an app token names an app, not an end user, so an
+   * app asking by user id is refused. Services the policy grants this method may ask by user id.
+   */
+  @Override
+  public void getEntitlements(
+      GetEntitlementsRequest request, StreamObserver<GetEntitlementsResponse> response) {
+    boolean bySession = !request.getSessionId().isEmpty();
+    boolean byUser = !request.getUserId().isEmpty();
+    if (Caller.current().isApp() && byUser) {
+      throw RpcErrors.of(
+          Status.Code.PERMISSION_DENIED,
+          CheckoutErrorReason.USER_NOT_SCOPED,
+          "client apps name the user through a checkout session they hold (session_id), not user_id",
+          BadRequest.newBuilder()
+              .addFieldViolations(
+                  BadRequest.FieldViolation.newBuilder()
+                      .setField("user_id")
+                      .setDescription("not allowed for client apps; send session_id instead"))
+              .build());
+    }
+    RpcErrors.InvalidArgumentBuilder bad = RpcErrors.invalidArguments();
+    if (bySession == byUser) {
+      bad.field("session_id", "exactly one of session_id and user_id");
+    } else if (bySession) {
+      sessionId(request.getSessionId(), bad);
+    } else if (!ID.matcher(request.getUserId()).matches()) {
+      bad.field("user_id", "1-128 letters, digits or _.:-");
+    }
+    if (!bad.isEmpty()) {
+      throw bad.build();
+    }
+    String userId = bySession ? flow.get(request.getSessionId()).getUserId() : request.getUserId();
+    GetEntitlementsResponse.Builder out = GetEntitlementsResponse.newBuilder();
+    for (Entitlement e : entitlements.ofUser(userId)) {
+      io.squadron.proto.checkout.v1.Entitlement.Builder b =
+          io.squadron.proto.checkout.v1.Entitlement.newBuilder()
+              .setUserId(e.userId())
+              .setPlanId(e.planId())
+              .setCountry(e.country())
+              .setPaymentId(e.paymentId())
+              .setSessionId(e.sessionId())
+              .setGrantedAt(timestamp(e.grantedAt()))
+              .setActive(e.active());
+      e.trialEndsAt().ifPresent(t -> b.setTrialEndsAt(timestamp(t)));
+      e.revokedAt().ifPresent(t -> b.setRevokedAt(timestamp(t)));
+      e.revokedReason().ifPresent(b::setRevokedReason);
+      out.addEntitlements(b);
+    }
+    response.onNext(out.build());
+    response.onCompleted();
+  }
+
+  private static Timestamp timestamp(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
   private static void country(String country, RpcErrors.InvalidArgumentBuilder bad) {

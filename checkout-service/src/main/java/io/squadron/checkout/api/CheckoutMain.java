@@ -3,6 +3,8 @@ package io.squadron.checkout.api;
 import com.typesafe.config.Config;
 import io.grpc.StatusRuntimeException;
 import io.squadron.checkout.catalog.Catalog;
+import io.squadron.checkout.entitlements.EntitlementStore;
+import io.squadron.checkout.events.CheckoutEvents;
 import io.squadron.checkout.offers.Offer;
 import io.squadron.checkout.offers.OfferStore;
 import io.squadron.checkout.pricing.QuoteSigner;
@@ -17,6 +19,7 @@ import io.squadron.rpc.errors.RpcErrors;
 import io.squadron.rpc.platform.Platform;
 import io.squadron.rpc.server.SquadronServer;
 import io.squadron.store.StoreErrors;
+import io.squadron.store.kafka.KafkaSettings;
 import io.squadron.store.postgres.PostgresSettings;
 import io.squadron.store.postgres.PostgresStore;
 import java.security.SecureRandom;
@@ -29,8 +32,9 @@ import java.util.Optional;
 /**
  * Starts checkout: {@code java ... CheckoutMain [--config FILE]}. Configuration: {@code
  * squadron.checkout} (catalog, offers, timings, the quote-signing secret), store-support's {@code
- * squadron.stores.postgres}, where billing is ({@code squadron.clients.billing}), and {@code
- * squadron.http} for the HTTP/JSON face and the web checkout.
+ * squadron.stores.postgres}, Kafka for the events it consumes ({@code squadron.stores.kafka},
+ * {@code squadron.checkout.events}), where billing is ({@code squadron.clients.billing}), and
+ * {@code squadron.http} for the HTTP/JSON face and the web checkout.
  */
 public final class CheckoutMain {
   private CheckoutMain() {}
@@ -64,6 +68,16 @@ public final class CheckoutMain {
           pg.migrate("checkout", "db/checkout");
           OfferStore offers = new OfferStore(pg.dataSource());
           seedOffers(config, offers);
+          // Billing's payment events finish sessions (a SEPA debit settles days later) and grant or
+          // revoke plans; userdb's UserDeleted makes checkout forget the user.
+          service.register(
+              CheckoutEvents.start(
+                  CheckoutEvents.Settings.from(config),
+                  KafkaSettings.from(config),
+                  service.name(),
+                  pg.dataSource(),
+                  service.meterRegistry(),
+                  clock));
           SecureRandom random = new SecureRandom();
           CheckoutFlow flow =
               new CheckoutFlow(
@@ -77,7 +91,8 @@ public final class CheckoutMain {
                   () -> CheckoutFlow.newId(random));
           return service
               .server()
-              .service(new CheckoutGrpcService(catalog, flow))
+              .service(
+                  new CheckoutGrpcService(catalog, flow, new EntitlementStore(pg.dataSource())))
               .readinessCheck("postgres", pg::isReachable)
               .exceptionMapper(CheckoutMain::mapException);
         });

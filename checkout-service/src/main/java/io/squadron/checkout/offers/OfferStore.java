@@ -172,14 +172,8 @@ public final class OfferStore {
   public void release(String code, String sessionId) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement delete = c.prepareStatement(DELETE_RESERVATION);
-          PreparedStatement giveBack = c.prepareStatement(GIVE_BACK)) {
-        delete.setString(1, code);
-        delete.setString(2, sessionId);
-        if (delete.executeUpdate() == 1) {
-          giveBack.setString(1, code);
-          giveBack.executeUpdate();
-        }
+      try {
+        release(c, code, sessionId);
         c.commit();
       } catch (SQLException e) {
         c.rollback();
@@ -187,6 +181,54 @@ public final class OfferStore {
       }
     } catch (SQLException e) {
       throw PostgresStore.unavailable("release offer code", e);
+    }
+  }
+
+  /** As {@link #release(String, String)}, in {@code tx}. */
+  public static void release(Connection tx, String code, String sessionId) throws SQLException {
+    try (PreparedStatement delete = tx.prepareStatement(DELETE_RESERVATION);
+        PreparedStatement giveBack = tx.prepareStatement(GIVE_BACK)) {
+      delete.setString(1, code);
+      delete.setString(2, sessionId);
+      if (delete.executeUpdate() == 1) {
+        giveBack.setString(1, code);
+        giveBack.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Marks the reservation of {@code sessionId} redeemed (its payment succeeded), in {@code tx}; a
+   * reservation already released (the session expired before the payment finished) stays released.
+   */
+  public static void redeem(Connection tx, String code, String sessionId) throws SQLException {
+    try (PreparedStatement s = tx.prepareStatement(REDEEM)) {
+      s.setString(1, code);
+      s.setString(2, sessionId);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Forgets who used codes (the user was deleted): the user's reservations are released, and the
+   * user's redemptions keep counting as uses under an anonymous name ({@code (deleted):<session>}).
+   */
+  public static void forgetUser(Connection tx, String userId) throws SQLException {
+    try (PreparedStatement release =
+            tx.prepareStatement(
+                """
+                WITH gone AS (DELETE FROM offer_redemptions WHERE user_id = ? AND state = 'RESERVED'
+                              RETURNING code)
+                UPDATE offer_codes c SET used = c.used - g.n
+                FROM (SELECT code, count(*) AS n FROM gone GROUP BY code) g WHERE c.code = g.code
+                """);
+        PreparedStatement anonymise =
+            tx.prepareStatement(
+                "UPDATE offer_redemptions SET user_id = '(deleted):' || session_id WHERE user_id = ?")) {
+      release.setString(1, userId);
+      release.executeUpdate();
+      anonymise.setString(1, userId);
+      anonymise.executeUpdate();
     }
   }
 
@@ -202,17 +244,6 @@ public final class OfferStore {
           s.setTimestamp(1, Timestamp.from(until));
           s.setString(2, code);
           s.setString(3, sessionId);
-        });
-  }
-
-  /** Marks the reservation of {@code sessionId} redeemed (its payment succeeded). */
-  public void redeem(String code, String sessionId) {
-    update(
-        REDEEM,
-        "redeem offer code",
-        s -> {
-          s.setString(1, code);
-          s.setString(2, sessionId);
         });
   }
 

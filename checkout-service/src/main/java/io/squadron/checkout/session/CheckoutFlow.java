@@ -20,7 +20,6 @@ import io.squadron.proto.billing.v1.PaymentMethodType;
 import io.squadron.proto.checkout.v1.CheckoutErrorReason;
 import io.squadron.proto.checkout.v1.CheckoutSession;
 import io.squadron.proto.checkout.v1.Device;
-import io.squadron.proto.checkout.v1.DoneStep;
 import io.squadron.proto.checkout.v1.ErrorStep;
 import io.squadron.proto.checkout.v1.FallbackStep;
 import io.squadron.proto.checkout.v1.FormField;
@@ -29,7 +28,6 @@ import io.squadron.proto.checkout.v1.PaymentActionStep;
 import io.squadron.proto.checkout.v1.PaymentMethodOption;
 import io.squadron.proto.checkout.v1.PaymentMethodsStep;
 import io.squadron.proto.checkout.v1.Quote;
-import io.squadron.proto.checkout.v1.Receipt;
 import io.squadron.proto.checkout.v1.SessionState;
 import io.squadron.proto.checkout.v1.Step;
 import io.squadron.rpc.errors.RpcErrors;
@@ -60,8 +58,7 @@ public final class CheckoutFlow {
   private static final String REQUOTE = "requote";
   private static final String ACTION = "action";
   private static final String RETRY = "retry";
-  private static final String DECLINED = "declined";
-  private static final String DONE = "done";
+  private static final String DECLINED = SessionOutcomes.DECLINED;
 
   private final Catalog catalog;
   private final OfferStore offers;
@@ -235,9 +232,11 @@ public final class CheckoutFlow {
           Optional.empty());
     }
     SessionRecord cancelled = r.toBuilder().state(SessionState.CANCELLED).build();
-    save(r, cancelled);
-    r.offerCode().ifPresent(code -> offers.release(code, r.id()));
-    return view(cancelled);
+    SessionRecord saved = save(r, cancelled);
+    if (saved.state() == SessionState.CANCELLED) {
+      r.offerCode().ifPresent(code -> offers.release(code, r.id()));
+    }
+    return view(saved);
   }
 
   /**
@@ -277,8 +276,7 @@ public final class CheckoutFlow {
               throw new IllegalStateException(
                   "session " + r.id() + " is at an unknown step kind " + kind);
         };
-    save(r, next);
-    return view(next);
+    return view(save(r, next));
   }
 
   private static boolean isEarlierStep(String stepId, SessionRecord r) {
@@ -536,26 +534,8 @@ public final class CheckoutFlow {
     SessionRecord.Builder b = r.toBuilder().paymentId(Optional.of(p.getId()));
     switch (p.getStatus()) {
       case SUCCEEDED, REQUIRES_CAPTURE -> {
-        r.offerCode().ifPresent(code -> offers.redeem(code, r.id()));
-        Quote q = r.quote();
-        return b.state(SessionState.COMPLETED)
-            .nextStep(
-                DONE,
-                Step.newBuilder()
-                    .setDone(
-                        DoneStep.newBuilder()
-                            .setReceipt(
-                                Receipt.newBuilder()
-                                    .setSessionId(r.id())
-                                    .setPaymentId(p.getId())
-                                    .setPlanId(r.planId())
-                                    .setCurrency(q.getCurrency())
-                                    .setTotal(q.getTotal())
-                                    .setTax(q.getTax())
-                                    .setTaxMode(q.getTaxMode())
-                                    .setTrialDays(q.getTrialDays())
-                                    .setPaidAt(timestamp(clock.instant())))))
-            .build();
+        // The code is redeemed and the plan granted in the transaction that saves the completion.
+        return SessionOutcomes.completed(r, p.getId(), clock.instant());
       }
       case PENDING, REQUIRES_ACTION, PROCESSING -> {
         // The payment may finish after the session would have expired: keep the code's use until it
@@ -610,15 +590,7 @@ public final class CheckoutFlow {
   /** The payment failed: its key and the code's use are released; the payer may try again. */
   private SessionRecord declined(SessionRecord r, String message) {
     r.offerCode().ifPresent(code -> offers.release(code, r.id()));
-    return r.toBuilder()
-        .paymentKey(Optional.empty())
-        .paymentMethod(Optional.empty())
-        .paymentId(Optional.empty())
-        .nextStep(
-            DECLINED,
-            Step.newBuilder()
-                .setError(ErrorStep.newBuilder().setMessage(message).setRetryable(true)))
-        .build();
+    return SessionOutcomes.declined(r, message);
   }
 
   /**
@@ -709,14 +681,36 @@ public final class CheckoutFlow {
     }
   }
 
-  private void save(SessionRecord before, SessionRecord after) {
-    if (!sessions.update(after)) {
-      throw new CheckoutException(
-          Status.Code.ABORTED,
-          CheckoutErrorReason.STEP_MISMATCH,
-          "the session moved on while this step was submitted; get the session to see its current step",
-          Optional.empty());
+  /**
+   * Saves the session's next state, if nobody moved it since {@code before} was read. A completion
+   * commits with the code's redemption and the plan's grant. When the payment's event settled the
+   * session meanwhile (completed it, or declined the attempt this step was following), the session
+   * as the event left it is the answer: one outcome, whichever path came first.
+   */
+  private SessionRecord save(SessionRecord before, SessionRecord after) {
+    boolean completes =
+        after.state() == SessionState.COMPLETED && before.state() != SessionState.COMPLETED;
+    Instant now = clock.instant();
+    boolean saved =
+        completes
+            ? sessions.update(after, tx -> SessionOutcomes.onCompleted(tx, after, now))
+            : sessions.update(after);
+    if (saved) {
+      return after;
     }
+    SessionRecord current = load(before.id());
+    boolean settledByEvent =
+        current.state() != SessionState.OPEN
+            || (before.paymentKey().isPresent()
+                && !current.paymentKey().equals(before.paymentKey()));
+    if (settledByEvent) {
+      return current;
+    }
+    throw new CheckoutException(
+        Status.Code.ABORTED,
+        CheckoutErrorReason.STEP_MISMATCH,
+        "the session moved on while this step was submitted; get the session to see its current step",
+        Optional.empty());
   }
 
   /**

@@ -32,6 +32,7 @@ public final class SessionStore {
           + ") VALUES"
           + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM checkout_sessions WHERE id = ?";
+  private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
   private static final String UPDATE =
       "UPDATE checkout_sessions SET state = ?, quote = ?, step = ?, step_seq = ?,"
           + " postal_code = ?, vat_id = ?, payment_key = ?, payment_method = ?, payment_id = ?, expires_at = ?,"
@@ -89,8 +90,58 @@ public final class SessionStore {
    * @return whether it was replaced
    */
   public boolean update(SessionRecord r) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(UPDATE)) {
+    return update(r, tx -> {});
+  }
+
+  /** Work that commits with a session's update. */
+  @FunctionalInterface
+  public interface TxWork {
+    void run(Connection tx) throws SQLException;
+  }
+
+  /**
+   * Replaces the session if nobody changed it since {@code r} was read, and runs {@code alsoDo} in
+   * the same transaction (only when it was replaced).
+   *
+   * @return whether it was replaced
+   */
+  public boolean update(SessionRecord r, TxWork alsoDo) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        boolean replaced = update(c, r);
+        if (replaced) {
+          alsoDo.run(c);
+        }
+        c.commit();
+        return replaced;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("update checkout session", e);
+    }
+  }
+
+  /** The session with this id, locked until {@code tx} ends. */
+  public static Optional<SessionRecord> findForUpdate(Connection tx, String id)
+      throws SQLException {
+    try (PreparedStatement s = tx.prepareStatement(SELECT_FOR_UPDATE)) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(read(r)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Replaces the session in {@code tx} if nobody changed it since {@code r} was read.
+   *
+   * @return whether it was replaced
+   */
+  public static boolean update(Connection tx, SessionRecord r) throws SQLException {
+    try (PreparedStatement s = tx.prepareStatement(UPDATE)) {
       s.setString(1, r.state().name());
       s.setBytes(2, r.quote().toByteArray());
       s.setBytes(3, r.step().toByteArray());
@@ -104,8 +155,6 @@ public final class SessionStore {
       s.setString(11, r.id());
       s.setInt(12, r.version());
       return s.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw PostgresStore.unavailable("update checkout session", e);
     }
   }
 

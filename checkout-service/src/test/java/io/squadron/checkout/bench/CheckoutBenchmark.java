@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,12 +43,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * billing ({@code double_charges}). Each worker is a new user with Padlock keys; the card is
  * tokenized once per worker at each acquirer billing names.
  *
- * <p>Arguments: {@code [workers, default 16] [seconds, default 30] [offer code uses, default 200]}.
- * Ends with {@code BENCH checkout sessions_per_s=... p99_step_ms=... overredeemed=...
- * double_charges=...}.
+ * <p>Bounded in time and count, so it finishes on a loaded machine: no session starts after {@code
+ * seconds} or beyond {@code max sessions}; every call has a deadline of at most {@link
+ * #CALL_DEADLINE}; a session still unfinished {@link #DRAIN} after the end is abandoned (counted as
+ * {@code unfinished}, its worker left behind as a daemon); a poll step waits the time billing asks
+ * for (capped) instead of spinning.
+ *
+ * <p>Arguments: {@code [workers, default 16] [seconds, default 30] [offer code uses, default 200]
+ * [max sessions, default 5000]}. Ends with {@code BENCH checkout sessions_per_s=... p99_step_ms=...
+ * overredeemed=... double_charges=...}.
  */
 public final class CheckoutBenchmark {
   private static final String CODE = "BENCHLIM";
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration DRAIN = Duration.ofSeconds(30);
+  private static final int MAX_POLLS = 10;
 
   private final CheckoutServiceGrpc.CheckoutServiceBlockingStub checkout;
   private final PadlockServiceGrpc.PadlockServiceBlockingStub padlock;
@@ -59,6 +69,8 @@ public final class CheckoutBenchmark {
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong withOffer = new AtomicLong();
+  private final AtomicLong started = new AtomicLong();
+  private long maxSessions;
 
   private CheckoutBenchmark(
       CheckoutServiceGrpc.CheckoutServiceBlockingStub checkout,
@@ -90,6 +102,7 @@ public final class CheckoutBenchmark {
     int workers = args.length > 0 ? Integer.parseInt(args[0]) : 16;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int uses = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+    long maxSessions = args.length > 3 ? Long.parseLong(args[3]) : 5000;
     String run = "bench_checkout_" + Long.toHexString(System.nanoTime() & 0xffffff);
     try (LocalInfra infra =
         LocalInfra.builder()
@@ -130,6 +143,7 @@ public final class CheckoutBenchmark {
               ServiceHarness.forService("checkout")
                   .calls("billing", billing.port())
                   .postgres(checkoutDb)
+                  .kafka(env.get(LocalInfra.KAFKA_ENV), "")
                   .appToken("bench")
                   .config(
                       """
@@ -145,6 +159,7 @@ public final class CheckoutBenchmark {
                 checkout.appStub("bench", CheckoutServiceGrpc::newBlockingStub),
                 padlock.stub("userdb", PadlockServiceGrpc::newBlockingStub),
                 simUrl);
+        bench.maxSessions = maxSessions;
         bench.execute(workers, seconds, uses, checkoutDb, billingDb);
       }
     }
@@ -160,13 +175,19 @@ public final class CheckoutBenchmark {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       Thread t = new Thread(() -> loop(end), "bench-worker-" + i);
+      t.setDaemon(true); // a worker stuck past the drain is abandoned, not waited for
       t.start();
       threads.add(t);
     }
+    long drainEnd = end + DRAIN.toNanos();
     for (Thread t : threads) {
-      t.join();
+      long left = drainEnd - System.nanoTime();
+      if (left > 0) {
+        t.join(Math.max(1, left / 1_000_000));
+      }
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    long unfinished = threads.stream().filter(Thread::isAlive).count();
+    double elapsed = (Math.min(System.nanoTime(), drainEnd) - start) / 1e9;
     long[] all = stepNanos.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     double p50 = quantileMs(all, 0.5);
     double p99 = quantileMs(all, 0.99);
@@ -185,6 +206,7 @@ public final class CheckoutBenchmark {
                 + " WHERE captured > 0 GROUP BY reference HAVING count(*) > 1) twice");
     System.out.printf("%-22s %10s%n", "sessions completed", completed.get());
     System.out.printf("%-22s %10s%n", "sessions failed", failed.get());
+    System.out.printf("%-22s %10s%n", "sessions unfinished", unfinished);
     System.out.printf("%-22s %10s%n", "with the offer code", withOffer.get());
     System.out.printf("%-22s %10s%n", "offer uses redeemed", redeemed);
     System.out.printf("%-22s %10d%n", "steps timed", all.length);
@@ -192,17 +214,26 @@ public final class CheckoutBenchmark {
     System.out.printf("%-22s %10.1f%n", "p99 step ms", p99);
     System.out.printf(
         "BENCH checkout sessions_per_s=%.1f p99_step_ms=%.1f p50_step_ms=%.1f overredeemed=%d"
-            + " double_charges=%d failed=%d workers=%d%n",
-        completed.get() / elapsed, p99, p50, overredeemed, doubleCharges, failed.get(), workers);
+            + " double_charges=%d failed=%d unfinished=%d workers=%d%n",
+        completed.get() / elapsed,
+        p99,
+        p50,
+        overredeemed,
+        doubleCharges,
+        failed.get(),
+        unfinished,
+        workers);
   }
 
   private void loop(long end) {
     Map<String, String> tokens = new HashMap<>();
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end && started.incrementAndGet() <= maxSessions) {
       List<Long> steps = new ArrayList<>();
       try {
         String user = "bench-" + UUID.randomUUID();
-        padlock.createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
+        padlock
+            .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+            .createUserKeys(CreateUserKeysRequest.newBuilder().setUserId(user).build());
         CreateCheckoutSessionRequest.Builder create =
             CreateCheckoutSessionRequest.newBuilder()
                 .setUserId(user)
@@ -213,13 +244,13 @@ public final class CheckoutBenchmark {
         CheckoutSession s;
         long t0 = System.nanoTime();
         try {
-          s = checkout.createCheckoutSession(create.build());
+          s = checkout().createCheckoutSession(create.build());
           withOffer.incrementAndGet();
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
             throw e;
           }
-          s = checkout.createCheckoutSession(create.clearOfferCode().build()); // every use taken
+          s = checkout().createCheckoutSession(create.clearOfferCode().build()); // uses taken
         }
         steps.add(System.nanoTime() - t0);
         s = timed(steps, s, Map.of("postal_code", "10115"));
@@ -235,7 +266,12 @@ public final class CheckoutBenchmark {
           values.put(field, tokens.computeIfAbsent(provider, this::tokenize));
         }
         s = timed(steps, s, values);
-        for (int polls = 0; s.getState() == SessionState.OPEN && polls < 20; polls++) {
+        for (int polls = 0; s.getState() == SessionState.OPEN && polls < MAX_POLLS; polls++) {
+          if (s.getNextStep().hasPaymentAction()) {
+            // Billing asked to poll later: wait as a client would (capped), not spin.
+            Thread.sleep(
+                Math.min(1000, 1000L * s.getNextStep().getPaymentAction().getPollAfterSeconds()));
+          }
           s = timed(steps, s, Map.of());
         }
         if (s.getState() != SessionState.COMPLETED) {
@@ -244,6 +280,9 @@ public final class CheckoutBenchmark {
         }
         completed.incrementAndGet();
         stepNanos.add(steps.stream().mapToLong(Long::longValue).toArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       } catch (RuntimeException e) {
         if (failed.incrementAndGet() <= 3) {
           System.out.println("failed session: " + e);
@@ -255,14 +294,19 @@ public final class CheckoutBenchmark {
   private CheckoutSession timed(List<Long> steps, CheckoutSession s, Map<String, String> values) {
     long t0 = System.nanoTime();
     CheckoutSession next =
-        checkout.submitStep(
-            SubmitStepRequest.newBuilder()
-                .setSessionId(s.getSessionId())
-                .setStepId(s.getNextStep().getStepId())
-                .putAllValues(values)
-                .build());
+        checkout()
+            .submitStep(
+                SubmitStepRequest.newBuilder()
+                    .setSessionId(s.getSessionId())
+                    .setStepId(s.getNextStep().getStepId())
+                    .putAllValues(values)
+                    .build());
     steps.add(System.nanoTime() - t0);
     return next;
+  }
+
+  private CheckoutServiceGrpc.CheckoutServiceBlockingStub checkout() {
+    return checkout.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private String tokenize(String provider) {

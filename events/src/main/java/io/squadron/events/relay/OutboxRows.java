@@ -27,10 +27,11 @@ final class OutboxRows {
   private static final String HELD_BACK =
       "SELECT o.id FROM squadron_outbox o WHERE o.id = ANY (?) AND EXISTS ("
           + "SELECT 1 FROM squadron_outbox p WHERE p.topic = o.topic AND p.event_key = o.event_key"
-          + " AND p.sent_at IS NULL AND p.id < o.id AND p.id <> ALL (?))";
+          + " AND p.sent_at IS NULL AND p.id < o.id AND p.id NOT IN (SELECT unnest(?::bigint[])))";
 
   private static final String MARK_SENT =
       "UPDATE squadron_outbox SET sent_at = now() WHERE id = ANY (?)";
+  private static final String DELETE_ACKED = "DELETE FROM squadron_outbox WHERE id = ANY (?)";
   private static final String BACKLOG =
       "SELECT count(*), min(created_at) FROM squadron_outbox WHERE sent_at IS NULL";
   private static final String DELETE_SENT =
@@ -102,6 +103,21 @@ final class OutboxRows {
       return;
     }
     try (PreparedStatement s = c.prepareStatement(MARK_SENT)) {
+      s.setArray(1, ids(c, rows));
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Deletes the rows instead of marking them (a relay without retention): a delete writes no new
+   * row version and no index entries, where marking writes both (the partial index's column
+   * changes).
+   */
+  static void deleteAcked(Connection c, List<OutboxRow> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(DELETE_ACKED)) {
       s.setArray(1, ids(c, rows));
       s.executeUpdate();
     }

@@ -44,15 +44,17 @@ import org.apache.kafka.clients.admin.Admin;
  * append a {@code PaymentSucceeded} event in one PostgreSQL transaction. One relay publishes the
  * outbox; a consumer group applies each event by inserting a row into {@code bench_applied} in its
  * own transaction (the handler's state change). After the writers stop, the pipeline drains. Then,
- * in SQL: lost = outbox events without an applied row; duplicates_applied = applied rows beyond the
- * first per event; order = per account, sequence numbers applied in increasing order; end-to-end
- * latency = applied_at (consumer's insert) - occurred_at (the writer's append).
+ * in SQL: lost = committed changes (each account's seq counts them) without an applied row;
+ * duplicates_applied = applied rows beyond the first per event; order = per account, sequence
+ * numbers applied in increasing order; end-to-end latency = applied_at (consumer's insert) -
+ * occurred_at (the writer's append).
  *
  * <p>Options: {@code --seconds=60 --warmup=45 --rate=6000 --writers=4 --accounts=1000
  * --partitions=8 --consumers=3 --restart=stop|kill|none --group-protocol=consumer|classic
- * --changes-per-tx=1}: more than one change per transaction models a service that applies a batch
- * (each change still has its own event).. PostgreSQL and Kafka are started here (the benchmark
- * restarts the broker).
+ * --outbox=delete|mark --changes-per-tx=1}: {@code --outbox=mark} keeps published rows (the relay's
+ * default retention) instead of deleting them; more than one change per transaction models a
+ * service that applies a batch (each change still has its own event). PostgreSQL and Kafka are
+ * started here (the benchmark restarts the broker).
  */
 public final class EventsBenchmark {
   private static final String TOPIC = "bench.payments";
@@ -70,7 +72,8 @@ public final class EventsBenchmark {
       boolean kill,
       boolean restart,
       String groupProtocol,
-      int changesPerTx) {
+      int changesPerTx,
+      boolean deleteSent) {
     static Options parse(String[] args) {
       int seconds = 60;
       int warmup = 45;
@@ -83,6 +86,7 @@ public final class EventsBenchmark {
       boolean restart = true;
       String groupProtocol = "consumer";
       int changesPerTx = 1;
+      boolean deleteSent = true;
       for (String arg : args) {
         String[] kv = arg.replaceFirst("^--", "").split("=", 2);
         if (kv.length != 2) {
@@ -93,6 +97,13 @@ public final class EventsBenchmark {
           case "warmup" -> warmup = Integer.parseInt(kv[1]);
           case "group-protocol" -> groupProtocol = kv[1];
           case "changes-per-tx" -> changesPerTx = positive(kv);
+          case "outbox" -> {
+            if (!kv[1].equals("delete") && !kv[1].equals("mark")) {
+              throw new IllegalArgumentException(
+                  "--outbox: " + kv[1] + " (expected: delete or mark)");
+            }
+            deleteSent = kv[1].equals("delete");
+          }
           case "rate" -> rate = positive(kv);
           case "writers" -> writers = positive(kv);
           case "accounts" -> accounts = positive(kv);
@@ -126,7 +137,8 @@ public final class EventsBenchmark {
           kill,
           restart,
           groupProtocol,
-          changesPerTx);
+          changesPerTx,
+          deleteSent);
     }
 
     private static int positive(String[] kv) {
@@ -177,7 +189,8 @@ public final class EventsBenchmark {
       System.out.printf(
           Locale.ROOT,
           "events benchmark: %d s of writes at %d changes/s target, %d writers, %d accounts,"
-              + " %d change(s) per transaction, %d partitions, 1 relay, %d consumer threads (group protocol %s), broker %s"
+              + " %d change(s) per transaction, %d partitions, 1 relay (outbox rows %s), %d consumer"
+              + " threads (group protocol %s), broker %s"
               + " at %d s%n",
           o.seconds(),
           o.rate(),
@@ -185,6 +198,7 @@ public final class EventsBenchmark {
           o.accounts(),
           o.changesPerTx(),
           o.partitions(),
+          o.deleteSent() ? "deleted when published" : "marked sent",
           o.consumers(),
           o.groupProtocol(),
           !o.restart()
@@ -309,6 +323,9 @@ public final class EventsBenchmark {
             OutboxRelay.builder(pool, kafka.bootstrapServers())
                 .name("bench")
                 .meterRegistry(registry)
+                // Rows deleted as they are published (--outbox=delete, the default here) or marked
+                // sent and kept for the default retention (--outbox=mark).
+                .retention(o.deleteSent() ? Duration.ZERO : OutboxRelay.DEFAULT_RETENTION)
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
                 .build()
                 .start();
@@ -456,6 +473,7 @@ public final class EventsBenchmark {
   }
 
   private static long backlog(HikariDataSource pool) throws SQLException {
+    // Deleted rows are gone, marked rows have sent_at: either way the backlog is the unsent rows.
     return queryLong(pool, "SELECT count(*) FROM squadron_outbox WHERE sent_at IS NULL");
   }
 
@@ -480,16 +498,23 @@ public final class EventsBenchmark {
       long relayFailures,
       List<Slice> slices)
       throws SQLException {
-    long outboxRows = queryLong(pool, "SELECT count(*) FROM squadron_outbox");
-    if (outboxRows != produced) {
+    // The state changes are the truth (the outbox may have deleted its rows once published): each
+    // account's seq counts its committed changes, one event each, numbered 1..seq.
+    long committed = queryLong(pool, "SELECT coalesce(sum(seq), 0) FROM bench_account");
+    if (committed != produced) {
       throw new IllegalStateException(
-          "outbox has " + outboxRows + " rows, writers committed " + produced);
+          "accounts count " + committed + " changes, writers committed " + produced);
+    }
+    long unsent = backlog(pool);
+    if (unsent != 0) {
+      throw new IllegalStateException(unsent + " outbox rows still unsent after the drain");
     }
     long lost =
-        queryLong(
-            pool,
-            "SELECT count(*) FROM squadron_outbox o WHERE NOT EXISTS"
-                + " (SELECT 1 FROM bench_applied a WHERE a.event_id = o.event_id)");
+        committed
+            - queryLong(
+                pool,
+                "SELECT count(*) FROM (SELECT DISTINCT a.account, a.seq FROM bench_applied a"
+                    + " JOIN bench_account b ON b.account = a.account AND a.seq BETWEEN 1 AND b.seq) x");
     long duplicates =
         queryLong(
             pool,
