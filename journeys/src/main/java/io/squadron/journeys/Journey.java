@@ -55,6 +55,7 @@ final class Journey {
 
   private static final String CARD_3DS = "4000000000003220";
   private static final String CARD_ACQUIRER = "cardpay";
+  private static final String PLAN = "individual";
   private static final String SEPA_IBAN = "DE89370400440532013000";
 
   private final int id;
@@ -166,6 +167,7 @@ final class Journey {
         "the receipt names another payment",
         paid);
 
+    awaitPlan();
     shuffle();
 
     retried(
@@ -175,13 +177,14 @@ final class Journey {
             UserServiceGrpc.newBlockingStub(with.clients().asOperator("userdb"))
                 .deleteUser(DeleteUserRequest.newBuilder().setId(userId).build()));
     verifyShredded(userId);
+    awaitCheckoutForgot(userId);
   }
 
   private CheckoutSession createSession(String userId) {
     CreateCheckoutSessionRequest request =
         CreateCheckoutSessionRequest.newBuilder()
             .setUserId(userId)
-            .setPlanId("individual")
+            .setPlanId(PLAN)
             .setCountry("DE")
             .setDevice(Device.WEB)
             .setOfferCode(id % 2 == 0 ? "WELCOME50" : "TRIAL30")
@@ -319,6 +322,43 @@ final class Journey {
           return null;
         });
     return last[0];
+  }
+
+  /** The plan granted to the user by this payment, as the app reads it through its session. */
+  private void awaitPlan() {
+    timed(
+        "plan",
+        () -> {
+          await(
+              "plan",
+              with.settings().eventDeadline(),
+              () ->
+                  with.checkout().entitlements(sessionId).getEntitlementsList().stream()
+                      .anyMatch(
+                          e ->
+                              e.getActive()
+                                  && e.getPaymentId().equals(paymentId)
+                                  && e.getPlanId().equals(PLAN)));
+          return null;
+        });
+  }
+
+  /**
+   * Checkout's copy of the user after the deletion: userdb's UserDeleted event makes checkout drop
+   * the user's plans and anonymise their sessions (no user id, postal code or payment method).
+   */
+  private void awaitCheckoutForgot(String userId) {
+    timed(
+        "forgotten",
+        () -> {
+          await(
+              "forgotten",
+              with.settings().eventDeadline(),
+              () ->
+                  !with.checkout().get(sessionId).getUserId().equals(userId)
+                      && with.checkout().entitlements(sessionId).getEntitlementsCount() == 0);
+          return null;
+        });
   }
 
   private void shuffle() {

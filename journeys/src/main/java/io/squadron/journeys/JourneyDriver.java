@@ -85,7 +85,8 @@ final class JourneyDriver {
                   }
                   results.add(r);
                   print(r);
-                } while (System.nanoTime() < end && !Thread.currentThread().isInterrupted());
+                } while (s.mayStart(System.nanoTime(), end)
+                    && !Thread.currentThread().isInterrupted());
               }));
     }
     try {

@@ -16,6 +16,8 @@ import java.time.Duration;
  *     outbox, Kafka and checkout's consumer)
  * @param finishByEvent true: wait for the session by reading it (only the payment event can finish
  *     it); false: poll the payment step (checkout asks billing)
+ * @param stopFile when this file exists, no new journey starts (a chaos run ends the journeys once
+ *     its faults are done), even before {@code duration}
  */
 record JourneySettings(
     int concurrency,
@@ -24,7 +26,8 @@ record JourneySettings(
     Duration callDeadline,
     Duration stepDeadline,
     Duration eventDeadline,
-    boolean finishByEvent) {
+    boolean finishByEvent,
+    java.util.Optional<java.nio.file.Path> stopFile) {
   JourneySettings {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: >= 1)");
@@ -39,5 +42,11 @@ record JourneySettings(
     requireNonNull(callDeadline, "callDeadline");
     requireNonNull(stepDeadline, "stepDeadline");
     requireNonNull(eventDeadline, "eventDeadline");
+    requireNonNull(stopFile, "stopFile");
+  }
+
+  /** Whether new journeys may start: before the end, and no stop file. */
+  boolean mayStart(long nowNanos, long endNanos) {
+    return nowNanos < endNanos && stopFile.map(f -> !java.nio.file.Files.exists(f)).orElse(true);
   }
 }

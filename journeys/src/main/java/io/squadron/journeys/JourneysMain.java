@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs journeys against the running platform and prints per-journey outcomes, the step table, the
@@ -17,7 +18,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp ... io.squadron.journeys.JourneysMain --run-dir .squadron/run [--journeys 4] [--duration 60s]
- *     [--sepa-every 4] [--finish-by event|poll]
+ *     [--sepa-every 4] [--finish-by event|poll] [--stop-file FILE]
  * </pre>
  */
 public final class JourneysMain {
@@ -32,6 +33,7 @@ public final class JourneysMain {
     Duration duration = Duration.ofSeconds(60);
     int sepaEvery = 4;
     boolean finishByEvent = true;
+    Optional<Path> stopFile = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -40,6 +42,7 @@ public final class JourneysMain {
         case "--duration" -> duration = parseDuration(value);
         case "--sepa-every" -> sepaEvery = Integer.parseInt(value);
         case "--finish-by" -> finishByEvent = !value.equals("poll");
+        case "--stop-file" -> stopFile = Optional.of(Path.of(value));
         default -> {
           System.err.println("unknown argument " + args[i]);
           System.exit(2);
@@ -55,7 +58,8 @@ public final class JourneysMain {
             Duration.ofSeconds(5),
             Duration.ofSeconds(45),
             Duration.ofSeconds(90),
-            finishByEvent);
+            finishByEvent,
+            stopFile);
     System.exit(run(PlatformAccess.read(runDir), settings, System.out) ? 0 : 1);
   }
 

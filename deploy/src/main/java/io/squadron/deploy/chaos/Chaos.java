@@ -26,14 +26,24 @@ public final class Chaos {
    *
    * @param instances instances per service (at least 2, so a killed one has a sibling serving)
    * @param journeys concurrent journeys
-   * @param duration how long journeys start
+   * @param duration how long journeys start at least (they go on until every fault is over)
    * @param journey the registered journey's name ({@code deploy/journeys.properties})
+   * @param kills the services one instance of which is SIGKILLed (empty: every service)
+   * @param storeKinds the store kinds faulted (empty: every kind the platform started)
    * @param outages services to stop entirely for a while, one after the other (features that do not
    *     need them must keep working)
    */
   public record Settings(
-      int instances, int journeys, Duration duration, String journey, List<String> outages) {
+      int instances,
+      int journeys,
+      Duration duration,
+      String journey,
+      List<String> kills,
+      List<String> storeKinds,
+      List<String> outages) {
     public Settings {
+      kills = List.copyOf(requireNonNull(kills, "kills"));
+      storeKinds = List.copyOf(requireNonNull(storeKinds, "storeKinds"));
       outages = List.copyOf(requireNonNull(outages, "outages"));
       if (instances < 2) {
         throw new IllegalArgumentException("instances: " + instances + " (expected: >= 2)");
@@ -62,7 +72,8 @@ public final class Chaos {
             workspace, out, environment, new FleetShape(1, settings.instances()), Set.of())) {
       platform.start();
       PlatformTarget target = new PlatformTarget(platform);
-      List<Fault> plan = FaultPlan.of(target, settings.outages());
+      List<Fault> plan =
+          FaultPlan.of(target, settings.kills(), settings.storeKinds(), settings.outages());
       out.println("chaos: the faults, in turn:");
       for (Fault f : plan) {
         out.println("  - " + f.describe());

@@ -8,25 +8,35 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One chaos run: the registered journey's process drives {@code journeys} concurrent journeys for
- * {@code duration} against the platform in {@code runDir}, while the faults of the plan are
- * injected in turn, spread over the run after a warm-up. Each fault waits for the recovery it
- * expects before the next. The journeys' own output passes through; the run ends when the journey
- * process does (bounded).
+ * One chaos run: the registered journey's process drives {@code journeys} concurrent journeys
+ * against the platform in {@code runDir} for at least {@code duration}, while the faults of the
+ * plan are injected in turn. Each fault waits for the recovery it expects before the next. The
+ * journeys' own output passes through; the run ends when the journey process does (bounded).
  */
 public final class ChaosRun {
   /** How long the journeys may take to finish after the duration (and their audit). */
   static final Duration DRAIN = Duration.ofMinutes(5);
+
+  /** How long the first journey may take (cold JVMs on a busy machine). */
+  static final Duration WARM_UP_TIMEOUT = Duration.ofMinutes(3);
+
+  /** The pause between one fault's recovery and the next fault. */
+  static final Duration GAP = Duration.ofSeconds(3);
+
+  /** A bound on the time all faults and recoveries may take. */
+  static final Duration MAX_FAULT_TIME = Duration.ofMinutes(20);
 
   private final Workspace workspace;
   private final JourneyRegistry.Entry journey;
@@ -77,9 +87,16 @@ public final class ChaosRun {
     }
   }
 
-  /** Runs the journeys against {@code runDir}'s platform while injecting {@code plan}. */
+  /**
+   * Runs the journeys against {@code runDir}'s platform while injecting {@code plan}: the faults
+   * start once the first journey ended (every JVM warm, every path taken once), follow one another
+   * {@link #GAP} after each recovery, and journeys keep starting until both {@code duration} has
+   * passed and every fault is over; then the journeys under way finish and the driver audits.
+   */
   public Report run(ChaosTarget target, List<Fault> plan, Path runDir, EventLog log)
       throws IOException, InterruptedException {
+    Path stopFile = runDir.resolve("journeys.stop");
+    Files.deleteIfExists(stopFile);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -92,14 +109,17 @@ public final class ChaosRun {
     command.add(runDir.toString());
     command.add("--journeys");
     command.add(Integer.toString(journeys));
+    // The hard bound; the run normally ends the journeys earlier with the stop file.
     command.add("--duration");
-    command.add(duration.toSeconds() + "s");
+    command.add(duration.plus(MAX_FAULT_TIME).toSeconds() + "s");
+    command.add("--stop-file");
+    command.add(stopFile.toString());
     log.log(
         "journeys: "
             + journeys
-            + " concurrent for "
+            + " concurrent for at least "
             + duration.toSeconds()
-            + " s ("
+            + " s and until the faults are over ("
             + journey.name()
             + ")");
     long t0 = System.nanoTime();
@@ -109,6 +129,7 @@ public final class ChaosRun {
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .start();
     AtomicReference<String> summary = new AtomicReference<>("");
+    CountDownLatch firstJourney = new CountDownLatch(1);
     Thread reader =
         new Thread(
             () -> {
@@ -118,6 +139,9 @@ public final class ChaosRun {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                   if (line.startsWith("JOURNEYS ")) {
                     summary.set(line);
+                  }
+                  if (line.contains(" journey ")) {
+                    firstJourney.countDown();
                   }
                   log.passThrough(line);
                 }
@@ -130,14 +154,12 @@ public final class ChaosRun {
     reader.start();
     Map<String, Boolean> outcomes = new LinkedHashMap<>();
     try {
-      // Faults spread over the run after a warm-up in which every step has been taken once.
-      long warmup = Math.min(Duration.ofSeconds(20).toNanos(), duration.toNanos() / 5);
-      long span = duration.toNanos() - warmup;
+      if (!firstJourney.await(WARM_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.log("no journey ended within " + WARM_UP_TIMEOUT.toSeconds() + " s; injecting anyway");
+      }
       for (int i = 0; i < plan.size() && process.isAlive(); i++) {
-        long at = t0 + warmup + span * i / Math.max(1, plan.size());
-        long wait = at - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
+        if (i > 0) {
+          TimeUnit.MILLISECONDS.sleep(GAP.toMillis());
         }
         Fault fault = plan.get(i);
         boolean ok;
@@ -149,7 +171,17 @@ public final class ChaosRun {
         }
         outcomes.put(fault.describe(), ok);
       }
-      if (!process.waitFor(duration.toNanos() + DRAIN.toNanos(), TimeUnit.NANOSECONDS)) {
+      for (int i = outcomes.size(); i < plan.size(); i++) {
+        outcomes.put(plan.get(i).describe(), false);
+      }
+      long wait = t0 + duration.toNanos() - System.nanoTime();
+      if (wait > 0 && process.isAlive()) {
+        log.log("faults over; journeys go on until " + duration.toSeconds() + " s");
+        process.waitFor(wait, TimeUnit.NANOSECONDS);
+      }
+      Files.writeString(stopFile, "stop\n");
+      log.log("no new journeys; waiting for those under way and the audit");
+      if (!process.waitFor(DRAIN.toNanos(), TimeUnit.NANOSECONDS)) {
         log.log("the journeys did not end in time; stopping them");
         process.destroyForcibly();
       }

@@ -38,10 +38,26 @@ public final class FaultPlan {
   public static final Duration OUTAGE = Duration.ofSeconds(10);
 
   /**
-   * Every fault {@code target} allows, instance kills and store faults alternating, then an outage
+   * The faults {@code target} allows, instance kills and store faults alternating, then an outage
    * of each service in {@code outages} (every instance stopped for {@link #OUTAGE}).
+   *
+   * @param kills the services one instance of which is killed (empty: every service)
+   * @param storeKinds the store kinds faulted (empty: every kind the platform started)
    */
-  public static List<Fault> of(ChaosTarget target, List<String> outages) {
+  public static List<Fault> of(
+      ChaosTarget target, List<String> kills, List<String> storeKinds, List<String> outages) {
+    for (String service : kills) {
+      if (!target.services().contains(service)) {
+        throw new IllegalArgumentException(
+            "kill: no service '" + service + "' (services: " + target.services() + ")");
+      }
+    }
+    for (String kind : storeKinds) {
+      if (!BY_STORE_KIND.containsKey(kind)) {
+        throw new IllegalArgumentException(
+            "store fault: no fault for store kind '" + kind + "' (kinds: " + STORE_ORDER + ")");
+      }
+    }
     for (String service : outages) {
       if (!target.services().contains(service)) {
         throw new IllegalArgumentException(
@@ -49,11 +65,14 @@ public final class FaultPlan {
       }
     }
     List<Fault> instances = new ArrayList<>();
-    for (String service : target.services()) {
+    for (String service : kills.isEmpty() ? target.services() : kills) {
       instances.add(new KillInstance(service));
     }
     List<Fault> stores = new ArrayList<>();
     for (String kind : STORE_ORDER) {
+      if (!storeKinds.isEmpty() && !storeKinds.contains(kind)) {
+        continue;
+      }
       for (LocalServer server : target.stores()) {
         if (server.kind().equals(kind)) {
           stores.add(new StoreFault(server, BY_STORE_KIND.get(kind), CASSANDRA_PAUSE));

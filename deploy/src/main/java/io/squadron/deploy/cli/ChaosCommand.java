@@ -50,6 +50,19 @@ final class ChaosCommand implements Callable<Integer> {
   String journey;
 
   @Option(
+      names = "--kill",
+      description =
+          "SIGKILL one instance of only these services (repeatable; default: every service).")
+  java.util.List<String> kills = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--store-fault",
+      description =
+          "Fault only these store kinds (repeatable: cassandra, memcached, kafka, postgres; default: every kind"
+              + " the platform started).")
+  java.util.List<String> storeKinds = new java.util.ArrayList<>();
+
+  @Option(
       names = "--outage",
       description =
           "Also stop every instance of this service for 10 s (repeatable): journeys that do not need it must"
@@ -66,7 +79,13 @@ final class ChaosCommand implements Callable<Integer> {
             System.out,
             System.getenv(),
             new Chaos.Settings(
-                instances, journeys, Duration.ofSeconds(durationSeconds), journey, outages));
+                instances,
+                journeys,
+                Duration.ofSeconds(durationSeconds),
+                journey,
+                kills,
+                storeKinds,
+                outages));
     boolean clean =
         report.recovered()
             && report.count("failed") == 0

@@ -39,6 +39,8 @@ public final class JourneyBenchmark {
                 journeys,
                 Duration.ofSeconds(seconds),
                 "platform",
+                List.of(),
+                List.of(),
                 List.of("shuffle", "billing")));
     System.out.printf(
         "faults injected %d, recovered from %d; load average %.1f; %.0f s in all%n",

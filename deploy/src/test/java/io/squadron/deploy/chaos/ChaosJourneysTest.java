@@ -52,10 +52,17 @@ class ChaosJourneysTest {
             new Workspace(home, state),
             out,
             environment,
-            new Chaos.Settings(2, 2, Duration.ofSeconds(40), "platform", List.of("shuffle")));
+            new Chaos.Settings(
+                2,
+                2,
+                Duration.ofSeconds(30),
+                "platform",
+                List.of("checkout"),
+                List.of("memcached", "kafka"),
+                List.of("shuffle")));
 
     assertThat(report.faults().keySet())
-        .anyMatch(f -> f.startsWith("SIGKILL one instance"))
+        .anyMatch(f -> f.startsWith("SIGKILL one instance of checkout"))
         .anyMatch(f -> f.startsWith("kill memcached"))
         .anyMatch(f -> f.startsWith("kill kafka"))
         .anyMatch(f -> f.startsWith("stop every instance of shuffle"));

@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.squadron.infra.certs.TlsContexts;
 import io.squadron.proto.checkout.v1.CheckoutSession;
 import io.squadron.proto.checkout.v1.CreateCheckoutSessionRequest;
+import io.squadron.proto.checkout.v1.GetEntitlementsResponse;
 import io.squadron.proto.checkout.v1.SubmitStepRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,6 +81,15 @@ public final class CheckoutHttp {
   /** {@code GET /v1/sessions/{session_id}}. */
   public CheckoutSession get(String sessionId) {
     return call("GET", "/v1/sessions/" + enc(sessionId), null, CheckoutSession.newBuilder());
+  }
+
+  /** {@code GET /v1/sessions/{session_id}/entitlements}: the plans of the session's user. */
+  public GetEntitlementsResponse entitlements(String sessionId) {
+    return call(
+        "GET",
+        "/v1/sessions/" + enc(sessionId) + "/entitlements",
+        null,
+        GetEntitlementsResponse.newBuilder());
   }
 
   @SuppressWarnings("unchecked")
