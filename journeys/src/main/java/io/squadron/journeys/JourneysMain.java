@@ -56,8 +56,8 @@ public final class JourneysMain {
             duration,
             sepaEvery,
             Duration.ofSeconds(5),
-            Duration.ofSeconds(45),
-            Duration.ofSeconds(90),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(120),
             finishByEvent,
             stopFile);
     System.exit(run(PlatformAccess.read(runDir), settings, System.out) ? 0 : 1);
