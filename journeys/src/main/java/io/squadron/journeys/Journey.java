@@ -56,6 +56,13 @@ final class Journey {
   private static final String CARD_3DS = "4000000000003220";
   private static final String CARD_ACQUIRER = "cardpay";
   private static final String PLAN = "individual";
+
+  /**
+   * How long after a deletion a key may still be served: Padlock's client cache-ttl (10 s) plus its
+   * server cache.ttl (30 s, when an instance cannot read the change log), plus a margin.
+   */
+  static final Duration SHRED_BOUND = Duration.ofSeconds(45);
+
   private static final String SEPA_IBAN = "DE89370400440532013000";
 
   private final int id;
@@ -391,35 +398,52 @@ final class Journey {
     for (String category : PADLOCK_CATEGORIES) {
       keys.addItems(DerivedKeyItem.newBuilder().setUserId(userId).setCategory(category));
     }
-    List<DerivedKeyResult> results =
-        retried(
-                "shredded",
-                with.settings().stepDeadline(),
-                () ->
+    String[] last = {""};
+    // Padlock's documented shred bound: a key already cached may still be served for the client's
+    // cache-ttl, and another instance forgets within its change-log poll (about 1 s), or its
+    // cache.ttl (30 s) if it cannot read the log. Past SHRED_BOUND the key must be refused.
+    timed(
+        "shredded",
+        () -> {
+          await(
+              "shredded",
+              SHRED_BOUND,
+              () -> {
+                List<DerivedKeyResult> results =
                     PadlockServiceGrpc.newBlockingStub(with.clients().asOperator("padlock"))
-                        .getDerivedKeys(keys.build()))
-            .getResultsList();
-    for (int i = 0; i < results.size(); i++) {
-      DerivedKeyResult r = results.get(i);
-      check(
-          "shredded",
-          r.getKey().isEmpty()
-              && r.getStatus().getCode() == Status.Code.NOT_FOUND.value()
-              && reason(r.getStatus()).equals(PadlockErrorReason.KEYS_DELETED.name()),
-          "the "
-              + PADLOCK_CATEGORIES.get(i)
-              + " key is not shredded: "
-              + r.getStatus().getMessage(),
-          null);
-    }
+                        .getDerivedKeys(keys.build())
+                        .getResultsList();
+                for (int i = 0; i < results.size(); i++) {
+                  DerivedKeyResult r = results.get(i);
+                  if (!(r.getKey().isEmpty()
+                      && r.getStatus().getCode() == Status.Code.NOT_FOUND.value()
+                      && reason(r.getStatus()).equals(PadlockErrorReason.KEYS_DELETED.name()))) {
+                    last[0] =
+                        "the "
+                            + PADLOCK_CATEGORIES.get(i)
+                            + " key is still served "
+                            + SHRED_BOUND.toSeconds()
+                            + " s after the deletion ("
+                            + (r.getKey().isEmpty()
+                                ? Status.fromCodeValue(r.getStatus().getCode()).getCode()
+                                : "a key")
+                            + ")";
+                    return false;
+                  }
+                }
+                return true;
+              },
+              () -> last[0]);
+          return null;
+        });
     CallFailure gone =
         expectFailure(
-            "shredded",
+            "user-gone",
             () ->
                 UserServiceGrpc.newBlockingStub(with.clients().asOperator("userdb"))
                     .getUser(GetUserRequest.newBuilder().setId(userId).build()));
     check(
-        "shredded",
+        "user-gone",
         gone.code() == Status.Code.NOT_FOUND,
         "userdb still answers for the user: " + gone.getMessage(),
         null);
@@ -567,6 +591,11 @@ final class Journey {
   }
 
   private void await(String step, Duration deadline, Supplier<Boolean> condition) {
+    await(step, deadline, condition, () -> "");
+  }
+
+  private void await(
+      String step, Duration deadline, Supplier<Boolean> condition, Supplier<String> why) {
     long end = System.nanoTime() + deadline.toNanos();
     String lastError = "";
     while (true) {
@@ -587,7 +616,9 @@ final class Journey {
         lastError = " (last: " + f.getMessage() + ")";
       }
       if (System.nanoTime() > end) {
-        throw new StepFailed(step, "not done within " + deadline + lastError);
+        String reason = why.get();
+        throw new StepFailed(
+            step, reason.isEmpty() ? "not done within " + deadline + lastError : reason);
       }
       pause(Duration.ofMillis(250));
     }
