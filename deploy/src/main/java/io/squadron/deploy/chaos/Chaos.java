@@ -70,6 +70,9 @@ public final class Chaos {
     try (LocalPlatform platform =
         new LocalPlatform(
             workspace, out, environment, new FleetShape(1, settings.instances()), Set.of())) {
+      // Ctrl-C or SIGTERM must not leave a platform of ten JVMs and four stores behind.
+      Thread stopper = new Thread(platform::close, "chaos-stop");
+      Runtime.getRuntime().addShutdownHook(stopper);
       platform.start();
       PlatformTarget target = new PlatformTarget(platform);
       List<Fault> plan =
