@@ -516,7 +516,9 @@ final class Journey {
 
   private CheckoutSession follow(String step, CheckoutSession session, boolean throughPolls) {
     CheckoutSession[] current = {session};
-    long end = System.nanoTime() + with.settings().stepDeadline().toNanos();
+    long t0 = System.nanoTime();
+    long end = t0 + with.settings().stepDeadline().toNanos();
+    int retrySteps = 0;
     while (true) {
       Step next = current[0].getNextStep();
       boolean retryable =
@@ -529,10 +531,31 @@ final class Journey {
         throw new StepFailed(step, "error step: " + next.getError().getMessage());
       }
       if (!retryable && !poll) {
+        if (retrySteps > 0) {
+          // Checkout answered a dependency's failure with a retryable step (fast, no gRPC error):
+          // how many the client got, and how long until the step went through.
+          steps.add(
+              new JourneyResult.StepResult(
+                  step + ":retry",
+                  (System.nanoTime() - t0) / 1_000_000,
+                  retrySteps,
+                  true,
+                  "retryable error step",
+                  0));
+        }
         return current[0];
       }
       if (System.nanoTime() > end) {
-        throw new StepFailed(step, "billing did not answer in " + with.settings().stepDeadline());
+        throw new StepFailed(
+            step,
+            (retryable
+                    ? "still a retryable error step (" + next.getError().getMessage() + ")"
+                    : "still pending")
+                + " after "
+                + with.settings().stepDeadline());
+      }
+      if (retryable) {
+        retrySteps++;
       }
       if (poll) {
         pause(
