@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.squadron.deploy.local.FleetShape;
 import io.squadron.deploy.local.LocalPlatform;
 import io.squadron.deploy.local.Workspace;
+import io.squadron.infra.LocalInfra;
+import io.squadron.infra.process.RunDir;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -67,9 +69,13 @@ public final class Chaos {
             + " instances per service (state in "
             + workspace.stateDir()
             + ")");
+    // The stores chaos kills and restarts live apart from every other run's: another run's
+    // leftover reaper must never take them for a crashed run's (see RunDir).
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.putIfAbsent(
+        LocalInfra.WORK_ROOT_ENV, RunDir.defaultRoot().resolveSibling("squadron-chaos").toString());
     try (LocalPlatform platform =
-        new LocalPlatform(
-            workspace, out, environment, new FleetShape(1, settings.instances()), Set.of())) {
+        new LocalPlatform(workspace, out, env, new FleetShape(1, settings.instances()), Set.of())) {
       // Ctrl-C or SIGTERM must not leave a platform of ten JVMs and four stores behind.
       Thread stopper = new Thread(platform::close, "chaos-stop");
       Runtime.getRuntime().addShutdownHook(stopper);
