@@ -28,7 +28,7 @@ class ChaosJourneysTest {
   private static final Path DEPLOY = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
 
   @Test
-  @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+  @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
   void journeys_succeed_whileInstancesAndStoresAreKilled(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path state) throws Exception {
     Path home = DEPLOY.getParent();
