@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A call to a running service from outside, the way another team's tool or a client app would make
@@ -143,6 +144,19 @@ public final class ServiceCall implements AutoCloseable {
     DynamicCall call = new DynamicCall(descriptor);
     DynamicMessage request = call.request(json);
     return call.call(channel, request, deadline);
+  }
+
+  /**
+   * {@code method} with the JSON request {@code json}, resolved (by reflection) and parsed once,
+   * for calls made again and again (a rollout's traffic); each {@code get()} makes one call and
+   * returns the response as JSON.
+   *
+   * @throws IllegalArgumentException when the method or the JSON is wrong (the message says how)
+   */
+  public Supplier<String> prepare(String method, String json) {
+    DynamicCall call = new DynamicCall(resolve(method));
+    DynamicMessage request = call.request(json);
+    return () -> call.call(channel, request, deadline);
   }
 
   /**

@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
       MonitoringCommand.class,
       ManifestsCommand.class,
       RolloutCommand.class,
-      ChaosCommand.class
+      ChaosCommand.class,
+      ReleaseCommand.class
     })
 public final class SquadronCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

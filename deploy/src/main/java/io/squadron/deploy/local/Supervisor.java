@@ -150,7 +150,14 @@ public final class Supervisor implements AutoCloseable {
         }
       }
     } finally {
+      // On a failure the other starts are interrupted (their processes destroyed); wait for them,
+      // so close() sees every process that did start.
       starters.shutdownNow();
+      try {
+        starters.awaitTermination(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     writeState();
   }

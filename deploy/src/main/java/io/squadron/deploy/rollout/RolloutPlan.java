@@ -72,13 +72,7 @@ public record RolloutPlan(String service, String version, List<Step> steps) {
       ServiceDescriptor descriptor, PlatformTopology topology, String version) {
     requireNonNull(descriptor, "descriptor");
     requireNonNull(topology, "topology");
-    if (version == null || !version.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-      throw new IllegalArgumentException(
-          "--to "
-              + version
-              + ": expected a version such as 1.4.2 or 2026-12-01.1 "
-              + "(letters, digits, '.', '_' or '-', at most 63)");
-    }
+    checkVersion(version);
     List<String> groups = descriptor.deploymentGroups();
     List<String> regions = topology.regions();
     List<Step> steps = new ArrayList<>();
@@ -89,6 +83,38 @@ public record RolloutPlan(String service, String version, List<Step> steps) {
       }
     }
     return new RolloutPlan(descriptor.name(), version, steps);
+  }
+
+  /**
+   * The plan of {@code service} to {@code version} over the regions and groups its instances run in
+   * (in the order given: the canary goes to the first group of the first region).
+   */
+  public static RolloutPlan of(
+      String service, String version, List<String> regions, List<String> groups) {
+    requireNonNull(service, "service");
+    checkVersion(version);
+    if (regions.isEmpty() || groups.isEmpty()) {
+      throw new IllegalArgumentException(
+          service + ": no instances (expected: a running service with at least one instance)");
+    }
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step(1, regions.get(0), groups.get(0), Scope.CANARY));
+    for (String region : regions) {
+      for (String group : groups) {
+        steps.add(new Step(steps.size() + 1, region, group, Scope.GROUP));
+      }
+    }
+    return new RolloutPlan(service, version, steps);
+  }
+
+  private static void checkVersion(String version) {
+    if (version == null || !version.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw new IllegalArgumentException(
+          "--to "
+              + version
+              + ": expected a version such as 1.4.2 or 2026-12-01.1 "
+              + "(letters, digits, '.', '_' or '-', at most 64)");
+    }
   }
 
   /** The plan as the lines {@code squadron rollout --plan} prints. */

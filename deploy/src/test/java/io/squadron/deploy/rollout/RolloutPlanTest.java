@@ -60,4 +60,24 @@ class RolloutPlanTest {
         .hasMessageContaining("--to ../../etc");
     assertThatThrownBy(() -> RolloutPlan.of(d, topology, null)).hasMessageContaining("--to null");
   }
+
+  @Test
+  void theFleetsPlan_canaryInTheFirstGroupOfTheFirstRegion_thenGroupAThenBInEachRegion() {
+    RolloutPlan plan =
+        RolloutPlan.of("svc", "2.0", List.of("region-1", "region-2"), List.of("a", "b"));
+    assertThat(plan.steps())
+        .extracting(s -> s.region() + "/" + s.group() + " " + s.scope())
+        .containsExactly(
+            "region-1/a CANARY",
+            "region-1/a GROUP",
+            "region-1/b GROUP",
+            "region-2/a GROUP",
+            "region-2/b GROUP");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RolloutPlan.of("svc", "2.0", List.of(), List.of("a")))
+        .hasMessageContaining("no instances");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RolloutPlan.of("svc", "../2", List.of("local"), List.of("a")))
+        .hasMessageStartingWith("--to ../2");
+  }
 }

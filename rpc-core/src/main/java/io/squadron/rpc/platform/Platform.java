@@ -14,14 +14,18 @@ import io.squadron.rpc.config.InvalidConfigException;
 import io.squadron.rpc.descriptor.DescriptorSource;
 import io.squadron.rpc.descriptor.ServiceDescriptor;
 import io.squadron.rpc.descriptor.ServiceDescriptors;
+import io.squadron.rpc.internal.faults.FaultInjectionInterceptor;
+import io.squadron.rpc.internal.faults.FaultInjectionSettings;
 import io.squadron.rpc.internal.logging.DeframeFailureFilter;
 import io.squadron.rpc.internal.security.AppTokens;
 import io.squadron.rpc.internal.security.TlsCredentials;
 import io.squadron.rpc.security.SpiffeId;
+import io.squadron.rpc.server.InterceptorStage;
 import io.squadron.rpc.server.ServerSettings;
 import io.squadron.rpc.server.SquadronServer;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,9 +147,10 @@ public final class Platform {
   /**
    * A server builder with every platform stage configured from {@code config}: listener settings
    * ({@code squadron.server}, {@code squadron.admin}), mutual TLS and caller identity ({@code
-   * squadron.security}), permissions ({@code squadron.permissions}) and rate limits ({@code
-   * squadron.rate-limits}). Services get it from {@link ServiceContext#server()}; a benchmark or
-   * test hosting a bare gRPC service may call it directly.
+   * squadron.security}), permissions ({@code squadron.permissions}), rate limits ({@code
+   * squadron.rate-limits}) and, on a local platform only, faults injected on purpose ({@code
+   * squadron.fault-injection}). Services get it from {@link ServiceContext#server()}; a benchmark
+   * or test hosting a bare gRPC service may call it directly.
    */
   public static SquadronServer.Builder server(Config config, PrometheusMeterRegistry registry) {
     requireNonNull(config, "config");
@@ -153,6 +158,19 @@ public final class Platform {
     SquadronServer.Builder builder =
         SquadronServer.builder(ServerSettings.from(config)).meterRegistry(registry);
     ServerSecurity.configure(builder, config, registry);
+    FaultInjectionSettings.from(config)
+        .ifPresent(
+            faults -> {
+              // Loud: a release made bad on purpose must never pass for a real one in a log.
+              log.warn("FAULT INJECTION ENABLED (squadron.fault-injection): {}", faults.describe());
+              FaultInjectionInterceptor injector =
+                  new FaultInjectionInterceptor(
+                      faults,
+                      registry,
+                      () -> ThreadLocalRandom.current().nextDouble(),
+                      System::nanoTime);
+              builder.interceptor(InterceptorStage.APPLICATION, injector).closeOnShutdown(injector);
+            });
     return builder;
   }
 

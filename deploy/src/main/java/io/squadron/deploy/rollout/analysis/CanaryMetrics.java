@@ -58,36 +58,103 @@ public final class CanaryMetrics {
   /** Every method's latency and error comparison over the {@code window} ending at {@code end}. */
   public List<MetricResult> compare(Instant end, Duration window) {
     requireNonNull(end, "end");
-    String range = "[" + Math.max(1, window.toSeconds()) + "s]";
-    Map<String, Double> canaryCalls =
-        byMethod(increase(DURATION + "_count", canary, "") + range, end);
-    Map<String, Double> baselineCalls =
-        byMethod(increase(DURATION + "_count", baseline, "") + range, end);
-    Map<String, Double> canaryErrors =
-        byMethod(increase(DURATION + "_count", canary, errors()) + range, end);
-    Map<String, Double> baselineErrors =
-        byMethod(increase(DURATION + "_count", baseline, errors()) + range, end);
-    Map<String, Map<Double, Double>> canaryBuckets = buckets(canary, range, end);
-    Map<String, Map<Double, Double>> baselineBuckets = buckets(baseline, range, end);
-    Set<String> methods = new TreeSet<>(canaryCalls.keySet());
-    methods.addAll(baselineCalls.keySet());
+    requireNonNull(window, "window");
+    return compareWith(end, "[" + Math.max(1, window.toSeconds()) + "s]");
+  }
+
+  /**
+   * Every method's comparison over the instances' whole lives up to {@code end}: the counters' own
+   * values rather than their {@code increase()}, exact for instances started for the canary (a
+   * canary and its baseline are). {@code increase()} would miss the calls counted before a series'
+   * first scrape: an error status's series appears with its first errors already in it.
+   */
+  public List<MetricResult> compareLifetime(Instant end) {
+    requireNonNull(end, "end");
+    return results(snapshot(end, null));
+  }
+
+  /**
+   * Every method's comparison of the calls counted between {@code from} and {@code end}: the
+   * counters' values at {@code end} minus those at {@code from} (a series absent at {@code from}
+   * counted nothing before it), for instances started for the canary; {@code from} is the end of
+   * their warm-up, so cold-start latency (class loading, JIT, first TLS handshakes) is left out.
+   */
+  public List<MetricResult> compareBetween(Instant from, Instant end) {
+    requireNonNull(from, "from");
+    requireNonNull(end, "end");
+    if (!from.isBefore(end)) {
+      throw new IllegalArgumentException("from: " + from + " (expected: before end " + end + ")");
+    }
+    return results(snapshot(end, null).minus(snapshot(from, null)));
+  }
+
+  private List<MetricResult> compareWith(Instant end, String range) {
+    return results(snapshot(end, range));
+  }
+
+  /** One side's counters by method: calls, server errors, and OK calls per bucket bound. */
+  private record Side(
+      Map<String, Double> calls,
+      Map<String, Double> errors,
+      Map<String, Map<Double, Double>> buckets) {
+    Side minus(Side earlier) {
+      Map<String, Map<Double, Double>> b = new HashMap<>();
+      buckets.forEach(
+          (method, bounds) -> {
+            Map<Double, Double> before = earlier.buckets.getOrDefault(method, Map.of());
+            Map<Double, Double> diff = new TreeMap<>();
+            bounds.forEach((le, v) -> diff.put(le, Math.max(0, v - before.getOrDefault(le, 0.0))));
+            b.put(method, diff);
+          });
+      return new Side(subtract(calls, earlier.calls), subtract(errors, earlier.errors), b);
+    }
+
+    private static Map<String, Double> subtract(Map<String, Double> a, Map<String, Double> b) {
+      Map<String, Double> out = new HashMap<>();
+      a.forEach((k, v) -> out.put(k, Math.max(0, v - b.getOrDefault(k, 0.0))));
+      return out;
+    }
+  }
+
+  private record Snapshot(Side canary, Side baseline) {
+    Snapshot minus(Snapshot earlier) {
+      return new Snapshot(canary.minus(earlier.canary), baseline.minus(earlier.baseline));
+    }
+  }
+
+  private Snapshot snapshot(Instant at, String range) {
+    return new Snapshot(side(canary, at, range), side(baseline, at, range));
+  }
+
+  private Side side(String instances, Instant at, String range) {
+    return new Side(
+        byMethod(increase(DURATION + "_count", instances, ""), range, at),
+        byMethod(increase(DURATION + "_count", instances, errors()), range, at),
+        buckets(instances, range, at));
+  }
+
+  private List<MetricResult> results(Snapshot s) {
+    Set<String> methods = new TreeSet<>(s.canary().calls().keySet());
+    methods.addAll(s.baseline().calls().keySet());
     List<MetricResult> results = new ArrayList<>();
     for (String method : methods) {
       results.add(
           LatencyComparison.compare(
               "latency " + method,
               HistogramSamples.fromCumulative(
-                  canaryBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
+                  s.canary().buckets().getOrDefault(method, Map.of()), MAX_SAMPLES),
               HistogramSamples.fromCumulative(
-                  baselineBuckets.getOrDefault(method, Map.of()), MAX_SAMPLES),
+                  s.baseline().buckets().getOrDefault(method, Map.of()), MAX_SAMPLES),
               settings));
+      long canaryCalls = round(s.canary().calls().get(method));
+      long baselineCalls = round(s.baseline().calls().get(method));
       results.add(
           ErrorComparison.compare(
               "errors " + method,
-              round(canaryCalls.get(method)),
-              Math.min(round(canaryErrors.get(method)), round(canaryCalls.get(method))),
-              round(baselineCalls.get(method)),
-              Math.min(round(baselineErrors.get(method)), round(baselineCalls.get(method))),
+              canaryCalls,
+              Math.min(round(s.canary().errors().get(method)), canaryCalls),
+              baselineCalls,
+              Math.min(round(s.baseline().errors().get(method)), baselineCalls),
               settings));
     }
     return results;
@@ -105,19 +172,24 @@ public final class CanaryMetrics {
     return ",status=~\"" + SERVER_ERRORS + "\"";
   }
 
-  private Map<String, Double> byMethod(String selectorWithRange, Instant end) {
+  /** {@code increase(selector[range])}, or the selector itself over a lifetime (no range). */
+  private static String counted(String selector, String range) {
+    return range == null ? selector : "increase(" + selector + range + ")";
+  }
+
+  private Map<String, Double> byMethod(String selector, String range, Instant end) {
     Map<String, Double> out = new HashMap<>();
     prometheus
-        .query("sum by (method) (increase(" + selectorWithRange + "))", end)
+        .query("sum by (method) (" + counted(selector, range) + ")", end)
         .forEach(s -> out.put(s.labels().getOrDefault("method", ""), s.value()));
     return out;
   }
 
   private Map<String, Map<Double, Double>> buckets(String instances, String range, Instant end) {
     Map<String, Map<Double, Double>> out = new HashMap<>();
-    String selector = increase(DURATION + "_bucket", instances, ",status=\"OK\"") + range;
+    String selector = increase(DURATION + "_bucket", instances, ",status=\"OK\"");
     for (PrometheusClient.Sample s :
-        prometheus.query("sum by (method, le) (increase(" + selector + "))", end)) {
+        prometheus.query("sum by (method, le) (" + counted(selector, range) + ")", end)) {
       String le = s.labels().get("le");
       double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
       out.computeIfAbsent(s.labels().getOrDefault("method", ""), m -> new TreeMap<>())

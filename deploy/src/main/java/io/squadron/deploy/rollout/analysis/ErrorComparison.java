@@ -3,6 +3,7 @@ package io.squadron.deploy.rollout.analysis;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
+import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.apache.commons.statistics.inference.BinomialTest;
 import org.apache.commons.statistics.inference.SignificanceResult;
@@ -10,7 +11,10 @@ import org.apache.commons.statistics.inference.SignificanceResult;
 /**
  * Canary against baseline errors: a one-sided exact binomial test of the canary's error count
  * against the baseline's error ratio (smoothed, so a baseline without errors does not make any
- * single canary error "impossible"), with the difference of the ratios as the effect size.
+ * single canary error "impossible"), with the difference of the ratios as the effect size. It fails
+ * a significant rise of at least the minimum; it passes only a canary whose error ratio's
+ * Clopper-Pearson upper bound is within the pass margin of the baseline's (no evidence of a rise is
+ * not evidence of none: a 2% canary with a few unlucky calls waits instead of passing).
  */
 public final class ErrorComparison {
   private static final BinomialTest TEST =
@@ -63,14 +67,45 @@ public final class ErrorComparison {
     double increase = canaryRatio - baselineRatio;
     boolean fails =
         result.getPValue() < settings.alpha() && increase >= settings.minErrorIncrease();
+    if (fails) {
+      return new MetricResult(
+          metric, canaryCalls, baselineCalls, result.getPValue(), increase, ratios, Verdict.FAIL);
+    }
+    // Not failing is not passing: a canary passes only when its error ratio is bounded, with the
+    // same confidence, below the baseline's plus the pass margin (else it waits for more calls).
+    double bound = upperBound(canaryCalls, canaryErrors, settings.alpha()) - baselineRatio;
+    double margin = passMargin(settings);
+    boolean bounded = bound < margin;
     return new MetricResult(
         metric,
         canaryCalls,
         baselineCalls,
         result.getPValue(),
         increase,
-        ratios,
-        fails ? Verdict.FAIL : Verdict.PASS);
+        ratios
+            + String.format(
+                Locale.ROOT,
+                "; rise bounded by %.2f%%%s",
+                100 * bound,
+                bounded ? "" : String.format(Locale.ROOT, " (pass: < %.2f%%)", 100 * margin)),
+        bounded ? Verdict.PASS : Verdict.INCONCLUSIVE);
+  }
+
+  /**
+   * The rise of the error ratio a passing canary is bounded below: twice the least rise that fails
+   * (1 percentage point with the defaults).
+   */
+  static double passMargin(AnalysisSettings settings) {
+    return Math.max(2 * settings.minErrorIncrease(), 0.001);
+  }
+
+  /** The one-sided Clopper-Pearson upper bound, at confidence 1 - alpha, of errors/calls. */
+  static double upperBound(long calls, long errors, double alpha) {
+    if (errors >= calls) {
+      return 1;
+    }
+    return BetaDistribution.of(errors + 1.0, (double) (calls - errors))
+        .inverseCumulativeProbability(1 - alpha);
   }
 
   private static void check(String side, long calls, long errors) {

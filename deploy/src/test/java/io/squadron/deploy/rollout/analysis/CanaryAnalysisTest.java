@@ -96,6 +96,55 @@ class CanaryAnalysisTest {
   }
 
   @Test
+  void notFailing_isNotPassing_untilTheRiseIsBoundedBelowTheMargin() {
+    // A 2% canary's unlucky draw: 3 errors in 400 calls is not significant, and not bounded either.
+    MetricResult unlucky = ErrorComparison.compare("errors Get", 400, 3, 400, 0, S);
+    assertThat(unlucky.pValue()).isGreaterThan(S.alpha());
+    assertThat(unlucky.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(unlucky.detail()).contains("rise bounded by").contains("pass: < 1.00%");
+    // The same ratio over more calls is a failure.
+    assertThat(ErrorComparison.compare("errors Get", 4000, 30, 4000, 0, S).verdict())
+        .isEqualTo(Verdict.FAIL);
+    // A clean canary passes once its bound is under the margin: 300 calls cannot say (1.5%), 600
+    // can.
+    assertThat(ErrorComparison.compare("errors Get", 300, 0, 300, 0, S).verdict())
+        .isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(ErrorComparison.compare("errors Get", 600, 0, 600, 0, S).verdict())
+        .isEqualTo(Verdict.PASS);
+    assertThat(ErrorComparison.upperBound(600, 0, 0.01))
+        .as("Clopper-Pearson, zero errors: 1 - alpha^(1/n)")
+        .isCloseTo(1 - Math.pow(0.01, 1.0 / 600), org.assertj.core.data.Offset.offset(1e-9));
+    // Latency: identical sides on few samples wait; on many, pass.
+    SplittableRandom random = new SplittableRandom(11);
+    assertThat(
+            LatencyComparison.compare(
+                    "latency Get", latencies(random, 60, 0.01), latencies(random, 60, 0.01), S)
+                .verdict())
+        .isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(
+            LatencyComparison.compare(
+                    "latency Get", latencies(random, 2000, 0.01), latencies(random, 2000, 0.01), S)
+                .verdict())
+        .isEqualTo(Verdict.PASS);
+  }
+
+  @Test
+  void aClearFailure_failsTheInterval_whileAnotherMetricIsStillInconclusive() {
+    MetricResult slow = new MetricResult("latency Get", 80, 80, 1e-5, 0.7, "", Verdict.FAIL);
+    MetricResult pass = new MetricResult("latency Put", 80, 80, 0.5, 0.5, "", Verdict.PASS);
+    MetricResult waiting =
+        new MetricResult("errors Get", 80, 80, Double.NaN, Double.NaN, "", Verdict.INCONCLUSIVE);
+    IntervalResult failing = IntervalResult.of(1, List.of(slow, waiting), S);
+    assertThat(failing.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(failing.score()).as("over the conclusive metrics").isZero();
+    IntervalResult notYet = IntervalResult.of(2, List.of(pass, waiting), S);
+    assertThat(notYet.verdict())
+        .as("no pass with a metric unknown")
+        .isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(notYet.score()).isEqualTo(1.0);
+  }
+
+  @Test
   void errors_twoPercent_fails_sameRatio_andZeroBaseline_pass() {
     SplittableRandom random = new SplittableRandom(3);
     MetricResult bad =
@@ -129,16 +178,17 @@ class CanaryAnalysisTest {
           results.add(
               LatencyComparison.compare(
                   "latency " + method,
-                  latencies(random, 200, 0.01),
-                  latencies(random, 200, 0.01),
+                  latencies(random, 500, 0.01),
+                  latencies(random, 500, 0.01),
                   S));
+          // Enough calls for a pass to be possible: it needs the rise bounded, not just unproven.
           results.add(
               ErrorComparison.compare(
                   "errors " + method,
-                  1000,
-                  errors(random, 1000, 0.002),
-                  1000,
-                  errors(random, 1000, 0.002),
+                  2000,
+                  errors(random, 2000, 0.002),
+                  2000,
+                  errors(random, 2000, 0.002),
                   S));
         }
         failingMetrics += (int) results.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
