@@ -75,6 +75,12 @@ public final class LocalInfra implements AutoCloseable {
   /** The payment provider simulator's base URL variable. */
   public static final String PROVIDERS_SIM_ENV = "SQUADRON_PROVIDERS_SIM";
 
+  /**
+   * Where the started servers' work directories go instead of {@link RunDir#defaultRoot()}: a run
+   * that faults its own servers (squadron chaos) keeps them apart from every other run's.
+   */
+  public static final String WORK_ROOT_ENV = "SQUADRON_INFRA_WORK_ROOT";
+
   private static final Logger log = LoggerFactory.getLogger(LocalInfra.class);
 
   private final Builder config;
@@ -420,8 +426,9 @@ public final class LocalInfra implements AutoCloseable {
     }
 
     /**
-     * Takes every {@code SQUADRON_*} variable present in {@code environment} as an external store:
-     * the CLI passes {@code System.getenv()}. Blank values are ignored.
+     * Takes every {@code SQUADRON_*} variable present in {@code environment} as an external store
+     * (and {@link #WORK_ROOT_ENV} as the {@link #workRoot}): the CLI passes {@code
+     * System.getenv()}. Blank values are ignored.
      */
     public Builder fromEnvironment(Map<String, String> environment) {
       requireNonNull(environment, "environment");
@@ -430,6 +437,7 @@ public final class LocalInfra implements AutoCloseable {
       present(environment, MEMCACHED_ENV).ifPresent(this::memcachedAddress);
       present(environment, KAFKA_ENV).ifPresent(this::kafkaBootstrap);
       present(environment, PROVIDERS_SIM_ENV).ifPresent(this::providersSimUrl);
+      present(environment, WORK_ROOT_ENV).map(Path::of).ifPresent(this::workRoot);
       return this;
     }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       MonitoringCommand.class,
       ManifestsCommand.class,
       RolloutCommand.class,
+      ChaosCommand.class,
       ReleaseCommand.class
     })
 public final class SquadronCli implements Runnable {

@@ -145,6 +145,7 @@ public final class LocalPlatform implements AutoCloseable {
                   started.pid(),
                   readyAfter.toMillis() / 1e3));
       supervisor.startLoop();
+      writeClientEndpoints();
     } catch (IOException e) {
       close();
       throw new UncheckedIOException(e);
@@ -174,6 +175,33 @@ public final class LocalPlatform implements AutoCloseable {
       }
     }
     return new DesiredState(instances);
+  }
+
+  /**
+   * Writes {@code <runDir>/endpoints.properties} for clients of the platform ({@link
+   * ClientEndpoints}): every instance's gRPC address and, with an HTTP/JSON face, HTTPS address.
+   */
+  private void writeClientEndpoints() {
+    ClientEndpoints endpoints = new ClientEndpoints();
+    for (ServiceModule service : services) {
+      for (DesiredInstance d : desiredFile.read().orElseThrow().instancesOf(service.name())) {
+        endpoints.add(
+            service.name(),
+            d.address(),
+            service.descriptor().httpJson().isPresent() ? configs.httpPort(d.slot()) : 0);
+      }
+    }
+    endpoints.write(
+        workspace,
+        ServiceConfigs.OPERATOR_IDENTITY,
+        ServiceConfigs.DEMO_APP,
+        demoAppToken,
+        stores.environment());
+  }
+
+  /** The stores this platform started (external ones, named by {@code SQUADRON_*}, are not). */
+  public List<LocalServer> storeServers() {
+    return stores == null ? List.of() : stores.servers();
   }
 
   /** The desired state's file: read or change it ({@link DesiredStateFile#update}). */
@@ -339,6 +367,7 @@ public final class LocalPlatform implements AutoCloseable {
     try {
       Files.deleteIfExists(workspace.stateFile());
       Files.deleteIfExists(desiredFile.path());
+      Files.deleteIfExists(workspace.runDir().resolve(ClientEndpoints.FILE));
     } catch (IOException e) {
       out.println("could not remove " + workspace.stateFile() + ": " + e.getMessage());
     }

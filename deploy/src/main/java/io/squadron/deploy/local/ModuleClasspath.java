@@ -14,11 +14,11 @@ import java.util.List;
  * Runs a module's class in its own JVM from the build output: {@code target/classes} plus the
  * {@code target/classpath.txt} every module's build writes.
  */
-final class ModuleClasspath {
+public final class ModuleClasspath {
   private ModuleClasspath() {}
 
   /** The run-time class path of {@code moduleDir}. */
-  static String of(Workspace workspace, String moduleDir) {
+  public static String of(Workspace workspace, String moduleDir) {
     Path module = workspace.module(moduleDir);
     Path deps = module.resolve("target").resolve("classpath.txt");
     if (!Files.isRegularFile(deps)) {

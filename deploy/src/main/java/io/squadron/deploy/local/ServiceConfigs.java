@@ -30,6 +30,9 @@ final class ServiceConfigs {
   private final String demoAppTokenSha256;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, String> sharedByService = new ConcurrentHashMap<>();
+  // An HTTP/JSON port per slot, fixed for the run (a restarted instance keeps it), so clients can
+  // be told where each instance's HTTP face is.
+  private final Map<InstanceSlot, Integer> httpPorts = new ConcurrentHashMap<>();
 
   /**
    * @param stores the local stores, which create each service's database, keyspace and prefix
@@ -47,11 +50,19 @@ final class ServiceConfigs {
     this.demoAppTokenSha256 = requireNonNull(demoAppTokenSha256, "demoAppTokenSha256");
   }
 
+  /** The HTTP/JSON port of the instance in {@code slot} (its service must have an HTTP face). */
+  int httpPort(InstanceSlot slot) {
+    return httpPorts.computeIfAbsent(slot, s -> FreePorts.next());
+  }
+
   /** The config of the instance in {@code slot} of {@code service}. */
   String forInstance(ServiceModule service, InstanceSlot slot) {
     ServiceDescriptor d = service.descriptor();
     StringBuilder hocon =
         new StringBuilder(sharedByService.computeIfAbsent(d.name(), n -> shared(service)));
+    if (d.httpJson().isPresent()) {
+      hocon.append("squadron.http.port = ").append(httpPort(slot)).append('\n');
+    }
     // ELS prefers endpoints in this instance's own region and spills over to the others.
     hocon
         .append("squadron.client-defaults.load-balancing-config.localRegion = ")

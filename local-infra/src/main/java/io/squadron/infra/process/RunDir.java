@@ -51,10 +51,10 @@ public final class RunDir {
   private static final AtomicLong REAP_SEQUENCE = new AtomicLong();
 
   /**
-   * Start times read twice for the same process may differ by the clock tick; anything closer is
-   * the same.
+   * Start instants (wall clock) read twice for the same process differ by the clock tick and by
+   * every step of the wall clock since; only for records without boot-relative ticks.
    */
-  private static final long SAME_START_TOLERANCE_MS = 1_000;
+  private static final long SAME_START_TOLERANCE_MS = 10 * 60_000;
 
   /** Memory-backed storage, used for work directories when it has room. */
   private static final Path SHM = Path.of("/dev/shm");
@@ -220,7 +220,7 @@ public final class RunDir {
     try {
       for (String line : Files.readAllLines(dir.resolve(SERVER_PIDS), StandardCharsets.UTF_8)) {
         String[] parts = line.trim().split(" ");
-        if (parts.length == 2) {
+        if (parts.length >= 2) {
           ProcessHandle.of(Long.parseLong(parts[0]))
               .filter(p -> Processes.running(p) && sameProcess(p, line.trim()))
               .ifPresent(alive::add);
@@ -234,10 +234,29 @@ public final class RunDir {
     return alive;
   }
 
-  private static boolean sameProcess(ProcessHandle p, String identity) {
+  /**
+   * Whether {@code p} is the process {@code identity} recorded: same pid and same start. The start
+   * is compared in clock ticks since boot ({@code /proc/<pid>/stat}), which no change of the wall
+   * clock moves; Java's start instant is derived from the wall clock, and on a machine whose clock
+   * is stepped (seen here: 41 s within minutes) a live owner looked like a dead one whose pid was
+   * reused, and another run deleted its servers' directories. Records without ticks (older runs, no
+   * /proc) fall back to the start instant with a tolerance of minutes: a stale directory kept a
+   * little longer costs little, a live run reaped costs the run.
+   */
+  static boolean sameProcess(ProcessHandle p, String identity) {
     String[] parts = identity.trim().split(" ");
-    if (parts.length != 2 || !parts[0].equals(Long.toString(p.pid()))) {
+    if (parts.length < 2 || !parts[0].equals(Long.toString(p.pid()))) {
       return false;
+    }
+    if (p.pid() == ProcessHandle.current().pid()) {
+      return true;
+    }
+    if (parts.length >= 3) {
+      long recordedTicks = Long.parseLong(parts[2]);
+      long ticks = startTicks(p.pid());
+      if (recordedTicks >= 0 && ticks >= 0) {
+        return recordedTicks == ticks;
+      }
     }
     long recordedStart = Long.parseLong(parts[1]);
     return p.info()
@@ -246,9 +265,24 @@ public final class RunDir {
         .orElse(false);
   }
 
-  private static String identity(ProcessHandle p) {
+  static String identity(ProcessHandle p) {
     long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    return p.pid() + " " + start;
+    return p.pid() + " " + start + " " + startTicks(p.pid());
+  }
+
+  /**
+   * The process's start in clock ticks since boot (field 22 of {@code /proc/<pid>/stat}), or -1
+   * where there is no such file.
+   */
+  static long startTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The command name (field 2) may hold spaces and parentheses: fields 3.. follow the last ')'.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return Long.parseLong(fields[22 - 3]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static Optional<String> readFirstLine(Path file) {
