@@ -615,7 +615,7 @@ public final class BillingBenchmark {
     // Double charges: a provider reference charged twice (the simulator's audit) or two payments
     // for one order.
     JsonNode audit = control("GET", "/audit", null);
-    long simDoubles = audit.path("double_charged_references").size();
+    long simDoubles = audit.required("double_charged_references").asLong();
     long billingDoubles =
         queryLong(
             dbUrl,
