@@ -115,6 +115,49 @@ public final class PostgresStore implements AutoCloseable {
       throw new IllegalArgumentException("name: '" + name + "' (expected: " + NAME.pattern() + ")");
     }
     String where = location.contains(":") ? location : "classpath:" + location;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return migrateOnce(dataSource, name, where);
+      } catch (IllegalStateException e) {
+        if (attempt >= BASELINE_RACE_ATTEMPTS || !lostBaselineRace(e)) {
+          throw e;
+        }
+        // Another instance created the history table and is writing its baseline row: once that
+        // row is there, Flyway's own advisory lock orders the migrations.
+        sleepQuietly(100L * attempt);
+      }
+    }
+  }
+
+  /** Attempts of a migration that lost the race to baseline an empty schema history. */
+  private static final int BASELINE_RACE_ATTEMPTS = 20;
+
+  /**
+   * Flyway takes its advisory lock only once the history table has its baseline: instances that
+   * start together on a fresh database race to baseline it, and the losers see the table "already
+   * exists, and is empty".
+   */
+  private static boolean lostBaselineRace(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FlywayException
+          && t.getMessage() != null
+          && t.getMessage().contains("already exists, and is empty")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to migrate", e);
+    }
+  }
+
+  private static int migrateOnce(DataSource dataSource, String name, String where) {
     try {
       return Flyway.configure()
           .dataSource(dataSource)
