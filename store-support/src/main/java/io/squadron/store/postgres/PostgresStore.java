@@ -124,6 +124,7 @@ public final class PostgresStore implements AutoCloseable {
         }
         // Another instance created the history table and is writing its baseline row: once that
         // row is there, Flyway's own advisory lock orders the migrations.
+        log.info("schema '{}': another instance is baselining its history; retrying", name);
         sleepQuietly(100L * attempt);
       }
     }
@@ -133,15 +134,25 @@ public final class PostgresStore implements AutoCloseable {
   private static final int BASELINE_RACE_ATTEMPTS = 20;
 
   /**
-   * Flyway takes its advisory lock only once the history table has its baseline: instances that
-   * start together on a fresh database race to baseline it, and the losers see the table "already
-   * exists, and is empty".
+   * Flyway takes its advisory lock only once the history table has its baseline, and decides to
+   * baseline before it has the lock: instances that start together on a fresh database race to
+   * create and baseline the history table. A loser finds it "already exists, and is empty" (the
+   * winner is between creating and baselining it), "already contains migrations" or "has already
+   * been baselined" (the winner is done), or trips over the winner's create or insert. Whichever it
+   * is, the next attempt finds the table baselined and takes Flyway's lock like any later start.
    */
-  private static boolean lostBaselineRace(Throwable e) {
+  static boolean lostBaselineRace(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
       if (t instanceof FlywayException
-          && t.getMessage() != null
-          && t.getMessage().contains("already exists, and is empty")) {
+          && message != null
+          && message.contains("Unable to baseline schema history table")) {
+        return true;
+      }
+      if (t instanceof SQLException sql
+          && ("42P07".equals(sql.getSQLState()) || "23505".equals(sql.getSQLState()))
+          && message != null
+          && message.contains("flyway_history_")) {
         return true;
       }
     }
