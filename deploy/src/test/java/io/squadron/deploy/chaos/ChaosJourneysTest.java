@@ -2,8 +2,7 @@ package io.squadron.deploy.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.squadron.deploy.catalog.ServiceCatalog;
-import io.squadron.deploy.catalog.ServiceModule;
+import io.squadron.deploy.BuiltCheckout;
 import io.squadron.deploy.local.Workspace;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,22 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * journey may fail, nothing may be charged twice or lost, the ledger must balance.
  */
 class ChaosJourneysTest {
-  private static final Path DEPLOY = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
-
   @Test
   @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
   void journeys_succeed_whileInstancesAndStoresAreKilled(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path state) throws Exception {
-    Path home = DEPLOY.getParent();
-    for (ServiceModule s : ServiceCatalog.discover(home).services()) {
-      assertThat(home.resolve(s.moduleDir()).resolve("target/classpath.txt"))
-          .as("%s must be built first (mvn install, or ./squadron build)", s.moduleDir())
-          .isRegularFile();
-    }
-    JourneyRegistry.Entry journey = JourneyRegistry.read(home).get("platform");
-    assertThat(home.resolve(journey.module()).resolve("target/classpath.txt"))
-        .as("the journey module must be built first")
-        .isRegularFile();
+    Path home = BuiltCheckout.home();
+    BuiltCheckout.assertEveryServiceBuilt(home);
+    BuiltCheckout.assertBuilt(home, JourneyRegistry.read(home).get("platform").module());
 
     Map<String, String> environment = new HashMap<>(System.getenv());
     // memcached and Kafka of this test's own, so it may kill them.

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.squadron.deploy.BuiltCheckout;
 import io.squadron.deploy.catalog.ServiceCatalog;
-import io.squadron.deploy.catalog.ServiceModule;
 import io.squadron.deploy.local.LocalPlatform;
 import io.squadron.deploy.local.Workspace;
 import io.squadron.deploy.prometheus.PrometheusClient;
@@ -56,12 +56,8 @@ class DashboardQueriesLiveTest {
   @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
   void everyPanelQuery_parsesAndAnswers_onARunningPlatform(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path state) throws Exception {
-    Path home = DEPLOY.getParent();
-    for (ServiceModule s : ServiceCatalog.discover(home).services()) {
-      assertThat(home.resolve(s.moduleDir()).resolve("target/classpath.txt"))
-          .as("%s must be built first (mvn install, or ./squadron build)", s.moduleDir())
-          .isRegularFile();
-    }
+    Path home = BuiltCheckout.home();
+    BuiltCheckout.assertEveryServiceBuilt(home);
     List<PanelQuery> queries = panelQueries();
     assertThat(queries).hasSizeGreaterThan(50);
 

@@ -161,6 +161,37 @@ class RolloutEdgeTest {
     assertThat(now()).containsExactlyElementsOf(before);
   }
 
+  /**
+   * Starts a rollout of {@code release} and interrupts it (the operator's Ctrl-C) once its canary
+   * and baseline slots are added to {@code stable}'s; the rollout it leaves active.
+   */
+  private static RolloutState interruptedAtTheCanary(String release, List<Fleet.Instance> stable)
+      throws Exception {
+    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread first =
+        new Thread(
+            () -> {
+              try {
+                run.rollout.start(SERVICE, release);
+              } catch (InterruptedException expected) {
+                // the operator's Ctrl-C
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    first.start();
+    Await.until(
+        Duration.ofSeconds(90),
+        "the canary and baseline slots added",
+        () -> now().size() == stable.size() + 2);
+    first.interrupt();
+    first.join(30_000);
+    assertThat(failure.get()).isNull();
+    return Rollout.active(workspace.stateDir().resolve("rollouts"), Optional.of(SERVICE))
+        .orElseThrow();
+  }
+
   @Test
   void slowRelease_stopsAtTheCanary_andIsRolledBack() throws Exception {
     List<Fleet.Instance> before = now();
@@ -247,29 +278,8 @@ class RolloutEdgeTest {
   @Test
   void goodRelease_interruptedAtTheCanary_resumes_andGoesGlobal() throws Exception {
     List<Fleet.Instance> stable = now();
-    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread first =
-        new Thread(
-            () -> {
-              try {
-                run.rollout.start(SERVICE, "2.0");
-              } catch (InterruptedException expected) {
-                // the operator's Ctrl-C
-              } catch (Throwable t) {
-                failure.set(t);
-              }
-            });
-    first.start();
     Path rollouts = workspace.stateDir().resolve("rollouts");
-    Await.until(
-        Duration.ofSeconds(90),
-        "the canary and baseline slots added",
-        () -> now().size() == stable.size() + 2);
-    first.interrupt();
-    first.join(30_000);
-    assertThat(failure.get()).isNull();
-    RolloutState interrupted = Rollout.active(rollouts, Optional.of(SERVICE)).orElseThrow();
+    RolloutState interrupted = interruptedAtTheCanary("2.0", stable);
     assertThat(interrupted.phase()).isEqualTo(RolloutState.Phase.RUNNING);
     assertThat(interrupted.extra()).hasSize(2);
 
@@ -294,27 +304,8 @@ class RolloutEdgeTest {
   @Test
   void interruptedRollout_rolledBack_restoresTheDesiredState() throws Exception {
     List<Fleet.Instance> stable = now();
-    Run run = new Run(AnalysisSettings.DEFAULTS, 40);
-    Thread first =
-        new Thread(
-            () -> {
-              try {
-                run.rollout.start(SERVICE, "2.1-slow");
-              } catch (InterruptedException expected) {
-                // interrupted
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    first.start();
     Path rollouts = workspace.stateDir().resolve("rollouts");
-    Await.until(
-        Duration.ofSeconds(90),
-        "the canary and baseline slots added",
-        () -> now().size() == stable.size() + 2);
-    first.interrupt();
-    first.join(30_000);
-    RolloutState interrupted = Rollout.active(rollouts, Optional.of(SERVICE)).orElseThrow();
+    RolloutState interrupted = interruptedAtTheCanary("2.1-slow", stable);
     Run second = new Run(AnalysisSettings.DEFAULTS, 40);
     RolloutState end = second.rollout.rollback(interrupted, "operator");
     assertThat(end.phase()).isEqualTo(RolloutState.Phase.ROLLED_BACK);
@@ -322,7 +313,8 @@ class RolloutEdgeTest {
     assertThat(Rollout.active(rollouts, Optional.of(SERVICE))).isEmpty();
     assertThat(
             Map.of(
-                "phase", RolloutState.read(run.rollout.directory(end.id())).orElseThrow().phase()))
+                "phase",
+                RolloutState.read(second.rollout.directory(end.id())).orElseThrow().phase()))
         .containsEntry("phase", RolloutState.Phase.ROLLED_BACK);
   }
 }
