@@ -55,8 +55,8 @@ public final class KafkaServer extends ManagedServer {
   /**
    * The defaults for a local single node: replication factors of 1, small internal topics (the
    * defaults' 50 partitions each cost seconds at the first consumer group), no rebalance delay,
-   * fewer threads on two cores, and topics created explicitly (a typo in a topic name fails instead
-   * of creating a topic).
+   * short consumer sessions, fewer threads on two cores, and topics created explicitly (a typo in a
+   * topic name fails instead of creating a topic).
    */
   static final Map<String, String> DEFAULT_PROPERTIES = defaults();
 
@@ -114,6 +114,14 @@ public final class KafkaServer extends ManagedServer {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("share.coordinator.state.topic.num.partitions", "4");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A consumer that died without leaving (SIGKILL: local instances are killed on purpose, by
+    // chaos
+    // and by tests) keeps its partitions until its session times out: 10 s here, not 45, and a
+    // restarted broker, which gives every member it reloads a new session, holds them as long.
+    p.put("group.consumer.min.session.timeout.ms", "6000");
+    p.put("group.consumer.session.timeout.ms", "10000");
+    p.put("group.consumer.min.heartbeat.interval.ms", "1000");
+    p.put("group.consumer.heartbeat.interval.ms", "2000");
     p.put("num.network.threads", "2");
     p.put("num.io.threads", "4");
     p.put("num.recovery.threads.per.data.dir", "2");
