@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -119,11 +122,26 @@ final class TestCommand implements Callable<Integer> {
         "[squadron test] tests of %d modules in %d lanes, in this order: %s%n",
         queue.size(), lanes, queue.stream().map(SuiteModule::dir).toList());
     Path logDir = workspace.stateDir().resolve("test-logs");
+    // Ctrl-C (or a kill) ends the JVM while lanes wait: no lane may start another module then, and
+    // the Maven builds under way stop with it.
+    Set<Process> running = ConcurrentHashMap.newKeySet();
+    AtomicBoolean stopping = new AtomicBoolean();
+    Thread stopLanes =
+        new Thread(
+            () -> {
+              stopping.set(true);
+              running.forEach(TestCommand::destroyTree);
+            },
+            "stop-test-lanes");
+    Runtime.getRuntime().addShutdownHook(stopLanes);
     TestLanes testLanes =
         new TestLanes(
             lanes,
             logDir,
             (module, log) -> {
+              if (stopping.get()) {
+                return -1;
+              }
               List<String> command =
                   withFuzzSeconds(
                       new ArrayList<>(
@@ -140,7 +158,16 @@ final class TestCommand implements Callable<Integer> {
                       .redirectErrorStream(true)
                       .redirectOutput(log.toFile());
               maven.environment().putAll(infra.environment());
-              return maven.start().waitFor();
+              Process process = maven.start();
+              running.add(process);
+              try {
+                if (stopping.get()) {
+                  destroyTree(process);
+                }
+                return process.waitFor();
+              } finally {
+                running.remove(process);
+              }
             },
             System.out);
     List<TestLanes.Outcome> outcomes = testLanes.run(queue);
@@ -154,7 +181,17 @@ final class TestCommand implements Callable<Integer> {
                     o.module().dir(),
                     o.seconds(),
                     o.passed() ? "passed" : "FAILED, log " + testLanes.logOf(o.module())));
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopLanes);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs already
+    }
     return outcomes.stream().allMatch(TestLanes.Outcome::passed) ? 0 : 1;
+  }
+
+  private static void destroyTree(Process process) {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
   }
 
   /** Runs {@code command} in the checkout with the stores' environment; its exit status. */

@@ -35,21 +35,19 @@ public final class SuiteModules {
   }
 
   /**
-   * The order to hand modules to lanes: longest first (the classic schedule that keeps lanes
-   * finishing together), those with no timing first of all in reverse reactor order, where the
-   * platform-wide tests (the last modules) usually are.
+   * The order to hand modules to lanes: longest first by their last run (the classic schedule that
+   * keeps lanes finishing together). When some module has no timing (a fresh checkout, a new
+   * module), timings cannot be compared and the order is the reactor's reversed, which puts the
+   * platform-wide tests (the last modules, usually the longest) first.
    */
   public static List<SuiteModule> longestFirst(List<SuiteModule> modules) {
-    List<SuiteModule> unknown = new ArrayList<>();
-    List<SuiteModule> known = new ArrayList<>();
-    for (SuiteModule m : modules) {
-      (m.lastSeconds().isPresent() ? known : unknown).add(m);
+    List<SuiteModule> order = new ArrayList<>(modules);
+    if (modules.stream().allMatch(m -> m.lastSeconds().isPresent())) {
+      order.sort(
+          Comparator.comparingDouble((SuiteModule m) -> m.lastSeconds().getAsDouble()).reversed());
+    } else {
+      java.util.Collections.reverse(order);
     }
-    java.util.Collections.reverse(unknown);
-    known.sort(
-        Comparator.comparingDouble((SuiteModule m) -> m.lastSeconds().getAsDouble()).reversed());
-    List<SuiteModule> order = new ArrayList<>(unknown);
-    order.addAll(known);
     return List.copyOf(order);
   }
 

@@ -87,17 +87,29 @@ class SuiteModulesTest {
   }
 
   @Test
-  void longestFirst_putsUntimedModulesFirstInReverseOrder_thenTheLongest() {
+  void longestFirst_byTheLastRun() {
+    List<SuiteModule> modules =
+        List.of(
+            new SuiteModule("a", OptionalDouble.of(10)),
+            new SuiteModule("c", OptionalDouble.of(300)),
+            new SuiteModule("e", OptionalDouble.of(45)));
+
+    assertThat(SuiteModules.longestFirst(modules))
+        .extracting(SuiteModule::dir)
+        .containsExactly("c", "e", "a");
+  }
+
+  @Test
+  void longestFirst_withAModuleNeverTimed_isTheReactorOrderReversed() {
     List<SuiteModule> modules =
         List.of(
             new SuiteModule("a", OptionalDouble.of(10)),
             new SuiteModule("b", OptionalDouble.empty()),
             new SuiteModule("c", OptionalDouble.of(300)),
-            new SuiteModule("d", OptionalDouble.empty()),
-            new SuiteModule("e", OptionalDouble.of(45)));
+            new SuiteModule("deploy", OptionalDouble.of(2)));
 
     assertThat(SuiteModules.longestFirst(modules))
         .extracting(SuiteModule::dir)
-        .containsExactly("d", "b", "c", "e", "a");
+        .containsExactly("deploy", "c", "b", "a");
   }
 }
