@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.squadron.infra.process.Ports;
 import io.squadron.proto.billing.v1.BillingServiceGrpc;
 import io.squadron.proto.billing.v1.CreatePaymentRequest;
 import io.squadron.proto.billing.v1.Payment;
@@ -23,7 +24,6 @@ import io.squadron.testkit.Await;
 import io.squadron.testkit.ProvidersSimExtension;
 import io.squadron.testkit.service.ServiceExtension;
 import io.squadron.testkit.service.TestCertificates;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,10 +70,8 @@ class KilledInstanceTest {
   void killedWithPaymentsInFlight_everyOneResolvedAfterARestart_chargedAtMostOnce()
       throws Exception {
     String customer = f.customer();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    // Below the ephemeral range: a port the kernel picked may be taken by any outgoing connection.
+    int port = Ports.random().next();
     Config childConfig =
         ConfigFactory.parseString(
                 "squadron.server.port = " + port + "\nsquadron.billing.reconcile.enabled = true")

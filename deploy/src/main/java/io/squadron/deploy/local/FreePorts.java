@@ -1,23 +1,18 @@
 package io.squadron.deploy.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.squadron.infra.process.Ports;
 
 /**
  * Picks free loopback ports for services the command starts (their configs must name ports before
- * they run).
+ * they run): local-infra's {@link Ports}, below Linux's ephemeral range. A port the kernel picked
+ * (binding port 0) is an ephemeral one, which any outgoing connection on the machine may take
+ * before the service binds it: seen as "Address already in use" when two test suites ran side by
+ * side.
  */
 final class FreePorts {
   private FreePorts() {}
 
   static int next() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
+    return Ports.random().next();
   }
 }

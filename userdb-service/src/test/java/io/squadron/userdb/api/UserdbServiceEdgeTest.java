@@ -242,7 +242,11 @@ class UserdbServiceEdgeTest {
         cipher = r.getBytes(1);
       }
     }
-    PadlockClient padlock = PadlockClient.builder(PADLOCK.channel("userdb")).build();
+    // 10 s, not the production 500 ms: a fresh channel on a loaded test machine is slow to connect.
+    PadlockClient padlock =
+        PadlockClient.builder(PADLOCK.channel("userdb"))
+            .deadline(java.time.Duration.ofSeconds(10))
+            .build();
     FieldCipher fieldCipher = FieldCipher.builder(padlock, "userdb").build();
     Field email = Field.of("users", "email", "account");
     assertThat(fieldCipher.decryptString(email, u.getId(), cipher)).isEqualTo("gone@example.com");

@@ -50,6 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
  * services, with the generated stub and with the client library.
  */
 class PadlockServiceEdgeTest {
+  /**
+   * The clients' deadline here: the default 500 ms is a production budget, which a fresh channel's
+   * TLS handshake on a loaded 2-core test machine can exceed; no test here is about deadlines.
+   */
+  private static final java.time.Duration CLIENT_DEADLINE = java.time.Duration.ofSeconds(10);
+
   @RegisterExtension
   static final ServiceExtension PADLOCK =
       ServiceExtension.forService("padlock")
@@ -441,6 +447,7 @@ class PadlockServiceEdgeTest {
     AtomicLong clock = new AtomicLong();
     PadlockClient client =
         PadlockClient.builder(PADLOCK.channel("userdb"))
+            .deadline(CLIENT_DEADLINE)
             .cacheTtl(java.time.Duration.ofSeconds(10))
             .nanoTime(clock::get)
             .build();
@@ -460,14 +467,16 @@ class PadlockServiceEdgeTest {
         .isInstanceOf(FieldCipherException.class);
 
     // Billing's keys for alice open nothing userdb wrote, even with the same field name.
-    PadlockClient billingClient = PadlockClient.builder(PADLOCK.channel("billing")).build();
+    PadlockClient billingClient =
+        PadlockClient.builder(PADLOCK.channel("billing")).deadline(CLIENT_DEADLINE).build();
     FieldCipher billingCipher = FieldCipher.builder(billingClient, "userdb").build();
     assertThatThrownBy(() -> billingCipher.decrypt(email, alice, stored))
         .isInstanceOf(FieldCipherException.class);
 
     // Another userdb instance shreds alice; this instance's cached key works until its TTL, then
     // never again.
-    PadlockClient otherInstance = PadlockClient.builder(PADLOCK.channel("userdb")).build();
+    PadlockClient otherInstance =
+        PadlockClient.builder(PADLOCK.channel("userdb")).deadline(CLIENT_DEADLINE).build();
     otherInstance.deleteUserKeys(alice);
     assertThat(cipher.decryptString(email, alice, stored)).isEqualTo("alice@example.com");
     clock.addAndGet(java.time.Duration.ofSeconds(11).toNanos());
