@@ -102,7 +102,7 @@ public final class OfferStore {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        Offer offer = reserveIn(c, code, userId, sessionId, country, currency, now, until);
+        Offer offer = reserve(c, code, userId, sessionId, country, currency, now, until);
         c.commit();
         return offer;
       } catch (SQLException | RuntimeException e) {
@@ -114,8 +114,12 @@ public final class OfferStore {
     }
   }
 
-  private static Offer reserveIn(
-      Connection c,
+  /**
+   * As {@link #reserve(String, String, String, String, String, Instant, Instant)}, in {@code tx}
+   * (which the caller commits, or rolls back when this throws).
+   */
+  public static Offer reserve(
+      Connection tx,
       String code,
       String userId,
       String sessionId,
@@ -124,6 +128,7 @@ public final class OfferStore {
       Instant now,
       Instant until)
       throws SQLException {
+    Connection c = requireNonNull(tx, "tx");
     try (PreparedStatement s = c.prepareStatement(RELEASE_EXPIRED)) {
       s.setString(1, code);
       s.setTimestamp(2, Timestamp.from(now));
