@@ -178,7 +178,12 @@ public final class SessionStore {
    * @return whether it was replaced
    */
   public boolean update(SessionRecord r) {
-    return update(r, tx -> {});
+    // One statement: autocommit, so no separate COMMIT round trip.
+    try (Connection c = dataSource.getConnection()) {
+      return update(c, r);
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("update checkout session", e);
+    }
   }
 
   /** Work that commits with a session's update. */

@@ -208,6 +208,10 @@ public final class CheckoutBenchmark {
     for (Phase phase : List.of(closed, open)) {
       phase.print();
     }
+    long sessions = closed.completed.get() + open.completed.get();
+    for (String db : List.of(checkoutDb, billingDb)) {
+      databaseWork(db, sessions);
+    }
     System.out.printf("%-22s %10s%n", "with the offer code", withOffer.get());
     System.out.printf("%-22s %10s%n", "offer uses redeemed", redeemed);
     System.out.println(
@@ -541,6 +545,38 @@ public final class CheckoutBenchmark {
     }
     int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
     return sorted[index] / 1e6;
+  }
+
+  /**
+   * What a database did per completed session (transactions, and the tables read by sequential
+   * scans with the rows those read): the per-hop cost the services' own SQL adds.
+   */
+  private static void databaseWork(String jdbcUrl, long sessions) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        Statement s = c.createStatement()) {
+      String db;
+      long xacts;
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT current_database(), xact_commit + xact_rollback FROM pg_stat_database"
+                  + " WHERE datname = current_database()")) {
+        r.next();
+        db = r.getString(1);
+        xacts = r.getLong(2);
+      }
+      System.out.printf(
+          "%-40s %10.1f transactions per session%n", db, xacts / (double) Math.max(1, sessions));
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables"
+                  + " WHERE seq_scan > 0 ORDER BY seq_tup_read DESC LIMIT 5")) {
+        while (r.next()) {
+          System.out.printf(
+              "  %-38s %8d seq scans (%d rows read), %d index scans%n",
+              r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4));
+        }
+      }
+    }
   }
 
   private static long scalar(String jdbcUrl, String sql) throws Exception {
