@@ -27,8 +27,12 @@
       headers: { 'authorization': 'Bearer ' + token, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const json = await response.json();
-    if (!response.ok) { throw new Error(json.message || ('HTTP ' + response.status)); }
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(json.message || ('HTTP ' + response.status));
+      error.status = response.status;
+      throw error;
+    }
     return json;
   }
 
@@ -134,11 +138,34 @@
     $('status').className = 'error';
   }
 
+  // One request id per checkout this tab starts, sent again on every retry of its create (a lost answer, a reload):
+  // the backend answers the session the first attempt made instead of starting a second one.
+  function requestId(key) {
+    const stored = sessionStorage.getItem(key);
+    if (stored) { return stored; }
+    const fresh = crypto.randomUUID();
+    sessionStorage.setItem(key, fresh);
+    return fresh;
+  }
+
+  // Retries the create when no answer came (the network) or the backend asks for it (HTTP 503), with the same body.
+  async function create(body, attemptsLeft) {
+    try {
+      return await call('POST', '/v1/sessions', body);
+    } catch (error) {
+      const transient = error instanceof TypeError || [502, 503, 504].includes(error.status);
+      if (!transient || attemptsLeft <= 1) { throw error; }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return create(body, attemptsLeft - 1);
+    }
+  }
+
   const start = {
     userId: params.get('user'), planId: params.get('plan'), country: params.get('country'), device: 'WEB',
     offerCode: params.get('offer') || '',
   };
+  start.requestId = requestId('checkout-request:' + location.search);
   const existing = params.get('session');
-  (existing ? call('GET', '/v1/sessions/' + encodeURIComponent(existing)) : call('POST', '/v1/sessions', start))
+  (existing ? call('GET', '/v1/sessions/' + encodeURIComponent(existing)) : create(start, 3))
     .then(render, fail);
 }());

@@ -43,11 +43,11 @@ import java.util.function.Supplier;
  * payment's event, a playlist shuffled, the account deleted, and the user's personal data no longer
  * decryptable anywhere (their Padlock keys shredded, userdb's account gone).
  *
- * <p>Retries only where the API makes them safe: CreateUser with its {@code request_id}, a step
- * already answered (checkout replays the same payment under the same idempotency key), reads,
- * shuffles, DeleteUser (idempotent). A retried CreateCheckoutSession that finds the offer code
- * already reserved by the lost first attempt fails the journey with that reason: the method has no
- * idempotency key.
+ * <p>Retries only where the API makes them safe: CreateUser and CreateCheckoutSession with their
+ * {@code request_id} (one per create, the same on each retry of it: a retry after a lost answer
+ * gets the first attempt's account or session, never a second one), a step already answered
+ * (checkout replays the same payment under the same idempotency key), reads, shuffles, DeleteUser
+ * (idempotent).
  */
 final class Journey {
   /** The categories the services encrypt personal data with (their descriptors). */
@@ -195,27 +195,12 @@ final class Journey {
             .setCountry("DE")
             .setDevice(Device.WEB)
             .setOfferCode(id % 2 == 0 ? "WELCOME50" : "TRIAL30")
+            .setRequestId(UUID.randomUUID().toString())
             .build();
-    int[] attempts = {0};
+    // Every retry sends the same request (same request_id): it answers the session the first
+    // attempt created, even when that attempt's answer was lost.
     return retried(
-        "create-session",
-        with.settings().stepDeadline(),
-        () -> {
-          attempts[0]++;
-          try {
-            return with.checkout().create(request);
-          } catch (CallFailure e) {
-            if (attempts[0] > 1 && e.code() == Status.Code.ALREADY_EXISTS) {
-              throw new CallFailure(
-                  e.code(),
-                  e.reason(),
-                  "a retry after a lost answer found the offer code taken by the first attempt"
-                      + " (CreateCheckoutSession has no idempotency key)",
-                  true);
-            }
-            throw e;
-          }
-        });
+        "create-session", with.settings().stepDeadline(), () -> with.checkout().create(request));
   }
 
   private CheckoutSession payByCard(CheckoutSession methods) {

@@ -75,8 +75,8 @@ public final class BillingMain {
                   PostgresStore.open(
                       PostgresSettings.from(config), service.name(), service.meterRegistry()));
           pg.migrate("billing", "db/billing");
-          PaymentStore store = new PaymentStore(pg.dataSource(), clock);
           Optional<PaymentEvents> events = Optional.empty();
+          Optional<OutboxRelay> relay = Optional.empty();
           BillingSettings.Events ev = settings.events();
           if (ev.enabled()) {
             // The outbox beside billing's tables (its own Flyway history), the topic (brokers do
@@ -89,14 +89,21 @@ public final class BillingMain {
             try (Admin admin = EventTopics.admin(kafka.bootstrapServers(), Map.of())) {
               EventTopics.ensure(admin, topic, ev.partitions());
             }
-            service.register(
-                OutboxRelay.builder(pg.dataSource(), kafka.bootstrapServers())
-                    .name(service.name())
-                    .meterRegistry(service.meterRegistry())
-                    .build()
-                    .start());
+            relay =
+                Optional.of(
+                    service.register(
+                        OutboxRelay.builder(pg.dataSource(), kafka.bootstrapServers())
+                            .name(service.name())
+                            .meterRegistry(service.meterRegistry())
+                            .build()
+                            .start()));
             events = Optional.of(new PaymentEvents(service.name(), topic, ev.sessionCallers()));
           }
+          // A committed change with events wakes this instance's relay: they leave at once, and the
+          // relay need not poll an idle outbox often.
+          Optional<OutboxRelay> wakes = relay;
+          PaymentStore store =
+              new PaymentStore(pg.dataSource(), clock, () -> wakes.ifPresent(OutboxRelay::wakeUp));
 
           PadlockClient padlock =
               PadlockClient.builder(service.channel("padlock"))

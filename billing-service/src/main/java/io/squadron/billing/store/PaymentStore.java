@@ -27,11 +27,22 @@ import javax.sql.DataSource;
 public final class PaymentStore {
   private final DataSource dataSource;
   private final Clock clock;
+  private final Runnable eventsCommitted;
 
   /** A store over {@code dataSource} (migrated), reading time from {@code clock}. */
   public PaymentStore(DataSource dataSource, Clock clock) {
+    this(dataSource, clock, () -> {});
+  }
+
+  /**
+   * As {@link #PaymentStore(DataSource, Clock)}; {@code eventsCommitted} runs after each
+   * transaction that appended events to the outbox commits (it wakes the outbox relay, so the
+   * events leave at once instead of at its next idle poll).
+   */
+  public PaymentStore(DataSource dataSource, Clock clock, Runnable eventsCommitted) {
     this.dataSource = requireNonNull(dataSource, "dataSource");
     this.clock = requireNonNull(clock, "clock");
+    this.eventsCommitted = requireNonNull(eventsCommitted, "eventsCommitted");
   }
 
   /** Work inside one database transaction. */
@@ -49,8 +60,12 @@ public final class PaymentStore {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        T result = work.run(new StoreTx(c, clock.instant()));
+        StoreTx tx = new StoreTx(c, clock.instant());
+        T result = work.run(tx);
         c.commit();
+        if (tx.appendedEvents()) {
+          eventsCommitted.run();
+        }
         return result;
       } catch (SQLException e) {
         rollback(c);

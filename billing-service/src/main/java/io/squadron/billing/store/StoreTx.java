@@ -24,6 +24,7 @@ import java.util.Optional;
 public final class StoreTx {
   private final Connection c;
   private final Instant now;
+  private boolean appendedEvents;
 
   StoreTx(Connection c, Instant now) {
     this.c = c;
@@ -135,6 +136,12 @@ public final class StoreTx {
       PaymentEvents events, PaymentRecord before, PaymentRecord after, Optional<String> refundId)
       throws SQLException {
     events.append(c, before, after, refundId, () -> createKey(after.id()));
+    appendedEvents = true;
+  }
+
+  /** Whether {@link #publish} ran in this transaction (it may have appended nothing). */
+  boolean appendedEvents() {
+    return appendedEvents;
   }
 
   /** Remembers which payment {@code caller}'s {@code key} created or works on. */

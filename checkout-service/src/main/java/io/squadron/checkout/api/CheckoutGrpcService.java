@@ -13,6 +13,7 @@ import io.squadron.checkout.offers.Offer;
 import io.squadron.checkout.offers.OfferStore;
 import io.squadron.checkout.session.CheckoutException;
 import io.squadron.checkout.session.CheckoutFlow;
+import io.squadron.checkout.session.SessionStore;
 import io.squadron.proto.checkout.v1.CancelCheckoutSessionRequest;
 import io.squadron.proto.checkout.v1.CheckoutErrorReason;
 import io.squadron.proto.checkout.v1.CheckoutServiceGrpc;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The API: validates requests (naming bad fields) and hands them to the flow. */
@@ -46,6 +48,9 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
   private static final Pattern CODE = Pattern.compile("[A-Z0-9-]{1,32}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern STEP_ID = Pattern.compile("[a-z]+-[0-9]{1,6}");
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int MAX_VALUES = 16;
 
   private final Catalog catalog;
@@ -121,6 +126,17 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
         bad.field("capabilities[" + i + "]", "one of " + CheckoutFlow.STEP_KINDS);
       }
     }
+    Optional<SessionStore.RequestKey> requestKey = Optional.empty();
+    if (!request.getRequestId().isEmpty()) {
+      Optional<UUID> requestId = uuid(request.getRequestId());
+      if (requestId.isEmpty()) {
+        bad.field(
+            "request_id", "a UUID (e.g. 123e4567-e89b-12d3-a456-426614174000), one per checkout");
+      } else {
+        requestKey =
+            Optional.of(new SessionStore.RequestKey(Caller.current().name(), requestId.get()));
+      }
+    }
     if (!bad.isEmpty()) {
       throw bad.build();
     }
@@ -132,7 +148,8 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
                 request.getCountry(),
                 request.getDevice(),
                 code.isEmpty() ? Optional.empty() : Optional.of(code),
-                List.copyOf(request.getCapabilitiesList()))));
+                List.copyOf(request.getCapabilitiesList()),
+                requestKey)));
     response.onCompleted();
   }
 
@@ -357,6 +374,14 @@ public final class CheckoutGrpcService extends CheckoutServiceGrpc.CheckoutServi
     if (device == Device.DEVICE_UNSPECIFIED || device == Device.UNRECOGNIZED) {
       bad.field("device", "WEB, ANDROID or IOS");
     }
+  }
+
+  /** A UUID in its RFC 4122 text form (36 characters: UUID.fromString alone accepts shorter). */
+  private static Optional<UUID> uuid(String text) {
+    if (!UUID_TEXT.matcher(text).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(UUID.fromString(text));
   }
 
   private static void sessionId(String id, RpcErrors.InvalidArgumentBuilder bad) {

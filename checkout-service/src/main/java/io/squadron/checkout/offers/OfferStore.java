@@ -16,12 +16,12 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Offer codes in PostgreSQL. A session quoting a code reserves one use in one transaction:
- * reservations past their expiry are released first, then the user's row is inserted (the primary
- * key refuses a second use by the same user), then {@code used} is incremented only while below the
- * limit (a conditional update PostgreSQL serializes on the code's row, so racers for the last use
- * cannot both win). Release deletes the reservation and gives the use back; redemption marks it
- * paid.
+ * Offer codes in PostgreSQL. A session quoting a code reserves one use in one transaction: the
+ * user's row is inserted (the primary key refuses a second use by the same user), then {@code used}
+ * is incremented only while below the limit (a conditional update PostgreSQL serializes on the
+ * code's row, so racers for the last use cannot both win). When either is refused, the code's
+ * reservations past their expiry are released and it is tried once more. Release deletes the
+ * reservation and gives the use back; redemption marks it paid.
  */
 public final class OfferStore {
   private static final String RELEASE_EXPIRED =
@@ -102,7 +102,7 @@ public final class OfferStore {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        Offer offer = reserveIn(c, code, userId, sessionId, country, currency, now, until);
+        Offer offer = reserve(c, code, userId, sessionId, country, currency, now, until);
         c.commit();
         return offer;
       } catch (SQLException | RuntimeException e) {
@@ -114,8 +114,12 @@ public final class OfferStore {
     }
   }
 
-  private static Offer reserveIn(
-      Connection c,
+  /**
+   * As {@link #reserve(String, String, String, String, String, Instant, Instant)}, in {@code tx}
+   * (which the caller commits, or rolls back when this throws).
+   */
+  public static Offer reserve(
+      Connection tx,
       String code,
       String userId,
       String sessionId,
@@ -124,12 +128,7 @@ public final class OfferStore {
       Instant now,
       Instant until)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(RELEASE_EXPIRED)) {
-      s.setString(1, code);
-      s.setTimestamp(2, Timestamp.from(now));
-      s.setString(3, code);
-      s.executeUpdate();
-    }
+    Connection c = requireNonNull(tx, "tx");
     Optional<StoredOffer> found = find(c, code);
     if (found.isEmpty()) {
       throw new OfferUnavailableException(
@@ -154,25 +153,50 @@ public final class OfferStore {
           OfferUnavailableException.Why.NOT_APPLICABLE,
           "the offer code is not valid for prices in " + currency);
     }
+    // Reservations past their expiry are released only when they are in the way (this user's
+    // expired one, or the last uses): the common reservation costs no extra statement.
+    if (!insertReservation(c, code, userId, sessionId, until)
+        && (!releaseExpired(c, code, now)
+            || !insertReservation(c, code, userId, sessionId, until))) {
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.ALREADY_USED,
+          "this offer code was already used by this user");
+    }
+    if (!takeUse(c, code) && (!releaseExpired(c, code, now) || !takeUse(c, code))) {
+      throw new OfferUnavailableException(
+          OfferUnavailableException.Why.NOT_APPLICABLE, "every use of the offer code is taken");
+    }
+    return offer;
+  }
+
+  /** Releases the code's reservations past their expiry; whether there were any. */
+  private static boolean releaseExpired(Connection c, String code, Instant now)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RELEASE_EXPIRED)) {
+      s.setString(1, code);
+      s.setTimestamp(2, Timestamp.from(now));
+      s.setString(3, code);
+      return s.executeUpdate() > 0;
+    }
+  }
+
+  private static boolean insertReservation(
+      Connection c, String code, String userId, String sessionId, Instant until)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(INSERT_RESERVATION)) {
       s.setString(1, code);
       s.setString(2, userId);
       s.setString(3, sessionId);
       s.setTimestamp(4, Timestamp.from(until));
-      if (s.executeUpdate() == 0) {
-        throw new OfferUnavailableException(
-            OfferUnavailableException.Why.ALREADY_USED,
-            "this offer code was already used by this user");
-      }
+      return s.executeUpdate() == 1;
     }
+  }
+
+  private static boolean takeUse(Connection c, String code) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(TAKE_USE)) {
       s.setString(1, code);
-      if (s.executeUpdate() == 0) {
-        throw new OfferUnavailableException(
-            OfferUnavailableException.Why.NOT_APPLICABLE, "every use of the offer code is taken");
-      }
+      return s.executeUpdate() == 1;
     }
-    return offer;
   }
 
   /** Gives back the use {@code sessionId} reserved, if it still holds one (idempotent). */

@@ -31,6 +31,12 @@ import io.squadron.proto.checkout.v1.Quote;
 import io.squadron.proto.checkout.v1.SessionState;
 import io.squadron.proto.checkout.v1.Step;
 import io.squadron.rpc.errors.RpcErrors;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -88,14 +94,53 @@ public final class CheckoutFlow {
     this.ids = requireNonNull(ids, "ids");
   }
 
-  /** What a new session needs; validated by the API. */
+  /**
+   * What a new session needs; validated by the API. {@code request} is the create's request id with
+   * its caller, when the client sent one (a retry with it answers the same session).
+   */
   public record NewSession(
       String userId,
       String planId,
       String country,
       Device device,
       Optional<String> offerCode,
-      List<String> capabilities) {}
+      List<String> capabilities,
+      Optional<SessionStore.RequestKey> request) {
+    public NewSession {
+      requireNonNull(userId, "userId");
+      requireNonNull(planId, "planId");
+      requireNonNull(country, "country");
+      requireNonNull(device, "device");
+      requireNonNull(offerCode, "offerCode");
+      capabilities = List.copyOf(capabilities);
+      requireNonNull(request, "request");
+    }
+
+    /**
+     * SHA-256 over the fields a retry must repeat (capabilities as a set): a request id sent again
+     * with other values is another request.
+     */
+    byte[] fingerprint() {
+      try {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (String part :
+            List.of(
+                userId,
+                planId,
+                country,
+                device.name(),
+                offerCode.orElse(""),
+                String.join(",", new java.util.TreeSet<>(capabilities)))) {
+          byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+          sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+          sha.update(bytes);
+        }
+        return sha.digest();
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+    }
+  }
 
   /**
    * The price of {@code planId} in {@code country} on {@code device} without an offer (not signed).
@@ -132,59 +177,86 @@ public final class CheckoutFlow {
     Instant now = clock.instant();
     String id = ids.get();
     Instant expiresAt = now.plus(settings.sessionTtl());
-    Optional<Offer> offer =
-        n.offerCode().map(code -> reserve(code, n.userId(), id, country, now, expiresAt));
-    try {
-      Quote quote = quote(country, n.planId(), n.device(), offer, now);
-      SessionRecord r =
-          new SessionRecord(
-              id,
-              n.userId(),
-              SessionState.OPEN,
-              n.planId(),
-              n.country(),
-              n.device(),
-              n.offerCode(),
-              n.capabilities(),
-              quote,
-              Step.getDefaultInstance(),
-              0,
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              expiresAt,
-              0);
-      r = r.toBuilder().nextStep(ADDRESS, addressForm(country, Map.of(), Map.of())).build();
-      sessions.insert(r);
-      return view(r);
-    } catch (RuntimeException e) {
-      n.offerCode().ifPresent(code -> offers.release(code, id));
-      throw e;
+    // One transaction: the request id's claim, the offer code's reservation and the session commit
+    // together or not at all (nothing to give back when a step fails).
+    SessionStore.Created created =
+        sessions.create(
+            n.request(),
+            n.fingerprint(),
+            id,
+            tx -> {
+              Optional<Offer> offer = Optional.empty();
+              if (n.offerCode().isPresent()) {
+                offer =
+                    Optional.of(
+                        reserve(tx, n.offerCode().get(), n.userId(), id, country, now, expiresAt));
+              }
+              Quote quote = quote(country, n.planId(), n.device(), offer, now);
+              return new SessionRecord(
+                      id,
+                      n.userId(),
+                      SessionState.OPEN,
+                      n.planId(),
+                      n.country(),
+                      n.device(),
+                      n.offerCode(),
+                      n.capabilities(),
+                      quote,
+                      Step.getDefaultInstance(),
+                      0,
+                      Optional.empty(),
+                      Optional.empty(),
+                      Optional.empty(),
+                      Optional.empty(),
+                      Optional.empty(),
+                      expiresAt,
+                      0)
+                  .toBuilder().nextStep(ADDRESS, addressForm(country, Map.of(), Map.of())).build();
+            });
+    if (created instanceof SessionStore.Created.New fresh) {
+      return view(fresh.session());
     }
+    SessionStore.Created.Earlier earlier = (SessionStore.Created.Earlier) created;
+    Optional<SessionRecord> first =
+        earlier.sameRequest() ? sessions.find(earlier.sessionId()) : Optional.empty();
+    // A user deleted since keeps no session under their id: the request id is spent.
+    if (first.isEmpty() || !first.get().userId().equals(n.userId())) {
+      throw new CheckoutException(
+          Status.Code.ALREADY_EXISTS,
+          CheckoutErrorReason.REQUEST_ID_REUSED,
+          "request_id: used by an earlier create with other values; send a new request_id for a new"
+              + " checkout",
+          Optional.of("request_id"));
+    }
+    return view(expireIfDue(first.get()));
   }
 
-  private Offer reserve(
+  private static Offer reserve(
+      Connection tx,
       String code,
       String userId,
       String sessionId,
       Catalog.Country country,
       Instant now,
-      Instant until) {
+      Instant until)
+      throws SQLException {
     try {
-      return offers.reserve(
-          code, userId, sessionId, country.code(), country.currency(), now, until);
+      return OfferStore.reserve(
+          tx, code, userId, sessionId, country.code(), country.currency(), now, until);
     } catch (OfferUnavailableException e) {
-      boolean used = e.why() == OfferUnavailableException.Why.ALREADY_USED;
-      throw new CheckoutException(
-          used ? Status.Code.ALREADY_EXISTS : Status.Code.FAILED_PRECONDITION,
-          used
-              ? CheckoutErrorReason.OFFER_CODE_ALREADY_USED
-              : CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE,
-          e.getMessage(),
-          Optional.of("offer_code"));
+      throw offerRefused(e);
     }
+  }
+
+  private static CheckoutException offerRefused(OfferUnavailableException e) {
+    boolean used = e.why() == OfferUnavailableException.Why.ALREADY_USED;
+    return new CheckoutException(
+        used ? Status.Code.ALREADY_EXISTS : Status.Code.FAILED_PRECONDITION,
+        used
+            ? CheckoutErrorReason.OFFER_CODE_ALREADY_USED
+            : CheckoutErrorReason.OFFER_CODE_NOT_APPLICABLE,
+        e.getMessage(),
+        Optional.of("offer_code"));
   }
 
   private Quote quote(

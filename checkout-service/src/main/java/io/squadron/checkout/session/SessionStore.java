@@ -9,6 +9,7 @@ import io.squadron.proto.checkout.v1.Quote;
 import io.squadron.proto.checkout.v1.SessionState;
 import io.squadron.proto.checkout.v1.Step;
 import io.squadron.store.postgres.PostgresStore;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -31,6 +33,11 @@ public final class SessionStore {
           + COLUMNS
           + ") VALUES"
           + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+  private static final String CLAIM_REQUEST =
+      "INSERT INTO checkout_requests (caller, request_id, fingerprint, session_id) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT DO NOTHING";
+  private static final String SELECT_REQUEST =
+      "SELECT fingerprint, session_id FROM checkout_requests WHERE caller = ? AND request_id = ?";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM checkout_sessions WHERE id = ?";
   private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
   private static final String UPDATE =
@@ -44,10 +51,93 @@ public final class SessionStore {
     this.dataSource = requireNonNull(dataSource, "dataSource");
   }
 
-  /** Stores a new session. */
-  public void insert(SessionRecord r) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(INSERT)) {
+  /** A create's request id (AIP-155) with the caller that sent it: two callers never share one. */
+  public record RequestKey(String caller, UUID requestId) {
+    public RequestKey {
+      requireNonNull(caller, "caller");
+      requireNonNull(requestId, "requestId");
+    }
+  }
+
+  /** What a create found: the session it made, or the one an earlier create with its key made. */
+  public sealed interface Created permits Created.New, Created.Earlier {
+    /** A new session (stored). */
+    record New(SessionRecord session) implements Created {}
+
+    /**
+     * An earlier create with the same request key made {@code sessionId}; {@code sameRequest} tells
+     * whether it had the same fingerprint (the same fields).
+     */
+    record Earlier(String sessionId, boolean sameRequest) implements Created {}
+  }
+
+  /** Builds a new session inside the transaction that stores it (e.g. reserving its offer code). */
+  @FunctionalInterface
+  public interface TxBuild {
+    SessionRecord build(Connection tx) throws SQLException;
+  }
+
+  /**
+   * Stores the session {@code build} makes, in one transaction with what {@code build} does in it.
+   * The session's id is {@code sessionId}. With a request key, the key is claimed first: when an
+   * earlier create holds it (a retry, or a concurrent create with the same key, whose transaction
+   * this one waits for), nothing is built and the earlier create's session is the answer.
+   */
+  public Created create(
+      Optional<RequestKey> key, byte[] fingerprint, String sessionId, TxBuild build) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Optional<Created.Earlier> earlier =
+            key.isEmpty() ? Optional.empty() : claim(c, key.get(), fingerprint, sessionId);
+        if (earlier.isPresent()) {
+          c.rollback();
+          return earlier.get();
+        }
+        SessionRecord r = build.build(c);
+        if (!r.id().equals(sessionId)) {
+          throw new IllegalArgumentException("built session " + r.id() + ", expected " + sessionId);
+        }
+        insert(c, r);
+        c.commit();
+        return new Created.New(r);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("create checkout session", e);
+    }
+  }
+
+  /** Claims {@code key}, or answers the earlier create that holds it. */
+  private static Optional<Created.Earlier> claim(
+      Connection c, RequestKey key, byte[] fingerprint, String sessionId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CLAIM_REQUEST)) {
+      s.setString(1, key.caller());
+      s.setObject(2, key.requestId());
+      s.setBytes(3, fingerprint);
+      s.setString(4, sessionId);
+      if (s.executeUpdate() == 1) {
+        return Optional.empty();
+      }
+    }
+    // The conflicting insert waited for the holder's transaction, so its row is committed now.
+    try (PreparedStatement s = c.prepareStatement(SELECT_REQUEST)) {
+      s.setString(1, key.caller());
+      s.setObject(2, key.requestId());
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          throw new SQLException("request id claim vanished", "40001");
+        }
+        return Optional.of(
+            new Created.Earlier(r.getString(2), MessageDigest.isEqual(r.getBytes(1), fingerprint)));
+      }
+    }
+  }
+
+  private static void insert(Connection c, SessionRecord r) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setString(1, r.id());
       s.setString(2, r.userId());
       s.setString(3, r.state().name());
@@ -66,8 +156,6 @@ public final class SessionStore {
       s.setString(16, r.paymentId().orElse(null));
       s.setTimestamp(17, Timestamp.from(r.expiresAt()));
       s.executeUpdate();
-    } catch (SQLException e) {
-      throw PostgresStore.unavailable("create checkout session", e);
     }
   }
 
@@ -90,7 +178,12 @@ public final class SessionStore {
    * @return whether it was replaced
    */
   public boolean update(SessionRecord r) {
-    return update(r, tx -> {});
+    // One statement: autocommit, so no separate COMMIT round trip.
+    try (Connection c = dataSource.getConnection()) {
+      return update(c, r);
+    } catch (SQLException e) {
+      throw PostgresStore.unavailable("update checkout session", e);
+    }
   }
 
   /** Work that commits with a session's update. */

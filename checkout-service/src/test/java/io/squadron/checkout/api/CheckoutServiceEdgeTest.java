@@ -298,6 +298,94 @@ class CheckoutServiceEdgeTest {
   }
 
   @Test
+  void create_retriedWithItsRequestId_answersTheFirstSession_otherValuesRefused() throws Exception {
+    addCode("RETRY1", 10, "2030-01-01T00:00:00Z");
+    CreateCheckoutSessionRequest request =
+        create("DE", "RETRY1").setRequestId(UUID.randomUUID().toString()).build();
+    CheckoutSession first = app().createCheckoutSession(request);
+    // A retry after a lost answer: the same session and quote, not ALREADY_EXISTS on the code's
+    // one use per user, and no second use taken.
+    CheckoutSession retried = app().createCheckoutSession(request);
+    assertThat(retried.getSessionId()).isEqualTo(first.getSessionId());
+    assertThat(retried.getQuote()).isEqualTo(first.getQuote());
+    assertThat(retried.getNextStep()).isEqualTo(first.getNextStep());
+    assertThat(used("RETRY1")).isEqualTo(1);
+    // A retry after the session moved on answers it as it is now.
+    CheckoutSession invalid = submit(first, Map.of("postal_code", "x"));
+    assertThat(app().createCheckoutSession(request).getNextStep()).isEqualTo(invalid.getNextStep());
+    // The request id is the client's (UUIDs compare by value, not by letter case).
+    assertThat(
+            app()
+                .createCheckoutSession(
+                    request.toBuilder()
+                        .setRequestId(request.getRequestId().toUpperCase(java.util.Locale.ROOT))
+                        .build())
+                .getSessionId())
+        .isEqualTo(first.getSessionId());
+
+    // Another request under the same id: refused, naming the field; another user never sees the
+    // session.
+    for (CreateCheckoutSessionRequest other :
+        List.of(
+            request.toBuilder().setPlanId("duo").build(),
+            request.toBuilder().setCountry("SE").build(),
+            request.toBuilder().clearOfferCode().build(),
+            request.toBuilder().setUserId(user()).build())) {
+      assertThatCall(() -> app().createCheckoutSession(other))
+          .hasCode(Status.Code.ALREADY_EXISTS)
+          .hasReason(CheckoutErrorReason.REQUEST_ID_REUSED)
+          .hasBadField("request_id");
+    }
+    // Scoped to the caller: another app's request with the same id is its own.
+    CheckoutSession web =
+        CHECKOUT
+            .appStub("web", CheckoutServiceGrpc::newBlockingStub)
+            .createCheckoutSession(request.toBuilder().clearOfferCode().build());
+    assertThat(web.getSessionId()).isNotEqualTo(first.getSessionId());
+    assertThat(sessionsOf(request.getUserId())).isEqualTo(2);
+
+    assertThatCall(
+            () -> app().createCheckoutSession(create("DE", "").setRequestId("not-a-uuid").build()))
+        .hasCode(Status.Code.INVALID_ARGUMENT)
+        .hasBadField("request_id");
+  }
+
+  @Test
+  void create_concurrentCallsWithOneRequestId_createOneSession() throws Exception {
+    addCode("RETRY2", 10, "2030-01-01T00:00:00Z");
+    CreateCheckoutSessionRequest request =
+        create("DE", "RETRY2").setRequestId(UUID.randomUUID().toString()).build();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<String>> racers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        racers.add(() -> app().createCheckoutSession(request).getSessionId());
+      }
+      List<String> ids = new ArrayList<>();
+      for (Future<String> f : pool.invokeAll(racers)) {
+        ids.add(f.get());
+      }
+      assertThat(ids).hasSize(8).containsOnly(ids.get(0));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sessionsOf(request.getUserId())).isEqualTo(1);
+    assertThat(used("RETRY2")).isEqualTo(1);
+  }
+
+  private static int sessionsOf(String userId) throws Exception {
+    try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT count(*) FROM checkout_sessions WHERE user_id = ?")) {
+      s.setString(1, userId);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
+    }
+  }
+
+  @Test
   void offerCode_oncePerUser_countryAndExpiryRestricted_releasedOnCancel() throws Exception {
     addCode("ONCE", 10, "2030-01-01T00:00:00Z", "SE", "DE");
     addExpiredCode("GONE");
@@ -410,24 +498,31 @@ class CheckoutServiceEdgeTest {
         .isEqualTo("SALES_TAX_ADDED");
     assertThat(first.getAsJsonObject("price").get("total").getAsString()).isEqualTo("1286");
 
+    HttpRequest create =
+        HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/sessions"))
+            .header("authorization", "Bearer " + token)
+            .header("content-type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"userId\": \""
+                        + user()
+                        + "\", \"planId\": \"duo\","
+                        + " \"country\": \"DE\", \"device\": \"WEB\", \"requestId\": \""
+                        + UUID.randomUUID()
+                        + "\"}"))
+            .build();
     HttpResponse<String> created =
-        CHECKOUT
-            .httpClient()
-            .send(
-                HttpRequest.newBuilder(CHECKOUT.httpUri("/v1/sessions"))
-                    .header("authorization", "Bearer " + token)
-                    .header("content-type", "application/json")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"userId\": \""
-                                + user()
-                                + "\", \"planId\": \"duo\","
-                                + " \"country\": \"DE\", \"device\": \"WEB\"}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        CHECKOUT.httpClient().send(create, HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).isEqualTo(200);
     JsonObject session = JsonParser.parseString(created.body()).getAsJsonObject();
     String id = session.get("sessionId").getAsString();
+    // The same create sent again (a browser retrying after a lost answer): the same session.
+    HttpResponse<String> again =
+        CHECKOUT.httpClient().send(create, HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(
+            JsonParser.parseString(again.body()).getAsJsonObject().get("sessionId").getAsString())
+        .isEqualTo(id);
     String stepId = session.getAsJsonObject("nextStep").get("stepId").getAsString();
 
     HttpResponse<String> invalid =

@@ -193,16 +193,22 @@ class CheckoutWithBillingEdgeTest {
   }
 
   private static CheckoutSession toMethods(String offer) {
-    CheckoutSession s =
-        app()
-            .createCheckoutSession(
-                CreateCheckoutSessionRequest.newBuilder()
-                    .setUserId(user())
-                    .setPlanId("individual")
-                    .setCountry("DE")
-                    .setDevice(Device.WEB)
-                    .setOfferCode(offer)
-                    .build());
+    return toMethods(newSession(offer));
+  }
+
+  private static CreateCheckoutSessionRequest newSession(String offer) {
+    return CreateCheckoutSessionRequest.newBuilder()
+        .setUserId(user())
+        .setPlanId("individual")
+        .setCountry("DE")
+        .setDevice(Device.WEB)
+        .setOfferCode(offer)
+        .setRequestId(UUID.randomUUID().toString())
+        .build();
+  }
+
+  private static CheckoutSession toMethods(CreateCheckoutSessionRequest create) {
+    CheckoutSession s = app().createCheckoutSession(create);
     CheckoutSession methods = submit(s, Map.of("postal_code", "10115"));
     assertThat(methods.getNextStep().hasPaymentMethods()).as("%s", methods.getNextStep()).isTrue();
     assertThat(methods.getNextStep().getPaymentMethods().getAmount())
@@ -212,7 +218,8 @@ class CheckoutWithBillingEdgeTest {
 
   @Test
   void card_threeDSecure_thenDone_offerRedeemed_aRetryDoesNotPayTwice() throws Exception {
-    CheckoutSession methods = toMethods("WELCOME50");
+    CreateCheckoutSessionRequest create = newSession("WELCOME50");
+    CheckoutSession methods = toMethods(create);
     PaymentMethodOption card =
         methods.getNextStep().getPaymentMethods().getMethodsList().stream()
             .filter(m -> m.getMethod().equals("CARD"))
@@ -254,6 +261,13 @@ class CheckoutWithBillingEdgeTest {
     assertThat(done.getNextStep().getDone().getReceipt().getPaymentId()).isEqualTo(paymentId);
     assertThat(done.getNextStep().getDone().getReceipt().getTotal()).isEqualTo(549);
     assertThat(payment(paymentId).getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+    assertThat(billingPayments(methods.getSessionId())).isEqualTo(1);
+    // The create retried late (its first answer lost, the client retrying with its request id): the
+    // paid session with its receipt, not a second checkout.
+    CheckoutSession retried = app().createCheckoutSession(create);
+    assertThat(retried.getSessionId()).isEqualTo(methods.getSessionId());
+    assertThat(retried.getQuote()).isEqualTo(methods.getQuote());
+    assertThat(retried.getNextStep()).isEqualTo(done.getNextStep());
     assertThat(billingPayments(methods.getSessionId())).isEqualTo(1);
     try (Connection c = CHECKOUT.postgres().dataSource().getConnection();
         PreparedStatement s =

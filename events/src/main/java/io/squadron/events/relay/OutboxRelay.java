@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,8 +77,14 @@ public final class OutboxRelay implements AutoCloseable {
   /** Rows per round. */
   public static final int DEFAULT_BATCH_SIZE = 500;
 
-  /** Pause after a round that found nothing to publish. */
+  /** Pause after a round that found nothing to publish (doubled per empty round, to the max). */
   public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(20);
+
+  /**
+   * The longest pause between empty rounds: an idle relay asks the database 4 times a second, not
+   * 50 (an appender in the same process cuts the pause short with {@link #wakeUp()}).
+   */
+  public static final Duration DEFAULT_MAX_IDLE_POLL = Duration.ofMillis(250);
 
   /** How long sent rows are kept. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
@@ -99,6 +106,9 @@ public final class OutboxRelay implements AutoCloseable {
   private final String name;
   private final int batchSize;
   private final Duration idlePoll;
+  private final Duration maxIdlePoll;
+  // A permit says "rows were appended since the last round": the idle pause ends at once.
+  private final Semaphore wake = new Semaphore(0);
   private final Duration retention;
   private final Duration sendTimeout;
   private final Duration housekeepingInterval;
@@ -120,6 +130,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.name = b.name;
     this.batchSize = b.batchSize;
     this.idlePoll = b.idlePoll;
+    this.maxIdlePoll = b.maxIdlePoll.compareTo(b.idlePoll) < 0 ? b.idlePoll : b.maxIdlePoll;
     this.retention = b.retention;
     this.sendTimeout = b.sendTimeout;
     this.housekeepingInterval = b.housekeepingInterval;
@@ -175,6 +186,18 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
+   * Tells the relay that rows were committed to the outbox: an idle pause ends and the next round
+   * starts at once. For appenders in the relay's process, after their transaction commits (without
+   * it, an event waits up to {@link Builder#maxIdlePoll} while the relay is idle). Cheap; any
+   * thread.
+   */
+  public void wakeUp() {
+    if (wake.availablePermits() == 0) {
+      wake.release();
+    }
+  }
+
+  /**
    * Events published and acknowledged since start (also the {@code squadron.events.relay.published}
    * counter).
    */
@@ -193,6 +216,7 @@ public final class OutboxRelay implements AutoCloseable {
       running = false;
       t = thread;
     }
+    wake.release(); // ends an idle pause
     if (t != null && t != Thread.currentThread()) {
       try {
         t.join(sendTimeout.plusSeconds(10).toMillis());
@@ -207,9 +231,11 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void run() {
     int failures = 0;
+    int emptyRounds = 0;
     try {
       while (running) {
         try {
+          wake.drainPermits(); // this round sees every row committed before it
           int published = relayOnce();
           failures = 0;
           try {
@@ -222,7 +248,9 @@ public final class OutboxRelay implements AutoCloseable {
                 e.toString());
           }
           if (published == 0) {
-            Backoff.sleep(idlePoll, () -> running);
+            idle(emptyRounds++);
+          } else {
+            emptyRounds = 0;
           }
         } catch (Exception e) {
           failures++;
@@ -240,6 +268,23 @@ public final class OutboxRelay implements AutoCloseable {
       }
     } finally {
       closeProducer(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * The pause after the {@code n}-th empty round in a row (from 0): idlePoll doubled n times, at
+   * most maxIdlePoll; ended early by {@link #wakeUp()} or {@link #close()}.
+   */
+  private void idle(int n) {
+    long pause = idlePoll.toNanos() << Math.min(n, 20);
+    pause = Math.min(pause <= 0 ? Long.MAX_VALUE : pause, maxIdlePoll.toNanos());
+    if (running) {
+      try {
+        wake.tryAcquire(pause, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
     }
   }
 
@@ -415,6 +460,7 @@ public final class OutboxRelay implements AutoCloseable {
     private String name = "outbox";
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Duration idlePoll = DEFAULT_IDLE_POLL;
+    private Duration maxIdlePoll = DEFAULT_MAX_IDLE_POLL;
     private Duration retention = DEFAULT_RETENTION;
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
     private Duration housekeepingInterval = DEFAULT_HOUSEKEEPING_INTERVAL;
@@ -458,11 +504,21 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Pause after a round that found nothing (default 20 ms): the added latency of an event when
-     * idle.
+     * Pause after a round that found nothing (default 20 ms), doubled after each further empty
+     * round up to {@link #maxIdlePoll(Duration)}: the added latency of an event when idle, unless
+     * its appender calls {@link OutboxRelay#wakeUp()}.
      */
     public Builder idlePoll(Duration idlePoll) {
       this.idlePoll = positive(idlePoll, "idlePoll");
+      return this;
+    }
+
+    /**
+     * The longest pause between empty rounds (default 250 ms; taken as idlePoll when below it).
+     * Polling an idle outbox 50 times a second costs its database two round trips each time.
+     */
+    public Builder maxIdlePoll(Duration maxIdlePoll) {
+      this.maxIdlePoll = positive(maxIdlePoll, "maxIdlePoll");
       return this;
     }
 
