@@ -21,19 +21,25 @@ import picocli.CommandLine.Unmatched;
  * {@code squadron test}: starts the real stores the tests need once (Cassandra is the slow one) and
  * the payment provider simulator, hands their addresses to every module's test JVM through {@code
  * SQUADRON_POSTGRES_URL}, {@code SQUADRON_CASSANDRA}, {@code SQUADRON_MEMCACHED}, {@code
- * SQUADRON_KAFKA} and {@code SQUADRON_PROVIDERS_SIM}, builds and installs every module without its
- * tests ({@code mvn -B -q install -DskipTests}: compilation, formatting and dependency checks;
- * installed first, so a nested build, like the new-service test's, resolves the platform under
- * test), then runs the modules' tests in {@code --lanes} lanes side by side ({@link TestLanes}: a
- * lane takes the next module, longest first by the last run, and runs its surefire executions with
- * {@code mvn -B -pl MODULE surefire:test@default-test surefire:test@fuzz-tests}): the reactor would
- * run them one module at a time, in dependency order, though a module's tests need only the modules
- * built, not tested. It stops the stores whatever the outcome. With Maven arguments (or {@code
- * --lanes 1}) it runs one {@code mvn -B install} with them instead, as Maven would. A store whose
- * variable is already set is used as it is and not started. Every fuzz test ({@code *FuzzTest}, one
- * {@code @FuzzTest} each) replays its kept inputs (a fixed corpus under {@code src/test/resources})
- * in the test phase, which bounds it to seconds; {@code --fuzz-seconds N} also fuzzes each for N
- * seconds (a JVM per fuzz test class); {@code squadron fuzz} fuzzes at length.
+ * SQUADRON_KAFKA} and {@code SQUADRON_PROVIDERS_SIM}, runs {@code mvn -B install} (each module
+ * installed once its tests pass, so a nested build, like the new-service test's, resolves the
+ * platform under test), and stops the stores whatever the build's outcome. A store whose variable
+ * is already set is used as it is and not started.
+ *
+ * <p>{@code --lanes N} (N >= 2, no Maven arguments) instead builds and installs every module
+ * without its tests ({@code mvn -B -q install -DskipTests}: compilation, formatting and dependency
+ * checks), then runs the modules' tests in N lanes side by side ({@link TestLanes}: a lane takes
+ * the next module, longest first by the last run, and runs its surefire executions with {@code mvn
+ * -B -pl MODULE surefire:test@default-test surefire:test@fuzz-tests}): the reactor runs them one
+ * module at a time in dependency order, though a module's tests need only the modules built, not
+ * tested. Not the default: on a shared 2-core machine (load 15-25) two lanes were hardly faster
+ * than the reactor (24 min against 28, each module ~1.7x slower) and load-sensitive tests failed
+ * (RolloutEdgeTest's canary latency judgement).
+ *
+ * <p>Every fuzz test ({@code *FuzzTest}, one {@code @FuzzTest} each) replays its kept inputs (a
+ * fixed corpus under {@code src/test/resources}) in the test phase, which bounds it to seconds;
+ * {@code --fuzz-seconds N} also fuzzes each for N seconds (a JVM per fuzz test class); {@code
+ * squadron fuzz} fuzzes at length.
  */
 @Command(
     name = "test",
@@ -56,7 +62,7 @@ final class TestCommand implements Callable<Integer> {
 
   @Option(
       names = "--lanes",
-      defaultValue = "2",
+      defaultValue = "1",
       description =
           "Modules whose tests run side by side, after one build of everything "
               + "(1: one 'mvn install', module after module; default: ${DEFAULT-VALUE}).")
