@@ -9,7 +9,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -71,6 +73,10 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
   private WebDriver driver;
   private Path profile;
   private Path screenshots;
+  // JUnit calls an extension registered on an enclosing class for each @Nested class too: the
+  // class that started the browser owns it; nested classes use it and keep their own screenshots.
+  private String owner;
+  private final Deque<Path> enclosingScreenshots = new ArrayDeque<>();
 
   private BrowserExtension(Path screenshotRoot) {
     this.screenshotRoot = screenshotRoot;
@@ -91,9 +97,16 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
+    Path classScreenshots = screenshotRoot.resolve(context.getRequiredTestClass().getSimpleName());
+    if (driver != null) {
+      enclosingScreenshots.push(screenshots);
+      screenshots = classScreenshots;
+      return;
+    }
     Chromium chromium = Chromium.locate();
     profile = Files.createTempDirectory("squadron-chromium-");
-    screenshots = screenshotRoot.resolve(context.getRequiredTestClass().getSimpleName());
+    screenshots = classScreenshots;
+    owner = context.getUniqueId();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.browser().toFile());
     options.addArguments(FLAGS);
@@ -115,12 +128,19 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (!context.getUniqueId().equals(owner)) {
+      if (!enclosingScreenshots.isEmpty()) {
+        screenshots = enclosingScreenshots.pop();
+      }
+      return;
+    }
     try {
       if (driver != null) {
         driver.quit();
       }
     } finally {
       driver = null;
+      owner = null;
       deleteQuietly(profile);
     }
   }

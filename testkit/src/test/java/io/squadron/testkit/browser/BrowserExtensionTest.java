@@ -6,6 +6,8 @@ import io.squadron.testkit.service.ServiceExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -22,6 +24,13 @@ class BrowserExtensionTest {
   static final ServiceExtension ECHO = ServiceExtension.forService("echo").appToken("ios");
 
   @RegisterExtension static final BrowserExtension BROWSER = BrowserExtension.headlessChromium();
+
+  private static WebDriver outerBrowser;
+
+  @BeforeAll
+  static void rememberTheBrowser() {
+    outerBrowser = BROWSER.driver();
+  }
 
   private static String textOnceShown(WebDriver page, String id) {
     return new WebDriverWait(page, Duration.ofSeconds(30))
@@ -59,5 +68,22 @@ class BrowserExtensionTest {
     page.findElement(By.id("shuffle")).click();
 
     assertThat(textOnceShown(page, "error")).startsWith("401 caller not identified");
+  }
+
+  /**
+   * The extension is called again for a nested class: it must hand it the enclosing class's
+   * browser, not start a second one and lose the first (a chromedriver and its Chromium left
+   * running after the test JVM).
+   */
+  @Nested
+  class InANestedClass {
+    @Test
+    void usesTheEnclosingClassesBrowser_withScreenshotsOfItsOwn() throws Exception {
+      assertThat(BROWSER.driver()).isSameAs(outerBrowser);
+      assertThat(BROWSER.screenshotDirectory().getFileName().toString())
+          .isEqualTo("InANestedClass");
+      BROWSER.open(ECHO.httpUri("/"));
+      assertThat(Files.size(BROWSER.screenshot("nested"))).isPositive();
+    }
   }
 }
