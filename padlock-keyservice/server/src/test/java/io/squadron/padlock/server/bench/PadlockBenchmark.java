@@ -50,12 +50,13 @@ import java.util.regex.Pattern;
  * maximum; for each, the server process's CPU seconds (from /proc) per million keys.
  *
  * <p>Arguments (all optional): {@code --seconds 30 --open-seconds 15 --batch 1000 --users 5000
- * --cold-users 20000 --concurrency 8 --connections 2 --compact true --server-jvm "-Xmx1g ..." --jfr
- * FILE} ({@code --jfr} records a JFR profile of the server during the closed-loop phase only;
- * {@code --compact false} asks for per-item responses). The stores come from {@code
- * SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set, else are started here. Ends with one
- * line {@code BENCH padlock keys_per_s=... p99_ms_at_80pct=... keys_per_server_core_s=...
- * cold_p99_ms=... batch=...}.
+ * --cold-users 20000 --concurrency 8 --connections 2 --compact true --warmup 20 --server-jvm
+ * "-Xmx1g ..." --jfr FILE} ({@code --warmup}: seconds of load before the first measured phase,
+ * alternating both answer forms) ({@code --jfr} records a JFR profile of the server during the
+ * closed-loop phase only; {@code --compact false} asks for per-item responses). The stores come
+ * from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set, else are started here.
+ * Ends with one line {@code BENCH padlock keys_per_s=... p99_ms_at_80pct=...
+ * keys_per_server_core_s=... cold_p99_ms=... batch=...}.
  */
 public final class PadlockBenchmark {
   private static final Pattern SERVING = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
@@ -72,6 +73,7 @@ public final class PadlockBenchmark {
     int connections = Integer.parseInt(opts.getOrDefault("connections", "2"));
     String serverJvm = opts.getOrDefault("server-jvm", "-Xms1g -Xmx1g");
     int openSeconds = Integer.parseInt(opts.getOrDefault("open-seconds", "15"));
+    int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup", "20"));
     int coldUsers = Integer.parseInt(opts.getOrDefault("cold-users", "20000"));
     boolean compact = Boolean.parseBoolean(opts.getOrDefault("compact", "true"));
 
@@ -142,13 +144,27 @@ public final class PadlockBenchmark {
               "padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s, "
                   + "%s responses%n",
               users, batch, concurrency, connections, seconds, compact ? "compact" : "per-item");
-          Result warm = load(channels, requests, concurrency, 5);
-          System.out.printf(
-              "warm-up    : %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
-              warm.keysPerSecond(batch),
-              warm.quantileMs(0.5),
-              warm.quantileMs(0.99),
-              warm.failedItems);
+          // Both answer forms, alternately, before anything is measured: a 5 s warm-up left the
+          // server's JIT and its first old-generation promotions (young pauses of 40-110 ms) in
+          // the first measured phase, which then cost 2-2.5x the CPU per key of the same phase
+          // run later, whichever form it asked for.
+          List<GetDerivedKeysRequest> compactRequests = requests(ids, batch, 64, true);
+          for (int round = 0; round < 4; round++) {
+            boolean compactRound = round % 2 == (compact ? 1 : 0);
+            Result warm =
+                load(
+                    channels,
+                    compactRound ? compactRequests : classicRequests,
+                    concurrency,
+                    Math.max(1, warmupSeconds / 4));
+            System.out.printf(
+                "warm-up %-9s: %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
+                compactRound ? "compact" : "per-item",
+                warm.keysPerSecond(batch),
+                warm.quantileMs(0.5),
+                warm.quantileMs(0.99),
+                warm.failedItems);
+          }
           String jfr = opts.get("jfr");
           if (jfr != null) {
             jcmd(server, "JFR.start", "name=padlock-bench", "settings=profile", "filename=" + jfr);
