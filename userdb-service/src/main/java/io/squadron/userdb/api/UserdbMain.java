@@ -141,13 +141,15 @@ public final class UserdbMain {
     try (Admin admin = EventTopics.admin(kafka.bootstrapServers(), Map.of())) {
       EventTopics.ensure(admin, topic, USER_TOPIC_PARTITIONS);
     }
-    service.register(
+    OutboxRelay relay =
         OutboxRelay.builder(outboxDb, kafka.bootstrapServers())
             .name(service.name())
             .meterRegistry(service.meterRegistry())
             .build()
-            .start());
-    return new OutboxUserEvents(outboxDb, Outbox.forProducer(service.name(), clock), topic, clock);
+            .start();
+    service.register(relay);
+    return new OutboxUserEvents(
+        outboxDb, Outbox.forProducer(service.name(), clock), topic, clock, relay::wakeUp);
   }
 
   /**

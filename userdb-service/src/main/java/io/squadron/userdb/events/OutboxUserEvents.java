@@ -37,16 +37,28 @@ public final class OutboxUserEvents implements UserEvents {
   private final Outbox outbox;
   private final String topic;
   private final Clock clock;
+  private final Runnable committed;
 
   /**
    * Events into the outbox of {@code dataSource}, published to {@code topic} (the prefixed {@link
    * #TOPIC}).
    */
   public OutboxUserEvents(DataSource dataSource, Outbox outbox, String topic, Clock clock) {
+    this(dataSource, outbox, topic, clock, () -> {});
+  }
+
+  /**
+   * As {@link #OutboxUserEvents(DataSource, Outbox, String, Clock)}, calling {@code committed}
+   * after each commit that recorded an event: the relay's {@code wakeUp}, so an event does not wait
+   * out the relay's idle pause.
+   */
+  public OutboxUserEvents(
+      DataSource dataSource, Outbox outbox, String topic, Clock clock, Runnable committed) {
     this.dataSource = requireNonNull(dataSource, "dataSource");
     this.outbox = requireNonNull(outbox, "outbox");
     this.topic = requireNonNull(topic, "topic");
     this.clock = requireNonNull(clock, "clock");
+    this.committed = requireNonNull(committed, "committed");
   }
 
   /** The id of the one {@code UserDeleted} event of {@code userId}. */
@@ -71,6 +83,7 @@ public final class OutboxUserEvents implements UserEvents {
             tx,
             EventMessage.of(topic, userId.toString(), event).withEventId(deletedEventId(userId)));
         tx.commit();
+        committed.run();
       } catch (SQLException e) {
         tx.rollback();
         if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
