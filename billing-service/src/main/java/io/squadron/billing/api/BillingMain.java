@@ -80,9 +80,8 @@ public final class BillingMain {
           BillingSettings.Events ev = settings.events();
           if (ev.enabled()) {
             // The outbox beside billing's tables (its own Flyway history), the topic (brokers do
-            // not create topics on
-            // first use), and one relay per instance (several instances share the outbox safely:
-            // SKIP LOCKED).
+            // not create topics on first use), and one relay per instance (one of them at a time
+            // works the outbox, the others stand by to take over).
             KafkaSettings kafka = ev.kafka().orElseThrow();
             String topic = kafka.name(ev.topic());
             EventsSchema.migrate(pg.dataSource());

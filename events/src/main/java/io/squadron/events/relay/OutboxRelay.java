@@ -45,12 +45,16 @@ import org.slf4j.LoggerFactory;
  * relay.close();
  * }</pre>
  *
- * <p>Each round, in one database transaction: claim the oldest unsent rows ({@code FOR UPDATE SKIP
- * LOCKED}, so several relays of one database never take the same row), hold back any key with an
- * earlier unsent row another relay holds, send the rest with the idempotent producer ({@code
+ * <p>Each round, in one database transaction: take the outbox's relay lock (a transaction-scoped
+ * advisory lock, so of several relays on one database, e.g. one per instance of a service, one at a
+ * time works and the others stand by, taking over within {@link Builder#maxIdlePoll} when it
+ * stops), read the oldest unsent rows, send them with the idempotent producer ({@code
  * enable.idempotence=true}, {@code acks=all}; the record key is the event key, so a key always
  * lands in one partition, in order), wait for the broker's acknowledgements, mark those rows sent,
- * commit.
+ * commit. One relay at a time rather than row locks shared out between relays: row locks cost the
+ * database a written tuple lock per event and, to keep order per key across relays, a check per
+ * claimed row for an earlier row of its key held by another relay; one relay already publishes
+ * thousands of events a second, and Kafka's partitions, not the relays, spread the consumers' work.
  *
  * <p>Guarantees and failure cases:
  *
@@ -247,7 +251,9 @@ public final class OutboxRelay implements AutoCloseable {
                 housekeepingInterval,
                 e.toString());
           }
-          if (published == 0) {
+          if (published == NOT_LEADING) {
+            standBy();
+          } else if (published == 0) {
             idle(emptyRounds++);
           } else {
             emptyRounds = 0;
@@ -272,6 +278,26 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
+   * The pause after a round that found another relay at work: {@link Builder#maxIdlePoll}, not cut
+   * short by {@link #wakeUp()} (appenders in this process wake it on every commit, and each wake-up
+   * would cost the database a round trip only to find the lock taken again); {@link #close()} ends
+   * it.
+   */
+  private void standBy() {
+    long deadline = System.nanoTime() + maxIdlePoll.toNanos();
+    try {
+      for (long left = maxIdlePoll.toNanos();
+          running && left > 0;
+          left = deadline - System.nanoTime()) {
+        wake.tryAcquire(left, TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /**
    * The pause after the {@code n}-th empty round in a row (from 0): idlePoll doubled n times, at
    * most maxIdlePoll; ended early by {@link #wakeUp()} or {@link #close()}.
    */
@@ -288,18 +314,29 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** One round; returns how many rows it marked sent. */
+  /** What {@link #relayOnce()} returns when another relay's round holds the outbox. */
+  private static final int NOT_LEADING = -1;
+
+  /**
+   * One round; returns how many rows it marked sent, or {@link #NOT_LEADING} when another relay of
+   * this outbox is in a round.
+   */
   private int relayOnce() throws SQLException, PublishFailure {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        if (!OutboxRows.lead(c)) {
+          c.commit();
+          metrics.leading(false);
+          return NOT_LEADING;
+        }
+        metrics.leading(true);
         List<OutboxRow> claimed = OutboxRows.claim(c, batchSize);
         if (claimed.isEmpty()) {
           c.commit();
           return 0;
         }
-        List<OutboxRow> publishable = OutboxRows.publishable(c, claimed);
-        Published result = publish(publishable);
+        Published result = publish(claimed);
         afterPublish.run();
         if (retention.isZero()) {
           OutboxRows.deleteAcked(c, result.acked());

@@ -8,26 +8,33 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** The relay's SQL on {@code squadron_outbox}. */
 final class OutboxRows {
-  private static final String CLAIM =
-      "SELECT id, event_id, topic, event_key, event_type, envelope, created_at"
-          + " FROM squadron_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+  /** The relay lock's first key, "SQDR" in ASCII. */
+  static final int RELAY_LOCK_CLASS = 0x53514452;
 
   /**
-   * Claimed rows with an earlier unsent row of the same key that this relay did not claim: another
-   * relay holds it (or it was committed after the claim). Publishing them now could overtake it.
+   * One relay of an outbox at a time: a transaction-scoped advisory lock whose key names this
+   * outbox table (its OID, so outboxes in two schemas of one database do not exclude each other).
+   * The two-integer form never meets Flyway's or a service's one-bigint locks.
    */
-  private static final String HELD_BACK =
-      "SELECT o.id FROM squadron_outbox o WHERE o.id = ANY (?) AND EXISTS ("
-          + "SELECT 1 FROM squadron_outbox p WHERE p.topic = o.topic AND p.event_key = o.event_key"
-          + " AND p.sent_at IS NULL AND p.id < o.id AND p.id NOT IN (SELECT unnest(?::bigint[])))";
+  private static final String LEAD =
+      "SELECT pg_try_advisory_xact_lock("
+          + RELAY_LOCK_CLASS
+          + ", 'squadron_outbox'::regclass::oid::int4)";
+
+  /**
+   * The oldest unsent rows. No row locks: only the relay holding the advisory lock reads them, and
+   * a second reader (an old version of the relay during a rolling upgrade) could only publish a row
+   * twice, never out of order, since each reads the oldest unsent rows of every key.
+   */
+  private static final String CLAIM =
+      "SELECT id, event_id, topic, event_key, event_type, envelope, created_at"
+          + " FROM squadron_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?";
 
   private static final String MARK_SENT =
       "UPDATE squadron_outbox SET sent_at = now() WHERE id = ANY (?)";
@@ -41,8 +48,19 @@ final class OutboxRows {
   private OutboxRows() {}
 
   /**
-   * Locks and returns up to {@code limit} of the oldest unsent rows no other transaction holds, in
-   * id order.
+   * Takes the outbox's relay lock for {@code c}'s current transaction (auto-commit off); false if
+   * another relay's round holds it.
+   */
+  static boolean lead(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LEAD);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  /**
+   * Up to {@code limit} of the oldest unsent rows, in id order; call while holding {@link #lead}.
    */
   static List<OutboxRow> claim(Connection c, int limit) throws SQLException {
     List<OutboxRow> rows = new ArrayList<>(Math.min(limit, 1024));
@@ -63,39 +81,6 @@ final class OutboxRows {
       }
     }
     return rows;
-  }
-
-  /**
-   * The claimed rows that may be published now, in id order: a key with an earlier unsent row
-   * outside the claim is held back from that row on (it goes out in a later round, after the
-   * earlier row).
-   */
-  static List<OutboxRow> publishable(Connection c, List<OutboxRow> claimed) throws SQLException {
-    Set<Long> heldBack = new HashSet<>();
-    try (PreparedStatement s = c.prepareStatement(HELD_BACK)) {
-      Array ids = ids(c, claimed);
-      s.setArray(1, ids);
-      s.setArray(2, ids);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          heldBack.add(rs.getLong(1));
-        }
-      }
-    }
-    if (heldBack.isEmpty()) {
-      return claimed;
-    }
-    Set<String> blockedKeys = new HashSet<>();
-    List<OutboxRow> publishable = new ArrayList<>(claimed.size());
-    for (OutboxRow row : claimed) {
-      if (heldBack.contains(row.id())) {
-        blockedKeys.add(row.orderingKey());
-      }
-      if (!blockedKeys.contains(row.orderingKey())) {
-        publishable.add(row);
-      }
-    }
-    return publishable;
   }
 
   static void markSent(Connection c, List<OutboxRow> rows) throws SQLException {

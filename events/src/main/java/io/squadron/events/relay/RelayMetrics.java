@@ -19,11 +19,13 @@ final class RelayMetrics {
   static final String OUTBOX_DELAY = "squadron.events.relay.outbox.delay";
   static final String FAILURES = "squadron.events.relay.failures";
   static final String DELETED = "squadron.events.relay.deleted";
+  static final String LEADING = "squadron.events.relay.leading";
 
   private final MeterRegistry registry;
   private final String name;
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestAgeMillis = new AtomicLong();
+  private final AtomicLong leading = new AtomicLong();
   private final ConcurrentMap<String, Counter> published = new ConcurrentHashMap<>();
   private final Timer publishLatency;
   private final Timer outboxDelay;
@@ -41,6 +43,11 @@ final class RelayMetrics {
         .tag("relay", name)
         .baseUnit("seconds")
         .description("Age of the oldest unpublished outbox row")
+        .register(registry);
+    Gauge.builder(LEADING, leading, AtomicLong::get)
+        .tag("relay", name)
+        .description(
+            "1 if this relay's last round held the outbox's relay lock, 0 if another relay's did")
         .register(registry);
     publishLatency =
         Timer.builder(PUBLISH_LATENCY)
@@ -70,6 +77,10 @@ final class RelayMetrics {
   void backlog(long rows, Duration oldestAge) {
     backlog.set(rows);
     oldestAgeMillis.set(oldestAge.toMillis());
+  }
+
+  void leading(boolean lead) {
+    leading.set(lead ? 1 : 0);
   }
 
   void published(String topic, int count) {
