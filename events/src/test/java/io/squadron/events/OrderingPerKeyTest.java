@@ -162,6 +162,8 @@ class OrderingPerKeyTest {
           Duration.ofSeconds(30),
           () -> AppliedLog.unsent(pool) == 0);
       assertThat(standing.published() - before).isEqualTo(300);
+      assertThat(first.published()).as("first relay's share").isPositive();
+      assertThat(second.published()).as("second relay's share").isPositive();
     } finally {
       first.close();
       second.close();

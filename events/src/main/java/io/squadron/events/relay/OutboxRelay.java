@@ -284,17 +284,7 @@ public final class OutboxRelay implements AutoCloseable {
    * it.
    */
   private void standBy() {
-    long deadline = System.nanoTime() + maxIdlePoll.toNanos();
-    try {
-      for (long left = maxIdlePoll.toNanos();
-          running && left > 0;
-          left = deadline - System.nanoTime()) {
-        wake.tryAcquire(left, TimeUnit.NANOSECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
+    pause(maxIdlePoll.toNanos(), false);
   }
 
   /**
@@ -303,14 +293,24 @@ public final class OutboxRelay implements AutoCloseable {
    */
   private void idle(int n) {
     long pause = idlePoll.toNanos() << Math.min(n, 20);
-    pause = Math.min(pause <= 0 ? Long.MAX_VALUE : pause, maxIdlePoll.toNanos());
-    if (running) {
-      try {
-        wake.tryAcquire(pause, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        running = false;
+    pause(Math.min(pause <= 0 ? Long.MAX_VALUE : pause, maxIdlePoll.toNanos()), true);
+  }
+
+  /**
+   * Waits {@code nanos}, or less when {@link #close()} is called or, if {@code endOnWakeUp}, when
+   * {@link #wakeUp()} is.
+   */
+  private void pause(long nanos, boolean endOnWakeUp) {
+    long deadline = System.nanoTime() + nanos;
+    try {
+      for (long left = nanos; running && left > 0; left = deadline - System.nanoTime()) {
+        if (wake.tryAcquire(left, TimeUnit.NANOSECONDS) && endOnWakeUp) {
+          return;
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.UUID;
 /** The relay's SQL on {@code squadron_outbox}. */
 final class OutboxRows {
   /** The relay lock's first key, "SQDR" in ASCII. */
-  static final int RELAY_LOCK_CLASS = 0x53514452;
+  private static final int RELAY_LOCK_CLASS = 0x53514452;
 
   /**
    * One relay of an outbox at a time: a transaction-scoped advisory lock whose key names this
