@@ -79,6 +79,11 @@ final class ConsumerWorker implements Runnable {
       return malformed == null;
     }
 
+    ReceivedEvent<?> received() {
+      return handler.received(
+          envelope, payload, record.topic(), record.partition(), record.offset());
+    }
+
     TopicPartition partition() {
       return new TopicPartition(record.topic(), record.partition());
     }
@@ -224,13 +229,25 @@ final class ConsumerWorker implements Runnable {
             entries.isEmpty()
                 ? Set.of()
                 : ProcessedEvents.record(tx, settings.group(), ProcessedEvents.APPLIED, entries);
+        // Consecutive events of one type go to their handler in one call; a change of type ends
+        // the run, so events are applied in the order they were read.
+        List<ReceivedEvent<?>> run = new ArrayList<>();
+        TypedHandler<?> runHandler = null;
         for (int i = 0; i < items.size(); i++) {
-          if (items.get(i).isEvent()
-              && fresh.remove(
-                  items.get(i).eventId())) { // a second copy in the same batch is a duplicate
-            handle(items.get(i), tx);
+          Item item = items.get(i);
+          // A second copy in the same batch is a duplicate: fresh holds each id once.
+          if (item.isEvent() && fresh.remove(item.eventId())) {
+            if (item.handler() != runHandler && !run.isEmpty()) {
+              runHandler.handle(run, tx);
+              run.clear();
+            }
+            runHandler = item.handler();
+            run.add(item.received());
             applied[i] = true;
           }
+        }
+        if (!run.isEmpty()) {
+          runHandler.handle(run, tx);
         }
         tx.commit();
       } catch (Exception e) {
@@ -367,9 +384,7 @@ final class ConsumerWorker implements Runnable {
   }
 
   private static void handle(Item item, Connection tx) throws Exception {
-    ConsumerRecord<byte[], byte[]> r = item.record();
-    item.handler()
-        .handle(item.envelope(), item.payload(), r.topic(), r.partition(), r.offset(), tx);
+    item.handler().handle(List.of(item.received()), tx);
   }
 
   /**

@@ -316,13 +316,28 @@ public final class EventConsumer implements AutoCloseable {
       return this;
     }
 
-    /** Applies events of {@code type} with {@code handler}; one handler per type. */
+    /** Applies events of {@code type} with {@code handler}, one at a time; one handler per type. */
     public <T extends Message> Builder on(Class<T> type, EventHandler<T> handler) {
       requireNonNull(type, "type");
       requireNonNull(handler, "handler");
+      return register("on", type, TypedHandler.perEvent(type, handler));
+    }
+
+    /**
+     * Applies events of {@code type} with {@code handler}, the events of one poll in one call (see
+     * {@link BatchEventHandler}); one handler per type.
+     */
+    public <T extends Message> Builder onBatch(Class<T> type, BatchEventHandler<T> handler) {
+      requireNonNull(type, "type");
+      requireNonNull(handler, "handler");
+      return register("onBatch", type, TypedHandler.batched(type, handler));
+    }
+
+    private Builder register(String method, Class<? extends Message> type, TypedHandler<?> h) {
       String name = Internal.getDefaultInstance(type).getDescriptorForType().getFullName();
-      if (handlers.putIfAbsent(name, new TypedHandler<>(type, handler)) != null) {
-        throw new IllegalArgumentException("on: a handler for " + name + " is already registered");
+      if (handlers.putIfAbsent(name, h) != null) {
+        throw new IllegalArgumentException(
+            method + ": a handler for " + name + " is already registered");
       }
       return this;
     }

@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.squadron.events.EventTopics;
 import io.squadron.events.EventsSchema;
+import io.squadron.events.consumer.BatchEventHandler;
 import io.squadron.events.consumer.EventConsumer;
 import io.squadron.events.consumer.EventHandler;
+import io.squadron.events.consumer.ReceivedEvent;
 import io.squadron.events.outbox.EventMessage;
 import io.squadron.events.outbox.Outbox;
 import io.squadron.events.relay.OutboxRelay;
@@ -22,6 +24,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,10 +55,10 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>Options: {@code --seconds=60 --warmup=45 --rate=6000 --writers=4 --accounts=1000
  * --partitions=8 --consumers=3 --restart=stop|kill|none --group-protocol=consumer|classic
- * --outbox=delete|mark --changes-per-tx=1}: {@code --outbox=mark} keeps published rows (the relay's
- * default retention) instead of deleting them; more than one change per transaction models a
- * service that applies a batch (each change still has its own event). PostgreSQL and Kafka are
- * started here (the benchmark restarts the broker).
+ * --outbox=delete|mark --changes-per-tx=1 --handler=batch|single}: {@code --outbox=mark} keeps
+ * published rows (the relay's default retention) instead of deleting them; more than one change per
+ * transaction models a service that applies a batch (each change still has its own event).
+ * PostgreSQL and Kafka are started here (the benchmark restarts the broker).
  */
 public final class EventsBenchmark {
   private static final String TOPIC = "bench.payments";
@@ -73,7 +77,8 @@ public final class EventsBenchmark {
       boolean restart,
       String groupProtocol,
       int changesPerTx,
-      boolean deleteSent) {
+      boolean deleteSent,
+      boolean batchHandler) {
     static Options parse(String[] args) {
       int seconds = 60;
       int warmup = 45;
@@ -87,6 +92,7 @@ public final class EventsBenchmark {
       String groupProtocol = "consumer";
       int changesPerTx = 1;
       boolean deleteSent = false;
+      boolean batchHandler = true;
       for (String arg : args) {
         String[] kv = arg.replaceFirst("^--", "").split("=", 2);
         if (kv.length != 2) {
@@ -103,6 +109,13 @@ public final class EventsBenchmark {
                   "--outbox: " + kv[1] + " (expected: delete or mark)");
             }
             deleteSent = kv[1].equals("delete");
+          }
+          case "handler" -> {
+            if (!kv[1].equals("batch") && !kv[1].equals("single")) {
+              throw new IllegalArgumentException(
+                  "--handler: " + kv[1] + " (expected: batch or single)");
+            }
+            batchHandler = kv[1].equals("batch");
           }
           case "rate" -> rate = positive(kv);
           case "writers" -> writers = positive(kv);
@@ -138,7 +151,8 @@ public final class EventsBenchmark {
           restart,
           groupProtocol,
           changesPerTx,
-          deleteSent);
+          deleteSent,
+          batchHandler);
     }
 
     private static int positive(String[] kv) {
@@ -190,7 +204,7 @@ public final class EventsBenchmark {
           Locale.ROOT,
           "events benchmark: %d s of writes at %d changes/s target, %d writers, %d accounts,"
               + " %d change(s) per transaction, %d partitions, 1 relay (outbox rows %s), %d consumer"
-              + " threads (group protocol %s), broker %s"
+              + " threads (group protocol %s, %s handler), broker %s"
               + " at %d s%n",
           o.seconds(),
           o.rate(),
@@ -201,6 +215,7 @@ public final class EventsBenchmark {
           o.deleteSent() ? "deleted when published" : "marked sent",
           o.consumers(),
           o.groupProtocol(),
+          o.batchHandler() ? "batch" : "per-event",
           !o.restart()
               ? "not restarted"
               : o.kill() ? "killed (SIGKILL) and restarted" : "stopped and restarted",
@@ -311,6 +326,45 @@ public final class EventsBenchmark {
             s.executeUpdate();
           }
         };
+    // The same rows, one statement per call: the batch's events in their order (applied_order).
+    BatchEventHandler<PaymentSucceeded> applyAll =
+        (events, tx) -> {
+          int n = events.size();
+          Object[] ids = new Object[n];
+          String[] accounts = new String[n];
+          Long[] seqs = new Long[n];
+          Long[] occurredMicros = new Long[n];
+          for (int i = 0; i < n; i++) {
+            ReceivedEvent<PaymentSucceeded> e = events.get(i);
+            ids[i] = e.eventId();
+            accounts[i] = e.key();
+            seqs[i] = e.payload().getAmount().getMinorUnits();
+            occurredMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, e.occurredAt());
+          }
+          try (PreparedStatement s =
+              tx.prepareStatement(
+                  "INSERT INTO bench_applied (event_id, account, seq, occurred_at)"
+                      + " SELECT e, a, q, 'epoch'::timestamptz + m * interval '1 microsecond'"
+                      + " FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[])"
+                      + " WITH ORDINALITY AS x(e, a, q, m, i) ORDER BY i")) {
+            s.setArray(1, tx.createArrayOf("uuid", ids));
+            s.setArray(2, tx.createArrayOf("text", accounts));
+            s.setArray(3, tx.createArrayOf("int8", seqs));
+            s.setArray(4, tx.createArrayOf("int8", occurredMicros));
+            s.executeUpdate();
+          }
+        };
+    EventConsumer.Builder consumerBuilder =
+        EventConsumer.builder("bench", pool, kafka.bootstrapServers())
+            .topic(TOPIC)
+            .concurrency(o.consumers())
+            .meterRegistry(registry)
+            .kafkaProperty("group.protocol", o.groupProtocol());
+    if (o.batchHandler()) {
+      consumerBuilder.onBatch(PaymentSucceeded.class, applyAll);
+    } else {
+      consumerBuilder.on(PaymentSucceeded.class, apply);
+    }
     AtomicLong written = new AtomicLong();
     AtomicBoolean writing = new AtomicBoolean(true);
     ExecutorService writers = Executors.newFixedThreadPool(o.writers());
@@ -329,23 +383,15 @@ public final class EventsBenchmark {
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
                 .build()
                 .start();
-        EventConsumer consumer =
-            EventConsumer.builder("bench", pool, kafka.bootstrapServers())
-                .topic(TOPIC)
-                .on(PaymentSucceeded.class, apply)
-                .concurrency(o.consumers())
-                .meterRegistry(registry)
-                .kafkaProperty("group.protocol", o.groupProtocol())
-                .build()
-                .start()) {
+        EventConsumer consumer = consumerBuilder.build().start()) {
       startNanos = System.nanoTime();
       long measureNanos = startNanos + TimeUnit.SECONDS.toNanos(o.warmup());
       long endNanos = measureNanos + TimeUnit.SECONDS.toNanos(o.seconds());
-      CompletableFuture<java.time.Instant> measureStart =
+      CompletableFuture<Instant> measureStart =
           CompletableFuture.supplyAsync(
               () -> {
                 LockSupport.parkNanos(measureNanos - System.nanoTime());
-                return java.time.Instant.now();
+                return Instant.now();
               });
       List<Future<?>> running = new ArrayList<>();
       for (int w = 0; w < o.writers(); w++) {
@@ -489,7 +535,7 @@ public final class EventsBenchmark {
   private static Result verify(
       HikariDataSource pool,
       Options o,
-      java.time.Instant measureStart,
+      Instant measureStart,
       long produced,
       long writesEnded,
       long drained,
@@ -566,7 +612,7 @@ public final class EventsBenchmark {
   }
 
   /** An SQL timestamptz literal for {@code instant}. */
-  private static String toTimestamp(java.time.Instant instant) {
+  private static String toTimestamp(Instant instant) {
     return String.format(
         Locale.ROOT, "to_timestamp(%d.%06d)", instant.getEpochSecond(), instant.getNano() / 1000);
   }
