@@ -233,7 +233,7 @@ public final class CassandraServer extends ManagedServer {
     }
     command.addAll(extraJvmOptions);
     command.addAll(List.of("-cp", classpath, "org.apache.cassandra.service.CassandraDaemon"));
-    return new ProcessBuilder(command)
+    return new ProcessBuilder(Processes.inOwnSession(command))
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))

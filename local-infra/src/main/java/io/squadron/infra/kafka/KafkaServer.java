@@ -213,7 +213,7 @@ public final class KafkaServer extends ManagedServer {
     command.addAll(extraJvmOptions);
     command.addAll(
         List.of("-cp", classpath, "kafka.Kafka", dir.resolve("server.properties").toString()));
-    return new ProcessBuilder(command)
+    return new ProcessBuilder(Processes.inOwnSession(command))
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
