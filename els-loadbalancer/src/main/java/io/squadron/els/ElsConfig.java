@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"els": {
- *   "decayTime": "2s", "latencyExponent": 2, "priorWeight": 1, "parallelismWindow": "5s", "quasiRandom": true,
+ *   "decayTime": "5s", "latencyExponent": 3, "priorWeight": 1, "parallelismWindow": "5s", "quasiRandom": true,
  *   "slowStartWindow": "3s", "slowStartMinFactor": 0.1, "localRegion": "eu", "overprovisioningFactor": 1.4,
  *   "circuitBreaker": {
  *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "significance": 1e-5,
@@ -32,13 +32,13 @@ public final class ElsConfig {
   /**
    * Time constant of the forward exponential decay of latencies and success rate (the time bias).
    */
-  public static final Duration DEFAULT_DECAY_TIME = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_DECAY_TIME = Duration.ofSeconds(5);
 
   /**
    * Exponent of the expected latency in the weight: weight = successRate /
    * expectedLatency^exponent.
    */
-  public static final double DEFAULT_LATENCY_EXPONENT = 2.0;
+  public static final double DEFAULT_LATENCY_EXPONENT = 3.0;
 
   /** Weight, in requests, of the cluster-wide prior blended into every endpoint's estimates. */
   public static final double DEFAULT_PRIOR_WEIGHT = 1.0;

@@ -26,7 +26,7 @@ class ElsConfigTest {
     assertThat(c.getConfig()).isEqualTo(ElsConfig.ofDefaults());
     ElsConfig d = ElsConfig.ofDefaults();
     assertThat(d.decayTimeNanos()).isEqualTo(ElsConfig.DEFAULT_DECAY_TIME.toNanos());
-    assertThat(d.latencyExponent()).isEqualTo(2.0);
+    assertThat(d.latencyExponent()).isEqualTo(3.0);
     assertThat(d.maxEjectionPercent()).isEqualTo(50);
     assertThat(d.breakerEnabled()).isTrue();
     assertThat(d.localRegion()).isNull();

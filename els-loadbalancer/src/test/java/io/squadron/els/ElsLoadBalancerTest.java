@@ -407,7 +407,9 @@ class ElsLoadBalancerTest {
       sim.run(2000, MS);
       assertThat(sim.share(3)).isLessThan(0.05); // a fair share is 0.25
       flaky.latencyNanos = 10 * MS;
-      sim.run(4000, MS); // it gets probed again as its old evidence decays
+      // It gets probed again as its old evidence decays (decay time 5 s), and each fast answer
+      // brings more traffic.
+      sim.run(10_000, MS);
       sim.run(2000, MS);
       assertThat(sim.share(3)).isGreaterThan(0.18);
     }
