@@ -1,21 +1,17 @@
 package io.squadron.events.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.squadron.events.EventTopics;
-import io.squadron.events.EventsSchema;
 import io.squadron.events.consumer.BatchEventHandler;
 import io.squadron.events.consumer.EventConsumer;
 import io.squadron.events.consumer.EventHandler;
 import io.squadron.events.consumer.ReceivedEvent;
-import io.squadron.events.outbox.EventMessage;
 import io.squadron.events.outbox.Outbox;
 import io.squadron.events.relay.OutboxRelay;
 import io.squadron.infra.kafka.KafkaLauncher;
 import io.squadron.infra.kafka.KafkaServer;
 import io.squadron.infra.postgres.PostgresLauncher;
 import io.squadron.infra.postgres.PostgresServer;
-import io.squadron.proto.billing.events.v1.Amount;
 import io.squadron.proto.billing.events.v1.PaymentSucceeded;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -276,7 +272,7 @@ public final class EventsBenchmark {
   static Result run(Options o) throws Exception {
     try (PostgresServer pg = PostgresLauncher.builder().start();
         KafkaServer kafka = KafkaLauncher.builder().start();
-        HikariDataSource pool = pool(pg.jdbcUrl(), o.writers() + o.consumers() + 4)) {
+        HikariDataSource pool = BenchChanges.pool(pg.jdbcUrl(), o.writers() + o.consumers() + 4)) {
       schema(pool, o.accounts());
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         EventTopics.ensure(admin, TOPIC, o.partitions(), (short) 1);
@@ -285,23 +281,10 @@ public final class EventsBenchmark {
     }
   }
 
-  private static HikariDataSource pool(String jdbcUrl, int size) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setMaximumPoolSize(size);
-    config.setConnectionTimeout(30_000);
-    return new HikariDataSource(config);
-  }
-
   private static void schema(HikariDataSource pool, int accounts) throws SQLException {
-    EventsSchema.migrate(pool);
+    BenchChanges.createAccounts(pool, accounts);
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE bench_account (account TEXT PRIMARY KEY, seq BIGINT NOT NULL)");
-      s.execute(
-          "INSERT INTO bench_account SELECT 'acct-' || i, 0 FROM generate_series(0, "
-              + (accounts - 1)
-              + ") i");
       // No unique constraint: an event applied twice shows up twice.
       s.execute(
           "CREATE TABLE bench_applied (event_id UUID NOT NULL, account TEXT NOT NULL, seq BIGINT NOT NULL,"
@@ -477,9 +460,7 @@ public final class EventsBenchmark {
       long next = startNanos + interval * index / o.writers();
       int account = index;
       try (Connection tx = pool.getConnection();
-          PreparedStatement bump =
-              tx.prepareStatement(
-                  "UPDATE bench_account SET seq = seq + 1 WHERE account = ? RETURNING seq")) {
+          PreparedStatement bump = tx.prepareStatement(BenchChanges.BUMP)) {
         tx.setAutoCommit(false);
         while (writing.get()) {
           long wait = next - System.nanoTime();
@@ -493,22 +474,7 @@ public final class EventsBenchmark {
             if (account >= o.accounts()) {
               account = index;
             }
-            bump.setString(1, key);
-            long seq;
-            try (ResultSet rs = bump.executeQuery()) {
-              rs.next();
-              seq = rs.getLong(1);
-            }
-            outbox.append(
-                tx,
-                EventMessage.of(
-                    TOPIC,
-                    key,
-                    PaymentSucceeded.newBuilder()
-                        .setPaymentId(key + "/" + seq)
-                        .setUserId(key)
-                        .setAmount(Amount.newBuilder().setMinorUnits(seq).setCurrencyCode("EUR"))
-                        .build()));
+            outbox.append(tx, BenchChanges.event(TOPIC, key, BenchChanges.bump(bump, key)));
           }
           tx.commit();
           written.addAndGet(o.changesPerTx());

@@ -1,24 +1,18 @@
 package io.squadron.events.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.squadron.events.EventTopics;
-import io.squadron.events.EventsSchema;
-import io.squadron.events.outbox.EventMessage;
 import io.squadron.events.outbox.Outbox;
 import io.squadron.events.relay.OutboxRelay;
 import io.squadron.infra.kafka.KafkaLauncher;
 import io.squadron.infra.kafka.KafkaServer;
 import io.squadron.infra.postgres.PostgresLauncher;
 import io.squadron.infra.postgres.PostgresServer;
-import io.squadron.proto.billing.events.v1.Amount;
-import io.squadron.proto.billing.events.v1.PaymentSucceeded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -98,16 +92,8 @@ public final class EventsFloorBenchmark {
     List<Stage> stages = new ArrayList<>();
     try (PostgresServer pg = PostgresLauncher.builder().start();
         KafkaServer kafka = KafkaLauncher.builder().start();
-        HikariDataSource pool = pool(pg.jdbcUrl(), o.writers() + 4)) {
-      EventsSchema.migrate(pool);
-      try (Connection c = pool.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE floor_account (account TEXT PRIMARY KEY, seq BIGINT NOT NULL)");
-        s.execute(
-            "INSERT INTO floor_account SELECT 'acct-' || i, 0 FROM generate_series(0, "
-                + (o.accounts() - 1)
-                + ") i");
-      }
+        HikariDataSource pool = BenchChanges.pool(pg.jdbcUrl(), o.writers() + 4)) {
+      BenchChanges.createAccounts(pool, o.accounts());
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         EventTopics.ensure(admin, TOPIC, 8, (short) 1);
       }
@@ -129,13 +115,6 @@ public final class EventsFloorBenchmark {
       }
     }
     return stages;
-  }
-
-  private static HikariDataSource pool(String jdbcUrl, int size) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setMaximumPoolSize(size);
-    return new HikariDataSource(config);
   }
 
   private static Stage measure(String name, Options o, HikariDataSource pool, boolean withEvent)
@@ -187,9 +166,7 @@ public final class EventsFloorBenchmark {
     Outbox outbox = Outbox.forProducer("floor");
     int account = index;
     try (Connection tx = pool.getConnection();
-        PreparedStatement bump =
-            tx.prepareStatement(
-                "UPDATE floor_account SET seq = seq + 1 WHERE account = ? RETURNING seq")) {
+        PreparedStatement bump = tx.prepareStatement(BenchChanges.BUMP)) {
       tx.setAutoCommit(false);
       while (running.get()) {
         String key = "acct-" + account;
@@ -197,23 +174,9 @@ public final class EventsFloorBenchmark {
         if (account >= o.accounts()) {
           account = index;
         }
-        bump.setString(1, key);
-        long seq;
-        try (ResultSet rs = bump.executeQuery()) {
-          rs.next();
-          seq = rs.getLong(1);
-        }
+        long seq = BenchChanges.bump(bump, key);
         if (withEvent) {
-          outbox.append(
-              tx,
-              EventMessage.of(
-                  TOPIC,
-                  key,
-                  PaymentSucceeded.newBuilder()
-                      .setPaymentId(key + "/" + seq)
-                      .setUserId(key)
-                      .setAmount(Amount.newBuilder().setMinorUnits(seq).setCurrencyCode("EUR"))
-                      .build()));
+          outbox.append(tx, BenchChanges.event(TOPIC, key, seq));
         }
         tx.commit();
         changes.incrementAndGet();
