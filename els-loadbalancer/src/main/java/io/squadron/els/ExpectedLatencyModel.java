@@ -21,7 +21,7 @@ import java.util.Arrays;
  *   weight:                         w   = s_i p / E^beta
  * </pre>
  *
- * {@code busy_i} is the latency of all its calls decayed with the longer parallelism window {@code
+ * {@code busy_i} is the latency of all its calls decayed with its own parallelism window {@code
  * tauP}: the concurrency this client typically keeps on the endpoint, so a queue building up now
  * ({@code q_i > P}) shows at once. {@code age_i} is how long that history is (at least {@code
  * tau}), so a new endpoint is not judged narrow just because its window is not full yet. {@code
