@@ -40,11 +40,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -84,7 +82,7 @@ public final class SquadronServer implements AutoCloseable {
 
   private final ServerSettings settings;
   private final Server server;
-  private final ThreadPoolExecutor executor;
+  private final ForkJoinPool executor;
   private final PrometheusMeterRegistry registry;
   private final Readiness readiness;
   private final ScheduledExecutorService readinessThread;
@@ -98,7 +96,7 @@ public final class SquadronServer implements AutoCloseable {
   private SquadronServer(
       ServerSettings settings,
       Server server,
-      ThreadPoolExecutor executor,
+      ForkJoinPool executor,
       PrometheusMeterRegistry registry,
       Readiness readiness,
       Map<String, AdminAction> adminActions,
@@ -305,12 +303,12 @@ public final class SquadronServer implements AutoCloseable {
     }
     log.warn(
         "{} handler(s) still running after the grace period; interrupting them",
-        executor.getActiveCount());
+        executor.getActiveThreadCount());
     executor.shutdownNow();
     if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
       log.error(
           "{} handler(s) ignore interruption; closing the stores under them",
-          executor.getActiveCount());
+          executor.getActiveThreadCount());
     }
   }
 
@@ -497,7 +495,7 @@ public final class SquadronServer implements AutoCloseable {
       HealthStatusManager health = new HealthStatusManager();
       Set<String> serviceNames = new LinkedHashSet<>();
       List<ServerServiceDefinition> intercepted = new ArrayList<>();
-      ThreadPoolExecutor executor = handlerExecutor(limits.executorThreads());
+      ForkJoinPool executor = HandlerPool.create(limits.executorThreads());
       new ExecutorServiceMetrics(executor, "squadron-grpc", List.of()).bindTo(meters);
       NettyServerBuilder netty =
           NettyServerBuilder.forAddress(
@@ -560,28 +558,6 @@ public final class SquadronServer implements AutoCloseable {
           closeOnShutdown,
           httpServer,
           Optional.ofNullable(httpServer == null ? null : httpTls));
-    }
-
-    /**
-     * Fixed handler threads; a call waits in the queue while all are busy (its deadline keeps
-     * running).
-     */
-    private static ThreadPoolExecutor handlerExecutor(int threads) {
-      AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor executor =
-          new ThreadPoolExecutor(
-              threads,
-              threads,
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              r -> {
-                Thread t = new Thread(r, "squadron-grpc-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-      executor.allowCoreThreadTimeOut(true);
-      return executor;
     }
 
     // grpcurl, Postman and older tools still speak v1alpha reflection; it is deprecated, not gone.

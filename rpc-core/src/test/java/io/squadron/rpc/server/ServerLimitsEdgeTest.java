@@ -136,7 +136,7 @@ class ServerLimitsEdgeTest {
     until("two calls in their handlers", () -> service.calls.get() == 2);
     staysTrue("the third call waits for a thread", () -> service.calls.get() == 2);
     assertThat(server.meterRegistry().scrape())
-        .containsPattern("executor_queued_tasks\\{name=\"squadron-grpc\"} [1-9]");
+        .containsPattern("executor_queued\\{name=\"squadron-grpc\"} [1-9]");
 
     service.release.countDown();
     for (ListenableFuture<ShuffleResponse> call : calls) {

@@ -8,6 +8,9 @@ public final class DerivedKey {
   private final byte[] key;
   private final int version;
   private volatile Object wireForm;
+  // The outcome naming this key, made once: a cached key is handed out again and again. A racy
+  // first fill is harmless (the record is immutable; two fills give equal values).
+  private KeyOutcome outcome;
 
   DerivedKey(byte[] key, int version) {
     this.key = key;
@@ -25,6 +28,16 @@ public final class DerivedKey {
    */
   public void copyTo(byte[] target, int offset) {
     System.arraycopy(key, 0, target, offset, key.length);
+  }
+
+  /** The successful outcome carrying this key. */
+  KeyOutcome outcome() {
+    KeyOutcome o = outcome;
+    if (o == null) {
+      o = new KeyOutcome(this, null);
+      outcome = o;
+    }
+    return o;
   }
 
   /** The key version. */

@@ -32,7 +32,7 @@ public record KeyOutcome(DerivedKey key, Failure failure) {
 
   /** A key. */
   static KeyOutcome ok(DerivedKey key) {
-    return new KeyOutcome(requireNonNull(key, "key"), null);
+    return requireNonNull(key, "key").outcome();
   }
 
   /** A failure. */

@@ -149,9 +149,10 @@ public final class PadlockBenchmark {
           // the first measured phase, which then cost 2-2.5x the CPU per key of the same phase
           // run later, whichever form it asked for.
           List<GetDerivedKeysRequest> compactRequests = requests(ids, batch, 64, true);
+          Result warm = null;
           for (int round = 0; round < 4; round++) {
             boolean compactRound = round % 2 == (compact ? 1 : 0);
-            Result warm =
+            warm =
                 load(
                     channels,
                     compactRound ? compactRequests : classicRequests,
@@ -165,55 +166,75 @@ public final class PadlockBenchmark {
                 warm.quantileMs(0.99),
                 warm.failedItems);
           }
+          // And the open loop's path (every call with its own deadline, one at a time): left to the
+          // first open phase, the server's JIT recompiled for it there (1-1.7 CPU s of compiler
+          // threads in a 10 s phase against 0.1-0.3 s when the phase was run a second time).
+          Result warmOpen =
+              openLoop(
+                  channels,
+                  requests,
+                  warm.keysPerSecond(batch) / 2,
+                  batch,
+                  Math.max(1, warmupSeconds / 4),
+                  false);
+          System.out.printf(
+              "warm-up open loop: %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
+              warmOpen.keysPerSecond(batch),
+              warmOpen.quantileMs(0.5),
+              warmOpen.quantileMs(0.99),
+              warmOpen.failedItems);
           String jfr = opts.get("jfr");
           if (jfr != null) {
             jcmd(server, "JFR.start", "name=padlock-bench", "settings=profile", "filename=" + jfr);
           }
-          double cpuBefore = cpu.seconds();
+          CpuUse cpuBefore = cpu.now();
           Result run = load(channels, requests, concurrency, seconds);
-          double cpuMax = cpu.seconds() - cpuBefore;
+          CpuUse cpuMax = cpu.now().since(cpuBefore);
           if (jfr != null) {
             jcmd(server, "JFR.stop", "name=padlock-bench");
             System.out.println("server profile of the sustained phase: " + jfr);
           }
           double max = run.keysPerSecond(batch);
-          double keysPerCoreSecond = run.keys(batch) / cpuMax;
+          double keysPerCoreSecond = run.keys(batch) / cpuMax.server();
           System.out.println(
-              "phase                     keys/s    p50 ms    p99 ms  p99.9 ms  server cpu s/M keys  "
-                  + "failed calls/items");
+              "phase                     keys/s    p50 ms    p99 ms  p99.9 ms  cpu s/M keys: server"
+                  + "  load gen  machine busy  failed calls/items");
           row("closed-loop max", run, batch, cpuMax);
           if (compact) {
-            double before = cpu.seconds();
+            CpuUse before = cpu.now();
             Result classic = load(channels, classicRequests, concurrency, Math.max(5, seconds / 2));
-            row("closed-loop per-item", classic, batch, cpu.seconds() - before);
+            row("closed-loop per-item", classic, batch, cpu.now().since(before));
           }
-          Result[] open = new Result[2];
-          double[] fractions = {0.5, 0.8};
+          Result[] open = new Result[4];
+          double[] fractions =
+              Boolean.getBoolean("padlock.bench.twice")
+                  ? new double[] {0.5, 0.8, 0.5, 0.8}
+                  : new double[] {0.5, 0.8};
           for (int i = 0; i < fractions.length; i++) {
-            double before = cpu.seconds();
+            CpuUse before = cpu.now();
             open[i] = openLoop(channels, requests, max * fractions[i], batch, openSeconds, false);
             row(
                 String.format(
                     "open-loop %d%% (%,.0f/s)", (int) (fractions[i] * 100), max * fractions[i]),
                 open[i],
                 batch,
-                cpu.seconds() - before);
+                cpu.now().since(before));
           }
           int coldPerCall = Math.max(1, batch / 20);
           double coldRate =
               Math.min(max * 0.5, coldIds.length / (double) coldPerCall / openSeconds * batch);
           List<GetDerivedKeysRequest> coldRequests = coldRequests(requests, coldIds, coldPerCall);
-          double coldBefore = cpu.seconds();
+          CpuUse coldBefore = cpu.now();
           Result cold = openLoop(channels, coldRequests, coldRate, batch, openSeconds, true);
           row(
               String.format("cold 5%% open (%,.0f/s)", coldRate),
               cold,
               batch,
-              cpu.seconds() - coldBefore);
+              cpu.now().since(coldBefore));
           System.out.printf(
               "server: %.1f cpu s over the closed-loop max phase of %.1f s: %,.0f keys per server core-"
                   + "second%n",
-              cpuMax, run.seconds, keysPerCoreSecond);
+              cpuMax.server(), run.seconds, keysPerCoreSecond);
           double hkdf = hkdfPerSecondOneThread(3);
           System.out.printf(
               "in-process: %,12.0f HKDF-SHA256 derivations/s on one thread (uncached ceiling)%n",
@@ -509,15 +530,30 @@ public final class PadlockBenchmark {
     return failures;
   }
 
-  private static void row(String phase, Result r, int batch, double cpuSeconds) {
+  private static void row(String phase, Result r, int batch, CpuUse cpu) {
+    if (cpu.threads() != null) {
+      StringBuilder b = new StringBuilder("    server threads, cpu s:");
+      cpu.threads().entrySet().stream()
+          .filter(e -> e.getValue() >= 0.05)
+          .map(
+              e ->
+                  e.getKey().equals("~switches")
+                      ? Map.entry("switches/call", e.getValue() / r.calls)
+                      : e)
+          .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+          .forEach(e -> b.append(String.format(" %s=%.2f", e.getKey(), e.getValue())));
+      System.out.println(b);
+    }
     System.out.printf(
-        "%-22s %,11.0f %9.2f %9.2f %9.2f %20.3f  %d/%d%n",
+        "%-22s %,11.0f %9.2f %9.2f %9.2f %20.3f %9.3f %12.0f%%  %d/%d%n",
         phase,
         r.keysPerSecond(batch),
         r.quantileMs(0.5),
         r.quantileMs(0.99),
         r.quantileMs(0.999),
-        cpuSeconds / r.keys(batch) * 1e6,
+        cpu.server() / r.keys(batch) * 1e6,
+        cpu.loadGenerator() / r.keys(batch) * 1e6,
+        cpu.machineBusy() * 100,
         r.failedCalls,
         r.failedItems);
   }
@@ -563,6 +599,8 @@ public final class PadlockBenchmark {
                 eachOnce ? requests.size() : Integer.MAX_VALUE,
                 TimeUnit.SECONDS.toNanos(seconds) / interval);
     long[] samples = new long[count];
+    long[] sendLag = new long[count];
+    long[] doneAt = new long[count];
     AtomicInteger sampleCount = new AtomicInteger();
     AtomicLong failedCalls = new AtomicLong();
     AtomicLong failedItems = new AtomicLong();
@@ -570,6 +608,7 @@ public final class PadlockBenchmark {
     List<PadlockServiceGrpc.PadlockServiceStub> stubs = new ArrayList<>();
     channels.forEach(c -> stubs.add(PadlockServiceGrpc.newStub(c)));
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+    long startMillis = System.currentTimeMillis() + 20;
     for (int i = 0; i < count; i++) {
       long due = start + i * interval;
       long wait;
@@ -577,6 +616,8 @@ public final class PadlockBenchmark {
         java.util.concurrent.locks.LockSupport.parkNanos(wait);
       }
       GetDerivedKeysRequest request = requests.get(i % requests.size());
+      sendLag[i] = System.nanoTime() - due;
+      final int callIndex = i;
       stubs
           .get(i % stubs.size())
           .withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -598,11 +639,26 @@ public final class PadlockBenchmark {
                 @Override
                 public void onCompleted() {
                   samples[sampleCount.getAndIncrement()] = System.nanoTime() - due;
+                  doneAt[callIndex] = System.nanoTime() - due;
                   done.countDown();
                 }
               });
     }
     done.await(60, TimeUnit.SECONDS);
+    String timeline = System.getProperty("padlock.bench.timeline");
+    if (timeline != null) {
+      try (java.io.PrintWriter w =
+          new java.io.PrintWriter(
+              Files.newBufferedWriter(Path.of(timeline + "-" + (long) keysPerSecond + ".csv")))) {
+        for (int i = 0; i < count; i++) {
+          w.printf(
+              "%d,%d,%d%n",
+              startMillis * 1000 + i * interval / 1000, sendLag[i] / 1000, doneAt[i] / 1000);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     Result r = new Result();
     r.calls = count;
     r.failedCalls = failedCalls.get();
@@ -615,25 +671,100 @@ public final class PadlockBenchmark {
     return r;
   }
 
-  /** The forked server's CPU time (user + system) from /proc (Linux). */
+  /**
+   * CPU used, from /proc (Linux): the forked server's and this process's seconds (user + system),
+   * and the machine's busy and total jiffies (all CPUs, from /proc/stat).
+   */
+  private record CpuUse(
+      double server,
+      double loadGenerator,
+      long machineBusy_,
+      long machineAll,
+      Map<String, Double> threads) {
+    CpuUse since(CpuUse before) {
+      Map<String, Double> t = threads == null ? null : new java.util.TreeMap<>(threads);
+      if (t != null) {
+        before.threads.forEach((k, v) -> t.merge(k, -v, Double::sum));
+      }
+      return new CpuUse(
+          server - before.server,
+          loadGenerator - before.loadGenerator,
+          machineBusy_ - before.machineBusy_,
+          machineAll - before.machineAll,
+          t);
+    }
+
+    /** The share of all CPUs busy over the interval, 0..1. */
+    double machineBusy() {
+      return machineAll == 0 ? Double.NaN : machineBusy_ / (double) machineAll;
+    }
+  }
+
+  /** Reads {@link CpuUse} for the forked server and this process. */
   private static final class ServerCpu {
-    private final Path stat;
+    private final Path serverStat;
     private final double ticksPerSecond;
 
     ServerCpu(long pid) throws Exception {
-      this.stat = Path.of("/proc", Long.toString(pid), "stat");
+      this.serverStat = Path.of("/proc", Long.toString(pid), "stat");
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       p.waitFor(10, TimeUnit.SECONDS);
       this.ticksPerSecond = out.matches("\\d+") ? Double.parseDouble(out) : 100;
     }
 
-    double seconds() throws java.io.IOException {
+    CpuUse now() throws java.io.IOException {
+      long[] machine = machineJiffies();
+      return new CpuUse(
+          processSeconds(serverStat),
+          processSeconds(Path.of("/proc/self/stat")),
+          machine[0],
+          machine[1],
+          Boolean.getBoolean("padlock.bench.threads") ? threads() : null);
+    }
+
+    private Map<String, Double> threads() throws java.io.IOException {
+      Map<String, Double> out = new java.util.TreeMap<>();
+      try (var tasks = Files.list(serverStat.getParent().resolve("task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            for (String l : Files.readAllLines(task.resolve("status"))) {
+              if (l.startsWith("voluntary_ctxt_switches:")) {
+                out.merge(
+                    "~switches",
+                    Double.parseDouble(l.substring(l.indexOf(':') + 1).trim()),
+                    Double::sum);
+              }
+            }
+            String line = Files.readString(task.resolve("stat"));
+            String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+            out.merge(
+                name.replaceAll("\\d+", "N"), processSeconds(task.resolve("stat")), Double::sum);
+          } catch (java.io.IOException gone) {
+            // the thread ended meanwhile
+          }
+        }
+      }
+      return out;
+    }
+
+    private double processSeconds(Path stat) throws java.io.IOException {
       String line = Files.readString(stat);
       // Fields after the command (which may hold spaces, in parentheses): state is field 3, utime
       // 14, stime 15.
       String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond;
+    }
+
+    /** {busy, all} jiffies of the machine: the first line of /proc/stat, idle and iowait idle. */
+    private static long[] machineJiffies() throws java.io.IOException {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long all = 0;
+      for (int i = 1; i < Math.min(f.length, 9); i++) { // user .. steal; guest is inside user
+        all += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+      return new long[] {all - idle, all};
     }
   }
 
