@@ -47,16 +47,20 @@ import java.util.regex.Pattern;
  * <p>Phases: the closed-loop maximum (and, for comparison, the same with per-item responses); open
  * loops at 50% and 80% of that maximum, latency counted from each call's due time; a cold mix (5%
  * of each call's items are users in no cache, each read from Cassandra once) at up to half the
- * maximum; for each, the server process's CPU seconds (from /proc) per million keys.
+ * maximum; for each, CPU seconds per million keys of the server process and of this process (the
+ * load generator), and how busy the whole machine was (from /proc).
  *
  * <p>Arguments (all optional): {@code --seconds 30 --open-seconds 15 --batch 1000 --users 5000
- * --cold-users 20000 --concurrency 8 --connections 2 --compact true --warmup 20 --server-jvm
- * "-Xmx1g ..." --jfr FILE} ({@code --warmup}: seconds of load before the first measured phase,
- * alternating both answer forms) ({@code --jfr} records a JFR profile of the server during the
- * closed-loop phase only; {@code --compact false} asks for per-item responses). The stores come
- * from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED} when set, else are started here.
- * Ends with one line {@code BENCH padlock keys_per_s=... p99_ms_at_80pct=...
- * keys_per_server_core_s=... cold_p99_ms=... batch=...}.
+ * --cold-users 20000 --concurrency 8 --connections 2 --compact true --warmup 40 --server-jvm
+ * "-Xmx1g ..." --jfr FILE --server-threads false --timeline PREFIX} ({@code --warmup}: seconds of
+ * load before the first measured phase, alternating both answer forms, then an open loop; {@code
+ * --jfr} records a JFR profile of the server during the closed-loop phase only; {@code --compact
+ * false} asks for per-item responses; {@code --server-threads true} prints the server's CPU per
+ * thread group and its context switches per call under each phase; {@code --timeline PREFIX} writes
+ * each open-loop call's due time, send lag and latency, in microseconds, to {@code
+ * PREFIX-<rate>.csv}). The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED}
+ * when set, else are started here. Ends with one line {@code BENCH padlock keys_per_s=...
+ * p99_ms_at_80pct=... keys_per_server_core_s=... cold_p99_ms=... batch=...}.
  */
 public final class PadlockBenchmark {
   private static final Pattern SERVING = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
@@ -73,9 +77,11 @@ public final class PadlockBenchmark {
     int connections = Integer.parseInt(opts.getOrDefault("connections", "2"));
     String serverJvm = opts.getOrDefault("server-jvm", "-Xms1g -Xmx1g");
     int openSeconds = Integer.parseInt(opts.getOrDefault("open-seconds", "15"));
-    int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup", "20"));
+    int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup", "40"));
     int coldUsers = Integer.parseInt(opts.getOrDefault("cold-users", "20000"));
     boolean compact = Boolean.parseBoolean(opts.getOrDefault("compact", "true"));
+    boolean serverThreads = Boolean.parseBoolean(opts.getOrDefault("server-threads", "false"));
+    String timeline = opts.get("timeline");
 
     Path work = Files.createTempDirectory("padlock-bench");
     DevCerts.generate(work, List.of("padlock", "userdb"));
@@ -139,7 +145,7 @@ public final class PadlockBenchmark {
           String[] coldIds = createUsers(channels.get(0), coldUsers, "cold-");
           List<GetDerivedKeysRequest> requests = requests(ids, batch, 64, compact);
           List<GetDerivedKeysRequest> classicRequests = requests(ids, batch, 64, false);
-          ServerCpu cpu = new ServerCpu(server.pid());
+          ServerCpu cpu = new ServerCpu(server.pid(), serverThreads);
           System.out.printf(
               "padlock bench: %d users, batch %d, %d calls outstanding over %d connections, %d s, "
                   + "%s responses%n",
@@ -176,7 +182,8 @@ public final class PadlockBenchmark {
                   warm.keysPerSecond(batch) / 2,
                   batch,
                   Math.max(1, warmupSeconds / 4),
-                  false);
+                  false,
+                  null);
           System.out.printf(
               "warm-up open loop: %,12.0f keys/s  p50 %6.2f ms  p99 %6.2f ms  failed items %d%n",
               warmOpen.keysPerSecond(batch),
@@ -205,14 +212,13 @@ public final class PadlockBenchmark {
             Result classic = load(channels, classicRequests, concurrency, Math.max(5, seconds / 2));
             row("closed-loop per-item", classic, batch, cpu.now().since(before));
           }
-          Result[] open = new Result[4];
-          double[] fractions =
-              Boolean.getBoolean("padlock.bench.twice")
-                  ? new double[] {0.5, 0.8, 0.5, 0.8}
-                  : new double[] {0.5, 0.8};
+          Result[] open = new Result[2];
+          double[] fractions = {0.5, 0.8};
           for (int i = 0; i < fractions.length; i++) {
             CpuUse before = cpu.now();
-            open[i] = openLoop(channels, requests, max * fractions[i], batch, openSeconds, false);
+            open[i] =
+                openLoop(
+                    channels, requests, max * fractions[i], batch, openSeconds, false, timeline);
             row(
                 String.format(
                     "open-loop %d%% (%,.0f/s)", (int) (fractions[i] * 100), max * fractions[i]),
@@ -225,7 +231,8 @@ public final class PadlockBenchmark {
               Math.min(max * 0.5, coldIds.length / (double) coldPerCall / openSeconds * batch);
           List<GetDerivedKeysRequest> coldRequests = coldRequests(requests, coldIds, coldPerCall);
           CpuUse coldBefore = cpu.now();
-          Result cold = openLoop(channels, coldRequests, coldRate, batch, openSeconds, true);
+          Result cold =
+              openLoop(channels, coldRequests, coldRate, batch, openSeconds, true, timeline);
           row(
               String.format("cold 5%% open (%,.0f/s)", coldRate),
               cold,
@@ -590,7 +597,8 @@ public final class PadlockBenchmark {
       double keysPerSecond,
       int batch,
       int seconds,
-      boolean eachOnce)
+      boolean eachOnce,
+      String timeline)
       throws InterruptedException {
     long interval = (long) (1e9 * batch / keysPerSecond);
     int count =
@@ -645,7 +653,6 @@ public final class PadlockBenchmark {
               });
     }
     done.await(60, TimeUnit.SECONDS);
-    String timeline = System.getProperty("padlock.bench.timeline");
     if (timeline != null) {
       try (java.io.PrintWriter w =
           new java.io.PrintWriter(
@@ -704,8 +711,10 @@ public final class PadlockBenchmark {
   private static final class ServerCpu {
     private final Path serverStat;
     private final double ticksPerSecond;
+    private final boolean perThread;
 
-    ServerCpu(long pid) throws Exception {
+    ServerCpu(long pid, boolean perThread) throws Exception {
+      this.perThread = perThread;
       this.serverStat = Path.of("/proc", Long.toString(pid), "stat");
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -720,7 +729,7 @@ public final class PadlockBenchmark {
           processSeconds(Path.of("/proc/self/stat")),
           machine[0],
           machine[1],
-          Boolean.getBoolean("padlock.bench.threads") ? threads() : null);
+          perThread ? threads() : null);
     }
 
     private Map<String, Double> threads() throws java.io.IOException {
