@@ -262,7 +262,8 @@ public final class KeyService implements AutoCloseable {
     // The state each item's user had in memory: one lookup per item. A per-batch map of distinct
     // users cost more than the lookups it saved (a HashMap put, containsKey and get per item were
     // about a tenth of the handler's profile); only the users memory lacks are collected, once
-    // each, to read from the stores.
+    // each, to read from the stores. A change racing the batch (a shred) may so reach some of a
+    // user's items and not others, as it may reach one batch and not the next.
     UserState[] stateOf = new UserState[n];
     Set<String> missing = null;
     int fromMemory = 0;
