@@ -19,7 +19,7 @@ import java.util.Set;
  *   "circuitBreaker": {
  *     "enabled": true, "failureRateMultiple": 2, "minFailureRateDelta": 0.1, "significance": 1e-5,
  *     "minRequestVolume": 1,
- *     "window": "10s", "interval": "0.25s", "baseEjectionTime": "10s", "maxEjectionTime": "60s",
+ *     "window": "10s", "interval": "0.25s", "baseEjectionTime": "5s", "maxEjectionTime": "60s",
  *     "maxEjectionPercent": 50 }}}
  * }</pre>
  *
@@ -98,7 +98,7 @@ public final class ElsConfig {
   public static final Duration DEFAULT_BREAKER_INTERVAL = Duration.ofMillis(250);
 
   /** First ejection time; each consecutive ejection doubles it. */
-  public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(5);
 
   /** Upper bound of the ejection time. */
   public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(60);

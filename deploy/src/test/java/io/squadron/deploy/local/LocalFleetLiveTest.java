@@ -99,13 +99,22 @@ class LocalFleetLiveTest {
       assertThat(desired.instance(i.slot()).orElseThrow().port()).isEqualTo(i.process().port());
     }
 
+    // Every slot is reachable through one client: ELS weighs the four by latency, and a freshly
+    // started JVM is several times slower than a warm one for its first calls, so one batch of 60
+    // may leave a slow slot at its small exploration share (seen: 1, 57, 2, 0). Up to ten batches.
     Map<InstanceSlot, Double> before = served();
+    Map<InstanceSlot, Double> delta = Map.of();
     try (ServiceCall call = regionBlindClient()) {
-      for (int i = 0; i < 60; i++) {
-        assertThat(call.call("Shuffle", REQUEST)).contains("t1");
+      for (int batch = 0; batch < 10; batch++) {
+        for (int i = 0; i < 60; i++) {
+          assertThat(call.call("Shuffle", REQUEST)).contains("t1");
+        }
+        delta = minus(served(), before);
+        if (delta.values().stream().allMatch(n -> n > 0)) {
+          break;
+        }
       }
     }
-    Map<InstanceSlot, Double> delta = minus(served(), before);
     assertThat(delta.values()).as("calls served per slot: %s", delta).allMatch(n -> n > 0);
 
     // Prometheus's file_sd targets carry each instance's slot and release.
