@@ -58,9 +58,11 @@ import java.util.regex.Pattern;
  * false} asks for per-item responses; {@code --server-threads true} prints the server's CPU per
  * thread group and its context switches per call under each phase; {@code --timeline PREFIX} writes
  * each open-loop call's due time, send lag and latency, in microseconds, to {@code
- * PREFIX-<rate>.csv}). The stores come from {@code SQUADRON_CASSANDRA} / {@code SQUADRON_MEMCACHED}
- * when set, else are started here. Ends with one line {@code BENCH padlock keys_per_s=...
- * p99_ms_at_80pct=... keys_per_server_core_s=... cold_p99_ms=... batch=...}.
+ * PREFIX-<rate>.csv}). Under each open-loop phase a line tells how the machine stalled meanwhile
+ * ({@link MachineStalls}). The stores come from {@code SQUADRON_CASSANDRA} / {@code
+ * SQUADRON_MEMCACHED} when set, else are started here. Ends with one line {@code BENCH padlock
+ * keys_per_s=... p99_ms_at_80pct=... keys_per_server_core_s=... cold_p99_ms=... batch=...
+ * stalled_pct_at_80pct=...}.
  */
 public final class PadlockBenchmark {
   private static final Pattern SERVING = Pattern.compile("serving gRPC on 127\\.0\\.0\\.1:(\\d+)");
@@ -213,31 +215,38 @@ public final class PadlockBenchmark {
             row("closed-loop per-item", classic, batch, cpu.now().since(before));
           }
           Result[] open = new Result[2];
+          MachineStalls.Summary[] openStalls = new MachineStalls.Summary[2];
           double[] fractions = {0.5, 0.8};
           for (int i = 0; i < fractions.length; i++) {
             CpuUse before = cpu.now();
+            MachineStalls stalls = MachineStalls.start();
             open[i] =
                 openLoop(
                     channels, requests, max * fractions[i], batch, openSeconds, false, timeline);
+            openStalls[i] = stalls.stop(cpu.ticksPerSecond());
             row(
                 String.format(
                     "open-loop %d%% (%,.0f/s)", (int) (fractions[i] * 100), max * fractions[i]),
                 open[i],
                 batch,
                 cpu.now().since(before));
+            System.out.println(openStalls[i].line());
           }
           int coldPerCall = Math.max(1, batch / 20);
           double coldRate =
               Math.min(max * 0.5, coldIds.length / (double) coldPerCall / openSeconds * batch);
           List<GetDerivedKeysRequest> coldRequests = coldRequests(requests, coldIds, coldPerCall);
           CpuUse coldBefore = cpu.now();
+          MachineStalls coldStalls = MachineStalls.start();
           Result cold =
               openLoop(channels, coldRequests, coldRate, batch, openSeconds, true, timeline);
+          MachineStalls.Summary coldSeen = coldStalls.stop(cpu.ticksPerSecond());
           row(
               String.format("cold 5%% open (%,.0f/s)", coldRate),
               cold,
               batch,
               cpu.now().since(coldBefore));
+          System.out.println(coldSeen.line());
           System.out.printf(
               "server: %.1f cpu s over the closed-loop max phase of %.1f s: %,.0f keys per server core-"
                   + "second%n",
@@ -248,8 +257,13 @@ public final class PadlockBenchmark {
               hkdf);
           System.out.printf(
               "BENCH padlock keys_per_s=%.0f p99_ms_at_80pct=%.2f keys_per_server_core_s=%.0f "
-                  + "cold_p99_ms=%.2f batch=%d%n",
-              max, open[1].quantileMs(0.99), keysPerCoreSecond, cold.quantileMs(0.99), batch);
+                  + "cold_p99_ms=%.2f batch=%d stalled_pct_at_80pct=%.1f%n",
+              max,
+              open[1].quantileMs(0.99),
+              keysPerCoreSecond,
+              cold.quantileMs(0.99),
+              batch,
+              openStalls[1].stalledShare() * 100);
         } finally {
           factories.forEach(ChannelFactory::close);
         }
@@ -720,6 +734,11 @@ public final class PadlockBenchmark {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       p.waitFor(10, TimeUnit.SECONDS);
       this.ticksPerSecond = out.matches("\\d+") ? Double.parseDouble(out) : 100;
+    }
+
+    /** The unit of the CPU times in /proc (USER_HZ). */
+    double ticksPerSecond() {
+      return ticksPerSecond;
     }
 
     CpuUse now() throws java.io.IOException {
