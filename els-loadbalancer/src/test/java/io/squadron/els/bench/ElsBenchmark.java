@@ -835,19 +835,12 @@ public final class ElsBenchmark {
    * counting as the deadline (the caller waited the whole deadline for nothing).
    */
   static double percentileAll(long[] okSorted, long sent, double q) {
-    if (sent == 0) {
-      return Double.NaN;
-    }
-    int idx = (int) Math.ceil(q * sent) - 1;
-    if (idx >= okSorted.length) {
-      return DEADLINE_MS;
-    }
-    return Math.min(DEADLINE_MS, okSorted[Math.max(0, idx)] / 1e6);
+    return valueAtRank(okSorted, sent, (long) Math.ceil(q * sent));
   }
 
   /**
    * The latency of the call at 1-based {@code rank} among all {@code sent} calls in ascending
-   * order, a failed call counting as the deadline (as in {@link #percentileAll}).
+   * order, a failed call counting as the deadline (never answered in time).
    */
   static double valueAtRank(long[] okSorted, long sent, long rank) {
     if (sent == 0) {

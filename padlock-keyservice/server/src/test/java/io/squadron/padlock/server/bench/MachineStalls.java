@@ -103,12 +103,9 @@ final class MachineStalls {
     }
     for (Path p : processes) {
       try {
-        String line = Files.readString(p.resolve("stat"));
-        String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
-        // After the command: state (0), ppid (1), ... utime (11), stime (12).
-        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-        if (f[1].equals("2")) {
-          out.put(p.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        ProcStat stat = ProcStat.read(p.resolve("stat"));
+        if (stat.parentPid() == 2) {
+          out.put(p.getFileName() + " " + stat.name(), stat.ticks());
         }
       } catch (IOException | RuntimeException gone) {
         // the process ended meanwhile, or is not readable

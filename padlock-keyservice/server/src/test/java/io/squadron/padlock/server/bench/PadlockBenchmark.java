@@ -764,10 +764,9 @@ public final class PadlockBenchmark {
                     Double::sum);
               }
             }
-            String line = Files.readString(task.resolve("stat"));
-            String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+            ProcStat stat = ProcStat.read(task.resolve("stat"));
             out.merge(
-                name.replaceAll("\\d+", "N"), processSeconds(task.resolve("stat")), Double::sum);
+                stat.name().replaceAll("\\d+", "N"), stat.ticks() / ticksPerSecond, Double::sum);
           } catch (java.io.IOException gone) {
             // the thread ended meanwhile
           }
@@ -777,11 +776,7 @@ public final class PadlockBenchmark {
     }
 
     private double processSeconds(Path stat) throws java.io.IOException {
-      String line = Files.readString(stat);
-      // Fields after the command (which may hold spaces, in parentheses): state is field 3, utime
-      // 14, stime 15.
-      String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond;
+      return ProcStat.read(stat).ticks() / ticksPerSecond;
     }
 
     /** {busy, all} jiffies of the machine: the first line of /proc/stat, idle and iowait idle. */
